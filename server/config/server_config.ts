@@ -1,0 +1,108 @@
+/**
+ * The validated configuration: one immutable, serialisable object that the parent hands to
+ * every child and thread. Readers (YAML now, httpd.conf later) produce it; nothing else
+ * parses configuration. Server-wide settings sit at the top; per-host settings sit in
+ * {@link HostConfig}, with the default host first, so that virtual hosts can be added
+ * without reshaping it.
+ *
+ * @module
+ */
+
+import type { LogLevel } from "../log/logger.ts";
+
+/** The six MPMs, in httpd's order of appearance in its manual. */
+export const MPM_NAMES = ["prefork", "worker", "event", "winnt", "netware", "mpmt_os2"] as const;
+/** One of {@link MPM_NAMES}. */
+export type MpmName = typeof MPM_NAMES[number];
+
+/** httpd's ServerTokens values, from least to most revealing. */
+export const SERVER_TOKENS = ["Prod", "Major", "Minor", "Min", "OS", "Full"] as const;
+/** One of {@link SERVER_TOKENS}. */
+export type ServerTokens = typeof SERVER_TOKENS[number];
+
+/** One `Listen` address. */
+export interface ListenAddress {
+  /** Numeric address to bind (`0.0.0.0`, `127.0.0.1`, `::1`, `::`). */
+  readonly hostname: string;
+  /** TCP port; 0 asks the OS for a free one (tests). */
+  readonly port: number;
+}
+
+/** One phase of mod_reqtimeout's RequestReadTimeout (`header=20-40,MinRate=500`). */
+export interface ReadTimeout {
+  /** Time allowed before any extension; 0 disables the limit. */
+  readonly initialMs: number;
+  /** Hard ceiling the deadline may be extended to; equal to `initialMs` when there is no range. */
+  readonly maxMs: number;
+  /** Each time this many bytes arrive the deadline moves 1 s further (0: no extension). */
+  readonly minRateBytesPerSec: number;
+}
+
+/** One CustomLog: a file (or `stderr`/`stdout`) and the LogFormat string to write. */
+export interface CustomLog {
+  /** Absolute path, or `stdout` / `stderr`. */
+  readonly path: string;
+  /** The resolved format string (nicknames already replaced). */
+  readonly format: string;
+}
+
+/** Settings that belong to one virtual host (today: the one default host). */
+export interface HostConfig {
+  readonly serverName: string;
+  readonly serverAliases: readonly string[];
+  /** Absolute, normalised path without a trailing slash. */
+  readonly documentRoot: string;
+  /** File names tried, in order, for a request that maps to a directory. */
+  readonly directoryIndex: readonly string[];
+  /** `Options Indexes`: list a directory that has no index file. */
+  readonly indexes: boolean;
+  /** `Options FollowSymLinks`: follow symbolic links that lead outside DocumentRoot. */
+  readonly followSymLinks: boolean;
+  /** AddType overrides: lower-case extension without the dot → media type. */
+  readonly addType: Readonly<Record<string, string>>;
+  /** AddDefaultCharset: charset added to text/plain and text/html responses, or `null` (Off). */
+  readonly addDefaultCharset: string | null;
+  /** Access logs of this host. */
+  readonly customLogs: readonly CustomLog[];
+}
+
+/** The whole validated configuration. Every field is filled: code never sees `undefined`. */
+export interface ServerConfig {
+  /** Absolute path of the file it came from, or `null` for the embedded default. */
+  readonly file: string | null;
+  /** Directory that relative paths were resolved against (httpd's ServerRoot). */
+  readonly serverRoot: string;
+  /** `-D` names in force when the config was read. */
+  readonly defines: readonly string[];
+
+  /** The active MPM, already decided: `--mpm` > `MPM:` > platform default. */
+  readonly mpm: MpmName;
+  /** The active MPM's section with httpd's defaults filled in, e.g. `{ StartServers: 5 }`. */
+  readonly mpmDirectives: Readonly<Record<string, number>>;
+
+  readonly listen: readonly ListenAddress[];
+  /** Timeout: idle time allowed on a read or write of an active request. */
+  readonly timeoutMs: number;
+  readonly keepAlive: boolean;
+  readonly keepAliveTimeoutMs: number;
+  /** 0 means unlimited, as in httpd. */
+  readonly maxKeepAliveRequests: number;
+  readonly requestReadTimeout: { readonly header: ReadTimeout; readonly body: ReadTimeout };
+  readonly limitRequestLine: number;
+  readonly limitRequestFieldSize: number;
+  readonly limitRequestFields: number;
+  /** 0 means unlimited. */
+  readonly limitRequestBodyBytes: number;
+  readonly serverTokens: ServerTokens;
+
+  /** Absolute path of the PidFile. */
+  readonly pidFile: string;
+  /** Absolute path, or `stderr`. */
+  readonly errorLog: string;
+  readonly logLevel: LogLevel;
+  /** LogFormat nicknames → format strings (includes `common` and `combined`). */
+  readonly logFormats: Readonly<Record<string, string>>;
+
+  /** Virtual hosts; `hosts[0]` is the default host and always exists. */
+  readonly hosts: readonly [HostConfig, ...HostConfig[]];
+}

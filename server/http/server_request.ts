@@ -1,0 +1,60 @@
+/**
+ * The engine's own request object: what the HTTP/1.1 parser produces and what built-in
+ * modules (static files, status) read on the hot path. Application code never sees it:
+ * `toRequest()` turns it into a web-standard `Request` where one is needed.
+ *
+ * @module
+ */
+
+/** A network endpoint as seen by the server. */
+export interface Endpoint {
+  /** Numeric address, e.g. `127.0.0.1` or `::1`. */
+  readonly hostname: string;
+  readonly port: number;
+}
+
+/** The two HTTP versions the engine speaks. */
+export const HTTP_VERSIONS = ["HTTP/1.0", "HTTP/1.1"] as const;
+/** One of {@link HTTP_VERSIONS}. */
+export type HttpVersion = typeof HTTP_VERSIONS[number];
+
+/** A request body as the engine delivers it: decoded from Content-Length or chunked framing. */
+export interface RequestBody {
+  /** Declared Content-Length, or `null` for chunked bodies (length unknown until the end). */
+  readonly length: number | null;
+  /** Whether the request carried a body at all (Content-Length > 0 or chunked). */
+  readonly present: boolean;
+  /**
+   * Reads the next decoded chunk, or `null` at the end. The first call sends
+   * `100 Continue` when the client asked for it. Throws `HttpError` (400/408/413) on a
+   * malformed, stalled or oversized body.
+   */
+  read(): Promise<Uint8Array | null>;
+  /** Trailer fields of a chunked body (lower-case names); empty until the body is read. */
+  readonly trailers: ReadonlyMap<string, string>;
+}
+
+/** One parsed HTTP/1.x request. */
+export interface ServerRequest {
+  /** Method token, case-sensitive as sent (`GET`, `HEAD`, …). */
+  readonly method: string;
+  /** The request-target exactly as received (origin-form, absolute-form, or `*`). */
+  readonly target: string;
+  /** Path part of the target, still percent-encoded (always starts with `/`, or is `*`). */
+  readonly path: string;
+  /** Query part of the target without the `?`, or `""`. */
+  readonly query: string;
+  readonly version: HttpVersion;
+  /**
+   * Header fields by lower-case name. Repeated fields are combined with `, `
+   * (RFC 9110 §5.3), except `cookie`, combined with `; ` (RFC 6265 §5.4).
+   */
+  readonly headers: ReadonlyMap<string, string>;
+  /** Host the client asked for (Host field, or the authority of an absolute-form target). */
+  readonly host: string;
+  readonly remote: Endpoint;
+  readonly local: Endpoint;
+  readonly body: RequestBody;
+  /** Wall-clock time (ms since the epoch) at which the request head was complete. */
+  readonly receivedAt: number;
+}
