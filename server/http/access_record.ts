@@ -1,0 +1,42 @@
+/**
+ * What the engine reports about each finished exchange, for the access log (and later the
+ * scoreboard). Plain data: the engine fills it, log formatters read it.
+ *
+ * @module
+ */
+
+import type { Endpoint } from "./server_request.ts";
+import type { ResponseHeaders } from "./server_response.ts";
+
+/** One finished request/response exchange, including rejected requests (4xx from the parser). */
+export interface AccessRecord {
+  readonly remote: Endpoint;
+  readonly local: Endpoint;
+  /** Wall-clock ms since the epoch when the request head was complete (or the error detected). */
+  readonly startedAt: number;
+  /** Time from `startedAt` until the last byte of the response was handed to the socket. */
+  readonly durationUs: number;
+  /** The request line as received (without CRLF), or `""` when none could be read. */
+  readonly requestLine: string;
+  /** `""` when the request could not be parsed. */
+  readonly method: string;
+  /** Percent-encoded path of the target (no query), `""` when unparsed. */
+  readonly path: string;
+  /** Query without `?`, or `""`. */
+  readonly query: string;
+  /** `HTTP/1.0`, `HTTP/1.1`, or `""` when unparsed. */
+  readonly protocol: string;
+  /** Request header fields by lower-case name (empty when unparsed). */
+  readonly requestHeaders: ReadonlyMap<string, string>;
+  readonly status: number;
+  /** The response's header fields as sent, including those the engine added. */
+  readonly responseHeaders: ResponseHeaders;
+  /** Response body bytes sent (headers excluded), as mod_log_config's `%b`/`%B`. */
+  readonly bodyBytes: number;
+  /** Requests served on this connection before this one (`%k`: 0 for the first). */
+  readonly keepAliveRequests: number;
+  /** Connection status when the response completed (`%X`): `+` kept alive, `-` closed, `X` aborted. */
+  readonly connectionStatus: "+" | "-" | "X";
+  /** ServerName of the host that answered (`%v`). */
+  readonly serverName: string;
+}
