@@ -1,0 +1,50 @@
+/**
+ * Escaping of client-supplied text before it enters a log, as httpd's `ap_escape_logitem()`.
+ *
+ * @module
+ */
+
+/** Anything that is not printable ASCII, plus `"` and `\`, which delimit quoted log fields. */
+const NEEDS_ESCAPE = /[^\x20\x21\x23-\x5b\x5d-\x7e]/;
+
+/** The short C escapes httpd uses instead of `\xhh` for these control characters. */
+const SHORT_ESCAPES: Readonly<Record<number, string>> = {
+  0x08: "\\b",
+  0x09: "\\t",
+  0x0a: "\\n",
+  0x0b: "\\v",
+  0x0d: "\\r",
+  0x22: '\\"',
+  0x5c: "\\\\",
+};
+
+const encoder = new TextEncoder();
+
+/**
+ * Escapes `text` so that a client cannot forge log lines or fields: control characters,
+ * bytes above 0x7e, `"` and `\` become `\xhh`, `\n`, `\"`, `\\` and so on (httpd's
+ * T_ESCAPE_LOGITEM class). A character above U+00FF is escaped as its UTF-8 bytes; one at or
+ * below U+00FF is taken to be a raw byte, as the engine decodes the request head byte for byte.
+ *
+ * @param text Text taken from the request or response.
+ * @returns `text` itself when nothing needs escaping (the common case, no allocation).
+ */
+export function escapeLogItem(text: string): string {
+  if (!NEEDS_ESCAPE.test(text)) return text;
+  let out = "";
+  for (const char of text) {
+    const code = char.codePointAt(0) ?? 0;
+    if (code >= 0x20 && code <= 0x7e && code !== 0x22 && code !== 0x5c) {
+      out += char;
+    } else if (code <= 0xff) {
+      out += SHORT_ESCAPES[code] ?? hexEscape(code);
+    } else {
+      for (const byte of encoder.encode(char)) out += hexEscape(byte);
+    }
+  }
+  return out;
+}
+
+function hexEscape(byte: number): string {
+  return `\\x${byte.toString(16).padStart(2, "0")}`;
+}
