@@ -26,13 +26,19 @@ export interface ListenAddress {
   readonly hostname: string;
   /** TCP port; 0 asks the OS for a free one (tests). */
   readonly port: number;
+  /** Where this address was configured (`mpmd.yaml:3`, `-c argument`), for bind errors. */
+  readonly origin: string;
 }
 
 /** One phase of mod_reqtimeout's RequestReadTimeout (`header=20-40,MinRate=500`). */
 export interface ReadTimeout {
   /** Time allowed before any extension; 0 disables the limit. */
   readonly initialMs: number;
-  /** Hard ceiling the deadline may be extended to; equal to `initialMs` when there is no range. */
+  /**
+   * Hard ceiling the deadline may be extended to; equal to `initialMs` when there is no range
+   * and no MinRate. httpd sets no ceiling for a MinRate without a range (`body=20,MinRate=500`):
+   * that is `Number.MAX_SAFE_INTEGER` here, so `Math.min` needs no special case.
+   */
   readonly maxMs: number;
   /** Each time this many bytes arrive the deadline moves 1 s further (0: no extension). */
   readonly minRateBytesPerSec: number;
@@ -94,6 +100,8 @@ export interface ServerConfig {
   /** 0 means unlimited. */
   readonly limitRequestBodyBytes: number;
   readonly serverTokens: ServerTokens;
+  /** GracefulShutdownTimeout: how long a graceful stop waits for in-flight work; 0 waits forever. */
+  readonly gracefulShutdownTimeoutMs: number;
 
   /** Absolute path of the PidFile. */
   readonly pidFile: string;

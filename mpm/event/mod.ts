@@ -1,0 +1,7 @@
+/**
+ * The event MPM: its policy (directives with httpd 2.4's defaults).
+ *
+ * @module
+ */
+
+export { EVENT_DIRECTIVES } from "./event.ts";

@@ -1,0 +1,7 @@
+/**
+ * The winnt MPM: its policy (directives with httpd 2.4's defaults).
+ *
+ * @module
+ */
+
+export { WINNT_DIRECTIVES } from "./winnt.ts";

@@ -1,0 +1,7 @@
+/**
+ * The worker MPM: its policy (directives with httpd 2.4's defaults).
+ *
+ * @module
+ */
+
+export { WORKER_DIRECTIVES } from "./worker.ts";

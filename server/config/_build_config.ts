@@ -1,0 +1,73 @@
+/**
+ * Assembles a {@link ServerConfig} from resolved directive values. Cross-directive rules are
+ * `checkConfig()`'s; this only maps directive values to fields.
+ *
+ * @module
+ */
+
+import { resolve } from "node:path";
+import type { Directive } from "./directive.ts";
+import { HOST_DIRECTIVES } from "./host_directives.ts";
+import { DEFAULT_REQUEST_READ_TIMEOUT } from "./_request_read_timeout.ts";
+import type { Resolution } from "./_resolve.ts";
+import type { HostConfig, ServerConfig } from "./server_config.ts";
+import { SERVER_DIRECTIVES } from "./server_directives.ts";
+
+/** What the config records about where it came from. */
+export interface BuildSource {
+  /** Absolute path of the config file, or `null` for the embedded default. */
+  readonly file: string | null;
+  /** `-D` names in force. */
+  readonly defines: readonly string[];
+}
+
+/** Maps resolved values to a configuration; CustomLog formats may still be nicknames. */
+export function buildConfig(r: Resolution, source: BuildSource): ServerConfig {
+  // Every core directive has a value in `r.core`, produced by that directive's parse().
+  const get = <T>(d: Directive<T>): T => (r.core.has(d.name) ? r.core.get(d.name) as T : d.default);
+  const inRoot = (p: string) => resolve(r.serverRoot, p);
+  const S = SERVER_DIRECTIVES;
+  const H = HOST_DIRECTIVES;
+  const options = get(H.Options);
+  const readTimeout = get(S.RequestReadTimeout);
+  const errorLog = get(S.ErrorLog);
+
+  const host: HostConfig = {
+    serverName: get(H.ServerName),
+    serverAliases: get(H.ServerAlias),
+    documentRoot: inRoot(get(H.DocumentRoot)),
+    directoryIndex: get(H.DirectoryIndex),
+    indexes: options.indexes ?? false,
+    followSymLinks: options.followSymLinks ?? false,
+    addType: get(H.AddType),
+    addDefaultCharset: get(H.AddDefaultCharset),
+    customLogs: get(H.CustomLog),
+  };
+  return {
+    file: source.file,
+    serverRoot: r.serverRoot,
+    defines: source.defines,
+    mpm: r.mpm,
+    mpmDirectives: r.mpmDirectives,
+    listen: get(S.Listen),
+    timeoutMs: get(S.Timeout),
+    keepAlive: get(S.KeepAlive),
+    keepAliveTimeoutMs: get(S.KeepAliveTimeout),
+    maxKeepAliveRequests: get(S.MaxKeepAliveRequests),
+    requestReadTimeout: {
+      header: readTimeout.header ?? DEFAULT_REQUEST_READ_TIMEOUT.header,
+      body: readTimeout.body ?? DEFAULT_REQUEST_READ_TIMEOUT.body,
+    },
+    limitRequestLine: get(S.LimitRequestLine),
+    limitRequestFieldSize: get(S.LimitRequestFieldSize),
+    limitRequestFields: get(S.LimitRequestFields),
+    limitRequestBodyBytes: get(S.LimitRequestBody),
+    serverTokens: get(S.ServerTokens),
+    gracefulShutdownTimeoutMs: get(S.GracefulShutdownTimeout),
+    pidFile: inRoot(get(S.PidFile)),
+    errorLog: errorLog === "stderr" ? errorLog : inRoot(errorLog),
+    logLevel: get(S.LogLevel),
+    logFormats: get(S.LogFormat),
+    hosts: [host],
+  };
+}

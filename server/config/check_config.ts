@@ -1,0 +1,127 @@
+/**
+ * The rules that involve more than one value: at least one Listen address and no address
+ * twice, sound RequestReadTimeout ranges, and CustomLog formats that name a known LogFormat.
+ * Pure: a configuration and the places its directives came from in, the checked
+ * configuration and its warnings out.
+ *
+ * @module
+ */
+
+import { ConfigError, ConfigErrors, type ConfigLocation } from "./config_error.ts";
+import { formatDuration } from "./directive.ts";
+import { didYouMeanHint } from "./_did_you_mean.ts";
+import { formatListenAddress } from "./_listen.ts";
+import type { CustomLog, HostConfig, ReadTimeout, ServerConfig } from "./server_config.ts";
+
+/** What {@link checkConfig} checks. */
+export interface CheckConfigInput {
+  /** The assembled configuration; CustomLog formats may still be LogFormat nicknames. */
+  readonly config: ServerConfig;
+  /** Directive name → where its value was set; absent for a directive left at its default. */
+  readonly locations: Readonly<Record<string, ConfigLocation>>;
+  /** Where problems of a directive left at its default are reported (the config file). */
+  readonly file: ConfigLocation;
+  /**
+   * Directives whose written value was refused (already reported): rules that read them are
+   * skipped, so one mistake is not reported twice.
+   * @default {[]}
+   */
+  readonly failed?: readonly string[];
+}
+
+/** The checked configuration and what deserves a warning. */
+export interface CheckConfigResult {
+  /** The configuration with every CustomLog format resolved to a format string. */
+  readonly config: ServerConfig;
+  readonly warnings: readonly string[];
+}
+
+/**
+ * Checks the rules between directives and resolves CustomLog nicknames.
+ *
+ * @throws {ConfigErrors} listing every broken rule.
+ */
+export function checkConfig(input: CheckConfigInput): CheckConfigResult {
+  const { config, locations, file } = input;
+  const failed = new Set(input.failed ?? []);
+  const errors: ConfigError[] = [];
+  const report = (directive: string, detail: string) =>
+    errors.push(new ConfigError({ at: locations[directive] ?? file, directive, detail }));
+
+  if (!failed.has("Listen")) checkListen(config, report);
+  if (!failed.has("RequestReadTimeout")) {
+    for (const stage of ["header", "body"] as const) {
+      const problem = readTimeoutProblem(config.requestReadTimeout[stage]);
+      if (problem) {
+        report("RequestReadTimeout", `Cannot set RequestReadTimeout: ${stage} ${problem}`);
+      }
+    }
+  }
+  const hosts = config.hosts.map((host): HostConfig => ({
+    ...host,
+    customLogs: host.customLogs.map((log) =>
+      resolveFormat(log, config.logFormats, failed.has("CustomLog") ? null : report)
+    ),
+  }));
+  if (errors.length > 0) throw new ConfigErrors(errors);
+  return { config: { ...config, hosts: [hosts[0]!, ...hosts.slice(1)] }, warnings: [] };
+}
+
+type Report = (directive: string, detail: string) => void;
+
+function checkListen(config: ServerConfig, report: Report): void {
+  if (config.listen.length === 0) {
+    report("Listen", 'Cannot listen: no Listen address is set (add one, e.g. "Listen: 8080")');
+  }
+  const seen = new Map<string, string>();
+  for (const address of config.listen) {
+    // Port 0 asks the OS for a fresh port each time, so it can repeat.
+    if (address.port === 0) continue;
+    const text = formatListenAddress(address);
+    const first = seen.get(text);
+    if (first === undefined) seen.set(text, address.origin);
+    else {
+      report(
+        "Listen",
+        `Cannot use Listen ${text} twice (${first} and ${address.origin}): the second bind would fail`,
+      );
+    }
+  }
+}
+
+/** httpd's rules for a range: a ceiling not below the timeout, and a MinRate to grow by. */
+function readTimeoutProblem(t: ReadTimeout): string | null {
+  if (t.maxMs < t.initialMs) {
+    return `maximum ${formatDuration(t.maxMs)} is below its timeout ${formatDuration(t.initialMs)}`;
+  }
+  if (t.maxMs > t.initialMs && t.minRateBytesPerSec === 0) {
+    return `range ${formatDuration(t.initialMs)}-${
+      formatDuration(t.maxMs)
+    } needs a MinRate (the deadline grows with the data received)`;
+  }
+  return null;
+}
+
+/**
+ * A CustomLog's format is a LogFormat nickname or a format string. httpd treats an unknown
+ * nickname as a literal format, logging the word itself on every line; a word without `%`
+ * is almost surely a misspelt nickname, so mpmd refuses it.
+ */
+function resolveFormat(
+  log: CustomLog,
+  formats: Readonly<Record<string, string>>,
+  report: Report | null,
+): CustomLog {
+  const named = Object.hasOwn(formats, log.format) ? formats[log.format] : undefined;
+  if (named !== undefined) return { ...log, format: named };
+  if (!log.format.includes("%") && report) {
+    const hint = didYouMeanHint(log.format, Object.keys(formats));
+    report(
+      "CustomLog",
+      `Cannot use CustomLog ${log.path}: no LogFormat is named ${
+        JSON.stringify(log.format)
+      }${hint}`,
+    );
+  }
+  return log;
+}

@@ -1,0 +1,83 @@
+/**
+ * The core directives that belong to a host (httpd's "virtual host" context), with httpd
+ * 2.4's defaults unless noted. Today they configure the one default host.
+ *
+ * @module
+ */
+
+import {
+  describeValue,
+  type Directive,
+  DirectiveValueError,
+  list,
+  parseFlag,
+  parseText,
+  path,
+  text,
+} from "./directive.ts";
+import { ADD_TYPE } from "./_add_type.ts";
+import { CUSTOM_LOG } from "./_logs.ts";
+import { OPTIONS } from "./_options.ts";
+
+// RFC 9110 section 5.6.2 token: what a charset name may hold.
+const TOKEN = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
+const HOST_NAME = /^[^\s/]+$/;
+
+/** AddDefaultCharset: Off, On (httpd's iso-8859-1) or a charset name. */
+const ADD_DEFAULT_CHARSET: Directive<string | null> = {
+  name: "AddDefaultCharset",
+  help: "Charset added to text/plain and text/html responses: Off, On or a charset name",
+  default: null,
+  parse(value, ctx) {
+    if (typeof value === "boolean") return value ? "iso-8859-1" : null;
+    const t = parseText(value, ctx);
+    if (/^(on|off)$/i.test(t)) return parseFlag(t, ctx) ? "iso-8859-1" : null;
+    if (!TOKEN.test(t)) {
+      throw new DirectiveValueError(`${describeValue(value)} is not On, Off or a charset name`);
+    }
+    return t;
+  },
+};
+
+const DIRECTORY_INDEX = list({
+  name: "DirectoryIndex",
+  help: "File names tried, in order, for a request that maps to a directory",
+  default: ["index.html"],
+  item: "file name",
+  pattern: /^[^/\\]+$/,
+});
+
+/** The per-host directives, by name. */
+export const HOST_DIRECTIVES = {
+  ServerName: text({
+    name: "ServerName",
+    help: "The host's own name",
+    default: "localhost",
+    pattern: HOST_NAME,
+    expected: "a host name",
+  }),
+  ServerAlias: list({
+    name: "ServerAlias",
+    help: "Other names the host answers to",
+    default: [],
+    item: "host name",
+    pattern: HOST_NAME,
+  }),
+  DocumentRoot: path({
+    name: "DocumentRoot",
+    help: "Directory the host serves files from",
+    default: "htdocs",
+  }),
+  DirectoryIndex: {
+    ...DIRECTORY_INDEX,
+    // httpd's `DirectoryIndex disabled` turns index files off.
+    parse: (value, ctx) => {
+      const names = DIRECTORY_INDEX.parse(value, ctx);
+      return names.length === 1 && names[0] === "disabled" ? [] : names;
+    },
+  } satisfies Directive<readonly string[]>,
+  Options: OPTIONS,
+  AddType: ADD_TYPE,
+  AddDefaultCharset: ADD_DEFAULT_CHARSET,
+  CustomLog: CUSTOM_LOG,
+} as const;

@@ -1,0 +1,130 @@
+/**
+ * Reads a configuration from YAML text and the `-C` / `-c` arguments into a validated
+ * {@link ServerConfig}, reporting every problem at once. No I/O: the caller reads the file
+ * and may pass a directory check.
+ *
+ * @module
+ */
+
+import { dirname } from "node:path";
+import { ConfigError, ConfigErrors, type ConfigLocation } from "./config_error.ts";
+import { buildConfig } from "./_build_config.ts";
+import { checkConfig } from "./check_config.ts";
+import { readArgs } from "./_read_args.ts";
+import { readYaml } from "./_read_yaml.ts";
+import { resolveDirectives } from "./_resolve.ts";
+import type { MpmName, ServerConfig } from "./server_config.ts";
+
+/** Where and how a configuration is read. */
+export interface ParseConfigOptions {
+  /** Absolute path of the config file, or `null` for the embedded default. */
+  readonly file: string | null;
+  /**
+   * How messages name the file (the path as the user typed it).
+   * @default {file ?? "embedded default"}
+   */
+  readonly fileLabel?: string;
+  /**
+   * ServerRoot when the config sets none; required when `file` is `null`.
+   * @default {dirname(file)}
+   */
+  readonly defaultServerRoot?: string;
+  /**
+   * `-D` names, for IfDefine.
+   * @default {[]}
+   */
+  readonly defines?: readonly string[];
+  /**
+   * `-C` arguments (`"KeepAlive Off"`), applied before the file: the file wins.
+   * @default {[]}
+   */
+  readonly directivesBefore?: readonly string[];
+  /**
+   * `-c` arguments, applied after the file: they win; a `-c` Listen replaces the file's list.
+   * @default {[]}
+   */
+  readonly directivesAfter?: readonly string[];
+  /** `--mpm`: beats `MPM:` and the platform default. */
+  readonly mpmOverride?: MpmName;
+  /** The MPM used when neither `--mpm` nor `MPM:` chooses. */
+  readonly platformDefaultMpm: MpmName;
+  /**
+   * Says why a DocumentRoot cannot be served (`"no such directory"`), or returns `null` when
+   * it can. Omitted: DocumentRoot is not checked.
+   */
+  readonly checkDirectory?: (path: string) => string | null;
+}
+
+/** A validated configuration and the warnings worth logging at startup. */
+export interface LoadedConfig {
+  readonly config: ServerConfig;
+  /** Each as `<file>:<line>: <text>`. */
+  readonly warnings: readonly string[];
+}
+
+/**
+ * Reads, validates and fills in a configuration.
+ *
+ * @throws {ConfigErrors} listing every problem found, each with its file and line.
+ * @throws {TypeError} when `file` is `null` and no `defaultServerRoot` is given.
+ */
+export function parseConfigText(text: string, options: ParseConfigOptions): LoadedConfig {
+  const label = options.fileLabel ?? options.file ?? "embedded default";
+  const defaultServerRoot = options.defaultServerRoot ??
+    (options.file === null ? undefined : dirname(options.file));
+  if (defaultServerRoot === undefined) {
+    throw new TypeError("Cannot parse the embedded config: defaultServerRoot is required");
+  }
+  const defines = [...(options.defines ?? [])];
+  const reads = [
+    readArgs(options.directivesBefore ?? [], "before"),
+    readYaml(text, { file: label, defines }),
+    readArgs(options.directivesAfter ?? [], "after"),
+  ];
+  const errors: ConfigError[] = reads.flatMap((r) => r.errors);
+  if (reads.some((r) => !r.complete)) throw new ConfigErrors(errors);
+  const warnings = reads.flatMap((r) => r.warnings);
+
+  const resolution = resolveDirectives(reads.flatMap((r) => r.occurrences), {
+    defaultServerRoot,
+    mpmOverride: options.mpmOverride ?? null,
+    platformDefaultMpm: options.platformDefaultMpm,
+  });
+  errors.push(...resolution.errors);
+  warnings.push(...resolution.warnings);
+
+  const fileLocation: ConfigLocation = { file: label, line: null, column: null };
+  let config = buildConfig(resolution, { file: options.file, defines });
+  try {
+    const checked = checkConfig({
+      config,
+      locations: resolution.locations,
+      file: fileLocation,
+      failed: resolution.failed,
+    });
+    config = checked.config;
+    warnings.push(...checked.warnings);
+  } catch (e) {
+    if (!(e instanceof ConfigErrors)) throw e;
+    errors.push(...e.errors);
+  }
+
+  const rootFailed = ["ServerRoot", "DocumentRoot"].some((d) => resolution.failed.includes(d));
+  if (options.checkDirectory && !rootFailed) {
+    const at = resolution.locations["DocumentRoot"];
+    for (const host of config.hosts) {
+      const problem = options.checkDirectory(host.documentRoot);
+      if (problem === null) continue;
+      const hint = at === undefined ? " (the default; set DocumentRoot)" : "";
+      errors.push(
+        new ConfigError({
+          at: at ?? fileLocation,
+          directive: "DocumentRoot",
+          detail: `Cannot use DocumentRoot ${host.documentRoot}: ${problem}${hint}`,
+        }),
+      );
+    }
+  }
+  if (errors.length > 0) throw new ConfigErrors(errors);
+  return { config, warnings };
+}

@@ -1,0 +1,116 @@
+/**
+ * The core directives that apply to the whole server (httpd's "server config" context), with
+ * httpd 2.4's defaults unless noted.
+ *
+ * @module
+ */
+
+import { LOG_LEVELS, type LogLevel } from "../log/logger.ts";
+import { type Directive, duration, flag, integer, oneOf, path } from "./directive.ts";
+import { LISTEN } from "./_listen.ts";
+import { ERROR_LOG, LOG_FORMAT } from "./_logs.ts";
+import { REQUEST_READ_TIMEOUT } from "./_request_read_timeout.ts";
+import { MPM_NAMES, type MpmName, SERVER_TOKENS, type ServerTokens } from "./server_config.ts";
+
+const INT_MAX = 2_147_483_647;
+
+/** MPM: no default of its own; `null` lets the platform's choice apply. */
+const MPM: Directive<MpmName | null> = {
+  ...oneOf<MpmName>({
+    name: "MPM",
+    help: "The Multi-Processing Module to run (--mpm overrides it)",
+    default: "event",
+    values: MPM_NAMES,
+  }),
+  default: null,
+};
+
+/** The server-wide directives, by name. */
+export const SERVER_DIRECTIVES = {
+  ServerRoot: path({
+    name: "ServerRoot",
+    help: "Directory that relative paths are resolved against (default: the config file's)",
+    default: ".",
+  }),
+  MPM,
+  Listen: LISTEN,
+  Timeout: duration({
+    name: "Timeout",
+    help: "Idle time allowed on a read or write while a request is active",
+    default: 60_000,
+    minMs: 1,
+  }),
+  KeepAlive: flag({
+    name: "KeepAlive",
+    help: "Whether a connection may carry several requests",
+    default: true,
+  }),
+  KeepAliveTimeout: duration({
+    name: "KeepAliveTimeout",
+    help: "Idle time allowed between requests on a kept-alive connection",
+    default: 5_000,
+    minMs: 0,
+  }),
+  MaxKeepAliveRequests: integer({
+    name: "MaxKeepAliveRequests",
+    help: "Requests allowed on one connection (0: unlimited)",
+    default: 100,
+    min: 0,
+    max: INT_MAX,
+  }),
+  RequestReadTimeout: REQUEST_READ_TIMEOUT,
+  LimitRequestLine: integer({
+    name: "LimitRequestLine",
+    help: "Largest request line in bytes",
+    default: 8190,
+    min: 1,
+    max: INT_MAX,
+  }),
+  LimitRequestFieldSize: integer({
+    name: "LimitRequestFieldSize",
+    help: "Largest request header field in bytes",
+    default: 8190,
+    min: 1,
+    max: INT_MAX,
+  }),
+  LimitRequestFields: integer({
+    name: "LimitRequestFields",
+    help: "Most header fields in a request (0: unlimited)",
+    default: 100,
+    min: 0,
+    max: 32767,
+  }),
+  LimitRequestBody: integer({
+    name: "LimitRequestBody",
+    help: "Largest request body in bytes (0: unlimited)",
+    default: 1_073_741_824,
+    min: 0,
+    max: Number.MAX_SAFE_INTEGER,
+  }),
+  ServerTokens: oneOf<ServerTokens>({
+    name: "ServerTokens",
+    help: "How much the Server header reveals",
+    default: "Full",
+    values: SERVER_TOKENS,
+    aliases: { productonly: "Prod", minimal: "Min" },
+  }),
+  GracefulShutdownTimeout: duration({
+    name: "GracefulShutdownTimeout",
+    help: "How long a graceful stop waits for in-flight requests (0: no limit)",
+    default: 0,
+    minMs: 0,
+  }),
+  PidFile: path({
+    name: "PidFile",
+    help: "File that records the parent's process id",
+    default: "logs/mpmd.pid",
+  }),
+  ErrorLog: ERROR_LOG,
+  LogLevel: oneOf<LogLevel>({
+    name: "LogLevel",
+    help: "Least severe error-log entries written",
+    default: "warn",
+    values: LOG_LEVELS,
+  }),
+  LogFormat: LOG_FORMAT,
+} as const;

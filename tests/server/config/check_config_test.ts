@@ -1,0 +1,118 @@
+import assert from "node:assert/strict";
+import {
+  checkConfig,
+  type CheckConfigInput,
+  ConfigErrors,
+  type ServerConfig,
+} from "../../../server/config/mod.ts";
+import { parseYaml } from "./_parse_yaml.ts";
+
+const BASE = parseYaml("Listen: 8080\n").config;
+const FILE = { file: "mpmd.yaml", line: null, column: null };
+const LISTEN_AT = { file: "mpmd.yaml", line: 3, column: 1 };
+
+function messagesOf(input: CheckConfigInput): string[] {
+  try {
+    checkConfig(input);
+  } catch (e) {
+    assert.ok(e instanceof ConfigErrors);
+    return e.errors.map((error) => error.message);
+  }
+  return [];
+}
+
+const address = (hostname: string, port: number, origin: string) => ({ hostname, port, origin });
+
+const CASES: {
+  name: string;
+  change: Partial<ServerConfig>;
+  failed?: string[];
+  errors: string[];
+}[] = [
+  { name: "accepts the defaults with one address", change: {}, errors: [] },
+  {
+    name: "refuses an empty Listen list",
+    change: { listen: [] },
+    errors: ['mpmd.yaml:3: Cannot listen: no Listen address is set (add one, e.g. "Listen: 8080")'],
+  },
+  {
+    name: "skips Listen rules when its value was refused",
+    change: { listen: [] },
+    failed: ["Listen"],
+    errors: [],
+  },
+  {
+    name: "refuses the same address twice, naming both origins",
+    change: { listen: [address("::1", 80, "mpmd.yaml:3"), address("::1", 80, "-c argument")] },
+    errors: [
+      "mpmd.yaml:3: Cannot use Listen [::1]:80 twice (mpmd.yaml:3 and -c argument): the second bind would fail",
+    ],
+  },
+  {
+    name: "allows port 0 twice (each bind gets a fresh port)",
+    change: { listen: [address("127.0.0.1", 0, "a:1"), address("127.0.0.1", 0, "a:2")] },
+    errors: [],
+  },
+  {
+    name: "allows one port on two addresses",
+    change: { listen: [address("127.0.0.1", 80, "a:1"), address("::1", 80, "a:2")] },
+    errors: [],
+  },
+  {
+    name: "refuses a read timeout range without MinRate and a maximum below the timeout",
+    change: {
+      requestReadTimeout: {
+        header: { initialMs: 20_000, maxMs: 40_000, minRateBytesPerSec: 0 },
+        body: { initialMs: 20_000, maxMs: 1_500, minRateBytesPerSec: 100 },
+      },
+    },
+    errors: [
+      "mpmd.yaml: Cannot set RequestReadTimeout: header range 20s-40s needs a MinRate (the deadline grows with the data received)",
+      "mpmd.yaml: Cannot set RequestReadTimeout: body maximum 1500ms is below its timeout 20s",
+    ],
+  },
+];
+
+Deno.test("checkConfig()", async (t) => {
+  for (const c of CASES) {
+    await t.step(c.name, () => {
+      const config = { ...BASE, ...c.change };
+      const input = {
+        config,
+        locations: { Listen: LISTEN_AT },
+        file: FILE,
+        failed: c.failed ?? [],
+      };
+      assert.deepEqual(messagesOf(input), c.errors);
+    });
+  }
+});
+
+Deno.test("checkConfig() resolves CustomLog nicknames and keeps literal formats", () => {
+  const host = {
+    ...BASE.hosts[0],
+    customLogs: [{ path: "stdout", format: "mine" }, { path: "stderr", format: "%h" }],
+  };
+  const config: ServerConfig = {
+    ...BASE,
+    logFormats: { ...BASE.logFormats, mine: "%h %s" },
+    hosts: [host],
+  };
+  const { config: checked, warnings } = checkConfig({ config, locations: {}, file: FILE });
+  assert.deepEqual(checked.hosts[0].customLogs, [
+    { path: "stdout", format: "%h %s" },
+    { path: "stderr", format: "%h" },
+  ]);
+  assert.deepEqual(warnings, []);
+  assert.deepEqual({ ...checked, hosts: [] }, { ...config, hosts: [] });
+});
+
+Deno.test("checkConfig() refuses an unknown nickname unless CustomLog was already refused", () => {
+  const host = { ...BASE.hosts[0], customLogs: [{ path: "/var/log/a.log", format: "combind" }] };
+  const config: ServerConfig = { ...BASE, hosts: [host] };
+  const at = { file: "mpmd.yaml", line: 9, column: 1 };
+  assert.deepEqual(messagesOf({ config, locations: { CustomLog: at }, file: FILE }), [
+    'mpmd.yaml:9: Cannot use CustomLog /var/log/a.log: no LogFormat is named "combind" (did you mean combined?)',
+  ]);
+  assert.deepEqual(messagesOf({ config, locations: {}, file: FILE, failed: ["CustomLog"] }), []);
+});

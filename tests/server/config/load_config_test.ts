@@ -1,0 +1,136 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { ConfigErrors, loadConfig, type LoadConfigOptions } from "../../../server/config/mod.ts";
+
+async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "mpmd_config_test_" });
+  try {
+    await fn(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+async function messagesOf(options: LoadConfigOptions): Promise<string[]> {
+  try {
+    await loadConfig(options);
+  } catch (e) {
+    assert.ok(e instanceof ConfigErrors, `expected ConfigErrors, got ${e}`);
+    return e.errors.map((error) => error.message);
+  }
+  assert.fail("expected the config to be refused");
+}
+
+const BASE = { platformDefaultMpm: "event", installDir: "/nonexistent" } as const;
+
+Deno.test("loadConfig() loads the embedded default, serving <installDir>/examples/site", async () => {
+  await withTempDir(async (dir) => {
+    await Deno.mkdir(join(dir, "examples", "site"), { recursive: true });
+    const { config, warnings } = await loadConfig({ ...BASE, file: null, installDir: dir });
+    assert.deepEqual(warnings, []);
+    assert.equal(config.file, null);
+    assert.equal(config.serverRoot, dir);
+    assert.equal(config.hosts[0].documentRoot, join(dir, "examples", "site"));
+    assert.deepEqual(config.listen, [{
+      hostname: "127.0.0.1",
+      port: 8080,
+      origin: "embedded default:2",
+    }]);
+    assert.equal(config.logLevel, "warn");
+    assert.deepEqual(config.hosts[0].customLogs, []);
+    assert.equal(config.mpm, "event");
+  });
+});
+
+Deno.test("loadConfig() applies -D, -C, -c and --mpm to the embedded default", async () => {
+  await withTempDir(async (dir) => {
+    await Deno.mkdir(join(dir, "examples", "site"), { recursive: true });
+    const { config } = await loadConfig({
+      ...BASE,
+      file: null,
+      installDir: dir,
+      defines: ["X"],
+      directivesBefore: ["LogLevel info"],
+      directivesAfter: ["Listen 127.0.0.1:0"],
+      mpmOverride: "prefork",
+    });
+    assert.deepEqual(config.defines, ["X"]);
+    assert.equal(config.logLevel, "warn"); // the embedded file's LogLevel beats -C
+    assert.deepEqual(config.listen.map((l) => [l.hostname, l.port]), [["127.0.0.1", 0]]);
+    assert.equal(config.mpm, "prefork");
+  });
+});
+
+Deno.test("loadConfig() reads a file, resolving paths against its directory", async () => {
+  await withTempDir(async (dir) => {
+    await Deno.mkdir(join(dir, "www"));
+    const file = join(dir, "mpmd.yaml");
+    await Deno.writeTextFile(
+      file,
+      "Listen: 8080\nDocumentRoot: www\nCustomLog: logs/access.log common\n",
+    );
+    const { config } = await loadConfig({ ...BASE, file });
+    assert.equal(config.file, file);
+    assert.equal(config.serverRoot, dir);
+    assert.equal(config.hosts[0].documentRoot, join(dir, "www"));
+    assert.equal(config.hosts[0].customLogs[0]?.path, join(dir, "logs", "access.log"));
+  });
+});
+
+Deno.test("loadConfig() names the path of a config file it cannot read", async (t) => {
+  await withTempDir(async (dir) => {
+    await t.step("missing", async () => {
+      const file = join(dir, "missing.yaml");
+      assert.deepEqual(await messagesOf({ ...BASE, file }), [
+        `${file}: Cannot read the config file: no such file`,
+      ]);
+    });
+    await t.step("a directory", async () => {
+      assert.deepEqual(await messagesOf({ ...BASE, file: dir }), [
+        `${dir}: Cannot read the config file: it is a directory`,
+      ]);
+    });
+  });
+});
+
+Deno.test("loadConfig() refuses a DocumentRoot that is not a directory", async (t) => {
+  await withTempDir(async (dir) => {
+    const file = join(dir, "mpmd.yaml");
+    await Deno.writeTextFile(join(dir, "plain.txt"), "x");
+    const cases = [
+      {
+        yaml: "DocumentRoot: nope",
+        error: `${file}:2: Cannot use DocumentRoot ${join(dir, "nope")}: no such directory`,
+      },
+      {
+        yaml: "DocumentRoot: plain.txt",
+        error: `${file}:2: Cannot use DocumentRoot ${join(dir, "plain.txt")}: not a directory`,
+      },
+      {
+        yaml: "LogLevel: info",
+        error: `${file}: Cannot use DocumentRoot ${
+          join(dir, "htdocs")
+        }: no such directory (the default; set DocumentRoot)`,
+      },
+    ];
+    for (const c of cases) {
+      await t.step(c.yaml, async () => {
+        await Deno.writeTextFile(file, `Listen: 8080\n${c.yaml}\nKeepAlive: maybe\n`);
+        assert.deepEqual(await messagesOf({ ...BASE, file }), [
+          `${file}:3: Cannot set KeepAlive: "maybe" is not On or Off`,
+          c.error,
+        ]);
+      });
+    }
+  });
+});
+
+Deno.test("loadConfig() reports a missing examples/site for the embedded default", async () => {
+  await withTempDir(async (dir) => {
+    assert.deepEqual(await messagesOf({ ...BASE, file: null, installDir: dir }), [
+      `embedded default:3: Cannot use DocumentRoot ${
+        join(dir, "examples", "site")
+      }: no such directory`,
+    ]);
+  });
+});
