@@ -9,6 +9,7 @@
 
 import { decimal, type Directive } from "../../server/config/directive.ts";
 import { MAX_COUNT } from "../_shared_directives.ts";
+import type { MpmPolicy } from "../mpm_policy.ts";
 import { WORKER_DIRECTIVES } from "../worker/mod.ts";
 
 /** event's directives: worker's, plus AsyncRequestWorkerFactor (default 2, a fraction allowed). */
@@ -22,3 +23,10 @@ export const EVENT_DIRECTIVES: readonly Directive<number>[] = [
     max: MAX_COUNT,
   }),
 ];
+
+/** The event MPM's policy. */
+export const EVENT: MpmPolicy = {
+  name: "event",
+  caps: { threaded: "fixed", forked: "variable", async: true },
+  directives: EVENT_DIRECTIVES,
+};

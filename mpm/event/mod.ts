@@ -4,4 +4,4 @@
  * @module
  */
 
-export { EVENT_DIRECTIVES } from "./event.ts";
+export { EVENT, EVENT_DIRECTIVES } from "./event.ts";

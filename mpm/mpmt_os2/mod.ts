@@ -4,4 +4,4 @@
  * @module
  */
 
-export { MPMT_OS2_DIRECTIVES } from "./mpmt_os2.ts";
+export { MPMT_OS2, MPMT_OS2_DIRECTIVES } from "./mpmt_os2.ts";

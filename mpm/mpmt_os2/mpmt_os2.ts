@@ -8,6 +8,7 @@
  */
 
 import type { Directive } from "../../server/config/directive.ts";
+import type { MpmPolicy } from "../mpm_policy.ts";
 import {
   maxConnectionsPerChild,
   maxSpareThreads,
@@ -22,3 +23,10 @@ export const MPMT_OS2_DIRECTIVES: readonly Directive<number>[] = [
   maxSpareThreads(10),
   maxConnectionsPerChild(),
 ];
+
+/** The mpmt_os2 MPM's policy. */
+export const MPMT_OS2: MpmPolicy = {
+  name: "mpmt_os2",
+  caps: { threaded: "variable", forked: "no", async: false },
+  directives: MPMT_OS2_DIRECTIVES,
+};

@@ -4,4 +4,4 @@
  * @module
  */
 
-export { NETWARE_DIRECTIVES } from "./netware.ts";
+export { NETWARE, NETWARE_DIRECTIVES } from "./netware.ts";

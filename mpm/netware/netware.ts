@@ -8,6 +8,7 @@
  */
 
 import type { Directive } from "../../server/config/directive.ts";
+import type { MpmPolicy } from "../mpm_policy.ts";
 import {
   maxConnectionsPerChild,
   maxSpareThreads,
@@ -23,3 +24,10 @@ export const NETWARE_DIRECTIVES: readonly Directive<number>[] = [
   mpmCount("MaxThreads", "Most threads the process runs", 2048),
   maxConnectionsPerChild(),
 ];
+
+/** The netware MPM's policy. */
+export const NETWARE: MpmPolicy = {
+  name: "netware",
+  caps: { threaded: "variable", forked: "no", async: false },
+  directives: NETWARE_DIRECTIVES,
+};

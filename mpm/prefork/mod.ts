@@ -4,4 +4,4 @@
  * @module
  */
 
-export { PREFORK_DIRECTIVES } from "./prefork.ts";
+export { PREFORK, PREFORK_DIRECTIVES } from "./prefork.ts";

@@ -8,6 +8,7 @@
  */
 
 import type { Directive } from "../../server/config/directive.ts";
+import type { MpmPolicy } from "../mpm_policy.ts";
 import {
   maxConnectionsPerChild,
   maxRequestWorkers,
@@ -25,3 +26,10 @@ export const PREFORK_DIRECTIVES: readonly Directive<number>[] = [
   maxRequestWorkers(256),
   maxConnectionsPerChild(),
 ];
+
+/** The prefork MPM's policy. */
+export const PREFORK: MpmPolicy = {
+  name: "prefork",
+  caps: { threaded: "no", forked: "variable", async: false },
+  directives: PREFORK_DIRECTIVES,
+};

@@ -4,4 +4,4 @@
  * @module
  */
 
-export { WINNT_DIRECTIVES } from "./winnt.ts";
+export { WINNT, WINNT_DIRECTIVES } from "./winnt.ts";

@@ -8,6 +8,7 @@
  */
 
 import type { Directive } from "../../server/config/directive.ts";
+import type { MpmPolicy } from "../mpm_policy.ts";
 import { maxConnectionsPerChild, threadLimit, threadsPerChild } from "../_shared_directives.ts";
 
 /** winnt's directives with httpd 2.4's defaults. */
@@ -16,3 +17,10 @@ export const WINNT_DIRECTIVES: readonly Directive<number>[] = [
   threadLimit(1920),
   maxConnectionsPerChild(),
 ];
+
+/** The winnt MPM's policy. */
+export const WINNT: MpmPolicy = {
+  name: "winnt",
+  caps: { threaded: "fixed", forked: "no", async: false },
+  directives: WINNT_DIRECTIVES,
+};

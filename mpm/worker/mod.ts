@@ -4,4 +4,4 @@
  * @module
  */
 
-export { WORKER_DIRECTIVES } from "./worker.ts";
+export { WORKER, WORKER_DIRECTIVES } from "./worker.ts";

@@ -8,6 +8,7 @@
  */
 
 import type { Directive } from "../../server/config/directive.ts";
+import type { MpmPolicy } from "../mpm_policy.ts";
 import {
   maxConnectionsPerChild,
   maxRequestWorkers,
@@ -30,3 +31,10 @@ export const WORKER_DIRECTIVES: readonly Directive<number>[] = [
   maxRequestWorkers(400),
   maxConnectionsPerChild(),
 ];
+
+/** The worker MPM's policy. */
+export const WORKER: MpmPolicy = {
+  name: "worker",
+  caps: { threaded: "fixed", forked: "variable", async: false },
+  directives: WORKER_DIRECTIVES,
+};

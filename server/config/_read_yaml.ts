@@ -7,6 +7,7 @@
  */
 
 import {
+  type Alias,
   type Document,
   isAlias,
   isMap,
@@ -15,6 +16,7 @@ import {
   isSeq,
   LineCounter,
   parseDocument,
+  visit,
 } from "yaml";
 import { ConfigError, type ConfigLocation, formatLocation } from "./config_error.ts";
 import { describeValue } from "./directive.ts";
@@ -46,6 +48,17 @@ export function readYaml(text: string, options: ReadYamlOptions): ReadResult {
     const { line, col } = lineCounter.linePos(offset);
     return { file: options.file, line, column: col };
   };
+  const unresolved = unresolvedAliases(doc).map((alias) =>
+    new ConfigError({
+      at: atOffset(alias.range?.[0]),
+      directive: null,
+      detail:
+        `Cannot parse YAML: *${alias.source} refers to no anchor (quote a value that starts with "*", e.g. "*:8080")`,
+    })
+  );
+  if (unresolved.length > 0) {
+    return { complete: false, occurrences: [], errors: unresolved, warnings: [] };
+  }
   if (doc.errors.length > 0) {
     const errors = doc.errors.map((e) =>
       new ConfigError({
@@ -183,6 +196,17 @@ function isMpmName(name: string): name is MpmName {
 
 function isEmpty(node: unknown): boolean {
   return node === null || node === undefined || (isScalar(node) && node.value === null);
+}
+
+/** Aliases without an anchor: yaml reports them only when the value is converted. */
+function unresolvedAliases(doc: Document): Alias[] {
+  const found: Alias[] = [];
+  visit(doc, {
+    Alias(_, alias) {
+      if (alias.resolve(doc) === undefined) found.push(alias);
+    },
+  });
+  return found;
 }
 
 function toJS(state: State, node: unknown): unknown {

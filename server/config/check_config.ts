@@ -11,6 +11,7 @@ import { ConfigError, ConfigErrors, type ConfigLocation } from "./config_error.t
 import { formatDuration } from "./directive.ts";
 import { didYouMeanHint } from "./_did_you_mean.ts";
 import { formatListenAddress } from "./_listen.ts";
+import { compileLogFormat, LogFormatError } from "../log/mod.ts";
 import type { CustomLog, HostConfig, ReadTimeout, ServerConfig } from "./server_config.ts";
 
 /** What {@link checkConfig} checks. */
@@ -113,7 +114,7 @@ function resolveFormat(
   report: Report | null,
 ): CustomLog {
   const named = Object.hasOwn(formats, log.format) ? formats[log.format] : undefined;
-  if (named !== undefined) return { ...log, format: named };
+  if (named !== undefined) return checkFormat({ ...log, format: named }, report);
   if (!log.format.includes("%") && report) {
     const hint = didYouMeanHint(log.format, Object.keys(formats));
     report(
@@ -122,6 +123,18 @@ function resolveFormat(
         JSON.stringify(log.format)
       }${hint}`,
     );
+    return log;
+  }
+  return checkFormat(log, report);
+}
+
+/** Compiles the format once here so that `mpmd -t` catches what would fail at startup. */
+function checkFormat(log: CustomLog, report: Report | null): CustomLog {
+  try {
+    compileLogFormat(log.format);
+  } catch (error) {
+    if (!(error instanceof LogFormatError)) throw error;
+    report?.("CustomLog", `Cannot use CustomLog ${log.path}: ${error.message}`);
   }
   return log;
 }

@@ -205,6 +205,11 @@ const INVALID: { yaml: string; error: string }[] = [
     yaml: "CustomLog: a.log nonsense",
     error: 'Cannot use CustomLog /srv/a.log: no LogFormat is named "nonsense"',
   },
+  {
+    yaml: "CustomLog: [{path: a.log, format: '%h %Z'}]",
+    error:
+      'Cannot use CustomLog /srv/a.log: Cannot compile LogFormat "%h %Z": unknown directive %Z at column 4',
+  },
 ];
 
 Deno.test("parseConfigText() refuses each directive's invalid YAML values with the exact message", async (t) => {

@@ -293,6 +293,11 @@ Deno.test("parseConfigText() reports YAML syntax errors with their line", async 
       "mpmd.yaml:3: Cannot parse YAML: Map keys must be unique",
     ]);
   });
+  await t.step("an alias without an anchor (an unquoted *:port)", () => {
+    assert.deepEqual(errorsOf("KeepAlive: On\nListen: *:8080\n"), [
+      'mpmd.yaml:2: Cannot parse YAML: *:8080 refers to no anchor (quote a value that starts with "*", e.g. "*:8080")',
+    ]);
+  });
   await t.step("a top level that is not a map", () => {
     assert.deepEqual(errorsOf("- Listen: 8080\n"), [
       "mpmd.yaml:1: Cannot read the config: its top level is a list, not a map of directives",
