@@ -13,6 +13,8 @@ export interface PlatformCapabilities {
   readonly threads: boolean;
   /** Whether the OS has a thread-safe poller (epoll, kqueue, event ports) for an event loop. */
   readonly threadSafePolling: boolean;
+  /** The kernel's poller (`epoll`, `kqueue`, `event ports`), or `null` if none is known. */
+  readonly poller: string | null;
   /** Whether `reusePort` listeners spread connections across sockets (Linux, FreeBSD ≥ 12). */
   readonly reusePortBalancing: boolean;
   /**
@@ -22,17 +24,17 @@ export interface PlatformCapabilities {
   readonly tcpMigrateReq: boolean | null;
 }
 
-/** Operating systems whose kernel poller is thread-safe (epoll, kqueue, event ports). */
-const THREAD_SAFE_POLLING_OS: ReadonlySet<string> = new Set([
-  "linux",
-  "android",
-  "darwin",
-  "freebsd",
-  "netbsd",
-  "openbsd",
-  "solaris",
-  "illumos",
-]);
+/** Each OS's thread-safe kernel poller, as the Rust runtime under Deno (mio) uses it. */
+const POLLER_BY_OS: Readonly<Record<string, string>> = {
+  linux: "epoll",
+  android: "epoll",
+  darwin: "kqueue",
+  freebsd: "kqueue",
+  netbsd: "kqueue",
+  openbsd: "kqueue",
+  solaris: "event ports",
+  illumos: "event ports",
+};
 
 /** Operating systems whose SO_REUSEPORT load-balances across sockets. */
 const REUSEPORT_BALANCING_OS: ReadonlySet<string> = new Set(["linux", "android", "freebsd"]);
@@ -47,10 +49,12 @@ const TCP_MIGRATE_REQ_PATH = "/proc/sys/net/ipv4/tcp_migrate_req";
  */
 export function detectCapabilities(): PlatformCapabilities {
   const os = Deno.build.os;
+  const poller = POLLER_BY_OS[os] ?? null;
   return {
     os,
     threads: typeof Worker === "function",
-    threadSafePolling: THREAD_SAFE_POLLING_OS.has(os),
+    threadSafePolling: poller !== null,
+    poller,
     reusePortBalancing: REUSEPORT_BALANCING_OS.has(os),
     tcpMigrateReq: readTcpMigrateReq(),
   };

@@ -7,6 +7,7 @@ Deno.test("detectCapabilities() reports this Linux host as Workers plus epoll", 
   assert.equal(caps.threads, true);
   if (Deno.build.os === "linux") {
     assert.equal(caps.threadSafePolling, true);
+    assert.equal(caps.poller, "epoll");
     assert.equal(caps.reusePortBalancing, true);
     const raw = Deno.readTextFileSync("/proc/sys/net/ipv4/tcp_migrate_req").trim();
     assert.equal(caps.tcpMigrateReq, raw === "1");

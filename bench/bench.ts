@@ -1,0 +1,248 @@
+// deno-lint-ignore-file no-console -- printing the report is this tool's purpose
+/**
+ * `deno task bench`: measures mpmd against nginx and Apache httpd on this machine, in the same
+ * run, one server at a time, and prints req/s ratios. Performance is reported, not asserted:
+ * a missed target never changes the exit code.
+ *
+ * @module
+ */
+
+import { type AbResult, runAb } from "./ab.ts";
+import { BenchError } from "./bench_error.ts";
+import { allContenders, type Contender, selectContenders } from "./contenders.ts";
+import { machineFacts } from "./machine.ts";
+import { type BenchOptions, parseBenchArgs, USAGE } from "./options.ts";
+import { type ExpectedFile, waitUntilServing } from "./probe.ts";
+import { findProgram, programVersion } from "./programs.ts";
+import {
+  type BenchReport,
+  type ContenderOutcome,
+  evaluateTargets,
+  referenceOf,
+  renderReport,
+} from "./report.ts";
+import { SESSION_LEADER, startServer } from "./server_process.ts";
+import { runWrk, type WrkResult } from "./wrk.ts";
+
+/** The file every server serves: exactly 1 KiB of text. */
+const FILE_PATH = "/1k.txt";
+const FILE_BYTES = 1024;
+/** How long a server may take to answer its first request. */
+const READY_DEADLINE_MS = 15_000;
+const APT_HINT = "apt-get install -y nginx apache2 wrk";
+
+/** 1 KiB of printable text ending in a newline. */
+function fileBody(): Uint8Array {
+  const line = "mpmd benchmark: 1 KiB of text/plain served from the DocumentRoot.\n";
+  return new TextEncoder().encode(
+    line.repeat(Math.ceil(FILE_BYTES / line.length)).slice(0, FILE_BYTES - 1) + "\n",
+  );
+}
+
+/** Creates the temp dir and its DocumentRoot, readable by the servers' unprivileged users. */
+async function makeSite(expected: ExpectedFile): Promise<{ dir: string; docRoot: string }> {
+  const dir = await Deno.makeTempDir({ prefix: "mpmd_bench_" });
+  // makeTempDir gives 0700; www-data (nginx and Apache workers) must traverse it.
+  await Deno.chmod(dir, 0o755);
+  const docRoot = `${dir}/htdocs`;
+  await Deno.mkdir(docRoot, { mode: 0o755 });
+  await Deno.writeFile(`${docRoot}${expected.path}`, expected.body, { mode: 0o644 });
+  return { dir, docRoot };
+}
+
+/** A free loopback port: bind port 0, read what the kernel chose, release it. */
+function freePort(): number {
+  using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  return listener.addr.port;
+}
+
+/** Why a contender cannot run here, or `null` when it can. */
+async function unavailableReason(contender: Contender): Promise<string | null> {
+  if (!await findProgram(contender.program)) {
+    return `${contender.program} not found; install it: ${contender.installHint}`;
+  }
+  for (const file of contender.requiredFiles) {
+    try {
+      await Deno.stat(file);
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+      return `${file} not found; ${contender.installHint}`;
+    }
+  }
+  return null;
+}
+
+interface RunContext {
+  readonly options: BenchOptions;
+  readonly site: { readonly dir: string; readonly docRoot: string };
+  readonly expected: ExpectedFile;
+  readonly runAsUser: string | null;
+  readonly signal: AbortSignal;
+}
+
+/** Starts one contender, verifies it, measures it, and always stops it. */
+async function measure(
+  contender: Contender,
+  version: string,
+  ctx: RunContext,
+): Promise<ContenderOutcome> {
+  const { options, signal } = ctx;
+  const port = freePort();
+  const spec = contender.launch({
+    ...ctx.site,
+    stem: contender.stem,
+    port,
+    keepAliveRequests: options.keepAliveRequests,
+    runAsUser: ctx.runAsUser,
+  });
+  const base = { name: contender.name, role: contender.role, version };
+  await using server = await startServer(contender.name, spec);
+  let result: { keepAlive: WrkResult; close: WrkResult; ab: AbResult | null };
+  try {
+    console.error(`${contender.name}: started (pid ${server.pid}, port ${port})`);
+    await waitUntilServing(server, port, ctx.expected, { deadlineMs: READY_DEADLINE_MS, signal });
+    const url = `http://127.0.0.1:${port}${ctx.expected.path}`;
+    const load = { url, threads: options.threads, connections: options.connections };
+    if (options.warmupSec > 0) {
+      await runWrk({ ...load, durationSec: options.warmupSec, headers: {} }, signal);
+    }
+    const keepAlive = await runWrk(
+      { ...load, durationSec: options.durationSec, headers: {} },
+      signal,
+    );
+    console.error(`${contender.name}: keep-alive ${Math.round(keepAlive.requestsPerSec)} req/s`);
+    const close = await runWrk(
+      { ...load, durationSec: options.durationSec, headers: { Connection: "close" } },
+      signal,
+    );
+    console.error(`${contender.name}: close ${Math.round(close.requestsPerSec)} req/s`);
+    const ab = options.ab
+      ? await runAb(
+        { url, connections: options.connections, durationSec: options.durationSec },
+        signal,
+      )
+      : null;
+    result = { keepAlive, close, ab };
+  } catch (error) {
+    // An interrupt aborts with a DOMException, which must end the whole run, not this row.
+    if (error instanceof BenchError) return { ...base, kind: "failed", error: error.message };
+    throw error;
+  }
+  const stopped = await server.stop();
+  if (stopped.kind === "forced") {
+    console.error(
+      `${contender.name}: did not stop on SIGTERM; killed pids ${stopped.killed.join(", ")}`,
+    );
+  }
+  return { ...base, kind: "measured", ...result, forcedKills: stopped.killed };
+}
+
+/** Runs the benchmark; returns the process exit code. */
+export async function main(args: readonly string[]): Promise<number> {
+  const startedAt = new Date();
+  let options: BenchOptions;
+  try {
+    options = parseBenchArgs(args);
+  } catch (error) {
+    if (!(error instanceof BenchError)) throw error;
+    console.error(`${error.message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (options.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (!await findProgram("wrk")) {
+    console.error(`Cannot run the benchmark: wrk not found; install it: ${APT_HINT}`);
+    return 1;
+  }
+  if (!await findProgram(SESSION_LEADER)) {
+    console.error(
+      `Cannot start servers: ${SESSION_LEADER} not found; install it: apt-get install -y util-linux`,
+    );
+    return 1;
+  }
+  if (options.ab && !await findProgram("ab")) {
+    console.error(
+      "Cannot run the ab cross-check: ab not found; install it: apt-get install -y apache2-utils",
+    );
+    return 1;
+  }
+  const { selected, unknown } = selectContenders(allContenders(options), options.only);
+  if (unknown.length > 0) {
+    const names = allContenders(options).map((c) => c.name).join(", ");
+    console.error(`Cannot select ${unknown.join(", ")}: no such contender (known: ${names})`);
+    return 2;
+  }
+
+  const machine = await machineFacts();
+  const outcomes: ContenderOutcome[] = [];
+  const runnable: { contender: Contender; version: string }[] = [];
+  for (const contender of selected) {
+    const reason = await unavailableReason(contender);
+    const base = { name: contender.name, role: contender.role };
+    if (reason) {
+      console.error(`${contender.name}: skipped: ${reason}`);
+      outcomes.push({ ...base, version: "-", kind: "skipped", reason });
+    } else {
+      runnable.push({ contender, version: await programVersion(contender.versionCommand) });
+    }
+  }
+
+  const expected: ExpectedFile = { path: FILE_PATH, body: fileBody(), mediaType: "text/plain" };
+  const controller = new AbortController();
+  const onInterrupt = () => controller.abort();
+  Deno.addSignalListener("SIGINT", onInterrupt);
+  const site = await makeSite(expected);
+  try {
+    const ctx: RunContext = {
+      options,
+      site,
+      expected,
+      runAsUser: Deno.uid() === 0 ? "www-data" : null,
+      signal: controller.signal,
+    };
+    for (const { contender, version } of runnable) {
+      outcomes.push(await measure(contender, version, ctx));
+    }
+  } catch (error) {
+    if (!controller.signal.aborted) throw error;
+    console.error("Interrupted: servers stopped, temp dir removed");
+    return 130;
+  } finally {
+    Deno.removeSignalListener("SIGINT", onInterrupt);
+    await Deno.remove(site.dir, { recursive: true });
+  }
+
+  const order = selected.map((c) => c.name);
+  outcomes.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
+  const report: BenchReport = {
+    startedAt: startedAt.toISOString(),
+    elapsedSec: (Date.now() - startedAt.getTime()) / 1000,
+    machine,
+    settings: {
+      path: FILE_PATH,
+      fileBytes: FILE_BYTES,
+      durationSec: options.durationSec,
+      warmupSec: options.warmupSec,
+      connections: options.connections,
+      threads: options.threads,
+      keepAliveRequests: options.keepAliveRequests,
+      wrkVersion: await programVersion(["wrk", "-v"]),
+      abVersion: options.ab ? await programVersion(["ab", "-V"]) : null,
+    },
+    reference: referenceOf(outcomes)?.name ?? null,
+    outcomes,
+    targets: evaluateTargets(outcomes),
+  };
+  console.log(renderReport(report).join("\n"));
+  if (options.jsonFile) {
+    await Deno.writeTextFile(options.jsonFile, JSON.stringify(report, null, 2) + "\n");
+    console.log(`results written to ${options.jsonFile}`);
+  }
+  return 0;
+}
+
+if (import.meta.main) {
+  Deno.exit(await main(Deno.args));
+}

@@ -1,0 +1,174 @@
+/**
+ * The servers the benchmark compares, as data: each contender knows its program, how to
+ * tell its version, and how to launch it on a given site layout. One runner starts them all.
+ *
+ * @module
+ */
+
+import { fileURLToPath } from "node:url";
+import {
+  HTTPD_MPMS,
+  httpdConfig,
+  type HttpdMpm,
+  mpmdConfig,
+  nginxConfig,
+  type SiteLayout,
+} from "./server_configs.ts";
+
+/** `mpmd` contenders are measured; `peer` contenders are what they are measured against. */
+export type ContenderRole = "mpmd" | "peer";
+
+/** Everything needed to start one server, computed from its site layout without I/O. */
+export interface LaunchSpec {
+  /** argv; the first element is the program. */
+  readonly command: readonly string[];
+  readonly configPath: string;
+  readonly configText: string;
+  /** Directories that must exist before the server starts. */
+  readonly dirs: readonly string[];
+  /** The server's own error log, shown when it fails to start. */
+  readonly errorLog: string;
+}
+
+/** One server in the comparison. */
+export interface Contender {
+  /** Unique display name: `nginx`, `apache-event`, `mpmd -X`. */
+  readonly name: string;
+  readonly role: ContenderRole;
+  /** Stem of its files in the temp dir. */
+  readonly stem: string;
+  /** Program (name looked up on PATH, or absolute path) that must exist. */
+  readonly program: string;
+  /** Other files that must exist (mpmd's entry module). */
+  readonly requiredFiles: readonly string[];
+  /** What to do when the program or a required file is missing. */
+  readonly installHint: string;
+  /** argv printing the version on stdout or stderr. */
+  readonly versionCommand: readonly string[];
+  /** The command and config for one run on `site`. */
+  launch(site: SiteLayout): LaunchSpec;
+}
+
+/** The repository's deno.json: mpmd needs its import map and `"unstable": ["net"]`. */
+export const MPMD_DENO_CONFIG: string = fileURLToPath(new URL("../deno.json", import.meta.url));
+
+/** mpmd's entry module in this checkout. */
+export const MPMD_ENTRY: string = fileURLToPath(new URL("../main.ts", import.meta.url));
+
+/** The command that runs mpmd, before its variant flags and `-f <config>`. */
+export function mpmdCommand(entry: string): string[] {
+  return [Deno.execPath(), "run", "-A", "--config", MPMD_DENO_CONFIG, entry];
+}
+
+/** The mpmd command-line flags benchmarked when none are asked for: one process, no MPM. */
+export const DEFAULT_MPMD_VARIANTS: readonly (readonly string[])[] = [["-X"]];
+
+/** What decides which mpmd runs are compared. */
+export interface ContenderOptions {
+  /** mpmd's entry module. @default MPMD_ENTRY */
+  readonly mpmdEntry: string;
+  /** One mpmd run per entry, each with these extra flags. @default DEFAULT_MPMD_VARIANTS */
+  readonly mpmdVariants: readonly (readonly string[])[];
+}
+
+function mpmdContender(entry: string, flags: readonly string[], index: number): Contender {
+  const command = mpmdCommand(entry);
+  return {
+    name: ["mpmd", ...flags].join(" "),
+    role: "mpmd",
+    stem: `mpmd_${index + 1}`,
+    program: command[0]!,
+    requiredFiles: [entry],
+    installHint: `mpmd's entry module is missing (pass --mpmd-entry FILE)`,
+    versionCommand: [...command, "-V"],
+    launch(site) {
+      const configPath = `${site.dir}/${site.stem}.yaml`;
+      return {
+        command: [...command, ...flags, "-f", configPath],
+        configPath,
+        configText: mpmdConfig(site),
+        dirs: [],
+        errorLog: `${site.dir}/${site.stem}_error.log`,
+      };
+    },
+  };
+}
+
+const NGINX: Contender = {
+  name: "nginx",
+  role: "peer",
+  stem: "nginx",
+  program: "nginx",
+  requiredFiles: [],
+  installHint: "apt-get install -y nginx",
+  versionCommand: ["nginx", "-v"],
+  launch(site) {
+    const configPath = `${site.dir}/${site.stem}.conf`;
+    return {
+      // -e: nginx opens its compiled-in error log before reading the config otherwise.
+      command: [
+        "nginx",
+        "-p",
+        site.dir,
+        "-c",
+        configPath,
+        "-e",
+        `${site.dir}/${site.stem}_error.log`,
+      ],
+      configPath,
+      configText: nginxConfig(site),
+      dirs: [`${site.dir}/${site.stem}_temp`],
+      errorLog: `${site.dir}/${site.stem}_error.log`,
+    };
+  },
+};
+
+function httpdContender(mpm: HttpdMpm): Contender {
+  return {
+    name: `apache-${mpm}`,
+    role: "peer",
+    stem: `httpd_${mpm}`,
+    program: "apache2",
+    requiredFiles: [],
+    installHint: "apt-get install -y apache2",
+    versionCommand: ["apache2", "-v"],
+    launch(site) {
+      const configPath = `${site.dir}/${site.stem}.conf`;
+      return {
+        command: ["apache2", "-f", configPath, "-DFOREGROUND"],
+        configPath,
+        configText: httpdConfig(site, mpm),
+        dirs: [`${site.dir}/${site.stem}_run`],
+        errorLog: `${site.dir}/${site.stem}_error.log`,
+      };
+    },
+  };
+}
+
+/** Every contender, mpmd runs first, then nginx and Apache's three MPMs. */
+export function allContenders(options: ContenderOptions): Contender[] {
+  return [
+    ...options.mpmdVariants.map((flags, i) => mpmdContender(options.mpmdEntry, flags, i)),
+    NGINX,
+    ...HTTPD_MPMS.map(httpdContender),
+  ];
+}
+
+/**
+ * Keeps the contenders named in `only`; an item selects a name equal to it or starting with
+ * it followed by "-" or " " (`apache` selects all Apache MPMs, `mpmd` every mpmd run).
+ *
+ * @returns the kept contenders, or the items that matched none.
+ */
+export function selectContenders(
+  contenders: readonly Contender[],
+  only: readonly string[],
+): { readonly selected: Contender[]; readonly unknown: string[] } {
+  if (only.length === 0) return { selected: [...contenders], unknown: [] };
+  const matches = (name: string, item: string) =>
+    name === item || name.startsWith(`${item}-`) || name.startsWith(`${item} `);
+  return {
+    selected: contenders.filter((c) => only.some((item) => matches(c.name, item))),
+    unknown: only.filter((item) => !contenders.some((c) => matches(c.name, item))),
+  };
+}

@@ -1,0 +1,81 @@
+/**
+ * The benchmark tool behind `deno task bench` (entry point: `bench/bench.ts`), which measures
+ * mpmd against nginx and Apache httpd on one machine. This module exposes its pure parts:
+ * report parsers, config builders, target evaluation and rendering.
+ *
+ * @example
+ * ```ts
+ * import { parseWrkOutput } from "./mod.ts";
+ *
+ * const { stdout } = await new Deno.Command("wrk", {
+ *   args: ["-t1", "-c50", "-d5s", "--latency", "http://127.0.0.1:8080/1k.txt"],
+ * }).output();
+ * const result = parseWrkOutput(new TextDecoder().decode(stdout));
+ * // result.requestsPerSec, result.errors, result.latencyMs?.p99
+ * ```
+ *
+ * @module
+ */
+
+export { type AbOptions, type AbResult, parseAbOutput, runAb } from "./ab.ts";
+export { BenchError } from "./bench_error.ts";
+export {
+  allContenders,
+  type Contender,
+  type ContenderOptions,
+  type ContenderRole,
+  DEFAULT_MPMD_VARIANTS,
+  type LaunchSpec,
+  MPMD_DENO_CONFIG,
+  MPMD_ENTRY,
+  mpmdCommand,
+  selectContenders,
+} from "./contenders.ts";
+export { cpuModelFromLscpu, type MachineFacts, machineFacts } from "./machine.ts";
+export { BENCH_DEFAULTS, type BenchOptions, parseBenchArgs, USAGE } from "./options.ts";
+export {
+  type ExpectedFile,
+  parseProbeResponse,
+  probeMismatch,
+  type ProbeResponse,
+  waitUntilServing,
+} from "./probe.ts";
+export { findProgram, programVersion, versionFromOutput } from "./programs.ts";
+export {
+  type BenchReport,
+  type BenchSettings,
+  type ContenderOutcome,
+  evaluateTargets,
+  type MeasuredOutcome,
+  referenceOf,
+  renderReport,
+  type Target,
+  type TargetOutcome,
+  TARGETS,
+} from "./report.ts";
+export {
+  DEBIAN_HTTPD_MODULES_DIR,
+  DEBIAN_HTTPD_MPM_DIRECTIVES,
+  HTTPD_MPMS,
+  httpdConfig,
+  type HttpdMpm,
+  mpmdConfig,
+  nginxConfig,
+  type SiteLayout,
+} from "./server_configs.ts";
+export {
+  DEFAULT_STOP_GRACE_MS,
+  ServerProcess,
+  SESSION_LEADER,
+  startServer,
+  type StopOutcome,
+} from "./server_process.ts";
+export {
+  type LatencyMs,
+  parseWrkOutput,
+  runWrk,
+  type SocketErrors,
+  wrkArgs,
+  type WrkOptions,
+  type WrkResult,
+} from "./wrk.ts";

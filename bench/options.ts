@@ -1,0 +1,134 @@
+/**
+ * The benchmark's command line: flags, their defaults and their validation.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { BenchError } from "./bench_error.ts";
+import { DEFAULT_MPMD_VARIANTS, MPMD_ENTRY } from "./contenders.ts";
+
+/** The settled options of one benchmark run; every field filled. */
+export interface BenchOptions {
+  /** Seconds of each measured wrk run. @default 5 */
+  readonly durationSec: number;
+  /** Seconds of untimed load before measuring each server (0 skips it). @default 1 */
+  readonly warmupSec: number;
+  /** wrk `-c`. @default 50 */
+  readonly connections: number;
+  /** wrk `-t`. @default 1 */
+  readonly threads: number;
+  /** Requests per keep-alive connection, the same for every server. @default 100 */
+  readonly keepAliveRequests: number;
+  /** Contender names (or prefixes) to run; empty runs all. @default [] */
+  readonly only: readonly string[];
+  /** One mpmd run per entry with these flags. @default DEFAULT_MPMD_VARIANTS */
+  readonly mpmdVariants: readonly (readonly string[])[];
+  /** mpmd's entry module. @default MPMD_ENTRY */
+  readonly mpmdEntry: string;
+  /** Also run `ab -k` as a cross-check. @default false */
+  readonly ab: boolean;
+  /** Write the results as JSON to this file. @default null */
+  readonly jsonFile: string | null;
+  /** Print the usage and exit. @default false */
+  readonly help: boolean;
+}
+
+/** Defaults of {@link BenchOptions}. */
+export const BENCH_DEFAULTS: BenchOptions = {
+  durationSec: 5,
+  warmupSec: 1,
+  connections: 50,
+  threads: 1,
+  // httpd's MaxKeepAliveRequests default, also what Debian's apache2.conf ships.
+  keepAliveRequests: 100,
+  only: [],
+  mpmdVariants: DEFAULT_MPMD_VARIANTS,
+  mpmdEntry: MPMD_ENTRY,
+  ab: false,
+  jsonFile: null,
+  help: false,
+};
+
+/** The text printed by `--help`. */
+export const USAGE = `Usage: deno task bench [options]
+
+Serves a 1 KiB text file from mpmd, nginx and Apache httpd (event, worker, prefork), one
+server at a time, loads each with wrk (keep-alive, then Connection: close) and prints
+req/s ratios. Needs Debian's wrk, nginx and apache2 packages (missing servers are skipped).
+
+Options:
+  --duration SEC            seconds per measured run (default ${BENCH_DEFAULTS.durationSec})
+  --warmup SEC              seconds of warm-up per server, 0 to skip (default ${BENCH_DEFAULTS.warmupSec})
+  --connections N           wrk -c (default ${BENCH_DEFAULTS.connections})
+  --threads N               wrk -t (default ${BENCH_DEFAULTS.threads})
+  --keepalive-requests N    requests per keep-alive connection, all servers (default ${BENCH_DEFAULTS.keepAliveRequests}, 0 = unlimited)
+  --only NAMES              comma-separated contenders: mpmd, nginx, apache, apache-event, ...
+  --mpmd="FLAGS"            benchmark mpmd with these flags; repeat for several runs
+                            (default "-X"; e.g. --mpmd="-X" --mpmd="--mpm event")
+  --mpmd-entry FILE         mpmd entry module (default: main.ts of this checkout)
+  --ab                      also run ab -k as a cross-check
+  --json FILE               write the results as JSON to FILE
+  --help                    show this text
+`;
+
+function positiveInteger(flag: string, value: string | undefined, fallback: number, min: number) {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) {
+    throw new BenchError(`Cannot use --${flag} ${value}: expected an integer >= ${min}`);
+  }
+  return n;
+}
+
+/**
+ * Parses the command line into {@link BenchOptions}.
+ *
+ * @throws {BenchError} on an unknown flag or a bad value.
+ */
+export function parseBenchArgs(args: readonly string[]): BenchOptions {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...args],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        duration: { type: "string" },
+        warmup: { type: "string" },
+        connections: { type: "string" },
+        threads: { type: "string" },
+        "keepalive-requests": { type: "string" },
+        only: { type: "string" },
+        mpmd: { type: "string", multiple: true },
+        "mpmd-entry": { type: "string" },
+        ab: { type: "boolean" },
+        json: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    }));
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new BenchError(`Cannot parse the command line: ${reason}`, { cause: error });
+  }
+  const d = BENCH_DEFAULTS;
+  return {
+    durationSec: positiveInteger("duration", values.duration, d.durationSec, 1),
+    warmupSec: positiveInteger("warmup", values.warmup, d.warmupSec, 0),
+    connections: positiveInteger("connections", values.connections, d.connections, 1),
+    threads: positiveInteger("threads", values.threads, d.threads, 1),
+    keepAliveRequests: positiveInteger(
+      "keepalive-requests",
+      values["keepalive-requests"],
+      d.keepAliveRequests,
+      0,
+    ),
+    only: values.only?.split(",").map((s) => s.trim()).filter((s) => s !== "") ?? d.only,
+    mpmdVariants: values.mpmd?.map((flags) => flags.split(/\s+/).filter((s) => s !== "")) ??
+      d.mpmdVariants,
+    mpmdEntry: values["mpmd-entry"] ?? d.mpmdEntry,
+    ab: values.ab ?? d.ab,
+    jsonFile: values.json ?? d.jsonFile,
+    help: values.help ?? d.help,
+  };
+}

@@ -1,0 +1,215 @@
+/**
+ * The benchmark's results as one serialisable object, the targets evaluated on it, and its
+ * rendering as text. Everything here is pure: `bench.ts` prints and writes.
+ *
+ * @module
+ */
+
+import type { AbResult } from "./ab.ts";
+import type { ContenderRole } from "./contenders.ts";
+import type { MachineFacts } from "./machine.ts";
+import type { WrkResult } from "./wrk.ts";
+
+/** What happened to one contender. */
+export type ContenderOutcome =
+  & { readonly name: string; readonly role: ContenderRole; readonly version: string }
+  & (
+    | {
+      readonly kind: "measured";
+      readonly keepAlive: WrkResult;
+      readonly close: WrkResult;
+      readonly ab: AbResult | null;
+      /** Pids that needed SIGKILL when the server was stopped. */
+      readonly forcedKills: readonly number[];
+    }
+    | { readonly kind: "failed"; readonly error: string }
+    | { readonly kind: "skipped"; readonly reason: string }
+  );
+
+/** A measured outcome. */
+export type MeasuredOutcome = Extract<ContenderOutcome, { kind: "measured" }>;
+
+/** How the load was generated, for the header and the JSON. */
+export interface BenchSettings {
+  readonly path: string;
+  readonly fileBytes: number;
+  readonly durationSec: number;
+  readonly warmupSec: number;
+  readonly connections: number;
+  readonly threads: number;
+  readonly keepAliveRequests: number;
+  readonly wrkVersion: string;
+  /** `null` unless `--ab` was given. */
+  readonly abVersion: string | null;
+}
+
+/** One goal for mpmd's keep-alive throughput relative to a peer. */
+export interface Target {
+  readonly peer: string;
+  readonly minRatio: number;
+}
+
+/** mpmd's performance goals (keep-alive req/s): reported, never asserted. */
+export const TARGETS: readonly Target[] = [
+  { peer: "apache-event", minRatio: 1.5 },
+  { peer: "nginx", minRatio: 1.0 },
+];
+
+/** A target evaluated on one run; `n/a` when either side was not measured. */
+export interface TargetOutcome extends Target {
+  readonly reference: string | null;
+  readonly ratio: number | null;
+  readonly verdict: "PASS" | "MISS" | "n/a";
+}
+
+/** Everything one run produced; also what `--json` writes. */
+export interface BenchReport {
+  readonly startedAt: string;
+  readonly elapsedSec: number;
+  readonly machine: MachineFacts;
+  readonly settings: BenchSettings;
+  /** The mpmd run all ratios divide by: the first measured mpmd contender. */
+  readonly reference: string | null;
+  readonly outcomes: readonly ContenderOutcome[];
+  readonly targets: readonly TargetOutcome[];
+}
+
+function measured(outcomes: readonly ContenderOutcome[]): MeasuredOutcome[] {
+  return outcomes.filter((o): o is MeasuredOutcome => o.kind === "measured");
+}
+
+/** The first measured mpmd outcome, which every ratio divides by. */
+export function referenceOf(outcomes: readonly ContenderOutcome[]): MeasuredOutcome | null {
+  return measured(outcomes).find((o) => o.role === "mpmd") ?? null;
+}
+
+/** Evaluates {@link TARGETS} (or `targets`) on keep-alive req/s. */
+export function evaluateTargets(
+  outcomes: readonly ContenderOutcome[],
+  targets: readonly Target[] = TARGETS,
+): TargetOutcome[] {
+  const reference = referenceOf(outcomes);
+  return targets.map((target) => {
+    const peer = measured(outcomes).find((o) => o.name === target.peer);
+    if (!reference || !peer) {
+      return { ...target, reference: reference?.name ?? null, ratio: null, verdict: "n/a" };
+    }
+    const ratio = reference.keepAlive.requestsPerSec / peer.keepAlive.requestsPerSec;
+    return {
+      ...target,
+      reference: reference.name,
+      ratio,
+      verdict: ratio >= target.minRatio ? "PASS" : "MISS",
+    };
+  });
+}
+
+const int = (n: number) => Math.round(n).toLocaleString("en-US");
+const ms = (
+  n: number | undefined,
+) => (n === undefined ? "-" : n < 10 ? n.toFixed(2) : n.toFixed(1));
+const ratioText = (n: number | null) => (n === null ? "-" : `${n.toFixed(2)}x`);
+
+function table(rows: readonly (readonly string[])[]): string[] {
+  const widths = rows[0]!.map((_, col) => Math.max(...rows.map((r) => r[col]!.length)));
+  // First column left-aligned (names), numbers right-aligned.
+  return rows.map((r) =>
+    r.map((cell, col) => (col === 0 ? cell.padEnd(widths[col]!) : cell.padStart(widths[col]!)))
+      .join("  ").trimEnd()
+  );
+}
+
+function headerLines(report: BenchReport): string[] {
+  const { machine: m, settings: s } = report;
+  const versions = [
+    ...new Set(
+      report.outcomes.filter((o) => o.kind !== "skipped").map((o) =>
+        o.role === "mpmd" ? `${o.name}: ${o.version}` : o.version
+      ),
+    ),
+  ];
+  const ka = s.keepAliveRequests === 0 ? "unlimited" : String(s.keepAliveRequests);
+  return [
+    `mpmd benchmark, ${report.startedAt}`,
+    `machine:  ${m.cores} cores (${m.cpuModel}), ${m.os} ${m.kernel}, deno ${m.deno}, load ${
+      m.loadAverage1m.toFixed(2)
+    }`,
+    `load:     ${s.wrkVersion}: wrk -t${s.threads} -c${s.connections} -d${s.durationSec}s --latency, ` +
+    `GET ${s.path} (${s.fileBytes} bytes, text/plain), ${s.warmupSec}s warm-up per server` +
+    (s.abVersion ? `; cross-check ${s.abVersion}: ab -k -c${s.connections}` : ""),
+    `versions: ${versions.join("; ")}`,
+    `fairness: one server at a time on 127.0.0.1, wrk on the same cores; no access log anywhere;`,
+    `          ${ka} requests per keep-alive connection on every server (httpd's MaxKeepAliveRequests default);`,
+    `          nginx: worker_processes auto (one per core), sendfile on;`,
+    `          Apache: Debian's shipped MPM directives (mpm_<name>.conf), KeepAliveTimeout 5, EnableSendfile off (default);`,
+    `          mpmd: the flags in its name, its own defaults otherwise`,
+  ];
+}
+
+function resultRows(report: BenchReport): string[][] {
+  const reference = report.outcomes.find((o) => o.name === report.reference);
+  const ref = reference?.kind === "measured" ? reference : null;
+  const head = [
+    "server",
+    "keep-alive req/s",
+    "mpmd/srv",
+    "close req/s",
+    "mpmd/srv",
+    "errors ka/close",
+    "p50 ka ms",
+    "p99 ka ms",
+    "p99 close ms",
+    ...(report.settings.abVersion ? ["ab -k req/s"] : []),
+  ];
+  const rows = report.outcomes.map((o) => {
+    if (o.kind !== "measured") {
+      return [o.name, o.kind === "failed" ? `FAILED: ${o.error}` : `skipped: ${o.reason}`];
+    }
+    return [
+      o.name,
+      int(o.keepAlive.requestsPerSec),
+      ratioText(ref ? ref.keepAlive.requestsPerSec / o.keepAlive.requestsPerSec : null),
+      int(o.close.requestsPerSec),
+      ratioText(ref ? ref.close.requestsPerSec / o.close.requestsPerSec : null),
+      `${o.keepAlive.errors}/${o.close.errors}`,
+      ms(o.keepAlive.latencyMs?.p50),
+      ms(o.keepAlive.latencyMs?.p99),
+      ms(o.close.latencyMs?.p99),
+      ...(report.settings.abVersion ? [o.ab ? int(o.ab.requestsPerSec) : "-"] : []),
+    ];
+  });
+  return [head, ...rows];
+}
+
+/** The report as text lines: header, results table, targets. */
+export function renderReport(report: BenchReport): string[] {
+  const rows = resultRows(report);
+  const full = rows.filter((r) => r.length === rows[0]!.length);
+  const aligned = table(full);
+  // Skipped and failed rows are free text: print them after the aligned ones.
+  const notes = [
+    ...rows.filter((r) => r.length !== rows[0]!.length).map((r) => `${r[0]}: ${r[1]}`),
+    ...report.outcomes.flatMap((o) =>
+      o.kind === "measured" && o.forcedKills.length > 0
+        ? [`${o.name}: did not stop on SIGTERM; SIGKILLed pids ${o.forcedKills.join(", ")}`]
+        : []
+    ),
+  ];
+  const targets = report.targets.map((t) =>
+    `  ${t.reference ?? "mpmd"} keep-alive >= ${t.minRatio.toFixed(1)}x ${t.peer}: ` +
+    `${ratioText(t.ratio)} ${t.verdict}`
+  );
+  return [
+    ...headerLines(report),
+    "",
+    ...aligned,
+    ...notes,
+    "",
+    `mpmd/srv: ${report.reference ?? "mpmd"} req/s divided by the row's req/s; ` +
+    "errors: non-2xx responses plus wrk socket errors",
+    "targets (reported, not asserted):",
+    ...targets,
+    "",
+    `total time: ${report.elapsedSec.toFixed(1)} s`,
+  ];
+}

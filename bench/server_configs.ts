@@ -1,0 +1,152 @@
+/**
+ * Config text for every server the benchmark starts: nginx, Apache httpd (one MPM at a time)
+ * and mpmd. Pure builders: the caller writes the text to a file.
+ *
+ * Fairness rules applied to all servers alike: no access log, loopback only, the same
+ * keep-alive request limit per connection, `.txt` served as text/plain, everything else
+ * left at the shipped defaults.
+ *
+ * @module
+ */
+
+/** Where one server's files live and what it serves. */
+export interface SiteLayout {
+  /** The temp dir holding configs, pid files and logs. */
+  readonly dir: string;
+  /** File-name stem of this server's files in `dir` (`nginx`, `httpd_event`, `mpmd_1`). */
+  readonly stem: string;
+  /** DocumentRoot / nginx root. */
+  readonly docRoot: string;
+  readonly port: number;
+  /** Requests allowed on one keep-alive connection (httpd's MaxKeepAliveRequests; 0: no limit). */
+  readonly keepAliveRequests: number;
+  /** Unprivileged user the worker processes switch to, or `null` when not running as root. */
+  readonly runAsUser: string | null;
+}
+
+/** Apache httpd MPMs shipped by Debian's apache2 package. */
+export const HTTPD_MPMS = ["event", "worker", "prefork"] as const;
+/** One of {@link HTTPD_MPMS}. */
+export type HttpdMpm = typeof HTTPD_MPMS[number];
+
+/** Where Debian's apache2 package installs its shared modules. */
+export const DEBIAN_HTTPD_MODULES_DIR = "/usr/lib/apache2/modules";
+
+/**
+ * The MPM directives Debian ships in /etc/apache2/mods-available/mpm_<name>.conf, so that
+ * Apache runs as a Debian user gets it (httpd's compiled-in defaults differ a little).
+ */
+export const DEBIAN_HTTPD_MPM_DIRECTIVES: Readonly<
+  Record<HttpdMpm, Readonly<Record<string, number>>>
+> = {
+  event: {
+    StartServers: 2,
+    MinSpareThreads: 25,
+    MaxSpareThreads: 75,
+    ThreadLimit: 64,
+    ThreadsPerChild: 25,
+    MaxRequestWorkers: 150,
+    MaxConnectionsPerChild: 0,
+  },
+  worker: {
+    StartServers: 2,
+    MinSpareThreads: 25,
+    MaxSpareThreads: 75,
+    ThreadLimit: 64,
+    ThreadsPerChild: 25,
+    MaxRequestWorkers: 150,
+    MaxConnectionsPerChild: 0,
+  },
+  prefork: {
+    StartServers: 5,
+    MinSpareServers: 5,
+    MaxSpareServers: 10,
+    MaxRequestWorkers: 150,
+    MaxConnectionsPerChild: 0,
+  },
+};
+
+/**
+ * nginx ends keep-alive after `keepalive_requests` requests and has no "unlimited" value, so
+ * httpd's 0 (unlimited) becomes a count no benchmark reaches.
+ */
+const NGINX_UNLIMITED_KEEPALIVE_REQUESTS = 1_000_000_000;
+
+/** nginx.conf for `nginx -p <dir> -c <file>`: one worker per core, master process, no daemon. */
+export function nginxConfig(site: SiteLayout): string {
+  const base = `${site.dir}/${site.stem}`;
+  return [
+    ...(site.runAsUser ? [`user ${site.runAsUser};`] : []),
+    "worker_processes auto;",
+    "daemon off;",
+    "master_process on;",
+    `pid ${base}.pid;`,
+    `error_log ${base}_error.log warn;`,
+    "events {}",
+    "http {",
+    "  types { text/plain txt; }",
+    "  default_type application/octet-stream;",
+    "  access_log off;",
+    "  sendfile on;",
+    `  keepalive_requests ${site.keepAliveRequests || NGINX_UNLIMITED_KEEPALIVE_REQUESTS};`,
+    ...["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map((kind) =>
+      `  ${kind}_temp_path ${base}_temp/${kind};`
+    ),
+    "  server {",
+    `    listen 127.0.0.1:${site.port};`,
+    "    server_name localhost;",
+    `    root ${site.docRoot};`,
+    "  }",
+    "}",
+    "",
+  ].join("\n");
+}
+
+/** A self-contained httpd.conf for `apache2 -f <file> -DFOREGROUND` with the given MPM. */
+export function httpdConfig(site: SiteLayout, mpm: HttpdMpm): string {
+  const base = `${site.dir}/${site.stem}`;
+  const modules = [`mpm_${mpm}`, "authz_core", "mime"];
+  const mpmDirectives = Object.entries(DEBIAN_HTTPD_MPM_DIRECTIVES[mpm]);
+  return [
+    `ServerRoot "${site.dir}"`,
+    // Mutexes and the scoreboard land here; without it httpd uses ServerRoot/logs.
+    `DefaultRuntimeDir "${base}_run"`,
+    `PidFile "${base}.pid"`,
+    `ErrorLog "${base}_error.log"`,
+    "LogLevel warn",
+    ...modules.map((m) => `LoadModule ${m}_module ${DEBIAN_HTTPD_MODULES_DIR}/mod_${m}.so`),
+    ...(site.runAsUser ? [`User ${site.runAsUser}`, `Group ${site.runAsUser}`] : []),
+    "ServerName localhost",
+    `Listen 127.0.0.1:${site.port}`,
+    // No CustomLog: mod_log_config writes nothing without one, matching `access_log off`.
+    "TypesConfig /dev/null",
+    "AddType text/plain .txt",
+    "KeepAlive On",
+    `MaxKeepAliveRequests ${site.keepAliveRequests}`,
+    "KeepAliveTimeout 5",
+    ...mpmDirectives.map(([name, value]) => `${name} ${value}`),
+    `DocumentRoot "${site.docRoot}"`,
+    "<Directory />",
+    "  AllowOverride None",
+    "  Require all denied",
+    "</Directory>",
+    `<Directory "${site.docRoot}">`,
+    "  Require all granted",
+    "</Directory>",
+    "",
+  ].join("\n");
+}
+
+/** mpmd's YAML config (httpd directive names as keys); strings are JSON, which YAML accepts. */
+export function mpmdConfig(site: SiteLayout): string {
+  const base = `${site.dir}/${site.stem}`;
+  return [
+    `Listen: [${JSON.stringify(`127.0.0.1:${site.port}`)}]`,
+    `DocumentRoot: ${JSON.stringify(site.docRoot)}`,
+    "LogLevel: warn",
+    `PidFile: ${JSON.stringify(`${base}.pid`)}`,
+    `ErrorLog: ${JSON.stringify(`${base}_error.log`)}`,
+    `MaxKeepAliveRequests: ${site.keepAliveRequests}`,
+    "",
+  ].join("\n");
+}

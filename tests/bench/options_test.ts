@@ -1,0 +1,59 @@
+import assert from "node:assert/strict";
+import { BENCH_DEFAULTS, BenchError, parseBenchArgs } from "../../bench/mod.ts";
+
+Deno.test("parseBenchArgs()", async (t) => {
+  const CASES = [
+    { name: "fills every default", args: [], want: {} },
+    {
+      name: "reads numbers and lists",
+      args: [
+        "--duration",
+        "10",
+        "--warmup",
+        "0",
+        "--only",
+        "mpmd, nginx",
+        "--keepalive-requests",
+        "0",
+      ],
+      want: { durationSec: 10, warmupSec: 0, only: ["mpmd", "nginx"], keepAliveRequests: 0 },
+    },
+    {
+      name: "makes one mpmd run per --mpmd, split on spaces",
+      args: ["--mpmd=-X", "--mpmd=--mpm event"],
+      want: { mpmdVariants: [["-X"], ["--mpm", "event"]] },
+    },
+    {
+      name: "reads --ab, --json and --mpmd-entry",
+      args: ["--ab", "--json", "/tmp/out.json", "--mpmd-entry", "/tmp/main.ts"],
+      want: { ab: true, jsonFile: "/tmp/out.json", mpmdEntry: "/tmp/main.ts" },
+    },
+  ];
+  for (const c of CASES) {
+    await t.step(c.name, () => {
+      assert.deepEqual(parseBenchArgs(c.args), { ...BENCH_DEFAULTS, ...c.want });
+    });
+  }
+});
+
+Deno.test("parseBenchArgs() rejects bad input", async (t) => {
+  const CASES = [
+    {
+      name: "a zero duration",
+      args: ["--duration", "0"],
+      message: /--duration 0: expected an integer >= 1/,
+    },
+    { name: "a fraction", args: ["--connections", "1.5"], message: /--connections 1.5/ },
+    { name: "a negative warm-up", args: ["--warmup=-1"], message: /--warmup -1/ },
+    { name: "an unknown flag", args: ["--fast"], message: /Cannot parse the command line/ },
+    { name: "a positional argument", args: ["nginx"], message: /Cannot parse the command line/ },
+  ];
+  for (const c of CASES) {
+    await t.step(c.name, () => {
+      assert.throws(
+        () => parseBenchArgs(c.args),
+        (e) => e instanceof BenchError && c.message.test(e.message),
+      );
+    });
+  }
+});

@@ -1,0 +1,120 @@
+import assert from "node:assert/strict";
+import {
+  allContenders,
+  findProgram,
+  httpdConfig,
+  mpmdConfig,
+  nginxConfig,
+  type SiteLayout,
+} from "../../bench/mod.ts";
+
+const SITE: SiteLayout = {
+  dir: "/tmp/b",
+  stem: "s",
+  docRoot: "/tmp/b/htdocs",
+  port: 8080,
+  keepAliveRequests: 100,
+  runAsUser: "www-data",
+};
+
+Deno.test("config builders apply the same keep-alive limit to every server", async (t) => {
+  const CASES = [
+    { name: "100 requests", keepAliveRequests: 100, nginx: 100, httpd: 100, mpmd: 100 },
+    // nginx has no "unlimited": 0 there would turn keep-alive off.
+    { name: "unlimited", keepAliveRequests: 0, nginx: 1_000_000_000, httpd: 0, mpmd: 0 },
+  ];
+  for (const c of CASES) {
+    await t.step(c.name, () => {
+      const site = { ...SITE, keepAliveRequests: c.keepAliveRequests };
+      assert.match(nginxConfig(site), new RegExp(`^  keepalive_requests ${c.nginx};$`, "m"));
+      assert.match(
+        httpdConfig(site, "event"),
+        new RegExp(`^MaxKeepAliveRequests ${c.httpd}$`, "m"),
+      );
+      assert.match(mpmdConfig(site), new RegExp(`^MaxKeepAliveRequests: ${c.mpmd}$`, "m"));
+    });
+  }
+});
+
+Deno.test("mpmdConfig() writes YAML with httpd directive names", () => {
+  assert.equal(
+    mpmdConfig(SITE),
+    [
+      'Listen: ["127.0.0.1:8080"]',
+      'DocumentRoot: "/tmp/b/htdocs"',
+      "LogLevel: warn",
+      'PidFile: "/tmp/b/s.pid"',
+      'ErrorLog: "/tmp/b/s_error.log"',
+      "MaxKeepAliveRequests: 100",
+      "",
+    ].join("\n"),
+  );
+});
+
+Deno.test("httpdConfig() loads only the chosen MPM and its Debian directives", async (t) => {
+  const CASES = [
+    { mpm: "event", has: ["mod_mpm_event.so", "ThreadsPerChild 25"], lacks: ["MinSpareServers"] },
+    {
+      mpm: "prefork",
+      has: ["mod_mpm_prefork.so", "MaxSpareServers 10"],
+      lacks: ["ThreadsPerChild"],
+    },
+  ] as const;
+  for (const c of CASES) {
+    await t.step(c.mpm, () => {
+      const text = httpdConfig(SITE, c.mpm);
+      assert.equal(text.match(/mod_mpm_/g)?.length, 1);
+      for (const s of c.has) assert.ok(text.includes(s), s);
+      for (const s of c.lacks) assert.ok(!text.includes(s), s);
+    });
+  }
+});
+
+// The configs are only useful if the real servers accept them: ask each binary to check.
+const CHECKS = [
+  {
+    name: "nginx",
+    program: "nginx",
+    check: (conf: string, dir: string) => ["-t", "-p", dir, "-c", conf, "-e", `${dir}/check.log`],
+  },
+  ...["apache-event", "apache-worker", "apache-prefork"].map((name) => ({
+    name,
+    program: "apache2",
+    check: (conf: string) => ["-t", "-f", conf],
+  })),
+];
+
+for (const c of CHECKS) {
+  const missing = !await findProgram(c.program);
+  Deno.test({
+    name: `${c.name} accepts its generated config (${c.program} -t)`,
+    // Skipped where Debian's package is not installed: apt-get install -y nginx apache2.
+    ignore: missing,
+    fn: async () => {
+      const dir = await Deno.makeTempDir({ prefix: "mpmd_bench_test_" });
+      try {
+        const contender = allContenders({ mpmdEntry: "", mpmdVariants: [] }).find((x) =>
+          x.name === c.name
+        )!;
+        const spec = contender.launch({
+          ...SITE,
+          dir,
+          docRoot: dir,
+          stem: contender.stem,
+          runAsUser: Deno.uid() === 0 ? "www-data" : null,
+        });
+        for (const d of spec.dirs) await Deno.mkdir(d, { recursive: true });
+        await Deno.writeTextFile(spec.configPath, spec.configText);
+        const out = await new Deno.Command(c.program, {
+          args: c.check(spec.configPath, dir),
+          stdout: "piped",
+          stderr: "piped",
+        }).output();
+        const text = new TextDecoder().decode(out.stderr) + new TextDecoder().decode(out.stdout);
+        assert.ok(out.success, text);
+      } finally {
+        await Deno.remove(dir, { recursive: true });
+      }
+    },
+  });
+}
