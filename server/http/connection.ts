@@ -1,0 +1,420 @@
+/**
+ * One client connection's request loop: read a head, parse it, call the handler, write the
+ * response, then keep the connection alive or close it (lingering when the client may still
+ * be sending). Time limits are not timers: the transport keeps a phase and a deadline, and
+ * the engine's sweeper calls {@link HttpConnection.expire} once the deadline has passed.
+ *
+ * @module
+ */
+
+import type { ConnectionHost } from "./_connection_host.ts";
+import { ExchangeRecord } from "./_exchange_record.ts";
+import { discardStreamBody, ResponseStreamError } from "./_stream_body.ts";
+import { BODY, BUSY, HEAD, IDLE, LINGER, Transport, WAIT, WRITE } from "./_transport.ts";
+import type { ConnectionState, ConnectionView } from "./engine_options.ts";
+import { closingHead, errorResponse } from "./error_response.ts";
+import { HeadScanner } from "./head_scanner.ts";
+import { cachedHttpDate } from "./http_date.ts";
+import { HttpError } from "./http_error.ts";
+import { decideKeepAlive, DRAIN_MAX_BYTES, keepAliveValue } from "./keep_alive.ts";
+import { parseRequestHead, type RequestHead, requestLineOf } from "./parse_head.ts";
+import { readDeadline } from "./read_deadline.ts";
+import { ChunkedBody, EMPTY_BODY, type EngineBody, LengthBody } from "./request_body.ts";
+import type { Endpoint, ServerRequest } from "./server_request.ts";
+import type { ServerResponse } from "./server_response.ts";
+import { type SerializedHead, serializeResponseHead } from "./write_response.ts";
+
+interface Outcome {
+  readonly status: number;
+  readonly bodyBytes: number;
+  readonly keep: "+" | "-" | "X";
+}
+
+function endpointOf(addr: Deno.Addr): Endpoint {
+  return "hostname" in addr ? addr : { hostname: "", port: 0 };
+}
+
+/** One client connection and its request loop. */
+export class HttpConnection implements ConnectionView {
+  readonly id: number;
+  readonly remote: Endpoint;
+  readonly local: Endpoint;
+  requests = 0;
+  requestLine = "";
+
+  readonly #host: ConnectionHost;
+  readonly #io: Transport;
+  readonly #scanner: HeadScanner;
+  readonly #acceptedAt: number;
+  #headStartMs = 0;
+  #headBytes = 0;
+  #lingerWanted = false;
+  #responseStarted = false;
+  #head: RequestHead | null = null;
+  #receivedAt = 0;
+  #startedPerf = 0;
+
+  /**
+   * @param conn The accepted socket.
+   * @param options The engine, this connection's id and the accept time.
+   */
+  constructor(conn: Deno.Conn, options: { host: ConnectionHost; id: number; nowMs: number }) {
+    const host = options.host;
+    this.#host = host;
+    this.id = options.id;
+    this.remote = endpointOf(conn.remoteAddr);
+    this.local = endpointOf(conn.localAddr);
+    this.#scanner = new HeadScanner(host.settings);
+    this.#acceptedAt = options.nowMs;
+    this.#io = new Transport(conn, {
+      settings: host.settings,
+      buffers: host.buffers,
+      logger: host.logger,
+      maxBufferBytes: host.maxHeadBytes,
+      peer: this.remote.hostname,
+      onStateChange: (from, to) => {
+        host.stateChanged(from, to);
+        host.onState?.(this);
+      },
+      onClosed: () => host.release(this),
+    });
+    this.#headStartMs = options.nowMs;
+    this.#io.deadline = this.#headDeadline();
+  }
+
+  /** The state reported to observers. */
+  get state(): ConnectionState {
+    return this.#io.state;
+  }
+
+  /** When the sweeper must look at this connection (ms since the epoch). */
+  get deadline(): number {
+    return this.#io.deadline;
+  }
+
+  /** Whether the connection waits for a request without having received any of it. */
+  get idle(): boolean {
+    const io = this.#io;
+    return (io.phase === IDLE || io.phase === WAIT) && io.start === io.end;
+  }
+
+  /** Serves requests until the connection closes; never rejects. */
+  async run(): Promise<void> {
+    try {
+      // The request loop is one function on purpose: each nested async call would add a
+      // promise hop to every request.
+      for (;;) {
+        const head = await this.#readHead();
+        if (head === null) break;
+        if (head instanceof HttpError) {
+          await this.#reject(head);
+          break;
+        }
+        const body = this.#begin(head);
+        let response: ServerResponse;
+        try {
+          const result = this.#host.handler(this.#request(head, body));
+          response = (result instanceof Promise ? await result : result) ?? errorResponse(404);
+        } catch (error) {
+          response = this.#failureResponse(error, head);
+        }
+        if (this.#io.timedOut) {
+          // The sweeper has answered 408 already.
+          if (response.body !== null && !(response.body instanceof Uint8Array)) {
+            await discardStreamBody(response.body);
+          }
+          break;
+        }
+        if (!await this.#respond(response, body)) break;
+      }
+      if (this.#lingerWanted) await this.#io.linger();
+    } catch (error) {
+      this.#host.logger.error(`Cannot serve connection from ${this.remote.hostname}`, error);
+    } finally {
+      this.#io.abort();
+      this.#io.recycle();
+    }
+  }
+
+  /**
+   * Closes the socket now and leaves the engine; whatever is pending fails and the request
+   * loop ends (a handler that never returns is simply forgotten).
+   */
+  abort(): void {
+    this.#io.abort();
+  }
+
+  /** Called by the sweeper once {@link deadline} has passed. */
+  expire(nowMs: number): void {
+    switch (this.#io.phase) {
+      case HEAD:
+      case BODY:
+        // mod_reqtimeout: a client that started a request and stalls gets 408.
+        if (!this.#responseStarted) this.#answerTimeout(nowMs);
+        else this.abort();
+        return;
+      case WRITE:
+        this.#host.logger.info(
+          `Cannot send response to ${this.remote.hostname}: no write progress for Timeout (${this.#host.settings.timeoutMs} ms)`,
+        );
+        this.abort();
+        return;
+      case WAIT:
+      case IDLE:
+      case LINGER:
+        this.abort();
+        return;
+    }
+  }
+
+  /** Sets up the exchange of a parsed head; returns its body. */
+  #begin(head: RequestHead): EngineBody {
+    this.#head = head;
+    this.requestLine = head.requestLine;
+    const io = this.#io;
+    io.bodyStartMs = this.#receivedAt;
+    io.bodyBytes = 0;
+    io.enter(BUSY, Infinity);
+    const settings = this.#host.settings;
+    if (head.chunked) {
+      return new ChunkedBody(io, { limits: settings, expectContinue: head.expectContinue });
+    }
+    if (head.contentLength === null || head.contentLength === 0) return EMPTY_BODY;
+    return new LengthBody(io, {
+      length: head.contentLength,
+      limitBytes: settings.limitRequestBodyBytes,
+      expectContinue: head.expectContinue,
+    });
+  }
+
+  #request(head: RequestHead, body: EngineBody): ServerRequest {
+    return {
+      method: head.method,
+      target: head.target,
+      path: head.path,
+      query: head.query,
+      version: head.version,
+      headers: head.headers,
+      host: head.host,
+      remote: this.remote,
+      local: this.local,
+      body,
+      receivedAt: this.#receivedAt,
+    };
+  }
+
+  async #readHead(): Promise<RequestHead | HttpError | null> {
+    const io = this.#io;
+    const scanner = this.#scanner;
+    scanner.reset();
+    this.#responseStarted = false;
+    for (;;) {
+      if (io.start < io.end) {
+        const found = scanner.scan(io.buf, io.start, io.end);
+        if (found instanceof HttpError) return found;
+        if (found >= 0) {
+          this.#receivedAt = Date.now();
+          if (this.#host.onExchange !== undefined) this.#startedPerf = performance.now();
+          const head = parseRequestHead(io.buf.subarray(io.start, found), this.#host.settings);
+          if (!(head instanceof HttpError)) io.start = found;
+          return head;
+        }
+        if (io.phase !== HEAD) {
+          // Part of a head is here: the header timeout runs, counted from the accept for a
+          // connection's first request (mod_reqtimeout).
+          this.#headStartMs = io.phase === WAIT ? this.#acceptedAt : Date.now();
+          this.#headBytes = io.end - io.start;
+          io.enter(HEAD, this.#headDeadline());
+        }
+      }
+      let n: number | null;
+      try {
+        n = await io.conn.read(io.readView());
+      } catch (error) {
+        io.readFailed(error);
+        n = null;
+      }
+      if (n === null || io.timedOut) return null;
+      io.end += n;
+      if (io.phase === HEAD) {
+        this.#headBytes += n;
+        io.deadline = this.#headDeadline();
+      }
+    }
+  }
+
+  #headDeadline(): number {
+    const settings = this.#host.settings;
+    const deadline = readDeadline(
+      this.#headStartMs,
+      this.#headBytes,
+      settings.requestReadTimeout.header,
+    );
+    // Without a header timeout, httpd's Timeout still bounds each wait for bytes.
+    return deadline === Infinity ? Date.now() + settings.timeoutMs : deadline;
+  }
+
+  #failureResponse(error: unknown, head: RequestHead): ServerResponse {
+    const logger = this.#host.logger;
+    if (error instanceof HttpError) {
+      const level = error.status >= 500 ? "info" : "debug";
+      if (logger.enabled(level)) {
+        logger.log(
+          level,
+          `${head.method} ${head.target} answered ${error.status}: ${error.message}`,
+        );
+      }
+      return errorResponse(error.status, error.headers);
+    }
+    logger.error(`Cannot handle ${head.method} ${head.target} from ${this.remote.hostname}`, error);
+    return errorResponse(500);
+  }
+
+  async #respond(response: ServerResponse, body: EngineBody): Promise<boolean> {
+    const head = this.#head!;
+    const host = this.#host;
+    const keepAlive = decideKeepAlive({
+      settings: host.settings,
+      clientKeepAlive: head.clientKeepAlive,
+      draining: host.draining,
+      requestsServed: this.requests,
+      body,
+    });
+    const context = {
+      method: head.method,
+      version: head.version,
+      keepAlive,
+      keepAliveValue: keepAlive ? keepAliveValue(host.settings, this.requests) : "",
+      date: cachedHttpDate(this.#receivedAt),
+      server: host.banner,
+    };
+    let serialized = serializeResponseHead(response, context);
+    if (serialized instanceof HttpError) {
+      host.logger.error(`Cannot answer ${head.method} ${head.target}: ${serialized.message}`);
+      if (response.body !== null && !(response.body instanceof Uint8Array)) {
+        await discardStreamBody(response.body);
+      }
+      response = errorResponse(500);
+      serialized = serializeResponseHead(response, context);
+      if (serialized instanceof HttpError) throw serialized;
+    }
+    this.#responseStarted = true;
+    let bodyBytes: number;
+    try {
+      bodyBytes = await this.#io.send(serialized, response.body);
+    } catch (error) {
+      this.#sendFailed(error, serialized, response.status);
+      return false;
+    }
+    const keep = serialized.keepAlive && (body.complete || await body.drain(DRAIN_MAX_BYTES));
+    this.#record(serialized, head, { status: response.status, bodyBytes, keep: keep ? "+" : "-" });
+    this.requests++;
+    if (!keep) {
+      // Unread request bytes must be read away, or closing would reset the connection
+      // and could destroy the response before the client reads it.
+      this.#lingerWanted = !body.complete || this.#io.start < this.#io.end;
+      return false;
+    }
+    this.requestLine = "";
+    this.#head = null;
+    this.#io.enter(IDLE, Date.now() + host.settings.keepAliveTimeoutMs);
+    return true;
+  }
+
+  /** A response could not be written: log, record and abort. */
+  #sendFailed(error: unknown, serialized: SerializedHead, status: number): void {
+    const logger = this.#host.logger;
+    const head = this.#head;
+    if (error instanceof ResponseStreamError && head !== null) {
+      logger.error(`Cannot send response to ${head.method} ${head.target}`, error);
+    } else if (logger.enabled("debug")) {
+      logger.debug(`Cannot send response to ${this.remote.hostname}: ${String(error)}`);
+    }
+    this.#record(serialized, head, { status, bodyBytes: 0, keep: "X" });
+    this.abort();
+  }
+
+  /** Answers a request the parser refused, then closes (lingering). */
+  async #reject(error: HttpError): Promise<void> {
+    this.#lingerWanted = true;
+    this.#receivedAt = Date.now();
+    if (this.#host.onExchange !== undefined) this.#startedPerf = performance.now();
+    const io = this.#io;
+    this.requestLine = requestLineOf(
+      io.buf.subarray(io.start, io.end),
+      this.#host.settings.limitRequestLine,
+    );
+    if (this.#host.logger.enabled("debug")) {
+      this.#host.logger.debug(`Refused request from ${this.remote.hostname}: ${error.message}`);
+    }
+    const response = errorResponse(error.status, error.headers);
+    const serialized = closingHead(response, {
+      date: cachedHttpDate(Date.now()),
+      server: this.#host.banner,
+    });
+    this.#head = null;
+    this.#responseStarted = true;
+    try {
+      const bodyBytes = await this.#io.send(serialized, response.body);
+      this.#record(serialized, null, { status: error.status, bodyBytes, keep: "-" });
+    } catch (failure) {
+      this.#sendFailed(failure, serialized, error.status);
+    }
+  }
+
+  /** The sweeper found a stalled head or body read: answer 408 now and wind down. */
+  #answerTimeout(nowMs: number): void {
+    const io = this.#io;
+    const head = io.phase === BODY ? this.#head : null;
+    io.timedOut = true;
+    this.#responseStarted = true;
+    this.#lingerWanted = true;
+    if (head === null) {
+      this.#receivedAt = nowMs;
+      if (this.#host.onExchange !== undefined) this.#startedPerf = performance.now();
+      this.requestLine = requestLineOf(
+        io.buf.subarray(io.start, io.end),
+        this.#host.settings.limitRequestLine,
+      );
+    }
+    this.#host.logger.info(
+      `Cannot read request ${
+        head === null ? "head" : "body"
+      } from ${this.remote.hostname}: read timeout`,
+    );
+    io.startLinger(nowMs);
+    const response = errorResponse(408);
+    const serialized = closingHead(response, {
+      date: cachedHttpDate(Date.now()),
+      server: this.#host.banner,
+    });
+    const body = response.body as Uint8Array;
+    io.sendWhileReading(serialized.head, body);
+    this.#record(serialized, head, { status: 408, bodyBytes: body.length, keep: "-" });
+  }
+
+  #record(serialized: SerializedHead, head: RequestHead | null, outcome: Outcome): void {
+    const onExchange = this.#host.onExchange;
+    if (onExchange === undefined) return;
+    onExchange(
+      new ExchangeRecord({
+        remote: this.remote,
+        local: this.local,
+        startedAt: this.#receivedAt,
+        durationUs: Math.round((performance.now() - this.#startedPerf) * 1000),
+        requestLine: this.requestLine,
+        method: head?.method ?? "",
+        path: head?.path ?? "",
+        query: head?.query ?? "",
+        protocol: head?.version ?? "",
+        requestHeaders: head?.headers ?? new Map(),
+        status: outcome.status,
+        head: serialized.head,
+        bodyBytes: outcome.bodyBytes,
+        keepAliveRequests: this.requests,
+        connectionStatus: outcome.keep,
+        serverName: this.#host.serverName,
+      }),
+    );
+  }
+}

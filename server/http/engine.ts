@@ -1,0 +1,285 @@
+/**
+ * The HTTP/1.1 engine: accept loops over `Deno.Listener`s, the live connections, one sweeper
+ * that enforces every connection's time limits, counters for the scoreboard, and graceful
+ * shutdown. The MPM layer drives it; it knows nothing about processes or threads.
+ *
+ * @module
+ */
+
+import type { Logger } from "../log/logger.ts";
+import { serverBanner } from "../version.ts";
+import { BufferPool } from "./_buffer_pool.ts";
+import type { ConnectionHost } from "./_connection_host.ts";
+import { HttpConnection } from "./connection.ts";
+import {
+  type ConnectionState,
+  DEFAULT_ENGINE_SETTINGS,
+  type EngineSettings,
+  type HttpEngineOptions,
+} from "./engine_options.ts";
+
+/** Connection counts by state. */
+export interface EngineStats {
+  /** Open connections, whatever their state. */
+  readonly connections: number;
+  /** Waiting for or reading a request head. */
+  readonly reading: number;
+  /** A handler is running. */
+  readonly busy: number;
+  readonly writing: number;
+  /** Idle kept-alive connections. */
+  readonly keepAliveIdle: number;
+  /** In lingering close. */
+  readonly closing: number;
+}
+
+/** Options of {@link HttpEngine.shutdown}. */
+export interface ShutdownOptions {
+  /**
+   * How long in-flight requests may take before their connections are aborted.
+   * @default Infinity
+   */
+  readonly graceMs?: number;
+}
+
+/** An HTTP/1.1 server engine that the MPM layer feeds with listeners or connections. */
+export interface HttpEngine {
+  /**
+   * Accepts connections from `listener` until it is closed (by {@link stopAccepting} or
+   * {@link shutdown}); resolves then. Connections accepted keep being served.
+   */
+  serve(listener: Deno.Listener): Promise<void>;
+  /** Serves one already accepted connection; resolves when it is closed. */
+  handleConnection(conn: Deno.Conn): Promise<void>;
+  /** Closes every listener being served; open connections are not affected. */
+  stopAccepting(): void;
+  /** Closes the connections idle between requests (event MPM under pressure); returns how many. */
+  closeIdle(): number;
+  /**
+   * Stops accepting, closes idle connections at once, lets in-flight requests finish (each
+   * answered with `Connection: close`), aborts what is left after `graceMs`, and resolves
+   * when every connection is closed.
+   */
+  shutdown(options?: ShutdownOptions): Promise<void>;
+  /** Current connection counts (computed on read). */
+  readonly stats: EngineStats;
+}
+
+/** The sweeper runs at a quarter of the shortest limit, clamped to this range. */
+const MIN_SWEEP_MS = 10;
+const MAX_SWEEP_MS = 250;
+/** Receive and output buffers start at this size (a typical head, or head and a small body). */
+const BUFFER_BYTES = 4096;
+/** Buffers kept for new connections: up to 4 MiB. */
+const MAX_FREE_BUFFERS = 1024;
+/** Pause after an accept failure such as EMFILE, so the loop does not spin. */
+const ACCEPT_RETRY_MS = 100;
+const STATE_INDEX: Readonly<Record<ConnectionState, number>> = {
+  read: 0,
+  busy: 1,
+  write: 2,
+  keepalive: 3,
+  closing: 4,
+  closed: 5,
+};
+
+/**
+ * The most fields the engine ever accepts: LimitRequestFields 0 means "unlimited" in httpd,
+ * but every head still has to fit in memory, so 0 stands for the largest value httpd allows.
+ */
+export const MAX_REQUEST_FIELDS = 32767;
+
+function fieldLimit(configured: number): number {
+  return configured === 0 ? MAX_REQUEST_FIELDS : configured;
+}
+
+function sweepIntervalMs(settings: EngineSettings): number {
+  const limits = [
+    settings.timeoutMs,
+    settings.keepAliveTimeoutMs,
+    settings.requestReadTimeout.header.initialMs,
+    settings.requestReadTimeout.body.initialMs,
+  ].filter((ms) => ms > 0);
+  const shortest = Math.min(...limits, 4 * MAX_SWEEP_MS);
+  return Math.max(MIN_SWEEP_MS, Math.min(MAX_SWEEP_MS, Math.floor(shortest / 4)));
+}
+
+function isClosedListenerError(error: unknown): boolean {
+  return error instanceof Deno.errors.BadResource || error instanceof Deno.errors.Interrupted;
+}
+
+/**
+ * Creates an engine. Settings missing from `options` take httpd's defaults
+ * ({@link DEFAULT_ENGINE_SETTINGS}).
+ */
+export function createHttpEngine(options: HttpEngineOptions): HttpEngine {
+  return new Engine(options);
+}
+
+class Engine implements HttpEngine, ConnectionHost {
+  readonly settings: Readonly<EngineSettings>;
+  readonly handler: HttpEngineOptions["handler"];
+  readonly logger: Logger;
+  readonly serverName: string;
+  readonly banner: string;
+  readonly maxHeadBytes: number;
+  readonly onExchange: HttpEngineOptions["onExchange"];
+  readonly onState: HttpEngineOptions["onState"];
+  readonly buffers = new BufferPool(BUFFER_BYTES, MAX_FREE_BUFFERS);
+  draining = false;
+
+  readonly #connections = new Set<HttpConnection>();
+  readonly #listeners = new Set<Deno.Listener>();
+  readonly #counts = [0, 0, 0, 0, 0, 0];
+  readonly #sweepMs: number;
+  #sweeper: ReturnType<typeof setInterval> | null = null;
+  #nextId = 1;
+  #allClosed: (() => void) | null = null;
+
+  constructor(options: HttpEngineOptions) {
+    const d = DEFAULT_ENGINE_SETTINGS;
+    this.settings = Object.freeze({
+      timeoutMs: options.timeoutMs ?? d.timeoutMs,
+      keepAlive: options.keepAlive ?? d.keepAlive,
+      keepAliveTimeoutMs: options.keepAliveTimeoutMs ?? d.keepAliveTimeoutMs,
+      maxKeepAliveRequests: options.maxKeepAliveRequests ?? d.maxKeepAliveRequests,
+      requestReadTimeout: options.requestReadTimeout ?? d.requestReadTimeout,
+      limitRequestLine: options.limitRequestLine ?? d.limitRequestLine,
+      limitRequestFieldSize: options.limitRequestFieldSize ?? d.limitRequestFieldSize,
+      limitRequestFields: fieldLimit(options.limitRequestFields ?? d.limitRequestFields),
+      limitRequestBodyBytes: options.limitRequestBodyBytes ?? d.limitRequestBodyBytes,
+      serverTokens: options.serverTokens ?? d.serverTokens,
+    });
+    this.handler = options.handler;
+    this.logger = options.logger;
+    this.serverName = options.serverName ?? "localhost";
+    this.banner = serverBanner(this.settings.serverTokens);
+    const s = this.settings;
+    // Room for the longest head the scanner lets through, with every line at its limit.
+    this.maxHeadBytes = (s.limitRequestFields + 1) * 2 + (s.limitRequestLine + 2) +
+      s.limitRequestFields * (s.limitRequestFieldSize + 2) + 2;
+    this.onExchange = options.onExchange;
+    this.onState = options.onState;
+    this.#sweepMs = sweepIntervalMs(s);
+  }
+
+  get stats(): EngineStats {
+    const c = this.#counts;
+    return {
+      connections: this.#connections.size,
+      reading: c[0]!,
+      busy: c[1]!,
+      writing: c[2]!,
+      keepAliveIdle: c[3]!,
+      closing: c[4]!,
+    };
+  }
+
+  async serve(listener: Deno.Listener): Promise<void> {
+    this.#listeners.add(listener);
+    try {
+      while (this.#listeners.has(listener)) {
+        let conn: Deno.Conn;
+        try {
+          conn = await listener.accept();
+        } catch (error) {
+          if (!this.#listeners.has(listener) || isClosedListenerError(error)) break;
+          this.logger.error("Cannot accept connection", error);
+          await new Promise((resolve) => setTimeout(resolve, ACCEPT_RETRY_MS));
+          continue;
+        }
+        void this.handleConnection(conn);
+      }
+    } finally {
+      this.#listeners.delete(listener);
+    }
+  }
+
+  handleConnection(conn: Deno.Conn): Promise<void> {
+    if (this.draining) {
+      conn.close();
+      return Promise.resolve();
+    }
+    const connection = new HttpConnection(conn, {
+      host: this,
+      id: this.#nextId++,
+      nowMs: Date.now(),
+    });
+    this.#connections.add(connection);
+    this.#counts[STATE_INDEX[connection.state]]!++;
+    this.onState?.(connection);
+    if (this.#sweeper === null) {
+      const sweeper = setInterval(() => this.#sweep(), this.#sweepMs);
+      Deno.unrefTimer(sweeper);
+      this.#sweeper = sweeper;
+    }
+    return connection.run();
+  }
+
+  stateChanged(from: ConnectionState, to: ConnectionState): void {
+    this.#counts[STATE_INDEX[from]]!--;
+    this.#counts[STATE_INDEX[to]]!++;
+  }
+
+  release(connection: HttpConnection): void {
+    if (!this.#connections.delete(connection)) return;
+    this.#counts[STATE_INDEX.closed]!--;
+    if (this.#connections.size === 0) {
+      if (this.#sweeper !== null) {
+        clearInterval(this.#sweeper);
+        this.#sweeper = null;
+      }
+      this.#allClosed?.();
+    }
+  }
+
+  #sweep(): void {
+    const now = Date.now();
+    for (const connection of this.#connections) {
+      if (connection.deadline <= now) connection.expire(now);
+    }
+  }
+
+  stopAccepting(): void {
+    const listeners = [...this.#listeners];
+    this.#listeners.clear();
+    for (const listener of listeners) {
+      try {
+        listener.close();
+      } catch {
+        // Closed elsewhere already.
+      }
+    }
+  }
+
+  closeIdle(): number {
+    let closed = 0;
+    for (const connection of this.#connections) {
+      if (connection.idle) {
+        connection.abort();
+        closed++;
+      }
+    }
+    return closed;
+  }
+
+  async shutdown(options: ShutdownOptions = {}): Promise<void> {
+    const graceMs = options.graceMs ?? Infinity;
+    this.draining = true;
+    this.stopAccepting();
+    this.closeIdle();
+    if (this.#connections.size === 0) return;
+    const allClosed = new Promise<void>((resolve) => this.#allClosed = resolve);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    if (Number.isFinite(graceMs)) {
+      timer = setTimeout(() => {
+        for (const connection of this.#connections) connection.abort();
+      }, Math.max(0, graceMs));
+    }
+    try {
+      await allClosed;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * What the HTTP engine is configured with: the server settings it applies (a slice of
+ * {@link ServerConfig}, httpd's defaults where not given), the handler, the logger and the
+ * optional hooks through which the access log and the scoreboard follow it.
+ *
+ * @module
+ */
+
+import type { ServerConfig } from "../config/server_config.ts";
+import type { Logger } from "../log/logger.ts";
+import type { AccessRecord } from "./access_record.ts";
+import type { Handler } from "./handler.ts";
+import type { Endpoint } from "./server_request.ts";
+
+/** The server settings the engine applies. */
+export type EngineSettings = Pick<
+  ServerConfig,
+  | "timeoutMs"
+  | "keepAlive"
+  | "keepAliveTimeoutMs"
+  | "maxKeepAliveRequests"
+  | "requestReadTimeout"
+  | "limitRequestLine"
+  | "limitRequestFieldSize"
+  | "limitRequestFields"
+  | "limitRequestBodyBytes"
+  | "serverTokens"
+>;
+
+/** httpd 2.4's defaults for {@link EngineSettings}. */
+export const DEFAULT_ENGINE_SETTINGS: Readonly<EngineSettings> = Object.freeze({
+  timeoutMs: 60_000,
+  keepAlive: true,
+  keepAliveTimeoutMs: 5_000,
+  maxKeepAliveRequests: 100,
+  requestReadTimeout: {
+    header: { initialMs: 20_000, maxMs: 40_000, minRateBytesPerSec: 500 },
+    body: { initialMs: 20_000, maxMs: Number.MAX_SAFE_INTEGER, minRateBytesPerSec: 500 },
+  },
+  limitRequestLine: 8190,
+  limitRequestFieldSize: 8190,
+  limitRequestFields: 100,
+  limitRequestBodyBytes: 1024 * 1024 * 1024,
+  serverTokens: "Full",
+});
+
+/** The states a connection reports to {@link HttpEngineOptions.onState}. */
+export const CONNECTION_STATES = [
+  /** Waiting for or reading a request head (scoreboard `R`). */
+  "read",
+  /** The handler is running, possibly reading the request body (`W` in httpd). */
+  "busy",
+  /** Writing the response (`W`). */
+  "write",
+  /** Idle between requests of a kept-alive connection (`K`). */
+  "keepalive",
+  /** Lingering close: discarding what the client still sends (`C`). */
+  "closing",
+  /** Closed; the last report for this connection. */
+  "closed",
+] as const;
+/** One of {@link CONNECTION_STATES}. */
+export type ConnectionState = typeof CONNECTION_STATES[number];
+
+/** A live connection as a state observer sees it. The same object is passed on each change. */
+export interface ConnectionView {
+  /** Unique within the engine. */
+  readonly id: number;
+  readonly state: ConnectionState;
+  readonly remote: Endpoint;
+  readonly local: Endpoint;
+  /** Requests answered on this connection so far. */
+  readonly requests: number;
+  /** Request line of the request in progress, `""` between requests. */
+  readonly requestLine: string;
+}
+
+/** Options of `createHttpEngine()`: settings (each defaulting as in httpd) and hooks. */
+export interface HttpEngineOptions extends Partial<EngineSettings> {
+  /** Answers every request; `null` means 404. */
+  readonly handler: Handler;
+  /** Where errors go (handler crashes, stream failures, accept failures). */
+  readonly logger: Logger;
+  /**
+   * ServerName reported in access records (`%v`).
+   * @default "localhost"
+   */
+  readonly serverName?: string;
+  /** Called once per finished exchange, including rejected requests (the access log). */
+  readonly onExchange?: (record: AccessRecord) => void;
+  /** Called whenever a connection changes state (the scoreboard). */
+  readonly onState?: (connection: ConnectionView) => void;
+}

@@ -1,0 +1,101 @@
+/**
+ * The bridge to web-standard `Request`/`Response` for application handlers. Built-in
+ * modules work on {@link ServerRequest}/{@link ServerResponse} (cheap); an application
+ * written like any Deno `fetch` handler is wrapped with {@link fetchHandler}, and the
+ * web-standard objects are only built for the requests that reach it.
+ *
+ * @module
+ */
+
+import type { Handler } from "./handler.ts";
+import { HttpError } from "./http_error.ts";
+import type { ServerRequest } from "./server_request.ts";
+import type { ResponseHeaders, ServerResponse } from "./server_response.ts";
+
+/** What an application handler learns besides the request (a subset of Deno.serve's info). */
+export interface FetchInfo {
+  readonly remoteAddr: Deno.NetAddr;
+}
+
+/** An application handler in the shape of a Deno `fetch` handler. */
+export type FetchHandler = (request: Request, info: FetchInfo) => Response | Promise<Response>;
+
+// The Fetch standard refuses these methods in `new Request()`.
+const FORBIDDEN_METHODS = new Set(["CONNECT", "TRACE", "TRACK"]);
+
+function hostForUrl(request: ServerRequest): string {
+  if (request.host !== "") return request.host;
+  const { hostname, port } = request.local;
+  return `${hostname.includes(":") ? `[${hostname}]` : hostname}:${port}`;
+}
+
+/**
+ * Builds a `Request` from an engine request: the URL from the host, path and query (an
+ * asterisk-form target becomes `/`), the header fields, and for methods other than GET and
+ * HEAD a body stream that pulls from `request.body.read()` only as the application reads.
+ *
+ * @throws {HttpError} 501 for methods the Fetch standard cannot represent (TRACE, TRACK);
+ *   400 for a host the URL standard refuses.
+ */
+export function toRequest(request: ServerRequest): Request {
+  const method = request.method;
+  if (FORBIDDEN_METHODS.has(method.toUpperCase())) {
+    throw new HttpError(501, `Cannot build a Request for method ${method}`);
+  }
+  const path = request.path === "*" ? "/" : request.path;
+  const url = `http://${hostForUrl(request)}${path}${
+    request.query === "" ? "" : `?${request.query}`
+  }`;
+  const headers = new Headers();
+  for (const [name, value] of request.headers) headers.append(name, value);
+  const source = request.body;
+  const hasBody = source.present && method !== "GET" && method !== "HEAD";
+  const body = hasBody
+    ? new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        const chunk = await source.read();
+        if (chunk === null) controller.close();
+        else controller.enqueue(chunk);
+      },
+    }, { highWaterMark: 0 })
+    : null;
+  try {
+    return new Request(url, { method, headers, body, ...(hasBody ? { duplex: "half" } : {}) });
+  } catch (error) {
+    // The parser accepts every host RFC 3986 allows; the URL standard is stricter (e.g. `%`).
+    throw new HttpError(400, `Cannot build a Request for ${url}`, { cause: error });
+  }
+}
+
+/**
+ * Converts a `Response` into an engine response: status, reason, header fields in order
+ * (each Set-Cookie kept separate), and the body stream (or `null`).
+ */
+export function fromResponse(response: Response): ServerResponse {
+  const headers: ResponseHeaders = [];
+  for (const [name, value] of response.headers) headers.push([name, value]);
+  return {
+    status: response.status,
+    ...(response.statusText === "" ? {} : { statusText: response.statusText }),
+    headers,
+    body: response.body,
+  };
+}
+
+/**
+ * Wraps an application `fetch` handler as an engine {@link Handler}.
+ *
+ * @example
+ * ```ts
+ * const handler = fetchHandler((request) => Response.json({ url: request.url }));
+ * ```
+ */
+export function fetchHandler(fn: FetchHandler): Handler {
+  return async (request) => {
+    const { hostname, port } = request.remote;
+    const response = await fn(toRequest(request), {
+      remoteAddr: { transport: "tcp", hostname, port },
+    });
+    return fromResponse(response);
+  };
+}

@@ -1,0 +1,53 @@
+/**
+ * mpmd's HTTP/1.1 engine on `Deno.listen`: a strict, smuggling-proof request parser, request
+ * bodies (Content-Length and chunked, 100-continue, LimitRequestBody), response
+ * serialisation with httpd's `Date`/`Server`/`Keep-Alive` fields, keep-alive and
+ * pipelining, mod_reqtimeout-style read limits enforced by one sweeper, lingering close,
+ * and an adapter to web-standard `Request`/`Response` for application handlers.
+ *
+ * @example Serve a fixed response and an app on one port
+ * ```ts
+ * import { createHttpEngine, fetchHandler } from "./mod.ts";
+ * import { createErrorLog, createStderrSink } from "../log/mod.ts";
+ *
+ * const app = fetchHandler((request) => Response.json({ path: new URL(request.url).pathname }));
+ * const hello = new TextEncoder().encode("hello\n");
+ * const engine = createHttpEngine({
+ *   logger: createErrorLog({ level: "warn", sink: createStderrSink() }),
+ *   keepAliveTimeoutMs: 5_000,
+ *   handler: (request) =>
+ *     request.path === "/hello"
+ *       ? { status: 200, headers: [["Content-Type", "text/plain"]], body: hello }
+ *       : app(request),
+ * });
+ * const listener = Deno.listen({ hostname: "127.0.0.1", port: 8080 });
+ * const serving = engine.serve(listener);
+ * // later, e.g. on SIGTERM:
+ * await engine.shutdown({ graceMs: 5_000 });
+ * await serving;
+ * ```
+ *
+ * @module
+ */
+
+export type { AccessRecord } from "./access_record.ts";
+export type { Handler } from "./handler.ts";
+export { HttpError } from "./http_error.ts";
+export { HTTP_VERSIONS } from "./server_request.ts";
+export type { Endpoint, HttpVersion, RequestBody, ServerRequest } from "./server_request.ts";
+export type { ResponseBody, ResponseHeaders, ServerResponse } from "./server_response.ts";
+export { createHttpEngine } from "./engine.ts";
+export type { EngineStats, HttpEngine, ShutdownOptions } from "./engine.ts";
+export { CONNECTION_STATES, DEFAULT_ENGINE_SETTINGS } from "./engine_options.ts";
+export type {
+  ConnectionState,
+  ConnectionView,
+  EngineSettings,
+  HttpEngineOptions,
+} from "./engine_options.ts";
+export { fetchHandler, fromResponse, toRequest } from "./fetch_adapter.ts";
+export type { FetchHandler, FetchInfo } from "./fetch_adapter.ts";
+export { errorResponse } from "./error_response.ts";
+export { cachedHttpDate, formatHttpDate, parseHttpDate } from "./http_date.ts";
+export { isKnownStatus, STATUS_TEXT, statusText } from "./status_text.ts";
+export type { KnownStatus } from "./status_text.ts";
