@@ -1,0 +1,76 @@
+/**
+ * Media types by file extension (mod_mime's job): the mime-db table, AddType overrides and
+ * AddDefaultCharset.
+ *
+ * @module
+ */
+
+import mimeDb from "mime-db";
+
+/** The fields of a mime-db entry this module reads. */
+interface MimeDbEntry {
+  readonly source?: string;
+  readonly extensions?: readonly string[];
+}
+
+/**
+ * Sent for a file whose extension maps to nothing. httpd 2.4 sends no Content-Type then and
+ * lets the browser sniff; we send this instead (as nginx does) so that an unknown file can
+ * never be sniffed into HTML and run as a page of this site.
+ */
+export const FALLBACK_MEDIA_TYPE = "application/octet-stream";
+
+// Where two types claim one extension the better-sourced one wins: IANA registrations, then
+// httpd's own mime.types ("apache"), then nginx's, then entries with no source. Between
+// equals, a type outside "application/" wins (mp4 → video/mp4, js → text/javascript), then
+// the one mime-db lists first (it is sorted by type name).
+const SOURCE_RANK: Readonly<Record<string, number>> = { iana: 3, apache: 2, nginx: 1 };
+
+function rank(type: string, entry: MimeDbEntry): number {
+  return (SOURCE_RANK[entry.source ?? ""] ?? 0) * 2 + (type.startsWith("application/") ? 0 : 1);
+}
+
+function buildExtensionTable(db: Readonly<Record<string, MimeDbEntry>>): Map<string, string> {
+  const table = new Map<string, string>();
+  const ranks = new Map<string, number>();
+  for (const [type, entry] of Object.entries(db)) {
+    const r = rank(type, entry);
+    for (const ext of entry.extensions ?? []) {
+      if ((ranks.get(ext) ?? -1) >= r) continue;
+      table.set(ext, type);
+      ranks.set(ext, r);
+    }
+  }
+  return table;
+}
+
+const EXTENSION_TABLE: ReadonlyMap<string, string> = buildExtensionTable(mimeDb);
+
+/** Settings of one host that shape its Content-Type values. */
+export interface MediaTypeSettings {
+  /** AddType: lower-case extension without the dot → media type; wins over mime-db. */
+  readonly addType: Readonly<Record<string, string>>;
+  /** AddDefaultCharset, or `null` when Off. */
+  readonly addDefaultCharset: string | null;
+}
+
+/**
+ * Returns the Content-Type value for a file name: the media type of its last extension
+ * (case-insensitive), or {@link FALLBACK_MEDIA_TYPE}; then, as httpd's AddDefaultCharset,
+ * `; charset=X` appended to `text/plain` and `text/html` values that carry no charset.
+ */
+export function contentTypeFor(fileName: string, settings: MediaTypeSettings): string {
+  const dot = fileName.lastIndexOf(".");
+  const ext = dot > 0 ? fileName.slice(dot + 1).toLowerCase() : "";
+  const type =
+    (ext === ""
+      ? undefined
+      : Object.hasOwn(settings.addType, ext)
+      ? settings.addType[ext]
+      : EXTENSION_TABLE.get(ext)) ?? FALLBACK_MEDIA_TYPE;
+  const charset = settings.addDefaultCharset;
+  if (charset === null) return type;
+  const essence = type.split(";", 1)[0]?.trim().toLowerCase();
+  if (essence !== "text/plain" && essence !== "text/html") return type;
+  return /;\s*charset=/i.test(type) ? type : `${type}; charset=${charset}`;
+}

@@ -1,0 +1,36 @@
+/**
+ * Static files: serves a host's DocumentRoot as httpd's core does, with mod_dir
+ * (DirectoryIndex, trailing-slash redirects), mod_autoindex (listings under `Options
+ * Indexes`), mod_mime (types from mime-db, AddType, AddDefaultCharset), precompressed
+ * `.br`/`.gz` siblings, conditional and range requests, and an in-memory cache of small
+ * files revalidated by stat.
+ *
+ * @example
+ * ```ts
+ * import { createStaticHandler } from "./mod.ts";
+ * import type { HostConfig } from "../../server/config/server_config.ts";
+ * import type { Logger } from "../../server/log/logger.ts";
+ *
+ * declare const host: HostConfig; // config.hosts[0]
+ * declare const logger: Logger;
+ *
+ * const serveStatic = createStaticHandler(host, { logger });
+ * // The engine calls serveStatic(request) for each ServerRequest. A cached small file is
+ * // answered synchronously; 4xx outcomes are thrown as HttpError.
+ * ```
+ *
+ * @module
+ */
+
+export {
+  createStaticHandler,
+  DEFAULT_MAX_CACHE_BYTES,
+  DEFAULT_MAX_CACHE_ENTRIES,
+  DEFAULT_MAX_CACHED_FILE_BYTES,
+  DEFAULT_REVALIDATE_MS,
+  STATIC_ALLOW,
+  type StaticOptions,
+} from "./static_handler.ts";
+export { STREAM_CHUNK_BYTES } from "./_file_body.ts";
+export { FALLBACK_MEDIA_TYPE } from "./_media_type.ts";
+export { MAX_RANGE_OVERLAPS, MAX_RANGE_REVERSALS, MAX_RANGES } from "./_range.ts";
