@@ -64,7 +64,12 @@ function readTcpMigrateReq(): boolean | null {
   try {
     return Deno.readTextFileSync(TCP_MIGRATE_REQ_PATH).trim() === "1";
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.PermissionDenied) {
+    // Deno lets only --allow-all read /proc (NotCapable); mpmd's tasks grant it, but a
+    // narrower grant still gets a working server, just without this one fact.
+    if (
+      error instanceof Deno.errors.NotFound || error instanceof Deno.errors.PermissionDenied ||
+      error instanceof Deno.errors.NotCapable
+    ) {
       return null;
     }
     throw error;

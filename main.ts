@@ -1,0 +1,218 @@
+/**
+ * The mpmd command line: `mpmd [-f FILE] [-X] [-t] [-v] [-V] [-l] [--mpm NAME] [-D NAME]
+ * [-C "Directive value"] [-c "Directive value"]`. This file parses arguments, wires the parts
+ * together, and is the one place where errors become exit codes.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { MPMS } from "./mpm/mod.ts";
+import { createHostHandler } from "./modules/mod.ts";
+import { chooseDefaultMpm, detectCapabilities } from "./platform/mod.ts";
+import {
+  ConfigErrors,
+  type HostConfig,
+  loadConfig,
+  type LoadedConfig,
+  MPM_NAMES,
+  type MpmName,
+} from "./server/config/mod.ts";
+import { createErrorLog, createStderrSink, type Logger, openLogSink } from "./server/log/mod.ts";
+import { listenerUrl, startServer } from "./server/start_server.ts";
+import { serverBanner } from "./server/version.ts";
+import {
+  buildReport,
+  moduleReport,
+  type MpmSource,
+  versionReport,
+} from "./server/version_report.ts";
+import { createVirtualHostRouter } from "./server/virtual_hosts.ts";
+
+const USAGE = `Usage: mpmd [-f FILE] [-X] [-t] [-v] [-V] [-l] [--mpm NAME] [-D NAME]
+            [-C "Directive value"] [-c "Directive value"]
+Options:
+  -f FILE            read the configuration from FILE (YAML); default: the embedded one
+  -X                 run one slot in the foreground (debugging)
+  -t                 check the configuration and exit: "Syntax OK" or every error
+  -v                 show the version and exit
+  -V                 show the version, the MPM and the platform's capabilities, and exit
+  -l                 list the compiled-in modules and MPMs, and exit
+  --mpm NAME         use this MPM (${MPM_NAMES.join(", ")})
+  -D NAME            define NAME for IfDefine sections
+  -C "Directive v"   apply a directive before reading the configuration file
+  -c "Directive v"   apply a directive after reading the configuration file
+  -h                 show this help`;
+
+/** Exit codes, as httpd uses them: 1 for a configuration or startup error, 2 for usage. */
+const EXIT = { ok: 0, error: 1, usage: 2 } as const;
+
+/** The program's own directory: ServerRoot of the embedded default (also when compiled). */
+const INSTALL_DIR = dirname(fileURLToPath(import.meta.url));
+
+type Args = ReturnType<typeof parseCommandLine>;
+
+function parseCommandLine(argv: string[]) {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      "file": { type: "string", short: "f" },
+      "single-process": { type: "boolean", short: "X" },
+      "test-config": { type: "boolean", short: "t" },
+      "version": { type: "boolean", short: "v" },
+      "build": { type: "boolean", short: "V" },
+      "list-modules": { type: "boolean", short: "l" },
+      "mpm": { type: "string" },
+      "define": { type: "string", short: "D", multiple: true },
+      "directive-before": { type: "string", short: "C", multiple: true },
+      "directive-after": { type: "string", short: "c", multiple: true },
+      "help": { type: "boolean", short: "h" },
+    },
+  });
+  const mpm = values.mpm;
+  if (mpm !== undefined && !isMpmName(mpm)) {
+    throw new TypeError(`Cannot use --mpm ${mpm}: not one of ${MPM_NAMES.join(", ")}`);
+  }
+  return { ...values, mpm };
+}
+
+function isMpmName(name: string): name is MpmName {
+  return (MPM_NAMES as readonly string[]).includes(name);
+}
+
+function readConfig(args: Args): Promise<LoadedConfig> {
+  return loadConfig({
+    file: args.file ?? null,
+    defines: args.define ?? [],
+    directivesBefore: args["directive-before"] ?? [],
+    directivesAfter: args["directive-after"] ?? [],
+    ...(args.mpm !== undefined && { mpmOverride: args.mpm }),
+    platformDefaultMpm: chooseDefaultMpm(detectCapabilities()).mpm,
+    installDir: INSTALL_DIR,
+  });
+}
+
+function mpmSource(args: Args, loaded: LoadedConfig, platformDefault: MpmName): MpmSource {
+  if (args.mpm !== undefined) return "--mpm";
+  return loaded.config.mpm === platformDefault ? "platform default" : "MPM directive";
+}
+
+/** Serves until SIGTERM/SIGINT (stop: in-flight requests aborted) or SIGWINCH (graceful stop). */
+async function serve(args: Args, loaded: LoadedConfig, stderrLog: Logger): Promise<number> {
+  const { config } = loaded;
+  const logger = config.errorLog === "stderr" ? stderrLog : createErrorLog({
+    level: config.logLevel,
+    sink: openLogSink(config.errorLog),
+  });
+  for (const warning of loaded.warnings) logger.warn(warning);
+
+  const virtualHost = (host: HostConfig) => ({
+    config: host,
+    handler: createHostHandler(host, { logger }),
+  });
+  const [defaultHost, ...otherHosts] = config.hosts;
+  const handler = createVirtualHostRouter([
+    virtualHost(defaultHost),
+    ...otherHosts.map(virtualHost),
+  ]);
+  const server = startServer(config, { logger, handler });
+
+  const mpmLog = logger.withModule(`mpm_${config.mpm}`);
+  if (!args["single-process"]) {
+    mpmLog.notice(
+      `The ${config.mpm} MPM's process and thread pools are not built yet: serving from this one process, as with -X`,
+    );
+  }
+  mpmLog.notice(`${serverBanner("Full")} configured -- resuming normal operations`);
+  for (const address of server.addresses) mpmLog.notice(`Listening on ${listenerUrl(address)}`);
+
+  const graceMs = await stopSignal(config.gracefulShutdownTimeoutMs);
+  mpmLog.notice(
+    graceMs === 0 ? "caught SIGTERM, shutting down" : "caught SIGWINCH, shutting down gracefully",
+  );
+  await server.shutdown(graceMs);
+  return EXIT.ok;
+}
+
+/** Resolves with the grace period the received signal asks for: 0 to stop, else graceful. */
+function stopSignal(gracefulShutdownTimeoutMs: number): Promise<number> {
+  return new Promise((resolve) => {
+    const graceful = gracefulShutdownTimeoutMs === 0 ? Infinity : gracefulShutdownTimeoutMs;
+    const handlers: Array<[Deno.Signal, () => void]> = [
+      ["SIGTERM", () => done(0)],
+      ["SIGINT", () => done(0)],
+      ["SIGWINCH", () => done(graceful)],
+    ];
+    function done(graceMs: number) {
+      for (const [signal, handler] of handlers) Deno.removeSignalListener(signal, handler);
+      resolve(graceMs);
+    }
+    for (const [signal, handler] of handlers) Deno.addSignalListener(signal, handler);
+  });
+}
+
+const encoder = new TextEncoder();
+const print = (text: string) => void Deno.stdout.writeSync(encoder.encode(`${text}\n`));
+const printError = (text: string) => void Deno.stderr.writeSync(encoder.encode(`${text}\n`));
+
+async function main(argv: string[]): Promise<number> {
+  const stderrLog = createErrorLog({ level: "warn", sink: createStderrSink() });
+  let args: Args;
+  try {
+    args = parseCommandLine(argv);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    printError(`mpmd: ${reason}\n${USAGE}`);
+    return EXIT.usage;
+  }
+  const report = args.help
+    ? USAGE
+    : args.version
+    ? versionReport()
+    : args["list-modules"]
+    ? moduleReport()
+    : null;
+  if (report !== null) {
+    print(report);
+    return EXIT.ok;
+  }
+
+  let loaded: LoadedConfig;
+  try {
+    loaded = await readConfig(args);
+  } catch (error) {
+    if (!(error instanceof ConfigErrors)) throw error;
+    printError(error.message);
+    return EXIT.error;
+  }
+
+  if (args.build) {
+    const caps = detectCapabilities();
+    const defaultMpm = chooseDefaultMpm(caps);
+    const mpmSourceText = mpmSource(args, loaded, defaultMpm.mpm);
+    print(
+      buildReport({ mpm: MPMS[loaded.config.mpm], mpmSource: mpmSourceText, caps, defaultMpm }),
+    );
+    return EXIT.ok;
+  }
+  if (args["test-config"]) {
+    for (const warning of loaded.warnings) printError(warning);
+    printError("Syntax OK");
+    return EXIT.ok;
+  }
+  try {
+    return await serve(args, loaded, stderrLog);
+  } catch (error) {
+    if (!(error instanceof ConfigErrors)) throw error;
+    printError(error.message);
+    return EXIT.error;
+  }
+}
+
+if (import.meta.main) {
+  Deno.exit(await main(Deno.args));
+}

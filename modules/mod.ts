@@ -1,0 +1,16 @@
+/**
+ * Request handlers ("modules", as in httpd) and the per-host chain that runs them.
+ *
+ * @example
+ * ```ts
+ * import { createHostHandler } from "./mod.ts";
+ * // const handler = createHostHandler(config.hosts[0], { logger });
+ * ```
+ *
+ * @module
+ */
+
+export { createHostHandler } from "./host_handler.ts";
+export type { ModuleContext } from "./host_handler.ts";
+export { createStaticHandler } from "./static/mod.ts";
+export type { StaticOptions } from "./static/mod.ts";

@@ -1,0 +1,102 @@
+/**
+ * Runs one serving slot: binds the `Listen` addresses, serves them with the HTTP engine
+ * and the given handler, and writes each host's access logs. This is what `mpmd -X` runs;
+ * the MPM machinery runs one per process or Worker.
+ *
+ * @module
+ */
+
+import type { ServerConfig } from "./config/mod.ts";
+import { createHttpEngine, type Handler, type HttpEngine } from "./http/mod.ts";
+import { formatAddress, openListeners } from "./http/open_listeners.ts";
+import { type AccessLog, createAccessLog, type Logger, openLogSink } from "./log/mod.ts";
+import type { AccessRecord } from "./http/mod.ts";
+
+/** Options of {@link startServer}. */
+export interface StartServerOptions {
+  readonly logger: Logger;
+  /** Answers every request (usually a virtual-host router). */
+  readonly handler: Handler;
+  /**
+   * Join each address's `SO_REUSEPORT` group (one listener per slot).
+   * @default false
+   */
+  readonly reusePort?: boolean;
+}
+
+/** A serving slot. */
+export interface RunningServer {
+  /** The bound addresses (with the real port where the config said 0). */
+  readonly addresses: readonly Deno.NetAddr[];
+  readonly engine: HttpEngine;
+  /**
+   * Stops accepting, lets requests in flight finish for up to `graceMs` (then aborts them),
+   * and flushes and closes the access logs.
+   */
+  shutdown(graceMs: number): Promise<void>;
+}
+
+/**
+ * Binds the listeners and starts serving.
+ *
+ * @throws {ConfigErrors} when an address cannot be bound (naming its `Listen` line).
+ */
+export function startServer(config: ServerConfig, options: StartServerOptions): RunningServer {
+  const { logger } = options;
+  const accessLogs = openAccessLogs(config, logger);
+  const [defaultHost] = config.hosts;
+  const logsOf = (record: AccessRecord) =>
+    accessLogs.get(record.serverName) ?? accessLogs.get(defaultHost.serverName) ?? [];
+  const engine = createHttpEngine({
+    ...config,
+    handler: options.handler,
+    logger: logger.withModule("http"),
+    serverName: defaultHost.serverName,
+    ...(accessLogs.size > 0 && {
+      onExchange: (record: AccessRecord) => {
+        for (const log of logsOf(record)) log.write(record);
+      },
+    }),
+  });
+
+  let listeners: Deno.TcpListener[];
+  try {
+    listeners = openListeners(config.listen, { reusePort: options.reusePort ?? false });
+  } catch (error) {
+    void closeAll(accessLogs);
+    throw error;
+  }
+  const serving = Promise.all(listeners.map((listener) => engine.serve(listener)));
+  return {
+    addresses: listeners.map((listener) => listener.addr),
+    engine,
+    async shutdown(graceMs) {
+      await engine.shutdown({ graceMs });
+      await serving;
+      await closeAll(accessLogs);
+    },
+  };
+}
+
+/** The URL a person would type for a bound address (`0.0.0.0` shown as bound). */
+export function listenerUrl(address: Deno.NetAddr): string {
+  return `http://${formatAddress(address)}/`;
+}
+
+function openAccessLogs(config: ServerConfig, logger: Logger): Map<string, AccessLog[]> {
+  const byHost = new Map<string, AccessLog[]>();
+  for (const host of config.hosts) {
+    if (host.customLogs.length === 0 || byHost.has(host.serverName)) continue;
+    byHost.set(
+      host.serverName,
+      host.customLogs.map((log) =>
+        createAccessLog({ format: log.format, sink: openLogSink(log.path, { errorLog: logger }) })
+      ),
+    );
+  }
+  return byHost;
+}
+
+async function closeAll(accessLogs: Map<string, AccessLog[]>): Promise<void> {
+  await Promise.all([...accessLogs.values()].flat().map((log) => log.close()));
+}

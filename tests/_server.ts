@@ -1,0 +1,141 @@
+/**
+ * Starts the real mpmd (`deno run main.ts …`) as a child process for end-to-end tests and
+ * waits for its readiness line on stderr — never for a guessed time.
+ *
+ * @module
+ */
+
+const MAIN = new URL("../main.ts", import.meta.url).pathname;
+const READY = /Listening on http:\/\/(\S+?)\/?$/;
+const READY_DEADLINE_MS = 20_000;
+
+/** A running mpmd under test. */
+export interface TestServer extends AsyncDisposable {
+  /** `http://127.0.0.1:PORT` of the first listener. */
+  readonly origin: string;
+  readonly hostname: string;
+  readonly port: number;
+  readonly pid: number;
+  /** Every stderr line so far. */
+  readonly stderr: string[];
+  /** Waits (up to `deadlineMs`) until a stderr line matches, and returns it. */
+  waitForLog(pattern: RegExp, deadlineMs?: number): Promise<string>;
+  /** Sends `signal` and waits for exit; returns the exit code. */
+  stop(signal?: Deno.Signal): Promise<number>;
+}
+
+/** Runs mpmd to completion (for -t, -V, bad configs) and returns its output. */
+export async function runMpmd(
+  args: string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", MAIN, ...args],
+    stdin: "null",
+    env: { NO_COLOR: "1" },
+  }).output();
+  const decoder = new TextDecoder();
+  return { code: out.code, stdout: decoder.decode(out.stdout), stderr: decoder.decode(out.stderr) };
+}
+
+/** Writes `yaml` to a temp file, starts `mpmd -f thatfile …args`, waits until it listens. */
+export async function startMpmd(
+  yaml: string | null,
+  args: string[] = [],
+): Promise<TestServer> {
+  const fileArgs: string[] = [];
+  if (yaml !== null) {
+    const file = await Deno.makeTempFile({ suffix: ".yaml" });
+    await Deno.writeTextFile(file, yaml);
+    fileArgs.push("-f", file);
+  }
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", MAIN, ...fileArgs, ...args],
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).spawn();
+
+  const stderr: string[] = [];
+  const waiters: Array<{ pattern: RegExp; resolve: (line: string) => void }> = [];
+  let exited = false;
+  const pump = (async () => {
+    let pending = "";
+    for await (const text of child.stderr.pipeThrough(new TextDecoderStream())) {
+      pending += text;
+      const lines = pending.split("\n");
+      pending = lines.pop() ?? "";
+      for (const line of lines) {
+        stderr.push(line);
+        for (const w of [...waiters]) {
+          if (w.pattern.test(line)) {
+            waiters.splice(waiters.indexOf(w), 1);
+            w.resolve(line);
+          }
+        }
+      }
+    }
+  })();
+  const status = child.status.then((s) => {
+    exited = true;
+    return s;
+  });
+
+  function waitForLog(pattern: RegExp, deadlineMs = READY_DEADLINE_MS): Promise<string> {
+    const seen = stderr.find((line) => pattern.test(line));
+    if (seen !== undefined) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(
+          new Error(
+            `No log line matching ${pattern} within ${deadlineMs} ms:\n${stderr.join("\n")}`,
+          ),
+        );
+      }, deadlineMs);
+      const waiter = {
+        pattern,
+        resolve: (line: string) => {
+          clearTimeout(timer);
+          resolve(line);
+        },
+      };
+      waiters.push(waiter);
+      status.then(async () => {
+        await pump;
+        if (waiters.includes(waiter)) {
+          clearTimeout(timer);
+          reject(new Error(`mpmd exited before logging ${pattern}:\n${stderr.join("\n")}`));
+        }
+      });
+    });
+  }
+
+  async function stop(signal: Deno.Signal = "SIGTERM"): Promise<number> {
+    if (!exited) child.kill(signal);
+    const { code } = await status;
+    await pump;
+    return code;
+  }
+
+  let ready: string;
+  try {
+    ready = await waitForLog(READY);
+  } catch (error) {
+    await stop("SIGKILL");
+    throw error;
+  }
+  const origin = `http://${READY.exec(ready)![1]}`;
+  const url = new URL(origin);
+  return {
+    origin,
+    hostname: url.hostname.replace(/^\[|\]$/g, ""),
+    port: Number(url.port),
+    pid: child.pid,
+    stderr,
+    waitForLog,
+    stop,
+    async [Symbol.asyncDispose]() {
+      if (!exited) await stop();
+    },
+  };
+}
