@@ -31,6 +31,3 @@ export {
   STATIC_ALLOW,
   type StaticOptions,
 } from "./static_handler.ts";
-export { STREAM_CHUNK_BYTES } from "./_file_body.ts";
-export { FALLBACK_MEDIA_TYPE } from "./_media_type.ts";
-export { MAX_RANGE_OVERLAPS, MAX_RANGE_REVERSALS, MAX_RANGES } from "./_range.ts";

@@ -8,7 +8,7 @@
 import { resolve } from "node:path";
 import type { Directive } from "./directive.ts";
 import { HOST_DIRECTIVES } from "./host_directives.ts";
-import { DEFAULT_REQUEST_READ_TIMEOUT } from "./_request_read_timeout.ts";
+import { DEFAULT_REQUEST_READ_TIMEOUT } from "./request_read_timeout.ts";
 import type { Resolution } from "./_resolve.ts";
 import type { HostConfig, ServerConfig } from "./server_config.ts";
 import { SERVER_DIRECTIVES } from "./server_directives.ts";

@@ -91,6 +91,7 @@ export {
 } from "./directive.ts";
 export { ArgumentSyntaxError, splitArgs } from "./split_args.ts";
 export { SERVER_DIRECTIVES } from "./server_directives.ts";
+export { DEFAULT_REQUEST_READ_TIMEOUT } from "./request_read_timeout.ts";
 export { HOST_DIRECTIVES } from "./host_directives.ts";
 export { checkConfig, type CheckConfigInput, type CheckConfigResult } from "./check_config.ts";
 export { type LoadedConfig, type ParseConfigOptions, parseConfigText } from "./parse_config.ts";

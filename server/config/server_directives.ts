@@ -9,7 +9,7 @@ import { LOG_LEVELS, type LogLevel } from "../log/logger.ts";
 import { type Directive, duration, flag, integer, oneOf, path } from "./directive.ts";
 import { LISTEN } from "./_listen.ts";
 import { ERROR_LOG, LOG_FORMAT } from "./_logs.ts";
-import { REQUEST_READ_TIMEOUT } from "./_request_read_timeout.ts";
+import { REQUEST_READ_TIMEOUT } from "./request_read_timeout.ts";
 import { MPM_NAMES, type MpmName, SERVER_TOKENS, type ServerTokens } from "./server_config.ts";
 
 const INT_MAX = 2_147_483_647;

@@ -9,26 +9,11 @@ import type { AccessRecord } from "./access_record.ts";
 import type { Endpoint } from "./server_request.ts";
 import type { ResponseHeaders } from "./server_response.ts";
 
-/** What the connection knows at the end of an exchange. */
-export interface ExchangeFacts {
-  readonly remote: Endpoint;
-  readonly local: Endpoint;
-  readonly startedAt: number;
-  readonly durationUs: number;
-  readonly requestLine: string;
-  readonly method: string;
-  readonly path: string;
-  readonly query: string;
-  readonly protocol: string;
-  readonly requestHeaders: ReadonlyMap<string, string>;
-  readonly status: number;
+/** What the connection knows at the end of an exchange: the record, with the head still whole. */
+export type ExchangeFacts = Omit<AccessRecord, "responseHeaders"> & {
   /** The serialised response head (status line, fields, empty line). */
   readonly head: string;
-  readonly bodyBytes: number;
-  readonly keepAliveRequests: number;
-  readonly connectionStatus: "+" | "-" | "X";
-  readonly serverName: string;
-}
+};
 
 /** Splits a serialised head into its fields. */
 export function fieldsOfHead(head: string): ResponseHeaders {

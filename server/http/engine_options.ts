@@ -7,6 +7,7 @@
  */
 
 import type { ServerConfig } from "../config/server_config.ts";
+import { DEFAULT_REQUEST_READ_TIMEOUT, SERVER_DIRECTIVES } from "../config/mod.ts";
 import type { Logger } from "../log/logger.ts";
 import type { AccessRecord } from "./access_record.ts";
 import type { Handler } from "./handler.ts";
@@ -27,21 +28,18 @@ export type EngineSettings = Pick<
   | "serverTokens"
 >;
 
-/** httpd 2.4's defaults for {@link EngineSettings}. */
+/** httpd 2.4's defaults for {@link EngineSettings}, taken from the directive table. */
 export const DEFAULT_ENGINE_SETTINGS: Readonly<EngineSettings> = Object.freeze({
-  timeoutMs: 60_000,
-  keepAlive: true,
-  keepAliveTimeoutMs: 5_000,
-  maxKeepAliveRequests: 100,
-  requestReadTimeout: {
-    header: { initialMs: 20_000, maxMs: 40_000, minRateBytesPerSec: 500 },
-    body: { initialMs: 20_000, maxMs: Number.MAX_SAFE_INTEGER, minRateBytesPerSec: 500 },
-  },
-  limitRequestLine: 8190,
-  limitRequestFieldSize: 8190,
-  limitRequestFields: 100,
-  limitRequestBodyBytes: 1024 * 1024 * 1024,
-  serverTokens: "Full",
+  timeoutMs: SERVER_DIRECTIVES.Timeout.default,
+  keepAlive: SERVER_DIRECTIVES.KeepAlive.default,
+  keepAliveTimeoutMs: SERVER_DIRECTIVES.KeepAliveTimeout.default,
+  maxKeepAliveRequests: SERVER_DIRECTIVES.MaxKeepAliveRequests.default,
+  requestReadTimeout: DEFAULT_REQUEST_READ_TIMEOUT,
+  limitRequestLine: SERVER_DIRECTIVES.LimitRequestLine.default,
+  limitRequestFieldSize: SERVER_DIRECTIVES.LimitRequestFieldSize.default,
+  limitRequestFields: SERVER_DIRECTIVES.LimitRequestFields.default,
+  limitRequestBodyBytes: SERVER_DIRECTIVES.LimitRequestBody.default,
+  serverTokens: SERVER_DIRECTIVES.ServerTokens.default,
 });
 
 /** The states a connection reports to {@link HttpEngineOptions.onState}. */

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { createStaticHandler, STREAM_CHUNK_BYTES } from "../../../modules/static/mod.ts";
+import { createStaticHandler } from "../../../modules/static/mod.ts";
+import { STREAM_CHUNK_BYTES } from "../../../modules/static/_file_body.ts";
 import type { ServerResponse } from "../../../server/http/server_response.ts";
 import { createStaticFixture, testLogger } from "./_fixture.ts";
 import { bodyBytes, bodyText, concatBytes, headerOf, serve } from "./_request.ts";
