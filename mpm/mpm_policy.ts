@@ -1,12 +1,14 @@
 /**
- * What every MPM policy declares: our equivalent of httpd's `ap_mpm_query()`. Core code
- * reads these capabilities and tables; it never asks for an MPM by name.
+ * What every MPM policy declares: our equivalent of httpd's `ap_mpm_query()`, its directive
+ * table, its clamping rules (`check`) and its maintenance decision (`plan`). Core code reads
+ * these and calls `check` and `plan`; it never asks for an MPM by name.
  *
  * @module
  */
 
 import type { Directive } from "../server/config/directive.ts";
 import type { MpmName } from "../server/config/server_config.ts";
+import type { Plan, PlanInput } from "./plan.ts";
 
 /** httpd's `AP_MPMQ_IS_THREADED` answers: no threads, a fixed or a variable count per process. */
 export const THREADING = ["no", "fixed", "variable"] as const;
@@ -26,10 +28,40 @@ export interface MpmCaps {
   readonly async: boolean;
 }
 
-/** One MPM: its name, capabilities and directive table (httpd 2.4's defaults). */
-export interface MpmPolicy {
+/** What a policy's `check()` returns: the settings to run with and why they differ. */
+export interface CheckResult<S> {
+  /** Every directive of the section, after httpd's clamping rules. */
+  readonly settings: S;
+  /** One line per value changed, in httpd's words (directive, value given, value used). */
+  readonly warnings: readonly string[];
+}
+
+/** What a policy's `check()` may take besides the section's values. */
+export interface CheckOptions<S> {
+  /**
+   * On a restart, the settings the server runs with now: ServerLimit and ThreadLimit keep
+   * their values, because they size the scoreboard (httpd refuses to change them "during
+   * restart", with a warning).
+   */
+  readonly running?: S;
+}
+
+/**
+ * One MPM: its name, capabilities, directive table (httpd 2.4's defaults), clamping rules and
+ * maintenance decision. `S` is its settings type; the registry holds every policy as
+ * `MpmPolicy` (settings `object`), and a caller passes `plan()` the settings that the same
+ * policy's `check()` returned.
+ */
+export interface MpmPolicy<S extends object = object> {
   readonly name: MpmName;
   readonly caps: MpmCaps;
   /** The directives of its config section, with httpd 2.4's defaults. */
   readonly directives: readonly Directive<number>[];
+  /**
+   * Applies httpd's rules between the section's values (httpd's `*_check_config`). Pure; a
+   * directive left out of `directives` takes its default.
+   */
+  check(directives: Readonly<Record<string, number>>, options?: CheckOptions<S>): CheckResult<S>;
+  /** Decides one maintenance cycle (httpd's `perform_idle_server_maintenance`). Pure. */
+  plan(input: PlanInput<S>): Plan;
 }

@@ -1,15 +1,22 @@
 /**
  * The event MPM's policy file: worker's process and thread model, but idle keep-alive
  * connections wait in the event loop instead of holding a thread, up to a per-process limit
- * set by AsyncRequestWorkerFactor. Today it holds the directive table with httpd 2.4's
- * defaults; the clamping rules (with their warnings) and the maintenance plan belong here too.
+ * set by AsyncRequestWorkerFactor. Its directive table with httpd 2.4's defaults and what
+ * differs from worker; the shared rules and maintenance live in `mpm/_threaded_children.ts`.
  *
  * @module
  */
 
 import { decimal, type Directive } from "../../server/config/directive.ts";
+import { DirectiveCheck } from "../_check_rules.ts";
 import { MAX_COUNT } from "../_shared_directives.ts";
-import type { MpmPolicy } from "../mpm_policy.ts";
+import {
+  clampThreadedChildren,
+  planThreadedChildren,
+  type ThreadedChildrenSettings,
+} from "../_threaded_children.ts";
+import type { CheckOptions, CheckResult, MpmPolicy } from "../mpm_policy.ts";
+import type { Plan, PlanInput } from "../plan.ts";
 import { WORKER_DIRECTIVES } from "../worker/mod.ts";
 
 /** event's directives: worker's, plus AsyncRequestWorkerFactor (default 2, a fraction allowed). */
@@ -24,9 +31,51 @@ export const EVENT_DIRECTIVES: readonly Directive<number>[] = [
   }),
 ];
 
+/**
+ * Highest ThreadLimit event accepts: httpd's event.c raises MAX_THREAD_LIMIT to 100000 (the
+ * manual's ThreadLimit note), where worker keeps 20000.
+ */
+export const EVENT_MAX_THREAD_LIMIT = 100_000;
+
+/** event's settings after {@link checkEvent}. */
+export interface EventSettings extends ThreadedChildrenSettings {
+  /** At least 1. */
+  readonly asyncRequestWorkerFactor: number;
+}
+
+/** Applies httpd's event rules (event.c: `event_check_config`, `event_run`, `set_worker_factor`). */
+export function checkEvent(
+  directives: Readonly<Record<string, number>>,
+  options: CheckOptions<EventSettings> = {},
+): CheckResult<EventSettings> {
+  const c = new DirectiveCheck(EVENT_DIRECTIVES, directives);
+  const settings = clampThreadedChildren(c, EVENT_MAX_THREAD_LIMIT, options.running);
+  let factor = c.get("AsyncRequestWorkerFactor");
+  // set_worker_factor() refuses 0 and below (so does our parser), then silently raises a
+  // fraction below 1 to 1: fewer extra connections than idle threads would defeat the MPM.
+  if (factor < 1) {
+    factor = c.use(1, `AsyncRequestWorkerFactor of ${factor} is less than 1, increasing to 1`);
+  }
+  return c.result({ ...settings, asyncRequestWorkerFactor: factor });
+}
+
+/**
+ * Decides one event maintenance cycle: worker's ramp, except that a child is retired only
+ * while the scoreboard keeps room for it to finish (event.c's `perform_idle_server_maintenance`).
+ */
+export function planEvent(input: PlanInput<EventSettings>): Plan {
+  return planThreadedChildren(input, {
+    retire: "with scoreboard headroom",
+    busyTail: ({ serving, total }) =>
+      `${serving} active children, and ${total - serving} children that are shutting down`,
+  });
+}
+
 /** The event MPM's policy. */
-export const EVENT: MpmPolicy = {
+export const EVENT: MpmPolicy<EventSettings> = {
   name: "event",
   caps: { threaded: "fixed", forked: "variable", async: true },
   directives: EVENT_DIRECTIVES,
+  check: checkEvent,
+  plan: planEvent,
 };

@@ -1,7 +1,9 @@
 /**
- * The event MPM: its policy (directives with httpd 2.4's defaults).
+ * The event MPM: its policy (directives with httpd 2.4's defaults, clamping rules,
+ * maintenance plan).
  *
  * @module
  */
 
-export { EVENT, EVENT_DIRECTIVES } from "./event.ts";
+export { checkEvent, EVENT, EVENT_DIRECTIVES, EVENT_MAX_THREAD_LIMIT, planEvent } from "./event.ts";
+export type { EventSettings } from "./event.ts";

@@ -1,7 +1,16 @@
 /**
- * The netware MPM: its policy (directives with httpd 2.4's defaults).
+ * The netware MPM: its policy (directives with httpd 2.4's defaults, clamping rules,
+ * maintenance plan).
  *
  * @module
  */
 
-export { NETWARE, NETWARE_DIRECTIVES } from "./netware.ts";
+export {
+  checkNetware,
+  NETWARE,
+  NETWARE_DIRECTIVES,
+  NETWARE_MAX_SPAWN_RATE,
+  NETWARE_MAX_THREADS,
+  planNetware,
+} from "./netware.ts";
+export type { NetwareSettings } from "./netware.ts";

@@ -1,14 +1,18 @@
 /**
  * The netware MPM's policy file: one process, no children; its threads are started and
  * retired to keep the idle ones between MinSpareThreads and MaxSpareThreads, up to
- * MaxThreads. Today it holds the directive table with httpd 2.4's defaults; the clamping
- * rules (with their warnings) and the maintenance plan belong here too.
+ * MaxThreads. Its directive table with httpd 2.4's defaults, httpd's clamping rules with their
+ * warnings, and the maintenance plan (the shared ramp, counted in threads).
  *
  * @module
  */
 
 import type { Directive } from "../../server/config/directive.ts";
-import type { MpmPolicy } from "../mpm_policy.ts";
+import { DirectiveCheck, RAISED_MIN_SPARE_ADVICE } from "../_check_rules.ts";
+import type { CheckResult, MpmPolicy } from "../mpm_policy.ts";
+import type { Plan, PlanInput } from "../plan.ts";
+import { idleSlotsOf, liveSlotsOf } from "../scoreboard_snapshot.ts";
+import { planRamp } from "../spawn_ramp.ts";
 import {
   maxConnectionsPerChild,
   maxSpareThreads,
@@ -25,9 +29,100 @@ export const NETWARE_DIRECTIVES: readonly Directive<number>[] = [
   maxConnectionsPerChild(),
 ];
 
+/** Highest MaxThreads (httpd's HARD_THREAD_LIMIT in netware's mpm_default.h; also its default). */
+export const NETWARE_MAX_THREADS = 2048;
+
+/** Most threads netware starts in one cycle (MAX_SPAWN_RATE in mpm_netware.c). */
+export const NETWARE_MAX_SPAWN_RATE = 64;
+
+/** netware's settings after {@link checkNetware}. */
+export interface NetwareSettings {
+  /** Threads started at launch, at most maxThreads. */
+  readonly startThreads: number;
+  readonly minSpareThreads: number;
+  /** Above minSpareThreads. */
+  readonly maxSpareThreads: number;
+  readonly maxThreads: number;
+  readonly maxConnectionsPerChild: number;
+}
+
+/** Applies httpd's netware rules (mpm_netware.c: `netware_check_config`, `ap_mpm_run`). */
+export function checkNetware(
+  directives: Readonly<Record<string, number>>,
+): CheckResult<NetwareSettings> {
+  const c = new DirectiveCheck(NETWARE_DIRECTIVES, directives);
+  const maxThreads = c.withinCompiledLimit(
+    "MaxThreads",
+    c.get("MaxThreads"),
+    NETWARE_MAX_THREADS,
+    "threads",
+  );
+  const minSpare = c.atLeastOne(
+    "MinSpareThreads",
+    c.get("MinSpareThreads"),
+    RAISED_MIN_SPARE_ADVICE,
+  );
+  // httpd applies the next two silently (ap_mpm_run(), startup_workers()); we say so.
+  let maxSpare = c.get("MaxSpareThreads");
+  if (maxSpare < minSpare + 1) {
+    maxSpare = c.use(
+      minSpare + 1,
+      `MaxSpareThreads of ${maxSpare} is not above MinSpareThreads of ${minSpare}, ` +
+        `increasing to ${minSpare + 1}`,
+    );
+  }
+  let start = c.get("StartThreads");
+  if (start > maxThreads) {
+    start = c.use(
+      maxThreads,
+      `StartThreads of ${start} exceeds MaxThreads of ${maxThreads}, decreasing to ${maxThreads}`,
+    );
+  }
+  return c.result({
+    startThreads: start,
+    minSpareThreads: minSpare,
+    maxSpareThreads: maxSpare,
+    maxThreads,
+    maxConnectionsPerChild: c.get("MaxConnectionsPerChild"),
+  });
+}
+
+/**
+ * Decides one netware maintenance cycle: the shared ramp counted in threads of the one
+ * process (the parent, first in the snapshot): above MaxSpareThreads idle retire one thread;
+ * below MinSpareThreads start 1, 2, 4 … 64 threads, never more than MaxThreads in all.
+ */
+export function planNetware({ snapshot, settings, state }: PlanInput<NetwareSettings>): Plan {
+  const process = snapshot.processes[0];
+  if (process === undefined) return { actions: [], state };
+  const { pid } = process;
+  const idle = idleSlotsOf(process);
+  const total = liveSlotsOf(process);
+  return planRamp({
+    idle,
+    minSpare: settings.minSpareThreads,
+    maxSpare: settings.maxSpareThreads,
+    room: Math.max(0, settings.maxThreads - total),
+    limitedBy: "reachedLimit",
+    maxSpawnRate: NETWARE_MAX_SPAWN_RATE,
+    spawn: (count) => ({ kind: "spawnThreads", pid, count }),
+    retire: { kind: "retireThreads", pid, count: 1 },
+    wording: {
+      reachedLimit: "server reached MaxThreads setting, consider raising the MaxThreads setting",
+      busy: (spawning) =>
+        "server seems busy, (you may need to increase StartThreads, or Min/MaxSpareThreads), " +
+        `spawning ${spawning} threads, there are ${idle} idle, and ${total} total threads`,
+    },
+    generation: snapshot.generation,
+    state,
+  });
+}
+
 /** The netware MPM's policy. */
-export const NETWARE: MpmPolicy = {
+export const NETWARE: MpmPolicy<NetwareSettings> = {
   name: "netware",
   caps: { threaded: "variable", forked: "no", async: false },
   directives: NETWARE_DIRECTIVES,
+  check: checkNetware,
+  plan: planNetware,
 };

@@ -1,14 +1,17 @@
 /**
  * The prefork MPM's policy file: one process per connection, no threads, a dynamic pool of
- * children kept between MinSpareServers and MaxSpareServers idle. Today it holds the
- * directive table with httpd 2.4's defaults; the clamping rules (with their warnings) and the
- * maintenance plan belong here too.
+ * children kept between MinSpareServers and MaxSpareServers idle. Its directive table with
+ * httpd 2.4's defaults, httpd's clamping rules with their warnings, and the maintenance plan.
  *
  * @module
  */
 
 import type { Directive } from "../../server/config/directive.ts";
-import type { MpmPolicy } from "../mpm_policy.ts";
+import { DirectiveCheck, RAISED_MIN_SPARE_ADVICE } from "../_check_rules.ts";
+import type { CheckOptions, CheckResult, MpmPolicy } from "../mpm_policy.ts";
+import type { Plan, PlanInput } from "../plan.ts";
+import { spareSlotsOf } from "../scoreboard_snapshot.ts";
+import { childToRetire, MAX_SPAWN_RATE, planRamp } from "../spawn_ramp.ts";
 import {
   maxConnectionsPerChild,
   maxRequestWorkers,
@@ -27,9 +30,108 @@ export const PREFORK_DIRECTIVES: readonly Directive<number>[] = [
   maxConnectionsPerChild(),
 ];
 
+/** Highest ServerLimit prefork accepts (httpd's MAX_SERVER_LIMIT in prefork.c). */
+export const PREFORK_MAX_SERVER_LIMIT = 200_000;
+
+/** prefork's settings after {@link checkPrefork}. */
+export interface PreforkSettings {
+  /** Children started at launch, at most maxRequestWorkers. */
+  readonly startServers: number;
+  readonly minSpareServers: number;
+  /** At least minSpareServers + 1. */
+  readonly maxSpareServers: number;
+  readonly serverLimit: number;
+  /** Children alive at once, at most serverLimit. */
+  readonly maxRequestWorkers: number;
+  readonly maxConnectionsPerChild: number;
+}
+
+/** Applies httpd's prefork rules (prefork.c: `prefork_check_config` and `prefork_run`). */
+export function checkPrefork(
+  directives: Readonly<Record<string, number>>,
+  options: CheckOptions<PreforkSettings> = {},
+): CheckResult<PreforkSettings> {
+  const c = new DirectiveCheck(PREFORK_DIRECTIVES, directives);
+  const limit = c.keptOnRestart(
+    "ServerLimit",
+    c.withinCompiledLimit("ServerLimit", c.get("ServerLimit"), PREFORK_MAX_SERVER_LIMIT, "servers"),
+    options.running?.serverLimit,
+  );
+  let workers = c.get("MaxRequestWorkers");
+  if (workers > limit) {
+    workers = c.use(
+      limit,
+      `MaxRequestWorkers of ${workers} exceeds ServerLimit value of ${limit} servers, ` +
+        `decreasing MaxRequestWorkers to ${limit}. To increase, please see the ServerLimit directive`,
+    );
+  }
+  workers = c.atLeastOne("MaxRequestWorkers", workers);
+  let start = c.atLeastOne("StartServers", c.get("StartServers"));
+  const minSpare = c.atLeastOne(
+    "MinSpareServers",
+    c.get("MinSpareServers"),
+    RAISED_MIN_SPARE_ADVICE,
+  );
+  // The next two httpd applies silently in prefork_run(); we say so.
+  let maxSpare = c.get("MaxSpareServers");
+  if (maxSpare < minSpare + 1) {
+    maxSpare = c.use(
+      minSpare + 1,
+      `MaxSpareServers of ${maxSpare} is not above MinSpareServers of ${minSpare}, ` +
+        `increasing to ${minSpare + 1}`,
+    );
+  }
+  if (start > workers) {
+    start = c.use(
+      workers,
+      `StartServers of ${start} exceeds MaxRequestWorkers of ${workers}, decreasing to ${workers}`,
+    );
+  }
+  return c.result({
+    startServers: start,
+    minSpareServers: minSpare,
+    maxSpareServers: maxSpare,
+    serverLimit: limit,
+    maxRequestWorkers: workers,
+    maxConnectionsPerChild: c.get("MaxConnectionsPerChild"),
+  });
+}
+
+/**
+ * Decides one prefork maintenance cycle: idle children above MaxSpareServers → retire one;
+ * below MinSpareServers → spawn at the current rate (1, 2, 4 … 32), never more children than
+ * MaxRequestWorkers (counting those of old generations still finishing).
+ */
+export function planPrefork({ snapshot, settings, state }: PlanInput<PreforkSettings>): Plan {
+  const total = snapshot.processes.length;
+  const idle = spareSlotsOf(snapshot);
+  const retirePid = childToRetire(snapshot);
+  return planRamp({
+    idle,
+    minSpare: settings.minSpareServers,
+    maxSpare: settings.maxSpareServers,
+    room: Math.max(0, settings.maxRequestWorkers - total),
+    limitedBy: "reachedLimit",
+    maxSpawnRate: MAX_SPAWN_RATE,
+    spawn: (count) => ({ kind: "spawn", count }),
+    retire: retirePid === null ? null : { kind: "retire", pid: retirePid },
+    wording: {
+      reachedLimit:
+        "server reached MaxRequestWorkers setting, consider raising the MaxRequestWorkers setting",
+      busy: (spawning) =>
+        "server seems busy, (you may need to increase StartServers, or Min/MaxSpareServers), " +
+        `spawning ${spawning} children, there are ${idle} idle, and ${total} total children`,
+    },
+    generation: snapshot.generation,
+    state,
+  });
+}
+
 /** The prefork MPM's policy. */
-export const PREFORK: MpmPolicy = {
+export const PREFORK: MpmPolicy<PreforkSettings> = {
   name: "prefork",
   caps: { threaded: "no", forked: "variable", async: false },
   directives: PREFORK_DIRECTIVES,
+  check: checkPrefork,
+  plan: planPrefork,
 };

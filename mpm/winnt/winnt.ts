@@ -1,14 +1,16 @@
 /**
  * The winnt MPM's policy file: the parent and exactly one child process with a fixed pool of
- * ThreadsPerChild threads; the child is respawned if it dies. Today it holds the directive
- * table with httpd 2.4's defaults; the clamping rules (with their warnings) and the
- * maintenance plan belong here too.
+ * ThreadsPerChild threads; the child is respawned if it dies. Its directive table with httpd
+ * 2.4's defaults, httpd's clamping rules with their warnings, and the maintenance plan.
  *
  * @module
  */
 
 import type { Directive } from "../../server/config/directive.ts";
-import type { MpmPolicy } from "../mpm_policy.ts";
+import { DirectiveCheck } from "../_check_rules.ts";
+import type { CheckOptions, CheckResult, MpmPolicy } from "../mpm_policy.ts";
+import type { Plan, PlanInput } from "../plan.ts";
+import { servingProcesses } from "../scoreboard_snapshot.ts";
 import { maxConnectionsPerChild, threadLimit, threadsPerChild } from "../_shared_directives.ts";
 
 /** winnt's directives with httpd 2.4's defaults. */
@@ -18,9 +20,58 @@ export const WINNT_DIRECTIVES: readonly Directive<number>[] = [
   maxConnectionsPerChild(),
 ];
 
+/** Highest ThreadLimit winnt accepts (httpd's MAX_THREAD_LIMIT in winnt's mpm_default.h). */
+export const WINNT_MAX_THREAD_LIMIT = 15_000;
+
+/** winnt's settings after {@link checkWinnt}. */
+export interface WinntSettings {
+  /** Threads of the one child, at most threadLimit. */
+  readonly threadsPerChild: number;
+  readonly threadLimit: number;
+  readonly maxConnectionsPerChild: number;
+}
+
+/** Applies httpd's winnt rules (mpm_winnt.c: `winnt_check_config`). */
+export function checkWinnt(
+  directives: Readonly<Record<string, number>>,
+  options: CheckOptions<WinntSettings> = {},
+): CheckResult<WinntSettings> {
+  const c = new DirectiveCheck(WINNT_DIRECTIVES, directives);
+  const limit = c.keptOnRestart(
+    "ThreadLimit",
+    c.withinCompiledLimit("ThreadLimit", c.get("ThreadLimit"), WINNT_MAX_THREAD_LIMIT, "threads"),
+    options.running?.threadLimit,
+  );
+  let perChild = c.get("ThreadsPerChild");
+  if (perChild > limit) {
+    perChild = c.use(
+      limit,
+      `ThreadsPerChild of ${perChild} exceeds ThreadLimit of ${limit} threads, decreasing to ` +
+        `${limit}. To increase, please see the ThreadLimit directive`,
+    );
+  }
+  return c.result({
+    threadsPerChild: c.atLeastOne("ThreadsPerChild", perChild),
+    threadLimit: limit,
+    maxConnectionsPerChild: c.get("MaxConnectionsPerChild"),
+  });
+}
+
+/**
+ * Decides one winnt maintenance cycle: spawn the child when none serves the running
+ * generation (it died, reached MaxConnectionsPerChild, or a graceful restart set it
+ * finishing). Its thread count is fixed, so there is nothing else to decide.
+ */
+export function planWinnt({ snapshot, state }: PlanInput<WinntSettings>): Plan {
+  const serving = servingProcesses(snapshot).length;
+  return { actions: serving === 0 ? [{ kind: "spawn", count: 1 }] : [], state };
+}
+
 /** The winnt MPM's policy. */
-export const WINNT: MpmPolicy = {
+export const WINNT: MpmPolicy<WinntSettings> = {
   name: "winnt",
   caps: { threaded: "fixed", forked: "no", async: false },
   directives: WINNT_DIRECTIVES,
+  check: checkWinnt,
+  plan: planWinnt,
 };

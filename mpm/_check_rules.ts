@@ -1,0 +1,81 @@
+/**
+ * Helpers for the MPMs' `check()` (httpd's `*_check_config`): read a section's values, apply
+ * a rule, and record its warning in httpd's words, naming the directive, the value given and
+ * the value used. Private to `mpm/`.
+ *
+ * @module
+ */
+
+import type { Directive } from "../server/config/directive.ts";
+import type { CheckResult } from "./mpm_policy.ts";
+
+/** One check in progress: the section's values and the warnings so far. */
+export class DirectiveCheck {
+  readonly #warnings: string[] = [];
+  readonly #values = new Map<string, number>();
+
+  /** Reads `given` against `table`; a directive `given` leaves out takes its default. */
+  constructor(table: readonly Directive<number>[], given: Readonly<Record<string, number>>) {
+    for (const directive of table) {
+      this.#values.set(directive.name, given[directive.name] ?? directive.default);
+    }
+  }
+
+  /**
+   * The value of `name`.
+   *
+   * @throws {RangeError} if `name` is not in the table (a mistake in the policy, not the config).
+   */
+  get(name: string): number {
+    const value = this.#values.get(name);
+    if (value === undefined) {
+      throw new RangeError(`Cannot read ${name}: it is not a directive of this MPM`);
+    }
+    return value;
+  }
+
+  /** Records `warning` and returns `used`, the value that replaces the one given. */
+  use(used: number, warning: string): number {
+    this.#warnings.push(warning);
+    return used;
+  }
+
+  /** httpd's "of N not allowed" rule: a value below 1 becomes 1. */
+  atLeastOne(name: string, value: number, advice = ""): number {
+    return value >= 1
+      ? value
+      : this.use(1, `${name} of ${value} not allowed, increasing to 1${advice}`);
+  }
+
+  /** httpd's compile-time limit: above `limit` becomes `limit`, below 1 becomes 1. */
+  withinCompiledLimit(name: string, value: number, limit: number, unit: string): number {
+    if (value > limit) {
+      return this.use(
+        limit,
+        `${name} of ${value} exceeds compile-time limit of ${limit} ${unit}, decreasing to ${limit}`,
+      );
+    }
+    return this.atLeastOne(name, value);
+  }
+
+  /**
+   * httpd's rule for ServerLimit and ThreadLimit on a restart: a value other than the
+   * `running` one is ignored, with a warning. Without `running` (a first start) `value` stands.
+   */
+  keptOnRestart(name: string, value: number, running: number | undefined): number {
+    if (running === undefined || value === running) return value;
+    return this.use(
+      running,
+      `changing ${name} to ${value} from original value of ${running} not allowed during restart`,
+    );
+  }
+
+  /** The settings and the warnings recorded on the way. */
+  result<S>(settings: S): CheckResult<S> {
+    return { settings, warnings: [...this.#warnings] };
+  }
+}
+
+/** The advice httpd adds when it raises a spare minimum of 0. */
+export const RAISED_MIN_SPARE_ADVICE =
+  " to avoid almost certain server failure. Please read the documentation";

@@ -1,0 +1,74 @@
+/**
+ * Fixtures for the MPM tests: builders for scoreboard snapshots (a process is written as its
+ * slot letters, `proc(101, "__WW")`) and maintenance states, and a small threaded section.
+ *
+ * @module
+ */
+
+import {
+  type Action,
+  INITIAL_MAINTENANCE_STATE,
+  type MaintenanceState,
+  type ProcessSnapshot,
+  type ScoreboardSnapshot,
+  SLOT_STATES,
+  type SlotState,
+} from "../../mpm/mod.ts";
+
+function isSlotState(letter: string): letter is SlotState {
+  return Object.hasOwn(SLOT_STATES, letter);
+}
+
+/** A process of generation 1 (unless told) whose slots are the letters of `slots`. */
+export function proc(
+  pid: number,
+  slots: string,
+  options: { generation?: number; quiescing?: boolean; notAccepting?: boolean } = {},
+): ProcessSnapshot {
+  return {
+    pid,
+    generation: options.generation ?? 1,
+    quiescing: options.quiescing ?? false,
+    notAccepting: options.notAccepting ?? false,
+    slots: [...slots].map((letter) => {
+      if (!isSlotState(letter)) throw new Error(`Cannot build a slot: "${letter}" is no state`);
+      return { state: letter };
+    }),
+  };
+}
+
+/** `count` processes with pids from `firstPid`, each with the slots `slots`. */
+export function procs(count: number, slots: string, firstPid = 101): ProcessSnapshot[] {
+  return Array.from({ length: count }, (_, i) => proc(firstPid + i, slots));
+}
+
+/** A snapshot of `processes` while the parent runs `generation`. */
+export function snapshotOf(processes: ProcessSnapshot[], generation = 1): ScoreboardSnapshot {
+  return { generation, processes };
+}
+
+/** The initial maintenance state with some fields changed. */
+export function stateWith(change: Partial<MaintenanceState> = {}): MaintenanceState {
+  return { ...INITIAL_MAINTENANCE_STATE, ...change };
+}
+
+/** The messages of the `warn` actions. */
+export function warningsOf(actions: readonly Action[]): string[] {
+  return actions.flatMap((a) => a.kind === "warn" ? [a.message] : []);
+}
+
+/** The actions other than `warn`. */
+export function effectsOf(actions: readonly Action[]): Action[] {
+  return actions.filter((a) => a.kind !== "warn");
+}
+
+/** A worker or event section: 4 threads per child, 3 serving children at most, 4 in all. */
+export const SMALL_THREADED: Readonly<Record<string, number>> = {
+  StartServers: 1,
+  MinSpareThreads: 2,
+  MaxSpareThreads: 6,
+  ThreadsPerChild: 4,
+  ThreadLimit: 4,
+  ServerLimit: 4,
+  MaxRequestWorkers: 12,
+};
