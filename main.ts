@@ -11,7 +11,7 @@ import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { MPMS } from "./mpm/mod.ts";
 import { createHostHandler } from "./modules/mod.ts";
-import { chooseDefaultMpm, detectCapabilities } from "./platform/mod.ts";
+import { chooseDefaultMpm, detectCapabilities, watchStopSignals } from "./platform/mod.ts";
 import {
   ConfigErrors,
   type HostConfig,
@@ -20,8 +20,8 @@ import {
   MPM_NAMES,
   type MpmName,
 } from "./server/config/mod.ts";
-import { createErrorLog, createStderrSink, type Logger, openLogSink } from "./server/log/mod.ts";
-import { listenerUrl, startServer } from "./server/start_server.ts";
+import { createErrorLog } from "./server/log/mod.ts";
+import { listenerUrl, openConfiguredLog, startServer } from "./server/start_server.ts";
 import { serverBanner } from "./server/version.ts";
 import {
   buildReport,
@@ -101,58 +101,52 @@ function mpmSource(args: Args, loaded: LoadedConfig, platformDefault: MpmName): 
   return loaded.config.mpm === platformDefault ? "platform default" : "MPM directive";
 }
 
-/** Serves until SIGTERM/SIGINT (stop: in-flight requests aborted) or SIGWINCH (graceful stop). */
-async function serve(args: Args, loaded: LoadedConfig, stderrLog: Logger): Promise<number> {
+/**
+ * Serves until SIGTERM/SIGINT (stop: in-flight requests aborted) or SIGWINCH (graceful stop;
+ * a SIGTERM/SIGINT during it stops at once). Logs are flushed and closed before it returns.
+ */
+async function serve(args: Args, loaded: LoadedConfig): Promise<number> {
   const { config } = loaded;
-  const logger = config.errorLog === "stderr" ? stderrLog : createErrorLog({
-    level: config.logLevel,
-    sink: openLogSink(config.errorLog),
-  });
-  for (const warning of loaded.warnings) logger.warn(warning);
+  using signals = watchStopSignals(config.gracefulShutdownTimeoutMs);
+  const sink = openConfiguredLog(config, "ErrorLog", { target: config.errorLog });
+  try {
+    const logger = createErrorLog({ level: config.logLevel, sink });
+    // As httpd's startup warnings, these are written whatever LogLevel says.
+    const startupLog = createErrorLog({ level: "warn", sink });
+    for (const warning of loaded.warnings) startupLog.warn(warning);
 
-  const virtualHost = (host: HostConfig) => ({
-    config: host,
-    handler: createHostHandler(host, { logger }),
-  });
-  const [defaultHost, ...otherHosts] = config.hosts;
-  const handler = createVirtualHostRouter([
-    virtualHost(defaultHost),
-    ...otherHosts.map(virtualHost),
-  ]);
-  const server = startServer(config, { logger, handler });
+    const virtualHost = (host: HostConfig) => ({
+      config: host,
+      handler: createHostHandler(host, { logger }),
+    });
+    const [defaultHost, ...otherHosts] = config.hosts;
+    const handler = createVirtualHostRouter([
+      virtualHost(defaultHost),
+      ...otherHosts.map(virtualHost),
+    ]);
+    const server = startServer(config, { logger, handler });
 
-  const mpmLog = logger.withModule(`mpm_${config.mpm}`);
-  if (!args["single-process"]) {
-    mpmLog.notice(
-      `The ${config.mpm} MPM's process and thread pools are not built yet: serving from this one process, as with -X`,
-    );
-  }
-  mpmLog.notice(`${serverBanner("Full")} configured -- resuming normal operations`);
-  for (const address of server.addresses) mpmLog.notice(`Listening on ${listenerUrl(address)}`);
-
-  const graceMs = await stopSignal(config.gracefulShutdownTimeoutMs);
-  mpmLog.notice(
-    graceMs === 0 ? "caught SIGTERM, shutting down" : "caught SIGWINCH, shutting down gracefully",
-  );
-  await server.shutdown(graceMs);
-  return EXIT.ok;
-}
-
-/** Resolves with the grace period the received signal asks for: 0 to stop, else graceful. */
-function stopSignal(gracefulShutdownTimeoutMs: number): Promise<number> {
-  return new Promise((resolve) => {
-    const graceful = gracefulShutdownTimeoutMs === 0 ? Infinity : gracefulShutdownTimeoutMs;
-    const handlers: Array<[Deno.Signal, () => void]> = [
-      ["SIGTERM", () => done(0)],
-      ["SIGINT", () => done(0)],
-      ["SIGWINCH", () => done(graceful)],
-    ];
-    function done(graceMs: number) {
-      for (const [signal, handler] of handlers) Deno.removeSignalListener(signal, handler);
-      resolve(graceMs);
+    const mpmLog = logger.withModule(`mpm_${config.mpm}`);
+    if (!args["single-process"]) {
+      mpmLog.notice(
+        `The ${config.mpm} MPM's process and thread pools are not built yet: serving from this one process, as with -X`,
+      );
     }
-    for (const [signal, handler] of handlers) Deno.addSignalListener(signal, handler);
-  });
+    mpmLog.notice(`${serverBanner("Full")} configured -- resuming normal operations`);
+    for (const address of server.addresses) mpmLog.notice(`Listening on ${listenerUrl(address)}`);
+
+    const graceMs = await signals.first;
+    if (graceMs !== 0) {
+      mpmLog.notice("caught SIGWINCH, shutting down gracefully");
+      const stopped = server.shutdown(graceMs).then(() => false);
+      if (!await Promise.race([stopped, signals.immediate.then(() => true)])) return EXIT.ok;
+    }
+    mpmLog.notice("caught SIGTERM, shutting down");
+    await server.shutdown(0);
+    return EXIT.ok;
+  } finally {
+    await sink.close();
+  }
 }
 
 const encoder = new TextEncoder();
@@ -160,7 +154,6 @@ const print = (text: string) => void Deno.stdout.writeSync(encoder.encode(`${tex
 const printError = (text: string) => void Deno.stderr.writeSync(encoder.encode(`${text}\n`));
 
 async function main(argv: string[]): Promise<number> {
-  const stderrLog = createErrorLog({ level: "warn", sink: createStderrSink() });
   let args: Args;
   try {
     args = parseCommandLine(argv);
@@ -181,34 +174,31 @@ async function main(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
 
-  let loaded: LoadedConfig;
   try {
-    loaded = await readConfig(args);
+    const loaded = await readConfig(args);
+    if (args.build) {
+      const caps = detectCapabilities();
+      const defaultMpm = chooseDefaultMpm(caps);
+      const mpmSourceText = mpmSource(args, loaded, defaultMpm.mpm);
+      print(
+        buildReport({ mpm: MPMS[loaded.config.mpm], mpmSource: mpmSourceText, caps, defaultMpm }),
+      );
+      return EXIT.ok;
+    }
+    if (args["test-config"]) {
+      for (const warning of loaded.warnings) printError(warning);
+      printError("Syntax OK");
+      return EXIT.ok;
+    }
+    return await serve(args, loaded);
   } catch (error) {
-    if (!(error instanceof ConfigErrors)) throw error;
-    printError(error.message);
-    return EXIT.error;
-  }
-
-  if (args.build) {
-    const caps = detectCapabilities();
-    const defaultMpm = chooseDefaultMpm(caps);
-    const mpmSourceText = mpmSource(args, loaded, defaultMpm.mpm);
-    print(
-      buildReport({ mpm: MPMS[loaded.config.mpm], mpmSource: mpmSourceText, caps, defaultMpm }),
-    );
-    return EXIT.ok;
-  }
-  if (args["test-config"]) {
-    for (const warning of loaded.warnings) printError(warning);
-    printError("Syntax OK");
-    return EXIT.ok;
-  }
-  try {
-    return await serve(args, loaded, stderrLog);
-  } catch (error) {
-    if (!(error instanceof ConfigErrors)) throw error;
-    printError(error.message);
+    if (error instanceof ConfigErrors) {
+      printError(error.message);
+      return EXIT.error;
+    }
+    // A bug rather than a configuration problem: say so first, then give the stack to report.
+    const detail = error instanceof Error ? error.stack ?? String(error) : String(error);
+    printError(`mpmd: Cannot continue: unexpected ${detail}`);
     return EXIT.error;
   }
 }

@@ -14,3 +14,5 @@ export { detectCapabilities } from "./capabilities.ts";
 export type { PlatformCapabilities } from "./capabilities.ts";
 export { chooseDefaultMpm } from "./default_mpm.ts";
 export type { DefaultMpmChoice } from "./default_mpm.ts";
+export { watchStopSignals } from "./stop_signals.ts";
+export type { StopSignals } from "./stop_signals.ts";

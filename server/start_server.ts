@@ -6,10 +6,17 @@
  * @module
  */
 
-import type { ServerConfig } from "./config/mod.ts";
+import { ConfigError, ConfigErrors, type ServerConfig } from "./config/mod.ts";
 import { createHttpEngine, type Handler, type HttpEngine } from "./http/mod.ts";
 import { formatAddress, openListeners } from "./http/open_listeners.ts";
-import { type AccessLog, createAccessLog, type Logger, openLogSink } from "./log/mod.ts";
+import {
+  type AccessLog,
+  type BufferedSinkOptions,
+  createAccessLog,
+  type Logger,
+  type LogSink,
+  openLogSink,
+} from "./log/mod.ts";
 import type { AccessRecord } from "./http/mod.ts";
 
 /** Options of {@link startServer}. */
@@ -31,7 +38,8 @@ export interface RunningServer {
   readonly engine: HttpEngine;
   /**
    * Stops accepting, lets requests in flight finish for up to `graceMs` (then aborts them),
-   * and flushes and closes the access logs.
+   * and flushes and closes the access logs. Called again with 0 during a graceful stop, it
+   * aborts what is left and resolves once the logs are closed.
    */
   shutdown(graceMs: number): Promise<void>;
 }
@@ -39,7 +47,8 @@ export interface RunningServer {
 /**
  * Binds the listeners and starts serving.
  *
- * @throws {ConfigErrors} when an address cannot be bound (naming its `Listen` line).
+ * @throws {ConfigErrors} when an address cannot be bound (naming its `Listen` line) or an
+ *   access log cannot be opened.
  */
 export function startServer(config: ServerConfig, options: StartServerOptions): RunningServer {
   const { logger } = options;
@@ -83,16 +92,44 @@ export function listenerUrl(address: Deno.NetAddr): string {
   return `http://${formatAddress(address)}/`;
 }
 
+/**
+ * Opens a log target the configuration names (ErrorLog, or a CustomLog's path): `stderr`,
+ * `stdout` or a file, as `openLogSink()` does.
+ *
+ * @throws {ConfigErrors} naming the config file and the reason when a file cannot be opened
+ *   (a missing directory, no permission), so that `main.ts` reports it like a bad directive.
+ */
+export function openConfiguredLog(
+  config: ServerConfig,
+  directive: "ErrorLog" | "CustomLog",
+  options: BufferedSinkOptions & { readonly target: string },
+): LogSink {
+  const { target, ...sinkOptions } = options;
+  try {
+    return openLogSink(target, sinkOptions);
+  } catch (error) {
+    // openLogSink() throws only "Cannot open log file <path>: <reason>".
+    const detail = error instanceof Error ? error.message : String(error);
+    const at = { file: config.file ?? "embedded default", line: null, column: null };
+    throw new ConfigErrors([new ConfigError({ at, directive, detail, cause: error })]);
+  }
+}
+
 function openAccessLogs(config: ServerConfig, logger: Logger): Map<string, AccessLog[]> {
   const byHost = new Map<string, AccessLog[]>();
-  for (const host of config.hosts) {
-    if (host.customLogs.length === 0 || byHost.has(host.serverName)) continue;
-    byHost.set(
-      host.serverName,
-      host.customLogs.map((log) =>
-        createAccessLog({ format: log.format, sink: openLogSink(log.path, { errorLog: logger }) })
-      ),
-    );
+  try {
+    for (const host of config.hosts) {
+      if (host.customLogs.length === 0 || byHost.has(host.serverName)) continue;
+      const logs: AccessLog[] = [];
+      byHost.set(host.serverName, logs);
+      for (const log of host.customLogs) {
+        const sink = openConfiguredLog(config, "CustomLog", { target: log.path, errorLog: logger });
+        logs.push(createAccessLog({ format: log.format, sink }));
+      }
+    }
+  } catch (error) {
+    void closeAll(byHost);
+    throw error;
   }
   return byHost;
 }

@@ -43,10 +43,11 @@ export async function startMpmd(
   args: string[] = [],
 ): Promise<TestServer> {
   const fileArgs: string[] = [];
+  let configFile: string | null = null;
   if (yaml !== null) {
-    const file = await Deno.makeTempFile({ suffix: ".yaml" });
-    await Deno.writeTextFile(file, yaml);
-    fileArgs.push("-f", file);
+    configFile = await Deno.makeTempFile({ suffix: ".yaml" });
+    await Deno.writeTextFile(configFile, yaml);
+    fileArgs.push("-f", configFile);
   }
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", MAIN, ...fileArgs, ...args],
@@ -114,6 +115,11 @@ export async function startMpmd(
     if (!exited) child.kill(signal);
     const { code } = await status;
     await pump;
+    if (configFile !== null) {
+      const file = configFile;
+      configFile = null;
+      await Deno.remove(file);
+    }
     return code;
   }
 

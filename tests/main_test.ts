@@ -128,6 +128,19 @@ Deno.test("mpmd -t", async (t) => {
     );
     assert.match(lines[1]!, new RegExp(`^${file}:4: Cannot set Timeout: `));
   });
+  await t.step("prints the active MPM's clamping warnings before Syntax OK", async () => {
+    const file = await Deno.makeTempFile({ suffix: ".yaml" });
+    await Deno.writeTextFile(
+      file,
+      `Listen: [127.0.0.1:0]\nDocumentRoot: ${SITE}\nevent:\n  MaxRequestWorkers: 410\nprefork:\n  MaxRequestWorkers: 1000\n`,
+    );
+    const { code, stderr } = await runMpmd(["-t", "--mpm", "event", "-f", file]);
+    assert.equal(code, 0);
+    assert.equal(
+      stderr,
+      `${file}: MaxRequestWorkers of 410 is not an integer multiple of ThreadsPerChild of 25, decreasing to nearest multiple 400, for a maximum of 16 servers\nSyntax OK\n`,
+    );
+  });
   await t.step("names a missing file", async () => {
     const { code, stderr } = await runMpmd(["-t", "-f", "/nonexistent/mpmd.yaml"]);
     assert.equal(code, 1);
@@ -171,4 +184,85 @@ Deno.test("mpmd names the Listen line when its address is in use, exit 1", async
     stderr.trim(),
     `${file}:4: Cannot listen on 127.0.0.1:${taken.addr.port}: address already in use`,
   );
+});
+
+Deno.test("mpmd applies LogLevel to an ErrorLog on stderr", async () => {
+  await using server = await startMpmd(
+    `Listen: [127.0.0.1:0]\nDocumentRoot: ${SITE}\nLogLevel: debug\n`,
+  );
+  const missing = await fetch(`${server.origin}/no-such-file`);
+  await missing.body?.cancel();
+  assert.equal(missing.status, 404);
+  await server.waitForLog(/\[http:debug\] .*GET \/no-such-file answered 404/, 5_000);
+});
+
+Deno.test("mpmd writes config warnings at startup whatever LogLevel", async () => {
+  await using server = await startMpmd(
+    `Listen: [127.0.0.1:0]\nDocumentRoot: ${SITE}\nLogLevel: crit\n`,
+    ["--mpm", "prefork", "-c", "ThreadsPerChild 5"],
+  );
+  assert.ok(
+    server.stderr.some((line) =>
+      /\[core:warn\] .*-c argument: Ignoring ThreadsPerChild: it is a directive of /.test(line)
+    ),
+    server.stderr.join("\n"),
+  );
+});
+
+Deno.test("mpmd names a log file it cannot open, exit 1", async (t) => {
+  const dir = await Deno.makeTempDir({ prefix: "mpmd_logs_" });
+  try {
+    const missing = `${dir}/missing`;
+    for (
+      const c of [
+        { directive: "ErrorLog", line: `ErrorLog: ${missing}/error.log`, path: "error.log" },
+        {
+          directive: "CustomLog",
+          line: `CustomLog: ${missing}/access.log common`,
+          path: "access.log",
+        },
+      ]
+    ) {
+      await t.step(c.directive, async () => {
+        const file = `${dir}/${c.directive}.yaml`;
+        await Deno.writeTextFile(
+          file,
+          `Listen: [127.0.0.1:0]\nDocumentRoot: ${SITE}\n${c.line}\n`,
+        );
+        const { code, stderr } = await runMpmd(["-f", file]);
+        assert.equal(code, 1, stderr);
+        assert.equal(
+          stderr.replace(/^\[.*\n/gm, ""),
+          `${file}: Cannot open log file ${missing}/${c.path}: no such directory ${missing}\n`,
+        );
+      });
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("mpmd stops at once on SIGTERM during a graceful stop, flushing its logs", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "mpmd_stop_" });
+  try {
+    // Far more than the socket buffers hold: the response stays in flight while unread.
+    await Deno.writeFile(`${dir}/big.bin`, new Uint8Array(64 * 1024 * 1024));
+    await Deno.writeTextFile(`${dir}/small.txt`, "small\n");
+    await using server = await startMpmd(
+      `Listen: [127.0.0.1:0]\nDocumentRoot: ${dir}\nCustomLog: ${dir}/access.log "%U %>s"\n`,
+    );
+    // Its access-log line waits in the sink's buffer (flushed once a second).
+    assert.equal(await (await fetch(`${server.origin}/small.txt`)).text(), "small\n");
+    using conn = await Deno.connect({ hostname: server.hostname, port: server.port });
+    await conn.write(new TextEncoder().encode("GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n"));
+    assert.ok((await conn.read(new Uint8Array(16))) !== null, "the response started");
+
+    Deno.kill(server.pid, "SIGWINCH");
+    await server.waitForLog(/caught SIGWINCH, shutting down gracefully/, 5_000);
+    assert.equal(await server.stop("SIGTERM"), 0, server.stderr.join("\n"));
+    assert.ok(server.stderr.some((line) => /\[mpm_event:notice\] .*caught SIGTERM/.test(line)));
+    assert.match(await Deno.readTextFile(`${dir}/access.log`), /^\/small\.txt 200\n/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { parseHttpDate } from "../../server/http/http_date.ts";
+import { parseHttpDate } from "../../server/http/mod.ts";
 
 /** What the selected representation offers as validators. */
 export interface Validators {

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { HttpError } from "../../server/http/http_error.ts";
+import { HttpError } from "../../server/http/mod.ts";
 
 const SEP = Deno.build.os === "windows" ? "\\" : "/";
 

@@ -5,9 +5,12 @@
  * @module
  */
 
-import { HttpError } from "../../server/http/http_error.ts";
-import type { ServerRequest } from "../../server/http/server_request.ts";
-import type { ResponseHeaders, ServerResponse } from "../../server/http/server_response.ts";
+import {
+  HttpError,
+  type ResponseHeaders,
+  type ServerRequest,
+  type ServerResponse,
+} from "../../server/http/mod.ts";
 import { evaluatePreconditions, ifRangeMatches } from "./_conditional.ts";
 import { type BodyPiece, gatherPieces, multipartLayout, streamPieces } from "./_file_body.ts";
 import { type ByteRange, decideRanges } from "./_range.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Logger } from "../../server/log/logger.ts";
+import type { Logger } from "../../server/log/mod.ts";
 import type { DocumentRoot } from "./_document_root.ts";
 
 /** One listed entry. */

@@ -6,15 +6,19 @@
  * @module
  */
 
-import type { ResponseHeaders } from "../../server/http/server_response.ts";
+import { formatHttpDate, type ResponseHeaders } from "../../server/http/mod.ts";
 import type { Validators } from "./_conditional.ts";
 import type { ContentCoding } from "./_content_coding.ts";
-import { formatHttpDate } from "../../server/http/http_date.ts";
 
-/** What identifies one version of a file: any change of these means "reload". */
+/**
+ * What identifies one version of a file: any change of these means "reload". The change time
+ * catches a rewrite in place that keeps size and mtime (`cp -p`, `rsync --inplace`): unlike
+ * mtime, no tool can set it back.
+ */
 export interface Stamp {
   readonly size: number;
   readonly mtimeMs: number;
+  readonly ctimeMs: number;
   readonly ino: number | null;
 }
 
@@ -65,7 +69,8 @@ export function statStamp(path: string): Stamp | null {
 /** Whether two stamps describe the same version of a file. */
 export function sameStamp(a: Stamp | null, b: Stamp | null): boolean {
   if (a === null || b === null) return a === b;
-  return a.size === b.size && a.mtimeMs === b.mtimeMs && a.ino === b.ino;
+  return a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs &&
+    a.ino === b.ino;
 }
 
 /**
@@ -86,7 +91,7 @@ export function loadRepresentation(
   // A file truncated while we read it is served as read; its stamp is poisoned so that the
   // next revalidation reloads it.
   const finalStamp = body !== null && body.length !== stamp.size
-    ? { size: body.length, mtimeMs: Number.NaN, ino: stamp.ino }
+    ? { ...stamp, size: body.length, mtimeMs: Number.NaN }
     : stamp;
   const etag = entityTag(finalStamp, options.coding);
   const lastModified = formatHttpDate(stamp.mtimeMs);
@@ -122,7 +127,12 @@ function entityTag(stamp: Stamp, coding: ContentCoding | null): string {
 }
 
 function stampOf(info: Deno.FileInfo): Stamp {
-  return { size: info.size, mtimeMs: info.mtime?.getTime() ?? 0, ino: info.ino };
+  return {
+    size: info.size,
+    mtimeMs: info.mtime?.getTime() ?? 0,
+    ctimeMs: info.ctime?.getTime() ?? 0,
+    ino: info.ino,
+  };
 }
 
 function readAll(file: Deno.FsFile, size: number): Uint8Array {

@@ -8,8 +8,8 @@
  * @example
  * ```ts
  * import { createStaticHandler } from "./mod.ts";
- * import type { HostConfig } from "../../server/config/server_config.ts";
- * import type { Logger } from "../../server/log/logger.ts";
+ * import type { HostConfig } from "../../server/config/mod.ts";
+ * import type { Logger } from "../../server/log/mod.ts";
  *
  * declare const host: HostConfig; // config.hosts[0]
  * declare const logger: Logger;

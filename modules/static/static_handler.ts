@@ -6,12 +6,14 @@
  * @module
  */
 
-import type { HostConfig } from "../../server/config/server_config.ts";
-import type { Handler } from "../../server/http/handler.ts";
-import { HttpError } from "../../server/http/http_error.ts";
-import type { ServerRequest } from "../../server/http/server_request.ts";
-import type { ServerResponse } from "../../server/http/server_response.ts";
-import type { Logger } from "../../server/log/logger.ts";
+import type { HostConfig } from "../../server/config/mod.ts";
+import {
+  type Handler,
+  HttpError,
+  type ServerRequest,
+  type ServerResponse,
+} from "../../server/http/mod.ts";
+import type { Logger } from "../../server/log/mod.ts";
 import {
   chooseContentCoding,
   CONTENT_CODINGS,
@@ -114,10 +116,11 @@ type Node = FileNode | DirNode;
  * Caching: each mapped path keeps its resolution (file or directory, link decision, chosen
  * DirectoryIndex) and, for files up to `maxCachedFileBytes`, the bytes and precomputed header
  * fields of the file and its `.br`/`.gz` siblings. After `revalidateMs` the file and sibling
- * paths are stat'ed again (size, mtime and inode must all match) and the entry reloaded if
- * anything differs. Missing paths are never cached, so a new file is found at once and a 404
- * flood cannot evict files. Metadata and small-file reads are synchronous (microseconds from
- * the page cache, as in httpd); larger files stream asynchronously in 64 KiB chunks.
+ * paths are stat'ed again (size, mtime, change time and inode must all match) and the entry
+ * reloaded if anything differs. Missing paths are never cached, so a new file is found at
+ * once and a 404 flood cannot evict files. Metadata and small-file reads are synchronous
+ * (microseconds from the page cache, as in httpd); larger files stream asynchronously in
+ * 64 KiB chunks.
  *
  * @throws {RangeError} When an option is negative or not a number.
  */

@@ -11,6 +11,7 @@ import {
   type Directive,
   type DirectiveContext,
   DirectiveValueError,
+  mapItems,
   singleText,
 } from "./directive.ts";
 import type { ListenAddress } from "./server_config.ts";
@@ -24,7 +25,7 @@ export const LISTEN: Directive<readonly ListenAddress[]> = {
   default: [],
   parse(value, ctx) {
     if (!Array.isArray(value)) return [parseListenAddress(value, ctx, ctx.origin)];
-    return value.map((item, i) => parseListenAddress(item, ctx, ctx.itemOrigin(i)));
+    return mapItems(value, (item, i) => parseListenAddress(item, ctx, ctx.itemOrigin(i)));
   },
   combine: appendInSameSource,
 };

@@ -13,19 +13,15 @@ import {
   type Directive,
   type DirectiveContext,
   DirectiveValueError,
+  mapItems,
   parseText,
 } from "./directive.ts";
+import { LOG_FORMAT_NICKNAMES } from "../log/mod.ts";
 import type { CustomLog } from "./server_config.ts";
 
 /** Access logs may go to either stream; the error log only to stderr (the contract's choice). */
 const ACCESS_LOG_STREAMS = ["stdout", "stderr"];
 const ERROR_LOG_STREAMS = ["stderr"];
-
-/** httpd's built-in LogFormat nicknames, with httpd's strings. */
-export const BUILT_IN_LOG_FORMATS: Readonly<Record<string, string>> = {
-  common: '%h %l %u %t "%r" %>s %b',
-  combined: '%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-agent}i"',
-};
 
 /** ErrorLog: a file (relative to ServerRoot) or `stderr`; mpmd's default is stderr (containers). */
 export const ERROR_LOG: Directive<string> = {
@@ -41,7 +37,7 @@ export const ERROR_LOG: Directive<string> = {
 export const LOG_FORMAT: Directive<Readonly<Record<string, string>>> = {
   name: "LogFormat",
   help: "Access log formats by nickname (common and combined are built in)",
-  default: BUILT_IN_LOG_FORMATS,
+  default: LOG_FORMAT_NICKNAMES,
   parse(value) {
     if (typeof value === "string") {
       const args = argsOf(value);
@@ -75,8 +71,8 @@ export const CUSTOM_LOG: Directive<readonly CustomLog[]> = {
   help: "Access logs: a file (or stdout/stderr) and a format or LogFormat nickname",
   default: [],
   parse(value, ctx) {
-    const items = Array.isArray(value) ? value : [value];
-    return items.map((item) => parseCustomLog(item, ctx));
+    if (!Array.isArray(value)) return [parseCustomLog(value, ctx)];
+    return mapItems(value, (item) => parseCustomLog(item, ctx));
   },
   combine: appendInSameSource,
 };

@@ -95,8 +95,10 @@ export function resolveDirectives(
     } catch (e) {
       if (!(e instanceof DirectiveValueError)) throw e;
       const directive = target.directive.name;
+      const itemLine = e.item === null ? null : o.itemLines[e.item] ?? null;
+      const at = itemLine === null ? o.at : { ...o.at, line: itemLine, column: null };
       errors.push(
-        new ConfigError({ at: o.at, directive, detail: `Cannot set ${directive}: ${e.message}` }),
+        new ConfigError({ at, directive, detail: `Cannot set ${directive}: ${e.message}` }),
       );
       if (o.active && target.ignoredBecause === undefined) failed.add(target.key);
       return null;

@@ -1,13 +1,15 @@
 /**
  * The rules that involve more than one value: at least one Listen address and no address
- * twice, sound RequestReadTimeout ranges, and CustomLog formats that name a known LogFormat.
+ * twice, sound RequestReadTimeout ranges, CustomLog formats that name a known LogFormat, and
+ * KeepAlive off when KeepAliveTimeout is 0.
  * Pure: a configuration and the places its directives came from in, the checked
  * configuration and its warnings out.
  *
  * @module
  */
 
-import { ConfigError, ConfigErrors, type ConfigLocation } from "./config_error.ts";
+import { MPMS } from "../../mpm/mod.ts";
+import { ConfigError, ConfigErrors, type ConfigLocation, formatLocation } from "./config_error.ts";
 import { formatDuration } from "./directive.ts";
 import { didYouMeanHint } from "./_did_you_mean.ts";
 import { formatListenAddress } from "./_listen.ts";
@@ -38,7 +40,9 @@ export interface CheckConfigResult {
 }
 
 /**
- * Checks the rules between directives and resolves CustomLog nicknames.
+ * Checks the rules between directives, resolves CustomLog nicknames, turns KeepAlive off for
+ * a KeepAliveTimeout of 0 (as httpd does, rather than promising `timeout=0`), and reports the
+ * active MPM's clamping warnings.
  *
  * @throws {ConfigErrors} listing every broken rule.
  */
@@ -65,7 +69,19 @@ export function checkConfig(input: CheckConfigInput): CheckConfigResult {
     ),
   }));
   if (errors.length > 0) throw new ConfigErrors(errors);
-  return { config: { ...config, hosts: [hosts[0]!, ...hosts.slice(1)] }, warnings: [] };
+  return {
+    config: {
+      ...config,
+      // httpd's ap_set_keepalive() keeps a connection only while keep_alive_timeout > 0.
+      keepAlive: config.keepAlive && config.keepAliveTimeoutMs > 0,
+      hosts: [hosts[0]!, ...hosts.slice(1)],
+    },
+    // The active MPM's clamping rules (httpd's *_check_config): the MPM runs with the
+    // clamped values; the warnings say which values were changed and why.
+    warnings: MPMS[config.mpm].check(config.mpmDirectives).warnings.map((warning) =>
+      `${formatLocation(file)}: ${warning}`
+    ),
+  };
 }
 
 type Report = (directive: string, detail: string) => void;

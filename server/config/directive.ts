@@ -63,13 +63,41 @@ export interface Directive<T> {
   combine?(earlier: T, later: T, scope: CombineScope): T;
 }
 
+/** Options of a {@link DirectiveValueError}. */
+export interface DirectiveValueErrorOptions extends ErrorOptions {
+  /** Index of the refused item when the value is a list. */
+  readonly item?: number;
+}
+
 /** Why a value was refused; the message is the reason only (`"five" is not a duration`). */
 export class DirectiveValueError extends Error {
+  /** Index of the refused item of a list value (whose own line the reader then names), or `null`. */
+  readonly item: number | null;
+
   /** Builds the error with its reason. */
-  constructor(reason: string, options?: ErrorOptions) {
+  constructor(reason: string, options: DirectiveValueErrorOptions = {}) {
     super(reason, options);
     this.name = "DirectiveValueError";
+    this.item = options.item ?? null;
   }
+}
+
+/**
+ * Parses each item of a list value, marking a refusal with the item's index (see
+ * {@link DirectiveValueError.item}).
+ */
+export function mapItems<I, T>(
+  items: readonly I[],
+  parseItem: (item: I, index: number) => T,
+): T[] {
+  return items.map((item, index) => {
+    try {
+      return parseItem(item, index);
+    } catch (e) {
+      if (!(e instanceof DirectiveValueError) || e.item !== null) throw e;
+      throw new DirectiveValueError(e.message, { item: index, cause: e });
+    }
+  });
 }
 
 /** Describes a written value for a message: `"five"`, `12`, `a list`, `a map`. */
@@ -114,7 +142,7 @@ export function wordsOf(value: unknown, noun: string): string[] {
   if (typeof value === "string") return argsOf(value);
   if (typeof value === "number") return [String(value)];
   if (Array.isArray(value)) {
-    return value.map((item) => {
+    return mapItems(value, (item) => {
       if (typeof item === "string" || typeof item === "number") return String(item);
       throw new DirectiveValueError(
         `${describeValue(item)} in the list is not ${withArticle(noun)}`,
@@ -252,10 +280,15 @@ export function flag(info: DirectiveInfo<boolean>): Directive<boolean> {
   return { ...info, parse: parseFlag };
 }
 
+// deno-lint-ignore no-control-regex -- finding control characters is the point
+const CONTROL_CHAR = /[\x00-\x1f\x7f]/;
+
 /**
- * Parses one non-empty string.
+ * Parses one non-empty string without control characters (a NUL would make every file
+ * system call on a path fail, long after the configuration was accepted).
  *
- * @throws {DirectiveValueError} for a non-string or empty value.
+ * @throws {DirectiveValueError} for a non-string or empty value, or one with a control
+ *   character.
  */
 export function parseText(value: unknown, ctx: DirectiveContext): string {
   if (typeof value !== "string") {
@@ -263,6 +296,9 @@ export function parseText(value: unknown, ctx: DirectiveContext): string {
   }
   const text = singleText(value, ctx);
   if (text === "") throw new DirectiveValueError("the value is empty");
+  if (CONTROL_CHAR.test(text)) {
+    throw new DirectiveValueError(`${JSON.stringify(text)} holds a control character`);
+  }
   return text;
 }
 
@@ -301,13 +337,12 @@ export function list(
   return {
     ...info,
     parse(value) {
-      const words = wordsOf(value, info.item);
-      for (const w of words) {
-        if (info.pattern && !info.pattern.test(w)) {
-          throw new DirectiveValueError(`${JSON.stringify(w)} is not ${withArticle(info.item)}`);
+      return mapItems(wordsOf(value, info.item), (word) => {
+        if (info.pattern && !info.pattern.test(word)) {
+          throw new DirectiveValueError(`${JSON.stringify(word)} is not ${withArticle(info.item)}`);
         }
-      }
-      return words;
+        return word;
+      });
     },
     combine: appendInSameSource,
   };

@@ -21,7 +21,8 @@ import { OPTIONS } from "./_options.ts";
 
 // RFC 9110 section 5.6.2 token: what a charset name may hold.
 const TOKEN = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
-const HOST_NAME = /^[^\s/]+$/;
+// deno-lint-ignore no-control-regex -- control characters are what it refuses
+const HOST_NAME = /^[^\s/\x00-\x1f\x7f]+$/;
 
 /** AddDefaultCharset: Off, On (httpd's iso-8859-1) or a charset name. */
 const ADD_DEFAULT_CHARSET: Directive<string | null> = {
@@ -44,7 +45,8 @@ const DIRECTORY_INDEX = list({
   help: "File names tried, in order, for a request that maps to a directory",
   default: ["index.html"],
   item: "file name",
-  pattern: /^[^/\\]+$/,
+  // deno-lint-ignore no-control-regex -- control characters are what it refuses
+  pattern: /^[^/\\\x00-\x1f\x7f]+$/,
 });
 
 /** The per-host directives, by name. */

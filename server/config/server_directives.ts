@@ -5,7 +5,7 @@
  * @module
  */
 
-import { LOG_LEVELS, type LogLevel } from "../log/logger.ts";
+import { LOG_LEVELS, type LogLevel } from "../log/mod.ts";
 import { type Directive, duration, flag, integer, oneOf, path } from "./directive.ts";
 import { LISTEN } from "./_listen.ts";
 import { ERROR_LOG, LOG_FORMAT } from "./_logs.ts";

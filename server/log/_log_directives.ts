@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { AccessRecord } from "../http/access_record.ts";
+import type { AccessRecord } from "../http/mod.ts";
 import { escapeLogItem } from "./escape_log_item.ts";
 import { compileStrftime } from "./_strftime.ts";
 import { formatClfTime, pad, type TimeParts, timeParts } from "./_time_format.ts";

@@ -43,9 +43,6 @@ const CONVERSIONS: Readonly<Record<string, Conversion>> = {
   "%": () => "%",
 };
 
-/** The conversion letters {@link compileStrftime} accepts, for documentation and messages. */
-export const STRFTIME_CONVERSIONS: readonly string[] = Object.keys(CONVERSIONS);
-
 /** A compiled pattern, or the offending conversion (e.g. `%Z`) when one is not supported. */
 export type StrftimeResult =
   | { readonly format: (t: TimeParts) => string }

@@ -4,13 +4,7 @@
  * @module
  */
 
-/** Something bytes can be written to, asynchronously and synchronously (Deno.FsFile, Deno.stdout). */
-export interface LogWriter {
-  /** Writes some prefix of `p`, resolving to its length. */
-  write(p: Uint8Array): Promise<number>;
-  /** Writes some prefix of `p` synchronously, returning its length. */
-  writeSync(p: Uint8Array): number;
-}
+import type { LogWriter } from "./buffered_sink.ts";
 
 /** Writes every byte of `data`. */
 export async function writeAll(writer: LogWriter, data: Uint8Array): Promise<void> {

@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { AccessRecord } from "../http/access_record.ts";
+import type { AccessRecord } from "../http/mod.ts";
 import { compileLogFormat, type LogFormatOptions } from "./log_format.ts";
 import type { LogSink } from "./log_sink.ts";
 

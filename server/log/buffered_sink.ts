@@ -6,12 +6,11 @@
  * @module
  */
 
+import { dirname } from "node:path";
 import type { Logger } from "./logger.ts";
 import type { LogSink } from "./log_sink.ts";
 import { createErrorLog } from "./error_log.ts";
-import { type LogWriter, writeAll, writeAllSync } from "./_write_all.ts";
-
-export type { LogWriter } from "./_write_all.ts";
+import { writeAll, writeAllSync } from "./_write_all.ts";
 
 /** Default {@link BufferedSinkOptions.flushIntervalMs}: at most a second of lines waits in memory. */
 export const DEFAULT_FLUSH_INTERVAL_MS = 1000;
@@ -37,6 +36,14 @@ export interface BufferedSinkOptions {
    * @default an error log on stderr
    */
   errorLog?: Logger;
+}
+
+/** Something bytes can be written to, asynchronously and synchronously (Deno.FsFile, Deno.stdout). */
+export interface LogWriter {
+  /** Writes some prefix of `p`, resolving to its length. */
+  write(p: Uint8Array): Promise<number>;
+  /** Writes some prefix of `p` synchronously, returning its length. */
+  writeSync(p: Uint8Array): number;
 }
 
 /** What a buffered sink writes to and how it is named in failure reports. */
@@ -76,13 +83,21 @@ export function createFileSink(path: string, options: BufferedSinkOptions = {}):
   try {
     file = Deno.openSync(path, { append: true, create: true });
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(`Cannot open log file ${path}: ${reason}`, { cause: error });
+    throw new Error(`Cannot open log file ${path}: ${openFailure(error, path)}`, { cause: error });
   }
   return createBufferedSink(
     { writer: file, description: `log file ${path}`, release: () => file.close() },
     options,
   );
+}
+
+/** Why opening `path` for appending failed, in words an operator can act on. */
+function openFailure(error: unknown, path: string): string {
+  // With `create`, NotFound can only mean a missing directory on the way.
+  if (error instanceof Deno.errors.NotFound) return `no such directory ${dirname(path)}`;
+  if (error instanceof Deno.errors.PermissionDenied) return "permission denied";
+  if (error instanceof Deno.errors.IsADirectory) return "it is a directory";
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** A buffered sink on the process's stdout (left open on close). */

@@ -4,9 +4,10 @@
  * @module
  */
 
-import type { Endpoint } from "../http/server_request.ts";
+import type { Endpoint } from "../http/mod.ts";
 import { LOG_LEVELS, type Logger, type LogLevel } from "./logger.ts";
 import { createStderrSink, type LogSink } from "./log_sink.ts";
+import { escapeControlChars } from "./escape_log_item.ts";
 import { formatErrorLogTime, localOffsetMinutes, timeParts } from "./_time_format.ts";
 
 /** Settings of {@link createErrorLog}. */
@@ -81,8 +82,10 @@ interface Shared {
  * LogLevel manual (core.html#loglevel) notes that notice messages cannot be suppressed when
  * logging to a file. Startup and shutdown notices therefore always appear.
  *
- * Messages are written as given: callers escape client-supplied text with `escapeLogItem()`,
- * as httpd's modules do.
+ * Callers escape client-supplied text with `escapeLogItem()`, as httpd's modules do; as a
+ * last line of defence against forged entries, control characters left in a message or in an
+ * Error's message are escaped here (see `escapeControlChars()`), so that the only line breaks
+ * in an entry are those of a cause's stack frames.
  */
 export function createErrorLog(options: ErrorLogOptions): ErrorLogger {
   const fixedOffset = options.utcOffsetMinutes;
@@ -123,7 +126,8 @@ class ErrorLog implements ErrorLogger {
     const ms = now();
     const time = formatErrorLogTime(timeParts(ms, offsetAt(ms)));
     const tail = cause === undefined ? "" : `: ${describeCause(cause, 0)}`;
-    sink.write(`[${time}] [${this.#module}:${level}] ${pidTid} ${this.#client}${message}${tail}`);
+    const text = escapeControlChars(message);
+    sink.write(`[${time}] [${this.#module}:${level}] ${pidTid} ${this.#client}${text}${tail}`);
   }
 
   error(message: string, cause?: unknown): void {
@@ -156,16 +160,25 @@ class ErrorLog implements ErrorLogger {
   }
 }
 
-/** An Error's stack (with its `cause` chain), else the value's string form. */
+/**
+ * An Error's stack (with its `cause` chain), else the value's string form; control characters
+ * escaped except the line breaks between stack frames.
+ */
 function describeCause(cause: unknown, depth: number): string {
   if (!(cause instanceof Error)) {
     try {
-      return String(cause);
+      return escapeControlChars(String(cause));
     } catch {
       return Object.prototype.toString.call(cause);
     }
   }
-  let text = cause.stack ?? `${cause.name}: ${cause.message}`;
+  // A stack starts with "Name: message" (the message may hold anything), then the frames.
+  const heading = cause.message === "" ? cause.name : `${cause.name}: ${cause.message}`;
+  const stack = cause.stack ?? heading;
+  const framesAt = stack.startsWith(heading) ? heading.length : stack.search(/\n\s+at /);
+  let text = framesAt < 0
+    ? escapeControlChars(stack)
+    : escapeControlChars(stack.slice(0, framesAt)) + stack.slice(framesAt);
   if (cause.cause !== undefined) {
     text += depth < MAX_CAUSE_DEPTH
       ? `\n    caused by: ${describeCause(cause.cause, depth + 1)}`

@@ -45,6 +45,23 @@ export function escapeLogItem(text: string): string {
   return out;
 }
 
+// deno-lint-ignore no-control-regex -- matching control characters is the point
+const CONTROL_CHARS = /[\x00-\x1f\x7f]/g;
+
+/**
+ * Escapes only the control characters of `text` (C0 and DEL) as {@link escapeLogItem} would,
+ * leaving `"`, `\` and non-ASCII text alone: what the error log applies to whole messages, so
+ * that no entry can span two lines and text already escaped by `escapeLogItem()` stays as is.
+ *
+ * @returns `text` itself when it holds no control character.
+ */
+export function escapeControlChars(text: string): string {
+  return text.replace(CONTROL_CHARS, (char) => {
+    const code = char.charCodeAt(0);
+    return SHORT_ESCAPES[code] ?? hexEscape(code);
+  });
+}
+
 function hexEscape(byte: number): string {
   return `\\x${byte.toString(16).padStart(2, "0")}`;
 }

@@ -20,7 +20,7 @@
  * @module
  */
 
-import type { AccessRecord } from "../http/access_record.ts";
+import type { AccessRecord } from "../http/mod.ts";
 import {
   type DirectiveContext,
   LOG_DIRECTIVES,

@@ -30,6 +30,24 @@ Deno.test("createStaticHandler() revalidates cached files by stat", async (t) =>
     await Deno.rename(`${fx.root}/next.tmp`, path);
     assert.equal(await bodyText(await serve(handler, "/hello.txt")), "Changed Content\n");
   });
+  await t.step("same size, mtime and inode, rewritten in place (cp -p) → new bytes", async () => {
+    const before = await Deno.stat(path);
+    // The change time cannot be set, and Deno reports it in whole seconds: rewrite until
+    // it differs (bounded), restoring the mtime each time, as `cp -p` does.
+    const deadline = Date.now() + 5_000;
+    let after = before;
+    while (after.ctime?.getTime() === before.ctime?.getTime()) {
+      assert.ok(Date.now() < deadline, "the change time never moved");
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await Deno.writeTextFile(path, "CHANGED content\n");
+      await Deno.utime(path, before.atime!, before.mtime!);
+      after = await Deno.stat(path);
+    }
+    assert.equal(after.ino, before.ino);
+    assert.equal(after.size, before.size);
+    assert.equal(after.mtime?.getTime(), before.mtime?.getTime());
+    assert.equal(await bodyText(await serve(handler, "/hello.txt")), "CHANGED content\n");
+  });
   await t.step("removed → 404", async () => {
     await Deno.remove(path);
     assert.equal((await serve(handler, "/hello.txt")).status, 404);

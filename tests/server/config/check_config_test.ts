@@ -116,3 +116,20 @@ Deno.test("checkConfig() refuses an unknown nickname unless CustomLog was alread
   ]);
   assert.deepEqual(messagesOf({ config, locations: {}, file: FILE, failed: ["CustomLog"] }), []);
 });
+
+Deno.test("checkConfig() turns KeepAlive off for a KeepAliveTimeout of 0, as httpd does", async (t) => {
+  const CASES = [
+    { keepAlive: true, keepAliveTimeoutMs: 0, expected: false },
+    { keepAlive: true, keepAliveTimeoutMs: 1, expected: true },
+    { keepAlive: false, keepAliveTimeoutMs: 5_000, expected: false },
+  ];
+  for (const c of CASES) {
+    await t.step(`KeepAlive ${c.keepAlive}, KeepAliveTimeout ${c.keepAliveTimeoutMs}ms`, () => {
+      const config = { ...BASE, keepAlive: c.keepAlive, keepAliveTimeoutMs: c.keepAliveTimeoutMs };
+      const { config: checked, warnings } = checkConfig({ config, locations: {}, file: FILE });
+      assert.equal(checked.keepAlive, c.expected);
+      assert.equal(checked.keepAliveTimeoutMs, c.keepAliveTimeoutMs);
+      assert.deepEqual(warnings, []);
+    });
+  }
+});

@@ -126,7 +126,19 @@ const INVALID: { yaml: string; error: string }[] = [
     yaml: "DirectoryIndex: a/b.html",
     error: 'Cannot set DirectoryIndex: "a/b.html" is not a file name',
   },
+  {
+    yaml: 'DirectoryIndex: "index\\0.html"',
+    error: 'Cannot set DirectoryIndex: "index\\u0000.html" is not a file name',
+  },
   { yaml: "ServerAlias: [a/b]", error: 'Cannot set ServerAlias: "a/b" is not a host name' },
+  {
+    yaml: 'DocumentRoot: "/srv/a\\0b"',
+    error: 'Cannot set DocumentRoot: "/srv/a\\u0000b" holds a control character',
+  },
+  {
+    yaml: 'ServerName: "a\\x01b"',
+    error: 'Cannot set ServerName: "a\\u0001b" holds a control character',
+  },
   { yaml: "DocumentRoot: [a]", error: "Cannot set DocumentRoot: a list is not a string" },
   { yaml: 'DocumentRoot: ""', error: "Cannot set DocumentRoot: the value is empty" },
   { yaml: "ServerName: bad name", error: 'Cannot set ServerName: "bad name" is not a host name' },
@@ -217,6 +229,37 @@ Deno.test("parseConfigText() refuses each directive's invalid YAML values with t
     await t.step(c.yaml, () => {
       const line = c.yaml.startsWith("Listen") ? 1 : 2;
       assert.deepEqual(errorsOf(withListen(c.yaml)), [`mpmd.yaml:${line}: ${c.error}`]);
+    });
+  }
+});
+
+Deno.test("parseConfigText() names the line of the refused item of a YAML list", async (t) => {
+  const CASES = [
+    {
+      yaml: "Listen:\n  - 8080\n  - bogus",
+      error: `mpmd.yaml:3: Cannot set Listen: "bogus" is not an address ${NOT_ADDRESS}`,
+    },
+    {
+      yaml: "DirectoryIndex:\n  - index.html\n  - a/b.html",
+      error: 'mpmd.yaml:4: Cannot set DirectoryIndex: "a/b.html" is not a file name',
+    },
+    {
+      yaml: "ServerAlias:\n  - www.example.test\n  - [nested]",
+      error: "mpmd.yaml:4: Cannot set ServerAlias: a list in the list is not a host name",
+    },
+    {
+      yaml: "CustomLog:\n  - a.log common\n  - b.log",
+      error:
+        'mpmd.yaml:4: Cannot set CustomLog: "b.log" is not "path format-or-nickname" (quote a format that has spaces)',
+    },
+    {
+      yaml: "DirectoryIndex: index.html a/b.html",
+      error: 'mpmd.yaml:2: Cannot set DirectoryIndex: "a/b.html" is not a file name',
+    },
+  ];
+  for (const c of CASES) {
+    await t.step(c.yaml.replaceAll("\n", " "), () => {
+      assert.deepEqual(errorsOf(withListen(c.yaml)), [c.error]);
     });
   }
 });

@@ -214,7 +214,7 @@ Deno.test("parseConfigText() fills httpd 2.4's defaults (and mpmd's own choices)
     logLevel: "warn",
     logFormats: {
       common: '%h %l %u %t "%r" %>s %b',
-      combined: '%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-agent}i"',
+      combined: '%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i"',
     },
     hosts: [{
       serverName: "localhost",

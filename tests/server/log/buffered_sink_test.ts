@@ -92,11 +92,30 @@ Deno.test("createFileSink() writes as soon as the buffer passes maxBufferBytes",
   });
 });
 
-Deno.test("createFileSink() names the file when it cannot be opened", () => {
-  assert.throws(
-    () => createFileSink("/nonexistent-mpmd-dir/sub/access_log"),
-    /^Error: Cannot open log file \/nonexistent-mpmd-dir\/sub\/access_log: /,
-  );
+Deno.test("createFileSink() names the file and the reason when it cannot be opened", async (t) => {
+  const dir = await Deno.makeTempDir({ prefix: "mpmd_log_" });
+  try {
+    const CASES = [
+      {
+        name: "a missing directory",
+        path: `${dir}/missing/sub/access_log`,
+        reason: `no such directory ${dir}/missing/sub`,
+      },
+      { name: "a directory", path: dir, reason: "it is a directory" },
+    ];
+    for (const c of CASES) {
+      await t.step(c.name, () => {
+        assert.throws(() => createFileSink(c.path), (error: unknown) => {
+          assert.ok(error instanceof Error);
+          assert.equal(error.message, `Cannot open log file ${c.path}: ${c.reason}`);
+          assert.ok(error.cause instanceof Error);
+          return true;
+        });
+      });
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
 
 /** A writer whose behaviour the test switches: succeed, fail, or hang until released. */

@@ -168,3 +168,36 @@ Deno.test("createErrorLog() appends the cause", async (t) => {
     assert.match(sink.lines[0] ?? "", /\] plain$/);
   });
 });
+
+Deno.test("createErrorLog() keeps each entry on its own line whatever the text", async (t) => {
+  const FORGED = "[Thu Nov 26 10:14:51.123500 2026] [core:emerg] [pid 1:tid 0] forged";
+  await t.step("control characters in the message are escaped", () => {
+    const { sink, log } = setup();
+    log.error(`Cannot find /srv/www/a\r\n${FORGED}\x1b[31m\x00\x7f`);
+    assert.deepEqual(sink.lines, [
+      "[Thu Nov 26 10:14:51.123500 2026] [core:error] [pid 1234:tid 0] " +
+      String.raw`Cannot find /srv/www/a\r\n${FORGED}\x1b[31m\x00\x7f`,
+    ]);
+  });
+  await t.step("text escaped by escapeLogItem() is not escaped twice", () => {
+    const { sink, log } = setup();
+    log.error(String.raw`GET /a\x0a "quoted"`);
+    assert.match(sink.lines[0] ?? "", /\] GET \/a\\x0a "quoted"$/);
+  });
+  await t.step("an Error's message in the cause is escaped, its stack frames kept", () => {
+    const { sink, log } = setup();
+    log.error("Cannot serve /x", new Error(`stat '/srv/a\n    at x\n${FORGED}'`));
+    const [first, ...frames] = (sink.lines[0] ?? "").split("\n");
+    assert.match(
+      first ?? "",
+      /Cannot serve \/x: Error: stat '\/srv\/a\\n {4}at x\\n\[Thu .* forged'$/,
+    );
+    assert.ok(frames.length > 0);
+    for (const frame of frames) assert.match(frame, /^\s+at /);
+  });
+  await t.step("a non-Error cause is escaped", () => {
+    const { sink, log } = setup();
+    log.error("failed", `one\n${FORGED}`);
+    assert.deepEqual(sink.lines.map((line) => line.split("\n").length), [1]);
+  });
+});
