@@ -7,7 +7,7 @@
  */
 
 import type { ServerConfig } from "../config/server_config.ts";
-import { COLON, CR, FIELD_VALUE_CHAR, HTAB, LF, SP, TCHAR } from "./_chars.ts";
+import { COLON, CR, FIELD_VALUE_CHAR, HTAB, isWhitespace, LF, SP, TCHAR } from "./_chars.ts";
 import { HttpError } from "./http_error.ts";
 
 /** The limits that apply to each field line. */
@@ -90,4 +90,24 @@ export function parseFieldLines(
     else fields.set(name, previous + (name === "cookie" ? "; " : ", ") + value);
     p += 2;
   }
+}
+
+/**
+ * The elements of a comma-separated field value (RFC 9110 §5.6.1) with the optional whitespace
+ * around each removed; empty elements are kept, for the caller to judge.
+ *
+ * Only SP and HTAB are removed: `String.prototype.trim()` would also strip U+00A0, which is
+ * how byte 0xA0 (obs-text) reads, and so accept `chunked<0xA0>` as `chunked`.
+ */
+export function listElements(value: string): string[] {
+  const elements = value.split(",");
+  for (let i = 0; i < elements.length; i++) {
+    const element = elements[i]!;
+    let start = 0;
+    let end = element.length;
+    while (start < end && isWhitespace(element.charCodeAt(start))) start++;
+    while (end > start && isWhitespace(element.charCodeAt(end - 1))) end--;
+    elements[i] = element.slice(start, end);
+  }
+  return elements;
 }

@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { ResponseBody } from "./server_response.ts";
 import type { BodyFraming } from "./write_response.ts";
 
 /** Where the bytes go: resolves when they have been handed to the socket. */
@@ -101,8 +102,12 @@ export async function writeStreamBody(
   return sent;
 }
 
-/** Releases a streamed body that will not be sent (HEAD, 204, 304, an error instead). */
-export async function discardStreamBody(body: AsyncIterable<Uint8Array>): Promise<void> {
+/**
+ * Releases a response body that will not be sent (HEAD, 204, 304, an error instead): a stream
+ * is closed; bytes and `null` need nothing.
+ */
+export async function discardStreamBody(body: ResponseBody): Promise<void> {
+  if (body === null || body instanceof Uint8Array) return;
   try {
     await body[Symbol.asyncIterator]().return?.();
   } catch {

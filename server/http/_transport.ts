@@ -87,6 +87,8 @@ export class Transport implements BodySource {
   closed = false;
   /** A 408 was sent in place of the handler's response; body reads fail from now on. */
   timedOut = false;
+  /** The final response of the current exchange has begun: no 100 Continue may follow. */
+  responseStarted = false;
   /** Start of the body timeout (the end of the head, as in mod_reqtimeout). */
   bodyStartMs = 0;
   /** Body bytes received from the socket for the current request. */
@@ -146,8 +148,11 @@ export class Transport implements BodySource {
         this.end -= this.start;
         this.start = 0;
       } else {
-        // The head scanner refuses a head before it outgrows maxBufferBytes.
-        const grown = new Uint8Array(Math.min(this.buf.length * 2, this.#options.maxBufferBytes));
+        // The head scanner refuses a head before it outgrows maxBufferBytes; were that ever
+        // broken, a read into no room would return 0 at once and the request loop would spin.
+        const size = Math.min(this.buf.length * 2, this.#options.maxBufferBytes);
+        if (size <= this.buf.length) throw new Error("Cannot read: the receive buffer is full");
+        const grown = new Uint8Array(size);
         grown.set(this.buf);
         this.buf = grown;
       }
@@ -193,14 +198,33 @@ export class Transport implements BodySource {
     return this.#endBodyRead(await this.read(into));
   }
 
-  /** {@link BodySource.sendContinue}. */
+  /**
+   * {@link BodySource.sendContinue}; nothing once the final response has begun (a handler's
+   * response stream may be what reads the body), as an interim response cannot follow it.
+   */
   async sendContinue(): Promise<void> {
+    if (this.responseStarted) return;
     this.#noDelay();
-    await this.writeAll(CONTINUE);
+    try {
+      await this.writeAll(CONTINUE);
+    } catch (error) {
+      throw new HttpError(400, `Cannot send 100 Continue to ${this.#options.peer}`, {
+        cause: error,
+      });
+    }
     this.enter(BUSY, Infinity);
   }
 
   #beginBodyRead(): void {
+    // A handler may keep a body and read it after its exchange: once the connection lingers or
+    // is closed, such a read must neither take the phase (and its deadline) nor race the
+    // linger's reads, nor read into the emptied buffer of a recycled transport (0 bytes, forever).
+    if (this.phase === LINGER || this.phase === DONE) {
+      throw new HttpError(
+        400,
+        `Cannot read request body from ${this.#options.peer}: the connection is closing`,
+      );
+    }
     const settings = this.#options.settings;
     const now = Date.now();
     const deadline = readDeadline(

@@ -7,12 +7,13 @@
  * @module
  */
 
+import { escapeLogItem } from "../log/mod.ts";
 import type { ConnectionHost } from "./_connection_host.ts";
 import { ExchangeRecord } from "./_exchange_record.ts";
 import { discardStreamBody, ResponseStreamError } from "./_stream_body.ts";
 import { BODY, BUSY, HEAD, IDLE, LINGER, Transport, WAIT, WRITE } from "./_transport.ts";
 import type { ConnectionState, ConnectionView } from "./engine_options.ts";
-import { closingHead, errorResponse } from "./error_response.ts";
+import { closingHead, errorResponse, failureResponse } from "./error_response.ts";
 import { HeadScanner } from "./head_scanner.ts";
 import { cachedHttpDate } from "./http_date.ts";
 import { HttpError } from "./http_error.ts";
@@ -28,6 +29,11 @@ interface Outcome {
   readonly status: number;
   readonly bodyBytes: number;
   readonly keep: "+" | "-" | "X";
+}
+
+/** `METHOD target` for a log message; the target is the client's, so it is escaped. */
+function describe(head: RequestHead): string {
+  return `${head.method} ${escapeLogItem(head.target)}`;
 }
 
 function endpointOf(addr: Deno.Addr): Endpoint {
@@ -49,7 +55,6 @@ export class HttpConnection implements ConnectionView {
   #headStartMs = 0;
   #headBytes = 0;
   #lingerWanted = false;
-  #responseStarted = false;
   #head: RequestHead | null = null;
   #receivedAt = 0;
   #startedPerf = 0;
@@ -116,13 +121,15 @@ export class HttpConnection implements ConnectionView {
           const result = this.#host.handler(this.#request(head, body));
           response = (result instanceof Promise ? await result : result) ?? errorResponse(404);
         } catch (error) {
-          response = this.#failureResponse(error, head);
+          response = failureResponse(error, {
+            request: describe(head),
+            peer: this.remote.hostname,
+            logger: this.#host.logger,
+          });
         }
         if (this.#io.timedOut) {
           // The sweeper has answered 408 already.
-          if (response.body !== null && !(response.body instanceof Uint8Array)) {
-            await discardStreamBody(response.body);
-          }
+          await discardStreamBody(response.body);
           break;
         }
         if (!await this.#respond(response, body)) break;
@@ -150,7 +157,7 @@ export class HttpConnection implements ConnectionView {
       case HEAD:
       case BODY:
         // mod_reqtimeout: a client that started a request and stalls gets 408.
-        if (!this.#responseStarted) this.#answerTimeout(nowMs);
+        if (!this.#io.responseStarted) this.#answerTimeout(nowMs);
         else this.abort();
         return;
       case WRITE:
@@ -207,7 +214,7 @@ export class HttpConnection implements ConnectionView {
     const io = this.#io;
     const scanner = this.#scanner;
     scanner.reset();
-    this.#responseStarted = false;
+    this.#io.responseStarted = false;
     for (;;) {
       if (io.start < io.end) {
         const found = scanner.scan(io.buf, io.start, io.end);
@@ -254,22 +261,6 @@ export class HttpConnection implements ConnectionView {
     return deadline === Infinity ? Date.now() + settings.timeoutMs : deadline;
   }
 
-  #failureResponse(error: unknown, head: RequestHead): ServerResponse {
-    const logger = this.#host.logger;
-    if (error instanceof HttpError) {
-      const level = error.status >= 500 ? "info" : "debug";
-      if (logger.enabled(level)) {
-        logger.log(
-          level,
-          `${head.method} ${head.target} answered ${error.status}: ${error.message}`,
-        );
-      }
-      return errorResponse(error.status, error.headers);
-    }
-    logger.error(`Cannot handle ${head.method} ${head.target} from ${this.remote.hostname}`, error);
-    return errorResponse(500);
-  }
-
   async #respond(response: ServerResponse, body: EngineBody): Promise<boolean> {
     const head = this.#head!;
     const host = this.#host;
@@ -290,15 +281,13 @@ export class HttpConnection implements ConnectionView {
     };
     let serialized = serializeResponseHead(response, context);
     if (serialized instanceof HttpError) {
-      host.logger.error(`Cannot answer ${head.method} ${head.target}: ${serialized.message}`);
-      if (response.body !== null && !(response.body instanceof Uint8Array)) {
-        await discardStreamBody(response.body);
-      }
+      host.logger.error(`Cannot answer ${describe(head)}: ${serialized.message}`);
+      await discardStreamBody(response.body);
       response = errorResponse(500);
       serialized = serializeResponseHead(response, context);
       if (serialized instanceof HttpError) throw serialized;
     }
-    this.#responseStarted = true;
+    this.#io.responseStarted = true;
     let bodyBytes: number;
     try {
       bodyBytes = await this.#io.send(serialized, response.body);
@@ -326,7 +315,7 @@ export class HttpConnection implements ConnectionView {
     const logger = this.#host.logger;
     const head = this.#head;
     if (error instanceof ResponseStreamError && head !== null) {
-      logger.error(`Cannot send response to ${head.method} ${head.target}`, error);
+      logger.error(`Cannot send response to ${describe(head)}`, error);
     } else if (logger.enabled("debug")) {
       logger.debug(`Cannot send response to ${this.remote.hostname}: ${String(error)}`);
     }
@@ -337,23 +326,14 @@ export class HttpConnection implements ConnectionView {
   /** Answers a request the parser refused, then closes (lingering). */
   async #reject(error: HttpError): Promise<void> {
     this.#lingerWanted = true;
-    this.#receivedAt = Date.now();
-    if (this.#host.onExchange !== undefined) this.#startedPerf = performance.now();
-    const io = this.#io;
-    this.requestLine = requestLineOf(
-      io.buf.subarray(io.start, io.end),
-      this.#host.settings.limitRequestLine,
-    );
+    this.#beginUnparsed(Date.now());
     if (this.#host.logger.enabled("debug")) {
       this.#host.logger.debug(`Refused request from ${this.remote.hostname}: ${error.message}`);
     }
     const response = errorResponse(error.status, error.headers);
-    const serialized = closingHead(response, {
-      date: cachedHttpDate(Date.now()),
-      server: this.#host.banner,
-    });
+    const serialized = this.#closingHead(response);
     this.#head = null;
-    this.#responseStarted = true;
+    this.#io.responseStarted = true;
     try {
       const bodyBytes = await this.#io.send(serialized, response.body);
       this.#record(serialized, null, { status: error.status, bodyBytes, keep: "-" });
@@ -367,16 +347,9 @@ export class HttpConnection implements ConnectionView {
     const io = this.#io;
     const head = io.phase === BODY ? this.#head : null;
     io.timedOut = true;
-    this.#responseStarted = true;
+    this.#io.responseStarted = true;
     this.#lingerWanted = true;
-    if (head === null) {
-      this.#receivedAt = nowMs;
-      if (this.#host.onExchange !== undefined) this.#startedPerf = performance.now();
-      this.requestLine = requestLineOf(
-        io.buf.subarray(io.start, io.end),
-        this.#host.settings.limitRequestLine,
-      );
-    }
+    if (head === null) this.#beginUnparsed(nowMs);
     this.#host.logger.info(
       `Cannot read request ${
         head === null ? "head" : "body"
@@ -384,13 +357,23 @@ export class HttpConnection implements ConnectionView {
     );
     io.startLinger(nowMs);
     const response = errorResponse(408);
-    const serialized = closingHead(response, {
-      date: cachedHttpDate(Date.now()),
-      server: this.#host.banner,
-    });
+    const serialized = this.#closingHead(response);
     const body = response.body as Uint8Array;
     io.sendWhileReading(serialized.head, body);
     this.#record(serialized, head, { status: 408, bodyBytes: body.length, keep: "-" });
+  }
+
+  /** Starts the exchange of a request that has no parsed head: its time and its request line. */
+  #beginUnparsed(nowMs: number): void {
+    this.#receivedAt = nowMs;
+    if (this.#host.onExchange !== undefined) this.#startedPerf = performance.now();
+    const io = this.#io;
+    const limit = this.#host.settings.limitRequestLine;
+    this.requestLine = requestLineOf(io.buf.subarray(io.start, io.end), limit);
+  }
+
+  #closingHead(response: ServerResponse): SerializedHead {
+    return closingHead(response, { date: cachedHttpDate(Date.now()), server: this.#host.banner });
   }
 
   #record(serialized: SerializedHead, head: RequestHead | null, outcome: Outcome): void {

@@ -11,6 +11,7 @@ import { serverBanner } from "../version.ts";
 import { BufferPool } from "./_buffer_pool.ts";
 import type { ConnectionHost } from "./_connection_host.ts";
 import { HttpConnection } from "./connection.ts";
+import { maxHeadBytes } from "./head_scanner.ts";
 import {
   type ConnectionState,
   DEFAULT_ENGINE_SETTINGS,
@@ -26,6 +27,7 @@ export interface EngineStats {
   readonly reading: number;
   /** A handler is running. */
   readonly busy: number;
+  /** Writing a response. */
   readonly writing: number;
   /** Idle kept-alive connections. */
   readonly keepAliveIdle: number;
@@ -87,7 +89,7 @@ const STATE_INDEX: Readonly<Record<ConnectionState, number>> = {
  * The most fields the engine ever accepts: LimitRequestFields 0 means "unlimited" in httpd,
  * but every head still has to fit in memory, so 0 stands for the largest value httpd allows.
  */
-export const MAX_REQUEST_FIELDS = 32767;
+const MAX_REQUEST_FIELDS = 32767;
 
 function fieldLimit(configured: number): number {
   return configured === 0 ? MAX_REQUEST_FIELDS : configured;
@@ -106,6 +108,26 @@ function sweepIntervalMs(settings: EngineSettings): number {
 
 function isClosedListenerError(error: unknown): boolean {
   return error instanceof Deno.errors.BadResource || error instanceof Deno.errors.Interrupted;
+}
+
+/**
+ * `hook`, made to log its failure: hooks run inside the accept loop, the sweeper's timer and
+ * the closing of a connection, where a throw would stop accepting, crash the process or leave
+ * the connection counted forever.
+ */
+function guarded<T>(
+  hook: ((value: T) => void) | undefined,
+  name: string,
+  logger: Logger,
+): ((value: T) => void) | undefined {
+  if (hook === undefined) return undefined;
+  return (value) => {
+    try {
+      hook(value);
+    } catch (error) {
+      logger.error(`Cannot run the engine's ${name} hook`, error);
+    }
+  };
 }
 
 /**
@@ -134,7 +156,8 @@ class Engine implements HttpEngine, ConnectionHost {
   readonly #sweepMs: number;
   #sweeper: ReturnType<typeof setInterval> | null = null;
   #nextId = 1;
-  #allClosed: (() => void) | null = null;
+  /** Resolvers of the pending {@link shutdown} calls (a graceful stop may be followed by a hard one). */
+  readonly #shutdownWaiters: Array<() => void> = [];
 
   constructor(options: HttpEngineOptions) {
     const d = DEFAULT_ENGINE_SETTINGS;
@@ -155,11 +178,9 @@ class Engine implements HttpEngine, ConnectionHost {
     this.serverName = options.serverName ?? "localhost";
     this.banner = serverBanner(this.settings.serverTokens);
     const s = this.settings;
-    // Room for the longest head the scanner lets through, with every line at its limit.
-    this.maxHeadBytes = (s.limitRequestFields + 1) * 2 + (s.limitRequestLine + 2) +
-      s.limitRequestFields * (s.limitRequestFieldSize + 2) + 2;
-    this.onExchange = options.onExchange;
-    this.onState = options.onState;
+    this.maxHeadBytes = maxHeadBytes(s);
+    this.onExchange = guarded(options.onExchange, "onExchange", this.logger);
+    this.onState = guarded(options.onState, "onState", this.logger);
     this.#sweepMs = sweepIntervalMs(s);
   }
 
@@ -229,7 +250,7 @@ class Engine implements HttpEngine, ConnectionHost {
         clearInterval(this.#sweeper);
         this.#sweeper = null;
       }
-      this.#allClosed?.();
+      for (const wake of this.#shutdownWaiters.splice(0)) wake();
     }
   }
 
@@ -269,7 +290,7 @@ class Engine implements HttpEngine, ConnectionHost {
     this.stopAccepting();
     this.closeIdle();
     if (this.#connections.size === 0) return;
-    const allClosed = new Promise<void>((resolve) => this.#allClosed = resolve);
+    const allClosed = new Promise<void>((resolve) => this.#shutdownWaiters.push(resolve));
     let timer: ReturnType<typeof setTimeout> | undefined;
     if (Number.isFinite(graceMs)) {
       timer = setTimeout(() => {

@@ -64,8 +64,11 @@ export type ConnectionState = typeof CONNECTION_STATES[number];
 export interface ConnectionView {
   /** Unique within the engine. */
   readonly id: number;
+  /** What the connection is doing now. */
   readonly state: ConnectionState;
+  /** The client's address. */
   readonly remote: Endpoint;
+  /** The address the client connected to. */
   readonly local: Endpoint;
   /** Requests answered on this connection so far. */
   readonly requests: number;

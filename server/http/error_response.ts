@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { Logger } from "../log/logger.ts";
 import { HttpError } from "./http_error.ts";
 import type { ServerResponse } from "./server_response.ts";
 import { statusText } from "./status_text.ts";
@@ -45,6 +46,30 @@ export function errorResponse(
     ],
     body: page(status),
   };
+}
+
+/**
+ * The answer to a handler that threw: an HttpError's status and fields (logged at debug, at
+ * info for 5xx), or 500 for anything else (logged as an error, with the stack).
+ *
+ * @param error What the handler threw.
+ * @param options The request as log messages name it (`METHOD target`, escaped), the client's
+ *   address and the error log.
+ */
+export function failureResponse(
+  error: unknown,
+  options: { readonly request: string; readonly peer: string; readonly logger: Logger },
+): ServerResponse {
+  const { request, peer, logger } = options;
+  if (error instanceof HttpError) {
+    const level = error.status >= 500 ? "info" : "debug";
+    if (logger.enabled(level)) {
+      logger.log(level, `${request} answered ${error.status}: ${error.message}`);
+    }
+    return errorResponse(error.status, error.headers);
+  }
+  logger.error(`Cannot handle ${request} from ${peer}`, error);
+  return errorResponse(500);
 }
 
 /**

@@ -14,6 +14,7 @@ import type { ResponseHeaders, ServerResponse } from "./server_response.ts";
 
 /** What an application handler learns besides the request (a subset of Deno.serve's info). */
 export interface FetchInfo {
+  /** The client's address. */
   readonly remoteAddr: Deno.NetAddr;
 }
 

@@ -37,11 +37,6 @@ export class HeadScanner {
     this.#blankLines = 0;
   }
 
-  /** Whether any byte of the head (including empty lines before it) has been examined. */
-  get started(): boolean {
-    return this.#pos > 0;
-  }
-
   /**
    * Examines `buf[start + examined, end)`.
    *
@@ -79,15 +74,29 @@ export class HeadScanner {
       this.#lines++;
     }
     this.#pos = end - start;
-    // The incomplete last line may already be over its limit; +1 leaves room for its CR.
+    // The incomplete last line may already break a limit (its last byte may be its CR): too
+    // long, or a field line where only the final empty line may come.
     const partial = end - start - this.#lineStart;
     if (this.#lines === 0) {
       if (partial > limits.limitRequestLine + 1) return lineTooLong(partial, limits);
-    } else if (partial > limits.limitRequestFieldSize + 1) {
-      return checkFieldLine(partial, this.#lines, limits) ?? -1;
+    } else if (partial > 1) {
+      return checkFieldLine(partial - 1, this.#lines, limits) ?? -1;
     }
     return -1;
   }
+}
+
+/**
+ * The longest head {@link HeadScanner} lets through: as many empty lines as fields, then the
+ * request line, the fields and the final empty line, every line at its limit. A head the
+ * scanner still waits on is always shorter, so a receive buffer of this size never fills up
+ * with a head that is neither complete nor refused.
+ *
+ * @param limits The limits the scanner applies.
+ */
+export function maxHeadBytes(limits: HeadLimits): number {
+  const { limitRequestLine: line, limitRequestFieldSize: size, limitRequestFields: count } = limits;
+  return 2 * count + (line + 2) + count * (size + 2) + 2;
 }
 
 function lineTooLong(length: number, limits: HeadLimits): HttpError {

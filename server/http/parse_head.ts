@@ -15,14 +15,17 @@
  * - `HTTP/1.x` with x > 1 is served as HTTP/1.1 (RFC 9110 §2.5); another major version, or
  *   `HTTP/0.x`, answers 505.
  *
+ * Error messages go to the error log: the client's bytes in them are escaped (`escapeLogItem`).
+ *
  * @module
  */
 
 import type { ServerConfig } from "../config/server_config.ts";
 import type { HttpVersion } from "./server_request.ts";
 import { CR, LF, SP, TARGET_CHAR, TCHAR } from "./_chars.ts";
-import { type FieldLimits, parseFieldLines } from "./_field_lines.ts";
+import { type FieldLimits, listElements, parseFieldLines } from "./_field_lines.ts";
 import { decodeLatin1 } from "./_latin1.ts";
+import { escapeLogItem } from "../log/mod.ts";
 import { HttpError } from "./http_error.ts";
 
 /** The httpd limits (LimitRequestLine, LimitRequestFieldSize, LimitRequestFields) on a head. */
@@ -40,7 +43,10 @@ export interface RequestHead {
   /** Query without `?`, or `""`. */
   readonly query: string;
   readonly version: HttpVersion;
-  /** Field values by lower-case name. */
+  /**
+   * Field values by lower-case name; `host` holds the authority of an absolute-form target
+   * (RFC 9112 §3.2.2: the received Host is ignored).
+   */
   readonly headers: Map<string, string>;
   /** Authority of an absolute-form target, else the Host field, else `""` (HTTP/1.0). */
   readonly host: string;
@@ -112,7 +118,7 @@ export function parseRequestHead(head: Uint8Array, limits: HeadLimits): RequestH
   else if (versionText === "HTTP/1.0") version = "HTTP/1.0";
   else {
     const m = VERSION.exec(versionText);
-    if (m === null) return badRequest(`"${versionText}" is not an HTTP version`);
+    if (m === null) return badRequest(`"${escapeLogItem(versionText)}" is not an HTTP version`);
     if (m[1] !== "1") {
       return new HttpError(505, `Cannot serve request: ${versionText} is not supported`);
     }
@@ -140,7 +146,9 @@ export function parseRequestHead(head: Uint8Array, limits: HeadLimits): RequestH
     path = "*";
   } else {
     const m = ABSOLUTE_FORM.exec(target);
-    if (m === null) return badRequest(`"${target}" is neither origin-form nor absolute-form`);
+    if (m === null) {
+      return badRequest(`"${escapeLogItem(target)}" is neither origin-form nor absolute-form`);
+    }
     authority = m[1]!;
     if (authority === "" || !HOST.test(authority)) {
       return badRequest("the authority of the absolute-form target is invalid");
@@ -157,6 +165,7 @@ export function parseRequestHead(head: Uint8Array, limits: HeadLimits): RequestH
   } else if (!HOST.test(hostField)) {
     return badRequest("the Host field is not a valid host[:port]");
   }
+  if (authority !== null) headers.set("host", authority);
 
   const framing = parseFraming(headers, version);
   if (framing instanceof HttpError) return framing;
@@ -164,8 +173,7 @@ export function parseRequestHead(head: Uint8Array, limits: HeadLimits): RequestH
   let clientKeepAlive = version === "HTTP/1.1";
   const connection = headers.get("connection");
   if (connection !== undefined) {
-    for (const option of connection.toLowerCase().split(",")) {
-      const token = option.trim();
+    for (const token of listElements(connection.toLowerCase())) {
       if (token === "close") {
         clientKeepAlive = false;
         break;
@@ -179,7 +187,10 @@ export function parseRequestHead(head: Uint8Array, limits: HeadLimits): RequestH
   // RFC 9110 §10.1.1: an HTTP/1.0 server ignores Expect, so it is only read on HTTP/1.1.
   if (expect !== undefined && version === "HTTP/1.1") {
     if (expect.toLowerCase() !== "100-continue") {
-      return new HttpError(417, `Cannot meet expectation "${expect}": only 100-continue is known`);
+      return new HttpError(
+        417,
+        `Cannot meet expectation "${escapeLogItem(expect)}": only 100-continue is known`,
+      );
     }
     expectContinue = true;
   }
@@ -219,10 +230,12 @@ function parseFraming(headers: Map<string, string>, version: HttpVersion): Frami
     if (version === "HTTP/1.0") {
       return badRequest("Transfer-Encoding in an HTTP/1.0 request (RFC 9112 §6.1)");
     }
-    const codings = te.split(",").map((c) => c.trim().toLowerCase()).filter((c) => c !== "");
+    const codings = listElements(te.toLowerCase()).filter((c) => c !== "");
     const last = codings.length - 1;
     if (last < 0 || codings[last] !== "chunked") {
-      return badRequest(`the final transfer coding of "${te}" is not chunked (RFC 9112 §6.3)`);
+      return badRequest(
+        `the final transfer coding of "${escapeLogItem(te)}" is not chunked (RFC 9112 §6.3)`,
+      );
     }
     const others = codings.slice(0, last);
     if (others.includes("chunked")) {
@@ -231,7 +244,7 @@ function parseFraming(headers: Map<string, string>, version: HttpVersion): Frami
     if (others.length > 0) {
       return new HttpError(
         501,
-        `Cannot decode transfer coding "${others[0]}": only chunked is implemented`,
+        `Cannot decode transfer coding "${escapeLogItem(others[0]!)}": only chunked is implemented`,
       );
     }
     return CHUNKED;
@@ -242,10 +255,10 @@ function parseFraming(headers: Map<string, string>, version: HttpVersion): Frami
   else {
     // Repeated fields arrive combined ("5, 5"); identical values may be accepted
     // (RFC 9110 §8.6), anything else could frame the body two ways.
-    const values = cl.split(",").map((v) => v.trim());
+    const values = listElements(cl);
     const firstValue = values[0]!;
     if (!DIGITS.test(firstValue) || values.some((v) => v !== firstValue)) {
-      return badRequest(`Content-Length "${cl}" is not one decimal number`);
+      return badRequest(`Content-Length "${escapeLogItem(cl)}" is not one decimal number`);
     }
     length = Number(firstValue);
   }

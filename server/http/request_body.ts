@@ -35,7 +35,11 @@ export interface BodySource {
    * @throws {HttpError} 408 when the body read timeout expired.
    */
   readInto(into: Uint8Array): Promise<number | null>;
-  /** Sends `HTTP/1.1 100 Continue` (RFC 9110 §15.2.1). */
+  /**
+   * Sends `HTTP/1.1 100 Continue` (RFC 9110 §15.2.1), unless the final response has begun.
+   *
+   * @throws {HttpError} 400 when the client is gone.
+   */
   sendContinue(): Promise<void>;
 }
 
@@ -86,6 +90,8 @@ abstract class SourceBody implements EngineBody {
   continueSent: boolean;
   #error: HttpError | null = null;
   #started = false;
+  /** Settles when the read in progress ends; `null` when none is. */
+  #turn: Promise<void> | null = null;
   protected readonly source: BodySource;
   protected readonly limitBytes: number;
 
@@ -104,6 +110,21 @@ abstract class SourceBody implements EngineBody {
   }
 
   async read(): Promise<Uint8Array | null> {
+    // One read at a time. A read issued while another is pending (the engine draining a body a
+    // handler left a read pending on) would size its socket read by bytes the pending one is
+    // about to deliver, or fill the same part of the receive buffer.
+    while (this.#turn !== null) await this.#turn;
+    let release!: () => void;
+    this.#turn = new Promise((resolve) => release = resolve);
+    try {
+      return await this.#readNext();
+    } finally {
+      this.#turn = null;
+      release();
+    }
+  }
+
+  async #readNext(): Promise<Uint8Array | null> {
     if (this.#error !== null) throw this.#error;
     if (this.complete) return null;
     try {

@@ -10,6 +10,11 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const DEFAULT_DEADLINE_MS = 5_000;
 
+/** One byte per character (Latin-1), for requests with bytes that UTF-8 would encode as two. */
+export function latin1(text: string): Uint8Array {
+  return Uint8Array.from(text, (c) => c.charCodeAt(0));
+}
+
 /** One response as read from the wire. */
 export interface RawResponse {
   readonly status: number;
@@ -212,11 +217,19 @@ export class RawClient implements AsyncDisposable {
     return -1;
   }
 
-  /** Resolves when the server closes the connection; throws if it is still open after the deadline. */
+  /** Takes every byte received but not yet consumed, as sent. */
+  takeBuffered(): Uint8Array {
+    return this.#take(this.#buffer.length);
+  }
+
+  /**
+   * Resolves when the server closes the connection, keeping what arrives until then; throws if
+   * it is still open after the deadline.
+   */
   async waitForClose(deadlineMs = DEFAULT_DEADLINE_MS): Promise<void> {
     const deadline = Date.now() + deadlineMs;
     while (await this.#more(deadline, "the end of the connection")) {
-      // Discard whatever else arrives.
+      // Until the server closes.
     }
   }
 

@@ -63,7 +63,7 @@ export interface TestEngine extends AsyncDisposable {
   waitForRecords(count: number, deadlineMs?: number): Promise<AccessRecord[]>;
 }
 
-/** Starts an engine with `handler` and the given settings. */
+/** Starts an engine with `handler` and the given settings (an `onExchange` runs after collecting). */
 export function startEngine(
   handler: Handler,
   options: Omit<Partial<HttpEngineOptions>, "handler" | "logger"> = {},
@@ -78,6 +78,7 @@ export function startEngine(
     onExchange: (record) => {
       records.push(record);
       for (const wake of waiters.splice(0)) wake();
+      options.onExchange?.(record);
     },
   });
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { RawClient } from "./_raw_client.ts";
+import { latin1, RawClient } from "./_raw_client.ts";
 import { routes } from "./_handlers.ts";
 import { startEngine, until } from "./_test_engine.ts";
 
@@ -148,4 +148,64 @@ Deno.test("engine reads LimitRequestFields 0 as unlimited, as httpd does", async
   const fields = Array.from({ length: 250 }, (_, i) => `X-F${i}: ${i}\r\n`).join("");
   await client.send(`GET /after HTTP/1.1\r\n${H}${fields}\r\n`);
   assert.equal((await client.readResponse()).status, 200);
+});
+
+Deno.test("engine refuses a head that would fill its receive buffer, and keeps serving", async () => {
+  // The longest head these limits allow is larger than the first 4 KiB buffer, so the buffer
+  // grows to its cap while this head arrives.
+  const limits = { limitRequestLine: 1000, limitRequestFieldSize: 1000, limitRequestFields: 5 };
+  await using server = startEngine(routes(), limits);
+  const fields = Array.from({ length: 5 }, (_, i) => `X${i}: ${"b".repeat(996)}\r\n`).join("");
+  {
+    await using client = await RawClient.connect(server.port);
+    await client.send(`${"\r\n".repeat(5)}GET /${"a".repeat(985)} HTTP/1.1\r\n${fields}`);
+    await client.send("Y".repeat(100));
+    assert.equal((await client.readResponse()).status, 400);
+  }
+  await using next = await RawClient.connect(server.port);
+  await next.send(`GET /after HTTP/1.1\r\n${H}\r\n`);
+  assert.equal((await next.readResponse()).status, 200);
+});
+
+Deno.test("engine escapes the client's bytes in what it logs about a refused request", async (t) => {
+  await using server = startEngine(routes());
+  const cases = [
+    {
+      name: "a version with ESC and a lone CR",
+      request: `GET / HTTP/1.1\x1b[2J\rX\r\n${H}\r\n`,
+      shown: String.raw`"HTTP/1.1\x1b[2J\rX"`,
+    },
+    {
+      name: "a target with quotes and a backslash",
+      request: `GET "/\\x" HTTP/1.1\r\n${H}\r\n`,
+      shown: String.raw`"\"/\\x\""`,
+    },
+    {
+      name: "a Content-Length with obs-text",
+      request: `POST / HTTP/1.1\r\n${H}Content-Length: 5\xff"\r\n\r\n`,
+      shown: String.raw`"5\xff\""`,
+    },
+    {
+      name: "a transfer coding with obs-text",
+      request: `POST / HTTP/1.1\r\n${H}Transfer-Encoding: x\xff, chunked\r\n\r\n`,
+      shown: String.raw`"x\xff"`,
+    },
+    {
+      name: "an expectation with obs-text",
+      request: `GET / HTTP/1.1\r\n${H}Expect: \xff\r\n\r\n`,
+      shown: String.raw`"\xff"`,
+    },
+  ];
+  for (const c of cases) {
+    await t.step(c.name, async () => {
+      await using client = await RawClient.connect(server.port);
+      const logged = server.logs.length;
+      await client.send(latin1(c.request));
+      assert.ok((await client.readResponse()).status >= 400);
+      const entry = server.logs.slice(logged).find((e) => e.message.startsWith("Refused"));
+      assert.ok(entry !== undefined, "the refusal is logged");
+      assert.match(entry.message, /^[\x20-\x7e]*$/, "printable ASCII only");
+      assert.ok(entry.message.includes(c.shown), `${entry.message} shows ${c.shown}`);
+    });
+  }
 });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { HeadScanner } from "../../../server/http/head_scanner.ts";
+import { HeadScanner, maxHeadBytes } from "../../../server/http/head_scanner.ts";
 import { HttpError } from "../../../server/http/http_error.ts";
 
 const LIMITS = { limitRequestLine: 30, limitRequestFieldSize: 20, limitRequestFields: 3 };
@@ -51,6 +51,11 @@ Deno.test("HeadScanner.scan()", async (t) => {
       expect: [400],
     },
     {
+      name: "refuses a line begun after LimitRequestFields fields (400)",
+      text: "GET / HTTP/1.1\r\nA: 1\r\nB: 2\r\nC: 3\r\nXY",
+      expect: [400],
+    },
+    {
       name: "refuses too many leading empty lines (400)",
       text: "\r\n\r\n\r\n\r\nGET",
       expect: [400],
@@ -78,5 +83,40 @@ Deno.test("HeadScanner.scan() follows the head when the buffer moves", () => {
   const moved = encoder.encode("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
   assert.equal(scanner.scan(moved, 0, moved.length), moved.length);
   scanner.reset();
-  assert.equal(scanner.started, false);
+  const next = encoder.encode("\r\nHEAD / HTTP/1.1\r\nHost: a\r\n\r\n");
+  assert.equal(scanner.scan(next, 0, next.length), next.length, "the moved head is forgotten");
+});
+
+Deno.test("maxHeadBytes() holds every head the scanner lets through", async (t) => {
+  const { limitRequestLine: line, limitRequestFieldSize: size, limitRequestFields: count } = LIMITS;
+  const blanks = "\r\n".repeat(count);
+  const requestLine = `GET /${"a".repeat(line - 15)} HTTP/1.1\r\n`;
+  const fields = Array.from({ length: count }, (_, i) => `${i}: ${"b".repeat(size - 3)}\r\n`);
+  await t.step("the longest head the limits allow fits", () => {
+    const head = `${blanks}${requestLine}${fields.join("")}\r\n`;
+    assert.equal(scanInPieces(head, 1000), head.length);
+    assert.ok(head.length <= maxHeadBytes(LIMITS));
+  });
+  // The receive buffer stops growing at maxHeadBytes(): were it ever full of a head the scanner
+  // still waits on, the next read would get no room and the connection would spin.
+  const endless = [
+    { name: "an endless request line", text: `${blanks}GET /${"a".repeat(500)}` },
+    { name: "an endless field line", text: `${blanks}${requestLine}${"x".repeat(500)}` },
+    {
+      name: "an endless line after the last field",
+      text: `${blanks}${requestLine}${fields.join("")}${"x".repeat(500)}`,
+    },
+  ];
+  for (const c of endless) {
+    await t.step(`${c.name} is refused before it fills the buffer`, () => {
+      const bytes = encoder.encode(c.text);
+      const scanner = new HeadScanner(LIMITS);
+      let end = 1;
+      for (; end <= bytes.length; end++) {
+        if (scanner.scan(bytes, 0, end) !== -1) break;
+      }
+      assert.ok(end <= bytes.length, "never refused");
+      assert.ok(end <= maxHeadBytes(LIMITS), `refused at ${end} > ${maxHeadBytes(LIMITS)} bytes`);
+    });
+  }
 });

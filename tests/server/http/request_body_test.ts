@@ -79,6 +79,18 @@ Deno.test("LengthBody", async (t) => {
     await body.read();
     await assert.rejects(body.read(), (e: unknown) => e instanceof HttpError && e.status === 400);
   });
+  await t.step(
+    "reads one at a time: a read issued while one is pending waits its turn",
+    async () => {
+      // Issued together, both reads would size their socket read by the 5 bytes still expected,
+      // and the second would take the next request's first bytes as body.
+      const s = source("", ["hel", "loGET"]);
+      const body = new LengthBody(s, { length: 5, limitBytes: 0, expectContinue: false });
+      const [first, second] = await Promise.all([body.read(), body.read()]);
+      assert.deepEqual([first, second].map((c) => decoder.decode(c!)), ["hel", "lo"]);
+      assert.equal(body.complete, true);
+    },
+  );
   await t.step("drains up to a bound", async () => {
     const small = new LengthBody(source("abc", []), {
       length: 3,
