@@ -47,6 +47,19 @@ export class DirectiveCheck {
       : this.use(1, `${name} of ${value} not allowed, increasing to 1${advice}`);
   }
 
+  /**
+   * A spare maximum must exceed its minimum, or a pool would start and retire a member every
+   * cycle: the `name` directive's value becomes `floor + 1` when it is not above `floor`.
+   */
+  above(name: string, floorName: string, floor: number): number {
+    const value = this.get(name);
+    if (value >= floor + 1) return value;
+    return this.use(
+      floor + 1,
+      `${name} of ${value} is not above ${floorName} of ${floor}, increasing to ${floor + 1}`,
+    );
+  }
+
   /** httpd's compile-time limit: above `limit` becomes `limit`, below 1 becomes 1. */
   withinCompiledLimit(name: string, value: number, limit: number, unit: string): number {
     if (value > limit) {

@@ -67,14 +67,7 @@ export function checkMpmtOs2(
     c.get("MinSpareThreads"),
     RAISED_MIN_SPARE_ADVICE,
   );
-  let maxSpare = c.get("MaxSpareThreads");
-  if (maxSpare < minSpare + 1) {
-    maxSpare = c.use(
-      minSpare + 1,
-      `MaxSpareThreads of ${maxSpare} is not above MinSpareThreads of ${minSpare}, ` +
-        `increasing to ${minSpare + 1}`,
-    );
-  }
+  const maxSpare = c.above("MaxSpareThreads", "MinSpareThreads", minSpare);
   return c.result({
     startServers: start,
     minSpareThreads: minSpare,

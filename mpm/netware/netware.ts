@@ -63,14 +63,7 @@ export function checkNetware(
     RAISED_MIN_SPARE_ADVICE,
   );
   // httpd applies the next two silently (ap_mpm_run(), startup_workers()); we say so.
-  let maxSpare = c.get("MaxSpareThreads");
-  if (maxSpare < minSpare + 1) {
-    maxSpare = c.use(
-      minSpare + 1,
-      `MaxSpareThreads of ${maxSpare} is not above MinSpareThreads of ${minSpare}, ` +
-        `increasing to ${minSpare + 1}`,
-    );
-  }
+  const maxSpare = c.above("MaxSpareThreads", "MinSpareThreads", minSpare);
   let start = c.get("StartThreads");
   if (start > maxThreads) {
     start = c.use(

@@ -73,14 +73,7 @@ export function checkPrefork(
     RAISED_MIN_SPARE_ADVICE,
   );
   // The next two httpd applies silently in prefork_run(); we say so.
-  let maxSpare = c.get("MaxSpareServers");
-  if (maxSpare < minSpare + 1) {
-    maxSpare = c.use(
-      minSpare + 1,
-      `MaxSpareServers of ${maxSpare} is not above MinSpareServers of ${minSpare}, ` +
-        `increasing to ${minSpare + 1}`,
-    );
-  }
+  const maxSpare = c.above("MaxSpareServers", "MinSpareServers", minSpare);
   if (start > workers) {
     start = c.use(
       workers,
