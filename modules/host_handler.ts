@@ -12,6 +12,7 @@ import { createStaticHandler } from "./static/mod.ts";
 
 /** What modules receive from the server besides their host's configuration. */
 export interface ModuleContext {
+  /** Where modules report errors (tagged with their module name). */
   readonly logger: Logger;
 }
 

@@ -36,6 +36,7 @@ export interface CheckConfigInput {
 export interface CheckConfigResult {
   /** The configuration with every CustomLog format resolved to a format string. */
   readonly config: ServerConfig;
+  /** Problems that do not stop the server, each `file:line: text`. */
   readonly warnings: readonly string[];
 }
 

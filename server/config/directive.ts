@@ -159,14 +159,19 @@ export function withArticle(noun: string): string {
 
 /** Names, help and default shared by every builder. */
 export interface DirectiveInfo<T> {
+  /** httpd's name of the directive. */
   readonly name: string;
+  /** One line on what it sets. */
   readonly help: string;
+  /** The value in force when the directive is not written. */
   readonly default: T;
 }
 
 /** Range of an {@link integer} directive, both ends included. */
 export interface IntegerRange {
+  /** Smallest value accepted. */
   readonly min: number;
+  /** Largest value accepted. */
   readonly max: number;
 }
 

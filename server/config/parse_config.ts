@@ -57,6 +57,7 @@ export interface ParseConfigOptions {
 
 /** A validated configuration and the warnings worth logging at startup. */
 export interface LoadedConfig {
+  /** The validated configuration. */
   readonly config: ServerConfig;
   /** Each as `<file>:<line>: <text>`. */
   readonly warnings: readonly string[];

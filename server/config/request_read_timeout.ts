@@ -15,7 +15,7 @@ import {
   formatDuration,
   MAX_DURATION_MS,
 } from "./directive.ts";
-import type { ReadTimeout } from "./server_config.ts";
+import type { ReadTimeout, ServerConfig } from "./server_config.ts";
 
 /** The stages mpmd supports (httpd 2.4.39 added `handshake`, for TLS only). */
 const STAGES = ["header", "body"] as const;
@@ -25,7 +25,7 @@ type Stage = typeof STAGES[number];
 export type RequestReadTimeoutValue = { readonly [S in Stage]?: ReadTimeout };
 
 /** httpd 2.4's default: `header=20-40,MinRate=500 body=20,MinRate=500`. */
-export const DEFAULT_REQUEST_READ_TIMEOUT: { readonly [S in Stage]: ReadTimeout } = {
+export const DEFAULT_REQUEST_READ_TIMEOUT: ServerConfig["requestReadTimeout"] = {
   header: { initialMs: 20_000, maxMs: 40_000, minRateBytesPerSec: 500 },
   body: { initialMs: 20_000, maxMs: Number.MAX_SAFE_INTEGER, minRateBytesPerSec: 500 },
 };

@@ -54,7 +54,9 @@ export interface CustomLog {
 
 /** Settings that belong to one virtual host (today: the one default host). */
 export interface HostConfig {
+  /** ServerName: the host's name, used in access logs and redirects. */
   readonly serverName: string;
+  /** ServerAlias: further names that select this host. */
   readonly serverAliases: readonly string[];
   /** Absolute, normalised path without a trailing slash. */
   readonly documentRoot: string;
@@ -86,19 +88,27 @@ export interface ServerConfig {
   /** The active MPM's section with httpd's defaults filled in, e.g. `{ StartServers: 5 }`. */
   readonly mpmDirectives: Readonly<Record<string, number>>;
 
+  /** Listen: the addresses to bind, never empty. */
   readonly listen: readonly ListenAddress[];
   /** Timeout: idle time allowed on a read or write of an active request. */
   readonly timeoutMs: number;
+  /** KeepAlive: whether a connection may carry several requests. */
   readonly keepAlive: boolean;
+  /** KeepAliveTimeout: idle time allowed between requests. */
   readonly keepAliveTimeoutMs: number;
   /** 0 means unlimited, as in httpd. */
   readonly maxKeepAliveRequests: number;
+  /** RequestReadTimeout: limits for receiving the head and the body. */
   readonly requestReadTimeout: { readonly header: ReadTimeout; readonly body: ReadTimeout };
+  /** LimitRequestLine: longest request line in bytes (longer → 414). */
   readonly limitRequestLine: number;
+  /** LimitRequestFieldSize: longest header field line in bytes. */
   readonly limitRequestFieldSize: number;
+  /** LimitRequestFields: most header fields (0 means unlimited, as in httpd). */
   readonly limitRequestFields: number;
   /** 0 means unlimited. */
   readonly limitRequestBodyBytes: number;
+  /** ServerTokens: how much the Server field reveals. */
   readonly serverTokens: ServerTokens;
   /** GracefulShutdownTimeout: how long a graceful stop waits for in-flight work; 0 waits forever. */
   readonly gracefulShutdownTimeoutMs: number;
@@ -107,6 +117,7 @@ export interface ServerConfig {
   readonly pidFile: string;
   /** Absolute path, or `stderr`. */
   readonly errorLog: string;
+  /** LogLevel: least severe error-log entries written. */
   readonly logLevel: LogLevel;
   /** LogFormat nicknames → format strings (includes `common` and `combined`). */
   readonly logFormats: Readonly<Record<string, string>>;

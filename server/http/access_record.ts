@@ -10,7 +10,9 @@ import type { ResponseHeaders } from "./server_response.ts";
 
 /** One finished request/response exchange, including rejected requests (4xx from the parser). */
 export interface AccessRecord {
+  /** The client's address (`%h`, `%a`). */
   readonly remote: Endpoint;
+  /** The address the request arrived on (`%A`, `%p`). */
   readonly local: Endpoint;
   /** Wall-clock ms since the epoch when the request head was complete (or the error detected). */
   readonly startedAt: number;
@@ -28,6 +30,7 @@ export interface AccessRecord {
   readonly protocol: string;
   /** Request header fields by lower-case name (empty when unparsed). */
   readonly requestHeaders: ReadonlyMap<string, string>;
+  /** The final status sent (`%>s`). */
   readonly status: number;
   /** The response's header fields as sent, including those the engine added. */
   readonly responseHeaders: ResponseHeaders;

@@ -13,6 +13,8 @@ export class HttpError extends Error {
   readonly headers: ReadonlyArray<[string, string]>;
 
   /**
+   * Creates the error for one status.
+   *
    * @param status HTTP status code to answer with.
    * @param message Why; goes to the error log (at debug/info), never to the client.
    */

@@ -10,6 +10,7 @@
 export interface Endpoint {
   /** Numeric address, e.g. `127.0.0.1` or `::1`. */
   readonly hostname: string;
+  /** TCP port. */
   readonly port: number;
 }
 
@@ -44,6 +45,7 @@ export interface ServerRequest {
   readonly path: string;
   /** Query part of the target without the `?`, or `""`. */
   readonly query: string;
+  /** Protocol version of the request line. */
   readonly version: HttpVersion;
   /**
    * Header fields by lower-case name. Repeated fields are combined with `, `
@@ -52,8 +54,11 @@ export interface ServerRequest {
   readonly headers: ReadonlyMap<string, string>;
   /** Host the client asked for (Host field, or the authority of an absolute-form target). */
   readonly host: string;
+  /** The client's address. */
   readonly remote: Endpoint;
+  /** The address the connection was accepted on. */
   readonly local: Endpoint;
+  /** The request body, decoded from its framing (empty when none was sent). */
   readonly body: RequestBody;
   /** Wall-clock time (ms since the epoch) at which the request head was complete. */
   readonly receivedAt: number;

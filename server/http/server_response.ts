@@ -17,9 +17,11 @@ export type ResponseBody = Uint8Array | AsyncIterable<Uint8Array> | null;
 
 /** One response, before the engine adds Date, Server, framing and Connection fields. */
 export interface ServerResponse {
+  /** Status code (100–599). */
   readonly status: number;
   /** Reason phrase; the standard one for `status` when omitted. */
   readonly statusText?: string;
+  /** Header fields; the engine adds Date, Server, framing and Connection. */
   readonly headers: ResponseHeaders;
   /**
    * The body. For a streamed body, a `Content-Length` header (if the handler knows it)

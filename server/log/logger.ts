@@ -36,10 +36,15 @@ export interface Logger {
   enabled(level: LogLevel): boolean;
   /** Writes one entry; `cause`, if given, is appended (an Error's stack, or its string form). */
   log(level: LogLevel, message: string, cause?: unknown): void;
+  /** Writes an entry at `error`; `cause` is appended. */
   error(message: string, cause?: unknown): void;
+  /** Writes an entry at `warn`. */
   warn(message: string): void;
+  /** Writes an entry at `notice` (always written, as in httpd). */
   notice(message: string): void;
+  /** Writes an entry at `info`. */
   info(message: string): void;
+  /** Writes an entry at `debug`. */
   debug(message: string): void;
   /** A logger writing to the same place, tagging entries with another module name. */
   withModule(module: string): Logger;
