@@ -1,10 +1,19 @@
 /**
- * What this OS offers, and the decisions that depend only on that.
+ * What this OS offers, and the decisions that depend only on that; how this program
+ * starts itself again as a child, and the message pipe between parent and child.
  *
  * @example
  * ```ts
  * import { chooseDefaultMpm, detectCapabilities } from "./platform/mod.ts";
  * const { mpm, reason } = chooseDefaultMpm(detectCapabilities());
+ * ```
+ *
+ * @example
+ * ```ts
+ * import { selfCommand, spawnChild } from "./platform/mod.ts";
+ * const child = spawnChild(selfCommand(["--child"]));
+ * await child.send({ generation: 1 });
+ * for await (const message of child.messages) console.error(message);
  * ```
  *
  * @module
@@ -16,3 +25,8 @@ export { chooseDefaultMpm } from "./default_mpm.ts";
 export type { DefaultMpmChoice } from "./default_mpm.ts";
 export { watchStopSignals } from "./stop_signals.ts";
 export type { StopSignals } from "./stop_signals.ts";
+export { buildSelfCommand, DENO_PERMISSIONS, readSelfFacts, selfCommand } from "./self_command.ts";
+export type { DenoPermission, SelfCommand, SelfFacts } from "./self_command.ts";
+export { connectToParent, spawnChild } from "./child_process.ts";
+export type { ChildHandle, ParentChannel, SpawnChildOptions } from "./child_process.ts";
+export { MessageFormatError } from "./message_format_error.ts";
