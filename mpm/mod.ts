@@ -58,6 +58,30 @@ export type {
   SlotSnapshot,
   SlotState,
 } from "./scoreboard_snapshot.ts";
+export {
+  decodeScoreboard,
+  defaultScoreboardPath,
+  FLUSH_INTERVAL_MS,
+  ProcessScoreboard,
+  readScoreboard,
+  ScoreboardError,
+  ScoreboardFile,
+  secondsOnRequest,
+  SlotWriter,
+  startFlushing,
+} from "./scoreboard/mod.ts";
+export type {
+  CreateScoreboardOptions,
+  Flusher,
+  FlusherOptions,
+  ProcessDetail,
+  ProcessFlags,
+  ProcessScoreboardOptions,
+  RequestEnd,
+  RequestStart,
+  ScoreboardDetail,
+  SlotDetail,
+} from "./scoreboard/mod.ts";
 export { MAX_SPAWN_RATE } from "./spawn_ramp.ts";
 export { checkPrefork, planPrefork, PREFORK, PREFORK_DIRECTIVES } from "./prefork/mod.ts";
 export type { PreforkSettings } from "./prefork/mod.ts";

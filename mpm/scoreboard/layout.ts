@@ -1,0 +1,345 @@
+/**
+ * The scoreboard's fixed binary layout (httpd's `scoreboard.h` as bytes): a header, then one
+ * region per process slot (ServerLimit of them), each a process record followed by ThreadLimit
+ * thread slot records. All numbers are little-endian; strings are UTF-8 in fixed-size fields,
+ * truncated at a character boundary. Pure: no I/O, no clock.
+ *
+ * @module
+ */
+
+import { SLOT_STATES, type SlotState } from "../scoreboard_snapshot.ts";
+import { ScoreboardError } from "./scoreboard_error.ts";
+
+/** The file's first four bytes, "MPSB" read as a little-endian number. */
+export const SCOREBOARD_MAGIC = 0x4253504d;
+/** Bumped whenever a field moves: a reader refuses a file of another version. */
+export const SCOREBOARD_LAYOUT_VERSION = 1;
+/** Bytes of the file header. */
+export const HEADER_BYTES = 64;
+/** Bytes of a process record, at the start of each process region. */
+export const PROCESS_RECORD_BYTES = 64;
+/** Bytes of a thread slot record: one cache line multiple, so two threads never share a line. */
+export const SLOT_RECORD_BYTES = 256;
+/** Bytes kept of a request line (httpd keeps 64 too). */
+export const REQUEST_LINE_BYTES = 64;
+/** Bytes kept of a client address: the longest IPv6 text form (45) fits. */
+export const CLIENT_BYTES = 48;
+/** Bytes kept of a virtual host name. */
+export const VHOST_BYTES = 64;
+
+/**
+ * Slot states by their one-byte code. `.` is 0 so that a zero-filled region (a fresh file, a
+ * cleared process) reads as open slots.
+ */
+export const SLOT_STATE_CODES: readonly SlotState[] = [
+  ".",
+  ...(Object.keys(SLOT_STATES) as SlotState[]).filter((key) => key !== "."),
+];
+const CODE_OF = new Map(SLOT_STATE_CODES.map((state, code) => [state, code]));
+
+/** Byte offsets of the header fields. */
+export const HEADER_FIELDS = {
+  magic: 0,
+  version: 4,
+  serverLimit: 8,
+  threadLimit: 12,
+  generation: 16,
+  parentPid: 20,
+  startTimeMs: 24,
+  restartTimeMs: 32,
+} as const;
+
+/** Byte offsets of the process record fields, from the start of its region. */
+export const PROCESS_FIELDS = {
+  pid: 0,
+  generation: 4,
+  flags: 8,
+  slotCount: 12,
+  /** Int32, changed with `Atomics.add` by any thread of the process. */
+  connections: 16,
+  /** Int32, changed with `Atomics.add` by any thread of the process. */
+  keepAlive: 20,
+  startedMs: 24,
+  flushedMs: 32,
+} as const;
+
+/** Bits of the process record's `flags` field. */
+export const PROCESS_FLAGS = { quiescing: 1, notAccepting: 2 } as const;
+
+/** Byte offsets of the slot record fields, from the start of the slot record. */
+export const SLOT_FIELDS = {
+  /** Int32 seqlock counter: odd while a writer is inside the record. */
+  seq: 0,
+  state: 4,
+  lineLength: 5,
+  clientLength: 6,
+  vhostLength: 7,
+  accessCount: 8,
+  bytesServed: 16,
+  lastUsedMs: 24,
+  requestStartMs: 32,
+  lastRequestMs: 40,
+  line: 48,
+  client: 48 + REQUEST_LINE_BYTES,
+  vhost: 48 + REQUEST_LINE_BYTES + CLIENT_BYTES,
+} as const;
+
+/** The whole file's header. */
+export interface HeaderRecord {
+  /** ServerLimit: the number of process regions. */
+  readonly serverLimit: number;
+  /** ThreadLimit: the number of slot records in each process region. */
+  readonly threadLimit: number;
+  /** The generation the parent runs now. */
+  readonly generation: number;
+  readonly parentPid: number;
+  /** When the parent started (ms since the epoch). */
+  readonly startTimeMs: number;
+  /** When the running generation started (ms since the epoch). */
+  readonly restartTimeMs: number;
+}
+
+/** A process record; `pid` 0 means the process slot is empty. */
+export interface ProcessRecord {
+  readonly pid: number;
+  readonly generation: number;
+  readonly quiescing: boolean;
+  readonly notAccepting: boolean;
+  /** Open connections of the process, keep-alive ones included. */
+  readonly connections: number;
+  /** Connections idle in keep-alive. */
+  readonly keepAlive: number;
+  /** When the process started (ms since the epoch). */
+  readonly startedMs: number;
+  /** When the process last copied its region to the file (ms since the epoch). */
+  readonly flushedMs: number;
+}
+
+/** A thread slot record (the process's only slot under prefork). */
+export interface SlotRecord {
+  readonly state: SlotState;
+  /** Requests served by this slot. */
+  readonly accessCount: number;
+  /** Body bytes sent by this slot. */
+  readonly bytesServed: number;
+  /** When the slot last started or finished a request (ms since the epoch); 0 if never. */
+  readonly lastUsedMs: number;
+  /** When the current (or last) request started (ms since the epoch); 0 if never. */
+  readonly requestStartMs: number;
+  /** How long the last finished request took, in ms. */
+  readonly lastRequestMs: number;
+  /** The current (or last) request line, truncated to {@link REQUEST_LINE_BYTES}. */
+  readonly request: string;
+  /** The client address, truncated to {@link CLIENT_BYTES}. */
+  readonly client: string;
+  /** The virtual host, truncated to {@link VHOST_BYTES}. */
+  readonly vhost: string;
+}
+
+/** A slot that never ran: what a zero-filled record decodes to. */
+export const EMPTY_SLOT: SlotRecord = {
+  state: ".",
+  accessCount: 0,
+  bytesServed: 0,
+  lastUsedMs: 0,
+  requestStartMs: 0,
+  lastRequestMs: 0,
+  request: "",
+  client: "",
+  vhost: "",
+};
+
+/** Bytes of one process region: its record and its `threadLimit` slot records. */
+export function regionBytes(threadLimit: number): number {
+  return PROCESS_RECORD_BYTES + threadLimit * SLOT_RECORD_BYTES;
+}
+
+/** Offset of process region `index` in the file. */
+export function regionOffset(index: number, threadLimit: number): number {
+  return HEADER_BYTES + index * regionBytes(threadLimit);
+}
+
+/** Offset of slot `slot` from the start of its process region. */
+export function slotOffset(slot: number): number {
+  return PROCESS_RECORD_BYTES + slot * SLOT_RECORD_BYTES;
+}
+
+/** Size of the whole file for these limits. */
+export function scoreboardBytes(serverLimit: number, threadLimit: number): number {
+  return regionOffset(serverLimit, threadLimit);
+}
+
+/** The one-byte code of a slot state. */
+export function slotStateCode(state: SlotState): number {
+  return CODE_OF.get(state) ?? 0;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/**
+ * Writes `text` as UTF-8 into `bytes[offset, offset + capacity)`, cut at a character boundary,
+ * and returns the number of bytes written. Stale bytes past the end are left: readers use the
+ * stored length.
+ */
+export function writeText(
+  bytes: Uint8Array,
+  offset: number,
+  capacity: number,
+  text: string,
+): number {
+  // Request lines, addresses and host names are nearly always ASCII: copying char codes is
+  // ~40 ns where `encodeInto` costs ~170 ns a call (measured), and this runs three times per
+  // request. The first non-ASCII character hands the rest to the encoder.
+  const end = Math.min(text.length, capacity);
+  for (let i = 0; i < end; i++) {
+    const code = text.charCodeAt(i);
+    if (code > 0x7f) {
+      const rest = bytes.subarray(offset + i, offset + capacity);
+      return i + encoder.encodeInto(text.slice(i), rest).written;
+    }
+    bytes[offset + i] = code;
+  }
+  return end;
+}
+
+function readText(bytes: Uint8Array, offset: number, length: number): string {
+  return decoder.decode(bytes.subarray(offset, offset + length));
+}
+
+/** Writes the header at offset 0 of `view`. */
+export function encodeHeader(view: DataView, header: HeaderRecord): void {
+  view.setUint32(HEADER_FIELDS.magic, SCOREBOARD_MAGIC, true);
+  view.setUint16(HEADER_FIELDS.version, SCOREBOARD_LAYOUT_VERSION, true);
+  view.setUint32(HEADER_FIELDS.serverLimit, header.serverLimit, true);
+  view.setUint32(HEADER_FIELDS.threadLimit, header.threadLimit, true);
+  view.setUint32(HEADER_FIELDS.generation, header.generation, true);
+  view.setUint32(HEADER_FIELDS.parentPid, header.parentPid, true);
+  view.setFloat64(HEADER_FIELDS.startTimeMs, header.startTimeMs, true);
+  view.setFloat64(HEADER_FIELDS.restartTimeMs, header.restartTimeMs, true);
+}
+
+/**
+ * Reads the header at offset 0 of `view`.
+ *
+ * @throws {ScoreboardError} if the magic number or layout version is not ours
+ */
+export function decodeHeader(view: DataView): HeaderRecord {
+  if (view.byteLength < HEADER_BYTES) {
+    throw new ScoreboardError(
+      `Cannot read scoreboard header: ${view.byteLength} bytes, need ${HEADER_BYTES}`,
+    );
+  }
+  const magic = view.getUint32(HEADER_FIELDS.magic, true);
+  if (magic !== SCOREBOARD_MAGIC) {
+    throw new ScoreboardError(
+      `Cannot read scoreboard header: magic 0x${magic.toString(16)} is not 0x${
+        SCOREBOARD_MAGIC.toString(16)
+      }`,
+    );
+  }
+  const version = view.getUint16(HEADER_FIELDS.version, true);
+  if (version !== SCOREBOARD_LAYOUT_VERSION) {
+    throw new ScoreboardError(
+      `Cannot read scoreboard header: layout version ${version} is not ${SCOREBOARD_LAYOUT_VERSION}`,
+    );
+  }
+  return {
+    serverLimit: view.getUint32(HEADER_FIELDS.serverLimit, true),
+    threadLimit: view.getUint32(HEADER_FIELDS.threadLimit, true),
+    generation: view.getUint32(HEADER_FIELDS.generation, true),
+    parentPid: view.getUint32(HEADER_FIELDS.parentPid, true),
+    startTimeMs: view.getFloat64(HEADER_FIELDS.startTimeMs, true),
+    restartTimeMs: view.getFloat64(HEADER_FIELDS.restartTimeMs, true),
+  };
+}
+
+/** Writes a process record at `offset` of `view`, with room for `slotCount` slots. */
+export function encodeProcess(
+  view: DataView,
+  offset: number,
+  record: ProcessRecord & { readonly slotCount: number },
+): void {
+  const flags = (record.quiescing ? PROCESS_FLAGS.quiescing : 0) |
+    (record.notAccepting ? PROCESS_FLAGS.notAccepting : 0);
+  view.setUint32(offset + PROCESS_FIELDS.pid, record.pid, true);
+  view.setUint32(offset + PROCESS_FIELDS.generation, record.generation, true);
+  view.setUint32(offset + PROCESS_FIELDS.flags, flags, true);
+  view.setUint32(offset + PROCESS_FIELDS.slotCount, record.slotCount, true);
+  view.setInt32(offset + PROCESS_FIELDS.connections, record.connections, true);
+  view.setInt32(offset + PROCESS_FIELDS.keepAlive, record.keepAlive, true);
+  view.setFloat64(offset + PROCESS_FIELDS.startedMs, record.startedMs, true);
+  view.setFloat64(offset + PROCESS_FIELDS.flushedMs, record.flushedMs, true);
+}
+
+/** Reads the process record at `offset` of `view`. */
+export function decodeProcess(view: DataView, offset: number): ProcessRecord {
+  const flags = view.getUint32(offset + PROCESS_FIELDS.flags, true);
+  return {
+    pid: view.getUint32(offset + PROCESS_FIELDS.pid, true),
+    generation: view.getUint32(offset + PROCESS_FIELDS.generation, true),
+    quiescing: (flags & PROCESS_FLAGS.quiescing) !== 0,
+    notAccepting: (flags & PROCESS_FLAGS.notAccepting) !== 0,
+    connections: view.getInt32(offset + PROCESS_FIELDS.connections, true),
+    keepAlive: view.getInt32(offset + PROCESS_FIELDS.keepAlive, true),
+    startedMs: view.getFloat64(offset + PROCESS_FIELDS.startedMs, true),
+    flushedMs: view.getFloat64(offset + PROCESS_FIELDS.flushedMs, true),
+  };
+}
+
+/** Writes a slot record at `offset` of `view` (the seqlock counter is left as it is). */
+export function encodeSlot(view: DataView, offset: number, record: SlotRecord): void {
+  const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+  view.setUint8(offset + SLOT_FIELDS.state, slotStateCode(record.state));
+  view.setFloat64(offset + SLOT_FIELDS.accessCount, record.accessCount, true);
+  view.setFloat64(offset + SLOT_FIELDS.bytesServed, record.bytesServed, true);
+  view.setFloat64(offset + SLOT_FIELDS.lastUsedMs, record.lastUsedMs, true);
+  view.setFloat64(offset + SLOT_FIELDS.requestStartMs, record.requestStartMs, true);
+  view.setFloat64(offset + SLOT_FIELDS.lastRequestMs, record.lastRequestMs, true);
+  writeRequestText(view, bytes, offset, record);
+}
+
+/**
+ * Writes a slot's three strings and their lengths; shared by {@link encodeSlot} and the
+ * per-request writer so both produce the same bytes.
+ */
+export function writeRequestText(
+  view: DataView,
+  bytes: Uint8Array,
+  offset: number,
+  text: { readonly request: string; readonly client: string; readonly vhost: string },
+): void {
+  const line = writeText(bytes, offset + SLOT_FIELDS.line, REQUEST_LINE_BYTES, text.request);
+  const client = writeText(bytes, offset + SLOT_FIELDS.client, CLIENT_BYTES, text.client);
+  const vhost = writeText(bytes, offset + SLOT_FIELDS.vhost, VHOST_BYTES, text.vhost);
+  view.setUint8(offset + SLOT_FIELDS.lineLength, line);
+  view.setUint8(offset + SLOT_FIELDS.clientLength, client);
+  view.setUint8(offset + SLOT_FIELDS.vhostLength, vhost);
+}
+
+/** Reads the slot record at `offset` of `view`; an unknown state code reads as `.`. */
+export function decodeSlot(view: DataView, offset: number): SlotRecord {
+  const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+  return {
+    state: SLOT_STATE_CODES[view.getUint8(offset + SLOT_FIELDS.state)] ?? ".",
+    accessCount: view.getFloat64(offset + SLOT_FIELDS.accessCount, true),
+    bytesServed: view.getFloat64(offset + SLOT_FIELDS.bytesServed, true),
+    lastUsedMs: view.getFloat64(offset + SLOT_FIELDS.lastUsedMs, true),
+    requestStartMs: view.getFloat64(offset + SLOT_FIELDS.requestStartMs, true),
+    lastRequestMs: view.getFloat64(offset + SLOT_FIELDS.lastRequestMs, true),
+    request: readText(bytes, offset + SLOT_FIELDS.line, lengthAt(view, offset, "lineLength")),
+    client: readText(bytes, offset + SLOT_FIELDS.client, lengthAt(view, offset, "clientLength")),
+    vhost: readText(bytes, offset + SLOT_FIELDS.vhost, lengthAt(view, offset, "vhostLength")),
+  };
+}
+
+const CAPACITY = {
+  lineLength: REQUEST_LINE_BYTES,
+  clientLength: CLIENT_BYTES,
+  vhostLength: VHOST_BYTES,
+} as const;
+
+// A length byte from a torn or foreign record must not read past its field.
+function lengthAt(view: DataView, offset: number, field: keyof typeof CAPACITY): number {
+  return Math.min(view.getUint8(offset + SLOT_FIELDS[field]), CAPACITY[field]);
+}

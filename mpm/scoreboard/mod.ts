@@ -1,0 +1,88 @@
+/**
+ * The cross-process scoreboard's storage: a fixed binary layout (`layout.ts`), one
+ * SharedArrayBuffer region per process that its main thread and Workers write without locks
+ * or syscalls ({@link ProcessScoreboard}), a file on tmpfs that each process flushes its
+ * region into every {@link FLUSH_INTERVAL_MS} ({@link ScoreboardFile}, {@link startFlushing}),
+ * and a reader that any process uses to get a {@link ScoreboardDetail} — a
+ * `ScoreboardSnapshot` for maintenance plans with the detail the status page shows.
+ *
+ * @example
+ * ```ts
+ * import {
+ *   defaultScoreboardPath,
+ *   ProcessScoreboard,
+ *   readScoreboard,
+ *   ScoreboardFile,
+ *   startFlushing,
+ * } from "./mod.ts";
+ *
+ * // Parent, at startup:
+ * const path = defaultScoreboardPath(Deno.pid);
+ * const parentFile = ScoreboardFile.create(path, {
+ *   serverLimit: 16, threadLimit: 25, generation: 1, parentPid: Deno.pid, nowMs: Date.now(),
+ * });
+ *
+ * // Child number 0:
+ * const scoreboard = ProcessScoreboard.create({
+ *   pid: Deno.pid, generation: 1, threadLimit: 25, nowMs: Date.now(),
+ * });
+ * const flusher = startFlushing({
+ *   scoreboard, file: ScoreboardFile.open(path), index: 0, onError: console.error,
+ * });
+ * const slot = scoreboard.slot(0); // in a Worker: ProcessScoreboard.attach(buffer).slot(n)
+ * slot.startRequest({ line: "GET / HTTP/1.1", client: "127.0.0.1", vhost: "localhost", nowMs: Date.now() });
+ * slot.endRequest({ bytes: 1024, nowMs: Date.now() });
+ * slot.setState("K");
+ * flusher.stop();
+ *
+ * // Anyone:
+ * const detail = await readScoreboard(path);
+ * // Parent, after reaping child 0:
+ * parentFile.clearProcess(0);
+ * ```
+ *
+ * @module
+ */
+
+export { decodeScoreboard, secondsOnRequest } from "./decode_scoreboard.ts";
+export type { ProcessDetail, ScoreboardDetail, SlotDetail } from "./decode_scoreboard.ts";
+export { FLUSH_INTERVAL_MS, startFlushing } from "./flusher.ts";
+export type { Flusher, FlusherOptions } from "./flusher.ts";
+export {
+  CLIENT_BYTES,
+  decodeHeader,
+  decodeProcess,
+  decodeSlot,
+  EMPTY_SLOT,
+  encodeHeader,
+  encodeProcess,
+  encodeSlot,
+  HEADER_BYTES,
+  PROCESS_RECORD_BYTES,
+  regionBytes,
+  regionOffset,
+  REQUEST_LINE_BYTES,
+  SCOREBOARD_LAYOUT_VERSION,
+  SCOREBOARD_MAGIC,
+  scoreboardBytes,
+  SLOT_RECORD_BYTES,
+  SLOT_STATE_CODES,
+  slotOffset,
+  VHOST_BYTES,
+} from "./layout.ts";
+export type { HeaderRecord, ProcessRecord, SlotRecord } from "./layout.ts";
+export { ProcessScoreboard, SLOT_COPY_ATTEMPTS, SlotWriter } from "./process_scoreboard.ts";
+export type {
+  ProcessFlags,
+  ProcessScoreboardOptions,
+  RequestEnd,
+  RequestStart,
+} from "./process_scoreboard.ts";
+export { ScoreboardError } from "./scoreboard_error.ts";
+export {
+  defaultScoreboardPath,
+  readScoreboard,
+  ScoreboardFile,
+  SHARED_MEMORY_DIR,
+} from "./scoreboard_file.ts";
+export type { CreateScoreboardOptions } from "./scoreboard_file.ts";
