@@ -8,7 +8,9 @@ import { BenchError } from "./bench_error.ts";
 
 /** What one ab run reports. */
 export interface AbResult {
+  /** Throughput, ab's "Requests per second" figure. */
   readonly requestsPerSec: number;
+  /** ab's "Complete requests" count. */
   readonly completeRequests: number;
   /** "Failed requests" plus "Non-2xx responses". */
   readonly errors: number;
@@ -16,8 +18,11 @@ export interface AbResult {
 
 /** How to run ab against one URL. */
 export interface AbOptions {
+  /** URL every request asks for. */
   readonly url: string;
+  /** ab's `-c`: concurrent keep-alive connections. */
   readonly connections: number;
+  /** ab's `-t`: time limit of the run, in seconds. */
   readonly durationSec: number;
 }
 

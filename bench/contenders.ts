@@ -22,7 +22,9 @@ export type ContenderRole = "mpmd" | "peer";
 export interface LaunchSpec {
   /** argv; the first element is the program. */
   readonly command: readonly string[];
+  /** File the config text is written to before the server starts. */
   readonly configPath: string;
+  /** Contents of the server's config file. */
   readonly configText: string;
   /** Directories that must exist before the server starts. */
   readonly dirs: readonly string[];
@@ -34,6 +36,7 @@ export interface LaunchSpec {
 export interface Contender {
   /** Unique display name: `nginx`, `apache-event`, `mpmd -X`. */
   readonly name: string;
+  /** Whether it is measured (`mpmd`) or measured against (`peer`). */
   readonly role: ContenderRole;
   /** Stem of its files in the temp dir. */
   readonly stem: string;

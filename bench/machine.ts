@@ -7,10 +7,15 @@
 
 /** The machine the benchmark ran on. */
 export interface MachineFacts {
+  /** Logical CPUs (`navigator.hardwareConcurrency`). */
   readonly cores: number;
+  /** CPU model name from `lscpu`, or "unknown". */
   readonly cpuModel: string;
+  /** Operating system, as `Deno.build.os` names it (`linux`). */
   readonly os: string;
+  /** Kernel release (`Deno.osRelease()`). */
   readonly kernel: string;
+  /** Version of the Deno that ran the benchmark. */
   readonly deno: string;
   /** 1-minute load average before the run: a busy machine skews every number. */
   readonly loadAverage1m: number;

@@ -10,14 +10,19 @@ import type { ServerProcess } from "./server_process.ts";
 
 /** A parsed HTTP response: lower-case header names, body as received. */
 export interface ProbeResponse {
+  /** Status code from the status line. */
   readonly status: number;
+  /** Field values by lower-case name; a repeated field keeps its last value. */
   readonly headers: ReadonlyMap<string, string>;
+  /** Bytes after the head up to the close, not de-chunked. */
   readonly body: Uint8Array;
 }
 
 /** What the probed URL must return. */
 export interface ExpectedFile {
+  /** Request path to GET, e.g. `/1k.txt`. */
   readonly path: string;
+  /** The file's exact contents, compared byte for byte with the response body. */
   readonly body: Uint8Array;
   /** Media type the Content-Type must start with, e.g. `text/plain`. */
   readonly mediaType: string;

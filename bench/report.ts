@@ -31,13 +31,21 @@ export type MeasuredOutcome = Extract<ContenderOutcome, { kind: "measured" }>;
 
 /** How the load was generated, for the header and the JSON. */
 export interface BenchSettings {
+  /** Request path every load generator GETs. */
   readonly path: string;
+  /** Size of the served file, in bytes. */
   readonly fileBytes: number;
+  /** Length of each measured wrk run, in seconds. */
   readonly durationSec: number;
+  /** Unmeasured wrk run before each server's measurements, in seconds; 0 skips it. */
   readonly warmupSec: number;
+  /** wrk's `-c` (and ab's `-c`): connections kept open. */
   readonly connections: number;
+  /** wrk's `-t`: load-generating threads. */
   readonly threads: number;
+  /** Requests per keep-alive connection, every server alike (MaxKeepAliveRequests); 0: no limit. */
   readonly keepAliveRequests: number;
+  /** wrk's version, from `wrk -v`. */
   readonly wrkVersion: string;
   /** `null` unless `--ab` was given. */
   readonly abVersion: string | null;
@@ -45,7 +53,9 @@ export interface BenchSettings {
 
 /** One goal for mpmd's keep-alive throughput relative to a peer. */
 export interface Target {
+  /** Contender name of the peer compared with, e.g. `nginx`. */
   readonly peer: string;
+  /** Least mpmd ÷ peer keep-alive req/s that meets the goal. */
   readonly minRatio: number;
 }
 
@@ -57,20 +67,29 @@ export const TARGETS: readonly Target[] = [
 
 /** A target evaluated on one run; `n/a` when either side was not measured. */
 export interface TargetOutcome extends Target {
+  /** Name of the mpmd contender compared, or `null` when none was measured. */
   readonly reference: string | null;
+  /** Reference ÷ peer keep-alive req/s, or `null` when either was not measured. */
   readonly ratio: number | null;
+  /** `PASS` when ratio ≥ minRatio, `MISS` below it, `n/a` without a ratio. */
   readonly verdict: "PASS" | "MISS" | "n/a";
 }
 
 /** Everything one run produced; also what `--json` writes. */
 export interface BenchReport {
+  /** When the run started, as an ISO 8601 UTC timestamp. */
   readonly startedAt: string;
+  /** Wall-clock length of the whole run, in seconds. */
   readonly elapsedSec: number;
+  /** The machine the run took place on. */
   readonly machine: MachineFacts;
+  /** How the load was generated. */
   readonly settings: BenchSettings;
   /** The mpmd run all ratios divide by: the first measured mpmd contender. */
   readonly reference: string | null;
+  /** One outcome per selected contender, in selection order. */
   readonly outcomes: readonly ContenderOutcome[];
+  /** Every goal of {@link TARGETS} evaluated on this run. */
   readonly targets: readonly TargetOutcome[];
 }
 

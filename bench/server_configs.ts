@@ -17,6 +17,7 @@ export interface SiteLayout {
   readonly stem: string;
   /** DocumentRoot / nginx root. */
   readonly docRoot: string;
+  /** Loopback TCP port the server listens on. */
   readonly port: number;
   /** Requests allowed on one keep-alive connection (httpd's MaxKeepAliveRequests; 0: no limit). */
   readonly keepAliveRequests: number;

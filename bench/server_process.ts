@@ -24,6 +24,7 @@ const STDERR_TAIL_CHARS = 4096;
 
 /** How a stop went: `clean` unless SIGKILL was needed for the server or one of its children. */
 export interface StopOutcome {
+  /** `forced` when any pid needed SIGKILL, else `clean`. */
   readonly kind: "clean" | "forced";
   /** Pids that received SIGKILL. */
   readonly killed: readonly number[];
@@ -31,8 +32,11 @@ export interface StopOutcome {
 
 /** A running server started by this process; dispose it (`await using`) to stop it. */
 export class ServerProcess implements AsyncDisposable {
+  /** Contender name, used in error messages. */
   readonly name: string;
+  /** Pid of the server's main process, the leader of its session. */
   readonly pid: number;
+  /** The launch spec it was started from (its error log is named on failure). */
   readonly spec: LaunchSpec;
   readonly #child: Deno.ChildProcess;
   readonly #graceMs: number;
@@ -40,6 +44,7 @@ export class ServerProcess implements AsyncDisposable {
   #exit: Deno.CommandStatus | null = null;
   #stopping: Promise<StopOutcome> | null = null;
 
+  /** Wraps a spawned server: keeps its pid and starts collecting its stderr tail. */
   constructor(name: string, spec: LaunchSpec, child: Deno.ChildProcess, graceMs: number) {
     this.name = name;
     this.pid = child.pid;
@@ -95,6 +100,7 @@ export class ServerProcess implements AsyncDisposable {
     return { kind: killed.length === 0 ? "clean" : "forced", killed };
   }
 
+  /** Stops the server at the end of an `await using` scope. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.stop().then(() => undefined);
   }

@@ -9,28 +9,39 @@ import { BenchError } from "./bench_error.ts";
 
 /** Latency percentiles in milliseconds, from wrk's `--latency` distribution. */
 export interface LatencyMs {
+  /** Median latency (50th percentile). */
   readonly p50: number;
+  /** 75th percentile latency. */
   readonly p75: number;
+  /** 90th percentile latency. */
   readonly p90: number;
+  /** 99th percentile latency: the tail a few slow requests show up in. */
   readonly p99: number;
 }
 
 /** wrk's socket error counters ("Socket errors: connect 0, read 0, write 0, timeout 0"). */
 export interface SocketErrors {
+  /** Connections that could not be opened. */
   readonly connect: number;
+  /** Reads that failed, including connections the server reset or closed early. */
   readonly read: number;
+  /** Writes of a request that failed. */
   readonly write: number;
+  /** Requests with no response within wrk's timeout (2 s by default). */
   readonly timeout: number;
 }
 
 /** What one wrk run reports. */
 export interface WrkResult {
+  /** Throughput, wrk's "Requests/sec" figure. */
   readonly requestsPerSec: number;
   /** Completed requests ("N requests in 5.00s"). */
   readonly requests: number;
+  /** Length of the run as wrk measured it ("in 5.00s"), in seconds. */
   readonly durationSec: number;
   /** Responses whose status was not 2xx or 3xx. */
   readonly non2xx: number;
+  /** wrk's socket error counters, all 0 when it printed none. */
   readonly socketErrors: SocketErrors;
   /** Sum of {@link WrkResult.non2xx} and every socket error counter. */
   readonly errors: number;
@@ -40,9 +51,13 @@ export interface WrkResult {
 
 /** How to run wrk against one URL. */
 export interface WrkOptions {
+  /** URL every request asks for. */
   readonly url: string;
+  /** wrk's `-t`: load-generating threads. */
   readonly threads: number;
+  /** wrk's `-c`: connections kept open, shared among the threads. */
   readonly connections: number;
+  /** wrk's `-d`: length of the run, in seconds. */
   readonly durationSec: number;
   /** Extra request headers, e.g. `{ Connection: "close" }`. */
   readonly headers: Readonly<Record<string, string>>;

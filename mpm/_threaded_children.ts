@@ -15,25 +15,10 @@ import { type DirectiveCheck, RAISED_MIN_SPARE_ADVICE } from "./_check_rules.ts"
 import type { Plan, PlanInput } from "./plan.ts";
 import { servingProcesses, spareSlotsOf } from "./scoreboard_snapshot.ts";
 import { childToRetire, MAX_SPAWN_RATE, planRamp } from "./spawn_ramp.ts";
+import type { ThreadedChildrenSettings } from "./threaded_children_settings.ts";
 
 /** Highest ServerLimit of worker and event (httpd's MAX_SERVER_LIMIT). */
 export const THREADED_MAX_SERVER_LIMIT = 20_000;
-
-/** The settings of an MPM with fixed-size threaded children. */
-export interface ThreadedChildrenSettings {
-  /** Children started at launch, at most maxRequestWorkers / threadsPerChild. */
-  readonly startServers: number;
-  readonly minSpareThreads: number;
-  /** At least minSpareThreads + threadsPerChild. */
-  readonly maxSpareThreads: number;
-  /** At most threadLimit. */
-  readonly threadsPerChild: number;
-  readonly threadLimit: number;
-  readonly serverLimit: number;
-  /** A multiple of threadsPerChild, at most serverLimit × threadsPerChild. */
-  readonly maxRequestWorkers: number;
-  readonly maxConnectionsPerChild: number;
-}
 
 /** Applies the rules of worker.c and event.c (`*_check_config`, `*_run`). */
 export function clampThreadedChildren(

@@ -83,6 +83,7 @@ export type {
   SlotDetail,
 } from "./scoreboard/mod.ts";
 export { MAX_SPAWN_RATE } from "./spawn_ramp.ts";
+export type { ThreadedChildrenSettings } from "./threaded_children_settings.ts";
 export { checkPrefork, planPrefork, PREFORK, PREFORK_DIRECTIVES } from "./prefork/mod.ts";
 export type { PreforkSettings } from "./prefork/mod.ts";
 export { checkWorker, planWorker, WORKER, WORKER_DIRECTIVES } from "./worker/mod.ts";

@@ -22,7 +22,9 @@ export type Forking = typeof FORKING[number];
 
 /** How an MPM uses processes and threads. */
 export interface MpmCaps {
+  /** Threads per process: none, a fixed or a variable count (`AP_MPMQ_IS_THREADED`). */
   readonly threaded: Threading;
+  /** Child processes: none, a static or a variable count (`AP_MPMQ_IS_FORKED`). */
   readonly forked: Forking;
   /** Whether idle keep-alive connections are parked off the slots (`AP_MPMQ_IS_ASYNC`). */
   readonly async: boolean;
@@ -53,7 +55,9 @@ export interface CheckOptions<S> {
  * policy's `check()` returned.
  */
 export interface MpmPolicy<S extends object = object> {
+  /** Its name, also the key of its config section (`prefork`, `event`, …). */
   readonly name: MpmName;
+  /** Its answers to httpd's `ap_mpm_query()` questions. */
   readonly caps: MpmCaps;
   /** The directives of its config section, with httpd 2.4's defaults. */
   readonly directives: readonly Directive<number>[];

@@ -63,15 +63,19 @@ export function afterGracefulRestart(state: MaintenanceState): MaintenanceState 
 
 /** What a policy's `plan()` reads. */
 export interface PlanInput<S> {
+  /** The scoreboard as read at the start of this cycle. */
   readonly snapshot: ScoreboardSnapshot;
   /** The MPM's settings, as its `check()` returned them. */
   readonly settings: S;
+  /** What earlier cycles left: spawn rate, hold-off cycles, warnings given. */
   readonly state: MaintenanceState;
 }
 
 /** A cycle's decision: actions in order, and the state for the next cycle. */
 export interface Plan {
+  /** What the machinery applies this cycle, in order. */
   readonly actions: readonly Action[];
+  /** The state to pass to the next cycle's `plan()`. */
   readonly state: MaintenanceState;
 }
 

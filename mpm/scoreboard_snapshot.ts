@@ -30,11 +30,13 @@ export type SlotState = keyof typeof SLOT_STATES;
 
 /** One scoreboard slot: a thread, or a prefork child. */
 export interface SlotSnapshot {
+  /** What the slot is doing, as a mod_status letter. */
   readonly state: SlotState;
 }
 
 /** One process and its slots. */
 export interface ProcessSnapshot {
+  /** Process id of the child that owns these slots. */
   readonly pid: number;
   /** The generation that started it; a graceful restart starts a new one. */
   readonly generation: number;

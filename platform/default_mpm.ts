@@ -10,7 +10,9 @@ import type { PlatformCapabilities } from "./capabilities.ts";
 
 /** The chosen default and the reason, worded for `mpmd -V`. */
 export interface DefaultMpmChoice {
+  /** The MPM used when the config names none. */
   readonly mpm: MpmName;
+  /** Why, as `mpmd -V` prints it ("threads and thread-safe polling are available"). */
   readonly reason: string;
 }
 

@@ -10,6 +10,8 @@ export class MessageFormatError extends SyntaxError {
   readonly line: number;
 
   /**
+   * Creates the error for one line, worded "Cannot parse message on line <n>: <reason>".
+   *
    * @param line the 1-based line number.
    * @param reason why the line is not a message.
    * @param options the underlying parse error, if any, as `cause`.

@@ -10,13 +10,10 @@
 import { decimal, type Directive } from "../../server/config/directive.ts";
 import { DirectiveCheck } from "../_check_rules.ts";
 import { MAX_COUNT } from "../_shared_directives.ts";
-import {
-  clampThreadedChildren,
-  planThreadedChildren,
-  type ThreadedChildrenSettings,
-} from "../_threaded_children.ts";
+import { clampThreadedChildren, planThreadedChildren } from "../_threaded_children.ts";
 import type { CheckOptions, CheckResult, MpmPolicy } from "../mpm_policy.ts";
 import type { Plan, PlanInput } from "../plan.ts";
+import type { ThreadedChildrenSettings } from "../threaded_children_settings.ts";
 import { WORKER_DIRECTIVES } from "../worker/mod.ts";
 
 /** event's directives: worker's, plus AsyncRequestWorkerFactor (default 2, a fraction allowed). */

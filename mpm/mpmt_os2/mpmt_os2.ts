@@ -41,6 +41,7 @@ export interface MpmtOs2Settings {
   readonly minSpareThreads: number;
   /** Idle threads each child keeps at most; above minSpareThreads. */
   readonly maxSpareThreads: number;
+  /** MaxConnectionsPerChild: connections a child serves before it is replaced; 0: never. */
   readonly maxConnectionsPerChild: number;
 }
 

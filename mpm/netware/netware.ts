@@ -39,10 +39,13 @@ export const NETWARE_MAX_SPAWN_RATE = 64;
 export interface NetwareSettings {
   /** Threads started at launch, at most maxThreads. */
   readonly startThreads: number;
+  /** MinSpareThreads: fewest idle threads before more are started. */
   readonly minSpareThreads: number;
   /** Above minSpareThreads. */
   readonly maxSpareThreads: number;
+  /** MaxThreads: most threads the one process runs, at most {@link NETWARE_MAX_THREADS}. */
   readonly maxThreads: number;
+  /** MaxConnectionsPerChild as given; 0: no limit. */
   readonly maxConnectionsPerChild: number;
 }
 

@@ -37,12 +37,15 @@ export const PREFORK_MAX_SERVER_LIMIT = 200_000;
 export interface PreforkSettings {
   /** Children started at launch, at most maxRequestWorkers. */
   readonly startServers: number;
+  /** MinSpareServers: fewest idle children before more are spawned. */
   readonly minSpareServers: number;
   /** At least minSpareServers + 1. */
   readonly maxSpareServers: number;
+  /** ServerLimit: most children; kept on restart, as it sizes the scoreboard. */
   readonly serverLimit: number;
   /** Children alive at once, at most serverLimit. */
   readonly maxRequestWorkers: number;
+  /** MaxConnectionsPerChild: connections a child serves before it is replaced; 0: never. */
   readonly maxConnectionsPerChild: number;
 }
 

@@ -33,6 +33,7 @@ export interface SlotDetail extends SlotSnapshot, SlotRecord {
 export interface ProcessDetail extends ProcessSnapshot, ProcessRecord {
   /** The process slot index in the scoreboard (httpd's child number). */
   readonly index: number;
+  /** All ThreadLimit slots of the process, in index order. */
   readonly slots: readonly SlotDetail[];
 }
 
@@ -42,6 +43,7 @@ export interface ProcessDetail extends ProcessSnapshot, ProcessRecord {
  * `serverLimit` × `threadLimit` cells shows them as `.`.
  */
 export interface ScoreboardDetail extends ScoreboardSnapshot, HeaderRecord {
+  /** Live processes in process-slot order; empty process slots are left out. */
   readonly processes: readonly ProcessDetail[];
 }
 

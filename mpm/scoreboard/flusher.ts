@@ -19,13 +19,15 @@ export const FLUSH_INTERVAL_MS = 250;
 
 /** What to flush, where, and how often. */
 export interface FlusherOptions {
+  /** This process's region, the source of each copy. */
   readonly scoreboard: ProcessScoreboard;
+  /** The shared scoreboard file the region is copied into. */
   readonly file: ScoreboardFile;
   /** This process's index in the file (its process slot). */
   readonly index: number;
   /** Called with a failed periodic flush; the timer keeps going. */
   readonly onError: (error: ScoreboardError) => void;
-  /** @default {FLUSH_INTERVAL_MS} */
+  /** Milliseconds between two periodic flushes. @default {FLUSH_INTERVAL_MS} */
   readonly intervalMs?: number;
   /** The clock stamped into the region as its flush time. @default {Date.now} */
   readonly now?: () => number;

@@ -92,6 +92,7 @@ export interface HeaderRecord {
   readonly threadLimit: number;
   /** The generation the parent runs now. */
   readonly generation: number;
+  /** Pid of the parent that created the file. */
   readonly parentPid: number;
   /** When the parent started (ms since the epoch). */
   readonly startTimeMs: number;
@@ -101,9 +102,13 @@ export interface HeaderRecord {
 
 /** A process record; `pid` 0 means the process slot is empty. */
 export interface ProcessRecord {
+  /** Pid of the process using this region. */
   readonly pid: number;
+  /** The generation that started the process. */
   readonly generation: number;
+  /** Finishing its connections before it exits (retired, recycled or of an old generation). */
   readonly quiescing: boolean;
+  /** Not accepting new connections for now (event's per-process connection limit). */
   readonly notAccepting: boolean;
   /** Open connections of the process, keep-alive ones included. */
   readonly connections: number;
@@ -117,6 +122,7 @@ export interface ProcessRecord {
 
 /** A thread slot record (the process's only slot under prefork). */
 export interface SlotRecord {
+  /** What the slot is doing, as a mod_status letter. */
   readonly state: SlotState;
   /** Requests served by this slot. */
   readonly accessCount: number;

@@ -34,7 +34,9 @@ export const SLOT_COPY_ATTEMPTS = 16;
 
 /** Who the process is: written once into its process record. */
 export interface ProcessScoreboardOptions {
+  /** Pid of the process that owns this region. */
   readonly pid: number;
+  /** The generation that started the process. */
   readonly generation: number;
   /** ThreadLimit: how many slot records the region holds (1 under prefork). */
   readonly threadLimit: number;
@@ -58,6 +60,7 @@ export interface RequestStart {
   readonly client: string;
   /** The virtual host serving the request. */
   readonly vhost: string;
+  /** When the request line was read (ms since the epoch): the request's start time. */
   readonly nowMs: number;
 }
 
@@ -65,6 +68,7 @@ export interface RequestStart {
 export interface RequestEnd {
   /** Body bytes sent. */
   readonly bytes: number;
+  /** When the response finished (ms since the epoch); the request's duration ends here. */
   readonly nowMs: number;
 }
 

@@ -28,7 +28,9 @@ export interface CreateScoreboardOptions {
   readonly serverLimit: number;
   /** ThreadLimit: how many slots each process region holds (1 under prefork). */
   readonly threadLimit: number;
+  /** The generation the parent starts with. */
   readonly generation: number;
+  /** Pid of the parent process that creates and owns the file. */
   readonly parentPid: number;
   /** The parent's start time (ms since the epoch); also the first restart time. */
   readonly nowMs: number;

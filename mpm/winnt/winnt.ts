@@ -27,7 +27,9 @@ export const WINNT_MAX_THREAD_LIMIT = 15_000;
 export interface WinntSettings {
   /** Threads of the one child, at most threadLimit. */
   readonly threadsPerChild: number;
+  /** ThreadLimit: upper bound on threadsPerChild; kept on restart, as it sizes the scoreboard. */
   readonly threadLimit: number;
+  /** MaxConnectionsPerChild: connections the child serves before it is replaced; 0: never. */
   readonly maxConnectionsPerChild: number;
 }
 

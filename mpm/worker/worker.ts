@@ -9,13 +9,10 @@
 
 import type { Directive } from "../../server/config/directive.ts";
 import { DirectiveCheck } from "../_check_rules.ts";
-import {
-  clampThreadedChildren,
-  planThreadedChildren,
-  type ThreadedChildrenSettings,
-} from "../_threaded_children.ts";
+import { clampThreadedChildren, planThreadedChildren } from "../_threaded_children.ts";
 import type { CheckOptions, CheckResult, MpmPolicy } from "../mpm_policy.ts";
 import type { Plan, PlanInput } from "../plan.ts";
+import type { ThreadedChildrenSettings } from "../threaded_children_settings.ts";
 import {
   maxConnectionsPerChild,
   maxRequestWorkers,
