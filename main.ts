@@ -23,12 +23,7 @@ import {
 import { createErrorLog } from "./server/log/mod.ts";
 import { listenerUrl, openConfiguredLog, startServer } from "./server/start_server.ts";
 import { serverBanner } from "./server/version.ts";
-import {
-  buildReport,
-  moduleReport,
-  type MpmSource,
-  versionReport,
-} from "./server/version_report.ts";
+import { buildReport, moduleReport, versionReport } from "./server/version_report.ts";
 import { createVirtualHostRouter } from "./server/virtual_hosts.ts";
 
 const USAGE = `Usage: mpmd [-f FILE] [-X] [-t] [-v] [-V] [-l] [--mpm NAME] [-D NAME]
@@ -94,11 +89,6 @@ function readConfig(args: Args): Promise<LoadedConfig> {
     platformDefaultMpm: chooseDefaultMpm(detectCapabilities()).mpm,
     installDir: INSTALL_DIR,
   });
-}
-
-function mpmSource(args: Args, loaded: LoadedConfig, platformDefault: MpmName): MpmSource {
-  if (args.mpm !== undefined) return "--mpm";
-  return loaded.config.mpm === platformDefault ? "platform default" : "MPM directive";
 }
 
 /**
@@ -179,10 +169,8 @@ async function main(argv: string[]): Promise<number> {
     if (args.build) {
       const caps = detectCapabilities();
       const defaultMpm = chooseDefaultMpm(caps);
-      const mpmSourceText = mpmSource(args, loaded, defaultMpm.mpm);
-      print(
-        buildReport({ mpm: MPMS[loaded.config.mpm], mpmSource: mpmSourceText, caps, defaultMpm }),
-      );
+      const { mpm, mpmChosenBy } = loaded.config;
+      print(buildReport({ mpm: MPMS[mpm], mpmSource: mpmChosenBy, caps, defaultMpm }));
       return EXIT.ok;
     }
     if (args["test-config"]) {

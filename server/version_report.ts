@@ -7,13 +7,8 @@
 
 import type { DefaultMpmChoice, PlatformCapabilities } from "../platform/mod.ts";
 import type { Forking, MpmPolicy, Threading } from "../mpm/mod.ts";
-import { MPM_NAMES } from "./config/mod.ts";
+import { MPM_NAMES, type MpmSource } from "./config/mod.ts";
 import { serverBanner } from "./version.ts";
-
-/** Where the active MPM came from, in precedence order. */
-export const MPM_SOURCES = ["--mpm", "MPM directive", "platform default"] as const;
-/** One of {@link MPM_SOURCES}. */
-export type MpmSource = typeof MPM_SOURCES[number];
 
 /** The modules compiled into this executable besides the MPMs, as `-l` lists them. */
 export const COMPILED_MODULES = ["core", "http_core", "mod_log_config", "mod_static"] as const;

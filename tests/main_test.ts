@@ -29,6 +29,13 @@ Deno.test("mpmd -V reports the MPM in httpd's words and why the default was chos
       by: "--mpm",
     },
     {
+      args: ["-C", "MPM event"],
+      mpm: "event",
+      threaded: "yes (fixed thread count)",
+      forked: "yes (variable process count)",
+      by: "MPM directive",
+    },
+    {
       args: ["-C", "MPM worker"],
       mpm: "worker",
       threaded: "yes (fixed thread count)",

@@ -48,6 +48,7 @@ export function buildConfig(r: Resolution, source: BuildSource): ServerConfig {
     serverRoot: r.serverRoot,
     defines: source.defines,
     mpm: r.mpm,
+    mpmChosenBy: r.mpmChosenBy,
     mpmDirectives: r.mpmDirectives,
     listen: get(S.Listen),
     timeoutMs: get(S.Timeout),

@@ -20,7 +20,7 @@ import {
 import { didYouMeanHint } from "./_did_you_mean.ts";
 import { HOST_DIRECTIVES } from "./host_directives.ts";
 import { type Occurrence, type Source, SOURCES } from "./_occurrence.ts";
-import { MPM_NAMES, type MpmName } from "./server_config.ts";
+import { MPM_NAMES, type MpmName, type MpmSource } from "./server_config.ts";
 import { SERVER_DIRECTIVES } from "./server_directives.ts";
 
 /** Every core directive: the server-wide ones, then the per-host ones. */
@@ -43,6 +43,8 @@ export interface ResolveOptions {
 export interface Resolution {
   readonly serverRoot: string;
   readonly mpm: MpmName;
+  /** What chose {@link mpm}. */
+  readonly mpmChosenBy: MpmSource;
   /** Core directive name → its value, the default when no source sets it. */
   readonly core: ReadonlyMap<string, unknown>;
   /** The active MPM's directives with defaults filled in. */
@@ -117,8 +119,12 @@ export function resolveDirectives(
     options.defaultServerRoot,
     fold(SERVER_DIRECTIVES.ServerRoot, early, "ServerRoot"),
   );
-  const mpm = options.mpmOverride ?? fold(SERVER_DIRECTIVES.MPM, early, "MPM") ??
-    options.platformDefaultMpm;
+  const written = fold(SERVER_DIRECTIVES.MPM, early, "MPM");
+  const [mpm, mpmChosenBy]: [MpmName, MpmSource] = options.mpmOverride !== null
+    ? [options.mpmOverride, "--mpm"]
+    : written !== null
+    ? [written, "MPM directive"]
+    : [options.platformDefaultMpm, "platform default"];
 
   const parsed = [...early];
   for (const o of occurrences) {
@@ -145,6 +151,7 @@ export function resolveDirectives(
   return {
     serverRoot,
     mpm,
+    mpmChosenBy,
     core,
     mpmDirectives,
     locations,

@@ -15,6 +15,11 @@ export const MPM_NAMES = ["prefork", "worker", "event", "winnt", "netware", "mpm
 /** One of {@link MPM_NAMES}. */
 export type MpmName = typeof MPM_NAMES[number];
 
+/** What chose the active MPM, in precedence order. */
+export const MPM_SOURCES = ["--mpm", "MPM directive", "platform default"] as const;
+/** One of {@link MPM_SOURCES}. */
+export type MpmSource = typeof MPM_SOURCES[number];
+
 /** httpd's ServerTokens values, from least to most revealing. */
 export const SERVER_TOKENS = ["Prod", "Major", "Minor", "Min", "OS", "Full"] as const;
 /** One of {@link SERVER_TOKENS}. */
@@ -85,6 +90,8 @@ export interface ServerConfig {
 
   /** The active MPM, already decided: `--mpm` > `MPM:` > platform default. */
   readonly mpm: MpmName;
+  /** What chose {@link mpm}: the command line, the config's `MPM:`, or the platform. */
+  readonly mpmChosenBy: MpmSource;
   /** The active MPM's section with httpd's defaults filled in, e.g. `{ StartServers: 5 }`. */
   readonly mpmDirectives: Readonly<Record<string, number>>;
 

@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { MPM_NAMES, type MpmName, type ServerConfig } from "../../../server/config/mod.ts";
+import {
+  MPM_NAMES,
+  type MpmName,
+  type MpmSource,
+  type ServerConfig,
+} from "../../../server/config/mod.ts";
 import { errorsOf, parseYaml } from "./_parse_yaml.ts";
 
 const MPM_CHOICES: {
@@ -8,15 +13,36 @@ const MPM_CHOICES: {
   yaml: string;
   platform: MpmName;
   want: MpmName;
+  by: MpmSource;
 }[] = [
-  { name: "platform default alone", yaml: "", platform: "event", want: "event" },
-  { name: "MPM: beats the platform", yaml: "MPM: prefork\n", platform: "event", want: "prefork" },
+  {
+    name: "platform default alone",
+    yaml: "",
+    platform: "event",
+    want: "event",
+    by: "platform default",
+  },
+  {
+    name: "MPM: beats the platform",
+    yaml: "MPM: prefork\n",
+    platform: "event",
+    want: "prefork",
+    by: "MPM directive",
+  },
+  {
+    name: "MPM: naming the platform's own default still counts as chosen by MPM:",
+    yaml: "MPM: event\n",
+    platform: "event",
+    want: "event",
+    by: "MPM directive",
+  },
   {
     name: "--mpm beats MPM:",
     override: "worker",
     yaml: "MPM: prefork\n",
     platform: "event",
     want: "worker",
+    by: "--mpm",
   },
   {
     name: "--mpm beats the platform",
@@ -24,6 +50,7 @@ const MPM_CHOICES: {
     yaml: "",
     platform: "winnt",
     want: "netware",
+    by: "--mpm",
   },
 ];
 
@@ -35,6 +62,7 @@ Deno.test("parseConfigText() picks the MPM: --mpm > MPM: > platform default", as
         ...(c.override ? { mpmOverride: c.override } : {}),
       });
       assert.equal(config.mpm, c.want);
+      assert.equal(config.mpmChosenBy, c.by);
     });
   }
 });

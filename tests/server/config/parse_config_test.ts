@@ -183,6 +183,7 @@ Deno.test("parseConfigText() fills httpd 2.4's defaults (and mpmd's own choices)
     serverRoot: "/srv",
     defines: [],
     mpm: "event",
+    mpmChosenBy: "platform default",
     mpmDirectives: {
       StartServers: 3,
       MinSpareThreads: 75,
