@@ -15,7 +15,9 @@ export interface VirtualHost {
 }
 
 /**
- * The name a Host field value designates: lower-case, without port or IPv6 brackets.
+ * The name a Host field value designates: lower-case, without port, IPv6 brackets or the
+X
+ * vhost.c treats it).
  *
  * @param host a Host field value such as `Example.test:8080` or `[::1]:80`.
  */
@@ -25,7 +27,8 @@ export function hostName(host: string): string {
     return (end < 0 ? host : host.slice(1, end)).toLowerCase();
   }
   const colon = host.indexOf(":");
-  return (colon < 0 ? host : host.slice(0, colon)).toLowerCase();
+  const name = colon < 0 ? host : host.slice(0, colon);
+  return (name.endsWith(".") ? name.slice(0, -1) : name).toLowerCase();
 }
 
 /**

@@ -7,6 +7,8 @@ Deno.test("hostName() strips the port and brackets and lower-cases", async (t) =
   const CASES = [
     ["example.test", "example.test"],
     ["Example.TEST:8080", "example.test"],
+    ["example.test.", "example.test"],
+    ["Example.test.:8080", "example.test"],
     ["127.0.0.1:80", "127.0.0.1"],
     ["[::1]:8080", "::1"],
     ["[::1]", "::1"],
@@ -37,6 +39,7 @@ Deno.test("createVirtualHostRouter() picks the host by ServerName or ServerAlias
   const CASES = [
     ["www.example.test", "www.example.test"],
     ["EXAMPLE.test:8080", "www.example.test"],
+    ["www.example.test.", "www.example.test"],
     ["default.test", "default.test"],
     ["unknown.test", "default.test"],
     ["127.0.0.1:8080", "default.test"],
