@@ -16,8 +16,8 @@ export interface VirtualHost {
 
 /**
  * The name a Host field value designates: lower-case, without port, IPv6 brackets or the
-X
- * vhost.c treats it).
+ * trailing dot of a fully qualified name (`example.test.` is `example.test`: httpd's
+ * `fix_hostname_non_v6()` in vhost.c strips it too).
  *
  * @param host a Host field value such as `Example.test:8080` or `[::1]:80`.
  */
