@@ -1,12 +1,16 @@
 /**
  * Fixtures for the MPM tests: builders for scoreboard snapshots (a process is written as its
- * slot letters, `proc(101, "__WW")`) and maintenance states, and a small threaded section.
+ * slot letters, `proc(101, "__WW")`) and maintenance states, a small threaded section, and the
+ * one runner of every MPM's `check()` table.
  *
  * @module
  */
 
+import assert from "node:assert/strict";
 import {
   type Action,
+  type CheckOptions,
+  type CheckResult,
   INITIAL_MAINTENANCE_STATE,
   type MaintenanceState,
   type ProcessSnapshot,
@@ -72,3 +76,31 @@ export const SMALL_THREADED: Readonly<Record<string, number>> = {
   ServerLimit: 4,
   MaxRequestWorkers: 12,
 };
+
+/** One row of a `check()` table: the section given, what changes from the defaults, why. */
+export interface CheckCase<S> {
+  readonly name: string;
+  readonly given: Record<string, number>;
+  /** The running settings, for a restart (ServerLimit and ThreadLimit are kept). */
+  readonly running?: S;
+  /** The settings that differ from httpd's defaults. */
+  readonly settings: Partial<S>;
+  /** The warnings, word for word. */
+  readonly warnings: string[];
+}
+
+/** Runs a policy's `check()` over its table: settings = defaults + the row's changes. */
+export async function stepThroughChecks<S extends object>(
+  t: Deno.TestContext,
+  check: (directives: Record<string, number>, options?: CheckOptions<S>) => CheckResult<S>,
+  defaults: S,
+  cases: readonly CheckCase<S>[],
+): Promise<void> {
+  for (const c of cases) {
+    await t.step(c.name, () => {
+      const result = check(c.given, c.running ? { running: c.running } : {});
+      assert.deepEqual(result.settings, { ...defaults, ...c.settings });
+      assert.deepEqual(result.warnings, c.warnings);
+    });
+  }
+}

@@ -6,7 +6,15 @@ import {
   planEvent,
   type ProcessSnapshot,
 } from "../../../mpm/mod.ts";
-import { proc, procs, SMALL_THREADED, snapshotOf, stateWith } from "../_fixtures.ts";
+import {
+  type CheckCase,
+  proc,
+  procs,
+  SMALL_THREADED,
+  snapshotOf,
+  stateWith,
+  stepThroughChecks,
+} from "../_fixtures.ts";
 
 const DEFAULTS: EventSettings = {
   startServers: 3,
@@ -20,12 +28,7 @@ const DEFAULTS: EventSettings = {
   asyncRequestWorkerFactor: 2,
 };
 
-const CHECK_CASES: {
-  name: string;
-  given: Record<string, number>;
-  settings: Partial<EventSettings>;
-  warnings: string[];
-}[] = [
+const CHECK_CASES: CheckCase<EventSettings>[] = [
   { name: "keeps httpd's defaults without a warning", given: {}, settings: {}, warnings: [] },
   {
     name: "allows a ThreadLimit above worker's 20000",
@@ -64,15 +67,7 @@ const CHECK_CASES: {
   },
 ];
 
-Deno.test("checkEvent()", async (t) => {
-  for (const c of CHECK_CASES) {
-    await t.step(c.name, () => {
-      const result = checkEvent(c.given);
-      assert.deepEqual(result.settings, { ...DEFAULTS, ...c.settings });
-      assert.deepEqual(result.warnings, c.warnings);
-    });
-  }
-});
+Deno.test("checkEvent()", (t) => stepThroughChecks(t, checkEvent, DEFAULTS, CHECK_CASES));
 
 const SMALL = checkEvent(SMALL_THREADED).settings;
 

@@ -6,7 +6,15 @@ import {
   planMpmtOs2,
   type ProcessSnapshot,
 } from "../../../mpm/mod.ts";
-import { proc, procs, snapshotOf, stateWith, warningsOf } from "../_fixtures.ts";
+import {
+  type CheckCase,
+  proc,
+  procs,
+  snapshotOf,
+  stateWith,
+  stepThroughChecks,
+  warningsOf,
+} from "../_fixtures.ts";
 
 const DEFAULTS: MpmtOs2Settings = {
   startServers: 2,
@@ -15,12 +23,7 @@ const DEFAULTS: MpmtOs2Settings = {
   maxConnectionsPerChild: 0,
 };
 
-const CHECK_CASES: {
-  name: string;
-  given: Record<string, number>;
-  settings: Partial<MpmtOs2Settings>;
-  warnings: string[];
-}[] = [
+const CHECK_CASES: CheckCase<MpmtOs2Settings>[] = [
   { name: "keeps httpd's defaults without a warning", given: {}, settings: {}, warnings: [] },
   {
     name: "raises StartServers 0 to 1 (no child would serve)",
@@ -51,15 +54,7 @@ const CHECK_CASES: {
   },
 ];
 
-Deno.test("checkMpmtOs2()", async (t) => {
-  for (const c of CHECK_CASES) {
-    await t.step(c.name, () => {
-      const result = checkMpmtOs2(c.given);
-      assert.deepEqual(result.settings, { ...DEFAULTS, ...c.settings });
-      assert.deepEqual(result.warnings, c.warnings);
-    });
-  }
-});
+Deno.test("checkMpmtOs2()", (t) => stepThroughChecks(t, checkMpmtOs2, DEFAULTS, CHECK_CASES));
 
 const old = (p: ProcessSnapshot) => ({ ...p, generation: 0, quiescing: true });
 

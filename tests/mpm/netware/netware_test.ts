@@ -6,7 +6,14 @@ import {
   planNetware,
   type ProcessSnapshot,
 } from "../../../mpm/mod.ts";
-import { proc, snapshotOf, stateWith, warningsOf } from "../_fixtures.ts";
+import {
+  type CheckCase,
+  proc,
+  snapshotOf,
+  stateWith,
+  stepThroughChecks,
+  warningsOf,
+} from "../_fixtures.ts";
 
 const DEFAULTS: NetwareSettings = {
   startThreads: 50,
@@ -16,12 +23,7 @@ const DEFAULTS: NetwareSettings = {
   maxConnectionsPerChild: 0,
 };
 
-const CHECK_CASES: {
-  name: string;
-  given: Record<string, number>;
-  settings: Partial<NetwareSettings>;
-  warnings: string[];
-}[] = [
+const CHECK_CASES: CheckCase<NetwareSettings>[] = [
   { name: "keeps httpd's defaults without a warning", given: {}, settings: {}, warnings: [] },
   {
     name: "keeps StartThreads 0 (maintenance starts the spare threads)",
@@ -67,15 +69,7 @@ const CHECK_CASES: {
   },
 ];
 
-Deno.test("checkNetware()", async (t) => {
-  for (const c of CHECK_CASES) {
-    await t.step(c.name, () => {
-      const result = checkNetware(c.given);
-      assert.deepEqual(result.settings, { ...DEFAULTS, ...c.settings });
-      assert.deepEqual(result.warnings, c.warnings);
-    });
-  }
-});
+Deno.test("checkNetware()", (t) => stepThroughChecks(t, checkNetware, DEFAULTS, CHECK_CASES));
 
 /** MinSpareThreads 2, MaxSpareThreads 4, MaxThreads 8. */
 const SMALL =

@@ -6,7 +6,16 @@ import {
   type PreforkSettings,
   type ProcessSnapshot,
 } from "../../../mpm/mod.ts";
-import { effectsOf, proc, procs, snapshotOf, stateWith, warningsOf } from "../_fixtures.ts";
+import {
+  type CheckCase,
+  effectsOf,
+  proc,
+  procs,
+  snapshotOf,
+  stateWith,
+  stepThroughChecks,
+  warningsOf,
+} from "../_fixtures.ts";
 
 const DEFAULTS: PreforkSettings = {
   startServers: 5,
@@ -17,13 +26,7 @@ const DEFAULTS: PreforkSettings = {
   maxConnectionsPerChild: 0,
 };
 
-const CHECK_CASES: {
-  name: string;
-  given: Record<string, number>;
-  running?: PreforkSettings;
-  settings: Partial<PreforkSettings>;
-  warnings: string[];
-}[] = [
+const CHECK_CASES: CheckCase<PreforkSettings>[] = [
   { name: "keeps httpd's defaults without a warning", given: {}, settings: {}, warnings: [] },
   {
     name: "keeps ServerLimit on a restart",
@@ -101,15 +104,7 @@ const CHECK_CASES: {
   },
 ];
 
-Deno.test("checkPrefork()", async (t) => {
-  for (const c of CHECK_CASES) {
-    await t.step(c.name, () => {
-      const result = checkPrefork(c.given, c.running ? { running: c.running } : {});
-      assert.deepEqual(result.settings, { ...DEFAULTS, ...c.settings });
-      assert.deepEqual(result.warnings, c.warnings);
-    });
-  }
-});
+Deno.test("checkPrefork()", (t) => stepThroughChecks(t, checkPrefork, DEFAULTS, CHECK_CASES));
 
 /** MinSpareServers 2, MaxSpareServers 4, MaxRequestWorkers 8. */
 const SMALL = checkPrefork({

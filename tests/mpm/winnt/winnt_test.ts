@@ -6,7 +6,7 @@ import {
   type ProcessSnapshot,
   type WinntSettings,
 } from "../../../mpm/mod.ts";
-import { proc, snapshotOf, stateWith } from "../_fixtures.ts";
+import { type CheckCase, proc, snapshotOf, stateWith, stepThroughChecks } from "../_fixtures.ts";
 
 const DEFAULTS: WinntSettings = {
   threadsPerChild: 64,
@@ -14,13 +14,7 @@ const DEFAULTS: WinntSettings = {
   maxConnectionsPerChild: 0,
 };
 
-const CHECK_CASES: {
-  name: string;
-  given: Record<string, number>;
-  running?: WinntSettings;
-  settings: Partial<WinntSettings>;
-  warnings: string[];
-}[] = [
+const CHECK_CASES: CheckCase<WinntSettings>[] = [
   { name: "keeps httpd's defaults without a warning", given: {}, settings: {}, warnings: [] },
   {
     name: "keeps ThreadLimit on a restart",
@@ -66,15 +60,7 @@ const CHECK_CASES: {
   },
 ];
 
-Deno.test("checkWinnt()", async (t) => {
-  for (const c of CHECK_CASES) {
-    await t.step(c.name, () => {
-      const result = checkWinnt(c.given, c.running ? { running: c.running } : {});
-      assert.deepEqual(result.settings, { ...DEFAULTS, ...c.settings });
-      assert.deepEqual(result.warnings, c.warnings);
-    });
-  }
-});
+Deno.test("checkWinnt()", (t) => stepThroughChecks(t, checkWinnt, DEFAULTS, CHECK_CASES));
 
 const SPAWN_ONE: Action[] = [{ kind: "spawn", count: 1 }];
 

@@ -6,7 +6,16 @@ import {
   type ProcessSnapshot,
   type WorkerSettings,
 } from "../../../mpm/mod.ts";
-import { proc, procs, SMALL_THREADED, snapshotOf, stateWith, warningsOf } from "../_fixtures.ts";
+import {
+  type CheckCase,
+  proc,
+  procs,
+  SMALL_THREADED,
+  snapshotOf,
+  stateWith,
+  stepThroughChecks,
+  warningsOf,
+} from "../_fixtures.ts";
 
 const DEFAULTS: WorkerSettings = {
   startServers: 3,
@@ -19,13 +28,7 @@ const DEFAULTS: WorkerSettings = {
   maxConnectionsPerChild: 0,
 };
 
-const CHECK_CASES: {
-  name: string;
-  given: Record<string, number>;
-  running?: WorkerSettings;
-  settings: Partial<WorkerSettings>;
-  warnings: string[];
-}[] = [
+const CHECK_CASES: CheckCase<WorkerSettings>[] = [
   { name: "keeps httpd's defaults without a warning", given: {}, settings: {}, warnings: [] },
   {
     name: "keeps ServerLimit and ThreadLimit on a restart",
@@ -163,15 +166,7 @@ const CHECK_CASES: {
   },
 ];
 
-Deno.test("checkWorker()", async (t) => {
-  for (const c of CHECK_CASES) {
-    await t.step(c.name, () => {
-      const result = checkWorker(c.given, c.running ? { running: c.running } : {});
-      assert.deepEqual(result.settings, { ...DEFAULTS, ...c.settings });
-      assert.deepEqual(result.warnings, c.warnings);
-    });
-  }
-});
+Deno.test("checkWorker()", (t) => stepThroughChecks(t, checkWorker, DEFAULTS, CHECK_CASES));
 
 const SMALL = checkWorker(SMALL_THREADED);
 
