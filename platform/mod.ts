@@ -30,3 +30,39 @@ export type { DenoPermission, SelfCommand, SelfFacts } from "./self_command.ts";
 export { connectToParent, spawnChild } from "./child_process.ts";
 export type { ChildHandle, ParentChannel, SpawnChildOptions } from "./child_process.ts";
 export { MessageFormatError } from "./message_format_error.ts";
+export {
+  IncomingCpuError,
+  incomingCpuSteers,
+  listenersPerSlot,
+  listeningSocketFds,
+  onlineCpuCount,
+  openIncomingCpuControl,
+  parseCpuList,
+  parseListeningInodes,
+  steeringCpu,
+} from "./incoming_cpu.ts";
+export type { IncomingCpuControl } from "./incoming_cpu.ts";
+export {
+  isProcessAlive,
+  PidFileError,
+  readPidFile,
+  removePidFile,
+  writePidFile,
+} from "./pid_file.ts";
+export {
+  alreadyRunning,
+  CONTROL_SIGNALS,
+  CONTROL_VERBS,
+  isControlVerb,
+  planControl,
+  signalServer,
+} from "./control.ts";
+export type {
+  ControlPlan,
+  ControlResult,
+  ControlVerb,
+  ServerStatus,
+  SignalVerb,
+} from "./control.ts";
+export { DEFAULT_READY_TIMEOUT_MS, ServerStartError, startDetached } from "./start_detached.ts";
+export type { DetachedServer, StartDetachedOptions } from "./start_detached.ts";

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { within } from "../_deadline.ts";
 import {
   buildSelfCommand,
   type ChildHandle,
@@ -14,24 +15,12 @@ const ECHO_CHILD = buildSelfCommand(
   [],
 );
 
-async function within<T>(promise: Promise<T>, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`No ${what} within ${DEADLINE_MS} ms`)), DEADLINE_MS);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 /** Starts the echo child and waits for its first message, `{ ready: pid }`. */
 async function startEcho(): Promise<{ child: ChildHandle; next: () => Promise<unknown> }> {
   const child = spawnChild(ECHO_CHILD);
   const iterator = child.messages[Symbol.asyncIterator]();
   const next = async () => {
-    const result = await within(iterator.next(), "message from the child");
+    const result = await within(iterator.next(), "message from the child", DEADLINE_MS);
     return result.done ? "<end>" : result.value;
   };
   assert.deepEqual(await next(), { ready: child.pid });
@@ -61,7 +50,7 @@ Deno.test("spawnChild() round-trips a 300 KiB message and a burst, then the chil
     for (const expected of burst) assert.deepEqual(await next(), expected);
 
     await child.send("exit");
-    const status = await within(child.status, "exit after the exit message");
+    const status = await within(child.status, "exit after the exit message", DEADLINE_MS);
     assert.equal(status.code, 0);
     assert.equal(status.success, true);
     assert.equal(await next(), "<end>");
@@ -75,7 +64,7 @@ Deno.test("spawnChild() reports a child killed with SIGKILL by its signal", asyn
   const { child, next } = await startEcho();
   try {
     assert.equal(child.kill("SIGKILL"), true);
-    const status = await within(child.status, "exit after SIGKILL");
+    const status = await within(child.status, "exit after SIGKILL", DEADLINE_MS);
     assert.equal(status.signal, "SIGKILL");
     assert.equal(status.success, false);
     assert.equal(await next(), "<end>");
@@ -89,7 +78,7 @@ Deno.test("closeInput() ends the child's messages and the child exits by itself"
   const { child, next } = await startEcho();
   try {
     await child.closeInput();
-    const status = await within(child.status, "exit after end of input");
+    const status = await within(child.status, "exit after end of input", DEADLINE_MS);
     assert.equal(status.code, 0);
     assert.equal(status.signal, null);
     assert.equal(await next(), "<end>");
@@ -122,12 +111,12 @@ Deno.test({
     let echoPid: number | undefined;
     try {
       const iterator = middle.messages[Symbol.asyncIterator]();
-      const first = await within(iterator.next(), "echo child's pid");
+      const first = await within(iterator.next(), "echo child's pid", DEADLINE_MS);
       echoPid = (first.value as { echo: { ready: number } }).echo.ready;
       assert.equal(typeof echoPid, "number");
       assert.equal(await hasExited(echoPid), false);
       middle.kill("SIGKILL");
-      await within(middle.status, "middle process's exit");
+      await within(middle.status, "middle process's exit", DEADLINE_MS);
       const deadline = Date.now() + DEADLINE_MS;
       while (!(await hasExited(echoPid))) {
         assert.ok(Date.now() < deadline, `echo child ${echoPid} still runs after its parent died`);

@@ -1,0 +1,178 @@
+/**
+ * httpd's PidFile: the file in which the running parent process records its process id, so
+ * that `-k stop|restart|graceful|graceful-stop` can find it; and whether that process lives.
+ *
+ * @module
+ */
+
+import { basename, dirname } from "node:path";
+import process from "node:process";
+import { DEAD_PROC_STATES, procStatState } from "./_proc_stat.ts";
+
+/** A PidFile that cannot be written, read or removed, or that holds no process id. */
+export class PidFileError extends Error {
+  /** The PidFile's path. */
+  readonly path: string;
+
+  /**
+   * Creates the error, worded "Cannot <verb> PidFile <path>: <reason>".
+   *
+   * @param verb what failed: `write`, `read` or `remove`.
+   * @param path the PidFile's path.
+   * @param reason why.
+   * @param options the underlying OS error, if any, as `cause`.
+   */
+  constructor(verb: string, path: string, reason: string, options?: ErrorOptions) {
+    super(`Cannot ${verb} PidFile ${path}: ${reason}`, options);
+    this.name = "PidFileError";
+    this.path = path;
+  }
+}
+
+/**
+ * The largest process id any supported OS hands out (Linux's `pid_max` limit is 2^22; 32-bit
+ * signed everywhere). Anything above it in a PidFile is corruption, not a process.
+ */
+const MAX_PID = 2 ** 31 - 1;
+
+/** How much of a corrupt PidFile's content an error message quotes. */
+const QUOTED_CONTENT_CHARS = 40;
+
+/**
+ * Writes `"<pid>\n"` to the PidFile atomically: into a temporary file in the same folder,
+ * then renamed over the path, so a reader (`-k stop` racing a start) sees either the old
+ * content or the new, never an empty or half-written file. The file is readable by all
+ * (0644 before the umask), as httpd's is; on failure the temporary file is removed.
+ *
+ * @param path the PidFile.
+ * @param pid the process id to record.
+ * @throws {PidFileError} if the folder is missing or not writable.
+ */
+export function writePidFile(path: string, pid: number): void {
+  let temporary: string | undefined;
+  try {
+    // Same folder as the target: rename(2) is atomic only within one file system.
+    temporary = Deno.makeTempFileSync({
+      dir: dirname(path),
+      prefix: `.${basename(path)}.`,
+      suffix: ".tmp",
+    });
+    Deno.writeTextFileSync(temporary, `${pid}\n`);
+    if (Deno.build.os !== "windows") Deno.chmodSync(temporary, 0o644);
+    Deno.renameSync(temporary, path);
+  } catch (error: unknown) {
+    if (temporary !== undefined) removeQuietly(temporary);
+    throw new PidFileError("write", path, reasonOf(error), { cause: error });
+  }
+}
+
+/**
+ * Reads the process id a PidFile holds.
+ *
+ * Only a positive decimal integer (surrounding whitespace allowed) is a process id: `0` and
+ * negative numbers are refused because `kill()` takes them as "my process group" or "every
+ * process", which a corrupt PidFile must never make `-k stop` do.
+ *
+ * @param path the PidFile.
+ * @returns the process id, or `null` if there is no such file.
+ * @throws {PidFileError} if the file cannot be read or holds anything but a process id.
+ */
+export function readPidFile(path: string): number | null {
+  let content: string;
+  try {
+    content = Deno.readTextFileSync(path);
+  } catch (error: unknown) {
+    if (error instanceof Deno.errors.NotFound) return null;
+    throw new PidFileError("read", path, reasonOf(error), { cause: error });
+  }
+  const text = content.trim();
+  const pid = /^[1-9][0-9]{0,9}$/.test(text) ? Number(text) : NaN;
+  if (Number.isNaN(pid) || pid > MAX_PID) {
+    throw new PidFileError("read", path, `'${quote(text)}' is not a process id`);
+  }
+  return pid;
+}
+
+/**
+ * Removes the PidFile if it still holds `pid`. A server that stops must not remove the file
+ * of a newer server that has since started (the old parent of a `-k start` racing a stop),
+ * so a file holding another pid, or garbage, is left alone. A file already gone is fine.
+ *
+ * The check and the removal are two steps; a new server renaming its PidFile into place
+ * between them would lose its file. That window is microseconds on a stopping server.
+ *
+ * @param path the PidFile.
+ * @param pid the process id this server wrote.
+ * @throws {PidFileError} if the file holds `pid` but cannot be removed.
+ */
+export function removePidFile(path: string, pid: number): void {
+  let current: number | null;
+  try {
+    current = readPidFile(path);
+  } catch (error: unknown) {
+    if (error instanceof PidFileError) return;
+    throw error;
+  }
+  if (current !== pid) return;
+  try {
+    Deno.removeSync(path);
+  } catch (error: unknown) {
+    if (error instanceof Deno.errors.NotFound) return;
+    throw new PidFileError("remove", path, reasonOf(error), { cause: error });
+  }
+}
+
+/**
+ * Whether a process with this id exists and has not exited.
+ *
+ * On Linux it reads `/proc/<pid>/stat`: the process exists if the file does, and has exited
+ * if its state is zombie (`Z`) or dead (`X`). A zombie still answers `kill(pid, 0)`, which
+ * is what httpd's `ap_signal_server` uses, so a server that died but was not yet reaped
+ * would otherwise count as running. Elsewhere it asks `kill(pid, 0)` through `node:process`
+ * (signal 0 delivers nothing, it only checks): success or `EPERM` (the process exists but
+ * belongs to another user) mean it exists. Never a real signal such as SIGCONT, which would
+ * resume a process someone stopped on purpose.
+ *
+ * @param pid the process id; anything but a positive integer is not a live process.
+ * @returns `true` if the process is running (or stopped, or sleeping).
+ */
+export function isProcessAlive(pid: number): boolean {
+  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
+  if (Deno.build.os === "linux") {
+    let stat: string;
+    try {
+      stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    } catch (error: unknown) {
+      if (error instanceof Deno.errors.NotFound) return false;
+      throw error;
+    }
+    const state = procStatState(stat);
+    return state !== null && !DEAD_PROC_STATES.has(state);
+  }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error: unknown) {
+    return errorCode(error) === "EPERM";
+  }
+}
+
+function removeQuietly(path: string): void {
+  try {
+    Deno.removeSync(path);
+  } catch {
+    // Best effort: the write already failed and that error is the one worth reporting.
+  }
+}
+
+function quote(text: string): string {
+  return text.length > QUOTED_CONTENT_CHARS ? `${text.slice(0, QUOTED_CONTENT_CHARS)}…` : text;
+}
+
+function reasonOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function errorCode(error: unknown): unknown {
+  return typeof error === "object" && error !== null && "code" in error ? error.code : undefined;
+}
