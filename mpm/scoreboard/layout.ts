@@ -13,7 +13,7 @@ import { ScoreboardError } from "./scoreboard_error.ts";
 /** The file's first four bytes, "MPSB" read as a little-endian number. */
 export const SCOREBOARD_MAGIC = 0x4253504d;
 /** Bumped whenever a field moves: a reader refuses a file of another version. */
-export const SCOREBOARD_LAYOUT_VERSION = 1;
+export const SCOREBOARD_LAYOUT_VERSION = 2;
 /** Bytes of the file header. */
 export const HEADER_BYTES = 64;
 /** Bytes of a process record, at the start of each process region. */
@@ -61,6 +61,8 @@ export const PROCESS_FIELDS = {
   keepAlive: 20,
   startedMs: 24,
   flushedMs: 32,
+  /** Int32, changed with `Atomics.add`: connections accepted since the process started. */
+  accepted: 40,
 } as const;
 
 /** Bits of the process record's `flags` field. */
@@ -82,6 +84,8 @@ export const SLOT_FIELDS = {
   line: 48,
   client: 48 + REQUEST_LINE_BYTES,
   vhost: 48 + REQUEST_LINE_BYTES + CLIENT_BYTES,
+  /** Float64 stamped by the slot's own timer: it stops moving while the slot's isolate is stuck. */
+  heartbeatMs: 48 + REQUEST_LINE_BYTES + CLIENT_BYTES + VHOST_BYTES,
 } as const;
 
 /** The whole file's header. */
@@ -118,6 +122,8 @@ export interface ProcessRecord {
   readonly startedMs: number;
   /** When the process last copied its region to the file (ms since the epoch). */
   readonly flushedMs: number;
+  /** Connections accepted since the process started (MaxConnectionsPerChild counts these). */
+  readonly accepted: number;
 }
 
 /** A thread slot record (the process's only slot under prefork). */
@@ -140,6 +146,11 @@ export interface SlotRecord {
   readonly client: string;
   /** The virtual host, truncated to {@link VHOST_BYTES}. */
   readonly vhost: string;
+  /**
+   * When the slot's isolate last proved it runs (ms since the epoch; 0 if never): a slot busy
+   * in a handler keeps this moving, a slot stuck in a loop does not.
+   */
+  readonly heartbeatMs: number;
 }
 
 /** A slot that never ran: what a zero-filled record decodes to. */
@@ -153,6 +164,7 @@ export const EMPTY_SLOT: SlotRecord = {
   request: "",
   client: "",
   vhost: "",
+  heartbeatMs: 0,
 };
 
 /** Bytes of one process region: its record and its `threadLimit` slot records. */
@@ -276,6 +288,7 @@ export function encodeProcess(
   view.setInt32(offset + PROCESS_FIELDS.keepAlive, record.keepAlive, true);
   view.setFloat64(offset + PROCESS_FIELDS.startedMs, record.startedMs, true);
   view.setFloat64(offset + PROCESS_FIELDS.flushedMs, record.flushedMs, true);
+  view.setInt32(offset + PROCESS_FIELDS.accepted, record.accepted, true);
 }
 
 /** Reads the process record at `offset` of `view`. */
@@ -290,6 +303,7 @@ export function decodeProcess(view: DataView, offset: number): ProcessRecord {
     keepAlive: view.getInt32(offset + PROCESS_FIELDS.keepAlive, true),
     startedMs: view.getFloat64(offset + PROCESS_FIELDS.startedMs, true),
     flushedMs: view.getFloat64(offset + PROCESS_FIELDS.flushedMs, true),
+    accepted: view.getInt32(offset + PROCESS_FIELDS.accepted, true),
   };
 }
 
@@ -302,6 +316,7 @@ export function encodeSlot(view: DataView, offset: number, record: SlotRecord): 
   view.setFloat64(offset + SLOT_FIELDS.lastUsedMs, record.lastUsedMs, true);
   view.setFloat64(offset + SLOT_FIELDS.requestStartMs, record.requestStartMs, true);
   view.setFloat64(offset + SLOT_FIELDS.lastRequestMs, record.lastRequestMs, true);
+  view.setFloat64(offset + SLOT_FIELDS.heartbeatMs, record.heartbeatMs, true);
   writeRequestText(view, bytes, offset, record);
 }
 
@@ -336,6 +351,7 @@ export function decodeSlot(view: DataView, offset: number): SlotRecord {
     request: readText(bytes, offset + SLOT_FIELDS.line, lengthAt(view, offset, "lineLength")),
     client: readText(bytes, offset + SLOT_FIELDS.client, lengthAt(view, offset, "clientLength")),
     vhost: readText(bytes, offset + SLOT_FIELDS.vhost, lengthAt(view, offset, "vhostLength")),
+    heartbeatMs: view.getFloat64(offset + SLOT_FIELDS.heartbeatMs, true),
   };
 }
 

@@ -23,6 +23,7 @@ import {
   regionBytes,
   SLOT_FIELDS,
   SLOT_RECORD_BYTES,
+  SLOT_STATE_CODES,
   slotOffset,
   slotStateCode,
   writeRequestText,
@@ -113,6 +114,7 @@ export class ProcessScoreboard {
       keepAlive: 0,
       startedMs: nowMs,
       flushedMs: 0,
+      accepted: 0,
     });
     // The slots stay zero-filled, which is how an open slot (`.`, no counts) is encoded.
     return scoreboard;
@@ -168,6 +170,39 @@ export class ProcessScoreboard {
   }
 
   /**
+   * Counts one accepted connection; safe from any thread.
+   *
+   * @returns the process's total after this one (MaxConnectionsPerChild compares it).
+   */
+  countAccepted(): number {
+    return Atomics.add(this.#ints, PROCESS_FIELDS.accepted / 4, 1) + 1;
+  }
+
+  /** The open connections of the whole process, as every thread counted them. */
+  get connections(): number {
+    return Atomics.load(this.#ints, PROCESS_FIELDS.connections / 4);
+  }
+
+  /** The kept-alive connections of the whole process, idle between requests. */
+  get keepAlive(): number {
+    return Atomics.load(this.#ints, PROCESS_FIELDS.keepAlive / 4);
+  }
+
+  /**
+   * How many of the first `count` slots are idle (`_` or `S`): event's per-process connection
+   * limit grows with them. A single byte per slot is read; no lock is needed for a count that
+   * is stale by the time it is used anyway.
+   */
+  idleSlots(count: number): number {
+    let idle = 0;
+    for (let slot = 0; slot < Math.min(count, this.slotCount); slot++) {
+      const state = SLOT_STATE_CODES[this.#bytes[slotOffset(slot) + SLOT_FIELDS.state]!];
+      if (state === "_" || state === "S") idle++;
+    }
+    return idle;
+  }
+
+  /**
    * Stamps the flush time and copies the region into `target`, each slot consistent: a slot
    * whose seqlock counter was odd or moved during the copy is copied again, up to
    * {@link SLOT_COPY_ATTEMPTS} times; if its writer kept it busy all along, `target` keeps
@@ -215,6 +250,14 @@ export class SlotWriter {
     this.#ints = ints;
     this.#offset = offset;
     this.#seqIndex = (offset + SLOT_FIELDS.seq) / 4;
+  }
+
+  /**
+   * Stamps the slot's heartbeat: its isolate ran its timers at `nowMs`. A plain write, outside
+   * the seqlock: a torn number would only be one odd heartbeat among many.
+   */
+  heartbeat(nowMs: number): void {
+    this.#view.setFloat64(this.#offset + SLOT_FIELDS.heartbeatMs, nowMs, true);
   }
 
   /** Sets the slot's state (one of httpd's keys). */

@@ -12,6 +12,7 @@ import {
   regionBytes,
   regionOffset,
   REQUEST_LINE_BYTES,
+  SCOREBOARD_LAYOUT_VERSION,
   scoreboardBytes,
   ScoreboardError,
   SLOT_RECORD_BYTES,
@@ -73,7 +74,7 @@ Deno.test("decodeHeader() rejects what is not a scoreboard of this layout", asyn
         view.setUint16(4, 99, true);
         return bytes;
       })(),
-      message: /layout version 99 is not 1/,
+      message: new RegExp(`layout version 99 is not ${SCOREBOARD_LAYOUT_VERSION}$`),
     },
   ];
   for (const c of CASES) {
@@ -106,6 +107,7 @@ Deno.test("encodeProcess() and decodeProcess() round-trip", async (t) => {
         keepAlive: Math.floor(c.connections / 2),
         startedMs: 1_764_000_000_000,
         flushedMs: 1_764_000_000_250.5,
+        accepted: c.connections * 3,
       };
       const view = new DataView(new ArrayBuffer(PROCESS_RECORD_BYTES * 2));
       encodeProcess(view, PROCESS_RECORD_BYTES, { ...record, slotCount: 25 });
@@ -130,6 +132,7 @@ const SLOT_CASES: { name: string; record: SlotRecord; expected?: Partial<SlotRec
       lastUsedMs: 1_764_000_000_001,
       requestStartMs: 1_764_000_000_000,
       lastRequestMs: 12.5,
+      heartbeatMs: 1_764_000_000_002,
       request: "GET /index.html HTTP/1.1",
       client: "2001:db8:85a3:8d3:1319:8a2e:370:7348",
       vhost: "www.example.com",

@@ -32,6 +32,7 @@ Deno.test("ProcessScoreboard.create() starts with open slots and its identity", 
     keepAlive: 0,
     startedMs: 500,
     flushedMs: 777,
+    accepted: 0,
   });
   assert.equal(slotOf(scoreboard, 2).state, ".");
 });
@@ -69,11 +70,13 @@ Deno.test("SlotWriter records a request's start, end and state", () => {
     request: "GET /a HTTP/1.1",
     client: "10.1.2.3",
     vhost: "a.test",
+    heartbeatMs: 0,
   });
   slot.endRequest({ bytes: 1024, nowMs: 1030 });
   slot.startRequest({ line: "HEAD / HTTP/1.0", client: "::1", vhost: "b.test", nowMs: 2000 });
   slot.endRequest({ bytes: 0, nowMs: 2005 });
   slot.setState("K");
+  slot.heartbeat(2010);
   assert.deepEqual(slotOf(scoreboard, 1), {
     state: "K",
     accessCount: 2,
@@ -84,6 +87,7 @@ Deno.test("SlotWriter records a request's start, end and state", () => {
     request: "HEAD / HTTP/1.0",
     client: "::1",
     vhost: "b.test",
+    heartbeatMs: 2010,
   });
   assert.equal(slotOf(scoreboard, 0).state, ".", "the other slot is untouched");
 });
@@ -104,6 +108,20 @@ Deno.test("ProcessScoreboard.setFlags() and counters change the process record",
   assert.deepEqual([record.quiescing, record.notAccepting], [true, false]);
   scoreboard.setFlags({});
   assert.equal(processOf(scoreboard).quiescing, true, "a left-out flag is unchanged");
+  assert.equal(scoreboard.connections, 4);
+  assert.deepEqual([scoreboard.countAccepted(), scoreboard.countAccepted()], [1, 2]);
+  assert.equal(processOf(scoreboard).accepted, 2);
+});
+
+Deno.test("ProcessScoreboard.idleSlots() counts '_' and 'S' among the first slots", () => {
+  const scoreboard = fresh(3);
+  assert.equal(scoreboard.idleSlots(3), 0, "open slots are not idle");
+  scoreboard.slot(0).setState("_");
+  scoreboard.slot(1).setState("S");
+  scoreboard.slot(2).setState("W");
+  assert.equal(scoreboard.idleSlots(3), 2);
+  assert.equal(scoreboard.idleSlots(1), 1, "only the first slot is asked about");
+  assert.equal(scoreboard.idleSlots(99), 2, "a count past the region stops at its end");
 });
 
 function startWorker(job: WorkerJob): { worker: Worker; done: Promise<void> } {
