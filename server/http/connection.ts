@@ -97,10 +97,14 @@ export class HttpConnection implements ConnectionView {
     return this.#io.deadline;
   }
 
-  /** Whether the connection waits for a request without having received any of it. */
+  /**
+   * Whether the connection is kept alive between requests with nothing of the next one
+   * received. A new connection still waiting for its first request is not idle: closing it
+   * would lose a request that may already be on the wire, which clients never retry.
+   */
   get idle(): boolean {
     const io = this.#io;
-    return (io.phase === IDLE || io.phase === WAIT) && io.start === io.end;
+    return io.phase === IDLE && io.start === io.end;
   }
 
   /** Serves requests until the connection closes; never rejects. */

@@ -58,6 +58,12 @@ export interface HttpEngine {
   /** Closes the connections idle between requests (event MPM under pressure); returns how many. */
   closeIdle(): number;
   /**
+   * Starts a graceful exit without refusing anyone: idle connections are closed now, every
+   * request in flight and every connection still handed to {@link handleConnection} (those
+   * a retiring slot accepts from its queue) gets one answer with `Connection: close`.
+   */
+  drain(): void;
+  /**
    * Stops accepting, closes idle connections at once, lets in-flight requests finish (each
    * answered with `Connection: close`), aborts what is left after `graceMs`, and resolves
    * when every connection is closed.
@@ -149,6 +155,8 @@ class Engine implements HttpEngine, ConnectionHost {
   readonly onState: HttpEngineOptions["onState"];
   readonly buffers = new BufferPool(BUFFER_BYTES, MAX_FREE_BUFFERS);
   draining = false;
+  /** Set by {@link shutdown}: a connection handed over after it is closed unserved. */
+  #shutDown = false;
 
   readonly #connections = new Set<HttpConnection>();
   readonly #listeners = new Set<Deno.Listener>();
@@ -217,7 +225,7 @@ class Engine implements HttpEngine, ConnectionHost {
   }
 
   handleConnection(conn: Deno.Conn): Promise<void> {
-    if (this.draining) {
+    if (this.#shutDown) {
       conn.close();
       return Promise.resolve();
     }
@@ -284,11 +292,16 @@ class Engine implements HttpEngine, ConnectionHost {
     return closed;
   }
 
+  drain(): void {
+    this.draining = true;
+    this.closeIdle();
+  }
+
   async shutdown(options: ShutdownOptions = {}): Promise<void> {
     const graceMs = options.graceMs ?? Infinity;
-    this.draining = true;
+    this.#shutDown = true;
     this.stopAccepting();
-    this.closeIdle();
+    this.drain();
     if (this.#connections.size === 0) return;
     const allClosed = new Promise<void>((resolve) => this.#shutdownWaiters.push(resolve));
     let timer: ReturnType<typeof setTimeout> | undefined;
