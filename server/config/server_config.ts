@@ -119,6 +119,18 @@ export interface ServerConfig {
   readonly serverTokens: ServerTokens;
   /** GracefulShutdownTimeout: how long a graceful stop waits for in-flight work; 0 waits forever. */
   readonly gracefulShutdownTimeoutMs: number;
+  /**
+   * RequestTimeout (mpmd's own): a slot whose isolate has not run its timers for this long
+   * (a handler in a busy loop) is terminated and replaced.
+   */
+  readonly requestTimeoutMs: number;
+  /** MaintenanceInterval (mpmd's own; httpd's is a fixed second): the parent's cycle. */
+  readonly maintenanceIntervalMs: number;
+  /**
+   * MaxConnectionsPerChildJitter (mpmd's own, as gunicorn's max_requests_jitter): each child
+   * adds a random 0…N to MaxConnectionsPerChild, so that children do not all recycle at once.
+   */
+  readonly maxConnectionsPerChildJitter: number;
 
   /** Absolute path of the PidFile. */
   readonly pidFile: string;

@@ -100,6 +100,25 @@ export const SERVER_DIRECTIVES = {
     default: 0,
     minMs: 0,
   }),
+  RequestTimeout: duration({
+    name: "RequestTimeout",
+    help: "How long a slot may stay stuck (its isolate not running) before it is replaced",
+    default: 60_000,
+    minMs: 100,
+  }),
+  MaintenanceInterval: duration({
+    name: "MaintenanceInterval",
+    help: "Time between two spare-server maintenance cycles of the parent",
+    default: 1_000,
+    minMs: 10,
+  }),
+  MaxConnectionsPerChildJitter: integer({
+    name: "MaxConnectionsPerChildJitter",
+    help: "Up to this many connections added at random to each child's MaxConnectionsPerChild",
+    default: 0,
+    min: 0,
+    max: INT_MAX,
+  }),
   PidFile: path({
     name: "PidFile",
     help: "File that records the parent's process id",
