@@ -12,6 +12,7 @@
  */
 
 import { type DirectiveCheck, RAISED_MIN_SPARE_ADVICE } from "./_check_rules.ts";
+import type { Topology } from "./mpm_policy.ts";
 import type { Plan, PlanInput } from "./plan.ts";
 import { servingProcesses, spareSlotsOf } from "./scoreboard_snapshot.ts";
 import { childToRetire, MAX_SPAWN_RATE, planRamp } from "./spawn_ramp.ts";
@@ -163,4 +164,22 @@ export function planThreadedChildren(
     generation: snapshot.generation,
     state,
   });
+}
+
+/**
+ * worker's and event's layout: StartServers children of ThreadsPerChild threads; `factor` is
+ * event's AsyncRequestWorkerFactor, `null` for worker's one connection per thread.
+ */
+export function threadedChildrenTopology(
+  settings: ThreadedChildrenSettings,
+  factor: number | null,
+): Topology {
+  return {
+    serverLimit: settings.serverLimit,
+    threadLimit: settings.threadLimit,
+    startProcesses: settings.startServers,
+    threadsPerProcess: settings.threadsPerChild,
+    maxConnectionsPerChild: settings.maxConnectionsPerChild,
+    asyncRequestWorkerFactor: factor,
+  };
 }

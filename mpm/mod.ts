@@ -34,6 +34,7 @@ export type {
   MpmCaps,
   MpmPolicy,
   Threading,
+  Topology,
 } from "./mpm_policy.ts";
 export {
   afterGracefulRestart,

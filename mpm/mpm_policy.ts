@@ -30,6 +30,32 @@ export interface MpmCaps {
   readonly async: boolean;
 }
 
+/**
+ * How the shared machinery lays out an MPM's processes and threads, read from its checked
+ * settings: the scoreboard's size, what starts at launch, and how a slot takes connections.
+ */
+export interface Topology {
+  /** Process regions in the scoreboard: the most processes alive at once, old ones included. */
+  readonly serverLimit: number;
+  /** Slot records per process region: the most threads a process may run. */
+  readonly threadLimit: number;
+  /** Child processes started at launch. */
+  readonly startProcesses: number;
+  /**
+   * Threads (Workers) each child runs; 0 means no Workers: the child's main thread is its one
+   * slot (prefork).
+   */
+  readonly threadsPerProcess: number;
+  /** Connections a child accepts before it is recycled; 0: never. */
+  readonly maxConnectionsPerChild: number;
+  /**
+   * event's AsyncRequestWorkerFactor: a slot holds requests, not connections, and a process
+   * accepts up to threads + factor × idle threads connections. `null`: every slot holds one
+   * connection at a time, keep-alive included.
+   */
+  readonly asyncRequestWorkerFactor: number | null;
+}
+
 /** What a policy's `check()` returns: the settings to run with and why they differ. */
 export interface CheckResult<S> {
   /** Every directive of the section, after httpd's clamping rules. */
@@ -68,4 +94,6 @@ export interface MpmPolicy<S extends object = object> {
   check(directives: Readonly<Record<string, number>>, options?: CheckOptions<S>): CheckResult<S>;
   /** Decides one maintenance cycle (httpd's `perform_idle_server_maintenance`). Pure. */
   plan(input: PlanInput<S>): Plan;
+  /** The process and thread layout its settings ask for. Pure. */
+  topology(settings: S): Topology;
 }

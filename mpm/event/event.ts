@@ -10,7 +10,11 @@
 import { decimal, type Directive } from "../../server/config/directive.ts";
 import { DirectiveCheck } from "../_check_rules.ts";
 import { MAX_COUNT } from "../_shared_directives.ts";
-import { clampThreadedChildren, planThreadedChildren } from "../_threaded_children.ts";
+import {
+  clampThreadedChildren,
+  planThreadedChildren,
+  threadedChildrenTopology,
+} from "../_threaded_children.ts";
 import type { CheckOptions, CheckResult, MpmPolicy } from "../mpm_policy.ts";
 import type { Plan, PlanInput } from "../plan.ts";
 import type { ThreadedChildrenSettings } from "../threaded_children_settings.ts";
@@ -75,4 +79,5 @@ export const EVENT: MpmPolicy<EventSettings> = {
   directives: EVENT_DIRECTIVES,
   check: checkEvent,
   plan: planEvent,
+  topology: (s) => threadedChildrenTopology(s, s.asyncRequestWorkerFactor),
 };

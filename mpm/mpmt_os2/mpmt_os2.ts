@@ -129,4 +129,12 @@ export const MPMT_OS2: MpmPolicy<MpmtOs2Settings> = {
   directives: MPMT_OS2_DIRECTIVES,
   check: checkMpmtOs2,
   plan: planMpmtOs2,
+  topology: (s) => ({
+    serverLimit: 2 * s.startServers,
+    threadLimit: MPMT_OS2_MAX_THREADS,
+    startProcesses: s.startServers,
+    threadsPerProcess: s.maxSpareThreads,
+    maxConnectionsPerChild: s.maxConnectionsPerChild,
+    asyncRequestWorkerFactor: null,
+  }),
 };

@@ -121,4 +121,12 @@ export const NETWARE: MpmPolicy<NetwareSettings> = {
   directives: NETWARE_DIRECTIVES,
   check: checkNetware,
   plan: planNetware,
+  topology: (s) => ({
+    serverLimit: 1,
+    threadLimit: s.maxThreads,
+    startProcesses: 1,
+    threadsPerProcess: s.startThreads,
+    maxConnectionsPerChild: s.maxConnectionsPerChild,
+    asyncRequestWorkerFactor: null,
+  }),
 };

@@ -130,4 +130,12 @@ export const PREFORK: MpmPolicy<PreforkSettings> = {
   directives: PREFORK_DIRECTIVES,
   check: checkPrefork,
   plan: planPrefork,
+  topology: (s) => ({
+    serverLimit: s.serverLimit,
+    threadLimit: 1,
+    startProcesses: s.startServers,
+    threadsPerProcess: 0,
+    maxConnectionsPerChild: s.maxConnectionsPerChild,
+    asyncRequestWorkerFactor: null,
+  }),
 };

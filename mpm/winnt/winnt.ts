@@ -76,4 +76,12 @@ export const WINNT: MpmPolicy<WinntSettings> = {
   directives: WINNT_DIRECTIVES,
   check: checkWinnt,
   plan: planWinnt,
+  topology: (s) => ({
+    serverLimit: 2,
+    threadLimit: s.threadLimit,
+    startProcesses: 1,
+    threadsPerProcess: s.threadsPerChild,
+    maxConnectionsPerChild: s.maxConnectionsPerChild,
+    asyncRequestWorkerFactor: null,
+  }),
 };

@@ -9,7 +9,11 @@
 
 import type { Directive } from "../../server/config/directive.ts";
 import { DirectiveCheck } from "../_check_rules.ts";
-import { clampThreadedChildren, planThreadedChildren } from "../_threaded_children.ts";
+import {
+  clampThreadedChildren,
+  planThreadedChildren,
+  threadedChildrenTopology,
+} from "../_threaded_children.ts";
 import type { CheckOptions, CheckResult, MpmPolicy } from "../mpm_policy.ts";
 import type { Plan, PlanInput } from "../plan.ts";
 import type { ThreadedChildrenSettings } from "../threaded_children_settings.ts";
@@ -69,4 +73,5 @@ export const WORKER: MpmPolicy<WorkerSettings> = {
   directives: WORKER_DIRECTIVES,
   check: checkWorker,
   plan: planWorker,
+  topology: (s) => threadedChildrenTopology(s, null),
 };
