@@ -8,6 +8,7 @@
 import type { HostConfig } from "../server/config/mod.ts";
 import type { Handler } from "../server/http/mod.ts";
 import type { Logger } from "../server/log/mod.ts";
+import { loadAppHandler } from "./app/mod.ts";
 import { createStaticHandler } from "./static/mod.ts";
 
 /** What modules receive from the server besides their host's configuration. */
@@ -17,9 +18,27 @@ export interface ModuleContext {
 }
 
 /**
- * Builds the handler chain for one host. Today that is the static-file module; modules that
- * claim URL prefixes (status, applications) go before it.
+ * Builds the handler chain for one host: its App mounts, the longest Location first (so
+ * `/api/v2` wins over `/api`, and `/` comes last), then the static-file module.
+ *
+ * @throws {AppModuleError} when an App module cannot be loaded.
  */
-export function createHostHandler(host: HostConfig, context: ModuleContext): Handler {
-  return createStaticHandler(host, { logger: context.logger.withModule("static") });
+export async function createHostHandler(
+  host: HostConfig,
+  context: ModuleContext,
+): Promise<Handler> {
+  const appLogger = context.logger.withModule("app");
+  const mounts = [...host.apps].sort((a, b) => b.location.length - a.location.length);
+  const apps = await Promise.all(mounts.map((m) => loadAppHandler(m, { logger: appLogger })));
+  const serveStatic = createStaticHandler(host, { logger: context.logger.withModule("static") });
+  if (apps.length === 0) return serveStatic;
+  // An app handler says null synchronously for a path outside its Location, and anything
+  // else is its answer: the static module's synchronous answers stay synchronous.
+  return (request) => {
+    for (const app of apps) {
+      const response = app(request);
+      if (response !== null) return response;
+    }
+    return serveStatic(request);
+  };
 }

@@ -4,13 +4,14 @@
  * @example
  * ```ts
  * import { createHostHandler } from "./mod.ts";
- * // const handler = createHostHandler(config.hosts[0], { logger });
+ * // const handler = await createHostHandler(config.hosts[0], { logger });
  * ```
  *
  * @module
  */
 
 export { createHostHandler } from "./host_handler.ts";
+export { type AppContext, AppModuleError, loadAppHandler } from "./app/mod.ts";
 export type { ModuleContext } from "./host_handler.ts";
 export { createStaticHandler } from "./static/mod.ts";
 export type { StaticOptions } from "./static/mod.ts";

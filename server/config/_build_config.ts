@@ -42,6 +42,7 @@ export function buildConfig(r: Resolution, source: BuildSource): ServerConfig {
     addType: get(H.AddType),
     addDefaultCharset: get(H.AddDefaultCharset),
     customLogs: get(H.CustomLog),
+    apps: get(H.App),
   };
   return {
     file: source.file,

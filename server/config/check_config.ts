@@ -1,7 +1,7 @@
 /**
  * The rules that involve more than one value: at least one Listen address and no address
- * twice, sound RequestReadTimeout ranges, CustomLog formats that name a known LogFormat, and
- * KeepAlive off when KeepAliveTimeout is 0.
+ * twice, sound RequestReadTimeout ranges, CustomLog formats that name a known LogFormat, no
+ * two App mounts on one Location, and KeepAlive off when KeepAliveTimeout is 0.
  * Pure: a configuration and the places its directives came from in, the checked
  * configuration and its warnings out.
  *
@@ -63,6 +63,7 @@ export function checkConfig(input: CheckConfigInput): CheckConfigResult {
       }
     }
   }
+  if (!failed.has("App")) { for (const host of config.hosts) checkApps(host, report); }
   const hosts = config.hosts.map((host): HostConfig => ({
     ...host,
     customLogs: host.customLogs.map((log) =>
@@ -102,6 +103,21 @@ function checkListen(config: ServerConfig, report: Report): void {
       report(
         "Listen",
         `Cannot use Listen ${text} twice (${first} and ${address.origin}): the second bind would fail`,
+      );
+    }
+  }
+}
+
+/** One Location, one module: a second mount on it could never be reached. */
+function checkApps(host: HostConfig, report: Report): void {
+  const seen = new Map<string, string>();
+  for (const app of host.apps) {
+    const first = seen.get(app.location);
+    if (first === undefined) seen.set(app.location, app.module);
+    else {
+      report(
+        "App",
+        `Cannot mount ${app.module} on ${app.location}: ${first} is already mounted there`,
       );
     }
   }

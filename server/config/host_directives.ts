@@ -16,6 +16,7 @@ import {
   text,
 } from "./directive.ts";
 import { ADD_TYPE } from "./_add_type.ts";
+import { APP } from "./_app.ts";
 import { CUSTOM_LOG } from "./_logs.ts";
 import { OPTIONS } from "./_options.ts";
 
@@ -82,4 +83,5 @@ export const HOST_DIRECTIVES = {
   AddType: ADD_TYPE,
   AddDefaultCharset: ADD_DEFAULT_CHARSET,
   CustomLog: CUSTOM_LOG,
+  App: APP,
 } as const;

@@ -1,6 +1,7 @@
 /**
  * Loads the configuration at startup (and on restart): reads the file, or takes the embedded
- * default, and checks that each DocumentRoot is a readable directory. The I/O edge of
+ * default, and checks that each DocumentRoot is a readable directory and each App module a
+ * file. The I/O edge of
  * {@link parseConfigText}.
  *
  * @module
@@ -46,7 +47,7 @@ export interface LoadConfigOptions {
  */
 export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConfig> {
   const { file: given, installDir, ...rest } = options;
-  const common = { ...rest, checkDirectory: directoryProblem };
+  const common = { ...rest, checkDirectory: directoryProblem, checkFile: fileProblem };
   if (given === null) {
     return parseConfigText(DEFAULT_CONFIG_YAML, {
       ...common,
@@ -90,6 +91,18 @@ function directoryProblem(path: string): string | null {
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) return "no such directory";
     if (e instanceof Deno.errors.NotADirectory) return "not a directory";
+    if (e instanceof Deno.errors.PermissionDenied) return "permission denied";
+    throw e;
+  }
+}
+
+/** Why `path` cannot be imported as an App module, or `null` when it is a file. */
+function fileProblem(path: string): string | null {
+  try {
+    return Deno.statSync(path).isFile ? null : "not a file";
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return "no such file";
+    if (e instanceof Deno.errors.NotADirectory) return "no such file";
     if (e instanceof Deno.errors.PermissionDenied) return "permission denied";
     throw e;
   }

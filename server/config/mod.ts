@@ -6,7 +6,7 @@
  * Keys are httpd's directive names. Sources apply in httpd's order: `-C` arguments, then the
  * file (its IfDefine sections after its top level), then `-c` arguments; a later source
  * replaces an earlier value, except that Options `+X`/`-X`, AddType and LogFormat adjust it.
- * Lists that httpd lets you repeat (Listen, CustomLog, ServerAlias, DirectoryIndex) add up
+ * Lists that httpd lets you repeat (Listen, CustomLog, ServerAlias, DirectoryIndex) and App add up
  * within one source, so a `-c Listen` replaces the file's whole list.
  *
  * Where mpmd differs from httpd 2.4, on purpose:
@@ -43,6 +43,7 @@
  */
 
 export {
+  type AppMount,
   type CustomLog,
   type HostConfig,
   type ListenAddress,

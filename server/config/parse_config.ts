@@ -53,6 +53,11 @@ export interface ParseConfigOptions {
    * it can. Omitted: DocumentRoot is not checked.
    */
   readonly checkDirectory?: (path: string) => string | null;
+  /**
+   * Says why an App module cannot be loaded (`"no such file"`), or returns `null` when it
+   * can. Omitted: App modules are not checked.
+   */
+  readonly checkFile?: (path: string) => string | null;
 }
 
 /** A validated configuration and the warnings worth logging at startup. */
@@ -122,6 +127,21 @@ export function parseConfigText(text: string, options: ParseConfigOptions): Load
           at: at ?? fileLocation,
           directive: "DocumentRoot",
           detail: `Cannot use DocumentRoot ${host.documentRoot}: ${problem}${hint}`,
+        }),
+      );
+    }
+  }
+  const appAt = resolution.locations["App"];
+  const appsFailed = ["ServerRoot", "App"].some((d) => resolution.failed.includes(d));
+  if (options.checkFile && appAt !== undefined && !appsFailed) {
+    for (const app of config.hosts.flatMap((host) => host.apps)) {
+      const problem = options.checkFile(app.module);
+      if (problem === null) continue;
+      errors.push(
+        new ConfigError({
+          at: appAt,
+          directive: "App",
+          detail: `Cannot load app module ${app.module}: ${problem}`,
         }),
       );
     }

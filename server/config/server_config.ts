@@ -57,6 +57,17 @@ export interface CustomLog {
   readonly format: string;
 }
 
+/**
+ * One `App` mount: a handler module in the `deno serve` convention (`export default { fetch }`)
+ * that answers the requests whose path is `location` or below it.
+ */
+export interface AppMount {
+  /** URL path prefix: `/` or `/seg/…` without a trailing slash, no `.`/`..` or empty segment. */
+  readonly location: string;
+  /** Absolute path of the module file. */
+  readonly module: string;
+}
+
 /** Settings that belong to one virtual host (today: the one default host). */
 export interface HostConfig {
   /** ServerName: the host's name, used in access logs and redirects. */
@@ -77,6 +88,8 @@ export interface HostConfig {
   readonly addDefaultCharset: string | null;
   /** Access logs of this host. */
   readonly customLogs: readonly CustomLog[];
+  /** App: handler modules mounted on URL prefixes, in the order written. */
+  readonly apps: readonly AppMount[];
 }
 
 /** The whole validated configuration. Every field is filled: code never sees `undefined`. */

@@ -145,6 +145,7 @@ export async function createStaticFixture(): Promise<StaticFixture> {
       addType: {},
       addDefaultCharset: null,
       customLogs: [],
+      apps: [],
       ...overrides,
     }),
     [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }),

@@ -331,6 +331,7 @@ Deno.test("createStaticHandler() rejects negative options", () => {
     addType: {},
     addDefaultCharset: null,
     customLogs: [],
+    apps: [],
   };
   for (const key of ["revalidateMs", "maxCachedFileBytes", "maxCacheBytes", "maxCacheEntries"]) {
     assert.throws(

@@ -10,6 +10,7 @@ import { parseYaml } from "./_parse_yaml.ts";
 const BASE = parseYaml("Listen: 8080\n").config;
 const FILE = { file: "mpmd.yaml", line: null, column: null };
 const LISTEN_AT = { file: "mpmd.yaml", line: 3, column: 1 };
+const APP_AT = { file: "mpmd.yaml", line: 5, column: 1 };
 
 function messagesOf(input: CheckConfigInput): string[] {
   try {
@@ -22,6 +23,7 @@ function messagesOf(input: CheckConfigInput): string[] {
 }
 
 const address = (hostname: string, port: number, origin: string) => ({ hostname, port, origin });
+const app = (location: string, module: string) => ({ location, module });
 
 const CASES: {
   name: string;
@@ -71,6 +73,22 @@ const CASES: {
       "mpmd.yaml: Cannot set RequestReadTimeout: body maximum 1500ms is below its timeout 20s",
     ],
   },
+  {
+    name: "refuses two App mounts on one Location, naming both modules",
+    change: { hosts: [{ ...BASE.hosts[0], apps: [app("/api", "/a.ts"), app("/api", "/b.ts")] }] },
+    errors: ["mpmd.yaml:5: Cannot mount /b.ts on /api: /a.ts is already mounted there"],
+  },
+  {
+    name: "allows nested App Locations",
+    change: { hosts: [{ ...BASE.hosts[0], apps: [app("/", "/a.ts"), app("/api", "/b.ts")] }] },
+    errors: [],
+  },
+  {
+    name: "skips App rules when its value was refused",
+    change: { hosts: [{ ...BASE.hosts[0], apps: [app("/api", "/a.ts"), app("/api", "/b.ts")] }] },
+    failed: ["App"],
+    errors: [],
+  },
 ];
 
 Deno.test("checkConfig()", async (t) => {
@@ -79,7 +97,7 @@ Deno.test("checkConfig()", async (t) => {
       const config = { ...BASE, ...c.change };
       const input = {
         config,
-        locations: { Listen: LISTEN_AT },
+        locations: { Listen: LISTEN_AT, App: APP_AT },
         file: FILE,
         failed: c.failed ?? [],
       };

@@ -134,3 +134,48 @@ Deno.test("loadConfig() reports a missing examples/site for the embedded default
     ]);
   });
 });
+
+Deno.test("loadConfig() refuses an App module that is not a file, at the App line", async (t) => {
+  await withTempDir(async (dir) => {
+    const file = join(dir, "mpmd.yaml");
+    await Deno.mkdir(join(dir, "htdocs"));
+    await Deno.mkdir(join(dir, "apps"));
+    await Deno.writeTextFile(join(dir, "apps", "api.ts"), "export default {};\n");
+    const cases = [
+      {
+        yaml: "App: {Location: /api, Module: ./apps/missing.ts}",
+        errors: [
+          `${file}:2: Cannot load app module ${join(dir, "apps", "missing.ts")}: no such file`,
+        ],
+      },
+      {
+        yaml: "App:\n  - {Location: /a, Module: apps}\n  - {Location: /b, Module: apps/api.ts}",
+        errors: [`${file}:2: Cannot load app module ${join(dir, "apps")}: not a file`],
+      },
+      {
+        yaml: "App: {Location: /api, Module: apps/api.ts/x.ts}",
+        errors: [
+          `${file}:2: Cannot load app module ${join(dir, "apps", "api.ts", "x.ts")}: no such file`,
+        ],
+      },
+      // A refused value is reported once, without a file check on top.
+      {
+        yaml: "App: {Location: api, Module: nope.ts}",
+        errors: [`${file}:2: Cannot set App: Location "api" does not start with /`],
+      },
+    ];
+    for (const c of cases) {
+      await t.step(c.yaml.replaceAll("\n", " "), async () => {
+        await Deno.writeTextFile(file, `Listen: 8080\n${c.yaml}\n`);
+        assert.deepEqual(await messagesOf({ ...BASE, file }), c.errors);
+      });
+    }
+    await t.step("an existing module is accepted", async () => {
+      await Deno.writeTextFile(file, "Listen: 8080\nApp: {Location: /api, Module: apps/api.ts}\n");
+      const { config } = await loadConfig({ ...BASE, file });
+      assert.deepEqual(config.hosts[0].apps, [
+        { location: "/api", module: join(dir, "apps", "api.ts") },
+      ]);
+    });
+  });
+});

@@ -31,6 +31,14 @@ const VALID_ARGS: { args: string[]; get: (c: ServerConfig) => unknown; want: unk
     want: [{ path: "stdout", format: "%h %r" }],
   },
   {
+    args: ["App /api apps/api.ts", 'App / "/opt/my app.ts"'],
+    get: (c) => host(c).apps,
+    want: [
+      { location: "/api", module: "/srv/apps/api.ts" },
+      { location: "/", module: "/opt/my app.ts" },
+    ],
+  },
+  {
     args: ["RequestReadTimeout header=10-20,MinRate=100"],
     get: (c) => c.requestReadTimeout.header,
     want: { initialMs: 10_000, maxMs: 20_000, minRateBytesPerSec: 100 },

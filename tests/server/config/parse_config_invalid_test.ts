@@ -222,6 +222,72 @@ const INVALID: { yaml: string; error: string }[] = [
     error:
       'Cannot use CustomLog /srv/a.log: Cannot compile LogFormat "%h %Z": unknown directive %Z at column 4',
   },
+  {
+    yaml: "App: {Location: api, Module: a.ts}",
+    error: 'Cannot set App: Location "api" does not start with /',
+  },
+  {
+    yaml: "App: {Location: /api/, Module: a.ts}",
+    error: 'Cannot set App: Location "/api/" ends with / (write /api)',
+  },
+  {
+    yaml: "App: {Location: /a/../b, Module: a.ts}",
+    error: 'Cannot set App: Location "/a/../b" holds a . or .. segment',
+  },
+  {
+    yaml: "App: {Location: /a/., Module: a.ts}",
+    error: 'Cannot set App: Location "/a/." holds a . or .. segment',
+  },
+  {
+    yaml: "App: {Location: /a//b, Module: a.ts}",
+    error: 'Cannot set App: Location "/a//b" holds an empty segment',
+  },
+  {
+    yaml: 'App: {Location: "/a\\x01", Module: a.ts}',
+    error: 'Cannot set App: Location "/a\\u0001" holds a control character',
+  },
+  {
+    yaml: "App: {Location: /caf%C3%A9, Module: a.ts}",
+    error:
+      `Cannot set App: Location "/caf%C3%A9" holds "%" (letters, digits and -._~!$&'()*+,;=:@ only)`,
+  },
+  {
+    yaml: "App: {Location: /api, Module: ''}",
+    error: "Cannot set App: Module is empty",
+  },
+  {
+    yaml: 'App: {Location: /api, Module: "a\\0.ts"}',
+    error: 'Cannot set App: Module "a\\u0000.ts" holds a control character',
+  },
+  {
+    yaml: "App: {Location: /api, Module: a.ts, Methods: GET}",
+    error: 'Cannot set App: "Methods" is not an App key (Location, Module)',
+  },
+  {
+    yaml: "App: {location: /api, module: a.ts}",
+    error: 'Cannot set App: "location" is not an App key (Location, Module)',
+  },
+  {
+    yaml: "App: {Location: /api}",
+    error: "Cannot set App: an App map needs a Location and a Module, both strings",
+  },
+  {
+    yaml: "App: {Location: /api, Module: 3}",
+    error: "Cannot set App: an App map needs a Location and a Module, both strings",
+  },
+  { yaml: "App: /api", error: 'Cannot set App: "/api" is not "Location Module"' },
+  {
+    yaml: "App: [[/api, a.ts]]",
+    error: 'Cannot set App: a list is not an app ({Location, Module} or "Location Module")',
+  },
+  {
+    yaml: "App: 7",
+    error: 'Cannot set App: 7 is not an app ({Location, Module} or "Location Module")',
+  },
+  {
+    yaml: "App: [{Location: /api, Module: a.ts}, {Location: /api, Module: b.ts}]",
+    error: "Cannot mount /srv/b.ts on /api: /srv/a.ts is already mounted there",
+  },
 ];
 
 Deno.test("parseConfigText() refuses each directive's invalid YAML values with the exact message", async (t) => {
@@ -251,6 +317,10 @@ Deno.test("parseConfigText() names the line of the refused item of a YAML list",
       yaml: "CustomLog:\n  - a.log common\n  - b.log",
       error:
         'mpmd.yaml:4: Cannot set CustomLog: "b.log" is not "path format-or-nickname" (quote a format that has spaces)',
+    },
+    {
+      yaml: "App:\n  - {Location: /a, Module: a.ts}\n  - {Location: /b/, Module: b.ts}",
+      error: 'mpmd.yaml:4: Cannot set App: Location "/b/" ends with / (write /b)',
     },
     {
       yaml: "DirectoryIndex: index.html a/b.html",

@@ -141,7 +141,11 @@ const VALID: { yaml: string; get: (c: ServerConfig) => unknown; want: unknown }[
   { yaml: "GracefulShutdownTimeout: 250ms", get: (c) => c.gracefulShutdownTimeoutMs, want: 250 },
   { yaml: "RequestTimeout: 2", get: (c) => c.requestTimeoutMs, want: 2_000 },
   { yaml: "MaintenanceInterval: 50ms", get: (c) => c.maintenanceIntervalMs, want: 50 },
-  { yaml: "MaxConnectionsPerChildJitter: 10", get: (c) => c.maxConnectionsPerChildJitter, want: 10 },
+  {
+    yaml: "MaxConnectionsPerChildJitter: 10",
+    get: (c) => c.maxConnectionsPerChildJitter,
+    want: 10,
+  },
   { yaml: "MPM: Worker", get: (c) => c.mpm, want: "worker" },
   {
     yaml: "ServerRoot: /opt/site",
@@ -168,6 +172,26 @@ const VALID: { yaml: string; get: (c: ServerConfig) => unknown; want: unknown }[
     get: (c) => host(c).customLogs,
     want: [{ path: "stderr", format: "%h" }, { path: "/srv/a.log", format: "%h %r" }],
   },
+  {
+    yaml: "App: {Location: /api, Module: ./apps/api.ts}",
+    get: (c) => host(c).apps,
+    want: [{ location: "/api", module: "/srv/apps/api.ts" }],
+  },
+  {
+    yaml:
+      'App:\n  - {Location: /, Module: /opt/app.ts}\n  - {Location: "/v1/a-b_c~d.e@f:g", Module: x.ts}',
+    get: (c) => host(c).apps,
+    want: [
+      { location: "/", module: "/opt/app.ts" },
+      { location: "/v1/a-b_c~d.e@f:g", module: "/srv/x.ts" },
+    ],
+  },
+  {
+    yaml: "App: '/api \"apps/my api.ts\"'",
+    get: (c) => host(c).apps,
+    want: [{ location: "/api", module: "/srv/apps/my api.ts" }],
+  },
+  { yaml: "LogLevel: info", get: (c) => host(c).apps, want: [] },
 ];
 
 Deno.test("parseConfigText() accepts each directive's valid YAML values", async (t) => {
@@ -234,6 +258,7 @@ Deno.test("parseConfigText() fills httpd 2.4's defaults (and mpmd's own choices)
       addType: {},
       addDefaultCharset: null,
       customLogs: [],
+      apps: [],
     }],
   });
 });

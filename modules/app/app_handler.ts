@@ -1,0 +1,85 @@
+/**
+ * App modules: a user's handler module in the `deno serve` convention
+ * (`export default { fetch(request, info) { … } }`) mounted on a URL prefix of a host.
+ *
+ * @module
+ */
+
+import { pathToFileURL } from "node:url";
+import type { AppMount } from "../../server/config/mod.ts";
+import { fetchHandler, type FetchInfo, type Handler } from "../../server/http/mod.ts";
+import type { Logger } from "../../server/log/mod.ts";
+import { AppModuleError } from "./app_module_error.ts";
+import { isUnderLocation } from "./_location.ts";
+
+/** What {@link loadAppHandler} receives from the server. */
+export interface AppContext {
+  /** Where the module reports its mount (debug). */
+  readonly logger: Logger;
+}
+
+/** The shape `deno serve` expects as a module's default export. */
+interface ServeDefault {
+  fetch(request: Request, info: FetchInfo): unknown;
+}
+
+function isServeDefault(value: unknown): value is ServeDefault {
+  return typeof value === "object" && value !== null &&
+    typeof (value as { fetch?: unknown }).fetch === "function";
+}
+
+/**
+ * Imports `mount.module` and returns a handler that passes the requests under
+ * `mount.location` to its default export's `fetch(request, info)`; other requests get `null`
+ * synchronously (the next handler tries), and a returned promise always resolves to an answer.
+ *
+ * The app sees the full URL: the Location prefix is not stripped (a module mounted on `/api`
+ * gets `http://host/api/users`, not `/users`). `info` holds `remoteAddr` only. The module
+ * runs in the server's isolate with the server's permissions; an error it throws, or a value
+ * it returns that is not a `Response`, becomes the engine's 500 and an error-log entry.
+ *
+ * A path is matched as the app's URL shows it (dot segments resolved), with runs of `/`
+ * merged and escapes of unreserved characters decoded, as the static handler reads it: a
+ * request for `/%61pi/x` or `/x/../api` reaches the app mounted on `/api`.
+ *
+ * @throws {AppModuleError} when the import fails (a syntax error, a missing import, a throw
+ *   at top level), with the failure as `cause`; or when the default export has no `fetch`.
+ */
+export async function loadAppHandler(mount: AppMount, context: AppContext): Promise<Handler> {
+  const app = await importDefault(mount.module);
+  if (!isServeDefault(app)) {
+    throw new AppModuleError(
+      `Cannot load app module ${mount.module}: its default export has no fetch function`,
+    );
+  }
+  const call = fetchHandler(async (request, info) => {
+    const response = await app.fetch(request, info);
+    if (response instanceof Response) return response;
+    throw new TypeError(
+      `Cannot answer ${request.url}: app module ${mount.module} returned ${
+        describe(response)
+      }, not a Response`,
+    );
+  });
+  context.logger.debug(`Mounted app module ${mount.module} on ${mount.location}`);
+  const { location } = mount;
+  return (request) => isUnderLocation(request.path, location) ? call(request) : null;
+}
+
+async function importDefault(module: string): Promise<unknown> {
+  let namespace: { default?: unknown };
+  try {
+    namespace = await import(pathToFileURL(module).href);
+  } catch (error) {
+    // Whatever the user's module throws while loading is a reason to refuse it, not a bug here.
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new AppModuleError(`Cannot load app module ${module}: ${reason}`, { cause: error });
+  }
+  return namespace.default;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (typeof value === "object") return `an object (${value.constructor?.name ?? "no class"})`;
+  return typeof value;
+}

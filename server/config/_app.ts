@@ -1,0 +1,92 @@
+/**
+ * The App directive: handler modules in the `deno serve` convention mounted on URL prefixes.
+ * Checking that each module file exists is I/O, left to the loader (`parseConfigText()`'s
+ * `checkFile`); two mounts on one Location are refused by `checkConfig()`.
+ *
+ * @module
+ */
+
+import { resolve } from "node:path";
+import {
+  appendInSameSource,
+  argsOf,
+  describeValue,
+  type Directive,
+  type DirectiveContext,
+  DirectiveValueError,
+  mapItems,
+} from "./directive.ts";
+import type { AppMount } from "./server_config.ts";
+
+// deno-lint-ignore no-control-regex -- control characters are what it finds
+const CONTROL_CHAR = /[\x00-\x1f\x7f]/;
+/**
+ * RFC 3986 pchar without pct-encoded: request paths are matched after their escapes of these
+ * characters are decoded, so a Location written with `%` could never be matched reliably.
+ */
+const NOT_PATH_CHAR = /[^A-Za-z0-9\-._~!$&'()*+,;=:@/]/;
+
+/** App: `{ Location, Module }` maps (one or a list), or `"Location Module"` strings. */
+export const APP: Directive<readonly AppMount[]> = {
+  name: "App",
+  help: "Handler modules (export default { fetch }) mounted on URL prefixes",
+  default: [],
+  parse(value, ctx) {
+    if (!Array.isArray(value)) return [parseMount(value, ctx)];
+    return mapItems(value, (item) => parseMount(item, ctx));
+  },
+  combine: appendInSameSource,
+};
+
+function parseMount(item: unknown, ctx: DirectiveContext): AppMount {
+  if (typeof item === "string") {
+    const args = argsOf(item);
+    if (args.length !== 2) {
+      throw new DirectiveValueError(`${JSON.stringify(item)} is not "Location Module"`);
+    }
+    return mount(args[0]!, args[1]!, ctx);
+  }
+  if (item === null || typeof item !== "object" || Array.isArray(item)) {
+    throw new DirectiveValueError(
+      `${describeValue(item)} is not an app ({Location, Module} or "Location Module")`,
+    );
+  }
+  const { Location, Module, ...rest } = item as Record<string, unknown>;
+  const extra = Object.keys(rest);
+  if (extra.length > 0) {
+    throw new DirectiveValueError(
+      `${JSON.stringify(extra[0])} is not an App key (Location, Module)`,
+    );
+  }
+  if (typeof Location !== "string" || typeof Module !== "string") {
+    throw new DirectiveValueError("an App map needs a Location and a Module, both strings");
+  }
+  return mount(Location, Module, ctx);
+}
+
+function mount(location: string, module: string, ctx: DirectiveContext): AppMount {
+  const problem = locationProblem(location);
+  if (problem !== null) throw new DirectiveValueError(`Location ${problem}`);
+  if (module === "") throw new DirectiveValueError("Module is empty");
+  if (CONTROL_CHAR.test(module)) {
+    throw new DirectiveValueError(`Module ${JSON.stringify(module)} holds a control character`);
+  }
+  return { location, module: resolve(ctx.serverRoot, module) };
+}
+
+/** Why `location` cannot be a mount point, or `null`. */
+function locationProblem(location: string): string | null {
+  const quoted = JSON.stringify(location);
+  if (CONTROL_CHAR.test(location)) return `${quoted} holds a control character`;
+  if (!location.startsWith("/")) return `${quoted} does not start with /`;
+  if (location === "/") return null;
+  if (location.endsWith("/")) return `${quoted} ends with / (write ${location.slice(0, -1)})`;
+  const segments = location.slice(1).split("/");
+  if (segments.includes("")) return `${quoted} holds an empty segment`;
+  if (segments.some((s) => s === "." || s === "..")) return `${quoted} holds a . or .. segment`;
+  const bad = NOT_PATH_CHAR.exec(location);
+  if (bad) {
+    return `${quoted} holds ${JSON.stringify(bad[0])} (letters, digits and -._~!$&'()*+,;=:@ only)`;
+  }
+  return null;
+}

@@ -1,0 +1,2 @@
+/** A default export without a fetch function. */
+export default { handler: (): Response => new Response("never") };

@@ -1,0 +1,166 @@
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { AppModuleError, loadAppHandler } from "../../../modules/app/mod.ts";
+import type { ServerRequest, ServerResponse } from "../../../server/http/mod.ts";
+import { collectingLogger, startEngine } from "../../server/http/_test_engine.ts";
+
+const fixture = (name: string) => fileURLToPath(new URL(`./_fixtures/${name}`, import.meta.url));
+const context = { logger: collectingLogger([]) };
+
+/** An engine request for `target`, with an optional body delivered in one chunk. */
+function request(target: string, init: { method?: string; body?: string } = {}): ServerRequest {
+  const q = target.indexOf("?");
+  const chunks = init.body === undefined ? [] : [new TextEncoder().encode(init.body)];
+  return {
+    method: init.method ?? "GET",
+    target,
+    path: q < 0 ? target : target.slice(0, q),
+    query: q < 0 ? "" : target.slice(q + 1),
+    version: "HTTP/1.1",
+    headers: new Map(init.body === undefined ? [] : [["content-type", "application/json"]]),
+    host: "example.test",
+    remote: { hostname: "192.0.2.7", port: 40001 },
+    local: { hostname: "127.0.0.1", port: 8080 },
+    body: {
+      length: chunks[0]?.length ?? 0,
+      present: chunks.length > 0,
+      read: () => Promise.resolve(chunks.shift() ?? null),
+      trailers: new Map(),
+    },
+    receivedAt: 0,
+  };
+}
+
+async function json(response: ServerResponse | null): Promise<unknown> {
+  assert.ok(response !== null, "expected an answer");
+  assert.ok(response.body instanceof ReadableStream, "an app's body arrives as a stream");
+  return await new Response(response.body).json();
+}
+
+const PREFIX_CASES: { location: string; path: string; answered: boolean }[] = [
+  { location: "/api", path: "/api", answered: true },
+  { location: "/api", path: "/api/", answered: true },
+  { location: "/api", path: "/api/x/y", answered: true },
+  { location: "/api", path: "/apix", answered: false },
+  { location: "/api", path: "/ap", answered: false },
+  { location: "/api", path: "/API", answered: false },
+  { location: "/api", path: "/", answered: false },
+  { location: "/api", path: "*", answered: false },
+  { location: "/api", path: "/api/../x", answered: false },
+  { location: "/api", path: "/api/%2e%2e/x", answered: false },
+  { location: "/api", path: "/x/../api/y", answered: true },
+  { location: "/api", path: "/%61pi/y", answered: true },
+  { location: "/api", path: "//api/y", answered: true },
+  { location: "/api", path: "/api%2Fy", answered: false },
+  { location: "/a/b", path: "/a/b/c", answered: true },
+  { location: "/a/b", path: "/a/bc", answered: false },
+  { location: "/a/b", path: "/a", answered: false },
+  { location: "/", path: "/", answered: true },
+  { location: "/", path: "/anything/at/all", answered: true },
+  { location: "/", path: "*", answered: true },
+];
+
+Deno.test("loadAppHandler() answers its Location and below, and falls through elsewhere", async (t) => {
+  const handlers = new Map<string, Awaited<ReturnType<typeof loadAppHandler>>>();
+  for (const c of PREFIX_CASES) {
+    await t.step(`${c.location}: ${c.path} → ${c.answered ? "app" : "null"}`, async () => {
+      let handler = handlers.get(c.location);
+      if (handler === undefined) {
+        handler = await loadAppHandler(
+          { location: c.location, module: fixture("hello.ts") },
+          context,
+        );
+        handlers.set(c.location, handler);
+      }
+      const response = handler(request(c.path));
+      if (!c.answered) assert.equal(response, null);
+      else assert.equal((await response)?.status, 200);
+    });
+  }
+});
+
+Deno.test("loadAppHandler() passes the full URL, the method, remoteAddr and the module as this", async () => {
+  const handler = await loadAppHandler({ location: "/api", module: fixture("hello.ts") }, context);
+  assert.deepEqual(await json(await handler(request("/api/users?id=3", { method: "DELETE" }))), {
+    greeting: "hello",
+    url: "http://example.test/api/users?id=3",
+    method: "DELETE",
+    remote: "192.0.2.7:40001",
+  });
+});
+
+Deno.test("loadAppHandler() lets the app read the request body and answers with its status and fields", async () => {
+  const handler = await loadAppHandler(
+    { location: "/echo", module: fixture("echo_json.ts") },
+    context,
+  );
+  const response = await handler(
+    request("/echo", { method: "POST", body: JSON.stringify({ a: [1, "two"] }) }),
+  );
+  assert.equal(response?.status, 201);
+  assert.ok(response?.headers.some(([name, value]) => name === "x-app" && value === "echo"));
+  assert.deepEqual(await json(response), { echo: { a: [1, "two"] } });
+});
+
+Deno.test("loadAppHandler() refuses a module whose default export has no fetch function", async () => {
+  const module = fixture("no_fetch.ts");
+  await assert.rejects(loadAppHandler({ location: "/", module }, context), (e) => {
+    assert.ok(e instanceof AppModuleError);
+    assert.equal(e.name, "AppModuleError");
+    assert.equal(
+      e.message,
+      `Cannot load app module ${module}: its default export has no fetch function`,
+    );
+    return true;
+  });
+});
+
+Deno.test("loadAppHandler() wraps a failed import, keeping the cause", async (t) => {
+  const dir = await Deno.makeTempDir({ prefix: "mpmd_app_test_" });
+  try {
+    // Written here, not kept as fixtures: deno check and deno lint would refuse them.
+    const CASES = [
+      { name: "a syntax error", source: "export default { fetch( {\n" },
+      { name: "a missing import", source: 'import "./does_not_exist.ts";\nexport default {};\n' },
+      { name: "a throw at top level", source: 'throw new Error("top-level failure");\n' },
+    ];
+    for (const [i, c] of CASES.entries()) {
+      await t.step(c.name, async () => {
+        const module = join(dir, `broken_${i}.ts`);
+        await Deno.writeTextFile(module, c.source);
+        await assert.rejects(loadAppHandler({ location: "/", module }, context), (e) => {
+          assert.ok(e instanceof AppModuleError);
+          assert.ok(e.cause instanceof Error, "the import's failure is the cause");
+          assert.equal(e.message, `Cannot load app module ${module}: ${e.cause.message}`);
+          return true;
+        });
+      });
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("loadAppHandler(): a throwing app or a non-Response answer becomes the engine's 500", async (t) => {
+  const handler = await loadAppHandler({ location: "/app", module: fixture("throws.ts") }, context);
+  await using server = startEngine(handler);
+  const CASES = [
+    { path: "/app/boom", logged: /app failure at \/app\/boom/ },
+    { path: "/app/wrong", logged: /returned string, not a Response/ },
+  ];
+  for (const c of CASES) {
+    await t.step(c.path, async () => {
+      const response = await fetch(`http://127.0.0.1:${server.port}${c.path}`);
+      await response.body?.cancel();
+      assert.equal(response.status, 500);
+      const logged = server.errors().map((entry) => `${entry.message} ${entry.cause}`).join("\n");
+      assert.match(logged, c.logged);
+    });
+  }
+  await t.step("other paths still fall through to the engine's 404", async () => {
+    const response = await fetch(`http://127.0.0.1:${server.port}/elsewhere`);
+    await response.body?.cancel();
+    assert.equal(response.status, 404);
+  });
+});
