@@ -1,6 +1,7 @@
 /**
- * The mpmd command line: `mpmd [-f FILE] [-X] [-t] [-v] [-V] [-l] [--mpm NAME] [-D NAME]
- * [-C "Directive value"] [-c "Directive value"]`. This file parses arguments, wires the parts
+ * The mpmd command line: `mpmd [-f FILE] [-k VERB] [-X] [-t] [-v] [-V] [-l] [--mpm NAME]
+ * [-D NAME] [-C "Directive value"] [-c "Directive value"]`, and the hidden `--child` entry of a
+ * re-executed child. This file parses arguments, wires the parts
  * together, and is the one place where errors become exit codes.
  *
  * @module
@@ -10,26 +11,46 @@ import { parseArgs } from "node:util";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { MPMS } from "./mpm/mod.ts";
-import { createHostHandler } from "./modules/mod.ts";
-import { chooseDefaultMpm, detectCapabilities, watchStopSignals } from "./platform/mod.ts";
+import { CHILD_ARGUMENT, runChild, runParent } from "./mpm/machinery/mod.ts";
+import {
+  alreadyRunning,
+  chooseDefaultMpm,
+  CONTROL_VERBS,
+  type ControlVerb,
+  detectCapabilities,
+  isControlVerb,
+  removePidFile,
+  selfCommand,
+  signalServer,
+  startDetached,
+  watchStopSignals,
+  writePidFile,
+} from "./platform/mod.ts";
 import {
   ConfigErrors,
-  type HostConfig,
   loadConfig,
   type LoadedConfig,
   MPM_NAMES,
   type MpmName,
+  type ServerConfig,
 } from "./server/config/mod.ts";
-import { createErrorLog } from "./server/log/mod.ts";
-import { listenerUrl, openConfiguredLog, startServer } from "./server/start_server.ts";
+import { createErrorLog, type Logger } from "./server/log/mod.ts";
+import {
+  checkAccessLogs,
+  listenerUrl,
+  openConfiguredLog,
+  startServer,
+} from "./server/start_server.ts";
 import { serverBanner } from "./server/version.ts";
 import { buildReport, moduleReport, versionReport } from "./server/version_report.ts";
-import { createVirtualHostRouter } from "./server/virtual_hosts.ts";
+import { createSiteHandler } from "./server/site.ts";
 
-const USAGE = `Usage: mpmd [-f FILE] [-X] [-t] [-v] [-V] [-l] [--mpm NAME] [-D NAME]
-            [-C "Directive value"] [-c "Directive value"]
+const USAGE = `Usage: mpmd [-f FILE] [-k start|stop|restart|graceful|graceful-stop] [-X] [-t]
+            [-v] [-V] [-l] [--mpm NAME] [-D NAME] [-C "Directive value"] [-c "Directive value"]
 Options:
   -f FILE            read the configuration from FILE (YAML); default: the embedded one
+  -k VERB            start (in the background), stop, restart, graceful, graceful-stop:
+                     control the server named by the PidFile
   -X                 run one slot in the foreground (debugging)
   -t                 check the configuration and exit: "Syntax OK" or every error
   -v                 show the version and exit
@@ -66,13 +87,18 @@ function parseCommandLine(argv: string[]) {
       "directive-before": { type: "string", short: "C", multiple: true },
       "directive-after": { type: "string", short: "c", multiple: true },
       "help": { type: "boolean", short: "h" },
+      "control": { type: "string", short: "k" },
     },
   });
   const mpm = values.mpm;
   if (mpm !== undefined && !isMpmName(mpm)) {
     throw new TypeError(`Cannot use --mpm ${mpm}: not one of ${MPM_NAMES.join(", ")}`);
   }
-  return { ...values, mpm };
+  const control = values.control;
+  if (control !== undefined && !isControlVerb(control)) {
+    throw new TypeError(`Cannot use -k ${control}: not one of ${CONTROL_VERBS.join(", ")}`);
+  }
+  return { ...values, mpm, control };
 }
 
 function isMpmName(name: string): name is MpmName {
@@ -91,39 +117,67 @@ function readConfig(args: Args): Promise<LoadedConfig> {
   });
 }
 
+/** Writes the PidFile (creating its directory) and returns its remover. */
+function recordPid(config: ServerConfig): () => void {
+  Deno.mkdirSync(dirname(config.pidFile), { recursive: true });
+  writePidFile(config.pidFile, Deno.pid);
+  return () => removePidFile(config.pidFile, Deno.pid);
+}
+
+function announce(logger: Logger, addresses: readonly { hostname: string; port: number }[]) {
+  logger.notice(`${serverBanner("Full")} configured -- resuming normal operations`);
+  for (const address of addresses) {
+    logger.notice(`Listening on ${listenerUrl({ transport: "tcp", ...address })}`);
+  }
+}
+
 /**
- * Serves until SIGTERM/SIGINT (stop: in-flight requests aborted) or SIGWINCH (graceful stop;
- * a SIGTERM/SIGINT during it stops at once). Logs are flushed and closed before it returns.
+ * Serves with the MPM's parent and children until SIGTERM/SIGINT (stop) or SIGWINCH
+ * (graceful stop); SIGHUP and SIGUSR2 restart. Logs are flushed and closed before it returns.
  */
-async function serve(args: Args, loaded: LoadedConfig): Promise<number> {
+async function serveWithMpm(args: Args, loaded: LoadedConfig): Promise<number> {
   const { config } = loaded;
-  using signals = watchStopSignals(config.gracefulShutdownTimeoutMs);
   const sink = openConfiguredLog(config, "ErrorLog", { target: config.errorLog });
+  let forgetPid = () => {};
   try {
-    const logger = createErrorLog({ level: config.logLevel, sink });
+    const logger = createErrorLog({ level: config.logLevel, sink }).withModule(`mpm_${config.mpm}`);
     // As httpd's startup warnings, these are written whatever LogLevel says.
     const startupLog = createErrorLog({ level: "warn", sink });
     for (const warning of loaded.warnings) startupLog.warn(warning);
-
-    const virtualHost = (host: HostConfig) => ({
-      config: host,
-      handler: createHostHandler(host, { logger }),
+    await checkAccessLogs(config, logger);
+    return await runParent({
+      config,
+      logger,
+      reload: () => readConfig(args),
+      onListening: (running) => {
+        forgetPid = recordPid(running);
+        announce(logger, running.listen);
+      },
     });
-    const [defaultHost, ...otherHosts] = config.hosts;
-    const handler = createVirtualHostRouter([
-      virtualHost(defaultHost),
-      ...otherHosts.map(virtualHost),
-    ]);
-    const server = startServer(config, { logger, handler });
+  } finally {
+    forgetPid();
+    await sink.close();
+  }
+}
 
+/**
+ * `-X`: one slot in this process until SIGTERM/SIGINT (stop: in-flight requests aborted) or
+ * SIGWINCH (graceful stop; a SIGTERM/SIGINT during it stops at once).
+ */
+async function serveSingle(loaded: LoadedConfig): Promise<number> {
+  const { config } = loaded;
+  using signals = watchStopSignals(config.gracefulShutdownTimeoutMs);
+  const sink = openConfiguredLog(config, "ErrorLog", { target: config.errorLog });
+  let forgetPid = () => {};
+  try {
+    const logger = createErrorLog({ level: config.logLevel, sink });
+    const startupLog = createErrorLog({ level: "warn", sink });
+    for (const warning of loaded.warnings) startupLog.warn(warning);
+    const handler = await createSiteHandler(config, logger);
+    const server = startServer(config, { logger, handler });
+    forgetPid = recordPid(config);
     const mpmLog = logger.withModule(`mpm_${config.mpm}`);
-    if (!args["single-process"]) {
-      mpmLog.notice(
-        `The ${config.mpm} MPM's process and thread pools are not built yet: serving from this one process, as with -X`,
-      );
-    }
-    mpmLog.notice(`${serverBanner("Full")} configured -- resuming normal operations`);
-    for (const address of server.addresses) mpmLog.notice(`Listening on ${listenerUrl(address)}`);
+    announce(mpmLog, server.addresses);
 
     const graceMs = await signals.first;
     if (graceMs !== 0) {
@@ -135,8 +189,44 @@ async function serve(args: Args, loaded: LoadedConfig): Promise<number> {
     await server.shutdown(0);
     return EXIT.ok;
   } finally {
+    forgetPid();
     await sink.close();
   }
+}
+
+/** `-k VERB`: signals the server named by the PidFile, or starts one detached. */
+async function control(verb: ControlVerb, argv: string[], config: ServerConfig): Promise<number> {
+  if (verb === "start") {
+    const pid = alreadyRunning(config.pidFile);
+    if (pid !== null) {
+      printError(`mpmd (pid ${pid}) already running`);
+      return EXIT.error;
+    }
+    return await startInBackground(argv, config);
+  }
+  const result = signalServer(verb, config.pidFile);
+  if (result.message !== "") printError(result.message);
+  if (result.startInstead) return await startInBackground(argv, config);
+  return result.exitCode;
+}
+
+async function startInBackground(argv: string[], config: ServerConfig): Promise<number> {
+  // A server that logs to a file must not hold this terminal's stderr open once detached.
+  await startDetached(selfCommand(withoutControlVerb(argv)), {
+    pidFile: config.pidFile,
+    stderr: config.errorLog === "stderr" ? "inherit" : "null",
+  });
+  return EXIT.ok;
+}
+
+/** The command line without its `-k VERB` (the detached server runs in the foreground). */
+function withoutControlVerb(argv: string[]): string[] {
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === "-k") i++;
+    else if (!argv[i]!.startsWith("-k")) rest.push(argv[i]!);
+  }
+  return rest;
 }
 
 const encoder = new TextEncoder();
@@ -178,7 +268,9 @@ async function main(argv: string[]): Promise<number> {
       printError("Syntax OK");
       return EXIT.ok;
     }
-    return await serve(args, loaded);
+    const verb = args.control;
+    if (verb !== undefined) return await control(verb, argv, loaded.config);
+    return args["single-process"] ? await serveSingle(loaded) : await serveWithMpm(args, loaded);
   } catch (error) {
     if (error instanceof ConfigErrors) {
       printError(error.message);
@@ -192,5 +284,5 @@ async function main(argv: string[]): Promise<number> {
 }
 
 if (import.meta.main) {
-  Deno.exit(await main(Deno.args));
+  Deno.exit(Deno.args[0] === CHILD_ARGUMENT ? await runChild() : await main(Deno.args));
 }

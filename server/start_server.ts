@@ -7,7 +7,12 @@
  */
 
 import { ConfigError, ConfigErrors, type ServerConfig } from "./config/mod.ts";
-import { createHttpEngine, type Handler, type HttpEngine } from "./http/mod.ts";
+import {
+  type ConnectionView,
+  createHttpEngine,
+  type Handler,
+  type HttpEngine,
+} from "./http/mod.ts";
 import { formatAddress, openListeners } from "./http/open_listeners.ts";
 import {
   type AccessLog,
@@ -44,6 +49,61 @@ export interface RunningServer {
   shutdown(graceMs: number): Promise<void>;
 }
 
+/** Options of {@link createServingEngine}. */
+export interface ServingEngineOptions {
+  readonly logger: Logger;
+  /** Answers every request (usually the site handler). */
+  readonly handler: Handler;
+  /** Called on each connection state change (an MPM slot updates its scoreboard record). */
+  readonly onState?: (connection: ConnectionView) => void;
+  /** Called once per finished exchange, after the access logs are written. */
+  readonly onExchange?: (record: AccessRecord) => void;
+}
+
+/** An engine and the access logs it writes. */
+export interface ServingEngine {
+  readonly engine: HttpEngine;
+  /** Flushes and closes the access logs. */
+  closeLogs(): Promise<void>;
+}
+
+/**
+ * Creates an HTTP engine configured from `config` that writes each host's access logs; the
+ * caller feeds it connections (an MPM slot runs its own accept discipline).
+ *
+ * @throws {ConfigErrors} when an access log cannot be opened.
+ */
+export function createServingEngine(
+  config: ServerConfig,
+  options: ServingEngineOptions,
+): ServingEngine {
+  const { logger, onExchange } = options;
+  const accessLogs = openAccessLogs(config, logger);
+  const [defaultHost] = config.hosts;
+  const logsOf = (record: AccessRecord) =>
+    accessLogs.get(record.serverName) ?? accessLogs.get(defaultHost.serverName) ?? [];
+  const writeLogs = accessLogs.size === 0 ? undefined : (record: AccessRecord) => {
+    for (const log of logsOf(record)) log.write(record);
+  };
+  const exchangeHook = writeLogs === undefined
+    ? onExchange
+    : onExchange === undefined
+    ? writeLogs
+    : (record: AccessRecord) => {
+      writeLogs(record);
+      onExchange(record);
+    };
+  const engine = createHttpEngine({
+    ...config,
+    handler: options.handler,
+    logger: logger.withModule("http"),
+    serverName: defaultHost.serverName,
+    ...(exchangeHook !== undefined && { onExchange: exchangeHook }),
+    ...(options.onState !== undefined && { onState: options.onState }),
+  });
+  return { engine, closeLogs: () => closeAll(accessLogs) };
+}
+
 /**
  * Binds the listeners and starts serving.
  *
@@ -51,28 +111,12 @@ export interface RunningServer {
  *   access log cannot be opened.
  */
 export function startServer(config: ServerConfig, options: StartServerOptions): RunningServer {
-  const { logger } = options;
-  const accessLogs = openAccessLogs(config, logger);
-  const [defaultHost] = config.hosts;
-  const logsOf = (record: AccessRecord) =>
-    accessLogs.get(record.serverName) ?? accessLogs.get(defaultHost.serverName) ?? [];
-  const engine = createHttpEngine({
-    ...config,
-    handler: options.handler,
-    logger: logger.withModule("http"),
-    serverName: defaultHost.serverName,
-    ...(accessLogs.size > 0 && {
-      onExchange: (record: AccessRecord) => {
-        for (const log of logsOf(record)) log.write(record);
-      },
-    }),
-  });
-
+  const { engine, closeLogs } = createServingEngine(config, options);
   let listeners: Deno.TcpListener[];
   try {
     listeners = openListeners(config.listen, { reusePort: options.reusePort ?? false });
   } catch (error) {
-    void closeAll(accessLogs);
+    void closeLogs();
     throw error;
   }
   const serving = Promise.all(listeners.map((listener) => engine.serve(listener)));
@@ -82,9 +126,19 @@ export function startServer(config: ServerConfig, options: StartServerOptions): 
     async shutdown(graceMs) {
       await engine.shutdown({ graceMs });
       await serving;
-      await closeAll(accessLogs);
+      await closeLogs();
     },
   };
+}
+
+/**
+ * Opens and closes every access log of `config`, so that a parent that writes none itself
+ * reports a log it cannot open before any child starts.
+ *
+ * @throws {ConfigErrors} naming the config file and the log's reason.
+ */
+export async function checkAccessLogs(config: ServerConfig, logger: Logger): Promise<void> {
+  await closeAll(openAccessLogs(config, logger));
 }
 
 /** The URL a person would type for a bound address (`0.0.0.0` shown as bound). */

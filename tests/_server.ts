@@ -16,6 +16,8 @@ export interface TestServer extends AsyncDisposable {
   readonly hostname: string;
   readonly port: number;
   readonly pid: number;
+  /** The temp file holding the config (rewrite it to test a restart), or `null`. */
+  readonly configFile: string | null;
   /** Every stderr line so far. */
   readonly stderr: string[];
   /** Waits (up to `deadlineMs`) until a stderr line matches, and returns it. */
@@ -137,6 +139,7 @@ export async function startMpmd(
     hostname: url.hostname.replace(/^\[|\]$/g, ""),
     port: Number(url.port),
     pid: child.pid,
+    configFile,
     stderr,
     waitForLog,
     stop,

@@ -1,0 +1,98 @@
+/**
+ * The messages between the parent and a child process (NDJSON over the child's stdin and
+ * stdout), and between a child's main thread and its Workers (`postMessage`). Plain data
+ * only: the config travels resolved, so a child never parses configuration.
+ *
+ * @module
+ */
+
+import type { ServerConfig } from "../../server/config/mod.ts";
+import type { Topology } from "../mpm_policy.ts";
+import type { RetireOptions } from "./slot.ts";
+
+/** What a child is started with: the parent's first message. */
+export interface ChildStart {
+  /** The message's kind. */
+  readonly type: "start";
+  /** The resolved config, with every `Listen` port already bound once by the parent. */
+  readonly config: ServerConfig;
+  /** The MPM's layout: threads per process, scoreboard size, connection discipline. */
+  readonly topology: Topology;
+  /** The generation that starts this child. */
+  readonly generation: number;
+  /** The child's process region in the scoreboard. */
+  readonly index: number;
+  /** The scoreboard file the child flushes its region into. */
+  readonly scoreboardPath: string;
+  /** MaxConnectionsPerChild with this child's jitter; 0: never recycle. */
+  readonly maxConnections: number;
+  /** Reuseport listeners each slot opens per address, so a generation covers every CPU. */
+  readonly listenersPerAddress: number;
+  /**
+   * Pin the listeners to CPUs at once, the k-th of each port to `(cpuBase + k) % cpus`,
+   * because another process's listeners are draining; `null`: leave them unpinned.
+   */
+  readonly cpuBase: number | null;
+}
+
+/** Parent → child. */
+export type ParentMessage =
+  | ChildStart
+  /** Finish gracefully and exit (graceful restart, graceful stop, spare-server retirement). */
+  | { readonly type: "retire"; readonly how: RetireOptions }
+  /** Pin the child's listeners from `cpuBase` on, or unpin them (`null`). */
+  | { readonly type: "steer"; readonly cpuBase: number | null }
+  /** Terminate and start again the thread of slot `slot` (it stopped running). */
+  | { readonly type: "restartThread"; readonly slot: number };
+
+/** Child → parent. */
+export type ChildMessage =
+  /** Every slot listens: the child serves. */
+  | { readonly type: "ready" }
+  /** The child could not start (a bind or log error): `message` says why. */
+  | { readonly type: "failed"; readonly message: string }
+  /** MaxConnectionsPerChild reached: the child retires itself and wants a successor. */
+  | { readonly type: "recycling" }
+  /** The child's listeners are closed: nothing can be queued on them any more. */
+  | { readonly type: "listenersClosed" };
+
+/** What a Worker is started with: the child's first message to it. */
+export interface ThreadStart {
+  /** The message's kind. */
+  readonly type: "start";
+  /** The child's config, passed on unchanged. */
+  readonly config: ServerConfig;
+  /** The child's topology, passed on unchanged. */
+  readonly topology: Topology;
+  /** The process's scoreboard region. */
+  readonly scoreboard: SharedArrayBuffer;
+  /** The thread's slot index in that region. */
+  readonly slot: number;
+  /** The process's MaxConnectionsPerChild, jitter included; 0: never. */
+  readonly maxConnections: number;
+  /** Reuseport listeners the thread opens per address. */
+  readonly listenersPerAddress: number;
+}
+
+/** Child main thread → Worker. */
+export type ToThread =
+  | ThreadStart
+  | { readonly type: "retire"; readonly how: RetireOptions }
+  | { readonly type: "stop" };
+
+/** Worker → child main thread. */
+export type FromThread =
+  | { readonly type: "ready" }
+  | { readonly type: "failed"; readonly message: string }
+  | { readonly type: "recycle" }
+  | { readonly type: "listenersClosed" }
+  | { readonly type: "done" };
+
+/** Whether `value` is a message of one of the `types`; the shape beyond `type` is trusted. */
+export function isMessage<M extends { readonly type: string }>(
+  value: unknown,
+  types: readonly M["type"][],
+): value is M {
+  return typeof value === "object" && value !== null && "type" in value &&
+    types.includes((value as { type: M["type"] }).type);
+}

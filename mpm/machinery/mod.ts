@@ -1,0 +1,25 @@
+/**
+ * The shared machinery that runs any MPM's policy: the parent (generations, maintenance,
+ * reaping, stuck-slot watch, signals), the child process, the Worker thread, the slot (its
+ * reuseport listeners, accept discipline and scoreboard record) and the messages between
+ * them. `main.ts` runs {@link runParent} by default and {@link runChild} when started with
+ * {@link CHILD_ARGUMENT}.
+ *
+ * @module
+ */
+
+export { CHILD_ARGUMENT, RETIRE_QUIET_MS, runParent } from "./parent.ts";
+export type { ParentOptions } from "./parent.ts";
+export { runChild } from "./child.ts";
+export { HEARTBEAT_MS, startSlot } from "./slot.ts";
+export type { RetireOptions, Slot, SlotOptions } from "./slot.ts";
+export { Acceptor, QUIET, WOKEN } from "./acceptor.ts";
+export type {
+  ChildMessage,
+  ChildStart,
+  FromThread,
+  ParentMessage,
+  ThreadStart,
+  ToThread,
+} from "./messages.ts";
+export { isMessage } from "./messages.ts";

@@ -1,0 +1,655 @@
+/**
+ * The parent (httpd's master): creates the scoreboard, starts and reaps children, runs the
+ * MPM's maintenance decision every MaintenanceInterval, replaces crashed and stuck slots,
+ * and owns generations — a graceful restart starts a new generation that listens before any
+ * old child closes a listener. It serves no traffic and knows no MPM by name: the policy's
+ * `check`, `plan` and `topology` say everything.
+ *
+ * @module
+ */
+
+import {
+  type ChildHandle,
+  detectCapabilities,
+  incomingCpuSteers,
+  listenersPerSlot,
+  onlineCpuCount,
+  openIncomingCpuControl,
+  selfCommand,
+  spawnChild,
+} from "../../platform/mod.ts";
+import {
+  ConfigErrors,
+  type ListenAddress,
+  type LoadedConfig,
+  type ServerConfig,
+} from "../../server/config/mod.ts";
+import { openListeners } from "../../server/http/open_listeners.ts";
+import type { Logger } from "../../server/log/mod.ts";
+import type { MpmPolicy, Topology } from "../mpm_policy.ts";
+import { type Action, afterGracefulRestart, INITIAL_MAINTENANCE_STATE } from "../plan.ts";
+import { MPMS } from "../registry.ts";
+import type { ProcessSnapshot, ScoreboardSnapshot } from "../scoreboard_snapshot.ts";
+import {
+  defaultScoreboardPath,
+  type ProcessDetail,
+  readScoreboard,
+  ScoreboardFile,
+} from "../scoreboard/mod.ts";
+import { type ChildMessage, isMessage, type ParentMessage } from "./messages.ts";
+import type { RetireOptions } from "./slot.ts";
+
+/** The hidden argument that makes `main.ts` run as a child. */
+export const CHILD_ARGUMENT = "--child";
+/**
+ * A retiring child keeps accepting until no connection arrived for this long: longer than a
+ * handshake takes, so nothing is still on its way to a listener that is about to close.
+ */
+export const RETIRE_QUIET_MS = 500;
+/**
+ * A retiring child under load closes its listeners after this long even if never quiet:
+ * steered, a listener goes quiet within a handshake's time; unsteered, it may never.
+ */
+const RETIRE_QUIET_LIMIT_MS = { steered: 30_000, unsteered: 5_000 } as const;
+/** httpd's reclaim_child_processes(): SIGTERM again at these seconds, SIGKILL at the last. */
+const RECLAIM_SCHEDULE_MS = [3_000, 5_000, 7_000] as const;
+const RECLAIM_KILL_MS = 9_000;
+/** How long a new generation may take to listen before the restart is given up. */
+const READY_DEADLINE_MS = 30_000;
+
+/** What the parent needs from `main.ts`. */
+export interface ParentOptions {
+  /** The validated configuration of the first generation. */
+  readonly config: ServerConfig;
+  /** The parent's error log (children open their own). */
+  readonly logger: Logger;
+  /** Reads and validates the configuration again (a restart); throws ConfigErrors. */
+  readonly reload: () => Promise<LoadedConfig>;
+  /** Called once the first generation listens (write the PidFile, log "Listening on"). */
+  readonly onListening: (config: ServerConfig) => void;
+}
+
+interface Child {
+  readonly pid: number;
+  readonly index: number;
+  readonly generation: number;
+  readonly handle: ChildHandle;
+  readonly ready: Promise<void>;
+  state: "starting" | "serving" | "quiescing";
+  listenersOpen: boolean;
+  cpuBase: number | null;
+  /** When each slot was last found stuck, so one stuck slot is acted on once per timeout. */
+  readonly stuckSince: Map<number, number>;
+}
+
+/**
+ * Runs the server as parent and children until it is stopped.
+ *
+ * @returns the exit code: 0 after a stop, 1 if the first generation could not start.
+ */
+export async function runParent(options: ParentOptions): Promise<number> {
+  const parent = new Parent(options);
+  return await parent.run();
+}
+
+class Parent {
+  #config: ServerConfig;
+  #policy: MpmPolicy;
+  #settings: object;
+  #topology: Topology;
+  #generation = 1;
+  #maintenance = INITIAL_MAINTENANCE_STATE;
+  readonly #children = new Map<number, Child>();
+  readonly #logger: Logger;
+  readonly #options: ParentOptions;
+  readonly #scoreboard: ScoreboardFile;
+  readonly #cpus = onlineCpuCount();
+  readonly #canSteer: boolean;
+  #listenersPerAddress: number;
+  /** A restart's new generation is starting: pin it, the old one is about to drain. */
+  #restarting = false;
+  #stopping = false;
+  #restartQueue: Promise<void> = Promise.resolve();
+
+  constructor(options: ParentOptions) {
+    this.#options = options;
+    this.#logger = options.logger;
+    this.#config = options.config;
+    this.#policy = MPMS[this.#config.mpm];
+    this.#settings = this.#policy.check(this.#config.mpmDirectives).settings;
+    this.#topology = this.#policy.topology(this.#settings);
+    this.#listenersPerAddress = this.#coveringListeners(this.#topology);
+    this.#scoreboard = ScoreboardFile.create(defaultScoreboardPath(Deno.pid), {
+      serverLimit: this.#topology.serverLimit,
+      threadLimit: this.#topology.threadLimit,
+      generation: this.#generation,
+      parentPid: Deno.pid,
+      nowMs: Date.now(),
+    });
+    using control = openIncomingCpuControl();
+    this.#canSteer = control !== null && incomingCpuSteers(Deno.build.os, Deno.osRelease());
+  }
+
+  async run(): Promise<number> {
+    const logger = this.#logger;
+    // Signals are watched from the start: a stop or restart sent while the first generation
+    // starts must not fall to the default action (SIGHUP and SIGUSR2 would end the parent).
+    let started!: () => void;
+    this.#restartQueue = new Promise<void>((resolve) => started = resolve);
+    const signals = this.#watchSignals();
+    try {
+      this.#config = resolvePorts(this.#config, null);
+      const first = Array.from({ length: this.#topology.startProcesses }, () => this.#spawn());
+      try {
+        await this.#allReady(first.filter((child) => child !== null));
+      } catch (error) {
+        if (this.#stopping) return 0;
+        logger.error(`Cannot start the first generation: ${message(error)}`);
+        await this.#stop();
+        return 1;
+      }
+      this.#warnAboutMigration();
+      this.#options.onListening(this.#config);
+      started();
+      const timer = setInterval(() => void this.#cycle(), this.#config.maintenanceIntervalMs);
+      await signals.stopped;
+      clearInterval(timer);
+      return 0;
+    } finally {
+      signals.dispose();
+      this.#scoreboard.close();
+      await Deno.remove(this.#scoreboard.path).catch(() => {});
+    }
+  }
+
+  /** Says what a closing listener risks where the kernel does not move its queue. */
+  #warnAboutMigration(): void {
+    const logger = this.#logger;
+    if (detectCapabilities().tcpMigrateReq === false) {
+      const remedy = "sysctl -w net.ipv4.tcp_migrate_req=1 lets the kernel move them instead";
+      if (this.#canSteer) {
+        logger.notice(
+          "net.ipv4.tcp_migrate_req is 0: a closing listener resets the connections queued on it; " +
+            `mpmd steers new connections away from draining listeners (SO_INCOMING_CPU), and ${remedy}`,
+        );
+      } else {
+        logger.warn(
+          "net.ipv4.tcp_migrate_req is 0 and this kernel cannot steer connections (SO_INCOMING_CPU " +
+            "needs Linux 6.1): graceful restarts and recycling under load may reset queued " +
+            `connections; ${remedy}`,
+        );
+      }
+    }
+  }
+
+  /** Installs the control signals; `stopped` resolves when the server has stopped. */
+  #watchSignals(): { readonly stopped: Promise<void>; dispose(): void } {
+    const listeners: [Deno.Signal, () => void][] = [];
+    const on = (signal: Deno.Signal, action: () => void) => {
+      listeners.push([signal, action]);
+      Deno.addSignalListener(signal, action);
+    };
+    let ended!: () => void;
+    const stopped = new Promise<void>((resolve) => ended = resolve);
+    const end = (stopping: Promise<void>) => void stopping.then(ended);
+    let gracefulStop: Promise<void> | null = null;
+    const stop = (signal: string) => () => {
+      this.#logger.notice(`caught ${signal}, shutting down`);
+      end(this.#stop());
+    };
+    on("SIGTERM", stop("SIGTERM"));
+    on("SIGINT", stop("SIGINT"));
+    on("SIGWINCH", () => {
+      if (gracefulStop !== null) return;
+      this.#logger.notice("caught SIGWINCH, shutting down gracefully");
+      gracefulStop = this.#gracefulStop();
+      end(gracefulStop);
+    });
+    on("SIGHUP", () => this.#queueRestart("SIGHUP", false));
+    on("SIGUSR2", () => this.#queueRestart("SIGUSR2", true));
+    return {
+      stopped,
+      dispose() {
+        for (const [signal, action] of listeners) Deno.removeSignalListener(signal, action);
+      },
+    };
+  }
+
+  #queueRestart(signal: string, graceful: boolean): void {
+    if (this.#stopping) return;
+    const kind = graceful ? "Graceful restart" : "SIGHUP";
+    this.#logger.notice(`${kind} requested (${signal}), doing restart`);
+    this.#restartQueue = this.#restartQueue.then(() => this.#restart(graceful));
+  }
+
+  /** Reads the config again and, if it is valid, replaces the generation. */
+  async #restart(graceful: boolean): Promise<void> {
+    if (this.#stopping) return;
+    let loaded: LoadedConfig;
+    try {
+      loaded = await this.#options.reload();
+    } catch (error) {
+      const detail = error instanceof ConfigErrors ? error.message : message(error);
+      this.#logger.error(
+        `Cannot restart: the configuration is not valid; generation ${this.#generation} keeps serving\n${detail}`,
+      );
+      return;
+    }
+    const next = loaded.config;
+    if (next.mpm !== this.#config.mpm) {
+      this.#logger.error(
+        `Cannot restart into the ${next.mpm} MPM: a running server keeps its MPM (${this.#config.mpm}); stop it and start it again`,
+      );
+      return;
+    }
+    const running = this.#settings;
+    const checked = this.#policy.check(next.mpmDirectives, { running });
+    // The config's warnings hold the MPM's clamping ones already, prefixed with the file.
+    const fresh = checked.warnings.filter((warning) =>
+      !loaded.warnings.some((given) => given.endsWith(warning))
+    );
+    for (const warning of [...loaded.warnings, ...fresh]) this.#logger.warn(warning);
+
+    let resolved: ServerConfig;
+    try {
+      resolved = resolvePorts(next, this.#config);
+    } catch (error) {
+      this.#logger.error(
+        `Cannot restart: ${message(error)}; generation ${this.#generation} keeps serving`,
+      );
+      return;
+    }
+    const previous = { config: this.#config, settings: this.#settings, topology: this.#topology };
+    const old = [...this.#children.values()];
+    this.#config = resolved;
+    this.#settings = checked.settings;
+    this.#topology = this.#policy.topology(checked.settings);
+    this.#listenersPerAddress = this.#coveringListeners(this.#topology);
+    this.#generation++;
+    this.#scoreboard.setGeneration(this.#generation, Date.now());
+    this.#maintenance = afterGracefulRestart(this.#maintenance);
+
+    this.#restarting = true;
+    const started = Array.from({ length: this.#topology.startProcesses }, () => this.#spawn());
+    try {
+      await this.#allReady(started.filter((child) => child !== null));
+    } catch (error) {
+      this.#logger.error(
+        `Cannot restart: the new generation did not start (${message(error)}); generation ${
+          this.#generation - 1
+        } keeps serving`,
+      );
+      for (const child of started) if (child !== null) child.handle.kill("SIGKILL");
+      this.#generation--;
+      this.#scoreboard.setGeneration(this.#generation, Date.now());
+      ({ config: this.#config, settings: this.#settings, topology: this.#topology } = previous);
+      this.#listenersPerAddress = this.#coveringListeners(this.#topology);
+      this.#restarting = false;
+      this.#updateSteering();
+      return;
+    }
+    this.#restarting = false;
+    for (const child of old) {
+      if (graceful) this.#retire(child, this.#drainHow(Infinity));
+      else child.handle.kill("SIGTERM");
+    }
+    this.#updateSteering();
+    this.#logger.notice(`generation ${this.#generation} serving (${this.#config.mpm} MPM)`);
+  }
+
+  /** Starts one child of the running generation; null when the scoreboard is full. */
+  #spawn(): Child | null {
+    const used = new Set([...this.#children.values()].map((child) => child.index));
+    let index = 0;
+    while (used.has(index)) index++;
+    if (index >= this.#topology.serverLimit) return null;
+
+    const { maxConnectionsPerChild } = this.#topology;
+    const jitter = Math.floor(Math.random() * (this.#config.maxConnectionsPerChildJitter + 1));
+    const cpuBase = this.#steering() ? this.#socketsOf(this.#servingChildren()) : null;
+    const handle = spawnChild(selfCommand([CHILD_ARGUMENT]));
+    let ready!: { resolve: () => void; reject: (error: Error) => void };
+    const child: Child = {
+      pid: handle.pid,
+      index,
+      generation: this.#generation,
+      handle,
+      ready: new Promise((resolve, reject) => ready = { resolve, reject }),
+      state: "starting",
+      listenersOpen: true,
+      cpuBase,
+      stuckSince: new Map(),
+    };
+    child.ready.catch(() => {});
+    this.#children.set(child.pid, child);
+    void this.#send(child, {
+      type: "start",
+      config: this.#config,
+      topology: this.#topology,
+      generation: this.#generation,
+      index,
+      scoreboardPath: this.#scoreboard.path,
+      maxConnections: maxConnectionsPerChild === 0 ? 0 : maxConnectionsPerChild + jitter,
+      listenersPerAddress: this.#listenersPerAddress,
+      cpuBase,
+    });
+    void this.#readMessages(child, ready);
+    void handle.status.then((status) => {
+      ready.reject(new Error(`child pid ${child.pid} exited (${describeExit(status)})`));
+      this.#reaped(child, status);
+    });
+    return child;
+  }
+
+  async #readMessages(
+    child: Child,
+    ready: { resolve: () => void; reject: (error: Error) => void },
+  ): Promise<void> {
+    try {
+      for await (const message of child.handle.messages) {
+        if (
+          !isMessage<ChildMessage>(message, ["ready", "failed", "recycling", "listenersClosed"])
+        ) {
+          continue;
+        }
+        switch (message.type) {
+          case "ready":
+            if (child.state === "starting") child.state = "serving";
+            ready.resolve();
+            break;
+          case "failed":
+            ready.reject(new Error(message.message));
+            break;
+          case "recycling":
+            void this.#recycle(child);
+            break;
+          case "listenersClosed":
+            child.listenersOpen = false;
+            this.#updateSteering();
+            break;
+        }
+      }
+    } catch (error) {
+      this.#logger.error(`Cannot read the messages of child pid ${child.pid}`, error);
+    }
+  }
+
+  #reaped(child: Child, status: Deno.CommandStatus): void {
+    this.#children.delete(child.pid);
+    try {
+      this.#scoreboard.clearProcess(child.index);
+    } catch (error) {
+      this.#logger.error(message(error));
+    }
+    const expected = child.state === "quiescing" || this.#stopping;
+    if (!expected || !status.success) {
+      // httpd's AH00052 "child pid N exit signal …"; maintenance starts a successor.
+      this.#logger.error(`child pid ${child.pid} exit ${describeExit(status)}`);
+    }
+    this.#updateSteering();
+  }
+
+  /** MaxConnectionsPerChild: start a successor first, then let the child retire. */
+  async #recycle(child: Child): Promise<void> {
+    if (child.state === "quiescing" || this.#stopping) return;
+    child.state = "quiescing";
+    this.#updateSteering();
+    const successor = this.#children.size < this.#topology.serverLimit ? this.#spawn() : null;
+    await successor?.ready.catch(() => {});
+    this.#retire(child, this.#drainHow(Infinity));
+  }
+
+  #retire(child: Child, how: RetireOptions): void {
+    child.state = "quiescing";
+    child.cpuBase = null;
+    void this.#send(child, { type: "retire", how });
+    this.#updateSteering();
+  }
+
+  /** How a child drains: until its listeners are quiet, within a bound. */
+  #drainHow(graceMs: number): RetireOptions {
+    const quietLimitMs = RETIRE_QUIET_LIMIT_MS[this.#canSteer ? "steered" : "unsteered"];
+    return { quietMs: RETIRE_QUIET_MS, quietLimitMs, graceMs };
+  }
+
+  /** One maintenance cycle: the MPM's plan from the scoreboard, then the stuck-slot watch. */
+  async #cycle(): Promise<void> {
+    if (this.#stopping || this.#restarting) return;
+    let details: readonly ProcessDetail[];
+    try {
+      details = (await readScoreboard(this.#scoreboard.path)).processes;
+    } catch (error) {
+      this.#logger.error(message(error));
+      return;
+    }
+    const snapshot = this.#snapshot(details);
+    const plan = this.#policy.plan({
+      snapshot,
+      settings: this.#settings,
+      state: this.#maintenance,
+    });
+    this.#maintenance = plan.state;
+    for (const action of plan.actions) this.#apply(action);
+    this.#watchStuck(details);
+  }
+
+  #snapshot(details: readonly ProcessDetail[]): ScoreboardSnapshot {
+    const slots = Math.max(1, this.#topology.threadsPerProcess);
+    const processes: ProcessSnapshot[] = [...this.#children.values()]
+      .sort((a, b) => a.index - b.index)
+      .map((child) => {
+        const detail = details.find((process) => process.pid === child.pid);
+        return {
+          pid: child.pid,
+          generation: child.generation,
+          quiescing: child.state === "quiescing",
+          notAccepting: detail?.notAccepting ?? false,
+          // A child that has not flushed yet is starting: httpd counts `S` as idle.
+          slots: detail?.slots.slice(0, slots) ??
+            Array.from({ length: slots }, () => ({ state: "S" as const })),
+        };
+      });
+    return { generation: this.#generation, processes };
+  }
+
+  #apply(action: Action): void {
+    switch (action.kind) {
+      case "spawn":
+        for (let i = 0; i < action.count; i++) this.#spawn();
+        return;
+      case "retire": {
+        const child = this.#children.get(action.pid);
+        if (child !== undefined) this.#retire(child, this.#drainHow(Infinity));
+        return;
+      }
+      case "warn":
+        this.#logger[action.level](action.message);
+        return;
+      case "spawnThreads":
+      case "retireThreads":
+        this.#logger.debug(`Cannot ${action.kind} yet: dynamic thread pools are not built`);
+        return;
+    }
+  }
+
+  /** RequestTimeout: a slot whose heartbeat stopped is replaced (thread) or killed (process). */
+  #watchStuck(details: readonly ProcessDetail[]): void {
+    const now = Date.now();
+    const limit = this.#config.requestTimeoutMs;
+    for (const detail of details) {
+      const child = this.#children.get(detail.pid);
+      if (child === undefined) continue;
+      for (const slot of detail.slots) {
+        if (slot.state === "." || slot.heartbeatMs === 0 || now - slot.heartbeatMs <= limit) {
+          child.stuckSince.delete(slot.index);
+          continue;
+        }
+        const acted = child.stuckSince.get(slot.index);
+        if (acted !== undefined && now - acted <= limit) continue;
+        child.stuckSince.set(slot.index, now);
+        const seconds = ((now - slot.heartbeatMs) / 1000).toFixed(1);
+        if (this.#topology.threadsPerProcess === 0) {
+          this.#logger.error(
+            `child pid ${child.pid} has not run for ${seconds} s (RequestTimeout): killing it`,
+          );
+          child.handle.kill("SIGKILL");
+        } else {
+          this.#logger.error(
+            `thread ${slot.index} of child pid ${child.pid} has not run for ${seconds} s (RequestTimeout): replacing it`,
+          );
+          void this.#send(child, { type: "restartThread", slot: slot.index });
+        }
+      }
+    }
+  }
+
+  /** Whether listeners should be pinned now: some listener is draining, or about to. */
+  #steering(): boolean {
+    if (!this.#canSteer) return false;
+    if (this.#restarting) return true;
+    return [...this.#children.values()].some((child) =>
+      child.state === "quiescing" && child.listenersOpen
+    );
+  }
+
+  #servingChildren(): Child[] {
+    return [...this.#children.values()]
+      .filter((child) => child.state !== "quiescing")
+      .sort((a, b) => a.index - b.index);
+  }
+
+  /** Listeners per port of `children`. */
+  #socketsOf(children: readonly Child[]): number {
+    return children.length * Math.max(1, this.#topology.threadsPerProcess) *
+      this.#listenersPerAddress;
+  }
+
+  /**
+   * Pins the serving children's listeners so that together they cover every CPU while another
+   * listener drains, and unpins them once none does. Without full coverage it leaves them
+   * alone: an uncovered CPU would fall back to the kernel's hash anyway.
+   */
+  #updateSteering(): void {
+    if (!this.#canSteer) return;
+    const steer = this.#steering();
+    let base = 0;
+    const serving = this.#servingChildren();
+    const covered = this.#socketsOf(serving) >= this.#cpus;
+    for (const child of serving) {
+      const wanted = steer && covered ? base % this.#cpus : null;
+      base += this.#socketsOf([child]);
+      if (child.cpuBase === wanted) continue;
+      child.cpuBase = wanted;
+      void this.#send(child, { type: "steer", cpuBase: wanted });
+    }
+  }
+
+  #coveringListeners(topology: Topology): number {
+    const slots = topology.startProcesses * Math.max(1, topology.threadsPerProcess);
+    return listenersPerSlot(Math.max(1, slots), this.#cpus);
+  }
+
+  async #allReady(children: readonly Child[]): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`not listening after ${READY_DEADLINE_MS} ms`)),
+        READY_DEADLINE_MS,
+      );
+    });
+    try {
+      await Promise.race([Promise.all(children.map((child) => child.ready)), deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async #send(child: Child, message: ParentMessage): Promise<void> {
+    try {
+      await child.handle.send(message);
+    } catch {
+      // The child is gone; its exit is handled where it is reaped.
+    }
+  }
+
+  /** Graceful stop: every child finishes its requests (GracefulShutdownTimeout), then exits. */
+  async #gracefulStop(): Promise<void> {
+    this.#stopping = true;
+    const graceMs = this.#config.gracefulShutdownTimeoutMs || Infinity;
+    for (const child of this.#children.values()) {
+      this.#retire(child, { quietMs: 0, quietLimitMs: 0, graceMs });
+    }
+    const exited = Promise.all([...this.#children.values()].map((child) => child.handle.status));
+    if (Number.isFinite(graceMs)) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const late = new Promise<"late">((resolve) =>
+        timer = setTimeout(() => resolve("late"), graceMs + 1_000)
+      );
+      const outcome = await Promise.race([exited, late]);
+      clearTimeout(timer);
+      if (outcome === "late") await this.#stop();
+    } else {
+      await exited;
+    }
+  }
+
+  /** Stop: SIGTERM to every child, again at 3, 5 and 7 s, SIGKILL at 9 s (httpd's schedule). */
+  async #stop(): Promise<void> {
+    this.#stopping = true;
+    const children = [...this.#children.values()];
+    for (const child of children) child.handle.kill("SIGTERM");
+    const timers = [
+      ...RECLAIM_SCHEDULE_MS.map((ms) =>
+        setTimeout(() => {
+          for (const child of children) child.handle.kill("SIGTERM");
+        }, ms)
+      ),
+      setTimeout(() => {
+        for (const child of children) {
+          if (child.handle.kill("SIGKILL")) {
+            this.#logger.error(`child pid ${child.pid} still did not exit, sending a SIGKILL`);
+          }
+        }
+      }, RECLAIM_KILL_MS),
+    ];
+    await Promise.all(children.map((child) => child.handle.status));
+    for (const timer of timers) clearTimeout(timer);
+  }
+}
+
+/**
+ * Binds every new `Listen` address once, so that an address in use fails here with its
+ * config line, and gives each port-0 address its real port: all children must join the same
+ * reuseport group. On a restart, an address the running generation serves is not bound again
+ * (a probe in its group could take, and reset, a connection), and a port-0 address keeps the
+ * running generation's port at the same position.
+ *
+ * @throws {ConfigErrors} when an address cannot be bound.
+ */
+function resolvePorts(config: ServerConfig, running: ServerConfig | null): ServerConfig {
+  const wanted = config.listen.map((address, position) => {
+    const previous = running?.listen[position];
+    return address.port === 0 && previous?.hostname === address.hostname
+      ? { ...address, port: previous.port }
+      : address;
+  });
+  const held = (address: ListenAddress) =>
+    running?.listen.some((served) =>
+      served.hostname === address.hostname && served.port === address.port
+    ) ?? false;
+  const probes = openListeners(wanted.filter((address) => !held(address)), { reusePort: true });
+  const ports = probes.map((probe) => probe.addr.port);
+  for (const probe of probes) probe.close();
+  const listen = wanted.map((address) =>
+    held(address) ? address : { ...address, port: ports.shift()! }
+  );
+  return { ...config, listen };
+}
+
+function describeExit(status: Deno.CommandStatus): string {
+  return status.signal !== null ? `signal ${status.signal}` : `code ${status.code}`;
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

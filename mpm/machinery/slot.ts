@@ -1,0 +1,244 @@
+/**
+ * One serving slot — a prefork child's main thread or one Worker: its own reuseport
+ * listeners, its own accept loop, its own HTTP engine, and its scoreboard record. The
+ * connection discipline comes from the MPM's topology: a slot holds one connection at a time
+ * (prefork, worker, …), or holds requests only and lets idle keep-alive connections wait
+ * (event), accepting while its process stays under event's connection limit.
+ *
+ * @module
+ */
+
+import type { ServerConfig } from "../../server/config/mod.ts";
+import type { AccessRecord, ConnectionView } from "../../server/http/mod.ts";
+import { openListeners } from "../../server/http/open_listeners.ts";
+import type { Logger } from "../../server/log/mod.ts";
+import { createSiteHandler } from "../../server/site.ts";
+import { createServingEngine } from "../../server/start_server.ts";
+import type { ProcessScoreboard } from "../scoreboard/mod.ts";
+import type { SlotState } from "../scoreboard_snapshot.ts";
+import { Acceptor, QUIET, WOKEN } from "./acceptor.ts";
+
+/** How often a slot stamps its heartbeat; RequestTimeout is measured against it. */
+export const HEARTBEAT_MS = 250;
+/** How often an event slot over its process's connection limit looks again. */
+const LIMIT_RECHECK_MS = 50;
+/** How long an event process stays over its limit before it closes parked connections. */
+const STARVED_MS = 1_000;
+
+/** What a slot is started with. */
+export interface SlotOptions {
+  /** The resolved configuration, as the parent sent it. */
+  readonly config: ServerConfig;
+  /** This isolate's error log. */
+  readonly logger: Logger;
+  /** Its process's scoreboard region. */
+  readonly scoreboard: ProcessScoreboard;
+  /** Its slot index in that region. */
+  readonly index: number;
+  /** Slots of the process (event's connection limit counts their idle ones). */
+  readonly processSlots: number;
+  /** Reuseport listeners per `Listen` address (more than one when a generation is small). */
+  readonly listenersPerAddress: number;
+  /** event's AsyncRequestWorkerFactor, or `null` for one connection at a time. */
+  readonly asyncRequestWorkerFactor: number | null;
+  /** The process's MaxConnectionsPerChild (jitter included); 0: never. */
+  readonly maxConnections: number;
+  /** Called when this slot's accept made the process reach `maxConnections`. */
+  readonly onRecycle: () => void;
+}
+
+/** How a slot retires. */
+export interface RetireOptions {
+  /**
+   * Keep accepting until no connection arrived for this long, then close the listeners: with
+   * the new generation steered to take every new connection, this empties the queue (a
+   * reuseport listener that closes resets what waits on it). 0 closes at once.
+   */
+  readonly quietMs: number;
+  /**
+   * The listeners close after this long even if connections keep coming: without steering a
+   * listener under load is never quiet.
+   */
+  readonly quietLimitMs: number;
+  /** How long requests in flight may take after the listeners closed; Infinity: no limit. */
+  readonly graceMs: number;
+}
+
+/** A running slot. */
+export interface Slot {
+  /** Its listeners' addresses, the first listener of each `Listen` address. */
+  readonly addresses: readonly Deno.NetAddr[];
+  /** Resolves once its listeners are closed (retired or stopped). */
+  readonly listenersClosed: Promise<void>;
+  /** Graceful exit: answers what it has and what its queue still holds, then closes. */
+  retire(options: RetireOptions): Promise<void>;
+  /** Hard exit: closes listeners and aborts every connection. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Loads the site's handler, opens the slot's listeners and starts its accept loop.
+ *
+ * @throws {ConfigErrors} when an address cannot be bound or an access log cannot be opened,
+ *   or what a module throws while loading.
+ */
+export async function startSlot(options: SlotOptions): Promise<Slot> {
+  const { config, logger, scoreboard, processSlots } = options;
+  const record = scoreboard.slot(options.index);
+  record.setState("S");
+  const async = options.asyncRequestWorkerFactor !== null;
+  const factor = options.asyncRequestWorkerFactor ?? 0;
+  const vhost = config.hosts[0].serverName;
+  const keptAlive = new Set<number>();
+  let roomFreed: (() => void) | null = null;
+
+  const onState = (connection: ConnectionView) => {
+    const { state } = connection;
+    if (state === "keepalive") {
+      keptAlive.add(connection.id);
+      scoreboard.addKeepAlive(1);
+    } else if (keptAlive.delete(connection.id)) {
+      scoreboard.addKeepAlive(-1);
+    }
+    if (state === "busy") {
+      record.startRequest({
+        line: connection.requestLine,
+        client: connection.remote.hostname,
+        vhost,
+        nowMs: Date.now(),
+      });
+    }
+    if (state === "closed" || state === "keepalive") roomFreed?.();
+    if (state === "closed") scoreboard.addConnections(-1);
+    if (state === "busy") return;
+    let letter = SLOT_LETTER[state];
+    if (async) letter = engine.stats.busy + engine.stats.writing > 0 ? "W" : "_";
+    // An idle slot of a retiring process shows it is on its way out, as httpd's `G`.
+    record.setState(letter === "_" && retiring !== null ? "G" : letter);
+  };
+  const onExchange = (access: AccessRecord) =>
+    record.endRequest({ bytes: access.bodyBytes, nowMs: Date.now() });
+
+  const handler = await createSiteHandler(config, logger);
+  const { engine, closeLogs } = createServingEngine(config, {
+    logger,
+    handler,
+    onState,
+    onExchange,
+  });
+  let listeners: Deno.TcpListener[];
+  try {
+    listeners = Array.from(
+      { length: options.listenersPerAddress },
+      () => openListeners(config.listen, { reusePort: true }),
+    ).flat();
+  } catch (error) {
+    void closeLogs();
+    throw error;
+  }
+  const addresses = listeners.slice(0, config.listen.length).map((listener) => listener.addr);
+  const acceptor = new Acceptor(listeners, logger);
+  const heartbeat = setInterval(() => record.heartbeat(Date.now()), HEARTBEAT_MS);
+  Deno.unrefTimer(heartbeat);
+  record.heartbeat(Date.now());
+  record.setState("_");
+
+  let retiring = null as RetireOptions | null;
+  let recycled = false;
+
+  // event's limit (httpd: ThreadsPerChild + AsyncRequestWorkerFactor × idle threads) counts
+  // the connections that need a thread: a parked keep-alive connection costs a few KiB here,
+  // not a thread, so it does not keep new clients out.
+  const overLimit = () =>
+    scoreboard.connections - scoreboard.keepAlive >=
+      processSlots + factor * scoreboard.idleSlots(processSlots);
+
+  async function waitForRoom(): Promise<void> {
+    scoreboard.setFlags({ notAccepting: true });
+    const since = Date.now();
+    while (overLimit() && !acceptor.closed) {
+      // Clients have waited long: as httpd's event when its workers stay busy, close the
+      // parked connections so that their clients come back through another process.
+      if (Date.now() - since >= STARVED_MS) engine.closeIdle();
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, LIMIT_RECHECK_MS);
+        roomFreed = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      roomFreed = null;
+    }
+    scoreboard.setFlags({ notAccepting: false });
+  }
+
+  async function serve(conn: Deno.Conn): Promise<void> {
+    scoreboard.addConnections(1);
+    const accepted = scoreboard.countAccepted();
+    if (options.maxConnections > 0 && accepted === options.maxConnections && !recycled) {
+      recycled = true;
+      options.onRecycle();
+    }
+    const served = engine.handleConnection(conn);
+    if (!async) return await served;
+    if (overLimit()) await waitForRoom();
+  }
+
+  let listenersClosed!: () => void;
+  const closed = new Promise<void>((resolve) => listenersClosed = resolve);
+
+  let retiredAt = 0;
+  const loop = (async () => {
+    for (;;) {
+      let quietMs: number | undefined;
+      if (retiring !== null) {
+        const left = retiredAt + retiring.quietLimitMs - Date.now();
+        if (left <= 0) break;
+        quietMs = Math.min(retiring.quietMs, left);
+      }
+      const next = await acceptor.next(quietMs);
+      if (next === WOKEN) continue;
+      if (next === null || next === QUIET) break;
+      await serve(next);
+    }
+    const late = await acceptor.close();
+    listenersClosed();
+    for (const conn of late) void serve(conn);
+  })();
+
+  async function finish(graceMs: number): Promise<void> {
+    await loop;
+    await engine.shutdown({ graceMs });
+    clearInterval(heartbeat);
+    record.setState(".");
+    await closeLogs();
+  }
+
+  return {
+    addresses,
+    listenersClosed: closed,
+    retire(how) {
+      retiring = how;
+      retiredAt = Date.now();
+      record.setState("G");
+      engine.drain();
+      if (how.quietMs === 0) void acceptor.close();
+      else acceptor.wake();
+      return finish(how.graceMs);
+    },
+    stop() {
+      void acceptor.close();
+      return finish(0);
+    },
+  };
+}
+
+/** The scoreboard letter of a one-connection slot, by its connection's state. */
+const SLOT_LETTER: Readonly<Record<ConnectionView["state"], SlotState>> = {
+  read: "R",
+  busy: "W",
+  write: "W",
+  keepalive: "K",
+  closing: "C",
+  closed: "_",
+};

@@ -1,0 +1,60 @@
+/**
+ * A Worker's entry: one slot of a threaded child. The child's main thread posts a
+ * `ThreadStart`, the slot opens its own listeners and serves; `retire` and `stop` end it,
+ * and the Worker closes itself when its slot is done.
+ *
+ * @module
+ */
+
+/// <reference lib="deno.worker" />
+
+import { ProcessScoreboard } from "../scoreboard/mod.ts";
+import { keepStdoutForMessages, openIsolateLog } from "./_error_log.ts";
+import { type FromThread, isMessage, type ThreadStart, type ToThread } from "./messages.ts";
+import { type Slot, startSlot } from "./slot.ts";
+
+const post = (message: FromThread) => self.postMessage(message);
+let slot: Slot | null = null;
+let closeLog: () => Promise<void> = () => Promise.resolve();
+
+async function start(message: ThreadStart): Promise<void> {
+  const log = openIsolateLog(message.config, `mpm_${message.config.mpm}`, message.slot + 1);
+  closeLog = log.close;
+  try {
+    slot = await startSlot({
+      config: message.config,
+      logger: log.logger,
+      scoreboard: ProcessScoreboard.attach(message.scoreboard),
+      index: message.slot,
+      processSlots: message.topology.threadsPerProcess,
+      listenersPerAddress: message.listenersPerAddress,
+      asyncRequestWorkerFactor: message.topology.asyncRequestWorkerFactor,
+      maxConnections: message.maxConnections,
+      onRecycle: () => post({ type: "recycle" }),
+    });
+  } catch (error) {
+    post({ type: "failed", message: error instanceof Error ? error.message : String(error) });
+    await log.close();
+    self.close();
+    return;
+  }
+  void slot.listenersClosed.then(() => post({ type: "listenersClosed" }));
+  post({ type: "ready" });
+}
+
+async function end(finishing: Promise<void>): Promise<void> {
+  await finishing;
+  await closeLog();
+  post({ type: "done" });
+  self.close();
+}
+
+keepStdoutForMessages();
+self.onmessage = (event: MessageEvent<unknown>) => {
+  const message = event.data;
+  if (!isMessage<ToThread>(message, ["start", "retire", "stop"])) return;
+  if (message.type === "start") void start(message);
+  else if (slot !== null) {
+    void end(message.type === "retire" ? slot.retire(message.how) : slot.stop());
+  }
+};

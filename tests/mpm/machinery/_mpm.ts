@@ -1,0 +1,87 @@
+/**
+ * What the MPM integration tests share: a real mpmd (parent and children) started from YAML,
+ * and views of it from outside — its children and Worker threads in /proc, its scoreboard
+ * file — each read with a deadline, never after a guessed sleep.
+ *
+ * @module
+ */
+
+import { defaultScoreboardPath, readScoreboard, type ScoreboardDetail } from "../../../mpm/mod.ts";
+import { eventually } from "../../_deadline.ts";
+import { startMpmd, type TestServer } from "../../_server.ts";
+
+export { startMpmd };
+export type { TestServer };
+
+/** How long a pool may take to reach a wanted shape. */
+export const SHAPE_DEADLINE_MS = 15_000;
+
+/** A config for tests: loopback port 0, the example site, a fast maintenance cycle. */
+export function mpmConfig(mpm: string, section: Record<string, number>, extra = ""): string {
+  const directives = Object.entries(section).map(([name, value]) => `  ${name}: ${value}`);
+  return [
+    "Listen: 127.0.0.1:0",
+    `MPM: ${mpm}`,
+    "LogLevel: info",
+    "MaintenanceInterval: 100ms",
+    `DocumentRoot: ${new URL("../../../examples/site", import.meta.url).pathname}`,
+    extra,
+    `${mpm}:`,
+    ...directives,
+  ].join("\n");
+}
+
+/** The pids of `pid`'s children, from /proc. */
+export function childrenOf(pid: number): number[] {
+  const text = Deno.readTextFileSync(`/proc/${pid}/task/${pid}/children`).trim();
+  return text === "" ? [] : text.split(/\s+/).map(Number).sort((a, b) => a - b);
+}
+
+/** The Worker threads of process `pid`: Deno names their OS threads `worker-N`. */
+export function workerThreadsOf(pid: number): number {
+  let count = 0;
+  for (const task of Deno.readDirSync(`/proc/${pid}/task`)) {
+    try {
+      if (Deno.readTextFileSync(`/proc/${pid}/task/${task.name}/comm`).startsWith("worker-")) {
+        count++;
+      }
+    } catch {
+      // The thread ended while we looked.
+    }
+  }
+  return count;
+}
+
+/** The server's scoreboard, as any process reads it. */
+export function scoreboardOf(server: TestServer): Promise<ScoreboardDetail> {
+  return readScoreboard(defaultScoreboardPath(server.pid));
+}
+
+/** Waits until the scoreboard satisfies `wanted`, and returns that scoreboard. */
+export function scoreboardWhere(
+  server: TestServer,
+  wanted: (scoreboard: ScoreboardDetail) => boolean,
+  what: string,
+  ms = SHAPE_DEADLINE_MS,
+): Promise<ScoreboardDetail> {
+  return eventually(
+    async () => {
+      const scoreboard = await scoreboardOf(server);
+      return wanted(scoreboard) && scoreboard;
+    },
+    what,
+    ms,
+  );
+}
+
+/** The pids in the scoreboard, ascending. */
+export function scoreboardPids(scoreboard: ScoreboardDetail): number[] {
+  return scoreboard.processes.map((process) => process.pid).sort((a, b) => a - b);
+}
+
+/** GETs `path` with `Connection: close` and returns the status (the body is read). */
+export async function getStatus(origin: string, path = "/"): Promise<number> {
+  const response = await fetch(`${origin}${path}`, { headers: { connection: "close" } });
+  await response.arrayBuffer();
+  return response.status;
+}

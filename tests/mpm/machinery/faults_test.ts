@@ -1,0 +1,105 @@
+import assert from "node:assert/strict";
+import {
+  childrenOf,
+  getStatus,
+  mpmConfig,
+  scoreboardOf,
+  scoreboardPids,
+  scoreboardWhere,
+  startMpmd,
+} from "./_mpm.ts";
+
+const REQUESTS_AFTER = 20;
+
+async function allServed(origin: string): Promise<void> {
+  for (let i = 0; i < REQUESTS_AFTER; i++) {
+    assert.equal(await getStatus(origin), 200, `request ${i}`);
+  }
+}
+
+const KILL_CASES = [
+  { mpm: "prefork", section: { StartServers: 2, MinSpareServers: 2, MaxSpareServers: 4 } },
+  {
+    mpm: "event",
+    section: { StartServers: 2, ThreadsPerChild: 2, MinSpareThreads: 4, MaxSpareThreads: 6 },
+  },
+] as const;
+
+for (const c of KILL_CASES) {
+  Deno.test(`${c.mpm}: a child killed with SIGKILL is logged and replaced; serving goes on`, async () => {
+    await using server = await startMpmd(mpmConfig(c.mpm, c.section));
+    const before = scoreboardPids(
+      await scoreboardWhere(server, (s) => s.processes.length === 2, "two children"),
+    );
+    const victim = before[0]!;
+    Deno.kill(victim, "SIGKILL");
+    await server.waitForLog(new RegExp(`child pid ${victim} exit signal SIGKILL`));
+    const after = await scoreboardWhere(
+      server,
+      (s) => s.processes.length === 2 && !scoreboardPids(s).includes(victim),
+      "a successor for the killed child",
+    );
+    assert.deepEqual(childrenOf(server.pid), scoreboardPids(after));
+    await allServed(server.origin);
+  });
+}
+
+Deno.test("prefork: a child that stops running is killed after RequestTimeout and replaced", async () => {
+  await using server = await startMpmd(
+    mpmConfig("prefork", { StartServers: 2, MinSpareServers: 2, MaxSpareServers: 4 }),
+    ["-c", "RequestTimeout 1"],
+  );
+  const [stuck] = scoreboardPids(
+    await scoreboardWhere(server, (s) => s.processes.length === 2, "two children"),
+  );
+  // A stopped process runs no timers, exactly like an isolate caught in a busy loop.
+  Deno.kill(stuck!, "SIGSTOP");
+  await server.waitForLog(new RegExp(`child pid ${stuck} has not run for .* \\(RequestTimeout\\)`));
+  await scoreboardWhere(
+    server,
+    (s) => s.processes.length === 2 && !scoreboardPids(s).includes(stuck!),
+    "a successor for the stuck child",
+  );
+  await allServed(server.origin);
+});
+
+const RECYCLE_CASES = [
+  {
+    mpm: "prefork",
+    section: {
+      StartServers: 1,
+      MinSpareServers: 1,
+      MaxSpareServers: 2,
+      MaxConnectionsPerChild: 5,
+    },
+  },
+  {
+    mpm: "worker",
+    section: {
+      StartServers: 1,
+      ThreadsPerChild: 2,
+      MinSpareThreads: 1,
+      MaxSpareThreads: 3,
+      MaxConnectionsPerChild: 5,
+    },
+  },
+] as const;
+
+for (const c of RECYCLE_CASES) {
+  Deno.test(`${c.mpm}: MaxConnectionsPerChild recycles a child after its connections`, async () => {
+    await using server = await startMpmd(mpmConfig(c.mpm, c.section));
+    const [first] = scoreboardPids(
+      await scoreboardWhere(server, (s) => s.processes.length === 1, "one child"),
+    );
+    // Connection: close, so each request is a connection of its own.
+    await allServed(server.origin);
+    await scoreboardWhere(
+      server,
+      (s) => !scoreboardPids(s).includes(first!) && s.processes.length >= 1,
+      "the first child recycled",
+    );
+    assert.ok(!childrenOf(server.pid).includes(first!), "the recycled child has exited");
+    const accepted = (await scoreboardOf(server)).processes.map((p) => p.accepted);
+    assert.ok(accepted.every((n) => n <= 5), `no child accepted more than 5: ${accepted}`);
+  });
+}

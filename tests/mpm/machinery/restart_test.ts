@@ -1,0 +1,153 @@
+import assert from "node:assert/strict";
+import { eventually, within } from "../../_deadline.ts";
+import {
+  childrenOf,
+  getStatus,
+  mpmConfig,
+  scoreboardOf,
+  scoreboardPids,
+  scoreboardWhere,
+  startMpmd,
+  type TestServer,
+} from "./_mpm.ts";
+
+/** At least this many requests must complete; the load runs for LOAD_SECONDS. */
+const LOAD_REQUESTS = 20_000;
+const LOAD_SECONDS = 8;
+const LOAD_CONCURRENCY = 32;
+const LOAD_DEADLINE_MS = 120_000;
+
+interface AbResult {
+  readonly complete: number;
+  readonly failed: number;
+  readonly non2xx: number;
+  readonly output: string;
+}
+
+/**
+ * Runs ab for LOAD_SECONDS (Connection: close, so every request is a new connection; bounded
+ * by time and by count) and parses its report. A new generation starts slowly on two cores
+ * saturated by the load, so a count alone could end before the second restart.
+ */
+async function ab(url: string): Promise<AbResult> {
+  const out = await new Deno.Command("ab", {
+    args: [
+      "-q",
+      "-s",
+      "10",
+      "-t",
+      `${LOAD_SECONDS}`,
+      "-n",
+      "1000000",
+      "-c",
+      `${LOAD_CONCURRENCY}`,
+      url,
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const output = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+  const field = (name: string) =>
+    Number(new RegExp(`^${name}:\\s+(\\d+)`, "m").exec(output)?.[1] ?? 0);
+  return {
+    complete: field("Complete requests"),
+    failed: field("Failed requests"),
+    non2xx: field("Non-2xx responses"),
+    output,
+  };
+}
+
+/** The scoreboard's total of requests served by the running children. */
+async function accesses(server: TestServer): Promise<number> {
+  const scoreboard = await scoreboardOf(server);
+  return scoreboard.processes.flatMap((p) => p.slots).reduce((n, slot) => n + slot.accessCount, 0);
+}
+
+const GRACEFUL_CASES = [
+  { mpm: "prefork", section: { StartServers: 4, MinSpareServers: 2, MaxSpareServers: 8 } },
+  {
+    mpm: "worker",
+    section: { StartServers: 2, ThreadsPerChild: 4, MinSpareThreads: 2, MaxSpareThreads: 12 },
+  },
+  {
+    mpm: "event",
+    section: { StartServers: 2, ThreadsPerChild: 4, MinSpareThreads: 2, MaxSpareThreads: 12 },
+  },
+] as const;
+
+for (const c of GRACEFUL_CASES) {
+  Deno.test(`${c.mpm}: two graceful restarts during ${LOAD_SECONDS} s of load at c${LOAD_CONCURRENCY} lose no request`, async () => {
+    await using server = await startMpmd(mpmConfig(c.mpm, c.section));
+    const first = scoreboardPids(await scoreboardOf(server));
+    let loadDone = false;
+    const load = ab(`${server.origin}/`).finally(() => loadDone = true);
+
+    // The first restart once the load is well under way (not after a guessed time), the
+    // second as soon as generation 2 serves: two generations drain at once.
+    while (!loadDone && await accesses(server) < 1_000) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    for (const generation of [2, 3]) {
+      assert.equal(loadDone, false, `the load still runs at restart ${generation - 1}`);
+      Deno.kill(server.pid, "SIGUSR2");
+      await server.waitForLog(new RegExp(`generation ${generation} serving`));
+    }
+    const result = await within(load, "end of the load", LOAD_DEADLINE_MS);
+    assert.ok(result.complete >= LOAD_REQUESTS, result.output);
+    assert.equal(result.failed, 0, result.output);
+    assert.equal(result.non2xx, 0, result.output);
+
+    const settled = await scoreboardWhere(
+      server,
+      (s) => s.processes.every((p) => p.generation === 3),
+      "only generation 3 children",
+    );
+    assert.equal(settled.generation, 3);
+    assert.ok(scoreboardPids(settled).every((pid) => !first.includes(pid)), "all children new");
+    const live = childrenOf(server.pid);
+    assert.ok(first.every((pid) => !live.includes(pid)), "the first generation has exited");
+  });
+}
+
+Deno.test("a restart into a broken config is refused; the running generation keeps serving", async (t) => {
+  await using server = await startMpmd(
+    mpmConfig("prefork", { StartServers: 2, MinSpareServers: 1, MaxSpareServers: 4 }),
+  );
+  const before = scoreboardPids(await scoreboardOf(server));
+  const good = await Deno.readTextFile(server.configFile!);
+  await Deno.writeTextFile(server.configFile!, `${good}\nKeepAliveTimeout: soon\n`);
+  for (const signal of ["SIGUSR2", "SIGHUP"] as const) {
+    await t.step(signal, async () => {
+      const refusals = () => server.stderr.filter((line) => /Cannot restart/.test(line)).length;
+      const refusedSoFar = refusals();
+      Deno.kill(server.pid, signal);
+      await eventually(() => refusals() > refusedSoFar, "a refused restart", 10_000);
+      assert.ok(server.stderr.some((line) => /KeepAliveTimeout: "soon"/.test(line)));
+      const scoreboard = await scoreboardOf(server);
+      assert.equal(scoreboard.generation, 1);
+      assert.deepEqual(scoreboardPids(scoreboard), before, "the same children serve");
+      assert.equal(await getStatus(server.origin), 200);
+    });
+  }
+});
+
+Deno.test("SIGHUP restarts at once: new children, generation 2", async () => {
+  await using server = await startMpmd(
+    mpmConfig("worker", {
+      StartServers: 1,
+      ThreadsPerChild: 2,
+      MinSpareThreads: 1,
+      MaxSpareThreads: 3,
+    }),
+  );
+  const before = scoreboardPids(await scoreboardOf(server));
+  Deno.kill(server.pid, "SIGHUP");
+  await server.waitForLog(/generation 2 serving/);
+  const after = await scoreboardWhere(
+    server,
+    (s) => s.processes.length === 1 && s.processes[0]!.generation === 2,
+    "one child of generation 2",
+  );
+  assert.ok(!before.includes(after.processes[0]!.pid));
+  assert.equal(await getStatus(server.origin), 200);
+});

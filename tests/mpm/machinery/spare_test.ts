@@ -1,0 +1,75 @@
+import assert from "node:assert/strict";
+import type { ScoreboardDetail } from "../../../mpm/mod.ts";
+import { RawClient } from "../../server/http/_raw_client.ts";
+import {
+  childrenOf,
+  mpmConfig,
+  scoreboardOf,
+  scoreboardPids,
+  scoreboardWhere,
+  startMpmd,
+  type TestServer,
+} from "./_mpm.ts";
+
+const REQUEST = "GET / HTTP/1.1\r\nHost: t\r\n\r\n";
+const MOST_CONNECTIONS = 40;
+
+/**
+ * Load that holds slots: keep-alive connections that stay open (KeepAliveTimeout is long).
+ * Under prefork and worker a slot holds its connection, so each served connection takes a
+ * slot out of the spare pool. Opens one connection at a time until `enough` holds.
+ */
+async function holdSlotsUntil(
+  server: TestServer,
+  enough: (scoreboard: ScoreboardDetail) => boolean,
+): Promise<RawClient[]> {
+  const clients: RawClient[] = [];
+  for (let i = 0; i < MOST_CONNECTIONS; i++) {
+    if (enough(await scoreboardOf(server))) return clients;
+    const client = await RawClient.connect(server.port);
+    clients.push(client);
+    await client.send(REQUEST);
+    // Answered at once by an idle slot; one hashed to a busy slot's listener waits there.
+    await client.receivesWithin(300);
+  }
+  for (const client of clients) client.close();
+  throw new Error(`The pool did not grow enough for ${MOST_CONNECTIONS} held connections`);
+}
+
+Deno.test("prefork: spare servers grow the pool under load and shrink it after", async () => {
+  await using server = await startMpmd(mpmConfig("prefork", {
+    StartServers: 1,
+    MinSpareServers: 1,
+    MaxSpareServers: 2,
+    MaxRequestWorkers: 8,
+  }, "KeepAliveTimeout: 30"));
+  const clients = await holdSlotsUntil(server, (s) => s.processes.length >= 4);
+  const grown = scoreboardPids(await scoreboardOf(server));
+  for (const client of clients) client.close();
+  const shrunk = await scoreboardWhere(
+    server,
+    (s) => s.processes.length === 2,
+    "the pool back at MaxSpareServers idle children",
+  );
+  const kept = scoreboardPids(shrunk);
+  assert.ok(kept.every((pid) => grown.includes(pid)), "idle children are retired, not replaced");
+  assert.deepEqual(childrenOf(server.pid), kept, "retired children have exited");
+});
+
+Deno.test("worker: spare threads grow the pool by processes and shrink it after", async () => {
+  await using server = await startMpmd(mpmConfig("worker", {
+    StartServers: 1,
+    ThreadsPerChild: 2,
+    MinSpareThreads: 1,
+    MaxSpareThreads: 3,
+    MaxRequestWorkers: 8,
+  }, "KeepAliveTimeout: 30"));
+  const clients = await holdSlotsUntil(server, (s) => s.processes.length >= 3);
+  for (const client of clients) client.close();
+  const shrunk = await scoreboardWhere(
+    server,
+    (s) => s.processes.length === 1,
+    "one child left: its two idle threads are within MaxSpareThreads",
+  );
+  assert.deepEqual(childrenOf(server.pid), scoreboardPids(shrunk));
+});
