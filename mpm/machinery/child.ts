@@ -8,7 +8,7 @@
  */
 
 import { connectToParent, openIncomingCpuControl } from "../../platform/mod.ts";
-import { listeningSocketFds, onlineCpuCount } from "../../platform/mod.ts";
+import { onlineCpuCount } from "../../platform/mod.ts";
 import type { Logger } from "../../server/log/mod.ts";
 import { ProcessScoreboard, ScoreboardFile, startFlushing } from "../scoreboard/mod.ts";
 import { keepStdoutForMessages, openIsolateLog } from "./_error_log.ts";
@@ -20,7 +20,13 @@ import {
   type ParentMessage,
   type ToThread,
 } from "./messages.ts";
-import { type RetireOptions, startSlot } from "./slot.ts";
+import { type ListenerFd, type RetireOptions, startSlot } from "./slot.ts";
+
+/**
+ * A thread whose heartbeat is this old is avoided by new connections (its replacement waits
+ * for RequestTimeout): four missed beats, far beyond any pause of a healthy event loop.
+ */
+const AVOID_STUCK_AFTER_MS = 1_000;
 
 /** The shortest life after which a dead thread is replaced at once. */
 const RESPAWN_DELAY_MS = 1_000;
@@ -29,6 +35,8 @@ const RESPAWN_DELAY_MS = 1_000;
 interface SlotRunner {
   /** Resolves when listening; rejects with the reason it could not start. */
   readonly ready: Promise<void>;
+  /** Its listening sockets, known once it is ready. */
+  readonly fds: readonly ListenerFd[];
   readonly listenersClosed: Promise<void>;
   retire(how: RetireOptions): Promise<void>;
   stop(): Promise<void>;
@@ -75,6 +83,7 @@ export async function runChild(): Promise<number> {
   };
   const threads = topology.threadsPerProcess;
   const slots: SlotRunner[] = [];
+  const steering = new ListenerSteering(slots, scoreboard, logger);
   let done!: () => void;
   const finished = new Promise<void>((resolve) => done = resolve);
   const finish = async (ending: (slot: SlotRunner) => Promise<void>) => {
@@ -85,7 +94,9 @@ export async function runChild(): Promise<number> {
   try {
     if (threads === 0) slots.push(await mainThreadSlot(start, scoreboard, logger, recycle));
     for (let slot = 0; slot < threads; slot++) {
-      slots.push(new ThreadSlot(start, scoreboard, slot, logger, recycle));
+      slots.push(
+        new ThreadSlot(start, scoreboard, slot, logger, recycle, () => steering.update()),
+      );
     }
     await Promise.all(slots.map((slot) => slot.ready));
   } catch (error) {
@@ -96,8 +107,8 @@ export async function runChild(): Promise<number> {
     return 1;
   }
 
-  const steering = new ListenerSteering(config.listen.map((address) => address.port), logger);
-  if (start.cpuBase !== null) steering.pin(start.cpuBase);
+  steering.follow(start.cpuBase);
+  if (threads > 0) steering.watchThreads();
   void Promise.all(slots.map((slot) => slot.listenersClosed)).then(() =>
     send({ type: "listenersClosed" })
   );
@@ -123,14 +134,20 @@ export async function runChild(): Promise<number> {
       const message = next.value;
       if (!isMessage<ParentMessage>(message, ["retire", "steer", "restartThread"])) continue;
       if (message.type === "steer") {
-        if (!retiring) steering.pin(message.cpuBase);
+        if (!retiring) steering.follow(message.cpuBase);
       } else if (message.type === "restartThread") {
         const slot = slots[message.slot];
-        if (slot instanceof ThreadSlot && !retiring) slot.restart("it stopped running");
+        if (slot instanceof ThreadSlot && !retiring) {
+          // Deno cannot end a Worker caught in a loop (terminate() waits for it to yield),
+          // so the thread is given up and the whole process replaced: a successor first,
+          // then this child retires and its exit takes the thread with it.
+          slot.abandon();
+          recycle();
+        }
       } else if (message.type === "retire" && !retiring) {
         retiring = true;
         // A retiring child's listeners must not compete for new connections any longer.
-        steering.pin(null);
+        steering.close();
         scoreboard.setFlags({ quiescing: true });
         void finish((slot) => slot.retire(message.how));
       }
@@ -138,7 +155,6 @@ export async function runChild(): Promise<number> {
   })();
 
   await finished;
-  steering.close();
   flusher.stop();
   await log.close();
   return 0;
@@ -163,6 +179,7 @@ async function mainThreadSlot(
   });
   return {
     ready: Promise.resolve(),
+    fds: slot.fds,
     listenersClosed: slot.listenersClosed,
     retire: (how) => slot.retire(how),
     stop: () => slot.stop(),
@@ -172,12 +189,14 @@ async function mainThreadSlot(
 /** A slot in a Worker, started again if its thread dies or stops running. */
 class ThreadSlot implements SlotRunner {
   readonly ready: Promise<void>;
+  fds: readonly ListenerFd[] = [];
   readonly listenersClosed: Promise<void>;
   readonly #start: ChildStart;
   readonly #scoreboard: ProcessScoreboard;
   readonly #slot: number;
   readonly #logger: Logger;
   readonly #recycle: () => void;
+  readonly #onChange: () => void;
   #worker!: Worker;
   #ending = false;
   #onReady!: { resolve: () => void; reject: (error: Error) => void } | null;
@@ -193,12 +212,14 @@ class ThreadSlot implements SlotRunner {
     slot: number,
     logger: Logger,
     recycle: () => void,
+    onChange: () => void,
   ) {
     this.#start = start;
     this.#scoreboard = scoreboard;
     this.#slot = slot;
     this.#logger = logger;
     this.#recycle = recycle;
+    this.#onChange = onChange;
     this.ready = new Promise((resolve, reject) => this.#onReady = { resolve, reject });
     this.listenersClosed = new Promise((resolve) => this.#onListenersClosed = resolve);
     this.#spawn();
@@ -218,6 +239,13 @@ class ThreadSlot implements SlotRunner {
 
   retire(how: RetireOptions): Promise<void> {
     return this.#end({ type: "retire", how });
+  }
+
+  /** Gives up a thread that stopped running: it is asked to end, and no longer waited for. */
+  abandon(): void {
+    this.#ending = true;
+    this.#worker.terminate();
+    this.#ended();
   }
 
   stop(): Promise<void> {
@@ -240,6 +268,7 @@ class ThreadSlot implements SlotRunner {
 
   #spawn(): void {
     this.#startedAt = Date.now();
+    this.fds = [];
     const worker = new Worker(new URL("./thread.ts", import.meta.url), { type: "module" });
     this.#worker = worker;
     this.#scoreboard.slot(this.#slot).setState("S");
@@ -252,8 +281,10 @@ class ThreadSlot implements SlotRunner {
       }
       switch (message.type) {
         case "ready":
+          this.fds = message.fds;
           this.#onReady?.resolve();
           this.#onReady = null;
+          this.#onChange();
           return;
         case "failed":
           this.#onReady?.reject(new Error(message.message));
@@ -297,37 +328,88 @@ class ThreadSlot implements SlotRunner {
 }
 
 /**
- * Pins this process's listeners to CPUs (`SO_INCOMING_CPU`) or unpins them, so that the kernel
- * sends new connections to the pinned listeners of the serving processes while another
- * process's listeners drain. A no-op where the OS cannot (the parent knows and said so).
+ * Pins this process's listeners to CPUs (`SO_INCOMING_CPU`) or unpins them. The kernel then
+ * sends new connections only to pinned listeners, which lets a listener that must not get any
+ * (another process's draining, or one of this process's threads stuck in a handler) be
+ * avoided. Two reasons to pin: the parent asks (it gives the first CPU), or a thread here has
+ * stopped running, and the others can cover every CPU. A no-op where the OS cannot steer.
  */
 class ListenerSteering {
-  readonly #ports: readonly number[];
+  readonly #slots: readonly SlotRunner[];
+  readonly #scoreboard: ProcessScoreboard;
   readonly #logger: Logger;
   readonly #control = openIncomingCpuControl();
   readonly #cpus = onlineCpuCount();
+  readonly #stuck = new Set<number>();
+  #parentBase: number | null = null;
+  #timer: ReturnType<typeof setInterval> | null = null;
+  #closed = false;
 
-  constructor(ports: readonly number[], logger: Logger) {
-    this.#ports = [...new Set(ports)];
+  constructor(slots: readonly SlotRunner[], scoreboard: ProcessScoreboard, logger: Logger) {
+    this.#slots = slots;
+    this.#scoreboard = scoreboard;
     this.#logger = logger;
   }
 
-  /** Pins this process's k-th listener of each port to CPU `(base + k) % cpus`; null unpins. */
-  pin(base: number | null): void {
+  /** Pins from the parent's first CPU on, or stops pinning for the parent (`null`). */
+  follow(base: number | null): void {
+    this.#parentBase = base;
+    this.update();
+  }
+
+  /** Watches the threads' heartbeats: a stopped one is avoided until it runs or is replaced. */
+  watchThreads(): void {
+    this.#timer = setInterval(() => {
+      const now = Date.now();
+      let changed = false;
+      this.#slots.forEach((_, slot) => {
+        const beat = this.#scoreboard.heartbeatOf(slot);
+        const stuck = beat > 0 && now - beat > AVOID_STUCK_AFTER_MS;
+        if (stuck === this.#stuck.has(slot)) return;
+        changed = true;
+        if (stuck) {
+          this.#stuck.add(slot);
+          this.#logger.warn(
+            `thread ${slot} has not run for ${((now - beat) / 1000).toFixed(1)} s: ` +
+              "new connections go to the other threads",
+          );
+        } else {
+          this.#stuck.delete(slot);
+        }
+      });
+      if (changed) this.update();
+    }, AVOID_STUCK_AFTER_MS / 4);
+    Deno.unrefTimer(this.#timer);
+  }
+
+  /** Applies the pins the current reasons ask for. */
+  update(): void {
     const control = this.#control;
-    if (control === null) return;
+    if (control === null || this.#closed) return;
+    const avoided = this.#slots.flatMap((slot, index) => this.#stuck.has(index) ? slot.fds : []);
+    const usable = this.#slots.flatMap((slot, index) => this.#stuck.has(index) ? [] : slot.fds);
     try {
-      for (const port of this.#ports) {
-        listeningSocketFds(port).forEach((fd, k) =>
-          control.set(fd, base === null ? -1 : (base + k) % this.#cpus)
+      for (const port of new Set(usable.map((entry) => entry.port))) {
+        const fds = usable.filter((entry) => entry.port === port);
+        const base = this.#parentBase ??
+          (avoided.length > 0 && fds.length >= this.#cpus ? 0 : null);
+        fds.forEach((entry, k) =>
+          control.set(entry.fd, base === null ? -1 : (base + k) % this.#cpus)
         );
       }
+      for (const entry of avoided) control.set(entry.fd, -1);
     } catch (error) {
       this.#logger.warn(`Cannot steer new connections between listeners: ${describe(error)}`);
     }
   }
 
+  /** Unpins everything for good: the process retires and must not attract connections. */
   close(): void {
+    if (this.#timer !== null) clearInterval(this.#timer);
+    this.#parentBase = null;
+    this.#stuck.clear();
+    this.update();
+    this.#closed = true;
     this.#control?.close();
   }
 }

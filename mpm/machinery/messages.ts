@@ -8,7 +8,7 @@
 
 import type { ServerConfig } from "../../server/config/mod.ts";
 import type { Topology } from "../mpm_policy.ts";
-import type { RetireOptions } from "./slot.ts";
+import type { ListenerFd, RetireOptions } from "./slot.ts";
 
 /** What a child is started with: the parent's first message. */
 export interface ChildStart {
@@ -82,7 +82,7 @@ export type ToThread =
 
 /** Worker → child main thread. */
 export type FromThread =
-  | { readonly type: "ready" }
+  | { readonly type: "ready"; readonly fds: readonly ListenerFd[] }
   | { readonly type: "failed"; readonly message: string }
   | { readonly type: "recycle" }
   | { readonly type: "listenersClosed" }

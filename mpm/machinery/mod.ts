@@ -12,7 +12,7 @@ export { CHILD_ARGUMENT, RETIRE_QUIET_MS, runParent } from "./parent.ts";
 export type { ParentOptions } from "./parent.ts";
 export { runChild } from "./child.ts";
 export { HEARTBEAT_MS, startSlot } from "./slot.ts";
-export type { RetireOptions, Slot, SlotOptions } from "./slot.ts";
+export type { ListenerFd, RetireOptions, Slot, SlotOptions } from "./slot.ts";
 export { Acceptor, QUIET, WOKEN } from "./acceptor.ts";
 export type {
   ChildMessage,

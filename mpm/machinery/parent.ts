@@ -51,6 +51,8 @@ export const RETIRE_QUIET_MS = 500;
  * steered, a listener goes quiet within a handshake's time; unsteered, it may never.
  */
 const RETIRE_QUIET_LIMIT_MS = { steered: 30_000, unsteered: 5_000 } as const;
+/** A child's slot this long without a heartbeat gets no new connections (four missed beats). */
+const AVOID_STUCK_AFTER_MS = 1_000;
 /** httpd's reclaim_child_processes(): SIGTERM again at these seconds, SIGKILL at the last. */
 const RECLAIM_SCHEDULE_MS = [3_000, 5_000, 7_000] as const;
 const RECLAIM_KILL_MS = 9_000;
@@ -76,6 +78,8 @@ interface Child {
   readonly handle: ChildHandle;
   readonly ready: Promise<void>;
   state: "starting" | "serving" | "quiescing";
+  /** Its one slot has stopped running (prefork): new connections should go elsewhere. */
+  avoided: boolean;
   listenersOpen: boolean;
   cpuBase: number | null;
   /** When each slot was last found stuck, so one stuck slot is acted on once per timeout. */
@@ -316,6 +320,7 @@ class Parent {
       handle,
       ready: new Promise((resolve, reject) => ready = { resolve, reject }),
       state: "starting",
+      avoided: false,
       listenersOpen: true,
       cpuBase,
       stuckSince: new Map(),
@@ -430,6 +435,7 @@ class Parent {
     });
     this.#maintenance = plan.state;
     for (const action of plan.actions) this.#apply(action);
+    this.#avoidStuck(details);
     this.#watchStuck(details);
   }
 
@@ -472,6 +478,32 @@ class Parent {
     }
   }
 
+  /**
+   * A child whose only slot has stopped running (prefork) gets no new connections until it
+   * runs again or is killed at RequestTimeout: the others are pinned to cover every CPU.
+   */
+  #avoidStuck(details: readonly ProcessDetail[]): void {
+    if (this.#topology.threadsPerProcess !== 0) return;
+    const now = Date.now();
+    let changed = false;
+    for (const detail of details) {
+      const child = this.#children.get(detail.pid);
+      const beat = detail.slots[0]?.heartbeatMs ?? 0;
+      if (child === undefined || child.state === "quiescing") continue;
+      const stuck = beat > 0 && now - beat > AVOID_STUCK_AFTER_MS;
+      if (stuck === child.avoided) continue;
+      child.avoided = stuck;
+      changed = true;
+      if (stuck) {
+        this.#logger.warn(
+          `child pid ${child.pid} has not run for ${((now - beat) / 1000).toFixed(1)} s: ` +
+            "new connections go to the other children",
+        );
+      }
+    }
+    if (changed) this.#updateSteering();
+  }
+
   /** RequestTimeout: a slot whose heartbeat stopped is replaced (thread) or killed (process). */
   #watchStuck(details: readonly ProcessDetail[]): void {
     const now = Date.now();
@@ -495,7 +527,7 @@ class Parent {
           child.handle.kill("SIGKILL");
         } else {
           this.#logger.error(
-            `thread ${slot.index} of child pid ${child.pid} has not run for ${seconds} s (RequestTimeout): replacing it`,
+            `thread ${slot.index} of child pid ${child.pid} has not run for ${seconds} s (RequestTimeout): replacing the child`,
           );
           void this.#send(child, { type: "restartThread", slot: slot.index });
         }
@@ -508,13 +540,13 @@ class Parent {
     if (!this.#canSteer) return false;
     if (this.#restarting) return true;
     return [...this.#children.values()].some((child) =>
-      child.state === "quiescing" && child.listenersOpen
+      (child.state === "quiescing" && child.listenersOpen) || child.avoided
     );
   }
 
   #servingChildren(): Child[] {
     return [...this.#children.values()]
-      .filter((child) => child.state !== "quiescing")
+      .filter((child) => child.state !== "quiescing" && !child.avoided)
       .sort((a, b) => a.index - b.index);
   }
 
@@ -535,6 +567,11 @@ class Parent {
     let base = 0;
     const serving = this.#servingChildren();
     const covered = this.#socketsOf(serving) >= this.#cpus;
+    for (const child of this.#children.values()) {
+      if (!child.avoided || child.cpuBase === null) continue;
+      child.cpuBase = null;
+      void this.#send(child, { type: "steer", cpuBase: null });
+    }
     for (const child of serving) {
       const wanted = steer && covered ? base % this.#cpus : null;
       base += this.#socketsOf([child]);

@@ -10,6 +10,7 @@
 
 import type { ServerConfig } from "../../server/config/mod.ts";
 import type { AccessRecord, ConnectionView } from "../../server/http/mod.ts";
+import { listeningSocketFds } from "../../platform/mod.ts";
 import { openListeners } from "../../server/http/open_listeners.ts";
 import type { Logger } from "../../server/log/mod.ts";
 import { createSiteHandler } from "../../server/site.ts";
@@ -64,10 +65,20 @@ export interface RetireOptions {
   readonly graceMs: number;
 }
 
+/** One listening socket of a slot, as the OS numbers it: what steering pins to a CPU. */
+export interface ListenerFd {
+  /** The port it listens on. */
+  readonly port: number;
+  /** Its file descriptor in this process (every thread shares the table). */
+  readonly fd: number;
+}
+
 /** A running slot. */
 export interface Slot {
   /** Its listeners' addresses, the first listener of each `Listen` address. */
   readonly addresses: readonly Deno.NetAddr[];
+  /** Its listening sockets (none where the OS does not show them, outside Linux). */
+  readonly fds: readonly ListenerFd[];
   /** Resolves once its listeners are closed (retired or stopped). */
   readonly listenersClosed: Promise<void>;
   /** Graceful exit: answers what it has and what its queue still holds, then closes. */
@@ -127,11 +138,20 @@ export async function startSlot(options: SlotOptions): Promise<Slot> {
     onExchange,
   });
   let listeners: Deno.TcpListener[];
+  let fds: ListenerFd[];
   try {
-    listeners = Array.from(
-      { length: options.listenersPerAddress },
-      () => openListeners(config.listen, { reusePort: true }),
-    ).flat();
+    ({ listeners, fds } = scoreboard.withListenLock(() => {
+      const before = listenerFds(config);
+      const opened = Array.from(
+        { length: options.listenersPerAddress },
+        () => openListeners(config.listen, { reusePort: true }),
+      ).flat();
+      const others = new Set(before.map((entry) => entry.fd));
+      return {
+        listeners: opened,
+        fds: listenerFds(config).filter((entry) => !others.has(entry.fd)),
+      };
+    }));
   } catch (error) {
     void closeLogs();
     throw error;
@@ -216,6 +236,7 @@ export async function startSlot(options: SlotOptions): Promise<Slot> {
 
   return {
     addresses,
+    fds,
     listenersClosed: closed,
     retire(how) {
       retiring = how;
@@ -242,3 +263,16 @@ const SLOT_LETTER: Readonly<Record<ConnectionView["state"], SlotState>> = {
   closing: "C",
   closed: "_",
 };
+
+/**
+ * The process's listening sockets on the config's ports; empty where /proc cannot tell (the
+ * steering they serve exists only on Linux).
+ */
+function listenerFds(config: ServerConfig): ListenerFd[] {
+  const ports = [...new Set(config.listen.map((address) => address.port))];
+  try {
+    return ports.flatMap((port) => listeningSocketFds(port).map((fd) => ({ port, fd })));
+  } catch {
+    return [];
+  }
+}

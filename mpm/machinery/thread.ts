@@ -39,7 +39,7 @@ async function start(message: ThreadStart): Promise<void> {
     return;
   }
   void slot.listenersClosed.then(() => post({ type: "listenersClosed" }));
-  post({ type: "ready" });
+  post({ type: "ready", fds: slot.fds });
 }
 
 async function end(finishing: Promise<void>): Promise<void> {

@@ -63,6 +63,8 @@ export const PROCESS_FIELDS = {
   flushedMs: 32,
   /** Int32, changed with `Atomics.add`: connections accepted since the process started. */
   accepted: 40,
+  /** Int32 lock (0 free, 1 held) the threads take in turn to open their listeners. */
+  listenLock: 44,
 } as const;
 
 /** Bits of the process record's `flags` field. */

@@ -31,6 +31,13 @@ export function mpmConfig(mpm: string, section: Record<string, number>, extra = 
   ].join("\n");
 }
 
+/** Config lines mounting the faulty app (`_fixtures/faulty_app.ts`) on /app. */
+export const FAULTY_APP = [
+  "App:",
+  "  - Location: /app",
+  `    Module: ${new URL("./_fixtures/faulty_app.ts", import.meta.url).pathname}`,
+].join("\n");
+
 /** The pids of `pid`'s children, from /proc. */
 export function childrenOf(pid: number): number[] {
   const text = Deno.readTextFileSync(`/proc/${pid}/task/${pid}/children`).trim();

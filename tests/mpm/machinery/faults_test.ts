@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
+import { RawClient } from "../../server/http/_raw_client.ts";
 import {
   childrenOf,
+  FAULTY_APP,
   getStatus,
   mpmConfig,
   scoreboardOf,
@@ -101,5 +103,65 @@ for (const c of RECYCLE_CASES) {
     assert.ok(!childrenOf(server.pid).includes(first!), "the recycled child has exited");
     const accepted = (await scoreboardOf(server)).processes.map((p) => p.accepted);
     assert.ok(accepted.every((n) => n <= 5), `no child accepted more than 5: ${accepted}`);
+  });
+}
+
+const THREADED = { StartServers: 1, ThreadsPerChild: 3, MinSpareThreads: 1, MaxSpareThreads: 4 };
+const SLOT_CASES = [
+  {
+    mpm: "prefork",
+    section: { StartServers: 3, MinSpareServers: 3, MaxSpareServers: 5 },
+    replaced: /child pid \d+ has not run for .* \(RequestTimeout\): killing it/,
+    died: /child pid \d+ exit code 1/,
+  },
+  {
+    mpm: "worker",
+    section: THREADED,
+    replaced:
+      /thread \d+ of child pid \d+ has not run for .* \(RequestTimeout\): replacing the child/,
+    died: /thread \d+ died .*the faulty app crashes its isolate/,
+  },
+  {
+    mpm: "event",
+    section: THREADED,
+    replaced:
+      /thread \d+ of child pid \d+ has not run for .* \(RequestTimeout\): replacing the child/,
+    died: /thread \d+ died .*the faulty app crashes its isolate/,
+  },
+] as const;
+
+for (const c of SLOT_CASES) {
+  Deno.test(`${c.mpm}: a handler in a busy loop loses its slot after RequestTimeout; other requests are served`, async () => {
+    await using server = await startMpmd(
+      mpmConfig(c.mpm, c.section, `RequestTimeout: 3\n${FAULTY_APP}`),
+    );
+    await using busy = await RawClient.connect(server.port);
+    await busy.send("GET /app/busy HTTP/1.1\r\nHost: t\r\n\r\n");
+    // Once the stuck slot is noticed, new connections avoid its listener.
+    await server.waitForLog(/has not run for .*: new connections go to the other/);
+    await allServed(server.origin);
+    await server.waitForLog(c.replaced);
+    await busy.waitForClose();
+    await scoreboardWhere(
+      server,
+      (s) => s.processes.flatMap((p) => p.slots).filter((slot) => slot.state === "_").length >= 3,
+      "three idle slots again",
+    );
+    await allServed(server.origin);
+  });
+
+  Deno.test(`${c.mpm}: an isolate that dies after answering is replaced; serving goes on`, async () => {
+    await using server = await startMpmd(mpmConfig(c.mpm, c.section, FAULTY_APP));
+    const response = await fetch(`${server.origin}/app/crash`, {
+      headers: { connection: "close" },
+    });
+    assert.equal(await response.text(), "crashing\n");
+    await server.waitForLog(c.died);
+    await scoreboardWhere(
+      server,
+      (s) => s.processes.flatMap((p) => p.slots).filter((slot) => slot.state === "_").length >= 3,
+      "three idle slots again",
+    );
+    await allServed(server.origin);
   });
 }

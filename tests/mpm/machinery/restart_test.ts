@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { eventually, within } from "../../_deadline.ts";
+import { RawClient } from "../../server/http/_raw_client.ts";
 import {
   childrenOf,
+  FAULTY_APP,
   getStatus,
   mpmConfig,
   scoreboardOf,
@@ -150,4 +152,32 @@ Deno.test("SIGHUP restarts at once: new children, generation 2", async () => {
   );
   assert.ok(!before.includes(after.processes[0]!.pid));
   assert.equal(await getStatus(server.origin), 200);
+});
+
+Deno.test("graceful-stop (SIGWINCH) lets a slow request in flight finish, then exits 0", async () => {
+  const server = await startMpmd(
+    mpmConfig("event", {
+      StartServers: 1,
+      ThreadsPerChild: 2,
+      MinSpareThreads: 1,
+      MaxSpareThreads: 3,
+    }, FAULTY_APP),
+  );
+  try {
+    await using slow = await RawClient.connect(server.port);
+    await slow.send("GET /app/slow?ms=1500 HTTP/1.1\r\nHost: t\r\n\r\n");
+    await scoreboardWhere(
+      server,
+      (s) => s.processes.some((p) => p.slots.some((slot) => slot.state === "W")),
+      "the slow request in a slot",
+    );
+    Deno.kill(server.pid, "SIGWINCH");
+    await server.waitForLog(/caught SIGWINCH, shutting down gracefully/);
+    const response = await slow.readResponse();
+    assert.equal(response.status, 200);
+    assert.equal(new TextDecoder().decode(response.body), "slow done\n");
+    assert.equal(response.headers.get("connection"), "close");
+  } finally {
+    assert.equal(await server.stop("SIGWINCH"), 0);
+  }
 });

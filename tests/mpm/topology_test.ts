@@ -1,0 +1,64 @@
+import assert from "node:assert/strict";
+import { MPMS, type Topology } from "../../mpm/mod.ts";
+
+// Each MPM's layout with httpd's defaults (and one changed value where it matters).
+const CASES: { mpm: keyof typeof MPMS; directives: Record<string, number>; want: Topology }[] = [
+  {
+    mpm: "prefork",
+    directives: {},
+    want: {
+      serverLimit: 256,
+      threadLimit: 1,
+      startProcesses: 5,
+      threadsPerProcess: 0,
+      maxConnectionsPerChild: 0,
+      asyncRequestWorkerFactor: null,
+    },
+  },
+  {
+    mpm: "worker",
+    directives: { MaxConnectionsPerChild: 1000 },
+    want: {
+      serverLimit: 16,
+      threadLimit: 64,
+      startProcesses: 3,
+      threadsPerProcess: 25,
+      maxConnectionsPerChild: 1000,
+      asyncRequestWorkerFactor: null,
+    },
+  },
+  {
+    mpm: "event",
+    directives: { AsyncRequestWorkerFactor: 3 },
+    want: {
+      serverLimit: 16,
+      threadLimit: 64,
+      startProcesses: 3,
+      threadsPerProcess: 25,
+      maxConnectionsPerChild: 0,
+      asyncRequestWorkerFactor: 3,
+    },
+  },
+  {
+    mpm: "winnt",
+    directives: {},
+    want: {
+      serverLimit: 2,
+      threadLimit: 1920,
+      startProcesses: 1,
+      threadsPerProcess: 64,
+      maxConnectionsPerChild: 0,
+      asyncRequestWorkerFactor: null,
+    },
+  },
+];
+
+Deno.test("each policy's topology() lays out its checked settings", async (t) => {
+  for (const c of CASES) {
+    await t.step(c.mpm, () => {
+      const policy = MPMS[c.mpm];
+      const { settings } = policy.check(c.directives);
+      assert.deepEqual(policy.topology(settings), c.want);
+    });
+  }
+});
