@@ -135,6 +135,7 @@ export async function runChild(): Promise<number> {
       if (!isMessage<ParentMessage>(message, ["retire", "steer", "restartThread"])) continue;
       if (message.type === "steer") {
         if (!retiring) steering.follow(message.cpuBase);
+        void send({ type: "steered" });
       } else if (message.type === "restartThread") {
         const slot = slots[message.slot];
         if (slot instanceof ThreadSlot && !retiring) {
@@ -362,6 +363,7 @@ class ListenerSteering {
     this.#timer = setInterval(() => {
       const now = Date.now();
       let changed = false;
+      const noticed: string[] = [];
       this.#slots.forEach((_, slot) => {
         const beat = this.#scoreboard.heartbeatOf(slot);
         const stuck = beat > 0 && now - beat > AVOID_STUCK_AFTER_MS;
@@ -369,15 +371,17 @@ class ListenerSteering {
         changed = true;
         if (stuck) {
           this.#stuck.add(slot);
-          this.#logger.warn(
-            `thread ${slot} has not run for ${((now - beat) / 1000).toFixed(1)} s: ` +
-              "new connections go to the other threads",
-          );
+          noticed.push(`thread ${slot} has not run for ${((now - beat) / 1000).toFixed(1)} s`);
         } else {
           this.#stuck.delete(slot);
         }
       });
-      if (changed) this.update();
+      if (!changed) return;
+      this.update();
+      // Said once the other listeners are pinned: from then on it is true.
+      for (const line of noticed) {
+        this.#logger.warn(`${line}: new connections go to the other threads`);
+      }
     }, AVOID_STUCK_AFTER_MS / 4);
     Deno.unrefTimer(this.#timer);
   }

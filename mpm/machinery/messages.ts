@@ -54,7 +54,9 @@ export type ChildMessage =
   /** MaxConnectionsPerChild reached: the child retires itself and wants a successor. */
   | { readonly type: "recycling" }
   /** The child's listeners are closed: nothing can be queued on them any more. */
-  | { readonly type: "listenersClosed" };
+  | { readonly type: "listenersClosed" }
+  /** A `steer` message has been applied (one answer per message, in order). */
+  | { readonly type: "steered" };
 
 /** What a Worker is started with: the child's first message to it. */
 export interface ThreadStart {

@@ -80,10 +80,13 @@ interface Child {
   state: "starting" | "serving" | "quiescing";
   /** Its one slot has stopped running (prefork): new connections should go elsewhere. */
   avoided: boolean;
+  loggedAvoid: boolean;
   listenersOpen: boolean;
   cpuBase: number | null;
   /** When each slot was last found stuck, so one stuck slot is acted on once per timeout. */
   readonly stuckSince: Map<number, number>;
+  /** Resolvers of the steer messages not yet applied, in sending order. */
+  readonly steerAcks: (() => void)[];
 }
 
 /**
@@ -321,9 +324,11 @@ class Parent {
       ready: new Promise((resolve, reject) => ready = { resolve, reject }),
       state: "starting",
       avoided: false,
+      loggedAvoid: false,
       listenersOpen: true,
       cpuBase,
       stuckSince: new Map(),
+      steerAcks: [],
     };
     child.ready.catch(() => {});
     this.#children.set(child.pid, child);
@@ -372,6 +377,9 @@ class Parent {
             child.listenersOpen = false;
             this.#updateSteering();
             break;
+          case "steered":
+            child.steerAcks.shift()?.();
+            break;
         }
       }
     } catch (error) {
@@ -386,8 +394,9 @@ class Parent {
     } catch (error) {
       this.#logger.error(message(error));
     }
-    const expected = child.state === "quiescing" || this.#stopping;
-    if (!expected || !status.success) {
+    // A retired child exits 0; one told to stop ends by SIGTERM: neither is news.
+    const expected = (child.state === "quiescing" && status.success) || this.#stopping;
+    if (!expected) {
       // httpd's AH00052 "child pid N exit signal …"; maintenance starts a successor.
       this.#logger.error(`child pid ${child.pid} exit ${describeExit(status)}`);
     }
@@ -398,9 +407,10 @@ class Parent {
   async #recycle(child: Child): Promise<void> {
     if (child.state === "quiescing" || this.#stopping) return;
     child.state = "quiescing";
-    this.#updateSteering();
+    const pinned = this.#updateSteering();
     const successor = this.#children.size < this.#topology.serverLimit ? this.#spawn() : null;
     await successor?.ready.catch(() => {});
+    await pinned;
     this.#retire(child, this.#drainHow(Infinity));
   }
 
@@ -450,9 +460,11 @@ class Parent {
           generation: child.generation,
           quiescing: child.state === "quiescing",
           notAccepting: detail?.notAccepting ?? false,
-          // A child that has not flushed yet is starting: httpd counts `S` as idle.
-          slots: detail?.slots.slice(0, slots) ??
-            Array.from({ length: slots }, () => ({ state: "S" as const })),
+          // A starting child is `S` whatever its first flush says: httpd counts that as idle,
+          // so that the ramp does not spawn again for children still on their way.
+          slots: child.state !== "starting" && detail !== undefined
+            ? detail.slots.slice(0, slots)
+            : Array.from({ length: slots }, () => ({ state: "S" as const })),
         };
       });
     return { generation: this.#generation, processes };
@@ -493,15 +505,23 @@ class Parent {
       const stuck = beat > 0 && now - beat > AVOID_STUCK_AFTER_MS;
       if (stuck === child.avoided) continue;
       child.avoided = stuck;
+      if (!stuck) child.loggedAvoid = false;
       changed = true;
-      if (stuck) {
+    }
+    if (!changed) return;
+    const applied = this.#updateSteering();
+    for (const child of this.#children.values()) {
+      if (!child.avoided || child.loggedAvoid) continue;
+      child.loggedAvoid = true;
+      const beat = details.find((detail) => detail.pid === child.pid)?.slots[0]?.heartbeatMs ?? now;
+      // Said once the others' listeners are pinned: from then on it is true.
+      void applied.then(() =>
         this.#logger.warn(
           `child pid ${child.pid} has not run for ${((now - beat) / 1000).toFixed(1)} s: ` +
             "new connections go to the other children",
-        );
-      }
+        )
+      );
     }
-    if (changed) this.#updateSteering();
   }
 
   /** RequestTimeout: a slot whose heartbeat stopped is replaced (thread) or killed (process). */
@@ -561,24 +581,37 @@ class Parent {
    * listener drains, and unpins them once none does. Without full coverage it leaves them
    * alone: an uncovered CPU would fall back to the kernel's hash anyway.
    */
-  #updateSteering(): void {
-    if (!this.#canSteer) return;
+  #updateSteering(): Promise<void> {
+    if (!this.#canSteer) return Promise.resolve();
     const steer = this.#steering();
+    const applied: Promise<void>[] = [];
+    const pin = (child: Child, cpuBase: number | null) => {
+      child.cpuBase = cpuBase;
+      applied.push(new Promise((resolve) => child.steerAcks.push(resolve)));
+      void this.#send(child, { type: "steer", cpuBase });
+    };
+    for (const child of this.#children.values()) {
+      if (child.avoided && child.cpuBase !== null) pin(child, null);
+    }
     let base = 0;
     const serving = this.#servingChildren();
     const covered = this.#socketsOf(serving) >= this.#cpus;
-    for (const child of this.#children.values()) {
-      if (!child.avoided || child.cpuBase === null) continue;
-      child.cpuBase = null;
-      void this.#send(child, { type: "steer", cpuBase: null });
-    }
     for (const child of serving) {
       const wanted = steer && covered ? base % this.#cpus : null;
       base += this.#socketsOf([child]);
-      if (child.cpuBase === wanted) continue;
-      child.cpuBase = wanted;
-      void this.#send(child, { type: "steer", cpuBase: wanted });
+      if (child.cpuBase !== wanted) pin(child, wanted);
     }
+    return this.#settled(applied);
+  }
+
+  /** Resolves when every promise has, or after a second (a child that died acks nothing). */
+  async #settled(promises: readonly Promise<void>[]): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      Promise.all(promises),
+      new Promise<void>((resolve) => timer = setTimeout(resolve, 1_000)),
+    ]);
+    clearTimeout(timer);
   }
 
   #coveringListeners(topology: Topology): number {

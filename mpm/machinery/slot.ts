@@ -101,7 +101,6 @@ export async function startSlot(options: SlotOptions): Promise<Slot> {
   const factor = options.asyncRequestWorkerFactor ?? 0;
   const vhost = config.hosts[0].serverName;
   const keptAlive = new Set<number>();
-  let roomFreed: (() => void) | null = null;
 
   const onState = (connection: ConnectionView) => {
     const { state } = connection;
@@ -119,8 +118,8 @@ export async function startSlot(options: SlotOptions): Promise<Slot> {
         nowMs: Date.now(),
       });
     }
-    if (state === "closed" || state === "keepalive") roomFreed?.();
     if (state === "closed") scoreboard.addConnections(-1);
+    if (async && (state === "closed" || state === "keepalive")) scoreboard.signalRoom();
     if (state === "busy") return;
     let letter = SLOT_LETTER[state];
     if (async) letter = engine.stats.busy + engine.stats.writing > 0 ? "W" : "_";
@@ -180,14 +179,7 @@ export async function startSlot(options: SlotOptions): Promise<Slot> {
       // Clients have waited long: as httpd's event when its workers stay busy, close the
       // parked connections so that their clients come back through another process.
       if (Date.now() - since >= STARVED_MS) engine.closeIdle();
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, LIMIT_RECHECK_MS);
-        roomFreed = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      roomFreed = null;
+      await scoreboard.waitForRoom(LIMIT_RECHECK_MS);
     }
     scoreboard.setFlags({ notAccepting: false });
   }

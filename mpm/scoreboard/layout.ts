@@ -65,6 +65,8 @@ export const PROCESS_FIELDS = {
   accepted: 40,
   /** Int32 lock (0 free, 1 held) the threads take in turn to open their listeners. */
   listenLock: 44,
+  /** Int32 bumped (and notified) whenever a connection stops needing a thread. */
+  roomSeq: 48,
 } as const;
 
 /** Bits of the process record's `flags` field. */

@@ -198,6 +198,23 @@ export class ProcessScoreboard {
     }
   }
 
+  /**
+   * Tells every thread of the process that a connection stopped needing a thread (closed or
+   * parked): a thread waiting for room under event's connection limit looks again.
+   */
+  signalRoom(): void {
+    const index = PROCESS_FIELDS.roomSeq / 4;
+    Atomics.add(this.#ints, index, 1);
+    Atomics.notify(this.#ints, index);
+  }
+
+  /** Resolves at the next {@link signalRoom} of any thread, or after `timeoutMs`. */
+  async waitForRoom(timeoutMs: number): Promise<void> {
+    const index = PROCESS_FIELDS.roomSeq / 4;
+    const waited = Atomics.waitAsync(this.#ints, index, Atomics.load(this.#ints, index), timeoutMs);
+    if (waited.async) await waited.value;
+  }
+
   /** When slot `index` last stamped its heartbeat (ms since the epoch; 0 if never). */
   heartbeatOf(index: number): number {
     return this.#view.getFloat64(slotOffset(index) + SLOT_FIELDS.heartbeatMs, true);

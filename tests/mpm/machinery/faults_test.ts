@@ -8,6 +8,7 @@ import {
   scoreboardOf,
   scoreboardPids,
   scoreboardWhere,
+  SHAPE_DEADLINE_MS,
   startMpmd,
 } from "./_mpm.ts";
 
@@ -141,7 +142,8 @@ for (const c of SLOT_CASES) {
     await server.waitForLog(/has not run for .*: new connections go to the other/);
     await allServed(server.origin);
     await server.waitForLog(c.replaced);
-    await busy.waitForClose();
+    // A stuck thread goes with its process, which first starts a successor and drains.
+    await busy.waitForClose(SHAPE_DEADLINE_MS);
     await scoreboardWhere(
       server,
       (s) => s.processes.flatMap((p) => p.slots).filter((slot) => slot.state === "_").length >= 3,
