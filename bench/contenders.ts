@@ -63,8 +63,11 @@ export function mpmdCommand(entry: string): string[] {
   return [Deno.execPath(), "run", "-A", "--config", MPMD_DENO_CONFIG, entry];
 }
 
-/** The mpmd command-line flags benchmarked when none are asked for: one process, no MPM. */
-export const DEFAULT_MPMD_VARIANTS: readonly (readonly string[])[] = [["-X"]];
+/**
+ * The mpmd command-line flags benchmarked when none are asked for: the event MPM (a parent
+ * and two children, see `mpmdConfig`), and `-X`, one process without the MPM machinery.
+ */
+export const DEFAULT_MPMD_VARIANTS: readonly (readonly string[])[] = [["--mpm", "event"], ["-X"]];
 
 /** What decides which mpmd runs are compared. */
 export interface ContenderOptions {

@@ -65,7 +65,7 @@ Options:
   --keepalive-requests N    requests per keep-alive connection, all servers (default ${BENCH_DEFAULTS.keepAliveRequests}, 0 = unlimited)
   --only NAMES              comma-separated contenders: mpmd, nginx, apache, apache-event, ...
   --mpmd="FLAGS"            benchmark mpmd with these flags; repeat for several runs
-                            (default "-X"; e.g. --mpmd="-X" --mpmd="--mpm event")
+                            (default: "--mpm event" and "-X")
   --mpmd-entry FILE         mpmd entry module (default: main.ts of this checkout)
   --ab                      also run ab -k as a cross-check
   --json FILE               write the results as JSON to FILE

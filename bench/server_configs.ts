@@ -148,6 +148,15 @@ export function mpmdConfig(site: SiteLayout): string {
     `PidFile: ${JSON.stringify(`${base}.pid`)}`,
     `ErrorLog: ${JSON.stringify(`${base}_error.log`)}`,
     `MaxKeepAliveRequests: ${site.keepAliveRequests}`,
+    // event on this 2-core class of machine: one isolate per core, as nginx's worker_processes
+    // auto; an event thread serves many connections, so more isolates only add switching.
+    "event:",
+    "  StartServers: 2",
+    "  ThreadsPerChild: 1",
+    "  MinSpareThreads: 1",
+    "  MaxSpareThreads: 2",
+    "  ServerLimit: 2",
+    "  MaxRequestWorkers: 2",
     "",
   ].join("\n");
 }

@@ -1,6 +1,6 @@
 /**
  * The configuration used when no config file is given: the bundled example site on the
- * loopback interface, quiet (no access log). ServerRoot is the program's own directory, so
+ * loopback interface, quiet (no access log), with small process and thread pools. ServerRoot is the program's own directory, so
  * `examples/site` is found next to `main.ts` or the compiled binary.
  *
  * @module
@@ -11,4 +11,26 @@ export const DEFAULT_CONFIG_YAML = `# mpmd's built-in configuration (used when n
 Listen: 127.0.0.1:8080
 DocumentRoot: examples/site
 LogLevel: warn
+
+# Pools sized for a laptop or a small container, not httpd's 3 x 25 threads: every thread is
+# a V8 isolate (about 20 MB), and one event thread serves many connections at once.
+event:
+  StartServers: 2
+  ThreadsPerChild: 2
+  MinSpareThreads: 2
+  MaxSpareThreads: 6
+  ServerLimit: 4
+  MaxRequestWorkers: 8
+worker:
+  StartServers: 2
+  ThreadsPerChild: 4
+  MinSpareThreads: 2
+  MaxSpareThreads: 8
+  ServerLimit: 8
+  MaxRequestWorkers: 32
+prefork:
+  StartServers: 4
+  MinSpareServers: 2
+  MaxSpareServers: 6
+  MaxRequestWorkers: 32
 `;

@@ -46,6 +46,13 @@ Deno.test("mpmdConfig() writes YAML with httpd directive names", () => {
       'PidFile: "/tmp/b/s.pid"',
       'ErrorLog: "/tmp/b/s_error.log"',
       "MaxKeepAliveRequests: 100",
+      "event:",
+      "  StartServers: 2",
+      "  ThreadsPerChild: 1",
+      "  MinSpareThreads: 1",
+      "  MaxSpareThreads: 2",
+      "  ServerLimit: 2",
+      "  MaxRequestWorkers: 2",
       "",
     ].join("\n"),
   );
