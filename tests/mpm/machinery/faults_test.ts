@@ -1,10 +1,13 @@
 import assert from "node:assert/strict";
 import { RawClient } from "../../server/http/_raw_client.ts";
+import { eventually } from "../../_deadline.ts";
 import {
   childrenOf,
   FAULTY_APP,
   getStatus,
+  listenersOf,
   mpmConfig,
+  ONE_CHILD_TWO_THREADS,
   scoreboardOf,
   scoreboardPids,
   scoreboardWhere,
@@ -22,6 +25,10 @@ async function allServed(origin: string): Promise<void> {
 
 const KILL_CASES = [
   { mpm: "prefork", section: { StartServers: 2, MinSpareServers: 2, MaxSpareServers: 4 } },
+  {
+    mpm: "worker",
+    section: { StartServers: 2, ThreadsPerChild: 2, MinSpareThreads: 4, MaxSpareThreads: 6 },
+  },
   {
     mpm: "event",
     section: { StartServers: 2, ThreadsPerChild: 2, MinSpareThreads: 4, MaxSpareThreads: 6 },
@@ -76,16 +83,13 @@ const RECYCLE_CASES = [
       MaxConnectionsPerChild: 5,
     },
   },
-  {
-    mpm: "worker",
+  ...(["worker", "event"] as const).map((mpm) => ({
+    mpm,
     section: {
-      StartServers: 1,
-      ThreadsPerChild: 2,
-      MinSpareThreads: 1,
-      MaxSpareThreads: 3,
+      ...ONE_CHILD_TWO_THREADS,
       MaxConnectionsPerChild: 5,
     },
-  },
+  })),
 ] as const;
 
 for (const c of RECYCLE_CASES) {
@@ -163,6 +167,13 @@ for (const c of SLOT_CASES) {
       server,
       (s) => s.processes.flatMap((p) => p.slots).filter((slot) => slot.state === "_").length >= 3,
       "three idle slots again",
+    );
+    // Connections queued on the dead slot's listener are lost with it, as with any crash;
+    // what must hold is that serving goes on once its successor listens in its place.
+    await eventually(
+      () => listenersOf(childrenOf(server.pid), server.port) === 3,
+      "three listeners again",
+      SHAPE_DEADLINE_MS,
     );
     await allServed(server.origin);
   });

@@ -6,6 +6,7 @@ import {
   FAULTY_APP,
   getStatus,
   mpmConfig,
+  ONE_CHILD_TWO_THREADS,
   scoreboardOf,
   scoreboardPids,
   scoreboardWhere,
@@ -135,12 +136,7 @@ Deno.test("a restart into a broken config is refused; the running generation kee
 
 Deno.test("SIGHUP restarts at once: new children, generation 2", async () => {
   await using server = await startMpmd(
-    mpmConfig("worker", {
-      StartServers: 1,
-      ThreadsPerChild: 2,
-      MinSpareThreads: 1,
-      MaxSpareThreads: 3,
-    }),
+    mpmConfig("worker", ONE_CHILD_TWO_THREADS),
   );
   const before = scoreboardPids(await scoreboardOf(server));
   Deno.kill(server.pid, "SIGHUP");
@@ -156,12 +152,7 @@ Deno.test("SIGHUP restarts at once: new children, generation 2", async () => {
 
 Deno.test("graceful-stop (SIGWINCH) lets a slow request in flight finish, then exits 0", async () => {
   const server = await startMpmd(
-    mpmConfig("event", {
-      StartServers: 1,
-      ThreadsPerChild: 2,
-      MinSpareThreads: 1,
-      MaxSpareThreads: 3,
-    }, FAULTY_APP),
+    mpmConfig("event", ONE_CHILD_TWO_THREADS, FAULTY_APP),
   );
   try {
     await using slow = await RawClient.connect(server.port);
@@ -180,4 +171,25 @@ Deno.test("graceful-stop (SIGWINCH) lets a slow request in flight finish, then e
   } finally {
     assert.equal(await server.stop("SIGWINCH"), 0);
   }
+});
+
+Deno.test("stop: a child that ignores SIGTERM is killed at 9 s (httpd's reclaim schedule)", async () => {
+  const server = await startMpmd(
+    mpmConfig("prefork", { StartServers: 2, MinSpareServers: 1, MaxSpareServers: 4 }),
+  );
+  const [frozen] = scoreboardPids(
+    await scoreboardWhere(server, (s) => s.processes.length === 2, "two children"),
+  );
+  // A stopped process keeps its SIGTERMs pending: only SIGKILL ends it.
+  Deno.kill(frozen!, "SIGSTOP");
+  const started = Date.now();
+  assert.equal(await server.stop("SIGTERM"), 0);
+  const tookMs = Date.now() - started;
+  assert.ok(
+    server.stderr.some((line) =>
+      line.includes(`child pid ${frozen} still did not exit, sending a SIGKILL`)
+    ),
+    server.stderr.join("\n"),
+  );
+  assert.ok(tookMs >= 8_500, `the parent waited for the schedule (${tookMs} ms)`);
 });

@@ -3,7 +3,10 @@ import type { ScoreboardDetail } from "../../../mpm/mod.ts";
 import { RawClient } from "../../server/http/_raw_client.ts";
 import {
   childrenOf,
+  FAULTY_APP,
+  getStatus,
   mpmConfig,
+  ONE_CHILD_TWO_THREADS,
   scoreboardOf,
   scoreboardPids,
   scoreboardWhere,
@@ -58,10 +61,7 @@ Deno.test("prefork: spare servers grow the pool under load and shrink it after",
 
 Deno.test("worker: spare threads grow the pool by processes and shrink it after", async () => {
   await using server = await startMpmd(mpmConfig("worker", {
-    StartServers: 1,
-    ThreadsPerChild: 2,
-    MinSpareThreads: 1,
-    MaxSpareThreads: 3,
+    ...ONE_CHILD_TWO_THREADS,
     MaxRequestWorkers: 8,
   }, "KeepAliveTimeout: 30"));
   const clients = await holdSlotsUntil(server, (s) => s.processes.length >= 3);
@@ -70,6 +70,31 @@ Deno.test("worker: spare threads grow the pool by processes and shrink it after"
     server,
     (s) => s.processes.length === 1,
     "one child left: its two idle threads are within MaxSpareThreads",
+  );
+  assert.deepEqual(childrenOf(server.pid), scoreboardPids(shrunk));
+});
+
+Deno.test("event: threads busy with requests grow the pool; it shrinks when they finish", async () => {
+  await using server = await startMpmd(
+    mpmConfig("event", {
+      ...ONE_CHILD_TWO_THREADS,
+      MaxRequestWorkers: 8,
+    }, FAULTY_APP),
+  );
+  // Under event an idle keep-alive connection holds no thread: a request in progress does.
+  const slow: Promise<number>[] = [];
+  for (let i = 0; i < MOST_CONNECTIONS && (await scoreboardOf(server)).processes.length < 3; i++) {
+    slow.push(getStatus(server.origin, "/app/slow?ms=4000"));
+    await scoreboardWhere(server, (s) => s.processes.length >= 3, "more children", 300)
+      .catch(() => null);
+  }
+  const grown = await scoreboardOf(server);
+  assert.ok(grown.processes.length >= 3, `grew to ${grown.processes.length} children`);
+  assert.ok((await Promise.all(slow)).every((status) => status === 200));
+  const shrunk = await scoreboardWhere(
+    server,
+    (s) => s.processes.length === 1,
+    "one child left once the requests are done",
   );
   assert.deepEqual(childrenOf(server.pid), scoreboardPids(shrunk));
 });
