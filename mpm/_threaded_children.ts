@@ -181,5 +181,7 @@ export function threadedChildrenTopology(
     threadsPerProcess: settings.threadsPerChild,
     maxConnectionsPerChild: settings.maxConnectionsPerChild,
     asyncRequestWorkerFactor: factor,
+    threadsInParent: false,
+    restartIsGraceful: false,
   };
 }

@@ -54,6 +54,10 @@ export interface Topology {
    * connection at a time, keep-alive included.
    */
   readonly asyncRequestWorkerFactor: number | null;
+  /** The parent process hosts the threads itself, with no child process (netware). */
+  readonly threadsInParent: boolean;
+  /** A restart (SIGHUP) is always graceful, as httpd's winnt has no other kind. */
+  readonly restartIsGraceful: boolean;
 }
 
 /** What a policy's `check()` returns: the settings to run with and why they differ. */

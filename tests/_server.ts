@@ -39,7 +39,23 @@ export async function runMpmd(
   return { code: out.code, stdout: decoder.decode(out.stdout), stderr: decoder.decode(out.stderr) };
 }
 
-/** Writes `yaml` to a temp file, starts `mpmd -f thatfile …args`, waits until it listens. */
+/**
+ * The pool for tests about HTTP behaviour rather than MPMs: one child of two threads under the
+ * platform's default MPM (event on Linux). httpd's defaults start 75 threads, each a V8
+ * isolate, which a test machine running many servers at once cannot afford.
+ */
+export const SMALL_POOL = `
+event:
+  StartServers: 1
+  ThreadsPerChild: 2
+  MinSpareThreads: 1
+  MaxSpareThreads: 3
+`;
+
+/**
+ * Writes `yaml` to a temp file, starts `mpmd -f thatfile …args`, waits until it listens. A
+ * config that chooses no MPM gets {@link SMALL_POOL}.
+ */
 export async function startMpmd(
   yaml: string | null,
   args: string[] = [],
@@ -48,7 +64,7 @@ export async function startMpmd(
   let configFile: string | null = null;
   if (yaml !== null) {
     configFile = await Deno.makeTempFile({ suffix: ".yaml" });
-    await Deno.writeTextFile(configFile, yaml);
+    await Deno.writeTextFile(configFile, /^MPM:/m.test(yaml) ? yaml : yaml + SMALL_POOL);
     fileArgs.push("-f", configFile);
   }
   const child = new Deno.Command(Deno.execPath(), {

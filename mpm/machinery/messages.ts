@@ -42,8 +42,12 @@ export type ParentMessage =
   | { readonly type: "retire"; readonly how: RetireOptions }
   /** Pin the child's listeners from `cpuBase` on, or unpin them (`null`). */
   | { readonly type: "steer"; readonly cpuBase: number | null }
-  /** Terminate and start again the thread of slot `slot` (it stopped running). */
-  | { readonly type: "restartThread"; readonly slot: number };
+  /** Give up the thread of slot `slot` (it stopped running) and ask to be replaced. */
+  | { readonly type: "restartThread"; readonly slot: number }
+  /** Start `count` more threads (netware, mpmt_os2). */
+  | { readonly type: "spawnThreads"; readonly count: number }
+  /** Retire `count` idle threads, gracefully (netware, mpmt_os2). */
+  | { readonly type: "retireThreads"; readonly count: number };
 
 /** Child → parent. */
 export type ChildMessage =

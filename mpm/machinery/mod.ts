@@ -8,10 +8,18 @@
  * @module
  */
 
-export { CHILD_ARGUMENT, RETIRE_QUIET_MS, runParent } from "./parent.ts";
+export { CHILD_ARGUMENT, runParent } from "./parent.ts";
 export type { ParentOptions } from "./parent.ts";
 export { runChild } from "./child.ts";
-export { HEARTBEAT_MS, startSlot } from "./slot.ts";
+export {
+  AVOID_STUCK_AFTER_MS,
+  HEARTBEAT_MS,
+  RETIRE_QUIET_LIMIT_MS,
+  RETIRE_QUIET_MS,
+  startSlot,
+} from "./slot.ts";
+export { runSlotHost } from "./slot_host.ts";
+export type { HostChannel, SlotHost } from "./slot_host.ts";
 export type { ListenerFd, RetireOptions, Slot, SlotOptions } from "./slot.ts";
 export { Acceptor, QUIET, WOKEN } from "./acceptor.ts";
 export type {

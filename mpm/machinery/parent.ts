@@ -36,23 +36,17 @@ import {
   readScoreboard,
   ScoreboardFile,
 } from "../scoreboard/mod.ts";
+import { startInProcessHost } from "./in_process_host.ts";
 import { type ChildMessage, isMessage, type ParentMessage } from "./messages.ts";
-import type { RetireOptions } from "./slot.ts";
+import {
+  AVOID_STUCK_AFTER_MS,
+  RETIRE_QUIET_LIMIT_MS,
+  RETIRE_QUIET_MS,
+  type RetireOptions,
+} from "./slot.ts";
 
 /** The hidden argument that makes `main.ts` run as a child. */
 export const CHILD_ARGUMENT = "--child";
-/**
- * A retiring child keeps accepting until no connection arrived for this long: longer than a
- * handshake takes, so nothing is still on its way to a listener that is about to close.
- */
-export const RETIRE_QUIET_MS = 500;
-/**
- * A retiring child under load closes its listeners after this long even if never quiet:
- * steered, a listener goes quiet within a handshake's time; unsteered, it may never.
- */
-const RETIRE_QUIET_LIMIT_MS = { steered: 30_000, unsteered: 5_000 } as const;
-/** A child's slot this long without a heartbeat gets no new connections (four missed beats). */
-const AVOID_STUCK_AFTER_MS = 1_000;
 /** httpd's reclaim_child_processes(): SIGTERM again at these seconds, SIGKILL at the last. */
 const RECLAIM_SCHEDULE_MS = [3_000, 5_000, 7_000] as const;
 const RECLAIM_KILL_MS = 9_000;
@@ -106,6 +100,7 @@ class Parent {
   #topology: Topology;
   #generation = 1;
   #maintenance = INITIAL_MAINTENANCE_STATE;
+  /** The children by scoreboard index (an in-process host shares the parent's pid). */
   readonly #children = new Map<number, Child>();
   readonly #logger: Logger;
   readonly #options: ParentOptions;
@@ -222,8 +217,9 @@ class Parent {
     };
   }
 
-  #queueRestart(signal: string, graceful: boolean): void {
+  #queueRestart(signal: string, asked: boolean): void {
     if (this.#stopping) return;
+    const graceful = asked || this.#topology.restartIsGraceful;
     const kind = graceful ? "Graceful restart" : "SIGHUP";
     this.#logger.notice(`${kind} requested (${signal}), doing restart`);
     this.#restartQueue = this.#restartQueue.then(() => this.#restart(graceful));
@@ -314,7 +310,9 @@ class Parent {
     const { maxConnectionsPerChild } = this.#topology;
     const jitter = Math.floor(Math.random() * (this.#config.maxConnectionsPerChildJitter + 1));
     const cpuBase = this.#steering() ? this.#socketsOf(this.#servingChildren()) : null;
-    const handle = spawnChild(selfCommand([CHILD_ARGUMENT]));
+    const handle = this.#topology.threadsInParent
+      ? startInProcessHost()
+      : spawnChild(selfCommand([CHILD_ARGUMENT]));
     let ready!: { resolve: () => void; reject: (error: Error) => void };
     const child: Child = {
       pid: handle.pid,
@@ -331,7 +329,7 @@ class Parent {
       steerAcks: [],
     };
     child.ready.catch(() => {});
-    this.#children.set(child.pid, child);
+    this.#children.set(child.index, child);
     void this.#send(child, {
       type: "start",
       config: this.#config,
@@ -388,7 +386,7 @@ class Parent {
   }
 
   #reaped(child: Child, status: Deno.CommandStatus): void {
-    this.#children.delete(child.pid);
+    this.#children.delete(child.index);
     try {
       this.#scoreboard.clearProcess(child.index);
     } catch (error) {
@@ -450,11 +448,13 @@ class Parent {
   }
 
   #snapshot(details: readonly ProcessDetail[]): ScoreboardSnapshot {
-    const slots = Math.max(1, this.#topology.threadsPerProcess);
+    const starting = Math.max(1, this.#topology.threadsPerProcess);
     const processes: ProcessSnapshot[] = [...this.#children.values()]
       .sort((a, b) => a.index - b.index)
       .map((child) => {
-        const detail = details.find((process) => process.pid === child.pid);
+        const detail = details.find((process) =>
+          process.index === child.index && process.pid === child.pid
+        );
         return {
           pid: child.pid,
           generation: child.generation,
@@ -463,11 +463,18 @@ class Parent {
           // A starting child is `S` whatever its first flush says: httpd counts that as idle,
           // so that the ramp does not spawn again for children still on their way.
           slots: child.state !== "starting" && detail !== undefined
-            ? detail.slots.slice(0, slots)
-            : Array.from({ length: slots }, () => ({ state: "S" as const })),
+            ? detail.slots
+            : Array.from({ length: starting }, () => ({ state: "S" as const })),
         };
       });
     return { generation: this.#generation, processes };
+  }
+
+  /** The child `pid` names that serves the running generation (an old one may share it). */
+  #servingChild(pid: number): Child | undefined {
+    return [...this.#children.values()].find((child) =>
+      child.pid === pid && child.state !== "quiescing"
+    );
   }
 
   #apply(action: Action): void {
@@ -476,7 +483,7 @@ class Parent {
         for (let i = 0; i < action.count; i++) this.#spawn();
         return;
       case "retire": {
-        const child = this.#children.get(action.pid);
+        const child = this.#servingChild(action.pid);
         if (child !== undefined) this.#retire(child, this.#drainHow(Infinity));
         return;
       }
@@ -484,9 +491,11 @@ class Parent {
         this.#logger[action.level](action.message);
         return;
       case "spawnThreads":
-      case "retireThreads":
-        this.#logger.debug(`Cannot ${action.kind} yet: dynamic thread pools are not built`);
+      case "retireThreads": {
+        const child = this.#servingChild(action.pid);
+        if (child !== undefined) void this.#send(child, { type: action.kind, count: action.count });
         return;
+      }
     }
   }
 
@@ -499,7 +508,7 @@ class Parent {
     const now = Date.now();
     let changed = false;
     for (const detail of details) {
-      const child = this.#children.get(detail.pid);
+      const child = this.#children.get(detail.index);
       const beat = detail.slots[0]?.heartbeatMs ?? 0;
       if (child === undefined || child.state === "quiescing") continue;
       const stuck = beat > 0 && now - beat > AVOID_STUCK_AFTER_MS;
@@ -529,8 +538,8 @@ class Parent {
     const now = Date.now();
     const limit = this.#config.requestTimeoutMs;
     for (const detail of details) {
-      const child = this.#children.get(detail.pid);
-      if (child === undefined) continue;
+      const child = this.#children.get(detail.index);
+      if (child === undefined || child.pid !== detail.pid) continue;
       for (const slot of detail.slots) {
         if (slot.state === "." || slot.heartbeatMs === 0 || now - slot.heartbeatMs <= limit) {
           child.stuckSince.delete(slot.index);

@@ -19,8 +19,25 @@ import type { ProcessScoreboard } from "../scoreboard/mod.ts";
 import type { SlotState } from "../scoreboard_snapshot.ts";
 import { Acceptor, QUIET, WOKEN } from "./acceptor.ts";
 
+/**
+ * A retiring slot keeps accepting until no connection arrived for this long: longer than a
+ * handshake takes, so nothing is still on its way to a listener that is about to close.
+ */
+export const RETIRE_QUIET_MS = 500;
+/**
+ * A retiring slot under load closes its listeners after this long even if never quiet:
+ * steered, a listener goes quiet within a handshake's time; unsteered, it may never.
+ */
+export const RETIRE_QUIET_LIMIT_MS = { steered: 30_000, unsteered: 5_000 } as const;
+
 /** How often a slot stamps its heartbeat; RequestTimeout is measured against it. */
 export const HEARTBEAT_MS = 250;
+/**
+ * A slot whose heartbeat is this old gets no new connections (its replacement waits for
+ * RequestTimeout): eight missed beats, beyond the pauses of a healthy event loop even on a
+ * machine whose cores are all busy (one second was seen to be too short there).
+ */
+export const AVOID_STUCK_AFTER_MS = 8 * HEARTBEAT_MS;
 /** How often an event slot over its process's connection limit looks again. */
 const LIMIT_RECHECK_MS = 50;
 /** How long an event process stays over its limit before it closes parked connections. */

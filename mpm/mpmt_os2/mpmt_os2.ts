@@ -133,8 +133,10 @@ export const MPMT_OS2: MpmPolicy<MpmtOs2Settings> = {
     serverLimit: 2 * s.startServers,
     threadLimit: MPMT_OS2_MAX_THREADS,
     startProcesses: s.startServers,
-    threadsPerProcess: s.maxSpareThreads,
+    threadsPerProcess: s.minSpareThreads,
     maxConnectionsPerChild: s.maxConnectionsPerChild,
     asyncRequestWorkerFactor: null,
+    threadsInParent: false,
+    restartIsGraceful: false,
   }),
 };

@@ -11,7 +11,7 @@ import type { Directive } from "../../server/config/directive.ts";
 import { DirectiveCheck, RAISED_MIN_SPARE_ADVICE } from "../_check_rules.ts";
 import type { CheckResult, MpmPolicy } from "../mpm_policy.ts";
 import type { Plan, PlanInput } from "../plan.ts";
-import { idleSlotsOf, liveSlotsOf } from "../scoreboard_snapshot.ts";
+import { idleSlotsOf, liveSlotsOf, servingProcesses } from "../scoreboard_snapshot.ts";
 import { planRamp } from "../spawn_ramp.ts";
 import {
   maxConnectionsPerChild,
@@ -85,11 +85,13 @@ export function checkNetware(
 
 /**
  * Decides one netware maintenance cycle: the shared ramp counted in threads of the one
- * process (the parent, first in the snapshot): above MaxSpareThreads idle retire one thread;
+ * process (the one serving the running generation): above MaxSpareThreads idle retire one thread;
  * below MinSpareThreads start 1, 2, 4 … 64 threads, never more than MaxThreads in all.
  */
 export function planNetware({ snapshot, settings, state }: PlanInput<NetwareSettings>): Plan {
-  const process = snapshot.processes[0];
+  // The host of the running generation: during a restart or a recycle the old one is still
+  // finishing beside it, and its threads are not spare capacity.
+  const [process] = servingProcesses(snapshot);
   if (process === undefined) return { actions: [], state };
   const { pid } = process;
   const idle = idleSlotsOf(process);
@@ -122,11 +124,13 @@ export const NETWARE: MpmPolicy<NetwareSettings> = {
   check: checkNetware,
   plan: planNetware,
   topology: (s) => ({
-    serverLimit: 1,
+    serverLimit: 2,
     threadLimit: s.maxThreads,
     startProcesses: 1,
     threadsPerProcess: s.startThreads,
     maxConnectionsPerChild: s.maxConnectionsPerChild,
     asyncRequestWorkerFactor: null,
+    threadsInParent: true,
+    restartIsGraceful: false,
   }),
 };

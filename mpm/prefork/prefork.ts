@@ -137,5 +137,7 @@ export const PREFORK: MpmPolicy<PreforkSettings> = {
     threadsPerProcess: 0,
     maxConnectionsPerChild: s.maxConnectionsPerChild,
     asyncRequestWorkerFactor: null,
+    threadsInParent: false,
+    restartIsGraceful: false,
   }),
 };

@@ -215,6 +215,11 @@ export class ProcessScoreboard {
     if (waited.async) await waited.value;
   }
 
+  /** What slot `index` is doing now (one byte read, no lock). */
+  stateOf(index: number): SlotState {
+    return SLOT_STATE_CODES[this.#bytes[slotOffset(index) + SLOT_FIELDS.state]!] ?? ".";
+  }
+
   /** When slot `index` last stamped its heartbeat (ms since the epoch; 0 if never). */
   heartbeatOf(index: number): number {
     return this.#view.getFloat64(slotOffset(index) + SLOT_FIELDS.heartbeatMs, true);

@@ -83,5 +83,7 @@ export const WINNT: MpmPolicy<WinntSettings> = {
     threadsPerProcess: s.threadsPerChild,
     maxConnectionsPerChild: s.maxConnectionsPerChild,
     asyncRequestWorkerFactor: null,
+    threadsInParent: false,
+    restartIsGraceful: true,
   }),
 };

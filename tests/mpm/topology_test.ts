@@ -13,6 +13,8 @@ const CASES: { mpm: keyof typeof MPMS; directives: Record<string, number>; want:
       threadsPerProcess: 0,
       maxConnectionsPerChild: 0,
       asyncRequestWorkerFactor: null,
+      threadsInParent: false,
+      restartIsGraceful: false,
     },
   },
   {
@@ -25,6 +27,8 @@ const CASES: { mpm: keyof typeof MPMS; directives: Record<string, number>; want:
       threadsPerProcess: 25,
       maxConnectionsPerChild: 1000,
       asyncRequestWorkerFactor: null,
+      threadsInParent: false,
+      restartIsGraceful: false,
     },
   },
   {
@@ -37,6 +41,8 @@ const CASES: { mpm: keyof typeof MPMS; directives: Record<string, number>; want:
       threadsPerProcess: 25,
       maxConnectionsPerChild: 0,
       asyncRequestWorkerFactor: 3,
+      threadsInParent: false,
+      restartIsGraceful: false,
     },
   },
   {
@@ -49,6 +55,36 @@ const CASES: { mpm: keyof typeof MPMS; directives: Record<string, number>; want:
       threadsPerProcess: 64,
       maxConnectionsPerChild: 0,
       asyncRequestWorkerFactor: null,
+      threadsInParent: false,
+      restartIsGraceful: true,
+    },
+  },
+  {
+    mpm: "netware",
+    directives: { StartThreads: 8 },
+    want: {
+      serverLimit: 2,
+      threadLimit: 2048,
+      startProcesses: 1,
+      threadsPerProcess: 8,
+      maxConnectionsPerChild: 0,
+      asyncRequestWorkerFactor: null,
+      threadsInParent: true,
+      restartIsGraceful: false,
+    },
+  },
+  {
+    mpm: "mpmt_os2",
+    directives: {},
+    want: {
+      serverLimit: 4,
+      threadLimit: 256,
+      startProcesses: 2,
+      threadsPerProcess: 5,
+      maxConnectionsPerChild: 0,
+      asyncRequestWorkerFactor: null,
+      threadsInParent: false,
+      restartIsGraceful: false,
     },
   },
 ];

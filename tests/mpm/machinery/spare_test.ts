@@ -98,3 +98,38 @@ Deno.test("event: threads busy with requests grow the pool; it shrinks when they
   );
   assert.deepEqual(childrenOf(server.pid), scoreboardPids(shrunk));
 });
+
+/** Live (not open) slots of the scoreboard's processes. */
+function liveThreads(scoreboard: ScoreboardDetail): number {
+  return scoreboard.processes.flatMap((p) => p.slots).filter((slot) => slot.state !== ".").length;
+}
+
+const THREAD_POOL_CASES = [
+  {
+    mpm: "netware",
+    section: { StartThreads: 2, MinSpareThreads: 1, MaxSpareThreads: 3, MaxThreads: 8 },
+    processes: 1,
+  },
+  {
+    mpm: "mpmt_os2",
+    section: { StartServers: 1, MinSpareThreads: 1, MaxSpareThreads: 3 },
+    processes: 1,
+  },
+] as const;
+
+for (const c of THREAD_POOL_CASES) {
+  Deno.test(`${c.mpm}: spare threads grow inside the process under load and retire after`, async () => {
+    await using server = await startMpmd(mpmConfig(c.mpm, c.section, "KeepAliveTimeout: 30"));
+    const clients = await holdSlotsUntil(server, (s) => liveThreads(s) >= 5);
+    const grown = await scoreboardOf(server);
+    assert.equal(grown.processes.length, c.processes, "threads grow, not processes");
+    for (const client of clients) client.close();
+    const shrunk = await scoreboardWhere(
+      server,
+      (s) => liveThreads(s) === c.section.MaxSpareThreads,
+      "MaxSpareThreads idle threads left",
+    );
+    assert.equal(shrunk.processes.length, c.processes);
+    assert.equal(await getStatus(server.origin), 200);
+  });
+}

@@ -95,6 +95,13 @@ const PLAN_CASES: {
   },
   { name: "does nothing without the process", procs: [], rate: 2, actions: [], nextRate: 2 },
   {
+    name: "counts only the host serving the running generation, not one still finishing",
+    procs: [proc(1, "........", { quiescing: true }), proc(1, "__WW....")],
+    rate: 4,
+    actions: [],
+    nextRate: 1,
+  },
+  {
     name: "retires one thread when idle threads > MaxSpareThreads",
     procs: [proc(1, "_____W..")],
     rate: 2,

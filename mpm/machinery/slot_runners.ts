@@ -1,0 +1,193 @@
+/**
+ * The slots a slot host drives, behind one interface: the host's main thread itself (prefork)
+ * or a Deno Worker ({@link ThreadSlot}), which is started again when it dies.
+ *
+ * @module
+ */
+
+import type { Logger } from "../../server/log/mod.ts";
+import type { ProcessScoreboard } from "../scoreboard/mod.ts";
+import { type ChildStart, type FromThread, isMessage, type ToThread } from "./messages.ts";
+import { type ListenerFd, type RetireOptions, startSlot } from "./slot.ts";
+
+/** The shortest life after which a dead thread is replaced at once. */
+const RESPAWN_DELAY_MS = 1_000;
+
+/** A slot as its host drives it: in the host's main thread or in a Worker. */
+export interface SlotRunner {
+  /** Resolves when listening; rejects with the reason it could not start. */
+  readonly ready: Promise<void>;
+  /** Its listening sockets, known once it is ready. */
+  readonly fds: readonly ListenerFd[];
+  readonly listenersClosed: Promise<void>;
+  retire(how: RetireOptions): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Starts the host's one slot in its own main thread (prefork). */
+export async function mainThreadSlot(
+  start: ChildStart,
+  scoreboard: ProcessScoreboard,
+  logger: Logger,
+  recycle: () => void,
+): Promise<SlotRunner> {
+  const slot = await startSlot({
+    config: start.config,
+    logger,
+    scoreboard,
+    index: 0,
+    processSlots: 1,
+    listenersPerAddress: start.listenersPerAddress,
+    asyncRequestWorkerFactor: start.topology.asyncRequestWorkerFactor,
+    maxConnections: start.maxConnections,
+    onRecycle: recycle,
+  });
+  return {
+    ready: Promise.resolve(),
+    fds: slot.fds,
+    listenersClosed: slot.listenersClosed,
+    retire: (how) => slot.retire(how),
+    stop: () => slot.stop(),
+  };
+}
+
+/** A slot in a Worker, started again if its thread dies or stops running. */
+export class ThreadSlot implements SlotRunner {
+  readonly ready: Promise<void>;
+  fds: readonly ListenerFd[] = [];
+  readonly listenersClosed: Promise<void>;
+  readonly #start: ChildStart;
+  readonly #scoreboard: ProcessScoreboard;
+  readonly #slot: number;
+  readonly #logger: Logger;
+  readonly #recycle: () => void;
+  readonly #onChange: () => void;
+  #worker!: Worker;
+  #ending = false;
+  #onReady!: { resolve: () => void; reject: (error: Error) => void } | null;
+  #onListenersClosed!: () => void;
+  #onDone: (() => void) | null = null;
+  /** The thread has ended (done, failed or died while ending): nothing is left to wait for. */
+  #over = false;
+  #startedAt = 0;
+
+  constructor(
+    start: ChildStart,
+    scoreboard: ProcessScoreboard,
+    slot: number,
+    logger: Logger,
+    recycle: () => void,
+    onChange: () => void,
+  ) {
+    this.#start = start;
+    this.#scoreboard = scoreboard;
+    this.#slot = slot;
+    this.#logger = logger;
+    this.#recycle = recycle;
+    this.#onChange = onChange;
+    this.ready = new Promise((resolve, reject) => this.#onReady = { resolve, reject });
+    this.listenersClosed = new Promise((resolve) => this.#onListenersClosed = resolve);
+    this.#spawn();
+  }
+
+  /**
+   * Terminates the thread and starts another in its slot; a thread that dies within a second
+   * of its start is replaced a second later, so a slot that cannot live does not spin.
+   */
+  restart(reason: string): void {
+    this.#logger.error(`thread ${this.#slot} ${reason}: terminating it and starting another`);
+    this.#worker.terminate();
+    const lived = Date.now() - this.#startedAt;
+    if (lived >= RESPAWN_DELAY_MS) this.#spawn();
+    else setTimeout(() => this.#ending || this.#spawn(), RESPAWN_DELAY_MS - lived);
+  }
+
+  retire(how: RetireOptions): Promise<void> {
+    return this.#end({ type: "retire", how });
+  }
+
+  /** Gives up a thread that stopped running: it is asked to end, and no longer waited for. */
+  abandon(): void {
+    this.#ending = true;
+    this.#worker.terminate();
+    this.#ended();
+  }
+
+  stop(): Promise<void> {
+    return this.#end({ type: "stop" });
+  }
+
+  #end(message: ToThread): Promise<void> {
+    this.#ending = true;
+    if (this.#over) return Promise.resolve();
+    const done = new Promise<void>((resolve) => this.#onDone = resolve);
+    this.#worker.postMessage(message);
+    return done;
+  }
+
+  #ended(): void {
+    this.#over = true;
+    this.#scoreboard.slot(this.#slot).setState(".");
+    this.#onDone?.();
+  }
+
+  #spawn(): void {
+    this.#startedAt = Date.now();
+    this.fds = [];
+    const worker = new Worker(new URL("./thread.ts", import.meta.url), { type: "module" });
+    this.#worker = worker;
+    this.#scoreboard.slot(this.#slot).setState("S");
+    worker.onmessage = (event: MessageEvent<unknown>) => {
+      const message = event.data;
+      if (
+        !isMessage<FromThread>(message, ["ready", "failed", "recycle", "listenersClosed", "done"])
+      ) {
+        return;
+      }
+      switch (message.type) {
+        case "ready":
+          this.fds = message.fds;
+          this.#onReady?.resolve();
+          this.#onReady = null;
+          this.#onChange();
+          return;
+        case "failed":
+          this.#onReady?.reject(new Error(message.message));
+          this.#onReady = null;
+          this.#ending = true;
+          this.#ended();
+          return;
+        case "recycle":
+          this.#recycle();
+          return;
+        case "listenersClosed":
+          this.#onListenersClosed();
+          return;
+        case "done":
+          this.#ended();
+          return;
+      }
+    };
+    worker.onerror = (event) => {
+      event.preventDefault();
+      if (worker !== this.#worker) return;
+      if (this.#ending) {
+        this.#ended();
+        return;
+      }
+      this.restart(`died (${event.message})`);
+    };
+    const start = this.#start;
+    worker.postMessage(
+      {
+        type: "start",
+        config: start.config,
+        topology: start.topology,
+        scoreboard: this.#scoreboard.buffer,
+        slot: this.#slot,
+        maxConnections: start.maxConnections,
+        listenersPerAddress: start.listenersPerAddress,
+      } satisfies ToThread,
+    );
+  }
+}
