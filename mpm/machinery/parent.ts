@@ -18,13 +18,7 @@ import {
   selfCommand,
   spawnChild,
 } from "../../platform/mod.ts";
-import {
-  ConfigErrors,
-  type ListenAddress,
-  type LoadedConfig,
-  type ServerConfig,
-} from "../../server/config/mod.ts";
-import { openListeners } from "../../server/http/open_listeners.ts";
+import { ConfigErrors, type LoadedConfig, type ServerConfig } from "../../server/config/mod.ts";
 import type { Logger } from "../../server/log/mod.ts";
 import type { MpmPolicy, Topology } from "../mpm_policy.ts";
 import { type Action, afterGracefulRestart, INITIAL_MAINTENANCE_STATE } from "../plan.ts";
@@ -36,8 +30,10 @@ import {
   readScoreboard,
   ScoreboardFile,
 } from "../scoreboard/mod.ts";
+import { resolvePorts } from "./_listen_ports.ts";
 import { startInProcessHost } from "./in_process_host.ts";
 import { type ChildMessage, isMessage, type ParentMessage } from "./messages.ts";
+import { planSteering, type SteeringInput } from "./steering_plan.ts";
 import {
   AVOID_STUCK_AFTER_MS,
   RETIRE_QUIET_LIMIT_MS,
@@ -309,7 +305,7 @@ class Parent {
 
     const { maxConnectionsPerChild } = this.#topology;
     const jitter = Math.floor(Math.random() * (this.#config.maxConnectionsPerChildJitter + 1));
-    const cpuBase = this.#steering() ? this.#socketsOf(this.#servingChildren()) : null;
+    const cpuBase = this.#newChildCpuBase();
     const handle = this.#topology.threadsInParent
       ? startInProcessHost()
       : spawnChild(selfCommand([CHILD_ARGUMENT]));
@@ -347,6 +343,37 @@ class Parent {
       this.#reaped(child, status);
     });
     return child;
+  }
+
+  /**
+   * Where a child started now pins from: after the pinned ones while steering is on (a restart
+   * pins its new generation from its first child on), else nowhere.
+   */
+  #newChildCpuBase(): number | null {
+    if (!this.#canSteer) return null;
+    const pinned = [...planSteering(this.#steeringInput()).values()]
+      .filter((base) => base !== null).length;
+    if (pinned === 0 && !this.#restarting) return null;
+    return (pinned * this.#socketsPerChild()) % this.#cpus;
+  }
+
+  #steeringInput(): SteeringInput {
+    return {
+      children: [...this.#children.values()].map((child) => ({
+        index: child.index,
+        quiescing: child.state === "quiescing",
+        listenersOpen: child.listenersOpen,
+        avoided: child.avoided,
+        sockets: this.#socketsPerChild(),
+      })),
+      restarting: this.#restarting,
+      cpus: this.#cpus,
+    };
+  }
+
+  /** Listeners per port a child opens (threads may vary; this is what it starts with). */
+  #socketsPerChild(): number {
+    return Math.max(1, this.#topology.threadsPerProcess) * this.#listenersPerAddress;
   }
 
   async #readMessages(
@@ -564,51 +591,21 @@ class Parent {
     }
   }
 
-  /** Whether listeners should be pinned now: some listener is draining, or about to. */
-  #steering(): boolean {
-    if (!this.#canSteer) return false;
-    if (this.#restarting) return true;
-    return [...this.#children.values()].some((child) =>
-      (child.state === "quiescing" && child.listenersOpen) || child.avoided
-    );
-  }
-
-  #servingChildren(): Child[] {
-    return [...this.#children.values()]
-      .filter((child) => child.state !== "quiescing" && !child.avoided)
-      .sort((a, b) => a.index - b.index);
-  }
-
-  /** Listeners per port of `children`. */
-  #socketsOf(children: readonly Child[]): number {
-    return children.length * Math.max(1, this.#topology.threadsPerProcess) *
-      this.#listenersPerAddress;
-  }
-
   /**
-   * Pins the serving children's listeners so that together they cover every CPU while another
-   * listener drains, and unpins them once none does. Without full coverage it leaves them
-   * alone: an uncovered CPU would fall back to the kernel's hash anyway.
+   * Applies {@link planSteering}: pins or unpins each child whose CPU changed, and resolves once
+   * they have applied it (or after a second).
    */
   #updateSteering(): Promise<void> {
     if (!this.#canSteer) return Promise.resolve();
-    const steer = this.#steering();
+    const plan = planSteering(this.#steeringInput());
+    const children = [...this.#children.values()];
     const applied: Promise<void>[] = [];
-    const pin = (child: Child, cpuBase: number | null) => {
+    for (const child of children) {
+      const cpuBase = plan.get(child.index) ?? null;
+      if (child.cpuBase === cpuBase) continue;
       child.cpuBase = cpuBase;
       applied.push(new Promise((resolve) => child.steerAcks.push(resolve)));
       void this.#send(child, { type: "steer", cpuBase });
-    };
-    for (const child of this.#children.values()) {
-      if (child.avoided && child.cpuBase !== null) pin(child, null);
-    }
-    let base = 0;
-    const serving = this.#servingChildren();
-    const covered = this.#socketsOf(serving) >= this.#cpus;
-    for (const child of serving) {
-      const wanted = steer && covered ? base % this.#cpus : null;
-      base += this.#socketsOf([child]);
-      if (child.cpuBase !== wanted) pin(child, wanted);
     }
     return this.#settled(applied);
   }
@@ -694,35 +691,6 @@ class Parent {
     await Promise.all(children.map((child) => child.handle.status));
     for (const timer of timers) clearTimeout(timer);
   }
-}
-
-/**
- * Binds every new `Listen` address once, so that an address in use fails here with its
- * config line, and gives each port-0 address its real port: all children must join the same
- * reuseport group. On a restart, an address the running generation serves is not bound again
- * (a probe in its group could take, and reset, a connection), and a port-0 address keeps the
- * running generation's port at the same position.
- *
- * @throws {ConfigErrors} when an address cannot be bound.
- */
-function resolvePorts(config: ServerConfig, running: ServerConfig | null): ServerConfig {
-  const wanted = config.listen.map((address, position) => {
-    const previous = running?.listen[position];
-    return address.port === 0 && previous?.hostname === address.hostname
-      ? { ...address, port: previous.port }
-      : address;
-  });
-  const held = (address: ListenAddress) =>
-    running?.listen.some((served) =>
-      served.hostname === address.hostname && served.port === address.port
-    ) ?? false;
-  const probes = openListeners(wanted.filter((address) => !held(address)), { reusePort: true });
-  const ports = probes.map((probe) => probe.addr.port);
-  for (const probe of probes) probe.close();
-  const listen = wanted.map((address) =>
-    held(address) ? address : { ...address, port: ports.shift()! }
-  );
-  return { ...config, listen };
 }
 
 function describeExit(status: Deno.CommandStatus): string {
