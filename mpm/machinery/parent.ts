@@ -23,7 +23,6 @@ import type { Logger } from "../../server/log/mod.ts";
 import type { MpmPolicy, Topology } from "../mpm_policy.ts";
 import { type Action, afterGracefulRestart, INITIAL_MAINTENANCE_STATE } from "../plan.ts";
 import { MPMS } from "../registry.ts";
-import type { ProcessSnapshot, ScoreboardSnapshot } from "../scoreboard_snapshot.ts";
 import {
   defaultScoreboardPath,
   type ProcessDetail,
@@ -33,6 +32,7 @@ import {
 import { resolvePorts } from "./_listen_ports.ts";
 import { startInProcessHost } from "./in_process_host.ts";
 import { type ChildMessage, isMessage, type ParentMessage } from "./messages.ts";
+import { snapshotOf } from "./parent_snapshot.ts";
 import { planSteering, type SteeringInput } from "./steering_plan.ts";
 import {
   AVOID_STUCK_AFTER_MS,
@@ -462,7 +462,18 @@ class Parent {
       this.#logger.error(message(error));
       return;
     }
-    const snapshot = this.#snapshot(details);
+    const snapshot = snapshotOf({
+      children: [...this.#children.values()].map((child) => ({
+        index: child.index,
+        pid: child.pid,
+        generation: child.generation,
+        starting: child.state === "starting",
+        quiescing: child.state === "quiescing",
+      })),
+      details,
+      generation: this.#generation,
+      startingSlots: Math.max(1, this.#topology.threadsPerProcess),
+    });
     const plan = this.#policy.plan({
       snapshot,
       settings: this.#settings,
@@ -472,29 +483,6 @@ class Parent {
     for (const action of plan.actions) this.#apply(action);
     this.#avoidStuck(details);
     this.#watchStuck(details);
-  }
-
-  #snapshot(details: readonly ProcessDetail[]): ScoreboardSnapshot {
-    const starting = Math.max(1, this.#topology.threadsPerProcess);
-    const processes: ProcessSnapshot[] = [...this.#children.values()]
-      .sort((a, b) => a.index - b.index)
-      .map((child) => {
-        const detail = details.find((process) =>
-          process.index === child.index && process.pid === child.pid
-        );
-        return {
-          pid: child.pid,
-          generation: child.generation,
-          quiescing: child.state === "quiescing",
-          notAccepting: detail?.notAccepting ?? false,
-          // A starting child is `S` whatever its first flush says: httpd counts that as idle,
-          // so that the ramp does not spawn again for children still on their way.
-          slots: child.state !== "starting" && detail !== undefined
-            ? detail.slots
-            : Array.from({ length: starting }, () => ({ state: "S" as const })),
-        };
-      });
-    return { generation: this.#generation, processes };
   }
 
   /** The child `pid` names that serves the running generation (an old one may share it). */
