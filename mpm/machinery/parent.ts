@@ -70,6 +70,8 @@ interface Child {
   state: "starting" | "serving" | "quiescing";
   /** Its one slot has stopped running (prefork): new connections should go elsewhere. */
   avoided: boolean;
+  /** Told to stop with SIGTERM (SIGHUP's old generation): its end is not news. */
+  terminated: boolean;
   loggedAvoid: boolean;
   listenersOpen: boolean;
   cpuBase: number | null;
@@ -289,8 +291,13 @@ class Parent {
     }
     this.#restarting = false;
     for (const child of old) {
-      if (graceful) this.#retire(child, this.#drainHow(Infinity));
-      else child.handle.kill("SIGTERM");
+      if (graceful) {
+        this.#retire(child, this.#drainHow(Infinity));
+      } else {
+        child.state = "quiescing";
+        child.terminated = true;
+        child.handle.kill("SIGTERM");
+      }
     }
     this.#updateSteering();
     this.#logger.notice(`generation ${this.#generation} serving (${this.#config.mpm} MPM)`);
@@ -318,6 +325,7 @@ class Parent {
       ready: new Promise((resolve, reject) => ready = { resolve, reject }),
       state: "starting",
       avoided: false,
+      terminated: false,
       loggedAvoid: false,
       listenersOpen: true,
       cpuBase,
@@ -383,7 +391,13 @@ class Parent {
     try {
       for await (const message of child.handle.messages) {
         if (
-          !isMessage<ChildMessage>(message, ["ready", "failed", "recycling", "listenersClosed"])
+          !isMessage<ChildMessage>(message, [
+            "ready",
+            "failed",
+            "recycling",
+            "listenersClosed",
+            "steered",
+          ])
         ) {
           continue;
         }
@@ -420,7 +434,8 @@ class Parent {
       this.#logger.error(message(error));
     }
     // A retired child exits 0; one told to stop ends by SIGTERM: neither is news.
-    const expected = (child.state === "quiescing" && status.success) || this.#stopping;
+    const expected = (child.state === "quiescing" && status.success) || child.terminated ||
+      this.#stopping;
     if (!expected) {
       // httpd's AH00052 "child pid N exit signal …"; maintenance starts a successor.
       this.#logger.error(`child pid ${child.pid} exit ${describeExit(status)}`);
