@@ -6,7 +6,10 @@
  * @module
  */
 
-import { ConfigError, ConfigErrors, type ServerConfig } from "./config/mod.ts";
+// The files, not the folder's mod.ts: every Worker loads this module, and must not load the
+// config readers (the YAML parser) with it.
+import { ConfigError, ConfigErrors } from "./config/config_error.ts";
+import type { ServerConfig } from "./config/server_config.ts";
 import {
   type ConnectionView,
   createHttpEngine,

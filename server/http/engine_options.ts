@@ -7,7 +7,10 @@
  */
 
 import type { ServerConfig } from "../config/server_config.ts";
-import { DEFAULT_REQUEST_READ_TIMEOUT, SERVER_DIRECTIVES } from "../config/mod.ts";
+// The files, not the folder's mod.ts: the engine runs in every Worker, which must not load
+// the config readers (the YAML parser).
+import { DEFAULT_REQUEST_READ_TIMEOUT } from "../config/request_read_timeout.ts";
+import { SERVER_DIRECTIVES } from "../config/server_directives.ts";
 import type { Logger } from "../log/logger.ts";
 import type { AccessRecord } from "./access_record.ts";
 import type { Handler } from "./handler.ts";
