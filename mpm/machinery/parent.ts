@@ -30,6 +30,8 @@ import {
   ScoreboardFile,
 } from "../scoreboard/mod.ts";
 import { resolvePorts } from "./_listen_ports.ts";
+import { migrationNotice, reclaimChildren } from "./_parent_exits.ts";
+import { type ControlSignals, watchControlSignals } from "./_control_signals.ts";
 import { startInProcessHost } from "./in_process_host.ts";
 import { type ChildMessage, isMessage, type ParentMessage } from "./messages.ts";
 import { snapshotOf } from "./parent_snapshot.ts";
@@ -43,9 +45,6 @@ import {
 
 /** The hidden argument that makes `main.ts` run as a child. */
 export const CHILD_ARGUMENT = "--child";
-/** httpd's reclaim_child_processes(): SIGTERM again at these seconds, SIGKILL at the last. */
-const RECLAIM_SCHEDULE_MS = [3_000, 5_000, 7_000] as const;
-const RECLAIM_KILL_MS = 9_000;
 /** How long a new generation may take to listen before the restart is given up. */
 const READY_DEADLINE_MS = 30_000;
 
@@ -164,55 +163,23 @@ class Parent {
 
   /** Says what a closing listener risks where the kernel does not move its queue. */
   #warnAboutMigration(): void {
-    const logger = this.#logger;
-    if (detectCapabilities().tcpMigrateReq === false) {
-      const remedy = "sysctl -w net.ipv4.tcp_migrate_req=1 lets the kernel move them instead";
-      if (this.#canSteer) {
-        logger.notice(
-          "net.ipv4.tcp_migrate_req is 0: a closing listener resets the connections queued on it; " +
-            `mpmd steers new connections away from draining listeners (SO_INCOMING_CPU), and ${remedy}`,
-        );
-      } else {
-        logger.warn(
-          "net.ipv4.tcp_migrate_req is 0 and this kernel cannot steer connections (SO_INCOMING_CPU " +
-            "needs Linux 6.1): graceful restarts and recycling under load may reset queued " +
-            `connections; ${remedy}`,
-        );
-      }
-    }
+    const notice = migrationNotice(detectCapabilities().tcpMigrateReq, this.#canSteer);
+    if (notice !== null) this.#logger[notice.level](notice.message);
   }
 
   /** Installs the control signals; `stopped` resolves when the server has stopped. */
-  #watchSignals(): { readonly stopped: Promise<void>; dispose(): void } {
-    const listeners: [Deno.Signal, () => void][] = [];
-    const on = (signal: Deno.Signal, action: () => void) => {
-      listeners.push([signal, action]);
-      Deno.addSignalListener(signal, action);
-    };
-    let ended!: () => void;
-    const stopped = new Promise<void>((resolve) => ended = resolve);
-    const end = (stopping: Promise<void>) => void stopping.then(ended);
-    let gracefulStop: Promise<void> | null = null;
-    const stop = (signal: string) => () => {
-      this.#logger.notice(`caught ${signal}, shutting down`);
-      end(this.#stop());
-    };
-    on("SIGTERM", stop("SIGTERM"));
-    on("SIGINT", stop("SIGINT"));
-    on("SIGWINCH", () => {
-      if (gracefulStop !== null) return;
-      this.#logger.notice("caught SIGWINCH, shutting down gracefully");
-      gracefulStop = this.#gracefulStop();
-      end(gracefulStop);
-    });
-    on("SIGHUP", () => this.#queueRestart("SIGHUP", false));
-    on("SIGUSR2", () => this.#queueRestart("SIGUSR2", true));
-    return {
-      stopped,
-      dispose() {
-        for (const [signal, action] of listeners) Deno.removeSignalListener(signal, action);
+  #watchSignals(): ControlSignals {
+    return watchControlSignals({
+      stop: (signal) => {
+        this.#logger.notice(`caught ${signal}, shutting down`);
+        return this.#stop();
       },
-    };
+      gracefulStop: () => {
+        this.#logger.notice("caught SIGWINCH, shutting down gracefully");
+        return this.#gracefulStop();
+      },
+      restart: (signal, graceful) => this.#queueRestart(signal, graceful),
+    });
   }
 
   #queueRestart(signal: string, asked: boolean): void {
@@ -675,24 +642,7 @@ class Parent {
   /** Stop: SIGTERM to every child, again at 3, 5 and 7 s, SIGKILL at 9 s (httpd's schedule). */
   async #stop(): Promise<void> {
     this.#stopping = true;
-    const children = [...this.#children.values()];
-    for (const child of children) child.handle.kill("SIGTERM");
-    const timers = [
-      ...RECLAIM_SCHEDULE_MS.map((ms) =>
-        setTimeout(() => {
-          for (const child of children) child.handle.kill("SIGTERM");
-        }, ms)
-      ),
-      setTimeout(() => {
-        for (const child of children) {
-          if (child.handle.kill("SIGKILL")) {
-            this.#logger.error(`child pid ${child.pid} still did not exit, sending a SIGKILL`);
-          }
-        }
-      }, RECLAIM_KILL_MS),
-    ];
-    await Promise.all(children.map((child) => child.handle.status));
-    for (const timer of timers) clearTimeout(timer);
+    await reclaimChildren([...this.#children.values()], this.#logger);
   }
 }
 
