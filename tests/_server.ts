@@ -26,6 +26,15 @@ export interface TestServer extends AsyncDisposable {
   stop(signal?: Deno.Signal): Promise<number>;
 }
 
+/** A config file in the temp directory, removed when disposed (`await using`). */
+export async function tempConfig(
+  yaml: string,
+): Promise<{ readonly path: string } & AsyncDisposable> {
+  const path = await Deno.makeTempFile({ suffix: ".yaml" });
+  await Deno.writeTextFile(path, yaml);
+  return { path, [Symbol.asyncDispose]: () => Deno.remove(path).catch(() => {}) };
+}
+
 /** Runs mpmd to completion (for -t, -V, bad configs) and returns its output. */
 export async function runMpmd(
   args: string[],

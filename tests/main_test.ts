@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { runMpmd, startMpmd } from "./_server.ts";
+import { runMpmd, startMpmd, tempConfig } from "./_server.ts";
 
 const SITE = new URL("../examples/site/", import.meta.url).pathname;
 
@@ -111,18 +111,17 @@ Deno.test("mpmd -l lists the compiled-in modules and all six MPMs", async () => 
 
 Deno.test("mpmd -t", async (t) => {
   await t.step("prints Syntax OK for a good file", async () => {
-    const file = await Deno.makeTempFile({ suffix: ".yaml" });
-    await Deno.writeTextFile(file, `Listen: [127.0.0.1:0]\nDocumentRoot: ${SITE}\n`);
+    await using config = await tempConfig(`Listen: [127.0.0.1:0]\nDocumentRoot: ${SITE}\n`);
+    const file = config.path;
     const { code, stderr } = await runMpmd(["-t", "-f", file]);
     assert.equal(code, 0);
     assert.equal(stderr, "Syntax OK\n");
   });
   await t.step("prints every error with file and line, exit 1", async () => {
-    const file = await Deno.makeTempFile({ suffix: ".yaml" });
-    await Deno.writeTextFile(
-      file,
+    await using config = await tempConfig(
       `Listen: [127.0.0.1:0]\nDocumentRoot: ${SITE}\nKeepalive: On\nTimeout: soon\n`,
     );
+    const file = config.path;
     const { code, stderr } = await runMpmd(["-t", "-f", file]);
     assert.equal(code, 1);
     const lines = stderr.trim().split("\n");
@@ -136,11 +135,10 @@ Deno.test("mpmd -t", async (t) => {
     assert.match(lines[1]!, new RegExp(`^${file}:4: Cannot set Timeout: `));
   });
   await t.step("prints the active MPM's clamping warnings before Syntax OK", async () => {
-    const file = await Deno.makeTempFile({ suffix: ".yaml" });
-    await Deno.writeTextFile(
-      file,
+    await using config = await tempConfig(
       `Listen: [127.0.0.1:0]\nDocumentRoot: ${SITE}\nevent:\n  MaxRequestWorkers: 410\nprefork:\n  MaxRequestWorkers: 1000\n`,
     );
+    const file = config.path;
     const { code, stderr } = await runMpmd(["-t", "--mpm", "event", "-f", file]);
     assert.equal(code, 0);
     assert.equal(
@@ -180,11 +178,10 @@ Deno.test("mpmd without -f serves the example site from the embedded default", a
 
 Deno.test("mpmd names the Listen line when its address is in use, exit 1", async () => {
   using taken = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const file = await Deno.makeTempFile({ suffix: ".yaml" });
-  await Deno.writeTextFile(
-    file,
+  await using config = await tempConfig(
     `DocumentRoot: ${SITE}\nListen:\n  - 127.0.0.1:0\n  - 127.0.0.1:${taken.addr.port}\n`,
   );
+  const file = config.path;
   const { code, stderr } = await runMpmd(["-f", file]);
   assert.equal(code, 1);
   assert.equal(

@@ -3,7 +3,7 @@
  */
 import assert from "node:assert/strict";
 import { RawClient } from "./http/_raw_client.ts";
-import { startMpmd } from "../_server.ts";
+import { SMALL_POOL, startMpmd } from "../_server.ts";
 
 const SITE = new URL("../../examples/site/", import.meta.url).pathname;
 
@@ -66,10 +66,11 @@ Deno.test("mpmd writes its error log to the ErrorLog file at LogLevel", async ()
   const dir = await Deno.makeTempDir({ prefix: "mpmd_logs_" });
   try {
     const errorLog = `${dir}/error.log`;
-    const file = await Deno.makeTempFile({ suffix: ".yaml" });
+    const file = `${dir}/mpmd.yaml`;
     await Deno.writeTextFile(
       file,
-      `Listen: ["127.0.0.1:0"]\nDocumentRoot: ${SITE}\nErrorLog: ${errorLog}\nLogLevel: info\n`,
+      `Listen: ["127.0.0.1:0"]\nDocumentRoot: ${SITE}\nErrorLog: ${errorLog}\nLogLevel: info\n` +
+        SMALL_POOL,
     );
     const child = new Deno.Command(Deno.execPath(), {
       args: ["run", "-A", new URL("../../main.ts", import.meta.url).pathname, "-f", file],
