@@ -11,7 +11,7 @@ import { onlineCpuCount, openIncomingCpuControl } from "../../platform/mod.ts";
 import type { Logger } from "../../server/log/mod.ts";
 import type { ProcessScoreboard } from "../scoreboard/mod.ts";
 import { AVOID_STUCK_AFTER_MS, type ListenerFd } from "./slot.ts";
-import type { SlotRunner } from "./slot_runners.ts";
+import type { SlotRunner } from "./_slot_runners.ts";
 
 /**
  * The steering of one slot host. Two reasons to pin: the parent asks (it gives the first CPU,

@@ -32,7 +32,7 @@ import {
 import { resolvePorts } from "./_listen_ports.ts";
 import { migrationNotice, reclaimChildren } from "./_parent_exits.ts";
 import { type ControlSignals, watchControlSignals } from "./_control_signals.ts";
-import { startInProcessHost } from "./in_process_host.ts";
+import { startInProcessHost } from "./_in_process_host.ts";
 import { type ChildMessage, isMessage, type ParentMessage } from "./messages.ts";
 import { snapshotOf } from "./parent_snapshot.ts";
 import { planSteering, type SteeringInput } from "./steering_plan.ts";

@@ -15,7 +15,9 @@ import type { ProcessSnapshot, ScoreboardSnapshot } from "../scoreboard_snapshot
 export interface KnownChild {
   /** Its scoreboard region. */
   readonly index: number;
+  /** Its process id (netware's hosts all have the parent's). */
   readonly pid: number;
+  /** The generation that started it. */
   readonly generation: number;
   /** Spawned, not yet listening. */
   readonly starting: boolean;

@@ -14,7 +14,7 @@ import { openIsolateLog } from "./_error_log.ts";
 import { ListenerSteering } from "./_listener_steering.ts";
 import { type ChildMessage, type ChildStart, isMessage, type ParentMessage } from "./messages.ts";
 import { RETIRE_QUIET_LIMIT_MS, RETIRE_QUIET_MS } from "./slot.ts";
-import { mainThreadSlot, type SlotRunner, ThreadSlot } from "./slot_runners.ts";
+import { mainThreadSlot, type SlotRunner, ThreadSlot } from "./_slot_runners.ts";
 
 /** Both directions of a host's channel to its parent (a pipe, or in-process queues). */
 export interface HostChannel {

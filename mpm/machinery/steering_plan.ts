@@ -24,6 +24,7 @@ export interface SteeredChild {
 
 /** The situation around the children. */
 export interface SteeringInput {
+  /** Every live child, serving or not. */
   readonly children: readonly SteeredChild[];
   /** A restart's new generation is starting: the old one is about to drain. */
   readonly restarting: boolean;

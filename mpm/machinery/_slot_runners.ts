@@ -51,7 +51,7 @@ export async function mainThreadSlot(
   };
 }
 
-/** A slot in a Worker, started again if its thread dies or stops running. */
+/** A slot in a Worker, started again if its thread dies, given up if it stops running. */
 export class ThreadSlot implements SlotRunner {
   readonly ready: Promise<void>;
   fds: readonly ListenerFd[] = [];
