@@ -31,7 +31,7 @@ export type {
   ToThread,
 } from "./messages.ts";
 export { isMessage } from "./messages.ts";
-export { planSteering } from "./steering_plan.ts";
+export { planSteering, steeringWanted } from "./steering_plan.ts";
 export type { SteeredChild, SteeringInput } from "./steering_plan.ts";
 export { snapshotOf } from "./parent_snapshot.ts";
 export type { KnownChild } from "./parent_snapshot.ts";

@@ -35,7 +35,7 @@ import { type ControlSignals, watchControlSignals } from "./_control_signals.ts"
 import { startInProcessHost } from "./_in_process_host.ts";
 import { type ChildMessage, isMessage, type ParentMessage } from "./messages.ts";
 import { snapshotOf } from "./parent_snapshot.ts";
-import { planSteering, type SteeringInput } from "./steering_plan.ts";
+import { planSteering, type SteeringInput, steeringWanted } from "./steering_plan.ts";
 import {
   AVOID_STUCK_AFTER_MS,
   RETIRE_QUIET_LIMIT_MS,
@@ -326,9 +326,11 @@ class Parent {
    */
   #newChildCpuBase(): number | null {
     if (!this.#canSteer) return null;
-    const pinned = [...planSteering(this.#steeringInput()).values()]
-      .filter((base) => base !== null).length;
-    if (pinned === 0 && !this.#restarting) return null;
+    const input = this.#steeringInput();
+    // A recycled child's successor starts while its predecessor still listens: it must be
+    // pinned from the start, even when it will be the only serving child.
+    if (!steeringWanted(input)) return null;
+    const pinned = [...planSteering(input).values()].filter((base) => base !== null).length;
     return (pinned * this.#socketsPerChild()) % this.#cpus;
   }
 

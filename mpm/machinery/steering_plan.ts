@@ -39,8 +39,7 @@ export interface SteeringInput {
  */
 export function planSteering(input: SteeringInput): Map<number, number | null> {
   const { children, cpus } = input;
-  const draining = input.restarting ||
-    children.some((child) => (child.quiescing && child.listenersOpen) || child.avoided);
+  const draining = steeringWanted(input);
   const serving = children
     .filter((child) => !child.quiescing && !child.avoided)
     .sort((a, b) => a.index - b.index);
@@ -52,4 +51,13 @@ export function planSteering(input: SteeringInput): Map<number, number | null> {
     base += child.sockets;
   }
   return plan;
+}
+
+/**
+ * Whether listeners should be pinned at all: some listener drains (or is about to, during a
+ * restart) or a child is stuck. A child started now pins its listeners at once if so.
+ */
+export function steeringWanted(input: SteeringInput): boolean {
+  return input.restarting ||
+    input.children.some((child) => (child.quiescing && child.listenersOpen) || child.avoided);
 }

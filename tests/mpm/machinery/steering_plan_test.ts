@@ -1,5 +1,9 @@
 import assert from "node:assert/strict";
-import { planSteering, type SteeredChild } from "../../../mpm/machinery/steering_plan.ts";
+import {
+  planSteering,
+  type SteeredChild,
+  steeringWanted,
+} from "../../../mpm/machinery/steering_plan.ts";
 
 function child(index: number, change: Partial<SteeredChild> = {}): SteeredChild {
   return { index, quiescing: false, listenersOpen: true, avoided: false, sockets: 1, ...change };
@@ -61,6 +65,27 @@ Deno.test("planSteering() pins the serving children only while a listener drains
         cpus: c.cpus ?? 2,
       });
       assert.deepEqual([...plan].sort((a, b) => a[0] - b[0]), c.want.sort((a, b) => a[0] - b[0]));
+    });
+  }
+});
+
+Deno.test("steeringWanted() while a listener drains, a restart starts, or a child is stuck", async (t) => {
+  const CASES: { name: string; children: SteeredChild[]; restarting?: boolean; want: boolean }[] = [
+    { name: "all serving", children: [child(0), child(1)], want: false },
+    // A recycled child's successor is spawned while the old one is the only child.
+    { name: "the only child drains", children: [child(0, { quiescing: true })], want: true },
+    {
+      name: "a drained child that still finishes requests",
+      children: [child(0, { quiescing: true, listenersOpen: false }), child(1)],
+      want: false,
+    },
+    { name: "a restart starts", children: [child(0)], restarting: true, want: true },
+    { name: "a stuck child", children: [child(0, { avoided: true }), child(1)], want: true },
+  ];
+  for (const c of CASES) {
+    await t.step(c.name, () => {
+      const input = { children: c.children, restarting: c.restarting ?? false, cpus: 2 };
+      assert.equal(steeringWanted(input), c.want);
     });
   }
 });
