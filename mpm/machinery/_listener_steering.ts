@@ -16,8 +16,7 @@ import type { SlotRunner } from "./_slot_runners.ts";
 /**
  * The steering of one slot host. Two reasons to pin: the parent asks (it gives the first CPU,
  * because another process's listeners drain), or some of this host's slots must be avoided —
- * stuck (no heartbeat for a second) or retiring — and the others can cover every CPU. A no-op
- * where the OS cannot steer.
+ * stuck (no heartbeat for two seconds) or retiring. A no-op where the OS cannot steer.
  */
 export class ListenerSteering {
   readonly #slots: ReadonlyMap<number, SlotRunner>;
@@ -94,8 +93,9 @@ export class ListenerSteering {
     try {
       for (const port of new Set(usable.map((entry) => entry.port))) {
         const fds = usable.filter((entry) => entry.port === port);
-        const base = this.#parentBase ??
-          (avoided.length > 0 && fds.length >= this.#cpus ? 0 : null);
+        // Pinned even when they cannot cover every CPU: the covered CPUs then avoid the
+        // listeners that must be avoided, the others fall back to the kernel's hash as before.
+        const base = this.#parentBase ?? (avoided.length > 0 ? 0 : null);
         fds.forEach((entry, k) =>
           control.set(entry.fd, base === null ? -1 : (base + k) % this.#cpus)
         );

@@ -35,3 +35,5 @@ export { planSteering, steeringWanted } from "./steering_plan.ts";
 export type { SteeredChild, SteeringInput } from "./steering_plan.ts";
 export { snapshotOf } from "./parent_snapshot.ts";
 export type { KnownChild } from "./parent_snapshot.ts";
+export { staleSlots } from "./stale_slots.ts";
+export type { StaleSlot } from "./stale_slots.ts";

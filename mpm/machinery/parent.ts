@@ -35,6 +35,7 @@ import { type ControlSignals, watchControlSignals } from "./_control_signals.ts"
 import { startInProcessHost } from "./_in_process_host.ts";
 import { type ChildMessage, isMessage, type ParentMessage } from "./messages.ts";
 import { snapshotOf } from "./parent_snapshot.ts";
+import { staleSlots } from "./stale_slots.ts";
 import { planSteering, type SteeringInput, steeringWanted } from "./steering_plan.ts";
 import {
   AVOID_STUCK_AFTER_MS,
@@ -508,9 +509,8 @@ class Parent {
     let changed = false;
     for (const detail of details) {
       const child = this.#children.get(detail.index);
-      const beat = detail.slots[0]?.heartbeatMs ?? 0;
       if (child === undefined || child.state === "quiescing") continue;
-      const stuck = beat > 0 && now - beat > AVOID_STUCK_AFTER_MS;
+      const stuck = staleSlots(detail.slots.slice(0, 1), now, AVOID_STUCK_AFTER_MS).length > 0;
       if (stuck === child.avoided) continue;
       child.avoided = stuck;
       if (!stuck) child.loggedAvoid = false;
@@ -539,15 +539,16 @@ class Parent {
     for (const detail of details) {
       const child = this.#children.get(detail.index);
       if (child === undefined || child.pid !== detail.pid) continue;
-      for (const slot of detail.slots) {
-        if (slot.state === "." || slot.heartbeatMs === 0 || now - slot.heartbeatMs <= limit) {
-          child.stuckSince.delete(slot.index);
-          continue;
-        }
+      const stale = staleSlots(detail.slots, now, limit);
+      for (const index of child.stuckSince.keys()) {
+        if (!stale.some((slot) => slot.index === index)) child.stuckSince.delete(index);
+      }
+      for (const slot of stale) {
+        // Acted on once per RequestTimeout: a replacement takes a moment to show.
         const acted = child.stuckSince.get(slot.index);
         if (acted !== undefined && now - acted <= limit) continue;
         child.stuckSince.set(slot.index, now);
-        const seconds = ((now - slot.heartbeatMs) / 1000).toFixed(1);
+        const seconds = (slot.staleMs / 1000).toFixed(1);
         if (this.#topology.threadsPerProcess === 0) {
           this.#logger.error(
             `child pid ${child.pid} has not run for ${seconds} s (RequestTimeout): killing it`,
