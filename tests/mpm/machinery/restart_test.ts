@@ -78,16 +78,16 @@ const GRACEFUL_CASES = [
   },
   // One connection per thread and a slower start (more Workers per process, started while
   // the load saturates both cores): a longer load keeps both restarts inside it.
-  { mpm: "winnt", section: { ThreadsPerChild: 8 }, seconds: 16 },
+  { mpm: "winnt", section: { ThreadsPerChild: 8 }, seconds: 24 },
   {
     mpm: "netware",
     section: { StartThreads: 8, MinSpareThreads: 2, MaxSpareThreads: 12 },
-    seconds: 16,
+    seconds: 24,
   },
   {
     mpm: "mpmt_os2",
     section: { StartServers: 2, MinSpareThreads: 4, MaxSpareThreads: 8 },
-    seconds: 16,
+    seconds: 24,
   },
 ] as const;
 
