@@ -130,7 +130,8 @@ export const MPMT_OS2: MpmPolicy<MpmtOs2Settings> = {
   check: checkMpmtOs2,
   plan: planMpmtOs2,
   topology: (s) => ({
-    serverLimit: 2 * s.startServers,
+    // The serving children, and two generations a pair of quick restarts may leave draining.
+    serverLimit: 3 * s.startServers,
     threadLimit: MPMT_OS2_MAX_THREADS,
     startProcesses: s.startServers,
     threadsPerProcess: s.minSpareThreads,

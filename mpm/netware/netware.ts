@@ -124,7 +124,8 @@ export const NETWARE: MpmPolicy<NetwareSettings> = {
   check: checkNetware,
   plan: planNetware,
   topology: (s) => ({
-    serverLimit: 2,
+    // The serving host, and two generations a pair of quick restarts may leave draining.
+    serverLimit: 3,
     threadLimit: s.maxThreads,
     startProcesses: 1,
     threadsPerProcess: s.startThreads,

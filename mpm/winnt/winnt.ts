@@ -77,7 +77,8 @@ export const WINNT: MpmPolicy<WinntSettings> = {
   check: checkWinnt,
   plan: planWinnt,
   topology: (s) => ({
-    serverLimit: 2,
+    // The child, and the regions of two generations a pair of quick restarts may leave draining.
+    serverLimit: 3,
     threadLimit: s.threadLimit,
     startProcesses: 1,
     threadsPerProcess: s.threadsPerChild,

@@ -49,7 +49,7 @@ const CASES: { mpm: keyof typeof MPMS; directives: Record<string, number>; want:
     mpm: "winnt",
     directives: {},
     want: {
-      serverLimit: 2,
+      serverLimit: 3,
       threadLimit: 1920,
       startProcesses: 1,
       threadsPerProcess: 64,
@@ -63,7 +63,7 @@ const CASES: { mpm: keyof typeof MPMS; directives: Record<string, number>; want:
     mpm: "netware",
     directives: { StartThreads: 8 },
     want: {
-      serverLimit: 2,
+      serverLimit: 3,
       threadLimit: 2048,
       startProcesses: 1,
       threadsPerProcess: 8,
@@ -77,7 +77,7 @@ const CASES: { mpm: keyof typeof MPMS; directives: Record<string, number>; want:
     mpm: "mpmt_os2",
     directives: {},
     want: {
-      serverLimit: 4,
+      serverLimit: 6,
       threadLimit: 256,
       startProcesses: 2,
       threadsPerProcess: 5,
