@@ -241,6 +241,11 @@ class Parent {
     this.#restarting = true;
     const started = Array.from({ length: this.#topology.startProcesses }, () => this.#spawn());
     try {
+      if (started.includes(null)) {
+        throw new Error(
+          `no free scoreboard region: ServerLimit ${this.#topology.serverLimit} is taken by the generations still finishing`,
+        );
+      }
       await this.#allReady(started.filter((child) => child !== null));
     } catch (error) {
       this.#logger.error(
