@@ -12,6 +12,7 @@ import type { Logger } from "../../server/log/mod.ts";
 import type { ProcessScoreboard } from "../scoreboard/mod.ts";
 import { AVOID_STUCK_AFTER_MS, type ListenerFd } from "./slot.ts";
 import type { SlotRunner } from "./_slot_runners.ts";
+import { describeError } from "./_describe.ts";
 
 /**
  * The steering of one slot host. Two reasons to pin: the parent asks (it gives the first CPU,
@@ -102,7 +103,7 @@ export class ListenerSteering {
       }
       for (const entry of avoided) control.set(entry.fd, -1);
     } catch (error) {
-      this.#logger.warn(`Cannot steer new connections between listeners: ${describe(error)}`);
+      this.#logger.warn(`Cannot steer new connections between listeners: ${describeError(error)}`);
     }
   }
 
@@ -116,8 +117,4 @@ export class ListenerSteering {
     this.#closed = true;
     this.#control?.close();
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

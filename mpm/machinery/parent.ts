@@ -43,6 +43,7 @@ import {
   RETIRE_QUIET_MS,
   type RetireOptions,
 } from "./slot.ts";
+import { describeError } from "./_describe.ts";
 
 /** The hidden argument that makes `main.ts` run as a child. */
 export const CHILD_ARGUMENT = "--child";
@@ -144,7 +145,7 @@ class Parent {
         await this.#allReady(first.filter((child) => child !== null));
       } catch (error) {
         if (this.#stopping) return 0;
-        logger.error(`Cannot start the first generation: ${message(error)}`);
+        logger.error(`Cannot start the first generation: ${describeError(error)}`);
         await this.#stop();
         return 1;
       }
@@ -198,7 +199,7 @@ class Parent {
     try {
       loaded = await this.#options.reload();
     } catch (error) {
-      const detail = error instanceof ConfigErrors ? error.message : message(error);
+      const detail = error instanceof ConfigErrors ? error.message : describeError(error);
       this.#logger.error(
         `Cannot restart: the configuration is not valid; generation ${this.#generation} keeps serving\n${detail}`,
       );
@@ -224,7 +225,7 @@ class Parent {
       resolved = resolvePorts(next, this.#config);
     } catch (error) {
       this.#logger.error(
-        `Cannot restart: ${message(error)}; generation ${this.#generation} keeps serving`,
+        `Cannot restart: ${describeError(error)}; generation ${this.#generation} keeps serving`,
       );
       return;
     }
@@ -249,7 +250,7 @@ class Parent {
       await this.#allReady(started.filter((child) => child !== null));
     } catch (error) {
       this.#logger.error(
-        `Cannot restart: the new generation did not start (${message(error)}); generation ${
+        `Cannot restart: the new generation did not start (${describeError(error)}); generation ${
           this.#generation - 1
         } keeps serving`,
       );
@@ -406,7 +407,7 @@ class Parent {
     try {
       this.#scoreboard.clearProcess(child.index);
     } catch (error) {
-      this.#logger.error(message(error));
+      this.#logger.error(describeError(error));
     }
     // A retired child exits 0; one told to stop ends by SIGTERM: neither is news.
     const expected = (child.state === "quiescing" && status.success) || child.terminated ||
@@ -449,7 +450,7 @@ class Parent {
     try {
       details = (await readScoreboard(this.#scoreboard.path)).processes;
     } catch (error) {
-      this.#logger.error(message(error));
+      this.#logger.error(describeError(error));
       return;
     }
     const snapshot = snapshotOf({
@@ -656,8 +657,4 @@ class Parent {
 
 function describeExit(status: Deno.CommandStatus): string {
   return status.signal !== null ? `signal ${status.signal}` : `code ${status.code}`;
-}
-
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

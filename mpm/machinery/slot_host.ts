@@ -15,6 +15,7 @@ import { ListenerSteering } from "./_listener_steering.ts";
 import { type ChildMessage, type ChildStart, isMessage, type ParentMessage } from "./messages.ts";
 import { RETIRE_QUIET_LIMIT_MS, RETIRE_QUIET_MS } from "./slot.ts";
 import { mainThreadSlot, type SlotRunner, ThreadSlot } from "./_slot_runners.ts";
+import { describeError } from "./_describe.ts";
 
 /** Both directions of a host's channel to its parent (a pipe, or in-process queues). */
 export interface HostChannel {
@@ -88,7 +89,7 @@ async function host(channel: HostChannel, stopped: Promise<void>): Promise<numbe
     for (let index = 0; index < topology.threadsPerProcess; index++) addThread(index);
     await Promise.all([...slots.values()].map((slot) => slot.ready));
   } catch (error) {
-    await send({ type: "failed", message: describe(error) });
+    await send({ type: "failed", message: describeError(error) });
     await Promise.allSettled([...slots.values()].map((slot) => slot.stop()));
     flusher.stop();
     await log.close();
@@ -202,7 +203,7 @@ class ThreadPool {
       if (this.#slots.has(index)) continue;
       const slot = this.#add(index);
       slot.ready.catch((error) => {
-        this.#logger.error(`Cannot start thread ${index}: ${describe(error)}`);
+        this.#logger.error(`Cannot start thread ${index}: ${describeError(error)}`);
         this.#slots.delete(index);
       });
       started++;
@@ -231,8 +232,4 @@ class ThreadPool {
       });
     }
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -9,6 +9,7 @@
 /// <reference lib="deno.worker" />
 
 import { ProcessScoreboard } from "../scoreboard/mod.ts";
+import { describeError } from "./_describe.ts";
 import { keepStdoutForMessages, openIsolateLog } from "./_error_log.ts";
 import { type FromThread, isMessage, type ThreadStart, type ToThread } from "./messages.ts";
 import { type Slot, startSlot } from "./slot.ts";
@@ -33,7 +34,7 @@ async function start(message: ThreadStart): Promise<void> {
       onRecycle: () => post({ type: "recycle" }),
     });
   } catch (error) {
-    post({ type: "failed", message: error instanceof Error ? error.message : String(error) });
+    post({ type: "failed", message: describeError(error) });
     await log.close();
     self.close();
     return;
