@@ -45,6 +45,8 @@ export class ExchangeRecord implements AccessRecord {
   readonly requestHeaders: ReadonlyMap<string, string>;
   readonly status: number;
   readonly bodyBytes: number;
+  readonly receivedBytes: number;
+  readonly sentBytes: number;
   readonly keepAliveRequests: number;
   readonly connectionStatus: "+" | "-" | "X";
   readonly serverName: string;
@@ -64,6 +66,8 @@ export class ExchangeRecord implements AccessRecord {
     this.requestHeaders = facts.requestHeaders;
     this.status = facts.status;
     this.bodyBytes = facts.bodyBytes;
+    this.receivedBytes = facts.receivedBytes;
+    this.sentBytes = facts.sentBytes;
     this.keepAliveRequests = facts.keepAliveRequests;
     this.connectionStatus = facts.connectionStatus;
     this.serverName = facts.serverName;

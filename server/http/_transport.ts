@@ -93,6 +93,13 @@ export class Transport implements BodySource {
   bodyStartMs = 0;
   /** Body bytes received from the socket for the current request. */
   bodyBytes = 0;
+  /**
+   * Bytes read from the socket for requests, heads and bodies, since the accept (lingering
+   * reads excluded); the request loop adds its own head reads. Counts for mod_logio's `%I`.
+   */
+  receivedBytes = 0;
+  /** Bytes written to the socket since the accept, interim responses included (`%O`). */
+  sentBytes = 0;
 
   readonly #options: TransportOptions;
   /** The socket. */
@@ -240,7 +247,10 @@ export class Transport implements BodySource {
   #endBodyRead(n: number | null): number | null {
     if (this.timedOut) throw this.#bodyTimeout();
     this.enter(BUSY, Infinity);
-    if (n !== null) this.bodyBytes += n;
+    if (n !== null) {
+      this.bodyBytes += n;
+      this.receivedBytes += n;
+    }
     return n;
   }
 
@@ -256,10 +266,14 @@ export class Transport implements BodySource {
   async writeAll(bytes: Uint8Array, result = 0): Promise<number> {
     const timeoutMs = this.#options.settings.timeoutMs;
     this.enter(WRITE, Date.now() + timeoutMs);
+    // Counted write by write, so that a failed response still reports what left.
     let offset = await this.conn.write(bytes);
+    this.sentBytes += offset;
     while (offset < bytes.length) {
       this.deadline = Date.now() + timeoutMs;
-      offset += await this.conn.write(bytes.subarray(offset));
+      const n = await this.conn.write(bytes.subarray(offset));
+      offset += n;
+      this.sentBytes += n;
     }
     return result;
   }
@@ -340,6 +354,8 @@ export class Transport implements BodySource {
     const bytes = new Uint8Array(head.length + body.length);
     const headLength = encoder.encodeInto(head, bytes).written;
     bytes.set(body, headLength);
+    // Counted as sent now, as its access record is written before the write ends.
+    this.sentBytes += headLength + body.length;
     const conn = this.conn;
     this.#pendingWrite = writeFully(conn, bytes.subarray(0, headLength + body.length))
       .then(() => conn.closeWrite())

@@ -36,6 +36,19 @@ export interface AccessRecord {
   readonly responseHeaders: ResponseHeaders;
   /** Response body bytes sent (headers excluded), as mod_log_config's `%b`/`%B`. */
   readonly bodyBytes: number;
+  /**
+   * Bytes received for this request as they came over the wire (mod_logio's `%I`): the head
+   * with its CRLFs, then the body with its chunked framing and trailers, including body bytes
+   * the engine read away after the handler. Bytes of a pipelined next request are not
+   * counted; for a request refused or timed out, every byte read for it is.
+   */
+  readonly receivedBytes: number;
+  /**
+   * Bytes sent for this request as they went over the wire (mod_logio's `%O`): any
+   * `100 Continue`, the response head, and the body with its chunked framing. A failed send
+   * counts what was written before the failure.
+   */
+  readonly sentBytes: number;
   /** Requests served on this connection before this one (`%k`: 0 for the first). */
   readonly keepAliveRequests: number;
   /** Connection status when the response completed (`%X`): `+` kept alive, `-` closed, `X` aborted. */

@@ -58,6 +58,9 @@ export class HttpConnection implements ConnectionView {
   #head: RequestHead | null = null;
   #receivedAt = 0;
   #startedPerf = 0;
+  /** The transport's byte counts when the previous exchange was recorded. */
+  #receivedMark = 0;
+  #sentMark = 0;
 
   /**
    * @param conn The accepted socket.
@@ -247,6 +250,7 @@ export class HttpConnection implements ConnectionView {
       }
       if (n === null || io.timedOut) return null;
       io.end += n;
+      io.receivedBytes += n;
       if (io.phase === HEAD) {
         this.#headBytes += n;
         io.deadline = this.#headDeadline();
@@ -383,6 +387,16 @@ export class HttpConnection implements ConnectionView {
   #record(serialized: SerializedHead, head: RequestHead | null, outcome: Outcome): void {
     const onExchange = this.#host.onExchange;
     if (onExchange === undefined) return;
+    const io = this.#io;
+    // As mod_logio, a request counts the bytes it consumed: bytes read ahead belong to the
+    // next request. A request never parsed, or timed out, ends the connection: all it sent
+    // so far was its own.
+    const unconsumed = head === null || io.timedOut ? 0 : io.end - io.start;
+    const received = io.receivedBytes - unconsumed;
+    const receivedBytes = received - this.#receivedMark;
+    const sentBytes = io.sentBytes - this.#sentMark;
+    this.#receivedMark = received;
+    this.#sentMark = io.sentBytes;
     onExchange(
       new ExchangeRecord({
         remote: this.remote,
@@ -398,6 +412,8 @@ export class HttpConnection implements ConnectionView {
         status: outcome.status,
         head: serialized.head,
         bodyBytes: outcome.bodyBytes,
+        receivedBytes,
+        sentBytes,
         keepAliveRequests: this.requests,
         connectionStatus: outcome.keep,
         serverName: this.#host.serverName,

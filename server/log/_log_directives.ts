@@ -180,15 +180,16 @@ export const LOG_DIRECTIVES: Readonly<Record<string, DirectiveFactory>> = {
   q: () => (record) => record.query === "" ? "" : `?${escapeLogItem(record.query)}`,
   m: () => (record) => escapedOrDash(record.method),
   H: () => (record) => escapedOrDash(record.protocol),
+  // mod_logio writes 0 rather than `-` for a request that moved no byte.
+  I: () => (record) => String(record.receivedBytes),
+  O: () => (record) => String(record.sentBytes),
+  S: () => (record) => String(record.receivedBytes + record.sentBytes),
   k: () => (record) => String(record.keepAliveRequests),
   X: () => (record) => record.connectionStatus,
 };
 
 /** httpd directives that mpmd knows but cannot fill, with the reason given at compile time. */
 export const UNSUPPORTED_DIRECTIVES: Readonly<Record<string, string>> = {
-  I: "mod_logio byte counts are not recorded",
-  O: "mod_logio byte counts are not recorded",
-  S: "mod_logio byte counts are not recorded",
   e: "there are no environment variables per request",
   n: "there are no module notes",
   f: "the file name is not recorded",

@@ -1,8 +1,8 @@
 /**
  * mod_log_config's LogFormat language, compiled once into literals and field functions.
  *
- * Supported directives: `%a %A %b %B %C %D %h %H %k %l %m %p %P %q %r %s %t %T %u %U %v %V %X`,
- * `%{Name}i`, `%{Name}o`, `%{name}C`, `%{c}a`, `%{pid|tid|hextid}P`,
+ * Supported directives: `%a %A %b %B %C %D %h %H %I %k %l %m %O %p %P %q %r %s %S %t %T %u %U
+ * %v %V %X`, `%{Name}i`, `%{Name}o`, `%{name}C`, `%{c}a`, `%{pid|tid|hextid}P`,
  * `%{canonical|local|remote}p`, `%{s|ms|us}T`, and `%{…}t` with `sec`, `msec`, `usec`,
  * `msec_frac`, `usec_frac` or a strftime pattern, optionally prefixed by `begin:` or `end:`.
  * The strftime conversions are `%a %A %b %B %d %D %e %F %h %H %I %j %m %M %n %p %R %s %S %t
@@ -14,8 +14,12 @@
  * statuses, `%!200,304{Referer}i` only for others; `-` otherwise) are honoured; `<` and `>`
  * are accepted and change nothing, since mpmd has no internal redirects.
  *
- * Not supported, rejected at compile time with the reason: `%I %O %S` (mod_logio), `%e`,
- * `%n`, `%f`, `%R`, `%L`, `%x`, `%^ti`, `%^to`.
+ * `%I`, `%O` and `%S` are mod_logio's byte counts as on the wire: received (head and body,
+ * chunked framing included), sent (interim responses, head, body with its framing), and their
+ * sum; never `-`.
+ *
+ * Not supported, rejected at compile time with the reason: `%e`, `%n`, `%f`, `%R`, `%L`, `%x`,
+ * `%^ti`, `%^to`.
  *
  * @module
  */

@@ -60,6 +60,8 @@ export class RawClient implements AsyncDisposable {
   #buffer: Uint8Array = new Uint8Array(0);
   #eof = false;
   #pending: Promise<Uint8Array | null> | null = null;
+  #sentBytes = 0;
+  #takenBytes = 0;
 
   private constructor(conn: Deno.TcpConn) {
     this.conn = conn;
@@ -75,6 +77,17 @@ export class RawClient implements AsyncDisposable {
     const bytes = typeof data === "string" ? encoder.encode(data) : data;
     let offset = 0;
     while (offset < bytes.length) offset += await this.conn.write(bytes.subarray(offset));
+    this.#sentBytes += bytes.length;
+  }
+
+  /** Bytes this client has written, as they went over the wire. */
+  get sentBytes(): number {
+    return this.#sentBytes;
+  }
+
+  /** Bytes of the server's responses consumed by the read methods so far, framing included. */
+  get takenBytes(): number {
+    return this.#takenBytes;
   }
 
   /** Whether the server has closed its sending side (and everything before it was read). */
@@ -120,6 +133,7 @@ export class RawClient implements AsyncDisposable {
   #take(n: number): Uint8Array {
     const out = this.#buffer.slice(0, n);
     this.#buffer = this.#buffer.slice(n);
+    this.#takenBytes += out.length;
     return out;
   }
 

@@ -34,6 +34,8 @@ export const RECORD: AccessRecord = {
     ["Content-Length", "1234"],
   ],
   bodyBytes: 1234,
+  receivedBytes: 412,
+  sentBytes: 1502,
   keepAliveRequests: 3,
   connectionStatus: "+",
   serverName: "example.com",
@@ -51,6 +53,8 @@ export const REJECTED: AccessRecord = {
   status: 400,
   responseHeaders: [["Content-Length", "226"]],
   bodyBytes: 226,
+  receivedBytes: 37,
+  sentBytes: 371,
   keepAliveRequests: 0,
   connectionStatus: "-",
 };

@@ -75,6 +75,11 @@ const DIRECTIVES: readonly Case[] = [
   { format: "%b", expected: "-", record: { bodyBytes: 0 } },
   { format: "%B", expected: "1234" },
   { format: "%B", expected: "0", record: { bodyBytes: 0 } },
+  { format: "%I", expected: "412" },
+  { format: "%O", expected: "1502" },
+  { format: "%S", expected: "1914" },
+  { format: "%I %O %S", expected: "0 0 0", record: { receivedBytes: 0, sentBytes: 0 } },
+  { format: "%b %O", expected: "- 180", record: { bodyBytes: 0, sentBytes: 180 } },
   { format: "%D", expected: "2345000" },
   { format: "%T", expected: "2" },
   { format: "%{s}T", expected: "2" },
@@ -134,8 +139,8 @@ Deno.test("compileLogFormat() writes each directive", async (t) => {
 });
 
 Deno.test("compileLogFormat() writes '-' for what a rejected request lacks", () => {
-  const format = compileLogFormat('"%r" %m %U%q %H "%{User-Agent}i" %V %k %X', OPTIONS);
-  assert.equal(format(REJECTED), '"-" - - - "-" example.com 0 -');
+  const format = compileLogFormat('"%r" %m %U%q %H "%{User-Agent}i" %V %k %X %I %O', OPTIONS);
+  assert.equal(format(REJECTED), '"-" - - - "-" example.com 0 - 37 371');
 });
 
 Deno.test("compileLogFormat() writes common and combined lines exactly", async (t) => {
@@ -149,6 +154,13 @@ Deno.test("compileLogFormat() writes common and combined lines exactly", async (
     assert.equal(
       compileLogFormat(COMBINED_LOG_FORMAT, OPTIONS)(RECORD),
       '203.0.113.7 - - [26/Nov/2026:10:14:51 +0000] "GET /index.html?x=1 HTTP/1.1" 200 1234 ' +
+        '"http://ref.example/" "curl/8.0"',
+    );
+  });
+  await t.step("Debian's combined, with mod_logio's %O", () => {
+    assert.equal(
+      compileLogFormat('%h %l %u %t "%r" %>s %O "%{Referer}i" "%{User-Agent}i"', OPTIONS)(RECORD),
+      '203.0.113.7 - - [26/Nov/2026:10:14:51 +0000] "GET /index.html?x=1 HTTP/1.1" 200 1502 ' +
         '"http://ref.example/" "curl/8.0"',
     );
   });
@@ -242,9 +254,9 @@ const ERRORS = [
     message: 'Cannot compile LogFormat "%^zz": unknown directive %^zz at column 1',
   },
   {
-    format: "%h %O",
-    message: 'Cannot compile LogFormat "%h %O": unsupported directive %O ' +
-      "(mod_logio byte counts are not recorded) at column 4",
+    format: "%h %e",
+    message: 'Cannot compile LogFormat "%h %e": unsupported directive %e ' +
+      "(there are no environment variables per request) at column 4",
   },
   {
     format: "%^ti",
