@@ -9,12 +9,19 @@
 
 import { type AbResult, runAb } from "./ab.ts";
 import { BenchError } from "./bench_error.ts";
-import { allContenders, type Contender, selectContenders } from "./contenders.ts";
+import {
+  allContenders,
+  appContenders,
+  type Contender,
+  HELLO_APP,
+  selectContenders,
+} from "./contenders.ts";
 import { machineFacts } from "./machine.ts";
 import { type BenchOptions, parseBenchArgs, USAGE } from "./options.ts";
 import { type ExpectedFile, waitUntilServing } from "./probe.ts";
 import { findProgram, programVersion } from "./programs.ts";
 import {
+  APP_TARGETS,
   type BenchReport,
   type ContenderOutcome,
   evaluateTargets,
@@ -27,6 +34,12 @@ import { runWrk, type WrkResult } from "./wrk.ts";
 /** The file every server serves: exactly 1 KiB of text. */
 const FILE_PATH = "/1k.txt";
 const FILE_BYTES = 1024;
+/** What examples/apps/hello answers on every path (`--app`). */
+const HELLO: ExpectedFile = {
+  path: "/",
+  body: new TextEncoder().encode("Hello, world\n"),
+  mediaType: "text/plain",
+};
 /** How long a server may take to answer its first request. */
 const READY_DEADLINE_MS = 15_000;
 const APT_HINT = "apt-get install -y nginx apache2 wrk";
@@ -94,6 +107,7 @@ async function measure(
     port,
     keepAliveRequests: options.keepAliveRequests,
     runAsUser: ctx.runAsUser,
+    ...(options.app ? { appModule: HELLO_APP } : {}),
   });
   const base = { name: contender.name, role: contender.role, version };
   await using server = await startServer(contender.name, spec);
@@ -168,9 +182,10 @@ export async function main(args: readonly string[]): Promise<number> {
     );
     return 1;
   }
-  const { selected, unknown } = selectContenders(allContenders(options), options.only);
+  const contenders = options.app ? appContenders(options) : allContenders(options);
+  const { selected, unknown } = selectContenders(contenders, options.only);
   if (unknown.length > 0) {
-    const names = allContenders(options).map((c) => c.name).join(", ");
+    const names = contenders.map((c) => c.name).join(", ");
     console.error(`Cannot select ${unknown.join(", ")}: no such contender (known: ${names})`);
     return 2;
   }
@@ -189,11 +204,13 @@ export async function main(args: readonly string[]): Promise<number> {
     }
   }
 
-  const expected: ExpectedFile = { path: FILE_PATH, body: fileBody(), mediaType: "text/plain" };
+  const file: ExpectedFile = { path: FILE_PATH, body: fileBody(), mediaType: "text/plain" };
+  const expected = options.app ? HELLO : file;
   const controller = new AbortController();
   const onInterrupt = () => controller.abort();
   Deno.addSignalListener("SIGINT", onInterrupt);
-  const site = await makeSite(expected);
+  // The app benchmark serves no file, but the servers' configs still name a DocumentRoot.
+  const site = await makeSite(file);
   try {
     const ctx: RunContext = {
       options,
@@ -221,8 +238,8 @@ export async function main(args: readonly string[]): Promise<number> {
     elapsedSec: (Date.now() - startedAt.getTime()) / 1000,
     machine,
     settings: {
-      path: FILE_PATH,
-      fileBytes: FILE_BYTES,
+      path: expected.path,
+      fileBytes: expected.body.length,
       durationSec: options.durationSec,
       warmupSec: options.warmupSec,
       connections: options.connections,
@@ -233,7 +250,7 @@ export async function main(args: readonly string[]): Promise<number> {
     },
     reference: referenceOf(outcomes)?.name ?? null,
     outcomes,
-    targets: evaluateTargets(outcomes),
+    targets: evaluateTargets(outcomes, options.app ? APP_TARGETS : undefined),
   };
   console.log(renderReport(report).join("\n"));
   if (options.jsonFile) {

@@ -63,6 +63,17 @@ export function mpmdCommand(entry: string): string[] {
   return [Deno.execPath(), "run", "-A", "--config", MPMD_DENO_CONFIG, entry];
 }
 
+/** The module `--app` serves: the hello example, the same file under every contender. */
+export const HELLO_APP: string = fileURLToPath(
+  new URL("../examples/apps/hello/app.ts", import.meta.url),
+);
+
+/** The mpmd runs of `--app`: event (the default MPM) and prefork (a process per connection). */
+export const APP_MPMD_VARIANTS: readonly (readonly string[])[] = [
+  ["--mpm", "event"],
+  ["--mpm", "prefork"],
+];
+
 /**
  * The mpmd command-line flags benchmarked when none are asked for: the event MPM (a parent
  * and two children, see `mpmdConfig`), and `-X`, one process without the MPM machinery.
@@ -149,6 +160,49 @@ function httpdContender(mpm: HttpdMpm): Contender {
       };
     },
   };
+}
+
+/**
+ * `deno serve --parallel` on the app module: one isolate per core behind a shared socket, the
+ * way Deno users run such a module without mpmd. It needs a deno CLI: this runtime's own.
+ */
+const DENO_SERVE: Contender = {
+  name: "deno serve --parallel",
+  role: "peer",
+  stem: "deno_serve",
+  program: Deno.execPath(),
+  requiredFiles: [HELLO_APP],
+  installHint: "the app module ships in examples/apps/hello",
+  versionCommand: [Deno.execPath(), "--version"],
+  launch(site) {
+    const command = [
+      Deno.execPath(),
+      "serve",
+      "--parallel",
+      "-A",
+      "--host",
+      "127.0.0.1",
+      "--port",
+      String(site.port),
+      site.appModule ?? HELLO_APP,
+    ];
+    // deno serve reads no config file: the one written records the command, for the reader.
+    return {
+      command,
+      configPath: `${site.dir}/${site.stem}.cmd`,
+      configText: `${command.join(" ")}\n`,
+      dirs: [],
+      errorLog: `${site.dir}/${site.stem}_error.log`,
+    };
+  },
+};
+
+/** The contenders of `--app`: the mpmd runs, then `deno serve --parallel`. */
+export function appContenders(options: ContenderOptions): Contender[] {
+  return [
+    ...options.mpmdVariants.map((flags, i) => mpmdContender(options.mpmdEntry, flags, i)),
+    DENO_SERVE,
+  ];
 }
 
 /** Every contender, mpmd runs first, then nginx and Apache's three MPMs. */

@@ -21,10 +21,13 @@ export { type AbOptions, type AbResult, parseAbOutput, runAb } from "./ab.ts";
 export { BenchError } from "./bench_error.ts";
 export {
   allContenders,
+  APP_MPMD_VARIANTS,
+  appContenders,
   type Contender,
   type ContenderOptions,
   type ContenderRole,
   DEFAULT_MPMD_VARIANTS,
+  HELLO_APP,
   type LaunchSpec,
   MPMD_DENO_CONFIG,
   MPMD_ENTRY,
@@ -42,6 +45,7 @@ export {
 } from "./probe.ts";
 export { findProgram, programVersion, versionFromOutput } from "./programs.ts";
 export {
+  APP_TARGETS,
   type BenchReport,
   type BenchSettings,
   type ContenderOutcome,

@@ -6,7 +6,7 @@
 
 import { parseArgs } from "node:util";
 import { BenchError } from "./bench_error.ts";
-import { DEFAULT_MPMD_VARIANTS, MPMD_ENTRY } from "./contenders.ts";
+import { APP_MPMD_VARIANTS, DEFAULT_MPMD_VARIANTS, MPMD_ENTRY } from "./contenders.ts";
 
 /** The settled options of one benchmark run; every field filled. */
 export interface BenchOptions {
@@ -28,6 +28,11 @@ export interface BenchOptions {
   readonly mpmdEntry: string;
   /** Also run `ab -k` as a cross-check. @default false */
   readonly ab: boolean;
+  /**
+   * Benchmark examples/apps/hello instead of a static file: mpmd (event and prefork unless
+   * `--mpmd` says otherwise) against `deno serve --parallel`. @default false
+   */
+  readonly app: boolean;
   /** Write the results as JSON to this file. @default null */
   readonly jsonFile: string | null;
   /** Print the usage and exit. @default false */
@@ -46,6 +51,7 @@ export const BENCH_DEFAULTS: BenchOptions = {
   mpmdVariants: DEFAULT_MPMD_VARIANTS,
   mpmdEntry: MPMD_ENTRY,
   ab: false,
+  app: false,
   jsonFile: null,
   help: false,
 };
@@ -68,6 +74,8 @@ Options:
                             (default: "--mpm event" and "-X")
   --mpmd-entry FILE         mpmd entry module (default: main.ts of this checkout)
   --ab                      also run ab -k as a cross-check
+  --app                     serve examples/apps/hello instead: mpmd (default: "--mpm event"
+                            and "--mpm prefork") against deno serve --parallel
   --json FILE               write the results as JSON to FILE
   --help                    show this text
 `;
@@ -103,6 +111,7 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions {
         mpmd: { type: "string", multiple: true },
         "mpmd-entry": { type: "string" },
         ab: { type: "boolean" },
+        app: { type: "boolean" },
         json: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
@@ -125,9 +134,10 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions {
     ),
     only: values.only?.split(",").map((s) => s.trim()).filter((s) => s !== "") ?? d.only,
     mpmdVariants: values.mpmd?.map((flags) => flags.split(/\s+/).filter((s) => s !== "")) ??
-      d.mpmdVariants,
+      (values.app ? APP_MPMD_VARIANTS : d.mpmdVariants),
     mpmdEntry: values["mpmd-entry"] ?? d.mpmdEntry,
     ab: values.ab ?? d.ab,
+    app: values.app ?? d.app,
     jsonFile: values.json ?? d.jsonFile,
     help: values.help ?? d.help,
   };

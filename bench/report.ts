@@ -65,6 +65,9 @@ export const TARGETS: readonly Target[] = [
   { peer: "nginx", minRatio: 1.0 },
 ];
 
+/** mpmd's goal when serving an app module (`--app`): at least as fast as Deno's own server. */
+export const APP_TARGETS: readonly Target[] = [{ peer: "deno serve --parallel", minRatio: 1.0 }];
+
 /** A target evaluated on one run; `n/a` when either side was not measured. */
 export interface TargetOutcome extends Target {
   /** Name of the mpmd contender compared, or `null` when none was measured. */

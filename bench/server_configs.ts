@@ -23,6 +23,8 @@ export interface SiteLayout {
   readonly keepAliveRequests: number;
   /** Unprivileged user the worker processes switch to, or `null` when not running as root. */
   readonly runAsUser: string | null;
+  /** The app module answering every request (`--app`); absent: the DocumentRoot's files. */
+  readonly appModule?: string;
 }
 
 /** Apache httpd MPMs shipped by Debian's apache2 package. */
@@ -157,6 +159,19 @@ export function mpmdConfig(site: SiteLayout): string {
     "  MaxSpareThreads: 2",
     "  ServerLimit: 2",
     "  MaxRequestWorkers: 2",
+    ...(site.appModule === undefined ? [] : [
+      "App:",
+      "  - Location: /",
+      `    Module: ${JSON.stringify(site.appModule)}`,
+      // prefork holds a connection per process and each is an isolate (~90 MB): more
+      // processes than connections served at once would only cost memory here.
+      "prefork:",
+      "  StartServers: 8",
+      "  MinSpareServers: 2",
+      "  MaxSpareServers: 16",
+      "  ServerLimit: 16",
+      "  MaxRequestWorkers: 16",
+    ]),
     "",
   ].join("\n");
 }

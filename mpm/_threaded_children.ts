@@ -167,12 +167,13 @@ export function planThreadedChildren(
 }
 
 /**
- * worker's and event's layout: StartServers children of ThreadsPerChild threads; `factor` is
- * event's AsyncRequestWorkerFactor, `null` for worker's one connection per thread.
+ * worker's and event's layout: StartServers children of ThreadsPerChild threads; `async` holds
+ * event's AsyncRequestWorkerFactor and MaxRequestsPerThread, `null` for worker's one
+ * connection per thread.
  */
 export function threadedChildrenTopology(
   settings: ThreadedChildrenSettings,
-  factor: number | null,
+  async: { readonly factor: number; readonly maxRequestsPerThread: number } | null,
 ): Topology {
   return {
     serverLimit: settings.serverLimit,
@@ -180,7 +181,8 @@ export function threadedChildrenTopology(
     startProcesses: settings.startServers,
     threadsPerProcess: settings.threadsPerChild,
     maxConnectionsPerChild: settings.maxConnectionsPerChild,
-    asyncRequestWorkerFactor: factor,
+    asyncRequestWorkerFactor: async?.factor ?? null,
+    maxRequestsPerThread: async?.maxRequestsPerThread ?? 0,
     threadsInParent: false,
     restartIsGraceful: false,
   };

@@ -54,6 +54,12 @@ export interface Topology {
    * connection at a time, keep-alive included.
    */
   readonly asyncRequestWorkerFactor: number | null;
+  /**
+   * event's MaxRequestsPerThread: a thread stops taking new requests while this many of its
+   * handlers have not returned a response; 0: no cap (always 0 without
+   * {@link asyncRequestWorkerFactor}, where a thread holds one connection anyway).
+   */
+  readonly maxRequestsPerThread: number;
   /** The parent process hosts the threads itself, with no child process (netware). */
   readonly threadsInParent: boolean;
   /** A restart (SIGHUP) is always graceful, as httpd's winnt has no other kind. */

@@ -8,14 +8,20 @@
 import { pathToFileURL } from "node:url";
 import type { AppMount } from "../../server/config/mod.ts";
 import { fetchHandler, type FetchInfo, type Handler } from "../../server/http/mod.ts";
-import type { Logger } from "../../server/log/mod.ts";
+import { escapeLogItem, type Logger } from "../../server/log/mod.ts";
 import { AppModuleError } from "./app_module_error.ts";
-import { isUnderLocation } from "./_location.ts";
+import { isUnderLocation } from "../_location.ts";
+import { ResponseDeadlines } from "./_response_deadlines.ts";
 
 /** What {@link loadAppHandler} receives from the server. */
 export interface AppContext {
-  /** Where the module reports its mount (debug). */
+  /** Where the module reports its mount (debug) and requests it left unanswered. */
   readonly logger: Logger;
+  /**
+   * RequestTimeout: how long `fetch` may take to return a response, counted again from each
+   * chunk of request body it reads; 0: no limit.
+   */
+  readonly requestTimeoutMs: number;
 }
 
 /** The shape `deno serve` expects as a module's default export. */
@@ -36,7 +42,9 @@ function isServeDefault(value: unknown): value is ServeDefault {
  * The app sees the full URL: the Location prefix is not stripped (a module mounted on `/api`
  * gets `http://host/api/users`, not `/users`). `info` holds `remoteAddr` only. The module
  * runs in the server's isolate with the server's permissions; an error it throws, or a value
- * it returns that is not a `Response`, becomes the engine's 500 and an error-log entry.
+ * it returns that is not a `Response`, becomes the engine's 500 and an error-log entry. A
+ * `fetch` that returns no response within `context.requestTimeoutMs` is answered 504 (with
+ * `Connection: close`) and logged; its late response is discarded.
  *
  * A path is matched as the app's URL shows it (dot segments resolved), with runs of `/`
  * merged and escapes of unreserved characters decoded, as the static handler reads it: a
@@ -61,9 +69,18 @@ export async function loadAppHandler(mount: AppMount, context: AppContext): Prom
       }, not a Response`,
     );
   });
-  context.logger.debug(`Mounted app module ${mount.module} on ${mount.location}`);
+  const { logger, requestTimeoutMs } = context;
+  const deadlines = new ResponseDeadlines(requestTimeoutMs, (request) =>
+    logger.error(
+      `Cannot answer ${request.method} ${
+        escapeLogItem(request.target)
+      }: app module ${mount.module} returned no response within RequestTimeout (${
+        requestTimeoutMs / 1000
+      } s); answered 504`,
+    ));
+  logger.debug(`Mounted app module ${mount.module} on ${mount.location}`);
   const { location } = mount;
-  return (request) => isUnderLocation(request.path, location) ? call(request) : null;
+  return (request) => isUnderLocation(request.path, location) ? deadlines.run(request, call) : null;
 }
 
 async function importDefault(module: string): Promise<unknown> {

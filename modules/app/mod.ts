@@ -10,7 +10,10 @@
  *
  * declare const logger: Logger;
  *
- * const api = await loadAppHandler({ location: "/api", module: "/srv/apps/api.ts" }, { logger });
+ * const api = await loadAppHandler({ location: "/api", module: "/srv/apps/api.ts" }, {
+ *   logger,
+ *   requestTimeoutMs: 60_000,
+ * });
  * // api(request) answers /api, /api/ and /api/…; any other path gets null (falls through).
  * ```
  *

@@ -9,7 +9,7 @@
 
 import { decimal, type Directive } from "../../server/config/directive.ts";
 import { DirectiveCheck } from "../_check_rules.ts";
-import { MAX_COUNT } from "../_shared_directives.ts";
+import { MAX_COUNT, mpmCount } from "../_shared_directives.ts";
 import {
   clampThreadedChildren,
   planThreadedChildren,
@@ -20,7 +20,10 @@ import type { Plan, PlanInput } from "../plan.ts";
 import type { ThreadedChildrenSettings } from "../threaded_children_settings.ts";
 import { WORKER_DIRECTIVES } from "../worker/mod.ts";
 
-/** event's directives: worker's, plus AsyncRequestWorkerFactor (default 2, a fraction allowed). */
+/**
+ * event's directives: worker's, plus AsyncRequestWorkerFactor (default 2, a fraction allowed)
+ * and mpmd's own MaxRequestsPerThread (default 0: no cap).
+ */
 export const EVENT_DIRECTIVES: readonly Directive<number>[] = [
   ...WORKER_DIRECTIVES,
   decimal({
@@ -30,6 +33,11 @@ export const EVENT_DIRECTIVES: readonly Directive<number>[] = [
     above: 0,
     max: MAX_COUNT,
   }),
+  mpmCount(
+    "MaxRequestsPerThread",
+    "Requests a thread runs at once before it stops taking new ones (0: no cap)",
+    0,
+  ),
 ];
 
 /**
@@ -42,6 +50,8 @@ export const EVENT_MAX_THREAD_LIMIT = 100_000;
 export interface EventSettings extends ThreadedChildrenSettings {
   /** At least 1. */
   readonly asyncRequestWorkerFactor: number;
+  /** Handlers a thread runs at once before it stops taking requests; 0: no cap. */
+  readonly maxRequestsPerThread: number;
 }
 
 /** Applies httpd's event rules (event.c: `event_check_config`, `event_run`, `set_worker_factor`). */
@@ -57,7 +67,11 @@ export function checkEvent(
   if (factor < 1) {
     factor = c.use(1, `AsyncRequestWorkerFactor of ${factor} is less than 1, increasing to 1`);
   }
-  return c.result({ ...settings, asyncRequestWorkerFactor: factor });
+  return c.result({
+    ...settings,
+    asyncRequestWorkerFactor: factor,
+    maxRequestsPerThread: c.get("MaxRequestsPerThread"),
+  });
 }
 
 /**
@@ -79,5 +93,9 @@ export const EVENT: MpmPolicy<EventSettings> = {
   directives: EVENT_DIRECTIVES,
   check: checkEvent,
   plan: planEvent,
-  topology: (s) => threadedChildrenTopology(s, s.asyncRequestWorkerFactor),
+  topology: (s) =>
+    threadedChildrenTopology(s, {
+      factor: s.asyncRequestWorkerFactor,
+      maxRequestsPerThread: s.maxRequestsPerThread,
+    }),
 };

@@ -39,7 +39,10 @@ export async function mainThreadSlot(
     processSlots: 1,
     listenersPerAddress: start.listenersPerAddress,
     asyncRequestWorkerFactor: start.topology.asyncRequestWorkerFactor,
+    maxRequestsPerThread: start.topology.maxRequestsPerThread,
     maxConnections: start.maxConnections,
+    scoreboardPath: start.scoreboardPath,
+    processIndex: start.index,
     onRecycle: recycle,
   });
   return {
@@ -70,6 +73,8 @@ export class ThreadSlot implements SlotRunner {
   /** The thread has ended (done, failed or died while ending): nothing is left to wait for. */
   #over = false;
   #startedAt = 0;
+  /** A thread that died young waits this timer for its successor; nothing runs in the slot. */
+  #respawnTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     start: ChildStart,
@@ -97,9 +102,15 @@ export class ThreadSlot implements SlotRunner {
   restart(reason: string): void {
     this.#logger.error(`thread ${this.#slot} ${reason}: terminating it and starting another`);
     this.#worker.terminate();
+    this.#scoreboard.countThreadRestart();
     const lived = Date.now() - this.#startedAt;
     if (lived >= RESPAWN_DELAY_MS) this.#spawn();
-    else setTimeout(() => this.#ending || this.#spawn(), RESPAWN_DELAY_MS - lived);
+    else {
+      this.#respawnTimer = setTimeout(() => {
+        this.#respawnTimer = null;
+        this.#spawn();
+      }, RESPAWN_DELAY_MS - lived);
+    }
   }
 
   retire(how: RetireOptions): Promise<void> {
@@ -119,6 +130,13 @@ export class ThreadSlot implements SlotRunner {
 
   #end(message: ToThread): Promise<void> {
     this.#ending = true;
+    if (this.#respawnTimer !== null) {
+      // No thread to tell: the slot ends here, listeners closed with the thread that died.
+      clearTimeout(this.#respawnTimer);
+      this.#respawnTimer = null;
+      this.#onListenersClosed();
+      this.#ended();
+    }
     if (this.#over) return Promise.resolve();
     const done = new Promise<void>((resolve) => this.#onDone = resolve);
     this.#worker.postMessage(message);
@@ -140,7 +158,14 @@ export class ThreadSlot implements SlotRunner {
     worker.onmessage = (event: MessageEvent<unknown>) => {
       const message = event.data;
       if (
-        !isMessage<FromThread>(message, ["ready", "failed", "recycle", "listenersClosed", "done"])
+        !isMessage<FromThread>(message, [
+          "ready",
+          "failed",
+          "recycle",
+          "listenersClosed",
+          "done",
+          "exiting",
+        ])
       ) {
         return;
       }
@@ -166,6 +191,11 @@ export class ThreadSlot implements SlotRunner {
         case "done":
           this.#ended();
           return;
+        case "exiting":
+          if (worker === this.#worker && !this.#ending) {
+            this.restart(`exited (Deno.exit(${message.code}) called)`);
+          }
+          return;
       }
     };
     worker.onerror = (event) => {
@@ -187,6 +217,8 @@ export class ThreadSlot implements SlotRunner {
         slot: this.#slot,
         maxConnections: start.maxConnections,
         listenersPerAddress: start.listenersPerAddress,
+        scoreboardPath: start.scoreboardPath,
+        processIndex: start.index,
       } satisfies ToThread,
     );
   }

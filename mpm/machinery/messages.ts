@@ -78,6 +78,10 @@ export interface ThreadStart {
   readonly maxConnections: number;
   /** Reuseport listeners the thread opens per address. */
   readonly listenersPerAddress: number;
+  /** The scoreboard file, which the status page reads. */
+  readonly scoreboardPath: string;
+  /** The process's region in that file. */
+  readonly processIndex: number;
 }
 
 /** Child main thread → Worker. */
@@ -92,7 +96,9 @@ export type FromThread =
   | { readonly type: "failed"; readonly message: string }
   | { readonly type: "recycle" }
   | { readonly type: "listenersClosed" }
-  | { readonly type: "done" };
+  | { readonly type: "done" }
+  /** Its isolate is ending without being asked: handler code called `Deno.exit()`. */
+  | { readonly type: "exiting"; readonly code: number };
 
 /** Whether `value` is a message of one of the `types`; the shape beyond `type` is trusted. */
 export function isMessage<M extends { readonly type: string }>(

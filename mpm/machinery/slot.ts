@@ -15,9 +15,10 @@ import { openListeners } from "../../server/http/open_listeners.ts";
 import type { Logger } from "../../server/log/mod.ts";
 import { createSiteHandler } from "../../server/site.ts";
 import { createServingEngine } from "../../server/start_server.ts";
-import type { ProcessScoreboard } from "../scoreboard/mod.ts";
+import { type ProcessScoreboard, readScoreboard } from "../scoreboard/mod.ts";
 import type { SlotState } from "../scoreboard_snapshot.ts";
 import { Acceptor, QUIET, WOKEN } from "./acceptor.ts";
+import { RequestGate } from "./_request_gate.ts";
 
 /**
  * A retiring slot keeps accepting until no connection arrived for this long: longer than a
@@ -59,8 +60,14 @@ export interface SlotOptions {
   readonly listenersPerAddress: number;
   /** event's AsyncRequestWorkerFactor, or `null` for one connection at a time. */
   readonly asyncRequestWorkerFactor: number | null;
+  /** event's MaxRequestsPerThread: handlers this slot runs at once; 0: no cap. */
+  readonly maxRequestsPerThread: number;
   /** The process's MaxConnectionsPerChild (jitter included); 0: never. */
   readonly maxConnections: number;
+  /** The scoreboard file: what the status page reads, every process's regions in it. */
+  readonly scoreboardPath: string;
+  /** Its process's region in the file. */
+  readonly processIndex: number;
   /** Called when this slot's accept made the process reach `maxConnections`. */
   readonly onRecycle: () => void;
 }
@@ -117,6 +124,8 @@ export async function startSlot(options: SlotOptions): Promise<Slot> {
   const async = options.asyncRequestWorkerFactor !== null;
   const factor = options.asyncRequestWorkerFactor ?? 0;
   const vhost = config.hosts[0].serverName;
+  // Without ExtendedStatus a slot keeps its counts and times but not what it serves.
+  const extended = config.extendedStatus;
   const keptAlive = new Set<number>();
 
   const onState = (connection: ConnectionView) => {
@@ -129,9 +138,9 @@ export async function startSlot(options: SlotOptions): Promise<Slot> {
     }
     if (state === "busy") {
       record.startRequest({
-        line: connection.requestLine,
-        client: connection.remote.hostname,
-        vhost,
+        line: extended ? connection.requestLine : "",
+        client: extended ? connection.remote.hostname : "",
+        vhost: extended ? vhost : "",
         nowMs: Date.now(),
       });
     }
@@ -144,9 +153,25 @@ export async function startSlot(options: SlotOptions): Promise<Slot> {
     record.setState(letter === "_" && retiring !== null ? "G" : letter);
   };
   const onExchange = (access: AccessRecord) =>
-    record.endRequest({ bytes: access.bodyBytes, nowMs: Date.now() });
+    record.endRequest({
+      bytes: access.bodyBytes,
+      durationMs: access.durationUs / 1000,
+      nowMs: Date.now(),
+    });
 
-  const handler = await createSiteHandler(config, logger);
+  const gate = async && options.maxRequestsPerThread > 0
+    ? new RequestGate(options.maxRequestsPerThread, () => scoreboard.signalRoom())
+    : null;
+  const siteHandler = await createSiteHandler(config, {
+    logger,
+    // The own process as it is now: the request asking is busy in it, as httpd's page shows.
+    readScoreboard: () =>
+      readScoreboard(options.scoreboardPath, {
+        index: options.processIndex,
+        region: scoreboard.copyRegion(Date.now()),
+      }),
+  });
+  const handler = gate === null ? siteHandler : gate.wrap(siteHandler);
   const { engine, closeLogs } = createServingEngine(config, {
     logger,
     handler,
@@ -188,11 +213,13 @@ export async function startSlot(options: SlotOptions): Promise<Slot> {
   const overLimit = () =>
     scoreboard.connections - scoreboard.keepAlive >=
       processSlots + factor * scoreboard.idleSlots(processSlots);
+  // MaxRequestsPerThread: a full thread leaves new connections to the other listeners.
+  const mustWait = () => overLimit() || gate?.full === true;
 
   async function waitForRoom(): Promise<void> {
     scoreboard.setFlags({ notAccepting: true });
     const since = Date.now();
-    while (overLimit() && !acceptor.closed) {
+    while (mustWait() && !acceptor.closed) {
       // Clients have waited long: as httpd's event when its workers stay busy, close the
       // parked connections so that their clients come back through another process.
       if (Date.now() - since >= STARVED_MS) engine.closeIdle();
@@ -210,7 +237,7 @@ export async function startSlot(options: SlotOptions): Promise<Slot> {
     }
     const served = engine.handleConnection(conn);
     if (!async) return await served;
-    if (overLimit()) await waitForRoom();
+    if (mustWait()) await waitForRoom();
   }
 
   let listenersClosed!: () => void;

@@ -16,6 +16,8 @@ import { type Slot, startSlot } from "./slot.ts";
 
 const post = (message: FromThread) => self.postMessage(message);
 let slot: Slot | null = null;
+/** A retire or stop that came while the slot was starting: applied once it has started. */
+let endWhenStarted: ToThread | null = null;
 let closeLog: () => Promise<void> = () => Promise.resolve();
 
 async function start(message: ThreadStart): Promise<void> {
@@ -30,7 +32,10 @@ async function start(message: ThreadStart): Promise<void> {
       processSlots: message.topology.threadsPerProcess,
       listenersPerAddress: message.listenersPerAddress,
       asyncRequestWorkerFactor: message.topology.asyncRequestWorkerFactor,
+      maxRequestsPerThread: message.topology.maxRequestsPerThread,
       maxConnections: message.maxConnections,
+      scoreboardPath: message.scoreboardPath,
+      processIndex: message.processIndex,
       onRecycle: () => post({ type: "recycle" }),
     });
   } catch (error) {
@@ -41,6 +46,11 @@ async function start(message: ThreadStart): Promise<void> {
   }
   void slot.listenersClosed.then(() => post({ type: "listenersClosed" }));
   post({ type: "ready", fds: slot.fds });
+  if (endWhenStarted !== null) endSlot(slot, endWhenStarted);
+}
+
+function endSlot(started: Slot, message: ToThread): void {
+  void end(message.type === "retire" ? started.retire(message.how) : started.stop());
 }
 
 async function end(finishing: Promise<void>): Promise<void> {
@@ -51,11 +61,14 @@ async function end(finishing: Promise<void>): Promise<void> {
 }
 
 keepStdoutForMessages();
+// Deno.exit() in a Worker ends only that Worker, silently (no error event): say so while the
+// isolate can still post, so that the slot is replaced. A slot that ends as asked posts
+// "done" first, and its host ignores what follows.
+globalThis.addEventListener("unload", () => post({ type: "exiting", code: Deno.exitCode }));
 self.onmessage = (event: MessageEvent<unknown>) => {
   const message = event.data;
   if (!isMessage<ToThread>(message, ["start", "retire", "stop"])) return;
   if (message.type === "start") void start(message);
-  else if (slot !== null) {
-    void end(message.type === "retire" ? slot.retire(message.how) : slot.stop());
-  }
+  else if (slot !== null) endSlot(slot, message);
+  else endWhenStarted = message;
 };

@@ -137,6 +137,7 @@ export const MPMT_OS2: MpmPolicy<MpmtOs2Settings> = {
     threadsPerProcess: s.minSpareThreads,
     maxConnectionsPerChild: s.maxConnectionsPerChild,
     asyncRequestWorkerFactor: null,
+    maxRequestsPerThread: 0,
     threadsInParent: false,
     restartIsGraceful: false,
   }),

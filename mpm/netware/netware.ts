@@ -131,6 +131,7 @@ export const NETWARE: MpmPolicy<NetwareSettings> = {
     threadsPerProcess: s.startThreads,
     maxConnectionsPerChild: s.maxConnectionsPerChild,
     asyncRequestWorkerFactor: null,
+    maxRequestsPerThread: 0,
     threadsInParent: true,
     restartIsGraceful: false,
   }),

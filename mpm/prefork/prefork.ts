@@ -137,6 +137,7 @@ export const PREFORK: MpmPolicy<PreforkSettings> = {
     threadsPerProcess: 0,
     maxConnectionsPerChild: s.maxConnectionsPerChild,
     asyncRequestWorkerFactor: null,
+    maxRequestsPerThread: 0,
     threadsInParent: false,
     restartIsGraceful: false,
   }),

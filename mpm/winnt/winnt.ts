@@ -84,6 +84,7 @@ export const WINNT: MpmPolicy<WinntSettings> = {
     threadsPerProcess: s.threadsPerChild,
     maxConnectionsPerChild: s.maxConnectionsPerChild,
     asyncRequestWorkerFactor: null,
+    maxRequestsPerThread: 0,
     threadsInParent: false,
     restartIsGraceful: true,
   }),

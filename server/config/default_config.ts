@@ -34,3 +34,14 @@ prefork:
   MaxSpareServers: 6
   MaxRequestWorkers: 32
 `;
+
+/**
+ * The configuration of `mpmd app.ts` (or `--app app.ts`): the embedded default with the
+ * module mounted on `/`, so that it answers every request as under `deno serve`.
+ *
+ * @param module The module's absolute path.
+ */
+export function appConfigYaml(module: string): string {
+  // A JSON string is a YAML flow scalar: any path is quoted safely.
+  return `${DEFAULT_CONFIG_YAML}App:\n  - Location: /\n    Module: ${JSON.stringify(module)}\n`;
+}

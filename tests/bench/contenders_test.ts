@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { allContenders, selectContenders } from "../../bench/mod.ts";
+import { allContenders, appContenders, HELLO_APP, selectContenders } from "../../bench/mod.ts";
 
 const ALL = allContenders({
   mpmdEntry: "/src/main.ts",
@@ -88,4 +88,24 @@ Deno.test("selectContenders()", async (t) => {
       assert.deepEqual(unknown, c.unknown);
     });
   }
+});
+
+Deno.test("appContenders() serves one module from mpmd and from deno serve --parallel", () => {
+  const contenders = appContenders({
+    mpmdEntry: "/src/main.ts",
+    mpmdVariants: [["--mpm", "event"], ["--mpm", "prefork"]],
+  });
+  assert.deepEqual(contenders.map((c) => c.name), [
+    "mpmd --mpm event",
+    "mpmd --mpm prefork",
+    "deno serve --parallel",
+  ]);
+  const site = { ...SITE, appModule: "/apps/hello.ts" };
+  const [event, , denoServe] = contenders.map((c) => c.launch({ ...site, stem: c.stem }));
+  assert.ok(event!.configText.includes('App:\n  - Location: /\n    Module: "/apps/hello.ts"\n'));
+  assert.match(
+    denoServe!.command.slice(1).join(" "),
+    /^serve --parallel -A --host 127\.0\.0\.1 --port 8080 \/apps\/hello\.ts$/,
+  );
+  assert.ok(HELLO_APP.endsWith("/examples/apps/hello/app.ts"));
 });

@@ -28,6 +28,16 @@ Deno.test("parseBenchArgs()", async (t) => {
       args: ["--ab", "--json", "/tmp/out.json", "--mpmd-entry", "/tmp/main.ts"],
       want: { ab: true, jsonFile: "/tmp/out.json", mpmdEntry: "/tmp/main.ts" },
     },
+    {
+      name: "--app benchmarks mpmd event and prefork unless --mpmd says otherwise",
+      args: ["--app"],
+      want: { app: true, mpmdVariants: [["--mpm", "event"], ["--mpm", "prefork"]] },
+    },
+    {
+      name: "--app keeps the --mpmd runs asked for",
+      args: ["--app", "--mpmd=--mpm worker"],
+      want: { app: true, mpmdVariants: [["--mpm", "worker"]] },
+    },
   ];
   for (const c of CASES) {
     await t.step(c.name, () => {

@@ -32,6 +32,7 @@ const HTTPD_DEFAULTS = {
     MaxRequestWorkers: 400,
     MaxConnectionsPerChild: 0,
     AsyncRequestWorkerFactor: 2,
+    MaxRequestsPerThread: 0,
   },
   winnt: { ThreadsPerChild: 64, ThreadLimit: 1920, MaxConnectionsPerChild: 0 },
   netware: {

@@ -3,10 +3,10 @@ import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { AppModuleError, loadAppHandler } from "../../../modules/app/mod.ts";
 import type { ServerRequest, ServerResponse } from "../../../server/http/mod.ts";
-import { collectingLogger, startEngine } from "../../server/http/_test_engine.ts";
+import { collectingLogger, type LogEntry, startEngine } from "../../server/http/_test_engine.ts";
 
 const fixture = (name: string) => fileURLToPath(new URL(`./_fixtures/${name}`, import.meta.url));
-const context = { logger: collectingLogger([]) };
+const context = { logger: collectingLogger([]), requestTimeoutMs: 60_000 };
 
 /** An engine request for `target`, with an optional body delivered in one chunk. */
 function request(target: string, init: { method?: string; body?: string } = {}): ServerRequest {
@@ -32,10 +32,11 @@ function request(target: string, init: { method?: string; body?: string } = {}):
   };
 }
 
-async function json(response: ServerResponse | null): Promise<unknown> {
+function json(response: ServerResponse | null): unknown {
   assert.ok(response !== null, "expected an answer");
-  assert.ok(response.body instanceof ReadableStream, "an app's body arrives as a stream");
-  return await new Response(response.body).json();
+  // A Response made from JSON holds its whole body: it is sent with a Content-Length.
+  assert.ok(response.body instanceof Uint8Array, "an app's JSON body arrives whole");
+  return JSON.parse(new TextDecoder().decode(response.body));
 }
 
 const PREFIX_CASES: { location: string; path: string; answered: boolean }[] = [
@@ -163,4 +164,49 @@ Deno.test("loadAppHandler(): a throwing app or a non-Response answer becomes the
     await response.body?.cancel();
     assert.equal(response.status, 404);
   });
+});
+
+Deno.test("loadAppHandler(): a fetch that returns nothing within RequestTimeout gets 504 and a log line", async () => {
+  const logged: LogEntry[] = [];
+  const module = fixture("hangs.ts");
+  const handler = await loadAppHandler(
+    { location: "/", module },
+    { logger: collectingLogger(logged), requestTimeoutMs: 50 },
+  );
+  const started = Date.now();
+  const response = await handler(request("/hang"));
+  assert.ok(Date.now() - started >= 50, "not before the deadline");
+  assert.equal(response?.status, 504);
+  assert.ok(response?.headers.some(([n, v]) => n === "Connection" && v === "close"));
+  assert.match(
+    logged.map((entry) => entry.message).join("\n"),
+    new RegExp(
+      `Cannot answer GET /hang: app module ${module} returned no response within RequestTimeout \\(0\\.05 s\\); answered 504`,
+    ),
+  );
+});
+
+Deno.test("loadAppHandler(): each chunk of request body the app reads restarts RequestTimeout", async () => {
+  const handler = await loadAppHandler(
+    { location: "/", module: fixture("hangs.ts") },
+    { logger: collectingLogger([]), requestTimeoutMs: 100 },
+  );
+  // Five chunks 40 ms apart: 200 ms in all, twice the limit, but never 100 ms without one.
+  let left = 5;
+  const slow = request("/count", { method: "POST", body: "" });
+  const response = await handler({
+    ...slow,
+    body: {
+      ...slow.body,
+      present: true,
+      read: async () => {
+        if (left === 0) return null;
+        left--;
+        await new Promise((resolve) => setTimeout(resolve, 40));
+        return new Uint8Array(10);
+      },
+    },
+  });
+  assert.equal(response?.status, 200);
+  assert.equal(await new Response(response?.body as ReadableStream).text(), "50");
 });

@@ -26,6 +26,7 @@ const DEFAULTS: EventSettings = {
   maxRequestWorkers: 400,
   maxConnectionsPerChild: 0,
   asyncRequestWorkerFactor: 2,
+  maxRequestsPerThread: 0,
 };
 
 const CHECK_CASES: CheckCase<EventSettings>[] = [

@@ -138,6 +138,7 @@ const THREADED = { StartServers: 1, ThreadsPerChild: 4, MinSpareThreads: 1, MaxS
 const THREAD_GIVEN_UP =
   /thread \d+ of child pid \d+ has not run for .* \(RequestTimeout\): replacing the child/;
 const THREAD_DIED = /thread \d+ died .*the faulty app crashes its isolate/;
+const THREAD_EXITED = /thread \d+ exited \(Deno\.exit\(3\) called\)/;
 // busyLoop: false where a stuck thread cannot be reclaimed (netware's threads live in the
 // parent, and Deno cannot end a Worker that never yields): see docs/limits.md.
 const SLOT_CASES = [
@@ -146,6 +147,7 @@ const SLOT_CASES = [
     section: { StartServers: 3, MinSpareServers: 3, MaxSpareServers: 5 },
     replaced: /child pid \d+ has not run for .* \(RequestTimeout\): killing it/,
     died: /child pid \d+ exit code 1/,
+    exited: /child pid \d+ exit code 3/,
     busyLoop: true,
     slots: 3,
   },
@@ -154,6 +156,7 @@ const SLOT_CASES = [
     section: THREADED,
     replaced: THREAD_GIVEN_UP,
     died: THREAD_DIED,
+    exited: THREAD_EXITED,
     busyLoop: true,
     slots: 4,
   },
@@ -162,6 +165,7 @@ const SLOT_CASES = [
     section: THREADED,
     replaced: THREAD_GIVEN_UP,
     died: THREAD_DIED,
+    exited: THREAD_EXITED,
     busyLoop: true,
     slots: 4,
   },
@@ -170,6 +174,7 @@ const SLOT_CASES = [
     section: { ThreadsPerChild: 4 },
     replaced: THREAD_GIVEN_UP,
     died: THREAD_DIED,
+    exited: THREAD_EXITED,
     busyLoop: true,
     slots: 4,
   },
@@ -178,6 +183,7 @@ const SLOT_CASES = [
     section: { StartServers: 1, MinSpareThreads: 4, MaxSpareThreads: 6 },
     replaced: THREAD_GIVEN_UP,
     died: THREAD_DIED,
+    exited: THREAD_EXITED,
     busyLoop: true,
     slots: 4,
   },
@@ -186,6 +192,7 @@ const SLOT_CASES = [
     section: { StartThreads: 4, MinSpareThreads: 4, MaxSpareThreads: 6 },
     replaced: THREAD_GIVEN_UP,
     died: THREAD_DIED,
+    exited: THREAD_EXITED,
     busyLoop: false,
     slots: 4,
   },
@@ -213,14 +220,22 @@ for (const c of SLOT_CASES.filter((c) => c.busyLoop)) {
   });
 }
 
-for (const c of SLOT_CASES) {
-  Deno.test(`${c.mpm}: an isolate that dies after answering is replaced; serving goes on`, async () => {
+/** Ways handler code ends its isolate: what the client gets, and which log line says so. */
+const DEATHS = [
+  { name: "dies after answering", path: "/app/crash", answer: "crashing\n", log: "died" },
+  // Deno.exit() ends a prefork child, or only the Worker of a thread: no answer either way.
+  { name: "calls Deno.exit()", path: "/app/exit", answer: null, log: "exited" },
+] as const;
+
+const cases = SLOT_CASES.flatMap((c) => DEATHS.map((d) => [c, d] as const));
+for (const [c, death] of cases) {
+  Deno.test(`${c.mpm}: an isolate whose handler ${death.name} is replaced; serving goes on`, async () => {
     await using server = await startMpmd(mpmConfig(c.mpm, c.section, FAULTY_APP));
-    const response = await fetch(`${server.origin}/app/crash`, {
-      headers: { connection: "close" },
-    });
-    assert.equal(await response.text(), "crashing\n");
-    await server.waitForLog(c.died);
+    const response = fetch(`${server.origin}${death.path}`, { headers: { connection: "close" } })
+      .then((r) => r.text());
+    if (death.answer === null) await assert.rejects(response);
+    else assert.equal(await response, death.answer);
+    await server.waitForLog(c[death.log]);
     await scoreboardWhere(
       server,
       (s) => s.processes.flatMap((p) => p.slots).filter((slot) => slot.state === "_").length >= 3,

@@ -179,3 +179,45 @@ Deno.test("loadConfig() refuses an App module that is not a file, at the App lin
     });
   });
 });
+
+Deno.test("loadConfig() with app mounts that module on / over the embedded default", async () => {
+  await withTempDir(async (dir) => {
+    await Deno.mkdir(join(dir, "examples", "site"), { recursive: true });
+    const module = join(dir, "my app.ts");
+    await Deno.writeTextFile(module, "export default { fetch: () => new Response('x') };\n");
+    const { config } = await loadConfig({ ...BASE, file: null, installDir: dir, app: module });
+    assert.deepEqual(config.hosts[0].apps, [{ location: "/", module }]);
+    assert.equal(config.listen[0]?.port, 8080);
+    await assert.rejects(
+      loadConfig({ ...BASE, file: join(dir, "mpmd.yaml"), app: module }),
+      TypeError,
+    );
+  });
+});
+
+Deno.test("loadConfig() needs no default DocumentRoot when an App takes /", async (t) => {
+  await withTempDir(async (dir) => {
+    const module = join(dir, "app.ts");
+    await Deno.writeTextFile(module, "export default { fetch: () => new Response('x') };\n");
+    const CASES = [
+      { name: "App on /, DocumentRoot unset: accepted", yaml: "App: / app.ts\n", refused: false },
+      { name: "App on /api: the default is checked", yaml: "App: /api app.ts\n", refused: true },
+      {
+        name: "a DocumentRoot written is checked all the same",
+        yaml: "App: / app.ts\nDocumentRoot: missing\n",
+        refused: true,
+      },
+    ];
+    for (const [i, c] of CASES.entries()) {
+      await t.step(c.name, async () => {
+        const file = join(dir, `mpmd_${i}.yaml`);
+        await Deno.writeTextFile(file, `Listen: 127.0.0.1:8080\n${c.yaml}`);
+        if (!c.refused) {
+          assert.equal((await loadConfig({ ...BASE, file })).config.hosts[0].apps.length, 1);
+        } else {
+          assert.match((await messagesOf({ ...BASE, file })).join("\n"), /DocumentRoot/);
+        }
+      });
+    }
+  });
+});

@@ -116,6 +116,9 @@ Deno.test("fetchHandler() serves an application through the engine", async (t) =
     const response = await client.readResponse();
     assert.equal(response.status, 200);
     assert.match(response.headers.get("content-type") ?? "", /^application\/json/);
+    // Response.json() holds its whole body: sent with its length, as Deno.serve does.
+    assert.equal(response.headers.get("content-length"), String(response.body.length));
+    assert.equal(response.headers.get("transfer-encoding"), undefined);
     assert.deepEqual(JSON.parse(response.text), {
       echo: { hello: "world" },
       method: "POST",

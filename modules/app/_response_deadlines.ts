@@ -1,0 +1,115 @@
+/**
+ * The time an app handler has to produce a response head: RequestTimeout, counted again from
+ * each chunk of request body it reads (an upload that keeps moving is not cut off). A handler
+ * that lets it pass is answered 504 with `Connection: close`, as httpd's mod_cgi answers a
+ * script that times out; what it returns later is discarded. One sweeper per app looks at the
+ * requests in flight, and runs only while there have been some since its last round: a request
+ * costs a timestamp, not a timer.
+ *
+ * @module
+ */
+
+import { errorResponse } from "../../server/http/mod.ts";
+import type { Handler, ServerRequest, ServerResponse } from "../../server/http/mod.ts";
+
+/** The sweeper runs at a quarter of the limit, within this range. */
+const MIN_SWEEP_MS = 10;
+const MAX_SWEEP_MS = 1_000;
+
+interface Pending {
+  deadline: number;
+  readonly request: ServerRequest;
+  readonly resolve: (response: ServerResponse) => void;
+}
+
+/** In-flight calls of one app and their deadlines. */
+export class ResponseDeadlines {
+  readonly #limitMs: number;
+  readonly #sweepMs: number;
+  readonly #onTimeout: (request: ServerRequest) => void;
+  readonly #pending = new Set<Pending>();
+  #sweeper: ReturnType<typeof setInterval> | null = null;
+
+  /**
+   * @param limitMs RequestTimeout; 0 or less: no limit.
+   * @param onTimeout Called for each request answered 504 (to log it).
+   */
+  constructor(limitMs: number, onTimeout: (request: ServerRequest) => void) {
+    this.#limitMs = limitMs;
+    this.#sweepMs = Math.max(MIN_SWEEP_MS, Math.min(MAX_SWEEP_MS, Math.floor(limitMs / 4)));
+    this.#onTimeout = onTimeout;
+  }
+
+  /** Calls `handler` and resolves as it does, or to a 504 once the deadline has passed. */
+  run(request: ServerRequest, handler: Handler): Promise<ServerResponse | null> {
+    if (this.#limitMs <= 0) return Promise.resolve(handler(request));
+    return new Promise((resolve, reject) => {
+      const entry: Pending = { deadline: Date.now() + this.#limitMs, request, resolve };
+      this.#add(entry);
+      // The sweeper stops itself once it finds nothing in flight: starting and stopping a
+      // timer for every request would cost more than the request's other bookkeeping.
+      const settled = (): boolean => this.#pending.delete(entry);
+      const counted = request.body.present ? this.#withProgress(request, entry) : request;
+      let result: ReturnType<Handler>;
+      try {
+        result = handler(counted);
+      } catch (error) {
+        settled();
+        reject(error);
+        return;
+      }
+      Promise.resolve(result).then(
+        (response) => {
+          if (settled()) resolve(response);
+          // Too late: its client has had the 504.
+          else if (response?.body instanceof ReadableStream) response.body.cancel().catch(() => {});
+        },
+        (error) => {
+          if (settled()) reject(error);
+        },
+      );
+    });
+  }
+
+  /** The request with a body whose every chunk read moves the deadline on. */
+  #withProgress(request: ServerRequest, entry: Pending): ServerRequest {
+    const body = request.body;
+    const limitMs = this.#limitMs;
+    return {
+      ...request,
+      body: {
+        length: body.length,
+        present: body.present,
+        get trailers() {
+          return body.trailers;
+        },
+        read: async () => {
+          const chunk = await body.read();
+          entry.deadline = Date.now() + limitMs;
+          return chunk;
+        },
+      },
+    };
+  }
+
+  #add(entry: Pending): void {
+    this.#pending.add(entry);
+    if (this.#sweeper !== null) return;
+    // Not unref'd: a request in flight holds the isolate until it is answered, 504 included.
+    this.#sweeper = setInterval(() => this.#sweep(), this.#sweepMs);
+  }
+
+  #sweep(): void {
+    const now = Date.now();
+    for (const entry of this.#pending) {
+      if (entry.deadline > now) continue;
+      this.#pending.delete(entry);
+      this.#onTimeout(entry.request);
+      entry.resolve(errorResponse(504, [["Connection", "close"]]));
+    }
+    if (this.#pending.size === 0 && this.#sweeper !== null) {
+      clearInterval(this.#sweeper);
+      this.#sweeper = null;
+    }
+  }
+}

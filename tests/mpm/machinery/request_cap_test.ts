@@ -1,0 +1,57 @@
+/**
+ * event's MaxRequestsPerThread, end to end on one thread: while its cap of handlers runs, a
+ * request on a new connection is not taken and one on a kept-alive connection waits; without
+ * a cap the thread interleaves them.
+ */
+
+import assert from "node:assert/strict";
+import { RawClient } from "../../server/http/_raw_client.ts";
+import { FAULTY_APP, mpmConfig, scoreboardWhere, startMpmd } from "./_mpm.ts";
+
+/** One process, one thread, and no room for the maintenance to start another. */
+const ONE_THREAD = {
+  StartServers: 1,
+  ServerLimit: 1,
+  ThreadsPerChild: 1,
+  MaxRequestWorkers: 1,
+  MinSpareThreads: 1,
+  MaxSpareThreads: 2,
+};
+const SLOW_MS = 1_500;
+const get = (path: string) => `GET ${path} HTTP/1.1\r\nHost: t\r\n\r\n`;
+
+const CASES = [
+  { cap: 1, quickFinishesFirst: false },
+  { cap: 0, quickFinishesFirst: true },
+];
+
+for (const c of CASES) {
+  Deno.test(`event: MaxRequestsPerThread ${c.cap} ${c.quickFinishesFirst ? "lets a thread interleave requests" : "holds a second request while one runs"}`, async (t) => {
+    await using server = await startMpmd(
+      mpmConfig("event", { ...ONE_THREAD, MaxRequestsPerThread: c.cap }, FAULTY_APP),
+    );
+    for (const connection of ["a new connection", "a kept-alive connection"]) {
+      await t.step(`the quick request on ${connection}`, async () => {
+        await using quick = await RawClient.connect(server.port);
+        if (connection === "a kept-alive connection") {
+          await quick.send(get("/app/"));
+          assert.equal((await quick.readResponse()).status, 200);
+        }
+        await using slow = await RawClient.connect(server.port);
+        await slow.send(get(`/app/slow?ms=${SLOW_MS}`));
+        await scoreboardWhere(
+          server,
+          (s) => s.processes.some((p) => p.slots.some((slot) => slot.state === "W")),
+          "the slow request running",
+        );
+        const finished: string[] = [];
+        await quick.send(get("/app/"));
+        await Promise.all([
+          quick.readResponse({ deadlineMs: 10_000 }).then(() => finished.push("quick")),
+          slow.readResponse({ deadlineMs: 10_000 }).then(() => finished.push("slow")),
+        ]);
+        assert.deepEqual(finished, c.quickFinishesFirst ? ["quick", "slow"] : ["slow", "quick"]);
+      });
+    }
+  });
+}
