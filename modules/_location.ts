@@ -1,5 +1,5 @@
 /**
- * Whether a request path falls under an App's Location. Pure.
+ * Whether a request path falls under a module's Location (App, Status). Pure.
  *
  * @module
  */

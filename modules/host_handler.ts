@@ -10,16 +10,22 @@ import type { Handler } from "../server/http/mod.ts";
 import type { Logger } from "../server/log/mod.ts";
 import { loadAppHandler } from "./app/mod.ts";
 import { createStaticHandler } from "./static/mod.ts";
+import { createStatusHandler, type StatusContext } from "./status/mod.ts";
 
 /** What modules receive from the server besides their host's configuration. */
 export interface ModuleContext {
   /** Where modules report errors (tagged with their module name). */
   readonly logger: Logger;
+  /** RequestTimeout: how long an app module may take to answer; 0: no limit. */
+  readonly requestTimeoutMs: number;
+  /** What the status module reads: the server's facts and the scoreboard. */
+  readonly status: StatusContext;
 }
 
 /**
- * Builds the handler chain for one host: its App mounts, the longest Location first (so
- * `/api/v2` wins over `/api`, and `/` comes last), then the static-file module.
+ * Builds the handler chain for one host: the status module (if Status is on), its App
+ * mounts, the longest Location first (so `/api/v2` wins over `/api`, and `/` comes last),
+ * then the static-file module.
  *
  * @throws {AppModuleError} when an App module cannot be loaded.
  */
@@ -29,14 +35,19 @@ export async function createHostHandler(
 ): Promise<Handler> {
   const appLogger = context.logger.withModule("app");
   const mounts = [...host.apps].sort((a, b) => b.location.length - a.location.length);
-  const apps = await Promise.all(mounts.map((m) => loadAppHandler(m, { logger: appLogger })));
+  const appContext = { logger: appLogger, requestTimeoutMs: context.requestTimeoutMs };
+  const apps = await Promise.all(mounts.map((m) => loadAppHandler(m, appContext)));
   const serveStatic = createStaticHandler(host, { logger: context.logger.withModule("static") });
-  if (apps.length === 0) return serveStatic;
+  // The status Locations come first: an App on / must not hide the server's own page.
+  const modules = host.status === null
+    ? apps
+    : [createStatusHandler(host.status, context.status), ...apps];
+  if (modules.length === 0) return serveStatic;
   // An app handler says null synchronously for a path outside its Location, and anything
   // else is its answer: the static module's synchronous answers stay synchronous.
   return (request) => {
-    for (const app of apps) {
-      const response = app(request);
+    for (const module of modules) {
+      const response = module(request);
       if (response !== null) return response;
     }
     return serveStatic(request);

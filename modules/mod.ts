@@ -14,4 +14,6 @@ export { createHostHandler } from "./host_handler.ts";
 export { type AppContext, AppModuleError, loadAppHandler } from "./app/mod.ts";
 export type { ModuleContext } from "./host_handler.ts";
 export { createStaticHandler } from "./static/mod.ts";
+export { createStatusHandler } from "./status/mod.ts";
+export type { ServerFacts, StatusContext } from "./status/mod.ts";
 export type { StaticOptions } from "./static/mod.ts";

@@ -15,10 +15,20 @@
  * @returns the state letter, or `null` if the text is not a stat line.
  */
 export function procStatState(stat: string): string | null {
+  const state = procStatFields(stat)?.[0];
+  return state !== undefined && state.length === 1 ? state : null;
+}
+
+/**
+ * The fields of a stat line after the command name: the state (field 3 of proc(5)) first.
+ *
+ * @returns the fields, or `null` if the text is not a stat line.
+ */
+export function procStatFields(stat: string): string[] | null {
   const end = stat.lastIndexOf(")");
-  if (end < 0) return null;
-  const state = /^ (\S)( |$)/.exec(stat.slice(end + 1))?.[1];
-  return state ?? null;
+  if (end < 0 || stat[end + 1] !== " ") return null;
+  const fields = stat.slice(end + 2).trimEnd().split(" ");
+  return fields[0] === "" ? null : fields;
 }
 
 /** States of a process that has exited: a zombie not yet reaped (`Z`) or one being reaped (`X`). */

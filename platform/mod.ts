@@ -24,12 +24,16 @@ export type { PlatformCapabilities } from "./capabilities.ts";
 export { chooseDefaultMpm } from "./default_mpm.ts";
 export type { DefaultMpmChoice } from "./default_mpm.ts";
 export { watchStopSignals } from "./stop_signals.ts";
+export { type FileWatch, WATCHED_EXTENSIONS, watchFiles } from "./watch_files.ts";
+export type { WatchFilesOptions } from "./watch_files.ts";
 export type { StopSignals } from "./stop_signals.ts";
 export { buildSelfCommand, DENO_PERMISSIONS, readSelfFacts, selfCommand } from "./self_command.ts";
 export type { DenoPermission, SelfCommand, SelfFacts } from "./self_command.ts";
 export { connectToParent, spawnChild } from "./child_process.ts";
 export type { ChildHandle, ParentChannel, SpawnChildOptions } from "./child_process.ts";
 export { MessageFormatError } from "./message_format_error.ts";
+export { parseProcessCpu, PROC_TICKS_PER_SECOND, readProcessCpu } from "./process_cpu.ts";
+export type { ProcessCpu } from "./process_cpu.ts";
 export {
   IncomingCpuError,
   incomingCpuSteers,

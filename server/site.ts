@@ -6,11 +6,24 @@
  * @module
  */
 
-import { createHostHandler } from "../modules/mod.ts";
+import { createHostHandler, type ServerFacts } from "../modules/mod.ts";
+import type { ScoreboardDetail } from "../mpm/scoreboard/mod.ts";
 import type { HostConfig, ServerConfig } from "./config/mod.ts";
 import type { Handler } from "./http/mod.ts";
 import type { Logger } from "./log/mod.ts";
+import { builtAt, serverBanner } from "./version.ts";
 import { createVirtualHostRouter, type VirtualHost } from "./virtual_hosts.ts";
+
+/** What a serving slot gives its site's modules. */
+export interface SiteContext {
+  /** The slot's error log. */
+  readonly logger: Logger;
+  /**
+   * Reads the whole scoreboard now (the status module's source); `null` where there is none
+   * (`-X`), and the status page answers 503.
+   */
+  readonly readScoreboard: (() => Promise<ScoreboardDetail>) | null;
+}
 
 /**
  * Builds the site's handler: name-based virtual hosts, each with its module chain. Modules may
@@ -18,10 +31,25 @@ import { createVirtualHostRouter, type VirtualHost } from "./virtual_hosts.ts";
  *
  * @throws whatever a module throws while loading (an app module that cannot be imported).
  */
-export async function createSiteHandler(config: ServerConfig, logger: Logger): Promise<Handler> {
+export async function createSiteHandler(
+  config: ServerConfig,
+  context: SiteContext,
+): Promise<Handler> {
+  const server: ServerFacts = {
+    version: serverBanner("Full"),
+    built: builtAt(),
+    mpm: config.mpm,
+    mpmDirectives: config.mpmDirectives,
+    extendedStatus: config.extendedStatus,
+  };
+  const moduleContext = {
+    logger: context.logger,
+    requestTimeoutMs: config.requestTimeoutMs,
+    status: { server, readScoreboard: context.readScoreboard },
+  };
   const virtualHost = async (host: HostConfig): Promise<VirtualHost> => ({
     config: host,
-    handler: await createHostHandler(host, { logger }),
+    handler: await createHostHandler(host, moduleContext),
   });
   const [defaultHost, ...otherHosts] = config.hosts;
   return createVirtualHostRouter([

@@ -36,3 +36,21 @@ export function serverBanner(
       return `mpmd/${MPMD_VERSION} (Deno ${denoVersion})`;
   }
 }
+
+/**
+ * When the running program was built, as httpd's `Server Built` shows it
+ * (`2026-11-12T08:58:41`, UTC): the modification time of the compiled binary, or of this
+ * source file when run from source.
+ */
+export function builtAt(): string {
+  // This file, not Deno.mainModule: a Worker has no main module.
+  const source = new URL(import.meta.url);
+  let mtime: Date | null = null;
+  try {
+    mtime = Deno.statSync(source.protocol === "file:" ? source : Deno.execPath()).mtime;
+  } catch {
+    // A compiled binary's sources are not on disk: the binary itself was built then.
+    mtime = Deno.statSync(Deno.execPath()).mtime;
+  }
+  return (mtime ?? new Date(0)).toISOString().slice(0, 19);
+}

@@ -7,6 +7,7 @@
 
 import type { Logger } from "../../server/log/mod.ts";
 import type { DocumentRoot } from "./_document_root.ts";
+import { escapeHtml } from "../_escape_html.ts";
 
 /** One listed entry. */
 export interface ListingEntry {
@@ -82,18 +83,6 @@ export function renderListing(urlPath: string, entries: readonly ListingEntry[])
     `</head>\n<body>\n<h1>${title}</h1>\n<table>\n` +
     `<tr><th>Name</th><th>Last modified</th><th>Size</th></tr>\n${rows.join("\n")}\n` +
     `</table>\n</body>\n</html>\n`;
-}
-
-const HTML_ESCAPES: Readonly<Record<string, string>> = {
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;",
-  '"': "&quot;",
-  "'": "&#39;",
-};
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
 }
 
 // httpd's listing shows "2024-05-01 13:45" in the server's zone; UTC here, as everywhere

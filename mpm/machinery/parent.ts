@@ -98,6 +98,8 @@ class Parent {
   #settings: object;
   #topology: Topology;
   #generation = 1;
+  /** When the running generation started: a refused restart puts the old time back. */
+  #restartTimeMs = Date.now();
   #maintenance = INITIAL_MAINTENANCE_STATE;
   /** The children by scoreboard index (an in-process host shares the parent's pid). */
   readonly #children = new Map<number, Child>();
@@ -125,7 +127,7 @@ class Parent {
       threadLimit: this.#topology.threadLimit,
       generation: this.#generation,
       parentPid: Deno.pid,
-      nowMs: Date.now(),
+      nowMs: this.#restartTimeMs,
     });
     using control = openIncomingCpuControl();
     this.#canSteer = control !== null && incomingCpuSteers(Deno.build.os, Deno.osRelease());
@@ -229,14 +231,20 @@ class Parent {
       );
       return;
     }
-    const previous = { config: this.#config, settings: this.#settings, topology: this.#topology };
+    const previous = {
+      config: this.#config,
+      settings: this.#settings,
+      topology: this.#topology,
+      restartTimeMs: this.#restartTimeMs,
+    };
     const old = [...this.#children.values()];
     this.#config = resolved;
     this.#settings = checked.settings;
     this.#topology = this.#policy.topology(checked.settings);
     this.#listenersPerAddress = this.#coveringListeners(this.#topology);
     this.#generation++;
-    this.#scoreboard.setGeneration(this.#generation, Date.now());
+    this.#restartTimeMs = Date.now();
+    this.#scoreboard.setGeneration(this.#generation, this.#restartTimeMs);
     this.#maintenance = afterGracefulRestart(this.#maintenance);
 
     this.#restarting = true;
@@ -256,8 +264,13 @@ class Parent {
       );
       for (const child of started) if (child !== null) child.handle.kill("SIGKILL");
       this.#generation--;
-      this.#scoreboard.setGeneration(this.#generation, Date.now());
-      ({ config: this.#config, settings: this.#settings, topology: this.#topology } = previous);
+      ({
+        config: this.#config,
+        settings: this.#settings,
+        topology: this.#topology,
+        restartTimeMs: this.#restartTimeMs,
+      } = previous);
+      this.#scoreboard.setGeneration(this.#generation, this.#restartTimeMs);
       this.#listenersPerAddress = this.#coveringListeners(this.#topology);
       this.#restarting = false;
       this.#updateSteering();
@@ -415,6 +428,7 @@ class Parent {
     if (!expected) {
       // httpd's AH00052 "child pid N exit signal …"; maintenance starts a successor.
       this.#logger.error(`child pid ${child.pid} exit ${describeExit(status)}`);
+      this.#countChild("childCrashes");
     }
     this.#updateSteering();
   }
@@ -423,11 +437,20 @@ class Parent {
   async #recycle(child: Child): Promise<void> {
     if (child.state === "quiescing" || this.#stopping) return;
     child.state = "quiescing";
+    this.#countChild("childrenRecycled");
     const pinned = this.#updateSteering();
     const successor = this.#children.size < this.#topology.serverLimit ? this.#spawn() : null;
     await successor?.ready.catch(() => {});
     await pinned;
     this.#retire(child, this.#drainHow(Infinity));
+  }
+
+  #countChild(event: "childCrashes" | "childrenRecycled"): void {
+    try {
+      this.#scoreboard.countChild(event);
+    } catch (error) {
+      this.#logger.error(describeError(error));
+    }
   }
 
   #retire(child: Child, how: RetireOptions): void {

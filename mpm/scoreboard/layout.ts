@@ -13,19 +13,27 @@ import { ScoreboardError } from "./scoreboard_error.ts";
 /** The file's first four bytes, "MPSB" read as a little-endian number. */
 export const SCOREBOARD_MAGIC = 0x4253504d;
 /** Bumped whenever a field moves: a reader refuses a file of another version. */
-export const SCOREBOARD_LAYOUT_VERSION = 2;
-/** Bytes of the file header. */
-export const HEADER_BYTES = 64;
+export const SCOREBOARD_LAYOUT_VERSION = 3;
+/** Bytes of the file header: identity, then the parent's ledger of events and retired tallies. */
+export const HEADER_BYTES = 256;
 /** Bytes of a process record, at the start of each process region. */
 export const PROCESS_RECORD_BYTES = 64;
 /** Bytes of a thread slot record: one cache line multiple, so two threads never share a line. */
-export const SLOT_RECORD_BYTES = 256;
+export const SLOT_RECORD_BYTES = 320;
 /** Bytes kept of a request line (httpd keeps 64 too). */
 export const REQUEST_LINE_BYTES = 64;
 /** Bytes kept of a client address: the longest IPv6 text form (45) fits. */
 export const CLIENT_BYTES = 48;
 /** Bytes kept of a virtual host name. */
 export const VHOST_BYTES = 64;
+
+/**
+ * Upper bounds (ms) of the request-duration histogram's buckets: Prometheus's default
+ * buckets for HTTP latency. One more bucket counts what is slower than the last.
+ */
+export const DURATION_BUCKETS_MS = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000] as const;
+/** Counters per histogram: one per bound and the overflow bucket. */
+export const DURATION_BUCKET_COUNT: number = DURATION_BUCKETS_MS.length + 1;
 
 /**
  * Slot states by their one-byte code. `.` is 0 so that a zero-filled region (a fresh file, a
@@ -47,6 +55,17 @@ export const HEADER_FIELDS = {
   parentPid: 20,
   startTimeMs: 24,
   restartTimeMs: 32,
+  /** Uint32: children that exited when nobody asked them to (a crash, a kill). */
+  childCrashes: 40,
+  /** Uint32: children retired by MaxConnectionsPerChild. */
+  childrenRecycled: 44,
+  /** Float64 tallies of the processes that are gone, so that totals never go back. */
+  retiredAccesses: 56,
+  retiredBytes: 64,
+  retiredDurationMs: 72,
+  retiredThreadRestarts: 80,
+  /** {@link DURATION_BUCKET_COUNT} Float64 counters. */
+  retiredDurationBuckets: 88,
 } as const;
 
 /** Byte offsets of the process record fields, from the start of its region. */
@@ -67,6 +86,8 @@ export const PROCESS_FIELDS = {
   listenLock: 44,
   /** Int32 bumped (and notified) whenever a connection stops needing a thread. */
   roomSeq: 48,
+  /** Int32, changed with `Atomics.add`: Workers that died and were started again. */
+  threadRestarts: 52,
 } as const;
 
 /** Bits of the process record's `flags` field. */
@@ -90,6 +111,10 @@ export const SLOT_FIELDS = {
   vhost: 48 + REQUEST_LINE_BYTES + CLIENT_BYTES,
   /** Float64 stamped by the slot's own timer: it stops moving while the slot's isolate is stuck. */
   heartbeatMs: 48 + REQUEST_LINE_BYTES + CLIENT_BYTES + VHOST_BYTES,
+  /** Float64: the sum of every finished request's duration, in ms. */
+  totalDurationMs: 56 + REQUEST_LINE_BYTES + CLIENT_BYTES + VHOST_BYTES,
+  /** {@link DURATION_BUCKET_COUNT} Uint32 counters: finished requests by duration bucket. */
+  durationBuckets: 64 + REQUEST_LINE_BYTES + CLIENT_BYTES + VHOST_BYTES,
 } as const;
 
 /** The whole file's header. */
@@ -106,7 +131,49 @@ export interface HeaderRecord {
   readonly startTimeMs: number;
   /** When the running generation started (ms since the epoch). */
   readonly restartTimeMs: number;
+  /** What the parent counted: crashes, recycling, and the tallies of gone processes. */
+  readonly ledger: Ledger;
 }
+
+/** What a set of slots served: summed over slots, or kept for processes that are gone. */
+export interface Tally {
+  /** Requests served. */
+  readonly accesses: number;
+  /** Body bytes sent. */
+  readonly bytes: number;
+  /** The sum of the requests' durations, in ms. */
+  readonly durationMs: number;
+  /** Requests by duration bucket ({@link DURATION_BUCKETS_MS}, then the overflow bucket). */
+  readonly durationBuckets: readonly number[];
+}
+
+/**
+ * The parent's counters in the header: what no process region outlives. (Restarts need no
+ * counter: the generation is one more than their number.)
+ */
+export interface Ledger {
+  /** Children that exited unasked (crashed, killed). */
+  readonly childCrashes: number;
+  /** Children retired by MaxConnectionsPerChild. */
+  readonly childrenRecycled: number;
+  /** Worker threads restarted by processes that are gone. */
+  readonly retiredThreadRestarts: number;
+  /** What the processes that are gone served. */
+  readonly retired: Tally;
+}
+
+/** A ledger with nothing counted yet. */
+export const EMPTY_LEDGER: Ledger = {
+  childCrashes: 0,
+  childrenRecycled: 0,
+  retiredThreadRestarts: 0,
+  retired: {
+    accesses: 0,
+    bytes: 0,
+    durationMs: 0,
+    durationBuckets: new Array<number>(DURATION_BUCKET_COUNT).fill(0),
+  },
+};
 
 /** A process record; `pid` 0 means the process slot is empty. */
 export interface ProcessRecord {
@@ -128,6 +195,8 @@ export interface ProcessRecord {
   readonly flushedMs: number;
   /** Connections accepted since the process started (MaxConnectionsPerChild counts these). */
   readonly accepted: number;
+  /** Worker threads of the process that died and were started again. */
+  readonly threadRestarts: number;
 }
 
 /** A thread slot record (the process's only slot under prefork). */
@@ -155,6 +224,10 @@ export interface SlotRecord {
    * in a handler keeps this moving, a slot stuck in a loop does not.
    */
   readonly heartbeatMs: number;
+  /** The sum of the durations of the requests it finished, in ms. */
+  readonly totalDurationMs: number;
+  /** Its finished requests by duration bucket ({@link DURATION_BUCKETS_MS}, then overflow). */
+  readonly durationBuckets: readonly number[];
 }
 
 /** A slot that never ran: what a zero-filled record decodes to. */
@@ -169,6 +242,8 @@ export const EMPTY_SLOT: SlotRecord = {
   client: "",
   vhost: "",
   heartbeatMs: 0,
+  totalDurationMs: 0,
+  durationBuckets: new Array<number>(DURATION_BUCKET_COUNT).fill(0),
 };
 
 /** Bytes of one process region: its record and its `threadLimit` slot records. */
@@ -239,6 +314,17 @@ export function encodeHeader(view: DataView, header: HeaderRecord): void {
   view.setUint32(HEADER_FIELDS.parentPid, header.parentPid, true);
   view.setFloat64(HEADER_FIELDS.startTimeMs, header.startTimeMs, true);
   view.setFloat64(HEADER_FIELDS.restartTimeMs, header.restartTimeMs, true);
+  const { ledger } = header;
+  view.setUint32(HEADER_FIELDS.childCrashes, ledger.childCrashes, true);
+  view.setUint32(HEADER_FIELDS.childrenRecycled, ledger.childrenRecycled, true);
+  view.setFloat64(HEADER_FIELDS.retiredAccesses, ledger.retired.accesses, true);
+  view.setFloat64(HEADER_FIELDS.retiredBytes, ledger.retired.bytes, true);
+  view.setFloat64(HEADER_FIELDS.retiredDurationMs, ledger.retired.durationMs, true);
+  view.setFloat64(HEADER_FIELDS.retiredThreadRestarts, ledger.retiredThreadRestarts, true);
+  for (let bucket = 0; bucket < DURATION_BUCKET_COUNT; bucket++) {
+    const count = ledger.retired.durationBuckets[bucket] ?? 0;
+    view.setFloat64(HEADER_FIELDS.retiredDurationBuckets + 8 * bucket, count, true);
+  }
 }
 
 /**
@@ -273,6 +359,20 @@ export function decodeHeader(view: DataView): HeaderRecord {
     parentPid: view.getUint32(HEADER_FIELDS.parentPid, true),
     startTimeMs: view.getFloat64(HEADER_FIELDS.startTimeMs, true),
     restartTimeMs: view.getFloat64(HEADER_FIELDS.restartTimeMs, true),
+    ledger: {
+      childCrashes: view.getUint32(HEADER_FIELDS.childCrashes, true),
+      childrenRecycled: view.getUint32(HEADER_FIELDS.childrenRecycled, true),
+      retiredThreadRestarts: view.getFloat64(HEADER_FIELDS.retiredThreadRestarts, true),
+      retired: {
+        accesses: view.getFloat64(HEADER_FIELDS.retiredAccesses, true),
+        bytes: view.getFloat64(HEADER_FIELDS.retiredBytes, true),
+        durationMs: view.getFloat64(HEADER_FIELDS.retiredDurationMs, true),
+        durationBuckets: Array.from(
+          { length: DURATION_BUCKET_COUNT },
+          (_, bucket) => view.getFloat64(HEADER_FIELDS.retiredDurationBuckets + 8 * bucket, true),
+        ),
+      },
+    },
   };
 }
 
@@ -293,6 +393,7 @@ export function encodeProcess(
   view.setFloat64(offset + PROCESS_FIELDS.startedMs, record.startedMs, true);
   view.setFloat64(offset + PROCESS_FIELDS.flushedMs, record.flushedMs, true);
   view.setInt32(offset + PROCESS_FIELDS.accepted, record.accepted, true);
+  view.setInt32(offset + PROCESS_FIELDS.threadRestarts, record.threadRestarts, true);
 }
 
 /** Reads the process record at `offset` of `view`. */
@@ -308,6 +409,7 @@ export function decodeProcess(view: DataView, offset: number): ProcessRecord {
     startedMs: view.getFloat64(offset + PROCESS_FIELDS.startedMs, true),
     flushedMs: view.getFloat64(offset + PROCESS_FIELDS.flushedMs, true),
     accepted: view.getInt32(offset + PROCESS_FIELDS.accepted, true),
+    threadRestarts: view.getInt32(offset + PROCESS_FIELDS.threadRestarts, true),
   };
 }
 
@@ -321,6 +423,11 @@ export function encodeSlot(view: DataView, offset: number, record: SlotRecord): 
   view.setFloat64(offset + SLOT_FIELDS.requestStartMs, record.requestStartMs, true);
   view.setFloat64(offset + SLOT_FIELDS.lastRequestMs, record.lastRequestMs, true);
   view.setFloat64(offset + SLOT_FIELDS.heartbeatMs, record.heartbeatMs, true);
+  view.setFloat64(offset + SLOT_FIELDS.totalDurationMs, record.totalDurationMs, true);
+  for (let bucket = 0; bucket < DURATION_BUCKET_COUNT; bucket++) {
+    const count = record.durationBuckets[bucket] ?? 0;
+    view.setUint32(offset + SLOT_FIELDS.durationBuckets + 4 * bucket, count, true);
+  }
   writeRequestText(view, bytes, offset, record);
 }
 
@@ -356,7 +463,20 @@ export function decodeSlot(view: DataView, offset: number): SlotRecord {
     client: readText(bytes, offset + SLOT_FIELDS.client, lengthAt(view, offset, "clientLength")),
     vhost: readText(bytes, offset + SLOT_FIELDS.vhost, lengthAt(view, offset, "vhostLength")),
     heartbeatMs: view.getFloat64(offset + SLOT_FIELDS.heartbeatMs, true),
+    totalDurationMs: view.getFloat64(offset + SLOT_FIELDS.totalDurationMs, true),
+    durationBuckets: Array.from(
+      { length: DURATION_BUCKET_COUNT },
+      (_, bucket) => view.getUint32(offset + SLOT_FIELDS.durationBuckets + 4 * bucket, true),
+    ),
   };
+}
+
+/** The bucket a request of `durationMs` is counted in: the first bound it does not exceed. */
+export function durationBucketOf(durationMs: number): number {
+  for (let bucket = 0; bucket < DURATION_BUCKETS_MS.length; bucket++) {
+    if (durationMs <= DURATION_BUCKETS_MS[bucket]!) return bucket;
+  }
+  return DURATION_BUCKETS_MS.length;
 }
 
 const CAPACITY = {

@@ -53,6 +53,10 @@ export {
   decodeHeader,
   decodeProcess,
   decodeSlot,
+  DURATION_BUCKET_COUNT,
+  DURATION_BUCKETS_MS,
+  durationBucketOf,
+  EMPTY_LEDGER,
   EMPTY_SLOT,
   encodeHeader,
   encodeProcess,
@@ -70,7 +74,8 @@ export {
   slotOffset,
   VHOST_BYTES,
 } from "./layout.ts";
-export type { HeaderRecord, ProcessRecord, SlotRecord } from "./layout.ts";
+export type { HeaderRecord, Ledger, ProcessRecord, SlotRecord, Tally } from "./layout.ts";
+export { addTallies, slotTally } from "./tally.ts";
 export { ProcessScoreboard, SLOT_COPY_ATTEMPTS, SlotWriter } from "./process_scoreboard.ts";
 export type {
   ProcessFlags,
@@ -85,4 +90,4 @@ export {
   ScoreboardFile,
   SHARED_MEMORY_DIR,
 } from "./scoreboard_file.ts";
-export type { CreateScoreboardOptions } from "./scoreboard_file.ts";
+export type { CreateScoreboardOptions, LiveRegion } from "./scoreboard_file.ts";

@@ -17,6 +17,7 @@
 
 import type { SlotState } from "../scoreboard_snapshot.ts";
 import {
+  durationBucketOf,
   encodeProcess,
   PROCESS_FIELDS,
   PROCESS_FLAGS,
@@ -72,7 +73,12 @@ export interface RequestStart {
 export interface RequestEnd {
   /** Body bytes sent. */
   readonly bytes: number;
-  /** When the response finished (ms since the epoch); the request's duration ends here. */
+  /**
+   * How long the request took, ms. Its own measure, not now minus the slot's start time: an
+   * event thread serves several requests at once, and its record holds the latest start only.
+   */
+  readonly durationMs: number;
+  /** When the response finished (ms since the epoch). */
   readonly nowMs: number;
 }
 
@@ -118,6 +124,7 @@ export class ProcessScoreboard {
       startedMs: nowMs,
       flushedMs: 0,
       accepted: 0,
+      threadRestarts: 0,
     });
     // The slots stay zero-filled, which is how an open slot (`.`, no counts) is encoded.
     return scoreboard;
@@ -179,6 +186,11 @@ export class ProcessScoreboard {
    */
   countAccepted(): number {
     return Atomics.add(this.#ints, PROCESS_FIELDS.accepted / 4, 1) + 1;
+  }
+
+  /** Counts one Worker that died and was started again; safe from any thread. */
+  countThreadRestart(): void {
+    Atomics.add(this.#ints, PROCESS_FIELDS.threadRestarts / 4, 1);
   }
 
   /**
@@ -332,18 +344,25 @@ export class SlotWriter {
     Atomics.add(this.#ints, this.#seqIndex, 1);
   }
 
-  /** Counts a finished request: one access, its bytes, its duration; the state is left. */
+  /**
+   * Counts a finished request: one access, its bytes, its duration (in the total and in its
+   * histogram bucket); the state is left.
+   */
   endRequest(end: RequestEnd): void {
     const view = this.#view;
     const offset = this.#offset;
     Atomics.add(this.#ints, this.#seqIndex, 1);
     const accesses = view.getFloat64(offset + SLOT_FIELDS.accessCount, true);
     const bytes = view.getFloat64(offset + SLOT_FIELDS.bytesServed, true);
-    const startMs = view.getFloat64(offset + SLOT_FIELDS.requestStartMs, true);
+    const totalMs = view.getFloat64(offset + SLOT_FIELDS.totalDurationMs, true);
+    const durationMs = Math.max(0, end.durationMs);
+    const bucket = offset + SLOT_FIELDS.durationBuckets + 4 * durationBucketOf(durationMs);
     view.setFloat64(offset + SLOT_FIELDS.accessCount, accesses + 1, true);
     view.setFloat64(offset + SLOT_FIELDS.bytesServed, bytes + end.bytes, true);
     view.setFloat64(offset + SLOT_FIELDS.lastUsedMs, end.nowMs, true);
-    view.setFloat64(offset + SLOT_FIELDS.lastRequestMs, end.nowMs - startMs, true);
+    view.setFloat64(offset + SLOT_FIELDS.lastRequestMs, durationMs, true);
+    view.setFloat64(offset + SLOT_FIELDS.totalDurationMs, totalMs + durationMs, true);
+    view.setUint32(bucket, view.getUint32(bucket, true) + 1, true);
     Atomics.add(this.#ints, this.#seqIndex, 1);
   }
 }

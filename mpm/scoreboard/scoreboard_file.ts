@@ -11,12 +11,19 @@ import { join } from "node:path";
 import { decodeScoreboard, type ScoreboardDetail } from "./decode_scoreboard.ts";
 import {
   decodeHeader,
+  decodeProcess,
+  decodeSlot,
+  EMPTY_LEDGER,
   encodeHeader,
   HEADER_BYTES,
+  type HeaderRecord,
+  type Ledger,
   regionBytes,
   regionOffset,
   scoreboardBytes,
+  slotOffset,
 } from "./layout.ts";
+import { addTallies, slotTally } from "./tally.ts";
 import { ScoreboardError } from "./scoreboard_error.ts";
 
 /** Where tmpfs lives on Linux: a file there never touches a disk. */
@@ -89,6 +96,7 @@ export class ScoreboardFile implements Disposable {
       parentPid: options.parentPid,
       startTimeMs: options.nowMs,
       restartTimeMs: options.nowMs,
+      ledger: EMPTY_LEDGER,
     });
     const file = wrap(
       `create scoreboard ${path}`,
@@ -112,12 +120,7 @@ export class ScoreboardFile implements Disposable {
     );
     try {
       const head = new Uint8Array(HEADER_BYTES);
-      let read = 0;
-      while (read < HEADER_BYTES) {
-        const n = file.readSync(head.subarray(read));
-        if (n === null) break;
-        read += n;
-      }
+      const read = readFully(file, 0, head);
       const header = decodeHeader(new DataView(head.buffer, 0, read));
       return new ScoreboardFile(path, file, header.serverLimit, header.threadLimit);
     } catch (error) {
@@ -143,21 +146,32 @@ export class ScoreboardFile implements Disposable {
     this.#writeAt(regionOffset(index, this.threadLimit), region, "write scoreboard region");
   }
 
-  /** Empties process `index`'s region: its slots read as open (`.`), the process as gone. */
+  /**
+   * Empties process `index`'s region — its slots read as open (`.`), the process as gone —
+   * after adding what it served (as last flushed) to the ledger, so totals never go back.
+   */
   clearProcess(index: number): void {
     this.#checkIndex(index, "clear scoreboard process");
-    this.#writeAt(
-      regionOffset(index, this.threadLimit),
-      new Uint8Array(regionBytes(this.threadLimit)),
-      "clear scoreboard process",
-    );
+    const offset = regionOffset(index, this.threadLimit);
+    const region = new Uint8Array(regionBytes(this.threadLimit));
+    this.#readAt(offset, region, "clear scoreboard process");
+    const header = this.#readHeader();
+    this.#writeHeader({ ...header, ledger: withRetired(header.ledger, region, this.threadLimit) });
+    this.#writeAt(offset, new Uint8Array(region.byteLength), "clear scoreboard process");
+  }
+
+  /** Counts a child that exited unasked (`childCrashes`) or was recycled. */
+  countChild(event: "childCrashes" | "childrenRecycled"): void {
+    const header = this.#readHeader();
+    this.#writeHeader({
+      ...header,
+      ledger: { ...header.ledger, [event]: header.ledger[event] + 1 },
+    });
   }
 
   /** Records a new generation and when it started (a restart), for the parent. */
   setGeneration(generation: number, restartTimeMs: number): void {
-    const bytes = new Uint8Array(HEADER_BYTES);
-    encodeHeader(new DataView(bytes.buffer), { ...this.#readHeader(), generation, restartTimeMs });
-    this.#writeAt(0, bytes, "set scoreboard generation");
+    this.#writeHeader({ ...this.#readHeader(), generation, restartTimeMs });
   }
 
   /** Closes the file (the file itself stays; the parent removes it at exit). */
@@ -170,18 +184,20 @@ export class ScoreboardFile implements Disposable {
     this.close();
   }
 
-  #readHeader() {
+  #readHeader(): HeaderRecord {
     const head = new Uint8Array(HEADER_BYTES);
-    wrap(`read scoreboard ${this.path}`, () => {
-      this.#file.seekSync(0, Deno.SeekMode.Start);
-      let read = 0;
-      while (read < HEADER_BYTES) {
-        const n = this.#file.readSync(head.subarray(read));
-        if (n === null) break;
-        read += n;
-      }
-    });
+    this.#readAt(0, head, "read scoreboard");
     return decodeHeader(new DataView(head.buffer));
+  }
+
+  #writeHeader(header: HeaderRecord): void {
+    const bytes = new Uint8Array(HEADER_BYTES);
+    encodeHeader(new DataView(bytes.buffer), header);
+    this.#writeAt(0, bytes, "write scoreboard header");
+  }
+
+  #readAt(offset: number, target: Uint8Array, verb: string): void {
+    wrap(`${verb} ${this.path}`, () => readFully(this.#file, offset, target));
   }
 
   #checkIndex(index: number, verb: string): void {
@@ -205,12 +221,21 @@ export class ScoreboardFile implements Disposable {
   }
 }
 
+/** A process's own region, fresher than its last flush to the file. */
+export interface LiveRegion {
+  /** The process's index in the file. */
+  readonly index: number;
+  /** Its region now (from {@link ProcessScoreboard.copyRegion}). */
+  readonly region: Uint8Array;
+}
+
 /**
- * Reads and decodes the whole scoreboard, from any process.
+ * Reads and decodes the whole scoreboard, from any process; `live` replaces the reader's own
+ * region, which the file holds as it was up to a flush interval ago.
  *
  * @throws {ScoreboardError} if the file cannot be read or is not a scoreboard of this layout
  */
-export async function readScoreboard(path: string): Promise<ScoreboardDetail> {
+export async function readScoreboard(path: string, live?: LiveRegion): Promise<ScoreboardDetail> {
   let bytes: Uint8Array;
   try {
     bytes = await Deno.readFile(path);
@@ -219,7 +244,43 @@ export async function readScoreboard(path: string): Promise<ScoreboardDetail> {
       cause: error,
     });
   }
+  if (live !== undefined) {
+    const { threadLimit, serverLimit } = decodeHeader(
+      new DataView(bytes.buffer, 0, bytes.byteLength),
+    );
+    if (live.index < serverLimit && live.region.byteLength === regionBytes(threadLimit)) {
+      bytes.set(live.region, regionOffset(live.index, threadLimit));
+    }
+  }
   return decodeScoreboard(bytes);
+}
+
+/** `ledger` with a gone process's region (its slots' tallies, its thread restarts) added. */
+function withRetired(ledger: Ledger, region: Uint8Array, threadLimit: number): Ledger {
+  const view = new DataView(region.buffer, region.byteOffset, region.byteLength);
+  const process = decodeProcess(view, 0);
+  if (process.pid === 0) return ledger;
+  const slots = Array.from(
+    { length: threadLimit },
+    (_, slot) => decodeSlot(view, slotOffset(slot)),
+  );
+  return {
+    ...ledger,
+    retiredThreadRestarts: ledger.retiredThreadRestarts + process.threadRestarts,
+    retired: addTallies([ledger.retired, ...slots.map(slotTally)]),
+  };
+}
+
+/** Reads into `target` from `offset` until it is full or the file ends; returns the bytes read. */
+function readFully(file: Deno.FsFile, offset: number, target: Uint8Array): number {
+  file.seekSync(offset, Deno.SeekMode.Start);
+  let read = 0;
+  while (read < target.byteLength) {
+    const n = file.readSync(target.subarray(read));
+    if (n === null) break;
+    read += n;
+  }
+  return read;
 }
 
 function wrap<T>(what: string, action: () => T): T {

@@ -17,14 +17,7 @@ import {
   mapItems,
 } from "./directive.ts";
 import type { AppMount } from "./server_config.ts";
-
-// deno-lint-ignore no-control-regex -- control characters are what it finds
-const CONTROL_CHAR = /[\x00-\x1f\x7f]/;
-/**
- * RFC 3986 pchar without pct-encoded: request paths are matched after their escapes of these
- * characters are decoded, so a Location written with `%` could never be matched reliably.
- */
-const NOT_PATH_CHAR = /[^A-Za-z0-9\-._~!$&'()*+,;=:@/]/;
+import { CONTROL_CHAR, locationProblem } from "./_location.ts";
 
 /** App: `{ Location, Module }` maps (one or a list), or `"Location Module"` strings. */
 export const APP: Directive<readonly AppMount[]> = {
@@ -72,21 +65,4 @@ function mount(location: string, module: string, ctx: DirectiveContext): AppMoun
     throw new DirectiveValueError(`Module ${JSON.stringify(module)} holds a control character`);
   }
   return { location, module: resolve(ctx.serverRoot, module) };
-}
-
-/** Why `location` cannot be a mount point, or `null`. */
-function locationProblem(location: string): string | null {
-  const quoted = JSON.stringify(location);
-  if (CONTROL_CHAR.test(location)) return `${quoted} holds a control character`;
-  if (!location.startsWith("/")) return `${quoted} does not start with /`;
-  if (location === "/") return null;
-  if (location.endsWith("/")) return `${quoted} ends with / (write ${location.slice(0, -1)})`;
-  const segments = location.slice(1).split("/");
-  if (segments.includes("")) return `${quoted} holds an empty segment`;
-  if (segments.some((s) => s === "." || s === "..")) return `${quoted} holds a . or .. segment`;
-  const bad = NOT_PATH_CHAR.exec(location);
-  if (bad) {
-    return `${quoted} holds ${JSON.stringify(bad[0])} (letters, digits and -._~!$&'()*+,;=:@ only)`;
-  }
-  return null;
 }

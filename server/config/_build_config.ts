@@ -43,6 +43,7 @@ export function buildConfig(r: Resolution, source: BuildSource): ServerConfig {
     addDefaultCharset: get(H.AddDefaultCharset),
     customLogs: get(H.CustomLog),
     apps: get(H.App),
+    status: get(H.Status),
   };
   return {
     file: source.file,
@@ -69,6 +70,7 @@ export function buildConfig(r: Resolution, source: BuildSource): ServerConfig {
     requestTimeoutMs: get(S.RequestTimeout),
     maintenanceIntervalMs: get(S.MaintenanceInterval),
     maxConnectionsPerChildJitter: get(S.MaxConnectionsPerChildJitter),
+    extendedStatus: get(S.ExtendedStatus),
     pidFile: inRoot(get(S.PidFile)),
     errorLog: errorLog === "stderr" ? errorLog : inRoot(errorLog),
     logLevel: get(S.LogLevel),

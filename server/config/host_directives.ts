@@ -19,6 +19,7 @@ import { ADD_TYPE } from "./_add_type.ts";
 import { APP } from "./_app.ts";
 import { CUSTOM_LOG } from "./_logs.ts";
 import { OPTIONS } from "./_options.ts";
+import { STATUS } from "./_status.ts";
 
 // RFC 9110 section 5.6.2 token: what a charset name may hold.
 const TOKEN = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
@@ -84,4 +85,5 @@ export const HOST_DIRECTIVES = {
   AddDefaultCharset: ADD_DEFAULT_CHARSET,
   CustomLog: CUSTOM_LOG,
   App: APP,
+  Status: STATUS,
 } as const;

@@ -68,6 +68,16 @@ export interface AppMount {
   readonly module: string;
 }
 
+/** The Status directive: where the status page and the metrics are served, and to whom. */
+export interface StatusConfig {
+  /** URL path of the status page (`?auto`, `?json`, `?refresh=N`, `?notable` below it). */
+  readonly location: string;
+  /** URL path of the Prometheus metrics, or `null` for none. */
+  readonly metricsLocation: string | null;
+  /** Client ranges allowed to read both, canonical (`127.0.0.0/8`, `::1/128`). */
+  readonly allow: readonly string[];
+}
+
 /** Settings that belong to one virtual host (today: the one default host). */
 export interface HostConfig {
   /** ServerName: the host's name, used in access logs and redirects. */
@@ -90,6 +100,8 @@ export interface HostConfig {
   readonly customLogs: readonly CustomLog[];
   /** App: handler modules mounted on URL prefixes, in the order written. */
   readonly apps: readonly AppMount[];
+  /** Status: the server-status page and metrics of this host, or `null` (Off). */
+  readonly status: StatusConfig | null;
 }
 
 /** The whole validated configuration. Every field is filled: code never sees `undefined`. */
@@ -144,6 +156,11 @@ export interface ServerConfig {
    * adds a random 0…N to MaxConnectionsPerChild, so that children do not all recycle at once.
    */
   readonly maxConnectionsPerChildJitter: number;
+  /**
+   * ExtendedStatus: slots record each request's line, client and host for the status page
+   * (httpd 2.4's default is On, as here).
+   */
+  readonly extendedStatus: boolean;
 
   /** Absolute path of the PidFile. */
   readonly pidFile: string;

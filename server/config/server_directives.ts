@@ -119,6 +119,11 @@ export const SERVER_DIRECTIVES = {
     min: 0,
     max: INT_MAX,
   }),
+  ExtendedStatus: flag({
+    name: "ExtendedStatus",
+    help: "Record each request's line, client and host in the scoreboard for the status page",
+    default: true,
+  }),
   PidFile: path({
     name: "PidFile",
     help: "File that records the parent's process id",

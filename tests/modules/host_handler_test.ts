@@ -8,6 +8,12 @@ import { makeRequest } from "./static/_request.ts";
 
 const FIXTURES = fileURLToPath(new URL("./app/_fixtures/", import.meta.url));
 
+/** A status context for hosts without Status: never read. */
+const NO_STATUS = {
+  server: { version: "", built: "", mpm: "event", mpmDirectives: {}, extendedStatus: true },
+  readScoreboard: null,
+} as const;
+
 Deno.test("createHostHandler() tries App mounts longest Location first, then static files", async (t) => {
   const root = await Deno.makeTempDir({ prefix: "mpmd_host_test_" });
   try {
@@ -23,7 +29,11 @@ Deno.test("createHostHandler() tries App mounts longest Location first, then sta
       file: join(root, "mpmd.yaml"),
       platformDefaultMpm: "event",
     });
-    const handler = await createHostHandler(config.hosts[0], { logger: collectingLogger([]) });
+    const handler = await createHostHandler(config.hosts[0], {
+      logger: collectingLogger([]),
+      requestTimeoutMs: 60_000,
+      status: NO_STATUS,
+    });
     const CASES = [
       { target: "/api/echo/x", method: "POST", status: 201 },
       { target: "/api/users", method: "GET", status: 200 },

@@ -146,6 +146,7 @@ export async function createStaticFixture(): Promise<StaticFixture> {
       addDefaultCharset: null,
       customLogs: [],
       apps: [],
+      status: null,
       ...overrides,
     }),
     [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }),

@@ -332,6 +332,7 @@ Deno.test("createStaticHandler() rejects negative options", () => {
     addDefaultCharset: null,
     customLogs: [],
     apps: [],
+    status: null,
   };
   for (const key of ["revalidateMs", "maxCachedFileBytes", "maxCacheBytes", "maxCacheEntries"]) {
     assert.throws(

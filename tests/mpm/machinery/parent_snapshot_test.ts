@@ -26,6 +26,7 @@ function region(index: number, pid: number, states: string, notAccepting = false
     startedMs: 1,
     flushedMs: 2,
     accepted: 0,
+    threadRestarts: 0,
     slots,
   };
 }

@@ -3,6 +3,9 @@ import {
   decodeHeader,
   decodeProcess,
   decodeSlot,
+  DURATION_BUCKETS_MS,
+  durationBucketOf,
+  EMPTY_LEDGER,
   EMPTY_SLOT,
   encodeHeader,
   encodeProcess,
@@ -48,6 +51,17 @@ Deno.test("encodeHeader() and decodeHeader() round-trip", () => {
     parentPid: 4_000_000,
     startTimeMs: 1_764_000_000_123,
     restartTimeMs: 1_764_000_100_456,
+    ledger: {
+      childCrashes: 3,
+      childrenRecycled: 41,
+      retiredThreadRestarts: 2,
+      retired: {
+        accesses: 2 ** 40,
+        bytes: 2 ** 50 + 1,
+        durationMs: 1234.5,
+        durationBuckets: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 2 ** 33],
+      },
+    },
   };
   const view = new DataView(new ArrayBuffer(HEADER_BYTES));
   encodeHeader(view, header);
@@ -56,7 +70,7 @@ Deno.test("encodeHeader() and decodeHeader() round-trip", () => {
 
 Deno.test("decodeHeader() rejects what is not a scoreboard of this layout", async (t) => {
   const CASES = [
-    { name: "too short", bytes: new Uint8Array(10), message: /10 bytes, need 64/ },
+    { name: "too short", bytes: new Uint8Array(10), message: /10 bytes, need 256/ },
     { name: "zero magic", bytes: new Uint8Array(HEADER_BYTES), message: /magic 0x0 is not/ },
     {
       name: "another layout version",
@@ -70,6 +84,7 @@ Deno.test("decodeHeader() rejects what is not a scoreboard of this layout", asyn
           parentPid: 1,
           startTimeMs: 0,
           restartTimeMs: 0,
+          ledger: EMPTY_LEDGER,
         });
         view.setUint16(4, 99, true);
         return bytes;
@@ -108,6 +123,7 @@ Deno.test("encodeProcess() and decodeProcess() round-trip", async (t) => {
         startedMs: 1_764_000_000_000,
         flushedMs: 1_764_000_000_250.5,
         accepted: c.connections * 3,
+        threadRestarts: c.connections % 7,
       };
       const view = new DataView(new ArrayBuffer(PROCESS_RECORD_BYTES * 2));
       encodeProcess(view, PROCESS_RECORD_BYTES, { ...record, slotCount: 25 });
@@ -133,6 +149,8 @@ const SLOT_CASES: { name: string; record: SlotRecord; expected?: Partial<SlotRec
       requestStartMs: 1_764_000_000_000,
       lastRequestMs: 12.5,
       heartbeatMs: 1_764_000_000_002,
+      totalDurationMs: 98_765.25,
+      durationBuckets: [9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 2 ** 32 - 1, 1],
       request: "GET /index.html HTTP/1.1",
       client: "2001:db8:85a3:8d3:1319:8a2e:370:7348",
       vhost: "www.example.com",
@@ -185,4 +203,22 @@ Deno.test("decodeSlot() shortens a shorter string written over a longer one", ()
   const decoded = decodeSlot(view, 0);
   assert.equal(decoded.request, "GET / HTTP/1.0");
   assert.equal(decoded.client, "::1");
+});
+
+Deno.test("durationBucketOf() counts a duration in the first bucket whose bound it meets", async (t) => {
+  const CASES = [
+    { durationMs: 0, bucket: 0 },
+    { durationMs: 5, bucket: 0 },
+    { durationMs: 5.01, bucket: 1 },
+    { durationMs: 999, bucket: DURATION_BUCKETS_MS.indexOf(1000) },
+    { durationMs: 10_000, bucket: DURATION_BUCKETS_MS.length - 1 },
+    { durationMs: 10_001, bucket: DURATION_BUCKETS_MS.length },
+    { durationMs: Infinity, bucket: DURATION_BUCKETS_MS.length },
+  ];
+  for (const c of CASES) {
+    await t.step(
+      `${c.durationMs} ms`,
+      () => assert.equal(durationBucketOf(c.durationMs), c.bucket),
+    );
+  }
 });

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import {
   decodeProcess,
   decodeSlot,
+  EMPTY_SLOT,
   ProcessScoreboard,
   ScoreboardError,
   slotOffset,
@@ -33,6 +34,7 @@ Deno.test("ProcessScoreboard.create() starts with open slots and its identity", 
     startedMs: 500,
     flushedMs: 777,
     accepted: 0,
+    threadRestarts: 0,
   });
   assert.equal(slotOf(scoreboard, 2).state, ".");
 });
@@ -71,23 +73,34 @@ Deno.test("SlotWriter records a request's start, end and state", () => {
     client: "10.1.2.3",
     vhost: "a.test",
     heartbeatMs: 0,
+    totalDurationMs: 0,
+    durationBuckets: EMPTY_SLOT.durationBuckets,
   });
-  slot.endRequest({ bytes: 1024, nowMs: 1030 });
+  slot.endRequest({ bytes: 1024, durationMs: 30, nowMs: 1030 });
   slot.startRequest({ line: "HEAD / HTTP/1.0", client: "::1", vhost: "b.test", nowMs: 2000 });
-  slot.endRequest({ bytes: 0, nowMs: 2005 });
+  slot.endRequest({ bytes: 0, durationMs: 5, nowMs: 2005 });
+  slot.startRequest({ line: "GET /slow HTTP/1.1", client: "::1", vhost: "b.test", nowMs: 3000 });
+  slot.endRequest({ bytes: 10, durationMs: 20_000, nowMs: 23_000 });
+  slot.startRequest({ line: "HEAD / HTTP/1.0", client: "::1", vhost: "b.test", nowMs: 24_000 });
+  slot.endRequest({ bytes: 0, durationMs: 5, nowMs: 24_005 });
   slot.setState("K");
   slot.heartbeat(2010);
+  scoreboard.countThreadRestart();
+  assert.equal(processOf(scoreboard).threadRestarts, 1);
   assert.deepEqual(slotOf(scoreboard, 1), {
     state: "K",
-    accessCount: 2,
-    bytesServed: 1024,
-    lastUsedMs: 2005,
-    requestStartMs: 2000,
+    accessCount: 4,
+    bytesServed: 1034,
+    lastUsedMs: 24_005,
+    requestStartMs: 24_000,
     lastRequestMs: 5,
     request: "HEAD / HTTP/1.0",
     client: "::1",
     vhost: "b.test",
     heartbeatMs: 2010,
+    totalDurationMs: 30 + 5 + 20_000 + 5,
+    // 30 ms ≤ 50; 5 ms twice ≤ 5; 20 s beyond the last bound (10 s).
+    durationBuckets: [2, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1],
   });
   assert.equal(slotOf(scoreboard, 0).state, ".", "the other slot is untouched");
 });

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import {
   decodeScoreboard,
   defaultScoreboardPath,
+  EMPTY_LEDGER,
   type ProcessDetail,
   ProcessScoreboard,
   readScoreboard,
@@ -69,6 +70,7 @@ Deno.test("ScoreboardFile.create() writes a full-size file with no processes", a
       parentPid: 99,
       startTimeMs: 1_000,
       restartTimeMs: 1_000,
+      ledger: EMPTY_LEDGER,
       processes: [],
     });
   });
@@ -122,12 +124,12 @@ Deno.test("ScoreboardFile rejects bad limits, indexes, sizes and files", async (
     });
     await t.step("a truncated scoreboard", async () => {
       const bytes = await Deno.readFile(file.path);
-      assert.throws(() => decodeScoreboard(bytes.subarray(0, 100)), /100 bytes, ServerLimit 3/);
+      assert.throws(() => decodeScoreboard(bytes.subarray(0, 300)), /300 bytes, ServerLimit 3/);
     });
   });
 });
 
-Deno.test("a flushed region reads back as a process; clearProcess() removes it", async () => {
+Deno.test("a flushed region reads back as a process; clearProcess() keeps its tally in the ledger", async () => {
   await withDir(async (dir) => {
     using parent = createIn(dir);
     using child = ScoreboardFile.open(parent.path);
@@ -170,8 +172,31 @@ Deno.test("a flushed region reads back as a process; clearProcess() removes it",
     assert.equal(idleSlotsOf(process), 1);
     assert.equal(spareSlotsOf(detail), 0, "generation 2 is old once the parent runs 3");
 
+    scoreboard.slot(1).endRequest({ bytes: 300, durationMs: 40, nowMs: 10_040 });
+    scoreboard.slot(0).startRequest({ line: "GET /", client: "::1", vhost: "h", nowMs: 11_000 });
+    scoreboard.slot(0).endRequest({ bytes: 200, durationMs: 2, nowMs: 11_002 });
+    scoreboard.countThreadRestart();
+    child.writeRegion(2, scoreboard.copyRegion(11_003));
+    parent.countChild("childCrashes");
+    parent.countChild("childrenRecycled");
+    parent.countChild("childrenRecycled");
     parent.clearProcess(2);
-    assert.deepEqual((await readScoreboard(parent.path)).processes, []);
+    parent.clearProcess(1); // an empty region adds nothing
+    const after = await readScoreboard(parent.path);
+    assert.deepEqual(after.processes, []);
+    assert.deepEqual(after.ledger, {
+      childCrashes: 1,
+      childrenRecycled: 2,
+      retiredThreadRestarts: 1,
+      retired: {
+        accesses: 2,
+        bytes: 500,
+        durationMs: 42,
+        durationBuckets: [1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0],
+      },
+    });
+    parent.setGeneration(4, 3_000);
+    assert.deepEqual((await readScoreboard(parent.path)).ledger, after.ledger, "kept by a restart");
   });
 });
 

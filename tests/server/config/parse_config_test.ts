@@ -219,6 +219,7 @@ Deno.test("parseConfigText() fills httpd 2.4's defaults (and mpmd's own choices)
       ThreadLimit: 64,
       ServerLimit: 16,
       MaxRequestWorkers: 400,
+      MaxRequestsPerThread: 0,
       MaxConnectionsPerChild: 0,
       AsyncRequestWorkerFactor: 2,
     },
@@ -240,6 +241,7 @@ Deno.test("parseConfigText() fills httpd 2.4's defaults (and mpmd's own choices)
     requestTimeoutMs: 60_000,
     maintenanceIntervalMs: 1_000,
     maxConnectionsPerChildJitter: 0,
+    extendedStatus: true,
     pidFile: "/srv/logs/mpmd.pid",
     errorLog: "stderr",
     logLevel: "warn",
@@ -259,6 +261,7 @@ Deno.test("parseConfigText() fills httpd 2.4's defaults (and mpmd's own choices)
       addDefaultCharset: null,
       customLogs: [],
       apps: [],
+      status: null,
     }],
   });
 });

@@ -1,0 +1,126 @@
+/**
+ * The status report in mod_status's `?auto` form: httpd's field names, order and number
+ * formats, so that scrapers written for httpd (apache_exporter, collectd, munin, Nagios
+ * plugins) read mpmd unchanged. Pure.
+ *
+ * @module
+ */
+
+import type { StatusReport } from "./status_report.ts";
+
+/**
+ * Renders `?auto`. The first line is the host name the client asked for, as httpd writes
+ * it. Lines httpd writes only under conditions are written under the same ones: CPULoad when
+ * any CPU time was counted, BytesPerReq and DurationPerReq after the first request, the
+ * process and async connection lines for event (an async MPM) only.
+ */
+export function formatAuto(report: StatusReport, hostname: string): string {
+  const { totals, cpu } = report;
+  const lines: [string, string | number][] = [
+    ["ServerVersion", report.server.version],
+    ["ServerMPM", report.server.mpm],
+    ["Server Built", report.server.built],
+    ["CurrentTime", statusTime(report.currentTimeMs)],
+    ["RestartTime", statusTime(report.restartTimeMs)],
+    ["ParentServerConfigGeneration", report.generation],
+    // httpd's MPM generation counts restarts from 0 where the config generation starts at 1.
+    ["ParentServerMPMGeneration", report.restarts],
+    ["ServerUptimeSeconds", report.uptimeSeconds],
+    ["ServerUptime", uptimeText(report.uptimeSeconds)],
+    ["Load1", report.loadAverage[0]?.toFixed(2) ?? "0.00"],
+    ["Load5", report.loadAverage[1]?.toFixed(2) ?? "0.00"],
+    ["Load15", report.loadAverage[2]?.toFixed(2) ?? "0.00"],
+    ["Total Accesses", totals.accesses],
+    ["Total kBytes", Math.floor(totals.bytes / 1024)],
+    ["Total Duration", Math.round(totals.durationMs)],
+  ];
+  if (cpu !== null) {
+    lines.push(
+      ["CPUUser", formatG(cpu.user)],
+      ["CPUSystem", formatG(cpu.system)],
+      ["CPUChildrenUser", formatG(cpu.childrenUser)],
+      ["CPUChildrenSystem", formatG(cpu.childrenSystem)],
+    );
+    if (cpu.user + cpu.system + cpu.childrenUser + cpu.childrenSystem > 0) {
+      lines.push(["CPULoad", formatG(cpu.loadPercent)]);
+    }
+  }
+  lines.push(
+    ["Uptime", report.uptimeSeconds],
+    ["ReqPerSec", formatG(totals.requestsPerSecond)],
+    ["BytesPerSec", formatG(totals.bytesPerSecond)],
+  );
+  if (totals.accesses > 0) {
+    lines.push(
+      ["BytesPerReq", formatG(totals.bytesPerRequest)],
+      ["DurationPerReq", formatG(totals.durationPerRequestMs)],
+    );
+  }
+  lines.push(
+    ["BusyWorkers", report.workers.busy],
+    ["GracefulWorkers", report.workers.graceful],
+    ["IdleWorkers", report.workers.idle],
+  );
+  if (report.server.mpm === "event") {
+    // mpmd's event threads write and close their own connections: none is ever waiting
+    // in the listener for write completion or a lingering close, so those counts are 0.
+    lines.push(
+      ["Processes", report.processCount],
+      ["Stopping", report.stoppingCount],
+      ["ConnsTotal", report.connections],
+      ["ConnsAsyncWaitIO", 0],
+      ["ConnsAsyncWriting", 0],
+      ["ConnsAsyncKeepAlive", report.keepAliveConnections],
+      ["ConnsAsyncClosing", 0],
+    );
+  }
+  lines.push(["Scoreboard", report.scoreboard]);
+  return `${hostname}\n${lines.map(([name, value]) => `${name}: ${value}\n`).join("")}`;
+}
+
+/**
+ * A number as C's `%g` prints it through APR (six significant digits, no trailing zeros)
+ * and without the leading zero APR drops: `.1875`, `16`, `1.23457e+06`.
+ */
+export function formatG(value: number): string {
+  if (value === 0 || !Number.isFinite(value)) return "0";
+  const exponent = Math.floor(Math.log10(Math.abs(value)));
+  let text: string;
+  if (exponent < -4 || exponent >= 6) {
+    const [mantissa, power] = value.toExponential(5).split("e");
+    const sign = power!.startsWith("-") ? "-" : "+";
+    const digits = power!.replace(/^[+-]/, "").padStart(2, "0");
+    text = `${trimZeros(mantissa!)}e${sign}${digits}`;
+  } else {
+    text = trimZeros(value.toFixed(Math.max(0, 5 - exponent)));
+  }
+  return text.replace(/^(-?)0\./, "$1.");
+}
+
+function trimZeros(text: string): string {
+  return text.includes(".") ? text.replace(/\.?0+$/, "") : text;
+}
+
+const WEEKDAY = new Intl.DateTimeFormat("en-US", { weekday: "long", timeZone: "UTC" });
+
+/** httpd's status time: `Thursday, 26-Nov-2026 15:02:34 UTC`. */
+export function statusTime(ms: number): string {
+  const date = new Date(ms);
+  // toUTCString(): "Thu, 26 Nov 2026 15:02:34 GMT".
+  const [, day, month, year, time] = date.toUTCString().split(" ");
+  return `${WEEKDAY.format(date)}, ${day}-${month}-${year} ${time} UTC`;
+}
+
+/** httpd's uptime text: `1 day 2 hours 5 seconds` (units that are 0 left out). */
+export function uptimeText(seconds: number): string {
+  const units: [number, string][] = [
+    [Math.floor(seconds / 86_400), "day"],
+    [Math.floor(seconds / 3_600) % 24, "hour"],
+    [Math.floor(seconds / 60) % 60, "minute"],
+    [seconds % 60, "second"],
+  ];
+  const parts = units.filter(([n]) => n > 0).map(([n, unit]) =>
+    `${n} ${unit}${n === 1 ? "" : "s"}`
+  );
+  return parts.length === 0 ? "0 seconds" : parts.join(" ");
+}

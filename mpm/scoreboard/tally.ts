@@ -1,0 +1,33 @@
+/**
+ * Tallies: what a set of slots served (accesses, bytes, durations and their histogram), summed
+ * over live slots and the ledger of processes that are gone. Pure.
+ *
+ * @module
+ */
+
+import { DURATION_BUCKET_COUNT, type SlotRecord, type Tally } from "./layout.ts";
+
+/** What one slot served, as a {@link Tally}. */
+export function slotTally(slot: SlotRecord): Tally {
+  return {
+    accesses: slot.accessCount,
+    bytes: slot.bytesServed,
+    durationMs: slot.totalDurationMs,
+    durationBuckets: slot.durationBuckets,
+  };
+}
+
+/** The sum of `tallies`. */
+export function addTallies(tallies: readonly Tally[]): Tally {
+  const buckets = new Array<number>(DURATION_BUCKET_COUNT).fill(0);
+  let accesses = 0;
+  let bytes = 0;
+  let durationMs = 0;
+  for (const tally of tallies) {
+    accesses += tally.accesses;
+    bytes += tally.bytes;
+    durationMs += tally.durationMs;
+    tally.durationBuckets.forEach((count, bucket) => buckets[bucket] = buckets[bucket]! + count);
+  }
+  return { accesses, bytes, durationMs, durationBuckets: buckets };
+}

@@ -1,0 +1,109 @@
+/**
+ * A scoreboard as the status module reads it, built by hand: two live processes of two
+ * generations with slots in several states, and a ledger of processes that are gone.
+ *
+ * @module
+ */
+
+import {
+  EMPTY_SLOT,
+  type ProcessDetail,
+  type ScoreboardDetail,
+  type SlotRecord,
+} from "../../../mpm/scoreboard/mod.ts";
+import type { SlotState } from "../../../mpm/scoreboard_snapshot.ts";
+import type { ServerFacts, StatusInput } from "../../../modules/status/mod.ts";
+
+/** When the fixture's parent started; "now" is 100 s later. */
+export const START_MS = Date.UTC(2026, 10, 26, 15, 0, 0);
+export const NOW_MS = START_MS + 100_000;
+
+const buckets = (...counts: number[]) => [...counts, ...new Array(12 - counts.length).fill(0)];
+
+function process(
+  index: number,
+  pid: number,
+  generation: number,
+  quiescing: boolean,
+  slots: readonly [SlotState, Partial<SlotRecord>?][],
+): ProcessDetail {
+  return {
+    index,
+    pid,
+    generation,
+    quiescing,
+    notAccepting: false,
+    connections: 3,
+    keepAlive: 1,
+    startedMs: START_MS,
+    flushedMs: NOW_MS,
+    accepted: 10,
+    threadRestarts: 1,
+    slots: slots.map(([state, fields], slot) => ({
+      ...EMPTY_SLOT,
+      ...fields,
+      state,
+      index: slot,
+      pid,
+      generation,
+    })),
+  };
+}
+
+/** ServerLimit 3 × ThreadLimit 4; region 1 is empty. */
+export const SCOREBOARD: ScoreboardDetail = {
+  serverLimit: 3,
+  threadLimit: 4,
+  generation: 2,
+  parentPid: 99,
+  startTimeMs: START_MS,
+  restartTimeMs: START_MS + 40_000,
+  ledger: {
+    childCrashes: 1,
+    childrenRecycled: 2,
+    retiredThreadRestarts: 3,
+    retired: { accesses: 50, bytes: 51_200, durationMs: 500, durationBuckets: buckets(40, 10) },
+  },
+  processes: [
+    process(0, 100, 2, false, [
+      ["W", {
+        accessCount: 20,
+        bytesServed: 20_480,
+        totalDurationMs: 250,
+        durationBuckets: buckets(19, 0, 0, 0, 0, 1),
+        requestStartMs: NOW_MS - 2_500,
+        lastRequestMs: 12,
+        request: "GET /<script> HTTP/1.1",
+        client: "127.0.0.1",
+        vhost: "localhost",
+      }],
+      ["K", {
+        accessCount: 30,
+        bytesServed: 30_720,
+        totalDurationMs: 250,
+        durationBuckets: buckets(30),
+      }],
+      ["_"],
+      ["."],
+    ]),
+    process(2, 101, 1, true, [["G"], ["_"], ["."], ["."]]),
+  ],
+};
+
+/** The fixture's server. */
+export const SERVER: ServerFacts = {
+  version: "mpmd/0.1.0 (Deno 2.9.6)",
+  built: "2026-11-12T08:58:41",
+  mpm: "event",
+  mpmDirectives: { StartServers: 2, ThreadsPerChild: 4 },
+  extendedStatus: true,
+};
+
+/** The fixture as `statusReport()` takes it. */
+export const INPUT: StatusInput = {
+  scoreboard: SCOREBOARD,
+  server: SERVER,
+  nowMs: NOW_MS,
+  loadAverage: [0.5, 0.25, 0.125],
+  cpu: { user: 8, system: 2, childrenUser: 1, childrenSystem: 1 },
+};
