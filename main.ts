@@ -1,6 +1,7 @@
 /**
- * The mpmd command line: `mpmd [-f FILE] [-k VERB] [-X] [-t] [-v] [-V] [-l] [--mpm NAME]
- * [-D NAME] [-C "Directive value"] [-c "Directive value"]`, and the hidden `--child` entry of a
+ * The mpmd command line: `mpmd [APP.ts] [--app APP.ts] [--watch] [-f FILE] [-k VERB] [-X] [-t]
+ * [-v] [-V] [-l] [--mpm NAME] [-M] [-S] [--convert FILE] [-D NAME] [-C "Directive value"] [-c "Directive value"]`, and the
+ * hidden `--child` entry of a
  * re-executed child. This file parses arguments, wires the parts
  * together, and is the one place where errors become exit codes.
  *
@@ -23,16 +24,21 @@ import {
   selfCommand,
   signalServer,
   startDetached,
+  watchFiles,
   watchStopSignals,
   writePidFile,
 } from "./platform/mod.ts";
 import {
   ConfigErrors,
+  configToYaml,
   loadConfig,
   type LoadedConfig,
+  moduleListReport,
   MPM_NAMES,
   type MpmName,
+  runConfigReport,
   type ServerConfig,
+  virtualHostReport,
 } from "./server/config/mod.ts";
 import { createErrorLog, type Logger } from "./server/log/mod.ts";
 import {
@@ -45,10 +51,16 @@ import { serverBanner } from "./server/version.ts";
 import { buildReport, moduleReport, versionReport } from "./server/version_report.ts";
 import { createSiteHandler } from "./server/site.ts";
 
-const USAGE = `Usage: mpmd [-f FILE] [-k start|stop|restart|graceful|graceful-stop] [-X] [-t]
-            [-v] [-V] [-l] [--mpm NAME] [-D NAME] [-C "Directive value"] [-c "Directive value"]
+const USAGE = `Usage: mpmd [APP.ts | --app APP.ts] [--watch] [-f FILE]
+            [-k start|stop|restart|graceful|graceful-stop] [-X] [-t]
+            [-v] [-V] [-l] [-M] [-S] [--convert FILE] [--mpm NAME] [-D NAME]
+            [-C "Directive value"] [-c "Directive value"]
 Options:
-  -f FILE            read the configuration from FILE (YAML); default: the embedded one
+  -f FILE            read the configuration from FILE: YAML, or httpd.conf syntax for a file
+                     that is not YAML (see docs/configuration.md); default: the embedded one
+  --app APP.ts       serve the module APP.ts (export default { fetch }) on / with the
+                     embedded configuration (127.0.0.1:8080); also as the only argument
+  --watch            restart gracefully when a file next to an App module changes
   -k VERB            start (in the background), stop, restart, graceful, graceful-stop:
                      control the server named by the PidFile
   -X                 run one slot in the foreground (debugging)
@@ -56,6 +68,9 @@ Options:
   -v                 show the version and exit
   -V                 show the version, the MPM and the platform's capabilities, and exit
   -l                 list the compiled-in modules and MPMs, and exit
+  -M                 list the loaded modules (as -t -D DUMP_MODULES), and exit
+  -S                 show the listeners and settings (as -t -D DUMP_VHOSTS -D DUMP_RUN_CFG)
+  --convert FILE     print the configuration of FILE (e.g. an httpd.conf) as mpmd's YAML
   --mpm NAME         use this MPM (${MPM_NAMES.join(", ")})
   -D NAME            define NAME for IfDefine sections
   -C "Directive v"   apply a directive before reading the configuration file
@@ -71,17 +86,22 @@ const INSTALL_DIR = dirname(fileURLToPath(import.meta.url));
 type Args = ReturnType<typeof parseCommandLine>;
 
 function parseCommandLine(argv: string[]) {
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
     args: argv,
     strict: true,
-    allowPositionals: false,
+    allowPositionals: true,
     options: {
       "file": { type: "string", short: "f" },
+      "app": { type: "string" },
+      "watch": { type: "boolean" },
       "single-process": { type: "boolean", short: "X" },
       "test-config": { type: "boolean", short: "t" },
       "version": { type: "boolean", short: "v" },
       "build": { type: "boolean", short: "V" },
       "list-modules": { type: "boolean", short: "l" },
+      "dump-modules": { type: "boolean", short: "M" },
+      "dump-settings": { type: "boolean", short: "S" },
+      "convert": { type: "string" },
       "mpm": { type: "string" },
       "define": { type: "string", short: "D", multiple: true },
       "directive-before": { type: "string", short: "C", multiple: true },
@@ -98,7 +118,26 @@ function parseCommandLine(argv: string[]) {
   if (control !== undefined && !isControlVerb(control)) {
     throw new TypeError(`Cannot use -k ${control}: not one of ${CONTROL_VERBS.join(", ")}`);
   }
-  return { ...values, mpm, control };
+  if (values.convert !== undefined && values.file !== undefined) {
+    throw new TypeError("Cannot use --convert with -f: --convert names the file to convert");
+  }
+  if (values.watch && values["single-process"]) {
+    throw new TypeError("Cannot use --watch with -X: only the parent restarts");
+  }
+  return { ...values, mpm, control, app: appModule(values, positionals) };
+}
+
+/** The module of `mpmd app.ts` or `--app app.ts`, or `null`. */
+function appModule(values: { app?: string; file?: string }, positionals: string[]): string | null {
+  const modules = values.app === undefined ? positionals : [values.app, ...positionals];
+  if (modules.length > 1) {
+    throw new TypeError(`Cannot serve ${modules.join(" and ")}: one app module at most`);
+  }
+  const module = modules[0] ?? null;
+  if (module !== null && values.file !== undefined) {
+    throw new TypeError(`Cannot serve ${module} with -f: mount it with App in the config file`);
+  }
+  return module;
 }
 
 function isMpmName(name: string): name is MpmName {
@@ -107,14 +146,37 @@ function isMpmName(name: string): name is MpmName {
 
 function readConfig(args: Args): Promise<LoadedConfig> {
   return loadConfig({
-    file: args.file ?? null,
-    defines: args.define ?? [],
+    file: args.convert ?? args.file ?? null,
+    app: args.app,
+    defines: [...(args.define ?? []), ...dumpDefines(args)],
     directivesBefore: args["directive-before"] ?? [],
     directivesAfter: args["directive-after"] ?? [],
     ...(args.mpm !== undefined && { mpmOverride: args.mpm }),
     platformDefaultMpm: chooseDefaultMpm(detectCapabilities()).mpm,
     installDir: INSTALL_DIR,
   });
+}
+
+/** httpd's `-M` and `-S` are `-D DUMP_…` names, which IfDefine sees too. */
+function dumpDefines(args: Args): string[] {
+  return [
+    ...(args["dump-settings"] ? ["DUMP_VHOSTS", "DUMP_RUN_CFG"] : []),
+    ...(args["dump-modules"] ? ["DUMP_MODULES"] : []),
+  ];
+}
+
+/** What the `DUMP_…` names ask for, in httpd's order. */
+function configDumps(loaded: LoadedConfig): string[] {
+  const { config, variables } = loaded;
+  const asked = (name: string) => Object.hasOwn(variables, name);
+  const mpmLoaded = loaded.syntax === "httpd" && config.mpmChosenBy === "MPM directive";
+  return [
+    ...(asked("DUMP_VHOSTS") ? [virtualHostReport(config)] : []),
+    ...(asked("DUMP_RUN_CFG") ? [runConfigReport(loaded)] : []),
+    ...(asked("DUMP_MODULES")
+      ? [moduleListReport(config.mpm, mpmLoaded ? "shared" : "static")]
+      : []),
+  ];
 }
 
 /** Writes the PidFile (creating its directory) and returns its remover. */
@@ -135,6 +197,22 @@ function announce(logger: Logger, addresses: readonly { hostname: string; port: 
  * Serves with the MPM's parent and children until SIGTERM/SIGINT (stop) or SIGWINCH
  * (graceful stop); SIGHUP and SIGUSR2 restart. Logs are flushed and closed before it returns.
  */
+/**
+ * `--watch`: the directories of the App modules, watched; a change restarts gracefully (a
+ * SIGUSR2 to this process, the path `-k graceful` takes).
+ */
+function watchApps(config: ServerConfig, logger: Logger): Disposable | null {
+  const dirs = config.hosts.flatMap((host) => host.apps.map((app) => dirname(app.module)));
+  if (dirs.length === 0) {
+    logger.warn("--watch has nothing to watch: the configuration mounts no App module");
+    return null;
+  }
+  return watchFiles(dirs, (paths) => {
+    logger.notice(`${paths.join(", ")} changed (--watch): restarting gracefully`);
+    Deno.kill(Deno.pid, "SIGUSR2");
+  });
+}
+
 async function serveWithMpm(args: Args, loaded: LoadedConfig): Promise<number> {
   const { config } = loaded;
   const sink = openConfiguredLog(config, "ErrorLog", { target: config.errorLog });
@@ -145,6 +223,7 @@ async function serveWithMpm(args: Args, loaded: LoadedConfig): Promise<number> {
     const startupLog = createErrorLog({ level: "warn", sink });
     for (const warning of loaded.warnings) startupLog.warn(warning);
     await checkAccessLogs(config, logger);
+    using _watch = args.watch ? watchApps(config, logger) : null;
     return await runParent({
       config,
       logger,
@@ -173,7 +252,7 @@ async function serveSingle(loaded: LoadedConfig): Promise<number> {
     const logger = createErrorLog({ level: config.logLevel, sink });
     const startupLog = createErrorLog({ level: "warn", sink });
     for (const warning of loaded.warnings) startupLog.warn(warning);
-    const handler = await createSiteHandler(config, logger);
+    const handler = await createSiteHandler(config, { logger, readScoreboard: null });
     const server = startServer(config, { logger, handler });
     forgetPid = recordPid(config);
     const mpmLog = logger.withModule(`mpm_${config.mpm}`);
@@ -263,9 +342,16 @@ async function main(argv: string[]): Promise<number> {
       print(buildReport({ mpm: MPMS[mpm], mpmSource: mpmChosenBy, caps, defaultMpm }));
       return EXIT.ok;
     }
-    if (args["test-config"]) {
+    if (args.convert !== undefined) {
       for (const warning of loaded.warnings) printError(warning);
-      printError("Syntax OK");
+      print(configToYaml(loaded.config, { source: args.convert }).trimEnd());
+      return EXIT.ok;
+    }
+    if (args["test-config"] || args["dump-modules"] || args["dump-settings"]) {
+      for (const warning of loaded.warnings) printError(warning);
+      for (const dump of configDumps(loaded)) print(dump);
+      // As httpd: -M and -S only dump; -t -D DUMP_… dumps, then checks.
+      if (args["test-config"]) printError("Syntax OK");
       return EXIT.ok;
     }
     const verb = args.control;

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { eventually } from "./_deadline.ts";
 import { runMpmd, startMpmd, tempConfig } from "./_server.ts";
 
 const SITE = new URL("../examples/site/", import.meta.url).pathname;
@@ -174,6 +175,98 @@ Deno.test("mpmd without -f serves the example site from the embedded default", a
   assert.equal(new URL(dir.headers.get("location")!, server.origin).pathname, "/docs/");
   assert.equal(await server.stop("SIGTERM"), 0);
   assert.ok(server.stderr.some((line) => /\[mpm_event:notice\].*caught SIGTERM/.test(line)));
+});
+
+/** A directory holding `files` (name → source), removed when disposed. */
+async function tempModules(
+  files: Record<string, string>,
+): Promise<{ readonly dir: string } & AsyncDisposable> {
+  const dir = await Deno.makeTempDir();
+  for (const [name, text] of Object.entries(files)) {
+    await Deno.writeTextFile(`${dir}/${name}`, text);
+  }
+  return { dir, [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }) };
+}
+
+const ECHO_PATH =
+  `export default { fetch: (r: Request) => new Response("app " + new URL(r.url).pathname) };\n`;
+
+Deno.test("mpmd APP.ts and mpmd --app APP.ts serve the module on / with the embedded default", async (t) => {
+  await using modules = await tempModules({ "app.ts": ECHO_PATH });
+  for (const args of [[`${modules.dir}/app.ts`], ["--app", `${modules.dir}/app.ts`]]) {
+    await t.step(args.join(" "), async () => {
+      await using server = await startMpmd(null, [...args, "-c", "Listen 127.0.0.1:0"]);
+      // Every path, the static site's included: the app takes /.
+      for (const path of ["/", "/hello.txt", "/a/b"]) {
+        const response = await fetch(`${server.origin}${path}`);
+        assert.equal(await response.text(), `app ${path}`);
+      }
+    });
+  }
+});
+
+Deno.test("mpmd APP.ts --watch restarts gracefully when the module changes", async () => {
+  await using modules = await tempModules({ "app.ts": ECHO_PATH });
+  await using server = await startMpmd(null, [
+    `${modules.dir}/app.ts`,
+    "--watch",
+    "-c",
+    "Listen 127.0.0.1:0",
+  ]);
+  assert.equal(await (await fetch(`${server.origin}/x`)).text(), "app /x");
+  await Deno.writeTextFile(
+    `${modules.dir}/app.ts`,
+    ECHO_PATH.replace('"app "', '"changed "'),
+  );
+  await server.waitForLog(/app\.ts changed \(--watch\): restarting gracefully/);
+  // The old generation answers what reaches it while it drains.
+  await eventually(
+    async () => {
+      const response = await fetch(`${server.origin}/x`, { headers: { connection: "close" } });
+      return await response.text() === "changed /x";
+    },
+    "the changed module's answer",
+    15_000,
+  );
+});
+
+Deno.test("mpmd APP.ts refuses a module it cannot load at startup, naming the file and cause, exit 1", async (t) => {
+  await using modules = await tempModules({
+    "syntax.ts": "export default { fetch( };\n",
+    "no_fetch.ts": "export default { handler() {} };\n",
+    "throws.ts": 'throw new Error("no database");\n',
+  });
+  const CASES = [
+    { file: "missing.ts", cause: /no such file/ },
+    { file: "syntax.ts", cause: /SyntaxError: Unexpected token/ },
+    { file: "no_fetch.ts", cause: /its default export has no fetch function/ },
+    { file: "throws.ts", cause: /no database/ },
+  ];
+  for (const c of CASES) {
+    await t.step(c.file, async () => {
+      const path = `${modules.dir}/${c.file}`;
+      const { code, stderr } = await runMpmd([path, "-c", "Listen 127.0.0.1:0"]);
+      assert.equal(code, 1);
+      assert.match(stderr, new RegExp(`Cannot load app module ${path}: `));
+      assert.match(stderr, c.cause);
+    });
+  }
+});
+
+Deno.test("mpmd refuses two app modules, one with -f, or --watch with -X, as a usage error", async (t) => {
+  const CASES = [
+    ["a.ts", "b.ts"],
+    ["--app", "a.ts", "b.ts"],
+    ["-f", "x.yaml", "a.ts"],
+    ["a.ts", "--watch", "-X"],
+  ];
+  for (const args of CASES) {
+    await t.step(args.join(" "), async () => {
+      const { code, stderr } = await runMpmd(args);
+      assert.equal(code, 2);
+      assert.match(stderr, /^mpmd: Cannot (serve|use --watch) .+\nUsage: mpmd /);
+    });
+  }
 });
 
 Deno.test("mpmd names the Listen line when its address is in use, exit 1", async () => {

@@ -18,10 +18,11 @@ export const SOURCES = ["before", "file", "after"] as const;
 export type Source = typeof SOURCES[number];
 
 /**
- * Where a directive was written: the file's top level (or an IfDefine section in it), a `-C`
- * / `-c` argument, where an MPM directive applies to the active MPM, or an MPM's section.
+ * Where a directive was written: the YAML file's top level (or an IfDefine section in it), a
+ * `-C` / `-c` argument or an httpd.conf line ("server config", httpd's name for the main
+ * context), where an MPM directive applies to the active MPM, or a YAML MPM section.
  */
-export type Section = "top level" | "command line" | MpmName;
+export type Section = "top level" | "command line" | "server config" | MpmName;
 
 /** One directive as written. */
 export interface Occurrence {

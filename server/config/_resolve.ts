@@ -19,7 +19,7 @@ import {
 } from "./directive.ts";
 import { didYouMeanHint } from "./_did_you_mean.ts";
 import { HOST_DIRECTIVES } from "./host_directives.ts";
-import { type Occurrence, type Source, SOURCES } from "./_occurrence.ts";
+import { type Occurrence, type Section, type Source, SOURCES } from "./_occurrence.ts";
 import { MPM_NAMES, type MpmName, type MpmSource } from "./server_config.ts";
 import { SERVER_DIRECTIVES } from "./server_directives.ts";
 
@@ -108,7 +108,7 @@ export function resolveDirectives(
   };
 
   const isEarly = (o: Occurrence) =>
-    (o.section === "top level" || o.section === "command line") &&
+    isMainSection(o.section) &&
     (o.name === "ServerRoot" || o.name === "MPM");
   const early = occurrences.filter(isEarly).flatMap((o) => {
     const target = { key: o.name, directive: CORE_BY_NAME.get(o.name)! };
@@ -170,7 +170,7 @@ function findTarget(o: Occurrence, activeMpm: MpmName): Target | ConfigError {
     ...(ignoredBecause === undefined ? {} : { ignoredBecause }),
   });
 
-  if (o.section === "top level" || o.section === "command line") {
+  if (isMainSection(o.section)) {
     const core = CORE_BY_NAME.get(o.name);
     if (core) return { key: core.name, directive: core };
     if (owners.length === 0) {
@@ -211,6 +211,13 @@ function findTarget(o: Occurrence, activeMpm: MpmName): Target | ConfigError {
   return error(
     `Cannot use ${o.name}: unknown ${section} directive${didYouMeanHint(o.name, names)}`,
   );
+}
+
+/** Sections where an MPM directive, if allowed at all, applies to the active MPM. */
+function isMainSection(
+  section: Section,
+): section is "top level" | "command line" | "server config" {
+  return section === "top level" || section === "command line" || section === "server config";
 }
 
 /** Folds the active values of one directive in source order, starting from its default. */

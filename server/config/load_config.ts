@@ -9,14 +9,21 @@
 
 import { resolve } from "node:path";
 import { ConfigError, ConfigErrors } from "./config_error.ts";
-import { DEFAULT_CONFIG_YAML } from "./default_config.ts";
+import { appConfigYaml, DEFAULT_CONFIG_YAML } from "./default_config.ts";
 import { type LoadedConfig, parseConfigText } from "./parse_config.ts";
+import { DISK_FILES } from "./httpd_conf/disk_files.ts";
 import type { MpmName } from "./server_config.ts";
 
 /** What the command line says about the configuration. */
 export interface LoadConfigOptions {
   /** The config file as given (`-f`), or `null` for the embedded default. */
   readonly file: string | null;
+  /**
+   * An app module to serve on `/` with the embedded default (`mpmd app.ts`, `--app`); only
+   * without `file`.
+   * @default {null}
+   */
+  readonly app?: string | null;
   /**
    * `-D` names, for IfDefine.
    * @default {[]}
@@ -43,18 +50,22 @@ export interface LoadConfigOptions {
 /**
  * Loads and validates the configuration.
  *
+ * @throws {TypeError} when both `file` and `app` are given.
  * @throws {ConfigErrors} listing every problem, including an unreadable config file.
  */
 export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConfig> {
-  const { file: given, installDir, ...rest } = options;
+  const { file: given, app = null, installDir, ...rest } = options;
   const common = { ...rest, checkDirectory: directoryProblem, checkFile: fileProblem };
   if (given === null) {
-    return parseConfigText(DEFAULT_CONFIG_YAML, {
+    // Resolved against the working directory, as the user typed it, not against ServerRoot.
+    const text = app === null ? DEFAULT_CONFIG_YAML : appConfigYaml(resolve(app));
+    return parseConfigText(text, {
       ...common,
       file: null,
       defaultServerRoot: installDir,
     });
   }
+  if (app !== null) throw new TypeError(`Cannot serve ${app}: --app works without -f only`);
   const file = resolve(given);
   let text: string;
   try {
@@ -77,7 +88,14 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
       }),
     ]);
   }
-  return parseConfigText(text, { ...common, file, fileLabel: given });
+  // The syntax is decided by configSyntaxOf(): *.yaml / *.yml or a YAML map → YAML, else httpd.
+  return parseConfigText(text, {
+    ...common,
+    file,
+    fileLabel: given,
+    files: DISK_FILES,
+    env: (name) => Deno.env.get(name),
+  });
 }
 
 /** Why `path` cannot be served as a DocumentRoot, or `null` when it is a readable directory. */

@@ -1,5 +1,6 @@
 /**
- * Configuration: reads mpmd's YAML config (and `-C` / `-c` arguments) into one validated,
+ * Configuration: reads mpmd's YAML config, or httpd's own syntax (an existing httpd.conf, see
+ * `httpd_conf/`), and `-C` / `-c` arguments into one validated,
  * serialisable {@link ServerConfig} with httpd 2.4's defaults, reporting every problem at once
  * with its file and line.
  *
@@ -55,7 +56,17 @@ export {
   SERVER_TOKENS,
   type ServerConfig,
   type ServerTokens,
+  type StatusConfig,
 } from "./server_config.ts";
+export {
+  type AddressRange,
+  ALL_RANGES,
+  formatAddressRange,
+  isAddressAllowed,
+  LOCAL_RANGES,
+  parseAddressRange,
+  parseAllowWord,
+} from "./address_range.ts";
 export {
   ConfigError,
   type ConfigErrorInit,
@@ -101,4 +112,16 @@ export { HOST_DIRECTIVES } from "./host_directives.ts";
 export { checkConfig, type CheckConfigInput, type CheckConfigResult } from "./check_config.ts";
 export { type LoadedConfig, type ParseConfigOptions, parseConfigText } from "./parse_config.ts";
 export { loadConfig, type LoadConfigOptions } from "./load_config.ts";
-export { DEFAULT_CONFIG_YAML } from "./default_config.ts";
+export { appConfigYaml, DEFAULT_CONFIG_YAML } from "./default_config.ts";
+export {
+  CONFIG_SYNTAXES,
+  type ConfigSyntax,
+  configSyntaxOf,
+  configToYaml,
+  type ConfigToYamlOptions,
+  type DumpInput,
+  type HttpdConfFiles,
+  moduleListReport,
+  runConfigReport,
+  virtualHostReport,
+} from "./httpd_conf/mod.ts";

@@ -1,19 +1,24 @@
 /**
- * Reads a configuration from YAML text and the `-C` / `-c` arguments into a validated
- * {@link ServerConfig}, reporting every problem at once. No I/O: the caller reads the file
- * and may pass a directory check.
+ * Reads a configuration from YAML or httpd.conf text and the `-C` / `-c` arguments into a
+ * validated {@link ServerConfig}, reporting every problem at once. No I/O: the caller reads the
+ * file and may pass a directory check, the files an httpd.conf includes and the environment.
  *
  * @module
  */
 
-import { dirname } from "node:path";
+import { dirname, resolve } from "node:path";
 import { ConfigError, ConfigErrors, type ConfigLocation } from "./config_error.ts";
 import { buildConfig } from "./_build_config.ts";
 import { checkConfig } from "./check_config.ts";
 import { readArgs } from "./_read_args.ts";
 import { readYaml } from "./_read_yaml.ts";
 import { resolveDirectives } from "./_resolve.ts";
-import type { MpmName, ServerConfig } from "./server_config.ts";
+import { MPM_NAMES, type MpmName, type ServerConfig } from "./server_config.ts";
+import type { ReadResult } from "./_occurrence.ts";
+// Not "./httpd_conf/mod.ts": it re-exports this file's types, importing it back.
+import type { HttpdConfFiles } from "./httpd_conf/includes.ts";
+import { readHttpdConf } from "./httpd_conf/read_httpd_conf.ts";
+import { type ConfigSyntax, configSyntaxOf } from "./httpd_conf/config_syntax.ts";
 
 /** Where and how a configuration is read. */
 export interface ParseConfigOptions {
@@ -58,6 +63,21 @@ export interface ParseConfigOptions {
    * can. Omitted: App modules are not checked.
    */
   readonly checkFile?: (path: string) => string | null;
+  /**
+   * How the text is written.
+   * @default {configSyntaxOf(file, text)}
+   */
+  readonly syntax?: ConfigSyntax;
+  /**
+   * Reads the files an httpd.conf includes.
+   * @default {no files: every Include finds nothing}
+   */
+  readonly files?: HttpdConfFiles;
+  /**
+   * Environment variables for httpd.conf's `${NAME}`, after its Defines.
+   * @default {none}
+   */
+  readonly env?: (name: string) => string | undefined;
 }
 
 /** A validated configuration and the warnings worth logging at startup. */
@@ -66,6 +86,10 @@ export interface LoadedConfig {
   readonly config: ServerConfig;
   /** Each as `<file>:<line>: <text>`. */
   readonly warnings: readonly string[];
+  /** How the config file was written (the embedded default is YAML). */
+  readonly syntax: ConfigSyntax;
+  /** Defined names (`-D`, httpd.conf's `Define`) → value, or `null` for a name without one. */
+  readonly variables: Readonly<Record<string, string | null>>;
 }
 
 /**
@@ -82,11 +106,24 @@ export function parseConfigText(text: string, options: ParseConfigOptions): Load
     throw new TypeError("Cannot parse the embedded config: defaultServerRoot is required");
   }
   const defines = [...(options.defines ?? [])];
-  const reads = [
-    readArgs(options.directivesBefore ?? [], "before"),
-    readYaml(text, { file: label, defines }),
-    readArgs(options.directivesAfter ?? [], "after"),
-  ];
+  const syntax = options.syntax ?? configSyntaxOf(options.file, text);
+  const before = readArgs(options.directivesBefore ?? [], "before");
+  const after = readArgs(options.directivesAfter ?? [], "after");
+  const mpmOverride = options.mpmOverride ?? null;
+  const fileRead = syntax === "yaml"
+    ? { ...readYaml(text, { file: label, defines }), variables: null }
+    : readHttpdConf(text, {
+      file: options.file ?? resolve(defaultServerRoot, label),
+      fileLabel: label,
+      defaultServerRoot,
+      defines,
+      env: options.env ?? (() => undefined),
+      files: options.files ?? NO_FILES,
+      // What the command line says about the MPM, so that <IfModule> tests the one that runs.
+      mpmOverride: mpmOverride ?? writtenMpm(after) ?? null,
+      mpmFallback: writtenMpm(before) ?? options.platformDefaultMpm,
+    });
+  const reads = [before, fileRead, after];
   const errors: ConfigError[] = reads.flatMap((r) => r.errors);
   if (reads.some((r) => !r.complete)) throw new ConfigErrors(errors);
   const warnings = reads.flatMap((r) => r.warnings);
@@ -119,6 +156,8 @@ export function parseConfigText(text: string, options: ParseConfigOptions): Load
   if (options.checkDirectory && !rootFailed) {
     const at = resolution.locations["DocumentRoot"];
     for (const host of config.hosts) {
+      // An App on / answers every request: an unset DocumentRoot is never read.
+      if (at === undefined && host.apps.some((app) => app.location === "/")) continue;
       const problem = options.checkDirectory(host.documentRoot);
       if (problem === null) continue;
       const hint = at === undefined ? " (the default; set DocumentRoot)" : "";
@@ -147,5 +186,23 @@ export function parseConfigText(text: string, options: ParseConfigOptions): Load
     }
   }
   if (errors.length > 0) throw new ConfigErrors(errors);
-  return { config, warnings };
+  const variables = fileRead.variables ?? Object.fromEntries(defines.map((d) => [d, null]));
+  return { config, warnings, syntax, variables };
+}
+
+/** Reads no file at all: parseConfigText() does no I/O unless the caller passes some. */
+const NO_FILES: HttpdConfFiles = {
+  kind: () => null,
+  readText: (path) => {
+    throw new Error(`${path}: no file access`);
+  },
+  readDir: () => [],
+};
+
+/** The MPM the last `MPM` argument of `-C` or `-c` names, if any. */
+function writtenMpm(read: ReadResult): MpmName | null {
+  const last = read.occurrences.findLast((o) => o.name === "MPM");
+  if (last === undefined) return null;
+  const name = String(last.value).trim();
+  return (MPM_NAMES as readonly string[]).includes(name) ? name as MpmName : null;
 }

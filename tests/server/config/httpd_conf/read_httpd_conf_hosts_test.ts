@@ -1,0 +1,235 @@
+import assert from "node:assert/strict";
+import { assertRefusals, confErrors, readConf } from "./_read_conf.ts";
+
+Deno.test("the first <VirtualHost> configures the host, over the main server", () => {
+  const { config, warnings } = readConf(
+    [
+      "DocumentRoot main",
+      "CustomLog logs/main.log common",
+      "Options Indexes",
+      "AddType text/x-a .a",
+      "<VirtualHost *:8080>",
+      "  ServerName www.example.com",
+      "  ServerAlias example.com",
+      "  DocumentRoot site",
+      "  CustomLog logs/site.log combined",
+      "  Options +FollowSymLinks",
+      "  AddType text/x-b .b",
+      "  ErrorLog logs/site-error.log",
+      "</VirtualHost>",
+      "<VirtualHost *:8081>",
+      "  DocumentRoot other",
+      "</VirtualHost>",
+    ].join("\n"),
+  );
+  const host = config.hosts[0];
+  assert.equal(config.hosts.length, 1);
+  assert.equal(host.serverName, "www.example.com");
+  assert.deepEqual(host.serverAliases, ["example.com"]);
+  assert.equal(host.documentRoot, "/srv/site");
+  // A VirtualHost's CustomLog replaces the main server's, as in httpd; Options and AddType merge.
+  assert.deepEqual(host.customLogs.map((l) => l.path), ["/srv/logs/site.log"]);
+  assert.equal(host.indexes, true);
+  assert.equal(host.followSymLinks, true);
+  assert.deepEqual(host.addType, { a: "text/x-a", b: "text/x-b" });
+  assert.equal(config.errorLog, "stderr");
+  assert.deepEqual(warnings, [
+    "httpd.conf:12: Ignoring ErrorLog inside <VirtualHost>: mpmd sets it for the whole server (write it outside <VirtualHost>)",
+    "httpd.conf:14: Ignoring <VirtualHost *:8081>: mpmd serves one host, configured by the first <VirtualHost>",
+  ]);
+});
+
+Deno.test("readHttpdConf() refuses server-only directives and nesting where httpd does", async (t) => {
+  const CASES = [
+    {
+      name: "Listen in a VirtualHost",
+      text: "Listen 8080\n<VirtualHost *:80>\nListen 8081\n</VirtualHost>",
+      errors: [
+        "httpd.conf:3: Cannot use Listen inside <VirtualHost>: httpd allows it only in the main server",
+      ],
+    },
+    {
+      name: "an MPM directive in a Directory",
+      text: "<Directory /srv/htdocs>\nStartServers 3\n</Directory>",
+      errors: [
+        "httpd.conf:2: Cannot use StartServers inside <Directory /srv/htdocs>: httpd allows it only in the main server",
+      ],
+    },
+    {
+      name: "a VirtualHost in a VirtualHost",
+      text: "<VirtualHost *:80>\n<VirtualHost *:81>\n</VirtualHost>\n</VirtualHost>",
+      errors: [
+        "httpd.conf:2: Cannot use <VirtualHost> inside <VirtualHost>: httpd does not allow it there",
+      ],
+    },
+    {
+      name: "a Directory in a Location",
+      text: "<Location /x>\n<Directory /y>\n</Directory>\n</Location>",
+      errors: [
+        "httpd.conf:2: Cannot use <Directory> inside <Location>: httpd does not allow it there",
+      ],
+    },
+    {
+      name: "a Directory without a path",
+      text: "<Directory>\n</Directory>",
+      errors: ["httpd.conf:1: Cannot use <Directory>: it takes one path"],
+    },
+  ];
+  await assertRefusals(t, CASES);
+});
+
+Deno.test("<Directory> sections that hold the DocumentRoot set its Options, most specific last", async (t) => {
+  const CASES = [
+    {
+      name: "httpd.conf's stock shape",
+      text:
+        '<Directory />\nOptions FollowSymLinks\nAllowOverride none\nRequire all denied\n</Directory>\nDocumentRoot "/srv/htdocs"\n<Directory "/srv/htdocs">\nOptions Indexes\nAllowOverride None\nRequire all granted\n</Directory>',
+      indexes: true,
+      followSymLinks: false,
+      warnings: [],
+    },
+    {
+      name: "a relative +/- adjusts the less specific one",
+      text:
+        "DocumentRoot /srv/www/html\n<Directory /srv/www/>\nOptions +Indexes\n</Directory>\n<Directory />\nOptions FollowSymLinks\n</Directory>",
+      indexes: true,
+      followSymLinks: true,
+      warnings: [],
+    },
+    {
+      name: "a relative directory resolves against ServerRoot",
+      text: "<Directory htdocs>\nOptions All\n</Directory>",
+      indexes: true,
+      followSymLinks: true,
+      warnings: [],
+    },
+    {
+      name: "a directory outside the DocumentRoot is ignored",
+      text:
+        '<Directory "/srv/cgi-bin">\nOptions All\nScriptInterpreterSource Registry\n</Directory>',
+      indexes: false,
+      followSymLinks: false,
+      warnings: [
+        'httpd.conf:1: Ignoring <Directory "/srv/cgi-bin">: it does not hold the DocumentRoot (/srv/htdocs), the only directory mpmd serves',
+      ],
+    },
+    {
+      name: "a wildcard directory is ignored",
+      text: '<Directory "/srv/*/htdocs">\nOptions All\n</Directory>',
+      indexes: false,
+      followSymLinks: false,
+      warnings: [
+        'httpd.conf:1: Ignoring <Directory "/srv/*/htdocs">: mpmd does not implement wildcards in <Directory>',
+      ],
+    },
+    {
+      name: "directives it does not implement are warned about, others set per host",
+      text:
+        "<Directory /srv/htdocs>\nOptions Indexes\nAllowOverride All\nDirectoryIndex start.html\nKeepAlive Off\n</Directory>",
+      indexes: true,
+      followSymLinks: false,
+      warnings: [
+        "httpd.conf:5: Ignoring KeepAlive inside <Directory /srv/htdocs>: mpmd sets it per host, not per directory",
+        "httpd.conf:3: Ignoring AllowOverride: mpmd does not implement it",
+      ],
+    },
+  ];
+  for (const c of CASES) {
+    await t.step(c.name, () => {
+      const { config, warnings } = readConf(c.text);
+      assert.equal(config.hosts[0].indexes, c.indexes, "indexes");
+      assert.equal(config.hosts[0].followSymLinks, c.followSymLinks, "followSymLinks");
+      assert.deepEqual(warnings, c.warnings);
+    });
+  }
+});
+
+Deno.test("<Location> with SetHandler server-status becomes Status", async (t) => {
+  const status = (lines: string) =>
+    `<Location /server-status>\nSetHandler server-status\n${lines}\n</Location>`;
+  const CASES = [
+    { name: "Require local", text: status("Require local"), allow: ["127.0.0.0/8", "::1/128"] },
+    {
+      name: "Require ip, several addresses and lines",
+      text: status("Require ip 10.0.0.0/8 ::1\nRequire ip 192.0.2.7"),
+      allow: ["10.0.0.0/8", "::1/128", "192.0.2.7/32"],
+    },
+    {
+      name: "Require all granted",
+      text: status("Require all granted"),
+      allow: ["0.0.0.0/0", "::/0"],
+    },
+    { name: "no Require: everyone, as httpd", text: status(""), allow: ["0.0.0.0/0", "::/0"] },
+    {
+      name: "names in any case",
+      text: "<location /st>\nsethandler Server-Status\nrequire LOCAL\n</location>",
+      allow: ["127.0.0.0/8", "::1/128"],
+      location: "/st",
+    },
+  ];
+  for (const c of CASES) {
+    await t.step(c.name, () => {
+      const { config, warnings } = readConf(c.text);
+      assert.deepEqual(config.hosts[0].status, {
+        location: c.location ?? "/server-status",
+        metricsLocation: "/metrics",
+        allow: c.allow,
+      });
+      assert.deepEqual(warnings, []);
+    });
+  }
+});
+
+Deno.test("<Location> warns about what it cannot map", async (t) => {
+  const CASES = [
+    {
+      name: "another handler",
+      text: "<Location /server-info>\nSetHandler server-info\n</Location>",
+      warnings: [
+        "httpd.conf:1: Ignoring <Location /server-info>: mpmd implements <Location> only for SetHandler server-status",
+      ],
+      status: false,
+    },
+    {
+      name: "Require all denied alone",
+      text: "<Location /s>\nSetHandler server-status\nRequire all denied\n</Location>",
+      warnings: [
+        "httpd.conf:1: Ignoring <Location /s>: its Require lines let no client read the status page",
+      ],
+      status: false,
+    },
+    {
+      name: "Require host, and other directives",
+      text:
+        "<Location /s>\nSetHandler server-status\nRequire host .example.com\nRequire local\nHeader set X-A b\n</Location>",
+      warnings: [
+        "httpd.conf:3: Ignoring Require host .example.com: mpmd implements Require local, Require ip and Require all",
+        "httpd.conf:5: Ignoring Header: mpmd does not implement it",
+      ],
+      status: true,
+    },
+  ];
+  for (const c of CASES) {
+    await t.step(c.name, () => {
+      const { config, warnings } = readConf(c.text);
+      assert.equal(config.hosts[0].status !== null, c.status);
+      assert.deepEqual(warnings, c.warnings);
+    });
+  }
+});
+
+Deno.test("ExtendedStatus maps onto the server-wide setting", () => {
+  assert.equal(readConf("ExtendedStatus Off").config.extendedStatus, false);
+  assert.equal(readConf("Timeout 5").config.extendedStatus, true);
+});
+
+Deno.test("a bad Require ip address is refused with the Location's line", () => {
+  assert.deepEqual(
+    confErrors(
+      "Timeout 5\n<Location /s>\nSetHandler server-status\nRequire ip 300.1.1.1\n</Location>",
+    ),
+    [
+      'httpd.conf:2: Cannot set Status: Allow "300.1.1.1" is not local, all, an IP address or a CIDR range',
+    ],
+  );
+});
