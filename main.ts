@@ -1,9 +1,9 @@
 /**
- * The mpmd command line: `mpmd [APP.ts] [--app APP.ts] [--watch] [-f FILE] [-k VERB] [-X] [-t]
- * [-v] [-V] [-l] [--mpm NAME] [-M] [-S] [--convert FILE] [-D NAME] [-C "Directive value"] [-c "Directive value"]`, and the
- * hidden `--child` entry of a
- * re-executed child. This file parses arguments, wires the parts
- * together, and is the one place where errors become exit codes.
+ * The mpmd command line: `mpmd [APP.ts] [--app APP.ts] [--watch] [-f FILE] [-k VERB] [-X]
+ * [-t] [-v] [-V] [-l] [-M] [-S] [--convert FILE] [--mpm NAME] [-D NAME] [-C "Directive value"]
+ * [-c "Directive value"]`, and the hidden `--child` entry of a re-executed child. This file
+ * parses arguments, wires the parts together, and is the one place where errors become exit
+ * codes.
  *
  * @module
  */
@@ -194,10 +194,6 @@ function announce(logger: Logger, addresses: readonly { hostname: string; port: 
 }
 
 /**
- * Serves with the MPM's parent and children until SIGTERM/SIGINT (stop) or SIGWINCH
- * (graceful stop); SIGHUP and SIGUSR2 restart. Logs are flushed and closed before it returns.
- */
-/**
  * `--watch`: the directories of the App modules, watched; a change restarts gracefully (a
  * SIGUSR2 to this process, the path `-k graceful` takes).
  */
@@ -213,6 +209,10 @@ function watchApps(config: ServerConfig, logger: Logger): Disposable | null {
   });
 }
 
+/**
+ * Serves with the MPM's parent and children until SIGTERM/SIGINT (stop) or SIGWINCH
+ * (graceful stop); SIGHUP and SIGUSR2 restart. Logs are flushed and closed before it returns.
+ */
 async function serveWithMpm(args: Args, loaded: LoadedConfig): Promise<number> {
   const { config } = loaded;
   const sink = openConfiguredLog(config, "ErrorLog", { target: config.errorLog });
