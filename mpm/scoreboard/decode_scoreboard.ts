@@ -6,11 +6,10 @@
  */
 
 import type { ProcessSnapshot, ScoreboardSnapshot, SlotSnapshot } from "../scoreboard_snapshot.ts";
+import { decodeHeader, type HeaderRecord } from "./header.ts";
 import {
-  decodeHeader,
   decodeProcess,
   decodeSlot,
-  type HeaderRecord,
   type ProcessRecord,
   regionOffset,
   scoreboardBytes,

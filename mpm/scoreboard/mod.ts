@@ -1,5 +1,5 @@
 /**
- * The cross-process scoreboard's storage: a fixed binary layout (`layout.ts`), one
+ * The cross-process scoreboard's storage: a fixed binary layout (`layout.ts`, its header in `header.ts`), one
  * SharedArrayBuffer region per process that its main thread and Workers write without locks
  * or syscalls ({@link ProcessScoreboard}), a file on tmpfs that each process flushes its
  * region into every {@link FLUSH_INTERVAL_MS} ({@link ScoreboardFile}, {@link startFlushing}),
@@ -50,15 +50,12 @@ export { FLUSH_INTERVAL_MS, startFlushing } from "./flusher.ts";
 export type { Flusher, FlusherOptions } from "./flusher.ts";
 export {
   CLIENT_BYTES,
-  decodeHeader,
   decodeProcess,
   decodeSlot,
   DURATION_BUCKET_COUNT,
   DURATION_BUCKETS_MS,
   durationBucketOf,
-  EMPTY_LEDGER,
   EMPTY_SLOT,
-  encodeHeader,
   encodeProcess,
   encodeSlot,
   HEADER_BYTES,
@@ -74,7 +71,9 @@ export {
   slotOffset,
   VHOST_BYTES,
 } from "./layout.ts";
-export type { HeaderRecord, Ledger, ProcessRecord, SlotRecord, Tally } from "./layout.ts";
+export type { ProcessRecord, SlotRecord } from "./layout.ts";
+export { decodeHeader, EMPTY_LEDGER, encodeHeader } from "./header.ts";
+export type { HeaderRecord, Ledger, Tally } from "./header.ts";
 export { addTallies, slotTally } from "./tally.ts";
 export { ProcessScoreboard, SLOT_COPY_ATTEMPTS, SlotWriter } from "./process_scoreboard.ts";
 export type {

@@ -11,13 +11,15 @@ import { join } from "node:path";
 import { decodeScoreboard, type ScoreboardDetail } from "./decode_scoreboard.ts";
 import {
   decodeHeader,
-  decodeProcess,
-  decodeSlot,
   EMPTY_LEDGER,
   encodeHeader,
-  HEADER_BYTES,
   type HeaderRecord,
   type Ledger,
+} from "./header.ts";
+import {
+  decodeProcess,
+  decodeSlot,
+  HEADER_BYTES,
   regionBytes,
   regionOffset,
   scoreboardBytes,

@@ -5,7 +5,8 @@
  * @module
  */
 
-import { DURATION_BUCKET_COUNT, type SlotRecord, type Tally } from "./layout.ts";
+import type { Tally } from "./header.ts";
+import { DURATION_BUCKET_COUNT, type SlotRecord } from "./layout.ts";
 
 /** What one slot served, as a {@link Tally}. */
 export function slotTally(slot: SlotRecord): Tally {
