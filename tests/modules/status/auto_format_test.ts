@@ -6,47 +6,10 @@ import {
   statusTime,
   uptimeText,
 } from "../../../modules/status/mod.ts";
+import { AUTO_FIELDS } from "./_httpd_auto.ts";
 import { INPUT } from "./_report_fixture.ts";
 
-/** The fields of Apache httpd 2.4.71's `?auto` under event, in its order (read from one). */
-const HTTPD_EVENT_FIELDS = [
-  "ServerVersion",
-  "ServerMPM",
-  "Server Built",
-  "CurrentTime",
-  "RestartTime",
-  "ParentServerConfigGeneration",
-  "ParentServerMPMGeneration",
-  "ServerUptimeSeconds",
-  "ServerUptime",
-  "Load1",
-  "Load5",
-  "Load15",
-  "Total Accesses",
-  "Total kBytes",
-  "Total Duration",
-  "CPUUser",
-  "CPUSystem",
-  "CPUChildrenUser",
-  "CPUChildrenSystem",
-  "CPULoad",
-  "Uptime",
-  "ReqPerSec",
-  "BytesPerSec",
-  "BytesPerReq",
-  "DurationPerReq",
-  "BusyWorkers",
-  "GracefulWorkers",
-  "IdleWorkers",
-  "Processes",
-  "Stopping",
-  "ConnsTotal",
-  "ConnsAsyncWaitIO",
-  "ConnsAsyncWriting",
-  "ConnsAsyncKeepAlive",
-  "ConnsAsyncClosing",
-  "Scoreboard",
-];
+const HTTPD_EVENT_FIELDS = AUTO_FIELDS.map(([name]) => name);
 const ASYNC_ONLY = HTTPD_EVENT_FIELDS.slice(HTTPD_EVENT_FIELDS.indexOf("Processes"), -1);
 
 function fieldsOf(text: string): [string, string][] {

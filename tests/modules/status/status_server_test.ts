@@ -3,6 +3,7 @@ import { Ajv } from "ajv";
 import parsePrometheusTextFormat from "parse-prometheus-text-format";
 import type { StatusReport } from "../../../modules/status/mod.ts";
 import { eventually, within } from "../../_deadline.ts";
+import { AUTO_FIELDS, CONDITIONAL_FIELDS } from "./_httpd_auto.ts";
 import {
   FAULTY_APP,
   mpmConfig,
@@ -66,63 +67,6 @@ const number = (fields: Map<string, string>, name: string) => {
   return value;
 };
 
-const TIME = /^[A-Z][a-z]+day, \d\d-[A-Z][a-z]{2}-\d{4} \d\d:\d\d:\d\d UTC$/;
-const INTEGER = /^\d+$/;
-const G = /^(\d+|\d*\.\d+)(e[+-]\d\d)?$/;
-
-/** Every field httpd 2.4 writes in `?auto`, in its order, with the form of its value. */
-const AUTO_FIELDS: readonly [string, RegExp][] = [
-  ["ServerVersion", /^mpmd\/\d+\.\d+\.\d+ \(Deno \d+\.\d+\.\d+\)$/],
-  ["ServerMPM", /^(event|prefork)$/],
-  ["Server Built", /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/],
-  ["CurrentTime", TIME],
-  ["RestartTime", TIME],
-  ["ParentServerConfigGeneration", /^1$/],
-  ["ParentServerMPMGeneration", /^0$/],
-  ["ServerUptimeSeconds", INTEGER],
-  ["ServerUptime", /^(\d+ (day|hour|minute|second)s? ?)+$/],
-  ["Load1", /^\d+\.\d\d$/],
-  ["Load5", /^\d+\.\d\d$/],
-  ["Load15", /^\d+\.\d\d$/],
-  ["Total Accesses", INTEGER],
-  ["Total kBytes", INTEGER],
-  ["Total Duration", INTEGER],
-  ["CPUUser", G],
-  ["CPUSystem", G],
-  ["CPUChildrenUser", G],
-  ["CPUChildrenSystem", G],
-  ["CPULoad", G],
-  ["Uptime", INTEGER],
-  ["ReqPerSec", G],
-  ["BytesPerSec", G],
-  ["BytesPerReq", G],
-  ["DurationPerReq", G],
-  ["BusyWorkers", INTEGER],
-  ["GracefulWorkers", INTEGER],
-  ["IdleWorkers", INTEGER],
-  ["Processes", INTEGER],
-  ["Stopping", INTEGER],
-  ["ConnsTotal", INTEGER],
-  ["ConnsAsyncWaitIO", /^0$/],
-  ["ConnsAsyncWriting", /^0$/],
-  ["ConnsAsyncKeepAlive", INTEGER],
-  ["ConnsAsyncClosing", /^0$/],
-  ["Scoreboard", /^[_SRWKDCLGI.]+$/],
-];
-/** Fields httpd writes only under conditions: after a request, with CPU time, under event. */
-const CONDITIONAL = new Set([
-  "CPULoad",
-  "BytesPerReq",
-  "DurationPerReq",
-  "Processes",
-  "Stopping",
-  "ConnsTotal",
-  "ConnsAsyncWaitIO",
-  "ConnsAsyncWriting",
-  "ConnsAsyncKeepAlive",
-  "ConnsAsyncClosing",
-]);
-
 const CASES = [
   {
     mpm: "event",
@@ -172,7 +116,9 @@ for (const c of CASES) {
         "the first request counted",
         DEADLINE_MS,
       );
-      const expected = AUTO_FIELDS.filter(([name]) => !CONDITIONAL.has(name) || fields.has(name));
+      const expected = AUTO_FIELDS.filter(([name]) =>
+        !CONDITIONAL_FIELDS.has(name) || fields.has(name)
+      );
       assert.deepEqual([...fields.keys()], expected.map(([name]) => name));
       for (const [name, form] of expected) assert.match(fields.get(name)!, form, name);
       assert.ok(fields.has("DurationPerReq"));
