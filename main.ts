@@ -12,7 +12,7 @@ import { parseArgs } from "node:util";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { MPMS } from "./mpm/mod.ts";
-import { CHILD_ARGUMENT, runChild, runParent } from "./mpm/machinery/mod.ts";
+import { CHILD_ARGUMENT, runChild, runParent, startSingleSlot } from "./mpm/machinery/mod.ts";
 import {
   alreadyRunning,
   chooseDefaultMpm,
@@ -41,15 +41,9 @@ import {
   virtualHostReport,
 } from "./server/config/mod.ts";
 import { createErrorLog, type Logger } from "./server/log/mod.ts";
-import {
-  checkAccessLogs,
-  listenerUrl,
-  openConfiguredLog,
-  startServer,
-} from "./server/start_server.ts";
+import { checkAccessLogs, listenerUrl, openConfiguredLog } from "./server/start_server.ts";
 import { serverBanner } from "./server/version.ts";
 import { buildReport, moduleReport, versionReport } from "./server/version_report.ts";
-import { createSiteHandler } from "./server/site.ts";
 
 const USAGE = `Usage: mpmd [APP.ts | --app APP.ts] [--watch] [-f FILE]
             [-k start|stop|restart|graceful|graceful-stop] [-X] [-t]
@@ -252,8 +246,7 @@ async function serveSingle(loaded: LoadedConfig): Promise<number> {
     const logger = createErrorLog({ level: config.logLevel, sink });
     const startupLog = createErrorLog({ level: "warn", sink });
     for (const warning of loaded.warnings) startupLog.warn(warning);
-    const handler = await createSiteHandler(config, { logger, readScoreboard: null });
-    const server = startServer(config, { logger, handler });
+    const server = await startSingleSlot(config, logger);
     forgetPid = recordPid(config);
     const mpmLog = logger.withModule(`mpm_${config.mpm}`);
     announce(mpmLog, server.addresses);

@@ -18,11 +18,8 @@ import { createVirtualHostRouter, type VirtualHost } from "./virtual_hosts.ts";
 export interface SiteContext {
   /** The slot's error log. */
   readonly logger: Logger;
-  /**
-   * Reads the whole scoreboard now (the status module's source); `null` where there is none
-   * (`-X`), and the status page answers 503.
-   */
-  readonly readScoreboard: (() => Promise<ScoreboardDetail>) | null;
+  /** Reads the whole scoreboard now (the status module's source). */
+  readonly readScoreboard: () => Promise<ScoreboardDetail>;
 }
 
 /**

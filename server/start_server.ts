@@ -27,11 +27,8 @@ import {
 } from "./log/mod.ts";
 import type { AccessRecord } from "./http/mod.ts";
 
-/** Options of {@link startServer}. */
-export interface StartServerOptions {
-  readonly logger: Logger;
-  /** Answers every request (usually a virtual-host router). */
-  readonly handler: Handler;
+/** Options of {@link startServer}: the engine's, and how to bind. */
+export interface StartServerOptions extends ServingEngineOptions {
   /**
    * Join each address's `SO_REUSEPORT` group (one listener per slot).
    * @default false
@@ -43,6 +40,7 @@ export interface StartServerOptions {
 export interface RunningServer {
   /** The bound addresses (with the real port where the config said 0). */
   readonly addresses: readonly Deno.NetAddr[];
+  /** The engine serving its connections (its `stats` count them). */
   readonly engine: HttpEngine;
   /**
    * Stops accepting, lets requests in flight finish for up to `graceMs` (then aborts them),

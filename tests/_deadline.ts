@@ -19,19 +19,20 @@ export async function within<T>(promise: Promise<T>, what: string, ms: number): 
 }
 
 /**
- * Polls `check` every 10 ms (a state outside this process, such as /proc or a file, has no
+ * Polls `check` every `everyMs` (a state outside this process, such as /proc or a file, has no
  * event to wait on) until it returns a value other than `undefined`/`false`, and returns it.
  */
 export async function eventually<T>(
   check: () => T | undefined | false | Promise<T | undefined | false>,
   what: string,
   ms: number,
+  everyMs = 10,
 ): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const value = await check();
     if (value !== undefined && value !== false) return value;
     if (Date.now() > deadline) throw new Error(`No ${what} within ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
 }

@@ -32,8 +32,8 @@ import { isUnderLocation } from "../_location.ts";
 export interface StatusContext {
   /** What the server says about itself. */
   readonly server: ServerFacts;
-  /** Reads the whole scoreboard now; `null` where the server keeps none (`-X`). */
-  readonly readScoreboard: (() => Promise<ScoreboardDetail>) | null;
+  /** Reads the whole scoreboard now. */
+  readonly readScoreboard: () => Promise<ScoreboardDetail>;
 }
 
 /** The longest `?refresh=N` honoured: a page that reloads less often than hourly is a typo. */
@@ -73,9 +73,6 @@ async function answer(
   context: StatusContext,
   render: (report: StatusReport) => readonly [contentType: string, text: string],
 ): Promise<ServerResponse> {
-  if (context.readScoreboard === null) {
-    throw new HttpError(503, "server-status reads the MPM's scoreboard, and -X runs without one");
-  }
   const scoreboard = await context.readScoreboard();
   const report = statusReport({
     scoreboard,

@@ -19,6 +19,8 @@ export {
   startSlot,
 } from "./slot.ts";
 export { runSlotHost } from "./slot_host.ts";
+export { startSingleSlot } from "./single_slot.ts";
+export type { RunningServer } from "../../server/start_server.ts";
 export type { HostChannel, SlotHost } from "./slot_host.ts";
 export type { ListenerFd, RetireOptions, Slot, SlotOptions } from "./slot.ts";
 export { Acceptor, QUIET, WOKEN } from "./acceptor.ts";

@@ -9,7 +9,7 @@
  */
 
 import type { ServerConfig } from "../../server/config/mod.ts";
-import type { AccessRecord, ConnectionView } from "../../server/http/mod.ts";
+import type { ConnectionView } from "../../server/http/mod.ts";
 import { listeningSocketFds } from "../../platform/mod.ts";
 import { openListeners } from "../../server/http/open_listeners.ts";
 import type { Logger } from "../../server/log/mod.ts";
@@ -19,6 +19,7 @@ import { type ProcessScoreboard, readScoreboard } from "../scoreboard/mod.ts";
 import type { SlotState } from "../scoreboard_snapshot.ts";
 import { Acceptor, QUIET, WOKEN } from "./acceptor.ts";
 import { RequestGate } from "./_request_gate.ts";
+import { requestRecorder } from "./_request_record.ts";
 
 /**
  * A retiring slot keeps accepting until no connection arrived for this long: longer than a
@@ -123,9 +124,7 @@ export async function startSlot(options: SlotOptions): Promise<Slot> {
   record.setState("S");
   const async = options.asyncRequestWorkerFactor !== null;
   const factor = options.asyncRequestWorkerFactor ?? 0;
-  const vhost = config.hosts[0].serverName;
-  // Without ExtendedStatus a slot keeps its counts and times but not what it serves.
-  const extended = config.extendedStatus;
+  const requests = requestRecorder(record, config);
   const keptAlive = new Set<number>();
 
   const onState = (connection: ConnectionView) => {
@@ -136,14 +135,7 @@ export async function startSlot(options: SlotOptions): Promise<Slot> {
     } else if (keptAlive.delete(connection.id)) {
       scoreboard.addKeepAlive(-1);
     }
-    if (state === "busy") {
-      record.startRequest({
-        line: extended ? connection.requestLine : "",
-        client: extended ? connection.remote.hostname : "",
-        vhost: extended ? vhost : "",
-        nowMs: Date.now(),
-      });
-    }
+    if (state === "busy") requests.start(connection);
     if (state === "closed") scoreboard.addConnections(-1);
     if (async && (state === "closed" || state === "keepalive")) scoreboard.signalRoom();
     if (state === "busy") return;
@@ -152,12 +144,6 @@ export async function startSlot(options: SlotOptions): Promise<Slot> {
     // An idle slot of a retiring process shows it is on its way out, as httpd's `G`.
     record.setState(letter === "_" && retiring !== null ? "G" : letter);
   };
-  const onExchange = (access: AccessRecord) =>
-    record.endRequest({
-      bytes: access.bodyBytes,
-      durationMs: access.durationUs / 1000,
-      nowMs: Date.now(),
-    });
 
   const gate = async && options.maxRequestsPerThread > 0
     ? new RequestGate(options.maxRequestsPerThread, () => scoreboard.signalRoom())
@@ -176,7 +162,7 @@ export async function startSlot(options: SlotOptions): Promise<Slot> {
     logger,
     handler,
     onState,
-    onExchange,
+    onExchange: requests.end,
   });
   let listeners: Deno.TcpListener[];
   let fds: ListenerFd[];

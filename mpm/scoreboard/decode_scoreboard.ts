@@ -6,10 +6,12 @@
  */
 
 import type { ProcessSnapshot, ScoreboardSnapshot, SlotSnapshot } from "../scoreboard_snapshot.ts";
-import { decodeHeader, type HeaderRecord } from "./header.ts";
+import { decodeHeader, encodeHeader, type HeaderRecord } from "./header.ts";
 import {
   decodeProcess,
   decodeSlot,
+  HEADER_BYTES,
+  PROCESS_FIELDS,
   type ProcessRecord,
   regionOffset,
   scoreboardBytes,
@@ -86,4 +88,20 @@ export function decodeScoreboard(bytes: Uint8Array): ScoreboardDetail {
 export function secondsOnRequest(slot: SlotRecord, nowMs: number): number {
   if (slot.requestStartMs === 0) return 0;
   return Math.max(0, (nowMs - slot.requestStartMs) / 1000);
+}
+
+/**
+ * Decodes one process's region as a whole scoreboard of one process (ServerLimit 1) under
+ * `header`: what `-X`, which has no scoreboard file, shows on its status page.
+ */
+export function decodeSoleProcess(
+  header: Omit<HeaderRecord, "serverLimit" | "threadLimit">,
+  region: Uint8Array,
+): ScoreboardDetail {
+  const slotCount = new DataView(region.buffer, region.byteOffset, region.byteLength)
+    .getUint32(PROCESS_FIELDS.slotCount, true);
+  const bytes = new Uint8Array(HEADER_BYTES + region.byteLength);
+  encodeHeader(new DataView(bytes.buffer), { ...header, serverLimit: 1, threadLimit: slotCount });
+  bytes.set(region, HEADER_BYTES);
+  return decodeScoreboard(bytes);
 }

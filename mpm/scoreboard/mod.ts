@@ -44,7 +44,7 @@
  * @module
  */
 
-export { decodeScoreboard, secondsOnRequest } from "./decode_scoreboard.ts";
+export { decodeScoreboard, decodeSoleProcess, secondsOnRequest } from "./decode_scoreboard.ts";
 export type { ProcessDetail, ScoreboardDetail, SlotDetail } from "./decode_scoreboard.ts";
 export { FLUSH_INTERVAL_MS, startFlushing } from "./flusher.ts";
 export type { Flusher, FlusherOptions } from "./flusher.ts";

@@ -5,14 +5,15 @@ import { createHostHandler } from "../../modules/mod.ts";
 import { parseConfigText } from "../../server/config/mod.ts";
 import { collectingLogger } from "../server/http/_test_engine.ts";
 import { makeRequest } from "./static/_request.ts";
+import type { StatusContext } from "../../modules/mod.ts";
 
 const FIXTURES = fileURLToPath(new URL("./app/_fixtures/", import.meta.url));
 
 /** A status context for hosts without Status: never read. */
-const NO_STATUS = {
+const NO_STATUS: StatusContext = {
   server: { version: "", built: "", mpm: "event", mpmDirectives: {}, extendedStatus: true },
-  readScoreboard: null,
-} as const;
+  readScoreboard: () => Promise.reject(new Error("no scoreboard in this test")),
+};
 
 Deno.test("createHostHandler() tries App mounts longest Location first, then static files", async (t) => {
   const root = await Deno.makeTempDir({ prefix: "mpmd_host_test_" });

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { Ajv } from "ajv";
 import parsePrometheusTextFormat from "parse-prometheus-text-format";
 import type { StatusReport } from "../../../modules/status/mod.ts";
+import { FLUSH_INTERVAL_MS } from "../../../mpm/scoreboard/mod.ts";
 import { eventually, within } from "../../_deadline.ts";
 import { AUTO_FIELDS, CONDITIONAL_FIELDS } from "./_httpd_auto.ts";
 import {
@@ -18,6 +19,11 @@ const SCHEMA = JSON.parse(
 /** Long enough that the slow requests are still in flight while the page is polled. */
 const SLOW_MS = 6_000;
 const DEADLINE_MS = 15_000;
+/**
+ * Reads that count each other are spaced by more than a flush interval: a read answered by
+ * another process shows in this one's view only once that process has flushed its region.
+ */
+const PACE_MS = FLUSH_INTERVAL_MS + 50;
 
 /**
  * `?auto` parsed line by line: the host line, then `Name: value` fields. With `patienceMs` a
@@ -150,6 +156,7 @@ for (const c of CASES) {
         },
         "settled Total Accesses",
         DEADLINE_MS,
+        PACE_MS,
       );
       const base = number(before, "Total Accesses");
       const baseBytes = number(before, "Total kBytes");
@@ -171,6 +178,7 @@ for (const c of CASES) {
         },
         `${SENT} more accesses`,
         DEADLINE_MS,
+        PACE_MS,
       );
       const kBytes = number(after, "Total kBytes") - baseBytes;
       const expected = (SENT * body.byteLength) / 1024;
@@ -291,4 +299,19 @@ Deno.test("server-status answers GET and HEAD only, and is absent unless configu
   const missing = await fetch(`${plain.origin}/server-status`);
   await missing.body?.cancel();
   assert.equal(missing.status, 404);
+});
+
+Deno.test("server-status under -X: one slot, kept in memory, counts its requests", async () => {
+  await using server = await startMpmd(mpmConfig("event", ONE_CHILD_TWO_THREADS, STATUS), ["-X"]);
+  for (let i = 0; i < 5; i++) await (await fetch(`${server.origin}/hello.txt`)).arrayBuffer();
+  const fields = await auto(server.origin);
+  assert.equal(fields.get("Scoreboard"), "W", "one slot, busy with this very request");
+  assert.equal(number(fields, "Total Accesses"), 5);
+  assert.deepEqual([number(fields, "BusyWorkers"), number(fields, "IdleWorkers")], [1, 0]);
+  assert.equal(number(fields, "Processes"), 1);
+  const after = await auto(server.origin);
+  assert.equal(number(after, "Total Accesses"), 6, "the first read counted once answered");
+  const json: StatusReport = await (await fetch(`${server.origin}/server-status?json`)).json();
+  assert.equal(json.processes[0]?.pid, server.pid, "the -X process itself");
+  assert.equal(json.slots[0]?.request, "GET /server-status?json HTTP/1.1");
 });
