@@ -352,6 +352,7 @@ async function main(argv: string[]): Promise<number> {
     return args["single-process"] ? await serveSingle(loaded) : await serveWithMpm(args, loaded);
   } catch (error) {
     if (error instanceof ConfigErrors) {
+      for (const warning of error.warnings) printError(warning);
       printError(error.message);
       return EXIT.error;
     }

@@ -107,3 +107,22 @@ Deno.test("mpmd -t refuses two MPMs with httpd's words and exit code 1", async (
     await Deno.remove(file);
   }
 });
+
+Deno.test("mpmd -t prints a refused httpd.conf's warnings before its errors", async () => {
+  const file = await Deno.makeTempFile({ suffix: ".conf" });
+  try {
+    await Deno.writeTextFile(
+      file,
+      `Listen 8080\nServerAdmin ops@example.test\nKeepAlive Sometimes\nDocumentRoot ${ROOT}/htdocs\n`,
+    );
+    const { code, stderr } = await runMpmd(["-t", "-f", file]);
+    assert.equal(code, 1);
+    assert.equal(
+      stderr,
+      `${file}:2: Ignoring ServerAdmin: mpmd does not implement it\n` +
+        `${file}:3: Cannot set KeepAlive: "Sometimes" is not On or Off\n`,
+    );
+  } finally {
+    await Deno.remove(file);
+  }
+});

@@ -64,11 +64,17 @@ export class ConfigError extends Error {
 export class ConfigErrors extends Error {
   /** The problems; never empty. */
   readonly errors: readonly ConfigError[];
+  /**
+   * The warnings found on the way (`<file>:<line>: <text>`): printed before the errors, as
+   * httpd does, since an ignored directive is often why a later one fails.
+   */
+  readonly warnings: readonly string[];
 
-  /** Gathers the problems; the message lists one per line. */
-  constructor(errors: readonly ConfigError[]) {
+  /** Gathers the problems; the message lists one per line (the errors only). */
+  constructor(errors: readonly ConfigError[], warnings: readonly string[] = []) {
     super(errors.map((e) => e.message).join("\n"));
     this.name = "ConfigErrors";
     this.errors = errors;
+    this.warnings = warnings;
   }
 }

@@ -125,8 +125,8 @@ export function parseConfigText(text: string, options: ParseConfigOptions): Load
     });
   const reads = [before, fileRead, after];
   const errors: ConfigError[] = reads.flatMap((r) => r.errors);
-  if (reads.some((r) => !r.complete)) throw new ConfigErrors(errors);
   const warnings = reads.flatMap((r) => r.warnings);
+  if (reads.some((r) => !r.complete)) throw new ConfigErrors(errors, warnings);
 
   const resolution = resolveDirectives(reads.flatMap((r) => r.occurrences), {
     defaultServerRoot,
@@ -185,7 +185,7 @@ export function parseConfigText(text: string, options: ParseConfigOptions): Load
       );
     }
   }
-  if (errors.length > 0) throw new ConfigErrors(errors);
+  if (errors.length > 0) throw new ConfigErrors(errors, warnings);
   const variables = fileRead.variables ?? Object.fromEntries(defines.map((d) => [d, null]));
   return { config, warnings, syntax, variables };
 }
