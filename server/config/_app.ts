@@ -8,28 +8,22 @@
 
 import { resolve } from "node:path";
 import {
-  appendInSameSource,
   argsOf,
   describeValue,
   type Directive,
   type DirectiveContext,
   DirectiveValueError,
-  mapItems,
+  itemList,
 } from "./directive.ts";
 import type { AppMount } from "./server_config.ts";
 import { CONTROL_CHAR, locationProblem } from "./_location.ts";
 
 /** App: `{ Location, Module }` maps (one or a list), or `"Location Module"` strings. */
-export const APP: Directive<readonly AppMount[]> = {
+export const APP: Directive<readonly AppMount[]> = itemList({
   name: "App",
   help: "Handler modules (export default { fetch }) mounted on URL prefixes",
   default: [],
-  parse(value, ctx) {
-    if (!Array.isArray(value)) return [parseMount(value, ctx)];
-    return mapItems(value, (item) => parseMount(item, ctx));
-  },
-  combine: appendInSameSource,
-};
+}, parseMount);
 
 function parseMount(item: unknown, ctx: DirectiveContext): AppMount {
   if (typeof item === "string") {

@@ -5,13 +5,13 @@
  * @module
  */
 
+import { canonicalIpv6, parseIpv4 } from "./address_range.ts";
 import {
-  appendInSameSource,
   describeValue,
   type Directive,
   type DirectiveContext,
   DirectiveValueError,
-  mapItems,
+  itemList,
   singleText,
 } from "./directive.ts";
 import type { ListenAddress } from "./server_config.ts";
@@ -19,16 +19,11 @@ import type { ListenAddress } from "./server_config.ts";
 const ADDRESS_HELP = "(a port, host:port or [IPv6]:port)";
 
 /** Listen: the addresses to accept connections on; httpd requires at least one. */
-export const LISTEN: Directive<readonly ListenAddress[]> = {
+export const LISTEN: Directive<readonly ListenAddress[]> = itemList({
   name: "Listen",
   help: "Addresses and ports to accept connections on (port, host:port, [IPv6]:port)",
   default: [],
-  parse(value, ctx) {
-    if (!Array.isArray(value)) return [parseListenAddress(value, ctx, ctx.origin)];
-    return mapItems(value, (item, i) => parseListenAddress(item, ctx, ctx.itemOrigin(i)));
-  },
-  combine: appendInSameSource,
-};
+}, parseListenAddress);
 
 /** Formats an address as Listen takes it: `127.0.0.1:80`, `[::1]:80`. */
 export function formatListenAddress(address: ListenAddress): string {
@@ -47,7 +42,7 @@ function parseListenAddress(item: unknown, ctx: DirectiveContext, origin: string
     throw new DirectiveValueError(`${JSON.stringify(text)} is not an address ${ADDRESS_HELP}`);
   }
   const [, v6, v4, port] = m;
-  const hostname = v6 ? parseIpv6(v6, text) : v4 ? parseIpv4(v4, text) : "0.0.0.0";
+  const hostname = v6 ? parseListenIpv6(v6, text) : v4 ? parseListenIpv4(v4, text) : "0.0.0.0";
   return { hostname, port: parsePort(Number(port), text), origin };
 }
 
@@ -60,13 +55,11 @@ function parsePort(port: number, written: unknown): number {
   return port;
 }
 
-function parseIpv4(host: string, written: string): string {
+function parseListenIpv4(host: string, written: string): string {
   // httpd's `*` means every interface.
   if (host === "*") return "0.0.0.0";
-  const parts = host.split(".");
-  if (parts.length === 4 && parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255)) {
-    return parts.map(Number).join(".");
-  }
+  const bytes = parseIpv4(host);
+  if (bytes !== null) return bytes.join(".");
   throw new DirectiveValueError(
     `${
       JSON.stringify(written)
@@ -74,15 +67,8 @@ function parseIpv4(host: string, written: string): string {
   );
 }
 
-function parseIpv6(host: string, written: string): string {
-  try {
-    // The URL parser validates and normalises IPv6 (`::0001` → `::1`) without any I/O.
-    const hostname = new URL(`http://[${host}]/`).hostname;
-    return hostname.slice(1, -1);
-  } catch (e) {
-    if (!(e instanceof TypeError)) throw e;
-    throw new DirectiveValueError(`${JSON.stringify(written)} has an invalid IPv6 address`, {
-      cause: e,
-    });
-  }
+function parseListenIpv6(host: string, written: string): string {
+  const canonical = canonicalIpv6(host);
+  if (canonical !== null) return canonical;
+  throw new DirectiveValueError(`${JSON.stringify(written)} has an invalid IPv6 address`);
 }

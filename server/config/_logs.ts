@@ -7,13 +7,12 @@
 
 import { resolve } from "node:path";
 import {
-  appendInSameSource,
   argsOf,
   describeValue,
   type Directive,
   type DirectiveContext,
   DirectiveValueError,
-  mapItems,
+  itemList,
   parseText,
 } from "./directive.ts";
 import { LOG_FORMAT_NICKNAMES } from "../log/mod.ts";
@@ -66,16 +65,11 @@ export const LOG_FORMAT: Directive<Readonly<Record<string, string>>> = {
 };
 
 /** CustomLog: access logs as `"path format-or-nickname"` strings or `{ path, format }` maps. */
-export const CUSTOM_LOG: Directive<readonly CustomLog[]> = {
+export const CUSTOM_LOG: Directive<readonly CustomLog[]> = itemList({
   name: "CustomLog",
   help: "Access logs: a file (or stdout/stderr) and a format or LogFormat nickname",
   default: [],
-  parse(value, ctx) {
-    if (!Array.isArray(value)) return [parseCustomLog(value, ctx)];
-    return mapItems(value, (item) => parseCustomLog(item, ctx));
-  },
-  combine: appendInSameSource,
-};
+}, parseCustomLog);
 
 function parseCustomLog(item: unknown, ctx: DirectiveContext): CustomLog {
   if (typeof item === "string") {

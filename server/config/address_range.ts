@@ -67,7 +67,7 @@ export function formatAddressRange(range: AddressRange): string {
   for (let i = 0; i < 16; i += 2) {
     groups.push(((range.bytes[i]! << 8) | range.bytes[i + 1]!).toString(16));
   }
-  return `${compressGroups(groups)}/${range.prefix}`;
+  return `${canonicalIpv6(groups.join(":"))}/${range.prefix}`;
 }
 
 /**
@@ -101,60 +101,36 @@ function masked(bytes: readonly number[], prefix: number): number[] {
 }
 
 function parseAddress(text: string): number[] | null {
-  if (text.includes(":")) return parseIpv6(text);
-  return parseIpv4(text);
+  if (!text.includes(":")) return parseIpv4(text);
+  const canonical = canonicalIpv6(text);
+  if (canonical === null) return null;
+  // The canonical form has no dotted quad and at most one "::".
+  const [head = "", tail] = canonical.split("::");
+  const groupsOf = (part: string) => part === "" ? [] : part.split(":").map((g) => parseInt(g, 16));
+  const headGroups = groupsOf(head);
+  const tailGroups = tail === undefined ? [] : groupsOf(tail);
+  const zeros = new Array<number>(8 - headGroups.length - tailGroups.length).fill(0);
+  return [...headGroups, ...zeros, ...tailGroups].flatMap((group) => [group >> 8, group & 0xff]);
 }
 
-function parseIpv4(text: string): number[] | null {
+/** The bytes of a dotted-quad IPv4 address (`10.0.0.1`), or `null` if `text` is not one. */
+export function parseIpv4(text: string): number[] | null {
   const parts = text.split(".");
   if (parts.length !== 4) return null;
   const bytes = parts.map((part) => /^\d{1,3}$/.test(part) ? Number(part) : NaN);
   return bytes.every((byte) => byte <= 255) ? bytes : null;
 }
 
-function parseIpv6(text: string): number[] | null {
-  const halves = text.split("::");
-  if (halves.length > 2) return null;
-  const groupsOf = (half: string): number[] | null => {
-    if (half === "") return [];
-    const bytes: number[] = [];
-    const parts = half.split(":");
-    for (const [i, part] of parts.entries()) {
-      if (i === parts.length - 1 && part.includes(".")) {
-        const v4 = parseIpv4(part);
-        if (v4 === null) return null;
-        bytes.push(...v4);
-      } else if (/^[0-9a-f]{1,4}$/i.test(part)) {
-        const group = parseInt(part, 16);
-        bytes.push(group >> 8, group & 0xff);
-      } else return null;
-    }
-    return bytes;
-  };
-  const head = groupsOf(halves[0]!);
-  const tail = halves.length === 2 ? groupsOf(halves[1]!) : [];
-  if (head === null || tail === null) return null;
-  const missing = 16 - head.length - tail.length;
-  if (halves.length === 1 ? missing !== 0 : missing < 2) return null;
-  return [...head, ...new Array<number>(missing).fill(0), ...tail];
-}
-
-// RFC 5952: the longest run (two or more) of zero groups becomes "::", the first if tied.
-function compressGroups(groups: readonly string[]): string {
-  let bestStart = -1;
-  let bestLength = 1;
-  for (let i = 0; i < groups.length;) {
-    if (groups[i] !== "0") {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < groups.length && groups[j] === "0") j++;
-    if (j - i > bestLength) [bestStart, bestLength] = [i, j - i];
-    i = j;
+/**
+ * An IPv6 address in its canonical text (RFC 5952: lower case, the longest run of zero groups
+ * as `::`; `::0001` → `::1`), or `null` if `text` is not one. The URL parser validates and
+ * normalises it without any I/O.
+ */
+export function canonicalIpv6(text: string): string | null {
+  try {
+    return new URL(`http://[${text}]/`).hostname.slice(1, -1);
+  } catch (error) {
+    if (error instanceof TypeError) return null;
+    throw error;
   }
-  if (bestStart === -1) return groups.join(":");
-  const head = groups.slice(0, bestStart).join(":");
-  const tail = groups.slice(bestStart + bestLength).join(":");
-  return `${head}::${tail}`;
 }

@@ -353,6 +353,25 @@ export function list(
   };
 }
 
+/**
+ * A directive whose value is one item or a YAML list of them, each read by `parseItem` with
+ * where it was written (a refusal names the item's line); repeats within one source add up,
+ * as httpd's repeated lines do.
+ */
+export function itemList<T>(
+  info: DirectiveInfo<readonly T[]>,
+  parseItem: (item: unknown, ctx: DirectiveContext, origin: string) => T,
+): Directive<readonly T[]> {
+  return {
+    ...info,
+    parse(value, ctx) {
+      if (!Array.isArray(value)) return [parseItem(value, ctx, ctx.origin)];
+      return mapItems(value, (item, i) => parseItem(item, ctx, ctx.itemOrigin(i)));
+    },
+    combine: appendInSameSource,
+  };
+}
+
 /** {@link Directive.combine} for lists: add up within a source, replace from a later one. */
 export function appendInSameSource<T>(
   earlier: readonly T[],
