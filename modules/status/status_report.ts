@@ -185,14 +185,16 @@ export function statusReport(input: StatusInput): StatusReport {
   const { scoreboard, server, nowMs } = input;
   const { ledger } = scoreboard;
   const uptimeSeconds = Math.max(0, Math.floor((nowMs - scoreboard.startTimeMs) / 1000));
-  const liveSlots = scoreboard.processes.flatMap((process) => process.slots);
-  const tally = addTallies([ledger.retired, ...liveSlots.map(slotTally)]);
+  const processTallies = scoreboard.processes.map((process) =>
+    addTallies(process.slots.map(slotTally))
+  );
+  const tally = addTallies([ledger.retired, ...processTallies]);
   const perSecond = (n: number) => uptimeSeconds > 0 ? n / uptimeSeconds : 0;
   const perRequest = (n: number) => tally.accesses > 0 ? n / tally.accesses : 0;
 
-  const processes = scoreboard.processes.map((process): ProcessRow => {
+  const processes = scoreboard.processes.map((process, i): ProcessRow => {
     const states = process.slots.map((slot) => slot.state);
-    const processTally = addTallies(process.slots.map(slotTally));
+    const processTally = processTallies[i]!;
     return {
       index: process.index,
       pid: process.pid,

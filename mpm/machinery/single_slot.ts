@@ -32,6 +32,13 @@ export async function startSingleSlot(
   });
   const record = scoreboard.slot(0);
   const requests = requestRecorder(record, config);
+  const header = {
+    generation: 1,
+    parentPid: Deno.pid,
+    startTimeMs,
+    restartTimeMs: startTimeMs,
+    ledger: EMPTY_LEDGER,
+  };
   let server: RunningServer | null = null;
 
   const readScoreboard = () => {
@@ -41,13 +48,6 @@ export async function startSingleSlot(
     scoreboard.addConnections(stats.connections - scoreboard.connections);
     scoreboard.addKeepAlive(stats.keepAliveIdle - scoreboard.keepAlive);
     record.setState(stats.busy + stats.writing > 0 ? "W" : "_");
-    const header = {
-      generation: 1,
-      parentPid: Deno.pid,
-      startTimeMs,
-      restartTimeMs: startTimeMs,
-      ledger: EMPTY_LEDGER,
-    };
     return Promise.resolve(decodeSoleProcess(header, scoreboard.copyRegion(Date.now())));
   };
 
