@@ -4,32 +4,19 @@ import { join } from "node:path";
 import { AppModuleError, loadAppHandler } from "../../../modules/app/mod.ts";
 import type { ServerRequest, ServerResponse } from "../../../server/http/mod.ts";
 import { collectingLogger, type LogEntry, startEngine } from "../../server/http/_test_engine.ts";
+import { makeRequest } from "../static/_request.ts";
 
 const fixture = (name: string) => fileURLToPath(new URL(`./_fixtures/${name}`, import.meta.url));
 const context = { logger: collectingLogger([]), requestTimeoutMs: 60_000 };
 
-/** An engine request for `target`, with an optional body delivered in one chunk. */
+/** An engine request for `target` from 192.0.2.7 to example.test; a body comes as JSON. */
 function request(target: string, init: { method?: string; body?: string } = {}): ServerRequest {
-  const q = target.indexOf("?");
-  const chunks = init.body === undefined ? [] : [new TextEncoder().encode(init.body)];
-  return {
-    method: init.method ?? "GET",
-    target,
-    path: q < 0 ? target : target.slice(0, q),
-    query: q < 0 ? "" : target.slice(q + 1),
-    version: "HTTP/1.1",
-    headers: new Map(init.body === undefined ? [] : [["content-type", "application/json"]]),
+  return makeRequest(target, {
+    ...init,
+    headers: init.body === undefined ? {} : { "content-type": "application/json" },
     host: "example.test",
     remote: { hostname: "192.0.2.7", port: 40001 },
-    local: { hostname: "127.0.0.1", port: 8080 },
-    body: {
-      length: chunks[0]?.length ?? 0,
-      present: chunks.length > 0,
-      read: () => Promise.resolve(chunks.shift() ?? null),
-      trailers: new Map(),
-    },
-    receivedAt: 0,
-  };
+  });
 }
 
 function json(response: ServerResponse | null): unknown {

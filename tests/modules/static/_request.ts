@@ -7,7 +7,7 @@
 
 import type { Handler } from "../../../server/http/handler.ts";
 import { HttpError } from "../../../server/http/http_error.ts";
-import type { ServerRequest } from "../../../server/http/server_request.ts";
+import type { Endpoint, ServerRequest } from "../../../server/http/server_request.ts";
 import type { ServerResponse } from "../../../server/http/server_response.ts";
 
 /** What a test may set on a request; everything else gets a plausible default. */
@@ -18,6 +18,12 @@ export interface TestRequestInit {
   readonly headers?: Readonly<Record<string, string>>;
   /** @default Date.now() */
   readonly receivedAt?: number;
+  /** A body, delivered in one chunk; none by default. */
+  readonly body?: string;
+  /** @default "localhost" */
+  readonly host?: string;
+  /** @default 127.0.0.1:40000 */
+  readonly remote?: Endpoint;
 }
 
 const EMPTY_BODY = {
@@ -44,11 +50,21 @@ export function makeRequest(target: string, init: TestRequestInit = {}): ServerR
     query: q < 0 ? "" : target.slice(q + 1),
     version: "HTTP/1.1",
     headers,
-    host: "localhost",
-    remote: { hostname: "127.0.0.1", port: 40000 },
+    host: init.host ?? "localhost",
+    remote: init.remote ?? { hostname: "127.0.0.1", port: 40000 },
     local: { hostname: "127.0.0.1", port: 8080 },
-    body: EMPTY_BODY,
+    body: init.body === undefined ? EMPTY_BODY : oneChunkBody(init.body),
     receivedAt: init.receivedAt ?? Date.now(),
+  };
+}
+
+function oneChunkBody(text: string): ServerRequest["body"] {
+  const chunks = [new TextEncoder().encode(text)];
+  return {
+    length: chunks[0]!.length,
+    present: true,
+    read: () => Promise.resolve(chunks.shift() ?? null),
+    trailers: new Map(),
   };
 }
 
