@@ -52,6 +52,7 @@ export function buildConfig(r: Resolution, source: BuildSource): ServerConfig {
     mpm: r.mpm,
     mpmChosenBy: r.mpmChosenBy,
     mpmDirectives: r.mpmDirectives,
+    httpEngine: get(S.HttpEngine),
     listen: get(S.Listen),
     timeoutMs: get(S.Timeout),
     keepAlive: get(S.KeepAlive),

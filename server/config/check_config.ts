@@ -64,6 +64,7 @@ export function checkConfig(input: CheckConfigInput): CheckConfigResult {
     }
   }
   if (!failed.has("App")) { for (const host of config.hosts) checkApps(host, report); }
+  const engineWarnings = failed.has("HttpEngine") ? [] : checkEngine(input, report);
   const hosts = config.hosts.map((host): HostConfig => ({
     ...host,
     customLogs: host.customLogs.map((log) =>
@@ -80,9 +81,12 @@ export function checkConfig(input: CheckConfigInput): CheckConfigResult {
     },
     // The active MPM's clamping rules (httpd's *_check_config): the MPM runs with the
     // clamped values; the warnings say which values were changed and why.
-    warnings: MPMS[config.mpm].check(config.mpmDirectives).warnings.map((warning) =>
-      `${formatLocation(file)}: ${warning}`
-    ),
+    warnings: [
+      ...engineWarnings,
+      ...MPMS[config.mpm].check(config.mpmDirectives).warnings.map((warning) =>
+        `${formatLocation(file)}: ${warning}`
+      ),
+    ],
   };
 }
 
@@ -106,6 +110,43 @@ function checkListen(config: ServerConfig, report: Report): void {
       );
     }
   }
+}
+
+/**
+ * The directives Deno's native engine does not apply: hyper keeps its own timeouts and head
+ * limits, and adds no Server field to an app's response.
+ */
+export const NATIVE_ENGINE_IGNORES = [
+  "Timeout",
+  "KeepAliveTimeout",
+  "MaxKeepAliveRequests",
+  "RequestReadTimeout",
+  "LimitRequestLine",
+  "LimitRequestFieldSize",
+  "LimitRequestFields",
+] as const;
+
+/**
+ * HttpEngine native runs under an MPM whose slots hold requests (event): Deno's server takes
+ * every connection its listener is handed, so a slot cannot hold one connection at a time.
+ * The directives it does not apply get a warning where they are written.
+ */
+function checkEngine(input: CheckConfigInput, report: Report): string[] {
+  const { config, locations } = input;
+  if (config.httpEngine !== "native") return [];
+  if (!MPMS[config.mpm].caps.async) {
+    report(
+      "HttpEngine",
+      `Cannot use HttpEngine native under the ${config.mpm} MPM: Deno's engine serves many ` +
+        "connections in one slot, which only the event MPM's slots allow (use MPM event, or " +
+        "HttpEngine mpmd)",
+    );
+    return [];
+  }
+  return NATIVE_ENGINE_IGNORES.filter((name) => locations[name] !== undefined).map((name) =>
+    `${formatLocation(locations[name]!)}: ${name} does not apply under HttpEngine native ` +
+    "(Deno's engine keeps its own limits and timeouts)"
+  );
 }
 
 /** One Location, one module: a second mount on it could never be reached. */

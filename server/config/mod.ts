@@ -47,6 +47,8 @@ export {
   type AppMount,
   type CustomLog,
   type HostConfig,
+  HTTP_ENGINES,
+  type HttpEngineName,
   type ListenAddress,
   MPM_NAMES,
   MPM_SOURCES,

@@ -25,6 +25,15 @@ export const SERVER_TOKENS = ["Prod", "Major", "Minor", "Min", "OS", "Full"] as 
 /** One of {@link SERVER_TOKENS}. */
 export type ServerTokens = typeof SERVER_TOKENS[number];
 
+/**
+ * The HTTP engines a slot can serve with: mpmd's own HTTP/1.1 engine over `Deno.listen`
+ * (every limit and connection state of httpd), or Deno's built-in server (`Deno.serve`,
+ * Rust's hyper), faster, with Deno's own limits.
+ */
+export const HTTP_ENGINES = ["mpmd", "native"] as const;
+/** One of {@link HTTP_ENGINES}. */
+export type HttpEngineName = typeof HTTP_ENGINES[number];
+
 /** One `Listen` address. */
 export interface ListenAddress {
   /** Numeric address to bind (`0.0.0.0`, `127.0.0.1`, `::1`, `::`). */
@@ -120,6 +129,11 @@ export interface ServerConfig {
   /** The active MPM's section with httpd's defaults filled in, e.g. `{ StartServers: 5 }`. */
   readonly mpmDirectives: Readonly<Record<string, number>>;
 
+  /**
+   * HttpEngine (mpmd's own): mpmd's HTTP/1.1 engine, or Deno's native one (event only: a
+   * native slot serves many connections at once).
+   */
+  readonly httpEngine: HttpEngineName;
   /** Listen: the addresses to bind, never empty. */
   readonly listen: readonly ListenAddress[];
   /** Timeout: idle time allowed on a read or write of an active request. */

@@ -10,7 +10,14 @@ import { type Directive, duration, flag, integer, oneOf, path } from "./directiv
 import { LISTEN } from "./_listen.ts";
 import { ERROR_LOG, LOG_FORMAT } from "./_logs.ts";
 import { REQUEST_READ_TIMEOUT } from "./request_read_timeout.ts";
-import { MPM_NAMES, type MpmName, SERVER_TOKENS, type ServerTokens } from "./server_config.ts";
+import {
+  HTTP_ENGINES,
+  type HttpEngineName,
+  MPM_NAMES,
+  type MpmName,
+  SERVER_TOKENS,
+  type ServerTokens,
+} from "./server_config.ts";
 
 const INT_MAX = 2_147_483_647;
 
@@ -33,6 +40,12 @@ export const SERVER_DIRECTIVES = {
     default: ".",
   }),
   MPM,
+  HttpEngine: oneOf<HttpEngineName>({
+    name: "HttpEngine",
+    help: "Which HTTP engine the slots serve with: mpmd's own, or Deno's native (event only)",
+    default: "mpmd",
+    values: HTTP_ENGINES,
+  }),
   Listen: LISTEN,
   Timeout: duration({
     name: "Timeout",

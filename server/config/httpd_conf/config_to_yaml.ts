@@ -44,6 +44,7 @@ export function configToYaml(config: ServerConfig, options: ConfigToYamlOptions 
   if (config.mpmChosenBy === "MPM directive") entries.MPM = config.mpm;
   entries.Listen = config.listen.map(formatListenAddress);
   const scalars: readonly (readonly [keyof typeof S, unknown])[] = [
+    ["HttpEngine", config.httpEngine],
     ["Timeout", config.timeoutMs],
     ["KeepAlive", config.keepAlive],
     ["KeepAliveTimeout", config.keepAliveTimeoutMs],

@@ -151,3 +151,52 @@ Deno.test("checkConfig() turns KeepAlive off for a KeepAliveTimeout of 0, as htt
     });
   }
 });
+
+Deno.test("checkConfig() allows HttpEngine native under event only, and warns of what it ignores", async (t) => {
+  const ENGINE_AT = { file: "mpmd.yaml", line: 2, column: 1 };
+  const TIMEOUT_AT = { file: "mpmd.yaml", line: 7, column: 1 };
+  const LINE_AT = { file: "mpmd.yaml", line: 8, column: 1 };
+  const native = (mpm: ServerConfig["mpm"]): ServerConfig => ({
+    ...BASE,
+    mpm,
+    mpmDirectives: {},
+    httpEngine: "native",
+  });
+  await t.step("event: accepted, one warning per ignored directive where it is written", () => {
+    const { warnings } = checkConfig({
+      config: native("event"),
+      locations: { HttpEngine: ENGINE_AT, Timeout: TIMEOUT_AT, LimitRequestLine: LINE_AT },
+      file: FILE,
+    });
+    assert.deepEqual(warnings.filter((w) => w.includes("HttpEngine")), [
+      "mpmd.yaml:7: Timeout does not apply under HttpEngine native (Deno's engine keeps its own limits and timeouts)",
+      "mpmd.yaml:8: LimitRequestLine does not apply under HttpEngine native (Deno's engine keeps its own limits and timeouts)",
+    ]);
+  });
+  await t.step("event: no warning for directives left at their defaults", () => {
+    const { warnings } = checkConfig({
+      config: native("event"),
+      locations: { HttpEngine: ENGINE_AT },
+      file: FILE,
+    });
+    assert.deepEqual(warnings.filter((w) => w.includes("HttpEngine")), []);
+  });
+  for (const mpm of ["prefork", "worker", "winnt", "netware", "mpmt_os2"] as const) {
+    await t.step(`${mpm}: refused, naming the directive's line and the way out`, () => {
+      assert.deepEqual(
+        messagesOf({ config: native(mpm), locations: { HttpEngine: ENGINE_AT }, file: FILE }),
+        [
+          `mpmd.yaml:2: Cannot use HttpEngine native under the ${mpm} MPM: Deno's engine serves many connections in one slot, which only the event MPM's slots allow (use MPM event, or HttpEngine mpmd)`,
+        ],
+      );
+    });
+  }
+  await t.step("mpmd's own engine goes with every MPM", () => {
+    for (const mpm of ["prefork", "worker", "event"] as const) {
+      assert.deepEqual(
+        messagesOf({ config: { ...native(mpm), httpEngine: "mpmd" }, locations: {}, file: FILE }),
+        [],
+      );
+    }
+  });
+});

@@ -58,6 +58,10 @@ const INVALID: { yaml: string; error: string }[] = [
       'Cannot set LogLevel: "loud" is not one of emerg, alert, crit, error, warn, notice, info, debug, trace1, trace2, trace3, trace4, trace5, trace6, trace7, trace8',
   },
   {
+    yaml: "HttpEngine: hyper",
+    error: 'Cannot set HttpEngine: "hyper" is not one of mpmd, native',
+  },
+  {
     yaml: "MPM: fork",
     error: 'Cannot set MPM: "fork" is not one of prefork, worker, event, winnt, netware, mpmt_os2',
   },
