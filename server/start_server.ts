@@ -78,31 +78,53 @@ export function createServingEngine(
   config: ServerConfig,
   options: ServingEngineOptions,
 ): ServingEngine {
-  const { logger, onExchange } = options;
-  const accessLogs = openAccessLogs(config, logger);
-  const [defaultHost] = config.hosts;
-  const logsOf = (record: AccessRecord) =>
-    accessLogs.get(record.serverName) ?? accessLogs.get(defaultHost.serverName) ?? [];
-  const writeLogs = accessLogs.size === 0 ? undefined : (record: AccessRecord) => {
-    for (const log of logsOf(record)) log.write(record);
-  };
-  const exchangeHook = writeLogs === undefined
-    ? onExchange
-    : onExchange === undefined
-    ? writeLogs
-    : (record: AccessRecord) => {
-      writeLogs(record);
-      onExchange(record);
-    };
+  const { logger } = options;
+  const { onExchange, closeLogs } = openAccessLogging(config, logger, options.onExchange);
   const engine = createHttpEngine({
     ...config,
     handler: options.handler,
     logger: logger.withModule("http"),
-    serverName: defaultHost.serverName,
-    ...(exchangeHook !== undefined && { onExchange: exchangeHook }),
+    serverName: config.hosts[0].serverName,
+    ...(onExchange !== undefined && { onExchange }),
     ...(options.onState !== undefined && { onState: options.onState }),
   });
-  return { engine, closeLogs: () => closeAll(accessLogs) };
+  return { engine, closeLogs };
+}
+
+/** Each host's access logs behind one exchange hook. */
+export interface AccessLogging {
+  /** Writes the record to its host's logs, then calls the caller's hook; absent if neither. */
+  readonly onExchange?: (record: AccessRecord) => void;
+  /** Flushes and closes the access logs. */
+  closeLogs(): Promise<void>;
+}
+
+/**
+ * Opens every host's access logs and makes the hook an engine calls once per exchange: the
+ * record goes to the logs of the host that answered, then to `then` (the scoreboard).
+ *
+ * @throws {ConfigErrors} when an access log cannot be opened.
+ */
+export function openAccessLogging(
+  config: ServerConfig,
+  logger: Logger,
+  then?: (record: AccessRecord) => void,
+): AccessLogging {
+  const accessLogs = openAccessLogs(config, logger);
+  const closeLogs = () => closeAll(accessLogs);
+  if (accessLogs.size === 0) {
+    return then === undefined ? { closeLogs } : { onExchange: then, closeLogs };
+  }
+  const [defaultHost] = config.hosts;
+  const logsOf = (record: AccessRecord) =>
+    accessLogs.get(record.serverName) ?? accessLogs.get(defaultHost.serverName) ?? [];
+  return {
+    onExchange(record) {
+      for (const log of logsOf(record)) log.write(record);
+      then?.(record);
+    },
+    closeLogs,
+  };
 }
 
 /**

@@ -62,7 +62,10 @@ export class ResponseDeadlines {
         (response) => {
           if (settled()) resolve(response);
           // Too late: its client has had the 504.
-          else if (response?.body instanceof ReadableStream) response.body.cancel().catch(() => {});
+          else {
+            const body = response?.source?.body ?? response?.body;
+            if (body instanceof ReadableStream) body.cancel().catch(() => {});
+          }
         },
         (error) => {
           if (settled()) reject(error);
@@ -75,21 +78,21 @@ export class ResponseDeadlines {
   #withProgress(request: ServerRequest, entry: Pending): ServerRequest {
     const body = request.body;
     const limitMs = this.#limitMs;
-    return {
-      ...request,
-      body: {
-        length: body.length,
-        present: body.present,
-        get trailers() {
-          return body.trailers;
-        },
-        read: async () => {
-          const chunk = await body.read();
-          entry.deadline = Date.now() + limitMs;
-          return chunk;
-        },
+    const counted: ServerRequest["body"] = {
+      length: body.length,
+      present: body.present,
+      get trailers() {
+        return body.trailers;
+      },
+      read: async () => {
+        const chunk = await body.read();
+        entry.deadline = Date.now() + limitMs;
+        return chunk;
       },
     };
+    // The request as it is, but for its body: a request may compute fields when read (the
+    // native engine's), which a copy of its own properties would lose.
+    return Object.create(request, { body: { value: counted, enumerable: true } });
   }
 
   #add(entry: Pending): void {

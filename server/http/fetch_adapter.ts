@@ -41,18 +41,20 @@ function hostForUrl(request: ServerRequest): string {
  */
 export function toRequest(request: ServerRequest): Request {
   const method = request.method;
+  const hasBody = request.body.present && method !== "GET" && method !== "HEAD";
+  // A body is read through `request.body`, which may count or limit it; without one the
+  // engine's own Request is handed on as it came.
+  if (request.source !== undefined && !hasBody) return request.source;
   if (FORBIDDEN_METHODS.has(method.toUpperCase())) {
     throw new HttpError(501, `Cannot build a Request for method ${method}`);
   }
   const path = request.path === "*" ? "/" : request.path;
-  const url = `http://${hostForUrl(request)}${path}${
-    request.query === "" ? "" : `?${request.query}`
-  }`;
+  const url = request.source?.url ??
+    `http://${hostForUrl(request)}${path}${request.query === "" ? "" : `?${request.query}`}`;
   // The Map itself, as a sequence of pairs: measured twice as fast as filling a Headers and
   // passing it (the Request copies a Headers; ~10 µs against ~5 µs with three fields).
-  const headers = request.headers as Iterable<[string, string]>;
+  const headers = request.source?.headers ?? request.headers as Iterable<[string, string]>;
   const source = request.body;
-  const hasBody = source.present && method !== "GET" && method !== "HEAD";
   const body = hasBody
     ? new ReadableStream<Uint8Array>({
       async pull(controller) {
@@ -75,20 +77,48 @@ export function toRequest(request: ServerRequest): Request {
  * (each Set-Cookie kept separate), and the body stream (or `null`).
  */
 export function fromResponse(response: Response): ServerResponse {
-  const headers: ResponseHeaders = [];
-  for (const [name, value] of response.headers) headers.push([name, value]);
   return {
     status: response.status,
     ...(response.statusText === "" ? {} : { statusText: response.statusText }),
-    headers,
+    headers: headersOf(response),
     body: response.body,
   };
+}
+
+function headersOf(response: Response): ResponseHeaders {
+  const headers: ResponseHeaders = [];
+  for (const [name, value] of response.headers) headers.push([name, value]);
+  return headers;
+}
+
+/**
+ * A `Response` kept whole for an engine that sends `Response`s: its body is not touched (Deno
+ * sends a body it holds in full at once, unless something asked for it as a stream), and its
+ * fields are copied only if a log asks for them. A class: one allocation per response.
+ */
+class SourcedResponse implements ServerResponse {
+  readonly status: number;
+  readonly statusText?: string;
+  readonly body = null;
+  readonly source: Response;
+  private fields: ResponseHeaders | null = null;
+
+  constructor(response: Response) {
+    this.source = response;
+    this.status = response.status;
+    if (response.statusText !== "") this.statusText = response.statusText;
+  }
+
+  get headers(): ResponseHeaders {
+    return this.fields ??= headersOf(this.source);
+  }
 }
 
 /**
  * Wraps an application `fetch` handler as an engine {@link Handler}. A body the `Response`
  * holds in full at once (a string, bytes, JSON) is sent with a `Content-Length`; any other
- * stays a stream.
+ * stays a stream. A request that came as a `Request` (Deno's native engine) is answered with
+ * the app's `Response` itself, as its `source`.
  *
  * @example
  * ```ts
@@ -101,6 +131,7 @@ export function fetchHandler(fn: FetchHandler): Handler {
     const response = await fn(toRequest(request), {
       remoteAddr: { transport: "tcp", hostname, port },
     });
+    if (request.source !== undefined) return new SourcedResponse(response);
     const converted = fromResponse(response);
     return response.body === null
       ? converted

@@ -30,19 +30,39 @@ export function openListeners(
   addresses: readonly ListenAddress[],
   options: OpenListenersOptions = {},
 ): Deno.TcpListener[] {
-  const listeners: Deno.TcpListener[] = [];
-  const errors: ConfigError[] = [];
-  for (const address of addresses) {
-    try {
-      listeners.push(Deno.listen({
+  return bindEach(
+    addresses,
+    (address) =>
+      Deno.listen({
         hostname: address.hostname,
         port: address.port,
         reusePort: options.reusePort ?? false,
-      }));
+      }),
+    (listener) => listener.close(),
+  );
+}
+
+/**
+ * Binds every address with `bind` (a listener, or Deno's HTTP server), collecting the
+ * failures to report them at once.
+ *
+ * @throws {ConfigErrors} naming each address that could not be bound; what was bound already
+ *   is closed with `close` first. Any other failure is thrown as it is, after the same.
+ */
+export function bindEach<T>(
+  addresses: readonly ListenAddress[],
+  bind: (address: ListenAddress) => T,
+  close: (bound: T) => void,
+): T[] {
+  const bound: T[] = [];
+  const errors: ConfigError[] = [];
+  for (const address of addresses) {
+    try {
+      bound.push(bind(address));
     } catch (error) {
       const reason = bindFailure(error);
       if (reason === null) {
-        for (const listener of listeners) listener.close();
+        for (const each of bound) close(each);
         throw error;
       }
       errors.push(
@@ -57,10 +77,10 @@ export function openListeners(
     }
   }
   if (errors.length > 0) {
-    for (const listener of listeners) listener.close();
+    for (const each of bound) close(each);
     throw new ConfigErrors(errors);
   }
-  return listeners;
+  return bound;
 }
 
 /** `127.0.0.1:8080`, or `[::1]:8080` for IPv6. */

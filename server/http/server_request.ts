@@ -62,4 +62,9 @@ export interface ServerRequest {
   readonly body: RequestBody;
   /** Wall-clock time (ms since the epoch) at which the request head was complete. */
   readonly receivedAt: number;
+  /**
+   * The web-standard `Request` it was read from, when the engine received one (Deno's native
+   * engine): an app handler is given that object itself rather than a copy.
+   */
+  readonly source?: Request;
 }

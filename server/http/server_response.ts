@@ -29,4 +29,10 @@ export interface ServerResponse {
    * connection to end it. For HEAD, 204 and 304 no body is sent whatever this holds.
    */
   readonly body: ResponseBody;
+  /**
+   * The web-standard `Response` it stands for, when a handler made one and the engine sends
+   * `Response`s (Deno's native engine): the engine sends that object untouched, so Deno keeps
+   * its fast path for a body it holds in full. Its fields above are read for logs only.
+   */
+  readonly source?: Response;
 }

@@ -1,0 +1,114 @@
+/**
+ * One request/response exchange of the native engine, from the request's arrival to its
+ * last byte: the engine request modules read, the counts of body bytes each way, and, once
+ * over, the access record the logs and the scoreboard read. One object per request, whose
+ * header fields are copied only if a log format asks for them.
+ *
+ * @module
+ */
+
+import type { AccessRecord } from "../http/access_record.ts";
+import { failureResponse } from "../http/error_response.ts";
+import type { Endpoint, ServerRequest } from "../http/server_request.ts";
+import type { ResponseHeaders, ServerResponse } from "../http/server_response.ts";
+import { escapeLogItem } from "../log/escape_log_item.ts";
+import type { Logger } from "../log/logger.ts";
+import { type BodyCount, nativeServerRequest } from "./native_request.ts";
+import type { SentBody } from "./native_response.ts";
+
+const NO_RESPONSE: ServerResponse = { status: 500, headers: [], body: null };
+
+/** An exchange in progress, and its access record once {@link finished}. */
+export class NativeExchange implements AccessRecord {
+  readonly request: ServerRequest;
+  readonly remote: Endpoint;
+  readonly local: Endpoint;
+  readonly startedAt: number;
+  readonly requestLine: string;
+  readonly serverName: string;
+  readonly protocol = "HTTP/1.1";
+  readonly keepAliveRequests = 0;
+  /** Body bytes the handler read. */
+  readonly received: BodyCount = { bytes: 0 };
+  /** Body bytes sent. */
+  readonly sent: SentBody = { bytes: 0 };
+  durationUs = 0;
+  status = 0;
+  connectionStatus: AccessRecord["connectionStatus"] = "+";
+  private response: ServerResponse = NO_RESPONSE;
+  private readonly startedMs = performance.now();
+
+  constructor(
+    request: Request,
+    info: Deno.ServeHandlerInfo,
+    local: Endpoint,
+    limitBodyBytes: number,
+    serverName: string,
+  ) {
+    const addr = info.remoteAddr as Deno.NetAddr;
+    this.remote = { hostname: addr.hostname, port: addr.port };
+    this.local = local;
+    this.request = nativeServerRequest(
+      request,
+      { remote: this.remote, local, limitBodyBytes },
+      this.received,
+    );
+    this.startedAt = this.request.receivedAt;
+    this.requestLine = `${request.method} ${this.request.target} HTTP/1.1`;
+    this.serverName = serverName;
+  }
+
+  get method(): string {
+    return this.request.method;
+  }
+
+  get path(): string {
+    return this.request.path;
+  }
+
+  get query(): string {
+    return this.request.query;
+  }
+
+  get requestHeaders(): ReadonlyMap<string, string> {
+    return this.request.headers;
+  }
+
+  get responseHeaders(): ResponseHeaders {
+    return this.response.headers;
+  }
+
+  get bodyBytes(): number {
+    return this.sent.bytes ?? 0;
+  }
+
+  get receivedBytes(): number {
+    return this.received.bytes;
+  }
+
+  get sentBytes(): number {
+    return this.sent.bytes ?? 0;
+  }
+
+  /** The answer to a handler that threw (logged as mpmd's engine logs it). */
+  failed(error: unknown, logger: Logger): ServerResponse {
+    return failureResponse(error, {
+      request: `${this.request.method} ${escapeLogItem(this.request.target)}`,
+      peer: this.remote.hostname,
+      logger,
+    });
+  }
+
+  /** The answer is on its way: `closing` if it asked the client to close. */
+  answered(response: ServerResponse, status: number, closing: boolean): void {
+    this.response = response;
+    this.status = status;
+    this.connectionStatus = closing ? "-" : "+";
+  }
+
+  /** The last byte went out, or the client went away first. */
+  finished(end: "done" | "aborted"): void {
+    this.durationUs = Math.round((performance.now() - this.startedMs) * 1000);
+    if (end === "aborted") this.connectionStatus = "X";
+  }
+}

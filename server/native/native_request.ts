@@ -1,0 +1,145 @@
+/**
+ * The engine request built over a `Request` that Deno's server produced: the fields built-in
+ * modules read, computed from the `Request` only when read (the header map is built for the
+ * modules that ask for it, never for an app), and the `Request` itself as its `source`.
+ *
+ * @module
+ */
+
+import { HttpError } from "../http/http_error.ts";
+import type { Endpoint, RequestBody, ServerRequest } from "../http/server_request.ts";
+
+const NO_TRAILERS: ReadonlyMap<string, string> = new Map();
+const EMPTY_BODY: RequestBody = {
+  length: 0,
+  present: false,
+  read: () => Promise.resolve(null),
+  trailers: NO_TRAILERS,
+};
+
+/** Where a request arrived and what its body may hold. */
+export interface NativeRequestContext {
+  /** The client's address. */
+  readonly remote: Endpoint;
+  /** The listener's address. */
+  readonly local: Endpoint;
+  /** LimitRequestBody in bytes; 0: unlimited. */
+  readonly limitBodyBytes: number;
+}
+
+/** The body bytes of a request read so far, for the access log's `%I`. */
+export interface BodyCount {
+  /** Bytes the handler has read of the body. */
+  bytes: number;
+}
+
+/**
+ * An engine request for `request`. Its body reads from the `Request`'s stream, counted into
+ * `count`, and fails with 413 past LimitRequestBody (a declared length past it is refused
+ * before the handler runs, see {@link declaredTooLarge}).
+ */
+export function nativeServerRequest(
+  request: Request,
+  context: NativeRequestContext,
+  count: BodyCount,
+): ServerRequest {
+  return new NativeServerRequest(request, context, count);
+}
+
+/**
+ * Fields from the header list are read only when asked for: Deno builds that list on the
+ * first look, and an app that reads none should not pay for it. A class, not a literal with
+ * getters: one allocation per request (the getters read plain fields, so an object made with
+ * this one as prototype, as a module that replaces the body does, reads through).
+ */
+class NativeServerRequest implements ServerRequest {
+  readonly method: string;
+  readonly target: string;
+  readonly path: string;
+  readonly query: string;
+  // Deno's Request does not say which; hyper answers HTTP/1.0 clients in HTTP/1.0.
+  readonly version = "HTTP/1.1";
+  readonly remote: Endpoint;
+  readonly local: Endpoint;
+  readonly receivedAt: number = Date.now();
+  readonly source: Request;
+  private readonly context: NativeRequestContext;
+  private readonly count: BodyCount;
+  private headerMap: Map<string, string> | null = null;
+  private requestBody: RequestBody | null = null;
+
+  constructor(request: Request, context: NativeRequestContext, count: BodyCount) {
+    this.source = request;
+    this.method = request.method;
+    this.remote = context.remote;
+    this.local = context.local;
+    this.context = context;
+    this.count = count;
+    const url = request.url;
+    // `http://host[:port]/path?query`: Deno builds the URL, so the path starts at the first
+    // `/` after the scheme's `//`, and a fragment is never there.
+    const pathStart = url.indexOf("/", url.indexOf("//") + 2);
+    const queryStart = url.indexOf("?", pathStart);
+    this.target = url.slice(pathStart);
+    this.path = queryStart === -1 ? this.target : url.slice(pathStart, queryStart);
+    this.query = queryStart === -1 ? "" : url.slice(queryStart + 1);
+  }
+
+  get headers(): ReadonlyMap<string, string> {
+    return this.headerMap ??= new Map(this.source.headers);
+  }
+
+  get host(): string {
+    return this.source.headers.get("host") ?? "";
+  }
+
+  get body(): RequestBody {
+    return this.requestBody ??= hasBody(this.source)
+      ? streamBody(this.source, this.context.limitBodyBytes, this.count)
+      : EMPTY_BODY;
+  }
+}
+
+/**
+ * Whether the request declares a body longer than LimitRequestBody (0: unlimited). GET and
+ * HEAD are not asked (their bodies mean nothing, and asking costs every request the header
+ * list): a body they carry is still cut at the limit as it is read.
+ */
+export function declaredTooLarge(request: Request, limitBodyBytes: number): boolean {
+  if (limitBodyBytes === 0 || request.method === "GET" || request.method === "HEAD") return false;
+  const declared = request.headers.get("content-length");
+  return declared !== null && Number(declared) > limitBodyBytes;
+}
+
+/**
+ * Whether the request has a body, by its framing fields (RFC 9112 §6.3): asking the `Request`
+ * for its body stream would make one for every request. A GET or HEAD body is not offered
+ * to modules, as mpmd's engine offers none to an app (the app's `Request` still holds it).
+ */
+function hasBody(request: Request): boolean {
+  if (request.method === "GET" || request.method === "HEAD") return false;
+  const length = request.headers.get("content-length");
+  return length === null ? request.headers.has("transfer-encoding") : Number(length) > 0;
+}
+
+function streamBody(request: Request, limitBodyBytes: number, count: BodyCount): RequestBody {
+  const declared = request.headers.get("content-length");
+  let reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
+  return {
+    length: declared === null ? null : Number(declared),
+    present: true,
+    async read() {
+      if (request.body === null) return null;
+      reader ??= request.body.getReader();
+      const { done, value } = await reader.read();
+      if (done) return null;
+      count.bytes += value.byteLength;
+      if (limitBodyBytes > 0 && count.bytes > limitBodyBytes) {
+        await reader.cancel().catch(() => {});
+        throw new HttpError(413, `Request body exceeds LimitRequestBody (${limitBodyBytes} bytes)`);
+      }
+      return value;
+    },
+    trailers: NO_TRAILERS,
+  };
+}
