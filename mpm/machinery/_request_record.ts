@@ -13,7 +13,7 @@ import type { SlotWriter } from "../scoreboard/mod.ts";
 /** The two moments of a request a slot records. */
 export interface RequestRecorder {
   /** A request line has been read and its handler runs (the connection turned `busy`). */
-  start(connection: ConnectionView): void;
+  start(connection: Pick<ConnectionView, "requestLine" | "remote">): void;
   /** The exchange is over (the access log's moment). */
   end(access: AccessRecord): void;
 }

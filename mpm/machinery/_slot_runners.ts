@@ -8,7 +8,8 @@
 import type { Logger } from "../../server/log/mod.ts";
 import type { ProcessScoreboard } from "../scoreboard/mod.ts";
 import { type ChildStart, type FromThread, isMessage, type ToThread } from "./messages.ts";
-import { type ListenerFd, type RetireOptions, startSlot } from "./slot.ts";
+import type { ListenerFd, RetireOptions } from "./slot.ts";
+import { startSlot } from "./start_slot.ts";
 
 /** The shortest life after which a dead thread is replaced at once. */
 const RESPAWN_DELAY_MS = 1_000;

@@ -16,8 +16,8 @@ export {
   HEARTBEAT_MS,
   RETIRE_QUIET_LIMIT_MS,
   RETIRE_QUIET_MS,
-  startSlot,
 } from "./slot.ts";
+export { startSlot } from "./start_slot.ts";
 export { runSlotHost } from "./slot_host.ts";
 export { startSingleSlot } from "./single_slot.ts";
 export type { RunningServer } from "../../server/start_server.ts";

@@ -12,7 +12,8 @@ import { ProcessScoreboard } from "../scoreboard/mod.ts";
 import { describeError } from "./_describe.ts";
 import { keepStdoutForMessages, openIsolateLog } from "./_error_log.ts";
 import { type FromThread, isMessage, type ThreadStart, type ToThread } from "./messages.ts";
-import { type Slot, startSlot } from "./slot.ts";
+import type { Slot } from "./slot.ts";
+import { startSlot } from "./start_slot.ts";
 
 const post = (message: FromThread) => self.postMessage(message);
 let slot: Slot | null = null;
