@@ -68,8 +68,12 @@ export const HELLO_APP: string = fileURLToPath(
   new URL("../examples/apps/hello/app.ts", import.meta.url),
 );
 
-/** The mpmd runs of `--app`: event (the default MPM) and prefork (a process per connection). */
+/**
+ * The mpmd runs of `--app`: event (the default MPM) on Deno's native HTTP engine, event on
+ * mpmd's own engine, and prefork (a process per connection).
+ */
 export const APP_MPMD_VARIANTS: readonly (readonly string[])[] = [
+  ["--mpm", "event", "-c", "HttpEngine native"],
   ["--mpm", "event"],
   ["--mpm", "prefork"],
 ];

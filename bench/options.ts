@@ -74,8 +74,9 @@ Options:
                             (default: "--mpm event" and "-X")
   --mpmd-entry FILE         mpmd entry module (default: main.ts of this checkout)
   --ab                      also run ab -k as a cross-check
-  --app                     serve examples/apps/hello instead: mpmd (default: "--mpm event"
-                            and "--mpm prefork") against deno serve --parallel
+  --app                     serve examples/apps/hello instead: mpmd (default: "--mpm event
+                            -c 'HttpEngine native'", "--mpm event" and "--mpm prefork")
+                            against deno serve --parallel
   --json FILE               write the results as JSON to FILE
   --help                    show this text
 `;

@@ -29,9 +29,17 @@ Deno.test("parseBenchArgs()", async (t) => {
       want: { ab: true, jsonFile: "/tmp/out.json", mpmdEntry: "/tmp/main.ts" },
     },
     {
-      name: "--app benchmarks mpmd event and prefork unless --mpmd says otherwise",
+      name:
+        "--app benchmarks mpmd event (native and own engine) and prefork unless --mpmd says otherwise",
       args: ["--app"],
-      want: { app: true, mpmdVariants: [["--mpm", "event"], ["--mpm", "prefork"]] },
+      want: {
+        app: true,
+        mpmdVariants: [
+          ["--mpm", "event", "-c", "HttpEngine native"],
+          ["--mpm", "event"],
+          ["--mpm", "prefork"],
+        ],
+      },
     },
     {
       name: "--app keeps the --mpmd runs asked for",
