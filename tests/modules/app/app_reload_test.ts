@@ -5,7 +5,7 @@
  */
 
 import assert from "node:assert/strict";
-import { mpmConfig, startMpmd } from "../../mpm/machinery/_mpm.ts";
+import { caseConfig, caseName, startMpmd } from "../../mpm/machinery/_mpm.ts";
 import { APP_MPMS } from "./_app_mpms.ts";
 
 const version = (v: string) => `export default { fetch: () => new Response("${v}") };\n`;
@@ -41,13 +41,13 @@ async function pollUntil(origin: string, wanted: string): Promise<string[]> {
 }
 
 for (const c of APP_MPMS) {
-  Deno.test(`${c.mpm}: a graceful restart serves the app's new code; a broken module is refused`, async () => {
+  Deno.test(`${caseName(c)}: a graceful restart serves the app's new code; a broken module is refused`, async () => {
     const dir = await Deno.makeTempDir({ prefix: "mpmd_reload_" });
     const module = `${dir}/app.ts`;
     try {
       await Deno.writeTextFile(module, version("v1"));
       const app = `App:\n  - Location: /\n    Module: ${module}`;
-      await using server = await startMpmd(mpmConfig(c.mpm, c.section, app));
+      await using server = await startMpmd(caseConfig(c, app));
       assert.equal(await (await fetch(server.origin)).text(), "v1");
 
       await Deno.writeTextFile(module, version("v2"));

@@ -7,10 +7,12 @@
 import assert from "node:assert/strict";
 import { RawClient } from "../../server/http/_raw_client.ts";
 import {
+  caseConfig,
+  caseName,
   childrenOf,
   FAULTY_APP,
   getStatus,
-  mpmConfig,
+  type MpmCase,
   scoreboardPids,
   scoreboardWhere,
   startMpmd,
@@ -20,8 +22,8 @@ import { APP_MPMS } from "./_app_mpms.ts";
 const REQUEST = (path: string) => `GET ${path} HTTP/1.1\r\nHost: t\r\n\r\n`;
 
 for (const c of APP_MPMS) {
-  Deno.test(`${c.mpm}: a handler that throws gets 500 and its stack logged; its isolate goes on serving`, async () => {
-    await using server = await startMpmd(mpmConfig(c.mpm, c.section, FAULTY_APP));
+  Deno.test(`${caseName(c)}: a handler that throws gets 500 and its stack logged; its isolate goes on serving`, async () => {
+    await using server = await startMpmd(caseConfig(c, FAULTY_APP));
     // One kept-alive connection stays with one isolate: the same one answers before and after.
     await using client = await RawClient.connect(server.port);
     await client.send(REQUEST("/app/whoami"));
@@ -34,9 +36,9 @@ for (const c of APP_MPMS) {
     await server.waitForLog(/^ +at Object\.fetch \(.*faulty_app\.ts:\d+:\d+\)$/);
   });
 
-  Deno.test(`${c.mpm}: a handler that never answers gets 504 at RequestTimeout; the slot goes on serving`, async () => {
+  Deno.test(`${caseName(c)}: a handler that never answers gets 504 at RequestTimeout; the slot goes on serving`, async () => {
     await using server = await startMpmd(
-      mpmConfig(c.mpm, c.section, `RequestTimeout: 2\n${FAULTY_APP}`),
+      caseConfig(c, `RequestTimeout: 2\n${FAULTY_APP}`),
     );
     const pids = scoreboardPids(
       await scoreboardWhere(server, (s) => s.processes.length > 0, "the children"),
@@ -50,7 +52,8 @@ for (const c of APP_MPMS) {
     assert.equal(response.status, 504);
     assert.ok(Date.now() - sent >= 2_000, "not before RequestTimeout");
     assert.equal(response.headers.get("connection"), "close");
-    await client.waitForClose();
+    // Deno's server leaves the closing to the client (docs/limits.md).
+    if (c.engine === undefined) await client.waitForClose();
     await server.waitForLog(
       /Cannot answer GET \/app\/hang: app module .*faulty_app\.ts returned no response within RequestTimeout \(2 s\); answered 504/,
     );
@@ -67,7 +70,12 @@ for (const c of APP_MPMS) {
 }
 
 const MIB = 1024 * 1024;
-const UPLOAD_BYTES = 100 * MIB;
+/**
+ * The upload: 100 MiB; 256 MiB on Deno's native engine, where the chunks already read wait for
+ * the garbage collector and add 40–80 MiB to the peak whatever the size (a bare `Deno.serve`
+ * adds about 40 MiB for 100 MiB, measured), so only a larger body tells streaming from holding.
+ */
+const uploadBytes = (c: MpmCase) => (c.engine === "native" ? 256 : 100) * MIB;
 
 /** A body of `bytes` zeros made as the client sends it, in 64 KiB chunks. */
 function zeros(bytes: number): ReadableStream<Uint8Array> {
@@ -91,8 +99,8 @@ function peakRss(pid: number): number {
 }
 
 for (const c of APP_MPMS) {
-  Deno.test(`${c.mpm}: a 100 MiB upload streams through the app without being held in memory`, async () => {
-    await using server = await startMpmd(mpmConfig(c.mpm, c.section, FAULTY_APP));
+  Deno.test(`${caseName(c)}: a ${uploadBytes(c) / MIB} MiB upload streams through the app without being held in memory`, async () => {
+    await using server = await startMpmd(caseConfig(c, FAULTY_APP));
     // Every child has loaded the app and served once before its peak is taken.
     const children = childrenOf(server.pid);
     for (let i = 0; i < 10; i++) assert.equal(await getStatus(server.origin, "/app/"), 200);
@@ -100,16 +108,19 @@ for (const c of APP_MPMS) {
     const response = await fetch(`${server.origin}/app/count`, {
       method: "POST",
       headers: { connection: "close" },
-      body: zeros(UPLOAD_BYTES),
+      body: zeros(uploadBytes(c)),
     });
-    assert.equal(await response.text(), `${UPLOAD_BYTES}\n`);
+    assert.equal(await response.text(), `${uploadBytes(c)}\n`);
     const growth = Math.max(...children.map((pid) => peakRss(pid) - before.get(pid)!));
-    // Holding the body would add at least 100 MiB to the process that read it.
-    assert.ok(growth < 40 * MIB, `peak memory grew by ${(growth / MIB).toFixed(1)} MiB`);
+    // Holding the body would add all of it to the process that read it.
+    assert.ok(
+      growth < 0.4 * uploadBytes(c),
+      `peak memory grew by ${(growth / MIB).toFixed(1)} MiB`,
+    );
   });
 
-  Deno.test(`${c.mpm}: server-sent events reach the client as they are made, for 3 s`, async () => {
-    await using server = await startMpmd(mpmConfig(c.mpm, c.section, FAULTY_APP));
+  Deno.test(`${caseName(c)}: server-sent events reach the client as they are made, for 3 s`, async () => {
+    await using server = await startMpmd(caseConfig(c, FAULTY_APP));
     const sent = Date.now();
     const response = await fetch(`${server.origin}/app/events?count=16&ms=200`, {
       headers: { connection: "close" },

@@ -73,22 +73,27 @@ const number = (fields: Map<string, string>, name: string) => {
   return value;
 };
 
+const EVENT_SECTION = {
+  StartServers: 2,
+  ThreadsPerChild: 2,
+  MinSpareThreads: 1,
+  MaxSpareThreads: 8,
+  ThreadLimit: 4,
+  ServerLimit: 3,
+  MaxRequestWorkers: 12,
+};
+
 const CASES = [
+  { name: "event", mpm: "event", extra: "", section: EVENT_SECTION, slots: 3 * 4 },
   {
+    name: "event on the native engine",
     mpm: "event",
-    extra: "",
-    section: {
-      StartServers: 2,
-      ThreadsPerChild: 2,
-      MinSpareThreads: 1,
-      MaxSpareThreads: 8,
-      ThreadLimit: 4,
-      ServerLimit: 3,
-      MaxRequestWorkers: 12,
-    },
+    extra: "HttpEngine: native",
+    section: EVENT_SECTION,
     slots: 3 * 4,
   },
   {
+    name: "prefork",
     mpm: "prefork",
     // A prefork child held by an idle keep-alive connection of the test's own client would
     // make the next requests hashed to it wait: every request here comes on its own.
@@ -105,7 +110,7 @@ const CASES = [
 ];
 
 for (const c of CASES) {
-  Deno.test(`server-status under ${c.mpm}: ?auto counts what was sent and what is in flight`, async (t) => {
+  Deno.test(`server-status under ${c.name}: ?auto counts what was sent and what is in flight`, async (t) => {
     await using server = await startMpmd(
       mpmConfig(c.mpm, c.section, `${STATUS}\n${FAULTY_APP}\n${c.extra}`),
     );

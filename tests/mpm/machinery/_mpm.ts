@@ -40,6 +40,27 @@ export function mpmConfig(mpm: string, section: Record<string, number>, extra = 
   ].join("\n");
 }
 
+/** A test case: an MPM and its section, on mpmd's engine unless it names Deno's native one. */
+export interface MpmCase {
+  readonly mpm: string;
+  readonly section: Record<string, number>;
+  readonly engine?: "native";
+}
+
+/** The case as test names show it: `event`, or `event on the native engine`. */
+export function caseName(c: MpmCase): string {
+  return c.engine === undefined ? c.mpm : `${c.mpm} on the ${c.engine} engine`;
+}
+
+/** {@link mpmConfig} for the case, with its HttpEngine. */
+export function caseConfig(c: MpmCase, extra = ""): string {
+  return mpmConfig(
+    c.mpm,
+    c.section,
+    c.engine === undefined ? extra : `HttpEngine: ${c.engine}\n${extra}`,
+  );
+}
+
 /** Config lines mounting the faulty app (`_fixtures/faulty_app.ts`) on /app. */
 export const FAULTY_APP = [
   "App:",

@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { RawClient } from "../../server/http/_raw_client.ts";
 import { eventually } from "../../_deadline.ts";
 import {
+  caseConfig,
+  caseName,
   childrenOf,
   FAULTY_APP,
   getStatus,
@@ -39,6 +41,12 @@ const KILL_CASES = [
     section: { StartServers: 2, ThreadsPerChild: 2, MinSpareThreads: 4, MaxSpareThreads: 6 },
     children: 2,
   },
+  {
+    mpm: "event",
+    engine: "native",
+    section: { StartServers: 2, ThreadsPerChild: 2, MinSpareThreads: 4, MaxSpareThreads: 6 },
+    children: 2,
+  },
   { mpm: "winnt", section: { ThreadsPerChild: 2 }, children: 1 },
   {
     mpm: "mpmt_os2",
@@ -48,8 +56,8 @@ const KILL_CASES = [
 ] as const;
 
 for (const c of KILL_CASES) {
-  Deno.test(`${c.mpm}: a child killed with SIGKILL is logged and replaced; serving goes on`, async () => {
-    await using server = await startMpmd(mpmConfig(c.mpm, c.section));
+  Deno.test(`${caseName(c)}: a child killed with SIGKILL is logged and replaced; serving goes on`, async () => {
+    await using server = await startMpmd(caseConfig(c));
     const before = scoreboardPids(
       await scoreboardWhere(server, (s) => s.processes.length === c.children, "the children"),
     );
@@ -101,6 +109,12 @@ const RECYCLE_CASES = [
     mpm,
     section: { ...ONE_CHILD_TWO_THREADS, MaxConnectionsPerChild: 5 },
   })),
+  // Deno's server shows no connections: MaxConnectionsPerChild counts requests there.
+  {
+    mpm: "event",
+    engine: "native",
+    section: { ...ONE_CHILD_TWO_THREADS, MaxConnectionsPerChild: 5 },
+  },
   { mpm: "winnt", section: { ThreadsPerChild: 2, MaxConnectionsPerChild: 5 } },
   {
     mpm: "mpmt_os2",
@@ -116,8 +130,8 @@ const RECYCLE_CASES = [
 const identity = (p: { pid: number; startedMs: number }) => `${p.pid}@${p.startedMs}`;
 
 for (const c of RECYCLE_CASES) {
-  Deno.test(`${c.mpm}: MaxConnectionsPerChild recycles a child after its connections`, async () => {
-    await using server = await startMpmd(mpmConfig(c.mpm, c.section));
+  Deno.test(`${caseName(c)}: MaxConnectionsPerChild recycles a child after its connections`, async () => {
+    await using server = await startMpmd(caseConfig(c));
     const [first] = (await scoreboardWhere(server, (s) => s.processes.length === 1, "one child"))
       .processes.map(identity);
     // Connection: close, so each request is a connection of its own.
@@ -170,6 +184,16 @@ const SLOT_CASES = [
     slots: 4,
   },
   {
+    mpm: "event",
+    engine: "native",
+    section: THREADED,
+    replaced: THREAD_GIVEN_UP,
+    died: THREAD_DIED,
+    exited: THREAD_EXITED,
+    busyLoop: true,
+    slots: 4,
+  },
+  {
     mpm: "winnt",
     section: { ThreadsPerChild: 4 },
     replaced: THREAD_GIVEN_UP,
@@ -199,9 +223,9 @@ const SLOT_CASES = [
 ] as const;
 
 for (const c of SLOT_CASES.filter((c) => c.busyLoop)) {
-  Deno.test(`${c.mpm}: a handler in a busy loop loses its slot after RequestTimeout; other requests are served`, async () => {
+  Deno.test(`${caseName(c)}: a handler in a busy loop loses its slot after RequestTimeout; other requests are served`, async () => {
     await using server = await startMpmd(
-      mpmConfig(c.mpm, c.section, `RequestTimeout: 4\n${FAULTY_APP}`),
+      caseConfig(c, `RequestTimeout: 4\n${FAULTY_APP}`),
     );
     await using busy = await RawClient.connect(server.port);
     await busy.send("GET /app/busy HTTP/1.1\r\nHost: t\r\n\r\n");
@@ -229,8 +253,8 @@ const DEATHS = [
 
 const cases = SLOT_CASES.flatMap((c) => DEATHS.map((d) => [c, d] as const));
 for (const [c, death] of cases) {
-  Deno.test(`${c.mpm}: an isolate whose handler ${death.name} is replaced; serving goes on`, async () => {
-    await using server = await startMpmd(mpmConfig(c.mpm, c.section, FAULTY_APP));
+  Deno.test(`${caseName(c)}: an isolate whose handler ${death.name} is replaced; serving goes on`, async () => {
+    await using server = await startMpmd(caseConfig(c, FAULTY_APP));
     const response = fetch(`${server.origin}${death.path}`, { headers: { connection: "close" } })
       .then((r) => r.text());
     if (death.answer === null) await assert.rejects(response);

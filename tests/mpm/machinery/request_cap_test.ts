@@ -6,7 +6,14 @@
 
 import assert from "node:assert/strict";
 import { RawClient } from "../../server/http/_raw_client.ts";
-import { FAULTY_APP, mpmConfig, scoreboardWhere, startMpmd } from "./_mpm.ts";
+import {
+  caseConfig,
+  caseName,
+  FAULTY_APP,
+  type MpmCase,
+  scoreboardWhere,
+  startMpmd,
+} from "./_mpm.ts";
 
 /** One process, one thread, and no room for the maintenance to start another. */
 const ONE_THREAD = {
@@ -20,16 +27,20 @@ const ONE_THREAD = {
 const SLOW_MS = 1_500;
 const get = (path: string) => `GET ${path} HTTP/1.1\r\nHost: t\r\n\r\n`;
 
-const CASES = [
-  { cap: 1, quickFinishesFirst: false },
-  { cap: 0, quickFinishesFirst: true },
-];
+// On Deno's native engine the thread still takes the new connection; its request waits the same.
+const CASES = [undefined, "native" as const].flatMap((engine) => [
+  { engine, cap: 1, quickFinishesFirst: false },
+  { engine, cap: 0, quickFinishesFirst: true },
+]);
 
 for (const c of CASES) {
-  Deno.test(`event: MaxRequestsPerThread ${c.cap} ${c.quickFinishesFirst ? "lets a thread interleave requests" : "holds a second request while one runs"}`, async (t) => {
-    await using server = await startMpmd(
-      mpmConfig("event", { ...ONE_THREAD, MaxRequestsPerThread: c.cap }, FAULTY_APP),
-    );
+  const mpm: MpmCase = {
+    mpm: "event",
+    section: { ...ONE_THREAD, MaxRequestsPerThread: c.cap },
+    ...(c.engine === undefined ? {} : { engine: c.engine }),
+  };
+  Deno.test(`${caseName(mpm)}: MaxRequestsPerThread ${c.cap} ${c.quickFinishesFirst ? "lets a thread interleave requests" : "holds a second request while one runs"}`, async (t) => {
+    await using server = await startMpmd(caseConfig(mpm, FAULTY_APP));
     for (const connection of ["a new connection", "a kept-alive connection"]) {
       await t.step(`the quick request on ${connection}`, async () => {
         await using quick = await RawClient.connect(server.port);

@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { eventually } from "../../_deadline.ts";
 import { RawClient } from "../../server/http/_raw_client.ts";
 import {
+  caseConfig,
+  caseName,
   childrenOf,
   FAULTY_APP,
   getStatus,
@@ -97,6 +99,11 @@ const GRACEFUL_CASES = [
     mpm: "event",
     section: { StartServers: 2, ThreadsPerChild: 4, MinSpareThreads: 2, MaxSpareThreads: 12 },
   },
+  {
+    mpm: "event",
+    engine: "native",
+    section: { StartServers: 2, ThreadsPerChild: 4, MinSpareThreads: 2, MaxSpareThreads: 12 },
+  },
   { mpm: "winnt", section: { ThreadsPerChild: 8 } },
   {
     mpm: "netware",
@@ -109,8 +116,8 @@ const GRACEFUL_CASES = [
 ] as const;
 
 for (const c of GRACEFUL_CASES) {
-  Deno.test(`${c.mpm}: two graceful restarts under ab -c ${LOAD_CONCURRENCY} lose no request`, async () => {
-    await using server = await startMpmd(mpmConfig(c.mpm, c.section));
+  Deno.test(`${caseName(c)}: two graceful restarts under ab -c ${LOAD_CONCURRENCY} lose no request`, async () => {
+    await using server = await startMpmd(caseConfig(c));
     const first = scoreboardPids(await scoreboardOf(server));
     const startedAt = Date.now();
     const load = startLoad(`${server.origin}/`);
@@ -183,28 +190,34 @@ Deno.test("SIGHUP restarts at once: new children, generation 2", async () => {
   assert.equal(await getStatus(server.origin), 200);
 });
 
-Deno.test("graceful-stop (SIGWINCH) lets a slow request in flight finish, then exits 0", async () => {
-  const server = await startMpmd(
-    mpmConfig("event", ONE_CHILD_TWO_THREADS, FAULTY_APP),
-  );
-  try {
-    await using slow = await RawClient.connect(server.port);
-    await slow.send("GET /app/slow?ms=1500 HTTP/1.1\r\nHost: t\r\n\r\n");
-    await scoreboardWhere(
-      server,
-      (s) => s.processes.some((p) => p.slots.some((slot) => slot.state === "W")),
-      "the slow request in a slot",
-    );
-    Deno.kill(server.pid, "SIGWINCH");
-    await server.waitForLog(/caught SIGWINCH, shutting down gracefully/);
-    const response = await slow.readResponse();
-    assert.equal(response.status, 200);
-    assert.equal(new TextDecoder().decode(response.body), "slow done\n");
-    assert.equal(response.headers.get("connection"), "close");
-  } finally {
-    assert.equal(await server.stop("SIGWINCH"), 0);
-  }
-});
+for (
+  const c of [{ mpm: "event", section: ONE_CHILD_TWO_THREADS }, {
+    mpm: "event",
+    section: ONE_CHILD_TWO_THREADS,
+    engine: "native",
+  }] as const
+) {
+  Deno.test(`${caseName(c)}: graceful-stop (SIGWINCH) lets a slow request in flight finish, then exits 0`, async () => {
+    const server = await startMpmd(caseConfig(c, FAULTY_APP));
+    try {
+      await using slow = await RawClient.connect(server.port);
+      await slow.send("GET /app/slow?ms=1500 HTTP/1.1\r\nHost: t\r\n\r\n");
+      await scoreboardWhere(
+        server,
+        (s) => s.processes.some((p) => p.slots.some((slot) => slot.state === "W")),
+        "the slow request in a slot",
+      );
+      Deno.kill(server.pid, "SIGWINCH");
+      await server.waitForLog(/caught SIGWINCH, shutting down gracefully/);
+      const response = await slow.readResponse();
+      assert.equal(response.status, 200);
+      assert.equal(new TextDecoder().decode(response.body), "slow done\n");
+      assert.equal(response.headers.get("connection"), "close");
+    } finally {
+      assert.equal(await server.stop("SIGWINCH"), 0);
+    }
+  });
+}
 
 Deno.test("stop: a child that ignores SIGTERM is killed at 9 s (httpd's reclaim schedule)", async () => {
   const server = await startMpmd(
