@@ -153,6 +153,16 @@ const THREAD_GIVEN_UP =
   /thread \d+ of child pid \d+ has not run for .* \(RequestTimeout\): replacing the child/;
 const THREAD_DIED = /thread \d+ died .*the faulty app crashes its isolate/;
 const THREAD_EXITED = /thread \d+ exited \(Deno\.exit\(3\) called\)/;
+/** A slot case of a threaded MPM: a stuck thread replaces its child, a dead one is restarted. */
+const threadedCase = <M extends string>(mpm: M, section: Record<string, number> = THREADED) => ({
+  mpm,
+  section,
+  replaced: THREAD_GIVEN_UP,
+  died: THREAD_DIED,
+  exited: THREAD_EXITED,
+  busyLoop: true,
+  slots: 4,
+});
 // busyLoop: false where a stuck thread cannot be reclaimed (netware's threads live in the
 // parent, and Deno cannot end a Worker that never yields): see docs/limits.md.
 const SLOT_CASES = [
@@ -165,62 +175,16 @@ const SLOT_CASES = [
     busyLoop: true,
     slots: 3,
   },
+  threadedCase("worker"),
+  threadedCase("event"),
+  { ...threadedCase("event"), engine: "native" as const },
+  threadedCase("winnt", { ThreadsPerChild: 4 }),
+  threadedCase("mpmt_os2", { StartServers: 1, MinSpareThreads: 4, MaxSpareThreads: 6 }),
   {
-    mpm: "worker",
-    section: THREADED,
-    replaced: THREAD_GIVEN_UP,
-    died: THREAD_DIED,
-    exited: THREAD_EXITED,
-    busyLoop: true,
-    slots: 4,
-  },
-  {
-    mpm: "event",
-    section: THREADED,
-    replaced: THREAD_GIVEN_UP,
-    died: THREAD_DIED,
-    exited: THREAD_EXITED,
-    busyLoop: true,
-    slots: 4,
-  },
-  {
-    mpm: "event",
-    engine: "native",
-    section: THREADED,
-    replaced: THREAD_GIVEN_UP,
-    died: THREAD_DIED,
-    exited: THREAD_EXITED,
-    busyLoop: true,
-    slots: 4,
-  },
-  {
-    mpm: "winnt",
-    section: { ThreadsPerChild: 4 },
-    replaced: THREAD_GIVEN_UP,
-    died: THREAD_DIED,
-    exited: THREAD_EXITED,
-    busyLoop: true,
-    slots: 4,
-  },
-  {
-    mpm: "mpmt_os2",
-    section: { StartServers: 1, MinSpareThreads: 4, MaxSpareThreads: 6 },
-    replaced: THREAD_GIVEN_UP,
-    died: THREAD_DIED,
-    exited: THREAD_EXITED,
-    busyLoop: true,
-    slots: 4,
-  },
-  {
-    mpm: "netware",
-    section: { StartThreads: 4, MinSpareThreads: 4, MaxSpareThreads: 6 },
-    replaced: THREAD_GIVEN_UP,
-    died: THREAD_DIED,
-    exited: THREAD_EXITED,
+    ...threadedCase("netware", { StartThreads: 4, MinSpareThreads: 4, MaxSpareThreads: 6 }),
     busyLoop: false,
-    slots: 4,
   },
-] as const;
+];
 
 for (const c of SLOT_CASES.filter((c) => c.busyLoop)) {
   Deno.test(`${caseName(c)}: a handler in a busy loop loses its slot after RequestTimeout; other requests are served`, async () => {

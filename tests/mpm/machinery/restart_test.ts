@@ -190,6 +190,18 @@ Deno.test("SIGHUP restarts at once: new children, generation 2", async () => {
   assert.equal(await getStatus(server.origin), 200);
 });
 
+/** A client whose 1.5 s request is running in a slot. */
+async function slowRequestInFlight(server: TestServer): Promise<RawClient> {
+  const slow = await RawClient.connect(server.port);
+  await slow.send("GET /app/slow?ms=1500 HTTP/1.1\r\nHost: t\r\n\r\n");
+  await scoreboardWhere(
+    server,
+    (s) => s.processes.some((p) => p.slots.some((slot) => slot.state === "W")),
+    "the slow request in a slot",
+  );
+  return slow;
+}
+
 for (
   const c of [{ mpm: "event", section: ONE_CHILD_TWO_THREADS }, {
     mpm: "event",
@@ -200,13 +212,7 @@ for (
   Deno.test(`${caseName(c)}: graceful-stop (SIGWINCH) lets a slow request in flight finish, then exits 0`, async () => {
     const server = await startMpmd(caseConfig(c, FAULTY_APP));
     try {
-      await using slow = await RawClient.connect(server.port);
-      await slow.send("GET /app/slow?ms=1500 HTTP/1.1\r\nHost: t\r\n\r\n");
-      await scoreboardWhere(
-        server,
-        (s) => s.processes.some((p) => p.slots.some((slot) => slot.state === "W")),
-        "the slow request in a slot",
-      );
+      await using slow = await slowRequestInFlight(server);
       Deno.kill(server.pid, "SIGWINCH");
       await server.waitForLog(/caught SIGWINCH, shutting down gracefully/);
       const response = await slow.readResponse();
@@ -242,13 +248,7 @@ Deno.test("stop: a child that ignores SIGTERM is killed at 9 s (httpd's reclaim 
 
 Deno.test("winnt: SIGHUP restarts gracefully, as httpd's winnt has no other restart", async () => {
   await using server = await startMpmd(mpmConfig("winnt", { ThreadsPerChild: 2 }, FAULTY_APP));
-  await using slow = await RawClient.connect(server.port);
-  await slow.send("GET /app/slow?ms=1500 HTTP/1.1\r\nHost: t\r\n\r\n");
-  await scoreboardWhere(
-    server,
-    (s) => s.processes.some((p) => p.slots.some((slot) => slot.state === "W")),
-    "the slow request in a slot",
-  );
+  await using slow = await slowRequestInFlight(server);
   Deno.kill(server.pid, "SIGHUP");
   await server.waitForLog(/generation 2 serving/);
   const response = await slow.readResponse();
