@@ -19,7 +19,8 @@ const MAX_SWEEP_MS = 1_000;
 interface Pending {
   deadline: number;
   readonly request: ServerRequest;
-  readonly resolve: (response: ServerResponse) => void;
+  /** Set once the handler has not answered at once. */
+  resolve: (response: ServerResponse) => void;
 }
 
 /** In-flight calls of one app and their deadlines. */
@@ -40,25 +41,24 @@ export class ResponseDeadlines {
     this.#onTimeout = onTimeout;
   }
 
-  /** Calls `handler` and resolves as it does, or to a 504 once the deadline has passed. */
-  run(request: ServerRequest, handler: Handler): Promise<ServerResponse | null> {
-    if (this.#limitMs <= 0) return Promise.resolve(handler(request));
+  /**
+   * Calls `handler` and answers as it does, or with a 504 once the deadline has passed. An
+   * answer given at once is returned at once (no bookkeeping, no promise): only a handler that
+   * is still to answer is watched.
+   */
+  run(request: ServerRequest, handler: Handler): ReturnType<Handler> {
+    if (this.#limitMs <= 0) return handler(request);
+    const entry: Pending = { deadline: Date.now() + this.#limitMs, request, resolve: () => {} };
+    const counted = request.body.present ? this.#withProgress(request, entry) : request;
+    const result = handler(counted);
+    if (!(result instanceof Promise)) return result;
     return new Promise((resolve, reject) => {
-      const entry: Pending = { deadline: Date.now() + this.#limitMs, request, resolve };
+      entry.resolve = resolve;
       this.#add(entry);
       // The sweeper stops itself once it finds nothing in flight: starting and stopping a
       // timer for every request would cost more than the request's other bookkeeping.
       const settled = (): boolean => this.#pending.delete(entry);
-      const counted = request.body.present ? this.#withProgress(request, entry) : request;
-      let result: ReturnType<Handler>;
-      try {
-        result = handler(counted);
-      } catch (error) {
-        settled();
-        reject(error);
-        return;
-      }
-      Promise.resolve(result).then(
+      result.then(
         (response) => {
           if (settled()) resolve(response);
           // Too late: its client has had the 504.

@@ -60,14 +60,19 @@ export async function loadAppHandler(mount: AppMount, context: AppContext): Prom
       `Cannot load app module ${mount.module}: its default export has no fetch function`,
     );
   }
-  const call = fetchHandler(async (request, info) => {
-    const response = await app.fetch(request, info);
+  const checked = (request: Request, response: unknown): Response => {
     if (response instanceof Response) return response;
     throw new TypeError(
       `Cannot answer ${request.url}: app module ${mount.module} returned ${
         describe(response)
       }, not a Response`,
     );
+  };
+  const call = fetchHandler((request, info) => {
+    const response = app.fetch(request, info);
+    return response instanceof Response
+      ? response
+      : Promise.resolve(response).then((made) => checked(request, made));
   });
   const { logger, requestTimeoutMs } = context;
   const deadlines = new ResponseDeadlines(requestTimeoutMs, (request) =>

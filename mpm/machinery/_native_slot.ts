@@ -50,8 +50,9 @@ export async function startNativeSlot(options: SlotOptions): Promise<Slot> {
       },
       onExchange(access) {
         requests.end(access);
-        // An idle slot of a retiring process shows it is on its way out, as httpd's `G`.
-        record.setState(server.inFlight > 0 ? "W" : retiring ? "G" : "_");
+        // Each request's start wrote `W`; the last one out says the slot is idle (`G` when its
+        // process is on its way out, as httpd shows it).
+        if (server.inFlight === 0) record.setState(retiring ? "G" : "_");
       },
     }));
   const heartbeat = setInterval(() => record.heartbeat(Date.now()), HEARTBEAT_MS);

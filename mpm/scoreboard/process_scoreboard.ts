@@ -301,6 +301,12 @@ export class SlotWriter {
   readonly #ints: Int32Array;
   readonly #offset: number;
   readonly #seqIndex: number;
+  /**
+   * The strings this writer last put in the record: the same line, client and host come again
+   * and again (a keep-alive client, a benchmark), and only this writer writes them.
+   */
+  #written: { readonly request: string; readonly client: string; readonly vhost: string } | null =
+    null;
 
   /** Made by {@link ProcessScoreboard.slot}. */
   constructor(view: DataView, bytes: Uint8Array, ints: Int32Array, offset: number) {
@@ -336,11 +342,15 @@ export class SlotWriter {
     this.#view.setUint8(offset + SLOT_FIELDS.state, slotStateCode("W"));
     this.#view.setFloat64(offset + SLOT_FIELDS.requestStartMs, request.nowMs, true);
     this.#view.setFloat64(offset + SLOT_FIELDS.lastUsedMs, request.nowMs, true);
-    writeRequestText(this.#view, this.#bytes, offset, {
-      request: request.line,
-      client: request.client,
-      vhost: request.vhost,
-    });
+    const written = this.#written;
+    if (
+      written === null || written.request !== request.line || written.client !== request.client ||
+      written.vhost !== request.vhost
+    ) {
+      const text = { request: request.line, client: request.client, vhost: request.vhost };
+      writeRequestText(this.#view, this.#bytes, offset, text);
+      this.#written = text;
+    }
     Atomics.add(this.#ints, this.#seqIndex, 1);
   }
 

@@ -126,15 +126,26 @@ class SourcedResponse implements ServerResponse {
  * ```
  */
 export function fetchHandler(fn: FetchHandler): Handler {
-  return async (request) => {
+  return (request) => {
     const { hostname, port } = request.remote;
-    const response = await fn(toRequest(request), {
+    const response = fn(toRequest(request), {
       remoteAddr: { transport: "tcp", hostname, port },
     });
-    if (request.source !== undefined) return new SourcedResponse(response);
-    const converted = fromResponse(response);
-    return response.body === null
-      ? converted
-      : { ...converted, body: await settledBody(response.body) };
+    // A Response made at once is answered at once: Deno's server sends a Response it is
+    // handed sooner than one it has to wait for.
+    return response instanceof Promise
+      ? response.then((made) => answerWith(request, made))
+      : answerWith(request, response);
   };
+}
+
+function answerWith(
+  request: ServerRequest,
+  response: Response,
+): ServerResponse | Promise<ServerResponse> {
+  if (request.source !== undefined) return new SourcedResponse(response);
+  const converted = fromResponse(response);
+  return response.body === null
+    ? converted
+    : settledBody(response.body).then((body) => ({ ...converted, body }));
 }

@@ -83,25 +83,37 @@ export function startNativeServer(
   let closing = !config.keepAlive;
   let inFlight = 0;
 
-  const answer = async (
+  const answer = (
     local: Endpoint,
     request: Request,
     info: Deno.ServeHandlerInfo,
-  ): Promise<Response> => {
+  ): Response | Promise<Response> => {
     inFlight++;
     const exchange = new NativeExchange(request, info, local, limitBodyBytes, serverName);
     options.onRequest?.(exchange);
-    let response: ServerResponse;
+    let result: ReturnType<Handler>;
     try {
       if (declaredTooLarge(request, limitBodyBytes)) {
         throw new HttpError(413, `Request body exceeds LimitRequestBody (${limitBodyBytes} bytes)`);
       }
-      const result = handler(exchange.request);
-      response = (result instanceof Promise ? await result : result) ?? errorResponse(404);
+      result = handler(exchange.request);
     } catch (error) {
-      response = exchange.failed(error, logger);
+      return send(exchange, exchange.failed(error, logger), info);
     }
-    const how = { method: request.method, closing, banner };
+    // An answer given at once goes back at once: Deno sends a Response it is handed sooner
+    // than one it has to wait for.
+    if (!(result instanceof Promise)) return send(exchange, result ?? errorResponse(404), info);
+    return result.then(
+      (response) => send(exchange, response ?? errorResponse(404), info),
+      (error) => send(exchange, exchange.failed(error, logger), info),
+    );
+  };
+  const send = (
+    exchange: NativeExchange,
+    response: ServerResponse,
+    info: Deno.ServeHandlerInfo,
+  ): Response => {
+    const how = { method: exchange.method, closing, banner };
     let sending: Response;
     try {
       sending = nativeResponse(response, how, exchange.sent);
