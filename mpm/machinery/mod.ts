@@ -19,8 +19,7 @@ export {
 } from "./slot.ts";
 export { startSlot } from "./start_slot.ts";
 export { runSlotHost } from "./slot_host.ts";
-export { startSingleSlot } from "./single_slot.ts";
-export type { RunningServer } from "../../server/start_server.ts";
+export { type SingleSlot, startSingleSlot } from "./single_slot.ts";
 export type { HostChannel, SlotHost } from "./slot_host.ts";
 export type { ListenerFd, RetireOptions, Slot, SlotOptions } from "./slot.ts";
 export { Acceptor, QUIET, WOKEN } from "./acceptor.ts";

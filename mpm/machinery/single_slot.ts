@@ -1,7 +1,8 @@
 /**
  * `-X`: one slot in this process, httpd's ONE_PROCESS debugging mode. It serves like any
- * slot's engine but without the MPM around it (no parent, no children, no accept discipline),
- * and keeps a scoreboard of one slot in memory so that its status page works too.
+ * slot, on the configured engine, but without the MPM around it (no parent, no children, no
+ * accept discipline), and keeps a scoreboard of one slot in memory so that its status page
+ * works too.
  *
  * @module
  */
@@ -9,20 +10,30 @@
 import type { ServerConfig } from "../../server/config/mod.ts";
 import type { Logger } from "../../server/log/mod.ts";
 import { createSiteHandler } from "../../server/site.ts";
-import { type RunningServer, startServer } from "../../server/start_server.ts";
+import { startNativeServer } from "../../server/native/mod.ts";
+import { startServer } from "../../server/start_server.ts";
 import { decodeSoleProcess, EMPTY_LEDGER, ProcessScoreboard } from "../scoreboard/mod.ts";
 import { requestRecorder } from "./_request_record.ts";
 
+/** `-X`'s server, whichever engine serves it. */
+export interface SingleSlot {
+  /** The bound addresses (with the real port where the config said 0). */
+  readonly addresses: readonly Deno.NetAddr[];
+  /**
+   * Stops accepting, lets requests in flight finish for up to `graceMs` and closes the access
+   * logs; called again with 0 during a graceful stop, it stops waiting.
+   */
+  shutdown(graceMs: number): Promise<void>;
+}
+
 /**
- * Loads the site's handler and starts serving `config` in this process.
+ * Loads the site's handler and starts serving `config` in this process, on the configured
+ * engine.
  *
  * @throws {ConfigErrors} when an address cannot be bound or an access log cannot be opened,
  *   or what a module throws while loading.
  */
-export async function startSingleSlot(
-  config: ServerConfig,
-  logger: Logger,
-): Promise<RunningServer> {
+export async function startSingleSlot(config: ServerConfig, logger: Logger): Promise<SingleSlot> {
   const startTimeMs = Date.now();
   const scoreboard = ProcessScoreboard.create({
     pid: Deno.pid,
@@ -39,27 +50,47 @@ export async function startSingleSlot(
     restartTimeMs: startTimeMs,
     ledger: EMPTY_LEDGER,
   };
-  let server: RunningServer | null = null;
-
+  // The engine's own counts stand in for the bookkeeping an MPM slot does per connection:
+  // they are read only when the page asks, and cost nothing per request.
+  let current = () => ({ connections: 0, keepAlive: 0, busy: false });
   const readScoreboard = () => {
-    // The engine's own counts stand in for the bookkeeping an MPM slot does per connection:
-    // they are read only when the page asks, and cost nothing per request.
-    const stats = server!.engine.stats;
-    scoreboard.addConnections(stats.connections - scoreboard.connections);
-    scoreboard.addKeepAlive(stats.keepAliveIdle - scoreboard.keepAlive);
-    record.setState(stats.busy + stats.writing > 0 ? "W" : "_");
+    const now = current();
+    scoreboard.addConnections(now.connections - scoreboard.connections);
+    scoreboard.addKeepAlive(now.keepAlive - scoreboard.keepAlive);
+    record.setState(now.busy ? "W" : "_");
     return Promise.resolve(decodeSoleProcess(header, scoreboard.copyRegion(Date.now())));
   };
 
   const handler = await createSiteHandler(config, { logger, readScoreboard });
-  server = startServer(config, {
-    logger,
-    handler,
-    onState: (connection) => {
-      if (connection.state === "busy") requests.start(connection);
-    },
-    onExchange: requests.end,
-  });
+  let server: SingleSlot;
+  if (config.httpEngine === "native") {
+    const native = startNativeServer(config, {
+      logger,
+      handler,
+      onRequest: requests.start,
+      onExchange: requests.end,
+    });
+    current = () => ({ connections: 0, keepAlive: 0, busy: native.inFlight > 0 });
+    server = native;
+  } else {
+    const running = startServer(config, {
+      logger,
+      handler,
+      onState: (connection) => {
+        if (connection.state === "busy") requests.start(connection);
+      },
+      onExchange: requests.end,
+    });
+    current = () => {
+      const stats = running.engine.stats;
+      return {
+        connections: stats.connections,
+        keepAlive: stats.keepAliveIdle,
+        busy: stats.busy + stats.writing > 0,
+      };
+    };
+    server = running;
+  }
   record.setState("_");
   return server;
 }

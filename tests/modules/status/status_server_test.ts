@@ -306,17 +306,22 @@ Deno.test("server-status answers GET and HEAD only, and is absent unless configu
   assert.equal(missing.status, 404);
 });
 
-Deno.test("server-status under -X: one slot, kept in memory, counts its requests", async () => {
-  await using server = await startMpmd(mpmConfig("event", ONE_CHILD_TWO_THREADS, STATUS), ["-X"]);
-  for (let i = 0; i < 5; i++) await (await fetch(`${server.origin}/hello.txt`)).arrayBuffer();
-  const fields = await auto(server.origin);
-  assert.equal(fields.get("Scoreboard"), "W", "one slot, busy with this very request");
-  assert.equal(number(fields, "Total Accesses"), 5);
-  assert.deepEqual([number(fields, "BusyWorkers"), number(fields, "IdleWorkers")], [1, 0]);
-  assert.equal(number(fields, "Processes"), 1);
-  const after = await auto(server.origin);
-  assert.equal(number(after, "Total Accesses"), 6, "the first read counted once answered");
-  const json: StatusReport = await (await fetch(`${server.origin}/server-status?json`)).json();
-  assert.equal(json.processes[0]?.pid, server.pid, "the -X process itself");
-  assert.equal(json.slots[0]?.request, "GET /server-status?json HTTP/1.1");
-});
+for (const engine of ["mpmd", "native"]) {
+  Deno.test(`server-status under -X (HttpEngine ${engine}): one slot, kept in memory, counts its requests`, async () => {
+    await using server = await startMpmd(
+      mpmConfig("event", ONE_CHILD_TWO_THREADS, `${STATUS}\nHttpEngine: ${engine}`),
+      ["-X"],
+    );
+    for (let i = 0; i < 5; i++) await (await fetch(`${server.origin}/hello.txt`)).arrayBuffer();
+    const fields = await auto(server.origin);
+    assert.equal(fields.get("Scoreboard"), "W", "one slot, busy with this very request");
+    assert.equal(number(fields, "Total Accesses"), 5);
+    assert.deepEqual([number(fields, "BusyWorkers"), number(fields, "IdleWorkers")], [1, 0]);
+    assert.equal(number(fields, "Processes"), 1);
+    const after = await auto(server.origin);
+    assert.equal(number(after, "Total Accesses"), 6, "the first read counted once answered");
+    const json: StatusReport = await (await fetch(`${server.origin}/server-status?json`)).json();
+    assert.equal(json.processes[0]?.pid, server.pid, "the -X process itself");
+    assert.equal(json.slots[0]?.request, "GET /server-status?json HTTP/1.1");
+  });
+}
