@@ -39,7 +39,7 @@ export async function startNativeSlot(options: SlotOptions): Promise<Slot> {
       reusePort: true,
       serversPerAddress: options.listenersPerAddress,
       onRequest(request) {
-        lastRequestMs = Date.now();
+        lastRequestMs = request.startedAt;
         requests.start(request);
         // Deno's server shows no connections: MaxConnectionsPerChild counts requests here.
         const counted = scoreboard.countAccepted();

@@ -43,7 +43,9 @@ export interface NativeServerOptions {
    */
   readonly serversPerAddress?: number;
   /** Called as each request's handler starts. */
-  readonly onRequest?: (request: Pick<AccessRecord, "requestLine" | "remote">) => void;
+  readonly onRequest?: (
+    request: Pick<AccessRecord, "requestLine" | "remote" | "startedAt">,
+  ) => void;
   /** Called once per finished exchange, after the access logs are written. */
   readonly onExchange?: (record: AccessRecord) => void;
 }
