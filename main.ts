@@ -41,7 +41,8 @@ import {
   virtualHostReport,
 } from "./server/config/mod.ts";
 import { createErrorLog, type Logger } from "./server/log/mod.ts";
-import { checkAccessLogs, listenerUrl, openConfiguredLog } from "./server/start_server.ts";
+import { checkAccessLogs, openConfiguredLog } from "./server/configured_logs.ts";
+import { listenerUrl } from "./server/start_server.ts";
 import { serverBanner } from "./server/version.ts";
 import { buildReport, moduleReport, versionReport } from "./server/version_report.ts";
 

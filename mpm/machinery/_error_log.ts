@@ -7,7 +7,7 @@
 
 import type { ServerConfig } from "../../server/config/mod.ts";
 import { createErrorLog, type Logger } from "../../server/log/mod.ts";
-import { openConfiguredLog } from "../../server/start_server.ts";
+import { openConfiguredLog } from "../../server/configured_logs.ts";
 
 /** An isolate's error log and the way to flush it on the way out. */
 export interface IsolateLog {

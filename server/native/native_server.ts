@@ -20,7 +20,7 @@ import { bindEach } from "../http/open_listeners.ts";
 import type { Endpoint } from "../http/server_request.ts";
 import type { ServerResponse } from "../http/server_response.ts";
 import type { Logger } from "../log/logger.ts";
-import { openAccessLogging } from "../start_server.ts";
+import { openAccessLogging } from "../configured_logs.ts";
 import { serverBanner } from "../version.ts";
 import { declaredTooLarge } from "./native_request.ts";
 import { nativeResponse } from "./native_response.ts";
