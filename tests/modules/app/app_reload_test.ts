@@ -1,7 +1,7 @@
 /**
  * A graceful restart (SIGUSR2) loads an app module afresh: changed code is served by the new
  * generation without a failed request, and a module that no longer loads is refused while the
- * running generation keeps serving, under prefork, worker and event.
+ * running generation keeps serving, under prefork, worker and event (on both engines).
  */
 
 import assert from "node:assert/strict";

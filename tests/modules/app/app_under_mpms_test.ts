@@ -1,6 +1,6 @@
 /**
- * An app module under prefork, worker and event, end to end: a handler that throws or never
- * answers costs its request, not its slot. (A handler that ends its isolate — a crash,
+ * An app module under prefork, worker and event (on both engines), end to end: a handler that
+ * throws or never answers costs its request, not its slot. (A handler that ends its isolate — a crash,
  * Deno.exit — or loops forever is in tests/mpm/machinery/faults_test.ts, for every MPM.)
  */
 
