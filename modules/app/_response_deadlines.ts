@@ -9,7 +9,7 @@
  * @module
  */
 
-import { errorResponse } from "../../server/http/mod.ts";
+import { discardStreamBody, errorResponse } from "../../server/http/mod.ts";
 import type { Handler, ServerRequest, ServerResponse } from "../../server/http/mod.ts";
 
 /** The sweeper runs at a quarter of the limit, within this range. */
@@ -62,10 +62,7 @@ export class ResponseDeadlines {
         (response) => {
           if (settled()) resolve(response);
           // Too late: its client has had the 504.
-          else {
-            const body = response?.source?.body ?? response?.body;
-            if (body instanceof ReadableStream) body.cancel().catch(() => {});
-          }
+          else void discardStreamBody(response?.source?.body ?? response?.body ?? null);
         },
         (error) => {
           if (settled()) reject(error);

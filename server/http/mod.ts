@@ -48,6 +48,7 @@ export type {
 export { fetchHandler, fromResponse, toRequest } from "./fetch_adapter.ts";
 export type { FetchHandler, FetchInfo } from "./fetch_adapter.ts";
 export { errorResponse } from "./error_response.ts";
+export { discardStreamBody } from "./_stream_body.ts";
 export { cachedHttpDate, formatHttpDate, parseHttpDate } from "./http_date.ts";
 export { isKnownStatus, STATUS_TEXT, statusText } from "./status_text.ts";
 export type { KnownStatus } from "./status_text.ts";

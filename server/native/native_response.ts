@@ -6,6 +6,7 @@
  * @module
  */
 
+import { discardStreamBody } from "../http/mod.ts";
 import type { ServerResponse } from "../http/server_response.ts";
 
 /**
@@ -59,7 +60,7 @@ export function nativeResponse(
   };
   const body = response.body;
   if (body === null || NULL_BODY_STATUSES.has(response.status)) {
-    if (body !== null && !(body instanceof Uint8Array)) void cancel(body);
+    void discardStreamBody(body);
     return new Response(null, init);
   }
   if (body instanceof Uint8Array) {
@@ -101,12 +102,4 @@ function countedStream(
       await chunks.return?.(reason);
     },
   }, { highWaterMark: 0 });
-}
-
-async function cancel(body: AsyncIterable<Uint8Array>): Promise<void> {
-  try {
-    await body[Symbol.asyncIterator]().return?.();
-  } catch {
-    // Nothing reads it; a failure to stop it changes nothing.
-  }
 }
