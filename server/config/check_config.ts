@@ -116,7 +116,7 @@ function checkListen(config: ServerConfig, report: Report): void {
  * The directives Deno's native engine does not apply: hyper keeps its own timeouts and head
  * limits, and adds no Server field to an app's response.
  */
-export const NATIVE_ENGINE_IGNORES = [
+const NATIVE_ENGINE_IGNORES = [
   "Timeout",
   "KeepAliveTimeout",
   "MaxKeepAliveRequests",

@@ -8,8 +8,8 @@
 export { type NativeServer, type NativeServerOptions, startNativeServer } from "./native_server.ts";
 export {
   type BodyCount,
-  declaredTooLarge,
   type NativeRequestContext,
   nativeServerRequest,
+  refuseDeclaredTooLarge,
 } from "./native_request.ts";
 export { nativeResponse, type NativeResponseOptions, type SentBody } from "./native_response.ts";

@@ -36,7 +36,7 @@ export interface BodyCount {
 /**
  * An engine request for `request`. Its body reads from the `Request`'s stream, counted into
  * `count`, and fails with 413 past LimitRequestBody (a declared length past it is refused
- * before the handler runs, see {@link declaredTooLarge}).
+ * before the handler runs, see {@link refuseDeclaredTooLarge}).
  */
 export function nativeServerRequest(
   request: Request,
@@ -94,39 +94,43 @@ class NativeServerRequest implements ServerRequest {
   }
 
   get body(): RequestBody {
-    return this.requestBody ??= hasBody(this.source)
-      ? streamBody(this.source, this.context.limitBodyBytes, this.count)
-      : EMPTY_BODY;
+    return this.requestBody ??= bodyOf(this.source, this.context.limitBodyBytes, this.count);
   }
 }
 
 /**
- * Whether the request declares a body longer than LimitRequestBody (0: unlimited). GET and
- * HEAD are not asked (their bodies mean nothing, and asking costs every request the header
- * list): a body they carry is still cut at the limit as it is read.
+ * Refuses with 413 a request that declares a body longer than LimitRequestBody (0: unlimited),
+ * before its handler runs. GET and HEAD are not asked (their bodies mean nothing, and asking
+ * costs every request the header list): a body they carry is still cut at the limit as read.
+ *
+ * @throws {HttpError} 413.
  */
-export function declaredTooLarge(request: Request, limitBodyBytes: number): boolean {
-  if (limitBodyBytes === 0 || request.method === "GET" || request.method === "HEAD") return false;
+export function refuseDeclaredTooLarge(request: Request, limitBodyBytes: number): void {
+  if (limitBodyBytes === 0 || request.method === "GET" || request.method === "HEAD") return;
   const declared = request.headers.get("content-length");
-  return declared !== null && Number(declared) > limitBodyBytes;
+  if (declared !== null && Number(declared) > limitBodyBytes) throw tooLarge(limitBodyBytes);
+}
+
+function tooLarge(limitBodyBytes: number): HttpError {
+  return new HttpError(413, `Request body exceeds LimitRequestBody (${limitBodyBytes} bytes)`);
 }
 
 /**
- * Whether the request has a body, by its framing fields (RFC 9112 §6.3): asking the `Request`
- * for its body stream would make one for every request. A GET or HEAD body is not offered
- * to modules, as mpmd's engine offers none to an app (the app's `Request` still holds it).
+ * The request's body, known to be there by its framing fields (RFC 9112 §6.3): asking the
+ * `Request` for its body stream would make one for every request. A GET or HEAD body is not
+ * offered to modules, as mpmd's engine offers none to an app (the app's `Request` still holds
+ * it).
  */
-function hasBody(request: Request): boolean {
-  if (request.method === "GET" || request.method === "HEAD") return false;
-  const length = request.headers.get("content-length");
-  return length === null ? request.headers.has("transfer-encoding") : Number(length) > 0;
-}
-
-function streamBody(request: Request, limitBodyBytes: number, count: BodyCount): RequestBody {
+function bodyOf(request: Request, limitBodyBytes: number, count: BodyCount): RequestBody {
+  if (request.method === "GET" || request.method === "HEAD") return EMPTY_BODY;
   const declared = request.headers.get("content-length");
+  const length = declared === null ? null : Number(declared);
+  if (length === null ? !request.headers.has("transfer-encoding") : !(length > 0)) {
+    return EMPTY_BODY;
+  }
   let reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
   return {
-    length: declared === null ? null : Number(declared),
+    length,
     present: true,
     async read() {
       if (request.body === null) return null;
@@ -136,7 +140,7 @@ function streamBody(request: Request, limitBodyBytes: number, count: BodyCount):
       count.bytes += value.byteLength;
       if (limitBodyBytes > 0 && count.bytes > limitBodyBytes) {
         await reader.cancel().catch(() => {});
-        throw new HttpError(413, `Request body exceeds LimitRequestBody (${limitBodyBytes} bytes)`);
+        throw tooLarge(limitBodyBytes);
       }
       return value;
     },

@@ -15,14 +15,13 @@ import type { ServerConfig } from "../config/server_config.ts";
 import type { AccessRecord } from "../http/access_record.ts";
 import { errorResponse } from "../http/error_response.ts";
 import type { Handler } from "../http/handler.ts";
-import { HttpError } from "../http/http_error.ts";
 import { bindEach } from "../http/open_listeners.ts";
 import type { Endpoint } from "../http/server_request.ts";
 import type { ServerResponse } from "../http/server_response.ts";
 import type { Logger } from "../log/logger.ts";
 import { openAccessLogging } from "../configured_logs.ts";
 import { serverBanner } from "../version.ts";
-import { declaredTooLarge } from "./native_request.ts";
+import { refuseDeclaredTooLarge } from "./native_request.ts";
 import { nativeResponse } from "./native_response.ts";
 import { NativeExchange } from "./_native_exchange.ts";
 
@@ -95,9 +94,7 @@ export function startNativeServer(
     options.onRequest?.(exchange);
     let result: ReturnType<Handler>;
     try {
-      if (declaredTooLarge(request, limitBodyBytes)) {
-        throw new HttpError(413, `Request body exceeds LimitRequestBody (${limitBodyBytes} bytes)`);
-      }
+      refuseDeclaredTooLarge(request, limitBodyBytes);
       result = handler(exchange.request);
     } catch (error) {
       return send(exchange, exchange.failed(error, logger), info);
