@@ -8,6 +8,7 @@
  */
 
 import { messageWriter, readMessages } from "./_ndjson.ts";
+import { setInheritable } from "./listen_socket.ts";
 import type { SelfCommand } from "./self_command.ts";
 
 /** Options for {@link spawnChild}. */
@@ -22,6 +23,12 @@ export interface SpawnChildOptions {
    * @default the parent's working directory
    */
   readonly cwd?: string;
+  /**
+   * Descriptors of this process the child inherits, at the same numbers (the listening
+   * sockets); every other descriptor stays close-on-exec.
+   * @default []
+   */
+  readonly inheritFds?: readonly number[];
 }
 
 /** A running child process and the parent's end of its message pipe. */
@@ -64,14 +71,23 @@ export interface ChildHandle {
  * @throws {Deno.errors.NotFound} if the command does not exist.
  */
 export function spawnChild(command: SelfCommand, options: SpawnChildOptions = {}): ChildHandle {
-  const child = new Deno.Command(command.command, {
-    args: [...command.args],
-    env: { ...options.env },
-    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
+  const inherited = options.inheritFds ?? [];
+  // Open to inheritance only for the moment of the spawn, which Deno makes synchronously: no
+  // other program this process starts may hold the server's port open.
+  for (const fd of inherited) setInheritable(fd, true);
+  let child: Deno.ChildProcess;
+  try {
+    child = new Deno.Command(command.command, {
+      args: [...command.args],
+      env: { ...options.env },
+      ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "inherit",
+    }).spawn();
+  } finally {
+    for (const fd of inherited) setInheritable(fd, false);
+  }
   const writer = messageWriter(child.stdin);
   return {
     pid: child.pid,

@@ -47,6 +47,19 @@ export {
 } from "./incoming_cpu.ts";
 export type { IncomingCpuControl } from "./incoming_cpu.ts";
 export {
+  closeListenSocket,
+  DEFAULT_LISTEN_BACKLOG,
+  type ListenSocket,
+  openListenSocket,
+  setInheritable,
+} from "./listen_socket.ts";
+export {
+  probeSharedAccept,
+  SocketAcceptor,
+  type SocketAcceptorOptions,
+  WOKEN,
+} from "./socket_acceptor.ts";
+export {
   isProcessAlive,
   PidFileError,
   readPidFile,
