@@ -35,18 +35,6 @@ export { MessageFormatError } from "./message_format_error.ts";
 export { parseProcessCpu, PROC_TICKS_PER_SECOND, readProcessCpu } from "./process_cpu.ts";
 export type { ProcessCpu } from "./process_cpu.ts";
 export {
-  IncomingCpuError,
-  incomingCpuSteers,
-  listenersPerSlot,
-  listeningSocketFds,
-  onlineCpuCount,
-  openIncomingCpuControl,
-  parseCpuList,
-  parseListeningInodes,
-  steeringCpu,
-} from "./incoming_cpu.ts";
-export type { IncomingCpuControl } from "./incoming_cpu.ts";
-export {
   closeListenSocket,
   DEFAULT_LISTEN_BACKLOG,
   type ListenSocket,

@@ -1,7 +1,7 @@
 /**
- * Runs one serving slot: binds the `Listen` addresses, serves them with the HTTP engine
- * and the given handler, and writes each host's access logs. This is what `mpmd -X` runs;
- * the MPM machinery runs one per process or Worker.
+ * The configured HTTP engine (mpmd's own, or Deno's native server) with each host's access
+ * logs, and one serving slot over it that binds the `Listen` addresses itself: what `mpmd -X`
+ * runs. Under an MPM each slot accepts for its engine instead.
  *
  * @module
  */
@@ -19,15 +19,7 @@ import {
 import { formatAddress, openListeners } from "./http/open_listeners.ts";
 import type { Logger } from "./log/mod.ts";
 import type { AccessRecord } from "./http/mod.ts";
-
-/** Options of {@link startServer}: the engine's, and how to bind. */
-export interface StartServerOptions extends ServingEngineOptions {
-  /**
-   * Join each address's `SO_REUSEPORT` group (one listener per slot).
-   * @default false
-   */
-  readonly reusePort?: boolean;
-}
+import { createNativeEngine } from "./native/native_engine.ts";
 
 /** A serving slot. */
 export interface RunningServer {
@@ -62,8 +54,9 @@ export interface ServingEngine {
 }
 
 /**
- * Creates an HTTP engine configured from `config` that writes each host's access logs; the
- * caller feeds it connections (an MPM slot runs its own accept discipline).
+ * Creates the HTTP engine `config` names (HttpEngine), configured from it, that writes each
+ * host's access logs; the caller feeds it connections (an MPM slot runs its own accept
+ * discipline).
  *
  * @throws {ConfigErrors} when an access log cannot be opened.
  */
@@ -71,17 +64,27 @@ export function createServingEngine(
   config: ServerConfig,
   options: ServingEngineOptions,
 ): ServingEngine {
-  const { logger } = options;
+  const { logger, handler } = options;
   const { onExchange, closeLogs } = openAccessLogging(config, logger, options.onExchange);
-  const engine = createHttpEngine({
-    ...config,
-    handler: options.handler,
-    logger: logger.withModule("http"),
-    serverName: config.hosts[0].serverName,
+  const hooks = {
     ...(onExchange !== undefined && { onExchange }),
     ...(options.onState !== undefined && { onState: options.onState }),
-  });
-  return { engine, closeLogs };
+  };
+  try {
+    const engine = config.httpEngine === "native"
+      ? createNativeEngine(config, { logger, handler, ...hooks })
+      : createHttpEngine({
+        ...config,
+        handler,
+        logger: logger.withModule("http"),
+        serverName: config.hosts[0].serverName,
+        ...hooks,
+      });
+    return { engine, closeLogs };
+  } catch (error) {
+    void closeLogs();
+    throw error;
+  }
 }
 
 /**
@@ -90,11 +93,11 @@ export function createServingEngine(
  * @throws {ConfigErrors} when an address cannot be bound (naming its `Listen` line) or an
  *   access log cannot be opened.
  */
-export function startServer(config: ServerConfig, options: StartServerOptions): RunningServer {
+export function startServer(config: ServerConfig, options: ServingEngineOptions): RunningServer {
   const { engine, closeLogs } = createServingEngine(config, options);
   let listeners: Deno.TcpListener[];
   try {
-    listeners = openListeners(config.listen, { reusePort: options.reusePort ?? false });
+    listeners = openListeners(config.listen);
   } catch (error) {
     void closeLogs();
     throw error;

@@ -279,7 +279,8 @@ Deno.test("mpmd names the Listen line when its address is in use, exit 1", async
   assert.equal(code, 1);
   assert.equal(
     stderr.trim(),
-    `${file}:4: Cannot listen on 127.0.0.1:${taken.addr.port}: address already in use`,
+    `${file}:4: (98)Address already in use: make_sock: could not bind to address 127.0.0.1:${taken.addr.port}\n` +
+      "no listening sockets available, shutting down",
   );
 });
 

@@ -1,6 +1,5 @@
 /**
- * How the parent's children end, and what it says about ending: httpd's reclaim schedule for a
- * stop, and the startup notice about listeners that reset their queue when they close.
+ * How the parent's children end when it stops: httpd's reclaim schedule.
  *
  * @module
  */
@@ -36,29 +35,4 @@ export async function reclaimChildren(
   ];
   await Promise.all(children.map((child) => child.handle.status));
   for (const timer of timers) clearTimeout(timer);
-}
-
-/**
- * The startup notice about `net.ipv4.tcp_migrate_req` (null when it is 1, or not Linux): what a
- * closing listener risks, what mpmd does about it, and the sysctl that makes it moot.
- */
-export function migrationNotice(
-  tcpMigrateReq: boolean | null,
-  canSteer: boolean,
-): { readonly level: "notice" | "warn"; readonly message: string } | null {
-  if (tcpMigrateReq !== false) return null;
-  const remedy = "sysctl -w net.ipv4.tcp_migrate_req=1 lets the kernel move them instead";
-  return canSteer
-    ? {
-      level: "notice",
-      message: "net.ipv4.tcp_migrate_req is 0: a closing listener resets the connections queued " +
-        "on it; mpmd steers new connections away from draining listeners (SO_INCOMING_CPU), and " +
-        remedy,
-    }
-    : {
-      level: "warn",
-      message: "net.ipv4.tcp_migrate_req is 0 and this kernel cannot steer connections " +
-        "(SO_INCOMING_CPU needs Linux 6.1): graceful restarts and recycling under load may reset " +
-        `queued connections; ${remedy}`,
-    };
 }

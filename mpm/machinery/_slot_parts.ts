@@ -1,18 +1,15 @@
 /**
- * What every slot builds the same way whichever engine serves it: its site handler (with the
- * status page reading its own process live, and event's MaxRequestsPerThread gate around it)
- * and the listening sockets it opened, as steering needs them.
+ * What every slot builds the same way whichever engine serves it: its site handler, with the
+ * status page reading its own process live, and event's MaxRequestsPerThread gate around it.
  *
  * @module
  */
 
-import type { ServerConfig } from "../../server/config/mod.ts";
 import type { Handler } from "../../server/http/mod.ts";
-import { listeningSocketFds } from "../../platform/mod.ts";
 import { createSiteHandler } from "../../server/site.ts";
 import { readScoreboard } from "../scoreboard/mod.ts";
 import { RequestGate } from "./_request_gate.ts";
-import type { ListenerFd, SlotOptions } from "./slot.ts";
+import type { SlotOptions } from "./slot.ts";
 
 /** event's MaxRequestsPerThread gate for a slot, or `null` when there is no cap. */
 export function requestGate(options: SlotOptions): RequestGate | null {
@@ -42,31 +39,4 @@ export async function slotHandler(
       }),
   });
   return gate === null ? siteHandler : gate.wrap(siteHandler);
-}
-
-/**
- * What `open` bound: it runs under the process's listen lock, and the sockets on the config's
- * ports that appeared meanwhile are this slot's (none where /proc cannot tell: the steering
- * they serve exists only on Linux).
- */
-export function openWithFds<T>(
-  options: SlotOptions,
-  open: () => T,
-): { readonly opened: T; readonly fds: ListenerFd[] } {
-  return options.scoreboard.withListenLock(() => {
-    const before = listenerFds(options.config);
-    const opened = open();
-    const others = new Set(before.map((entry) => entry.fd));
-    return { opened, fds: listenerFds(options.config).filter((entry) => !others.has(entry.fd)) };
-  });
-}
-
-/** The process's listening sockets on the config's ports; empty where /proc cannot tell. */
-function listenerFds(config: ServerConfig): ListenerFd[] {
-  const ports = [...new Set(config.listen.map((address) => address.port))];
-  try {
-    return ports.flatMap((port) => listeningSocketFds(port).map((fd) => ({ port, fd })));
-  } catch {
-    return [];
-  }
 }

@@ -8,7 +8,7 @@
 import type { Logger } from "../../server/log/mod.ts";
 import type { ProcessScoreboard } from "../scoreboard/mod.ts";
 import { type ChildStart, type FromThread, isMessage, type ToThread } from "./messages.ts";
-import type { ListenerFd, RetireOptions } from "./slot.ts";
+import type { RetireOptions } from "./slot.ts";
 import { startSlot } from "./start_slot.ts";
 
 /** The shortest life after which a dead thread is replaced at once. */
@@ -16,11 +16,8 @@ const RESPAWN_DELAY_MS = 1_000;
 
 /** A slot as its host drives it: in the host's main thread or in a Worker. */
 export interface SlotRunner {
-  /** Resolves when listening; rejects with the reason it could not start. */
+  /** Resolves when it accepts; rejects with the reason it could not start. */
   readonly ready: Promise<void>;
-  /** Its listening sockets, known once it is ready. */
-  readonly fds: readonly ListenerFd[];
-  readonly listenersClosed: Promise<void>;
   retire(how: RetireOptions): Promise<void>;
   stop(): Promise<void>;
 }
@@ -38,7 +35,7 @@ export async function mainThreadSlot(
     scoreboard,
     index: 0,
     processSlots: 1,
-    listenersPerAddress: start.listenersPerAddress,
+    listen: start.listen,
     asyncRequestWorkerFactor: start.topology.asyncRequestWorkerFactor,
     maxRequestsPerThread: start.topology.maxRequestsPerThread,
     maxConnections: start.maxConnections,
@@ -48,8 +45,6 @@ export async function mainThreadSlot(
   });
   return {
     ready: Promise.resolve(),
-    fds: slot.fds,
-    listenersClosed: slot.listenersClosed,
     retire: (how) => slot.retire(how),
     stop: () => slot.stop(),
   };
@@ -58,18 +53,14 @@ export async function mainThreadSlot(
 /** A slot in a Worker, started again if its thread dies, given up if it stops running. */
 export class ThreadSlot implements SlotRunner {
   readonly ready: Promise<void>;
-  fds: readonly ListenerFd[] = [];
-  readonly listenersClosed: Promise<void>;
   readonly #start: ChildStart;
   readonly #scoreboard: ProcessScoreboard;
   readonly #slot: number;
   readonly #logger: Logger;
   readonly #recycle: () => void;
-  readonly #onChange: () => void;
   #worker!: Worker;
   #ending = false;
   #onReady!: { resolve: () => void; reject: (error: Error) => void } | null;
-  #onListenersClosed!: () => void;
   #onDone: (() => void) | null = null;
   /** The thread has ended (done, failed or died while ending): nothing is left to wait for. */
   #over = false;
@@ -83,16 +74,13 @@ export class ThreadSlot implements SlotRunner {
     slot: number,
     logger: Logger,
     recycle: () => void,
-    onChange: () => void,
   ) {
     this.#start = start;
     this.#scoreboard = scoreboard;
     this.#slot = slot;
     this.#logger = logger;
     this.#recycle = recycle;
-    this.#onChange = onChange;
     this.ready = new Promise((resolve, reject) => this.#onReady = { resolve, reject });
-    this.listenersClosed = new Promise((resolve) => this.#onListenersClosed = resolve);
     this.#spawn();
   }
 
@@ -132,10 +120,9 @@ export class ThreadSlot implements SlotRunner {
   #end(message: ToThread): Promise<void> {
     this.#ending = true;
     if (this.#respawnTimer !== null) {
-      // No thread to tell: the slot ends here, listeners closed with the thread that died.
+      // No thread to tell: the slot ends here.
       clearTimeout(this.#respawnTimer);
       this.#respawnTimer = null;
-      this.#onListenersClosed();
       this.#ended();
     }
     if (this.#over) return Promise.resolve();
@@ -152,7 +139,6 @@ export class ThreadSlot implements SlotRunner {
 
   #spawn(): void {
     this.#startedAt = Date.now();
-    this.fds = [];
     const worker = new Worker(new URL("./thread.ts", import.meta.url), { type: "module" });
     this.#worker = worker;
     this.#scoreboard.slot(this.#slot).setState("S");
@@ -163,7 +149,6 @@ export class ThreadSlot implements SlotRunner {
           "ready",
           "failed",
           "recycle",
-          "listenersClosed",
           "done",
           "exiting",
         ])
@@ -172,10 +157,8 @@ export class ThreadSlot implements SlotRunner {
       }
       switch (message.type) {
         case "ready":
-          this.fds = message.fds;
           this.#onReady?.resolve();
           this.#onReady = null;
-          this.#onChange();
           return;
         case "failed":
           this.#onReady?.reject(new Error(message.message));
@@ -185,9 +168,6 @@ export class ThreadSlot implements SlotRunner {
           return;
         case "recycle":
           this.#recycle();
-          return;
-        case "listenersClosed":
-          this.#onListenersClosed();
           return;
         case "done":
           this.#ended();
@@ -217,7 +197,7 @@ export class ThreadSlot implements SlotRunner {
         scoreboard: this.#scoreboard.buffer,
         slot: this.#slot,
         maxConnections: start.maxConnections,
-        listenersPerAddress: start.listenersPerAddress,
+        listen: start.listen,
         scoreboardPath: start.scoreboardPath,
         processIndex: start.index,
       } satisfies ToThread,

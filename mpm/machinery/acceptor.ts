@@ -1,31 +1,77 @@
 /**
- * Takes connections from a slot's listeners one at a time, at the slot's own pace: at most
- * one `accept()` is pending per listener, and a connection the kernel handed over is never
- * dropped — not when the slot is busy elsewhere, not when the listeners are closed.
+ * Where a slot takes its connections from, one at a time and at its own pace: the listening
+ * sockets the parent shares with every slot (httpd's way: a connection goes to a slot that is
+ * free), or, where that cannot work, listeners of the slot's own in the port's `SO_REUSEPORT`
+ * group (the kernel then picks the slot, busy or not). Either way a connection the kernel
+ * handed over is never dropped.
  *
  * @module
  */
 
+import { type ListenSocket, SocketAcceptor, WOKEN } from "../../platform/mod.ts";
+import type { ServerConfig } from "../../server/config/mod.ts";
+import { openListeners } from "../../server/http/open_listeners.ts";
+import { isClosedListenerError } from "../../server/http/serve_listener.ts";
 import type { Logger } from "../../server/log/mod.ts";
+
+export { WOKEN };
 
 /** Pause after an accept failure such as EMFILE, so the loop does not spin. */
 const ACCEPT_RETRY_MS = 100;
+
+/** How a generation's slots listen. */
+export type ListenSource =
+  /** The parent's listening sockets, one per `Listen` address, inherited by every child. */
+  | { readonly kind: "shared"; readonly sockets: readonly ListenSocket[] }
+  /** Each slot binds every `Listen` address itself, joining the port's reuseport group. */
+  | { readonly kind: "reuseport" };
+
+/** A slot's source of connections. */
+export interface ConnectionSource {
+  /**
+   * The next connection; {@link WOKEN} after {@link wake} (the caller's situation changed:
+   * ask again); `null` once closed.
+   */
+  next(): Promise<Deno.Conn | typeof WOKEN | null>;
+  /** Makes the pending {@link next}, or else the next one, return {@link WOKEN}. */
+  wake(): void;
+  /**
+   * Stops taking connections and returns those the kernel handed over meanwhile: the caller
+   * serves them like any other.
+   */
+  close(): Promise<Deno.Conn[]>;
+}
+
+/**
+ * Opens the slot's source of connections.
+ *
+ * @throws {ConfigErrors} when a reuseport listener cannot be bound; an `Error` when the shared
+ *   sockets cannot be waited on.
+ */
+export async function openConnectionSource(
+  listen: ListenSource,
+  config: ServerConfig,
+  logger: Logger,
+): Promise<ConnectionSource> {
+  if (listen.kind === "shared") {
+    return await SocketAcceptor.open(listen.sockets.map((socket) => socket.fd), {
+      onError: (error) => logger.error("Cannot accept connection", error),
+    });
+  }
+  return new ListenerAcceptor(openListeners(config.listen, { reusePort: true }), logger);
+}
 
 type Accepted =
   | { readonly listener: Deno.Listener; readonly conn: Deno.Conn }
   | { readonly listener: Deno.Listener; readonly error: unknown };
 
-/** What {@link Acceptor.next} returns when nothing arrived in time. */
-export const QUIET = Symbol("quiet");
-/** What {@link Acceptor.next} returns when {@link Acceptor.wake} interrupted the wait. */
-export const WOKEN = Symbol("woken");
-
-/** A slot's listeners as one source of connections. */
-export class Acceptor {
+/** A slot's own listeners as one source of connections: at most one accept per listener. */
+export class ListenerAcceptor implements ConnectionSource {
   readonly #listeners: Set<Deno.Listener>;
   readonly #pending = new Map<Deno.Listener, Promise<Accepted>>();
   readonly #logger: Logger;
   #closed = false;
+  #woken = false;
   #wake: (() => void) | null = null;
 
   /** Takes over `listeners`; {@link close} closes them. */
@@ -34,34 +80,20 @@ export class Acceptor {
     this.#logger = logger;
   }
 
-  /** Whether {@link close} has been called. */
-  get closed(): boolean {
-    return this.#closed;
-  }
-
-  /**
-   * The next connection from any listener; `null` once every listener is closed; {@link QUIET}
-   * if `quietMs` is given and nothing arrived while waiting that long; {@link WOKEN} when
-   * {@link wake} was called meanwhile (the caller's situation changed: ask again).
-   */
-  async next(quietMs?: number): Promise<Deno.Conn | null | typeof QUIET | typeof WOKEN> {
+  async next(): Promise<Deno.Conn | typeof WOKEN | null> {
     for (;;) {
       if (this.#closed || this.#listeners.size === 0) return null;
+      if (this.#woken) {
+        this.#woken = false;
+        return WOKEN;
+      }
       for (const listener of this.#listeners) {
         if (!this.#pending.has(listener)) this.#pending.set(listener, accept(listener));
       }
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const waits: Promise<Accepted | typeof QUIET | typeof WOKEN>[] = [
-        ...this.#pending.values(),
-        new Promise((resolve) => this.#wake = () => resolve(WOKEN)),
-      ];
-      if (quietMs !== undefined) {
-        waits.push(new Promise((resolve) => timer = setTimeout(() => resolve(QUIET), quietMs)));
-      }
-      const accepted = await Promise.race(waits);
-      clearTimeout(timer);
+      const woken = new Promise<typeof WOKEN>((resolve) => this.#wake = () => resolve(WOKEN));
+      const accepted = await Promise.race([...this.#pending.values(), woken]);
       this.#wake = null;
-      if (accepted === QUIET || accepted === WOKEN) return accepted;
+      if (accepted === WOKEN) continue;
       this.#pending.delete(accepted.listener);
       if ("conn" in accepted) return accepted.conn;
       if (this.#closed || isClosedListenerError(accepted.error)) {
@@ -73,15 +105,14 @@ export class Acceptor {
     }
   }
 
-  /** Ends a pending {@link next} with {@link WOKEN}; nothing happens if none is pending. */
   wake(): void {
+    this.#woken = true;
     this.#wake?.();
   }
 
   /**
-   * Closes every listener and returns the connections that pending accepts still delivered
-   * (a connection can complete its handshake just as its listener closes): the caller serves
-   * them like any other.
+   * Closes every listener (what is still queued on one is reset, unless the kernel moves it to
+   * a sibling: `net.ipv4.tcp_migrate_req`) and returns what the pending accepts delivered.
    */
   async close(): Promise<Deno.Conn[]> {
     this.#closed = true;
@@ -104,8 +135,4 @@ function accept(listener: Deno.Listener): Promise<Accepted> {
     (conn) => ({ listener, conn }),
     (error) => ({ listener, error }),
   );
-}
-
-function isClosedListenerError(error: unknown): boolean {
-  return error instanceof Deno.errors.BadResource || error instanceof Deno.errors.Interrupted;
 }

@@ -8,13 +8,14 @@
 
 import type { ServerConfig } from "../../server/config/mod.ts";
 import type { Topology } from "../mpm_policy.ts";
-import type { ListenerFd, RetireOptions } from "./slot.ts";
+import type { ListenSource } from "./acceptor.ts";
+import type { RetireOptions } from "./slot.ts";
 
 /** What a child is started with: the parent's first message. */
 export interface ChildStart {
   /** The message's kind. */
   readonly type: "start";
-  /** The resolved config, with every `Listen` port already bound once by the parent. */
+  /** The resolved config, every `Listen` port already bound by the parent. */
   readonly config: ServerConfig;
   /** The MPM's layout: threads per process, scoreboard size, connection discipline. */
   readonly topology: Topology;
@@ -26,13 +27,8 @@ export interface ChildStart {
   readonly scoreboardPath: string;
   /** MaxConnectionsPerChild with this child's jitter; 0: never recycle. */
   readonly maxConnections: number;
-  /** Reuseport listeners each slot opens per address, so a generation covers every CPU. */
-  readonly listenersPerAddress: number;
-  /**
-   * Pin the listeners to CPUs at once, the k-th of each port to `(cpuBase + k) % cpus`,
-   * because another process's listeners are draining; `null`: leave them unpinned.
-   */
-  readonly cpuBase: number | null;
+  /** Where the child's slots take connections from: the sockets it inherited, or its own. */
+  readonly listen: ListenSource;
 }
 
 /** Parent → child. */
@@ -40,8 +36,6 @@ export type ParentMessage =
   | ChildStart
   /** Finish gracefully and exit (graceful restart, graceful stop, spare-server retirement). */
   | { readonly type: "retire"; readonly how: RetireOptions }
-  /** Pin the child's listeners from `cpuBase` on, or unpin them (`null`). */
-  | { readonly type: "steer"; readonly cpuBase: number | null }
   /** Give up the thread of slot `slot` (it stopped running) and ask to be replaced. */
   | { readonly type: "restartThread"; readonly slot: number }
   /** Start `count` more threads (netware, mpmt_os2). */
@@ -56,11 +50,7 @@ export type ChildMessage =
   /** The child could not start (a bind or log error): `message` says why. */
   | { readonly type: "failed"; readonly message: string }
   /** MaxConnectionsPerChild reached: the child retires itself and wants a successor. */
-  | { readonly type: "recycling" }
-  /** The child's listeners are closed: nothing can be queued on them any more. */
-  | { readonly type: "listenersClosed" }
-  /** A `steer` message has been applied (one answer per message, in order). */
-  | { readonly type: "steered" };
+  | { readonly type: "recycling" };
 
 /** What a Worker is started with: the child's first message to it. */
 export interface ThreadStart {
@@ -76,8 +66,8 @@ export interface ThreadStart {
   readonly slot: number;
   /** The process's MaxConnectionsPerChild, jitter included; 0: never. */
   readonly maxConnections: number;
-  /** Reuseport listeners the thread opens per address. */
-  readonly listenersPerAddress: number;
+  /** Where the thread takes connections from, as its child does. */
+  readonly listen: ListenSource;
   /** The scoreboard file, which the status page reads. */
   readonly scoreboardPath: string;
   /** The process's region in that file. */
@@ -92,10 +82,9 @@ export type ToThread =
 
 /** Worker → child main thread. */
 export type FromThread =
-  | { readonly type: "ready"; readonly fds: readonly ListenerFd[] }
+  | { readonly type: "ready" }
   | { readonly type: "failed"; readonly message: string }
   | { readonly type: "recycle" }
-  | { readonly type: "listenersClosed" }
   | { readonly type: "done" }
   /** Its isolate is ending without being asked: handler code called `Deno.exit()`. */
   | { readonly type: "exiting"; readonly code: number };

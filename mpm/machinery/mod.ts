@@ -1,9 +1,9 @@
 /**
- * The shared machinery that runs any MPM's policy: the parent (generations, maintenance,
- * reaping, stuck-slot watch, signals), the child process, the Worker thread, the slot (its
- * reuseport listeners, accept discipline and scoreboard record) and the messages between
- * them. `main.ts` runs {@link runParent} by default and {@link runChild} when started with
- * {@link CHILD_ARGUMENT}.
+ * The shared machinery that runs any MPM's policy: the parent (listening sockets, generations,
+ * maintenance, reaping, stuck-slot watch, signals), the child process, the Worker thread, the
+ * slot (its accept discipline over the shared sockets, its engine and scoreboard record) and
+ * the messages between them. `main.ts` runs {@link runParent} by default and {@link runChild}
+ * when started with {@link CHILD_ARGUMENT}.
  *
  * @module
  */
@@ -11,18 +11,22 @@
 export { CHILD_ARGUMENT, runParent } from "./parent.ts";
 export type { ParentOptions } from "./parent.ts";
 export { runChild } from "./child.ts";
-export {
-  AVOID_STUCK_AFTER_MS,
-  HEARTBEAT_MS,
-  RETIRE_QUIET_LIMIT_MS,
-  RETIRE_QUIET_MS,
-} from "./slot.ts";
+export { HEARTBEAT_MS } from "./slot.ts";
 export { startSlot } from "./start_slot.ts";
 export { runSlotHost } from "./slot_host.ts";
 export { type SingleSlot, startSingleSlot } from "./single_slot.ts";
 export type { HostChannel, SlotHost } from "./slot_host.ts";
-export type { ListenerFd, RetireOptions, Slot, SlotOptions } from "./slot.ts";
-export { Acceptor, QUIET, WOKEN } from "./acceptor.ts";
+export type { RetireOptions, Slot, SlotOptions } from "./slot.ts";
+export { ListenerAcceptor, openConnectionSource, WOKEN } from "./acceptor.ts";
+export type { ConnectionSource, ListenSource } from "./acceptor.ts";
+export {
+  ACCEPT_ENV,
+  type AcceptMode,
+  chooseAcceptMode,
+  fallbackNotice,
+  type Listening,
+  ListenSockets,
+} from "./_listen_sockets.ts";
 export type {
   ChildMessage,
   ChildStart,
@@ -32,8 +36,6 @@ export type {
   ToThread,
 } from "./messages.ts";
 export { isMessage } from "./messages.ts";
-export { planSteering, steeringWanted } from "./steering_plan.ts";
-export type { SteeredChild, SteeringInput } from "./steering_plan.ts";
 export { snapshotOf } from "./parent_snapshot.ts";
 export type { KnownChild } from "./parent_snapshot.ts";
 export { staleSlots } from "./stale_slots.ts";

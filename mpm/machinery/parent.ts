@@ -1,9 +1,9 @@
 /**
- * The parent (httpd's master): creates the scoreboard, starts and reaps children, runs the
- * MPM's maintenance decision every MaintenanceInterval, replaces crashed and stuck slots,
- * and owns generations — a graceful restart starts a new generation that listens before any
- * old child closes a listener. It serves no traffic and knows no MPM by name: the policy's
- * `check`, `plan` and `topology` say everything.
+ * The parent (httpd's master): binds the listening sockets, creates the scoreboard, starts and
+ * reaps children, runs the MPM's maintenance decision every MaintenanceInterval, replaces
+ * crashed and stuck slots, and owns generations — a graceful restart starts a new generation
+ * on the same sockets, and the old one stops accepting and drains. It serves no traffic and
+ * knows no MPM by name: the policy's `check`, `plan` and `topology` say everything.
  *
  * @module
  */
@@ -11,10 +11,6 @@
 import {
   type ChildHandle,
   detectCapabilities,
-  incomingCpuSteers,
-  listenersPerSlot,
-  onlineCpuCount,
-  openIncomingCpuControl,
   selfCommand,
   spawnChild,
 } from "../../platform/mod.ts";
@@ -29,26 +25,23 @@ import {
   readScoreboard,
   ScoreboardFile,
 } from "../scoreboard/mod.ts";
-import { resolvePorts } from "./_listen_ports.ts";
-import { migrationNotice, reclaimChildren } from "./_parent_exits.ts";
+import type { ListenSource } from "./acceptor.ts";
+import { chooseAcceptMode, fallbackNotice, ListenSockets } from "./_listen_sockets.ts";
+import { reclaimChildren } from "./_parent_exits.ts";
 import { type ControlSignals, watchControlSignals } from "./_control_signals.ts";
 import { startInProcessHost } from "./_in_process_host.ts";
 import { type ChildMessage, isMessage, type ParentMessage } from "./messages.ts";
 import { snapshotOf } from "./parent_snapshot.ts";
 import { staleSlots } from "./stale_slots.ts";
-import { planSteering, type SteeringInput, steeringWanted } from "./steering_plan.ts";
-import {
-  AVOID_STUCK_AFTER_MS,
-  RETIRE_QUIET_LIMIT_MS,
-  RETIRE_QUIET_MS,
-  type RetireOptions,
-} from "./slot.ts";
+import type { RetireOptions } from "./slot.ts";
 import { describeError } from "./_describe.ts";
 
 /** The hidden argument that makes `main.ts` run as a child. */
 export const CHILD_ARGUMENT = "--child";
-/** How long a new generation may take to listen before the restart is given up. */
+/** How long a new generation may take to accept before the restart is given up. */
 const READY_DEADLINE_MS = 30_000;
+/** A retired child drains as long as its requests take. */
+const DRAIN: RetireOptions = { graceMs: Infinity };
 
 /** What the parent needs from `main.ts`. */
 export interface ParentOptions {
@@ -58,8 +51,21 @@ export interface ParentOptions {
   readonly logger: Logger;
   /** Reads and validates the configuration again (a restart); throws ConfigErrors. */
   readonly reload: () => Promise<LoadedConfig>;
-  /** Called once the first generation listens (write the PidFile, log "Listening on"). */
+  /** Called once the first generation accepts (write the PidFile, log "Listening on"). */
   readonly onListening: (config: ServerConfig) => void;
+}
+
+/** One generation: what its children are started with, swapped whole by a restart. */
+interface Generation {
+  readonly number: number;
+  /** The configuration, every `Listen` port as bound. */
+  readonly config: ServerConfig;
+  readonly settings: object;
+  readonly topology: Topology;
+  /** What its slots accept from. */
+  readonly listen: ListenSource;
+  /** When it started (the status page's restart time). */
+  readonly startedMs: number;
 }
 
 interface Child {
@@ -69,80 +75,84 @@ interface Child {
   readonly handle: ChildHandle;
   readonly ready: Promise<void>;
   state: "starting" | "serving" | "quiescing";
-  /** Its one slot has stopped running (prefork): new connections should go elsewhere. */
-  avoided: boolean;
   /** Told to stop with SIGTERM (SIGHUP's old generation): its end is not news. */
   terminated: boolean;
-  loggedAvoid: boolean;
-  listenersOpen: boolean;
-  cpuBase: number | null;
   /** When each slot was last found stuck, so one stuck slot is acted on once per timeout. */
   readonly stuckSince: Map<number, number>;
-  /** Resolvers of the steer messages not yet applied, in sending order. */
-  readonly steerAcks: (() => void)[];
 }
 
 /**
  * Runs the server as parent and children until it is stopped.
  *
  * @returns the exit code: 0 after a stop, 1 if the first generation could not start.
+ * @throws {ConfigErrors} when a `Listen` address cannot be bound.
  */
 export async function runParent(options: ParentOptions): Promise<number> {
-  const parent = new Parent(options);
+  const mode = await chooseAcceptMode();
+  const notice = fallbackNotice(mode, detectCapabilities().tcpMigrateReq);
+  if (notice !== null) options.logger.notice(notice);
+  const sockets = new ListenSockets(mode);
+  let parent: Parent;
+  try {
+    parent = new Parent(options, sockets);
+  } catch (error) {
+    sockets.close();
+    throw error;
+  }
   return await parent.run();
 }
 
 class Parent {
-  #config: ServerConfig;
-  #policy: MpmPolicy;
-  #settings: object;
-  #topology: Topology;
-  #generation = 1;
-  /** When the running generation started: a refused restart puts the old time back. */
-  #restartTimeMs = Date.now();
+  readonly #policy: MpmPolicy;
+  #generation: Generation;
   #maintenance = INITIAL_MAINTENANCE_STATE;
   /** The children by scoreboard index (an in-process host shares the parent's pid). */
   readonly #children = new Map<number, Child>();
   readonly #logger: Logger;
   readonly #options: ParentOptions;
   readonly #scoreboard: ScoreboardFile;
-  readonly #cpus = onlineCpuCount();
-  readonly #canSteer: boolean;
-  #listenersPerAddress: number;
-  /** A restart's new generation is starting: pin it, the old one is about to drain. */
+  readonly #sockets: ListenSockets;
+  /** A restart's new generation is starting: maintenance waits. */
   #restarting = false;
   #stopping = false;
   #restartQueue: Promise<void> = Promise.resolve();
 
-  constructor(options: ParentOptions) {
+  /** @throws {ConfigErrors} when a `Listen` address of the first generation cannot be bound. */
+  constructor(options: ParentOptions, sockets: ListenSockets) {
     this.#options = options;
     this.#logger = options.logger;
-    this.#config = options.config;
-    this.#policy = MPMS[this.#config.mpm];
-    this.#settings = this.#policy.check(this.#config.mpmDirectives).settings;
-    this.#topology = this.#policy.topology(this.#settings);
-    this.#listenersPerAddress = this.#coveringListeners(this.#topology);
+    this.#sockets = sockets;
+    this.#policy = MPMS[options.config.mpm];
+    const settings = this.#policy.check(options.config.mpmDirectives).settings;
+    const topology = this.#policy.topology(settings);
+    this.#generation = {
+      number: 1,
+      ...sockets.bind(options.config),
+      settings,
+      topology,
+      startedMs: Date.now(),
+    };
     this.#scoreboard = ScoreboardFile.create(defaultScoreboardPath(Deno.pid), {
-      serverLimit: this.#topology.serverLimit,
-      threadLimit: this.#topology.threadLimit,
-      generation: this.#generation,
+      serverLimit: topology.serverLimit,
+      threadLimit: topology.threadLimit,
+      generation: 1,
       parentPid: Deno.pid,
-      nowMs: this.#restartTimeMs,
+      nowMs: this.#generation.startedMs,
     });
-    using control = openIncomingCpuControl();
-    this.#canSteer = control !== null && incomingCpuSteers(Deno.build.os, Deno.osRelease());
   }
 
   async run(): Promise<number> {
     const logger = this.#logger;
     // Signals are watched from the start: a stop or restart sent while the first generation
     // starts must not fall to the default action (SIGHUP and SIGUSR2 would end the parent).
-    let started!: () => void;
-    this.#restartQueue = new Promise<void>((resolve) => started = resolve);
+    const { promise: started, resolve: startedNow } = Promise.withResolvers<void>();
+    this.#restartQueue = started;
     const signals = this.#watchSignals();
     try {
-      this.#config = resolvePorts(this.#config, null);
-      const first = Array.from({ length: this.#topology.startProcesses }, () => this.#spawn());
+      const first = Array.from(
+        { length: this.#generation.topology.startProcesses },
+        () => this.#spawn(),
+      );
       try {
         await this.#allReady(first.filter((child) => child !== null));
       } catch (error) {
@@ -151,24 +161,22 @@ class Parent {
         await this.#stop();
         return 1;
       }
-      this.#warnAboutMigration();
-      this.#options.onListening(this.#config);
-      started();
-      const timer = setInterval(() => void this.#cycle(), this.#config.maintenanceIntervalMs);
+      this.#sockets.commit();
+      this.#options.onListening(this.#generation.config);
+      startedNow();
+      const timer = setInterval(
+        () => void this.#cycle(),
+        this.#generation.config.maintenanceIntervalMs,
+      );
       await signals.stopped;
       clearInterval(timer);
       return 0;
     } finally {
       signals.dispose();
+      this.#sockets.close();
       this.#scoreboard.close();
       await Deno.remove(this.#scoreboard.path).catch(() => {});
     }
-  }
-
-  /** Says what a closing listener risks where the kernel does not move its queue. */
-  #warnAboutMigration(): void {
-    const notice = migrationNotice(detectCapabilities().tcpMigrateReq, this.#canSteer);
-    if (notice !== null) this.#logger[notice.level](notice.message);
   }
 
   /** Installs the control signals; `stopped` resolves when the server has stopped. */
@@ -188,149 +196,135 @@ class Parent {
 
   #queueRestart(signal: string, asked: boolean): void {
     if (this.#stopping) return;
-    const graceful = asked || this.#topology.restartIsGraceful;
+    const graceful = asked || this.#generation.topology.restartIsGraceful;
     const kind = graceful ? "Graceful restart" : "SIGHUP";
     this.#logger.notice(`${kind} requested (${signal}), doing restart`);
     this.#restartQueue = this.#restartQueue.then(() => this.#restart(graceful));
   }
 
-  /** Reads the config again and, if it is valid, replaces the generation. */
+  /** Reads the config again and, if it is valid and can listen, replaces the generation. */
   async #restart(graceful: boolean): Promise<void> {
     if (this.#stopping) return;
-    let loaded: LoadedConfig;
-    try {
-      loaded = await this.#options.reload();
-    } catch (error) {
-      const detail = error instanceof ConfigErrors ? error.message : describeError(error);
-      this.#logger.error(
-        `Cannot restart: the configuration is not valid; generation ${this.#generation} keeps serving\n${detail}`,
-      );
-      return;
-    }
-    const next = loaded.config;
-    if (next.mpm !== this.#config.mpm) {
-      this.#logger.error(
-        `Cannot restart into the ${next.mpm} MPM: a running server keeps its MPM (${this.#config.mpm}); stop it and start it again`,
-      );
-      return;
-    }
-    const running = this.#settings;
-    const checked = this.#policy.check(next.mpmDirectives, { running });
-    // The config's warnings hold the MPM's clamping ones already, prefixed with the file.
-    const fresh = checked.warnings.filter((warning) =>
-      !loaded.warnings.some((given) => given.endsWith(warning))
-    );
-    for (const warning of [...loaded.warnings, ...fresh]) this.#logger.warn(warning);
+    const running = this.#generation;
+    const next = await this.#nextGeneration(running);
+    if (next === null) return;
 
-    let resolved: ServerConfig;
-    try {
-      resolved = resolvePorts(next, this.#config);
-    } catch (error) {
-      this.#logger.error(
-        `Cannot restart: ${describeError(error)}; generation ${this.#generation} keeps serving`,
-      );
-      return;
-    }
-    const previous = {
-      config: this.#config,
-      settings: this.#settings,
-      topology: this.#topology,
-      restartTimeMs: this.#restartTimeMs,
-    };
     const old = [...this.#children.values()];
-    this.#config = resolved;
-    this.#settings = checked.settings;
-    this.#topology = this.#policy.topology(checked.settings);
-    this.#listenersPerAddress = this.#coveringListeners(this.#topology);
-    this.#generation++;
-    this.#restartTimeMs = Date.now();
-    this.#scoreboard.setGeneration(this.#generation, this.#restartTimeMs);
+    this.#generation = next;
+    this.#scoreboard.setGeneration(next.number, next.startedMs);
     this.#maintenance = afterGracefulRestart(this.#maintenance);
-
     this.#restarting = true;
-    const started = Array.from({ length: this.#topology.startProcesses }, () => this.#spawn());
+    const started = Array.from({ length: next.topology.startProcesses }, () => this.#spawn());
     try {
       if (started.includes(null)) {
         throw new Error(
-          `no free scoreboard region: ServerLimit ${this.#topology.serverLimit} is taken by the generations still finishing`,
+          `no free scoreboard region: ServerLimit ${next.topology.serverLimit} is taken by the generations still finishing`,
         );
       }
       await this.#allReady(started.filter((child) => child !== null));
     } catch (error) {
       this.#logger.error(
-        `Cannot restart: the new generation did not start (${describeError(error)}); generation ${
-          this.#generation - 1
-        } keeps serving`,
+        `Cannot restart: the new generation did not start (${
+          describeError(error)
+        }); generation ${running.number} keeps serving`,
       );
-      for (const child of started) if (child !== null) child.handle.kill("SIGKILL");
-      this.#generation--;
-      ({
-        config: this.#config,
-        settings: this.#settings,
-        topology: this.#topology,
-        restartTimeMs: this.#restartTimeMs,
-      } = previous);
-      this.#scoreboard.setGeneration(this.#generation, this.#restartTimeMs);
-      this.#listenersPerAddress = this.#coveringListeners(this.#topology);
+      for (const child of started) child?.handle.kill("SIGKILL");
+      this.#generation = running;
+      this.#scoreboard.setGeneration(running.number, running.startedMs);
+      this.#sockets.rollBack();
       this.#restarting = false;
-      this.#updateSteering();
       return;
     }
+    this.#sockets.commit();
     this.#restarting = false;
     for (const child of old) {
       if (graceful) {
-        this.#retire(child, this.#drainHow(Infinity));
+        this.#retire(child, DRAIN);
       } else {
         child.state = "quiescing";
         child.terminated = true;
         child.handle.kill("SIGTERM");
       }
     }
-    this.#updateSteering();
-    this.#logger.notice(`generation ${this.#generation} serving (${this.#config.mpm} MPM)`);
+    this.#logger.notice(`generation ${next.number} serving (${next.config.mpm} MPM)`);
+  }
+
+  /** The generation a restart would start, bound and checked; `null` (logged) if refused. */
+  async #nextGeneration(running: Generation): Promise<Generation | null> {
+    const keeps = `generation ${running.number} keeps serving`;
+    let loaded: LoadedConfig;
+    try {
+      loaded = await this.#options.reload();
+    } catch (error) {
+      this.#logger.error(
+        `Cannot restart: the configuration is not valid; ${keeps}\n${describeFailure(error)}`,
+      );
+      return null;
+    }
+    const { config } = loaded;
+    if (config.mpm !== running.config.mpm) {
+      this.#logger.error(
+        `Cannot restart into the ${config.mpm} MPM: a running server keeps its MPM (${running.config.mpm}); stop it and start it again`,
+      );
+      return null;
+    }
+    const checked = this.#policy.check(config.mpmDirectives, { running: running.settings });
+    // The config's warnings hold the MPM's clamping ones already, prefixed with the file.
+    const fresh = checked.warnings.filter((warning) =>
+      !loaded.warnings.some((given) => given.endsWith(warning))
+    );
+    for (const warning of [...loaded.warnings, ...fresh]) this.#logger.warn(warning);
+    try {
+      return {
+        number: running.number + 1,
+        ...this.#sockets.bind(config),
+        settings: checked.settings,
+        topology: this.#policy.topology(checked.settings),
+        startedMs: Date.now(),
+      };
+    } catch (error) {
+      this.#logger.error(`Cannot restart: ${describeFailure(error)}; ${keeps}`);
+      return null;
+    }
   }
 
   /** Starts one child of the running generation; null when the scoreboard is full. */
   #spawn(): Child | null {
+    const generation = this.#generation;
+    const { topology, config, listen } = generation;
     const used = new Set([...this.#children.values()].map((child) => child.index));
     let index = 0;
     while (used.has(index)) index++;
-    if (index >= this.#topology.serverLimit) return null;
+    if (index >= topology.serverLimit) return null;
 
-    const { maxConnectionsPerChild } = this.#topology;
-    const jitter = Math.floor(Math.random() * (this.#config.maxConnectionsPerChildJitter + 1));
-    const cpuBase = this.#newChildCpuBase();
-    const handle = this.#topology.threadsInParent
+    const { maxConnectionsPerChild } = topology;
+    const jitter = Math.floor(Math.random() * (config.maxConnectionsPerChildJitter + 1));
+    const inheritFds = listen.kind === "shared" ? listen.sockets.map((socket) => socket.fd) : [];
+    const handle = topology.threadsInParent
       ? startInProcessHost()
-      : spawnChild(selfCommand([CHILD_ARGUMENT]));
-    let ready!: { resolve: () => void; reject: (error: Error) => void };
+      : spawnChild(selfCommand([CHILD_ARGUMENT]), { inheritFds });
+    const ready = Promise.withResolvers<void>();
     const child: Child = {
       pid: handle.pid,
       index,
-      generation: this.#generation,
+      generation: generation.number,
       handle,
-      ready: new Promise((resolve, reject) => ready = { resolve, reject }),
+      ready: ready.promise,
       state: "starting",
-      avoided: false,
       terminated: false,
-      loggedAvoid: false,
-      listenersOpen: true,
-      cpuBase,
       stuckSince: new Map(),
-      steerAcks: [],
     };
     child.ready.catch(() => {});
     this.#children.set(child.index, child);
     void this.#send(child, {
       type: "start",
-      config: this.#config,
-      topology: this.#topology,
-      generation: this.#generation,
+      config,
+      topology,
+      generation: generation.number,
       index,
       scoreboardPath: this.#scoreboard.path,
       maxConnections: maxConnectionsPerChild === 0 ? 0 : maxConnectionsPerChild + jitter,
-      listenersPerAddress: this.#listenersPerAddress,
-      cpuBase,
+      listen,
     });
     void this.#readMessages(child, ready);
     void handle.status.then((status) => {
@@ -340,56 +334,10 @@ class Parent {
     return child;
   }
 
-  /**
-   * Where a child started now pins from: after the pinned ones while steering is on (a restart
-   * pins its new generation from its first child on), else nowhere.
-   */
-  #newChildCpuBase(): number | null {
-    if (!this.#canSteer) return null;
-    const input = this.#steeringInput();
-    // A recycled child's successor starts while its predecessor still listens: it must be
-    // pinned from the start, even when it will be the only serving child.
-    if (!steeringWanted(input)) return null;
-    const pinned = [...planSteering(input).values()].filter((base) => base !== null).length;
-    return (pinned * this.#socketsPerChild()) % this.#cpus;
-  }
-
-  #steeringInput(): SteeringInput {
-    return {
-      children: [...this.#children.values()].map((child) => ({
-        index: child.index,
-        quiescing: child.state === "quiescing",
-        listenersOpen: child.listenersOpen,
-        avoided: child.avoided,
-        sockets: this.#socketsPerChild(),
-      })),
-      restarting: this.#restarting,
-      cpus: this.#cpus,
-    };
-  }
-
-  /** Listeners per port a child opens (threads may vary; this is what it starts with). */
-  #socketsPerChild(): number {
-    return Math.max(1, this.#topology.threadsPerProcess) * this.#listenersPerAddress;
-  }
-
-  async #readMessages(
-    child: Child,
-    ready: { resolve: () => void; reject: (error: Error) => void },
-  ): Promise<void> {
+  async #readMessages(child: Child, ready: PromiseWithResolvers<void>): Promise<void> {
     try {
       for await (const message of child.handle.messages) {
-        if (
-          !isMessage<ChildMessage>(message, [
-            "ready",
-            "failed",
-            "recycling",
-            "listenersClosed",
-            "steered",
-          ])
-        ) {
-          continue;
-        }
+        if (!isMessage<ChildMessage>(message, ["ready", "failed", "recycling"])) continue;
         switch (message.type) {
           case "ready":
             if (child.state === "starting") child.state = "serving";
@@ -400,13 +348,6 @@ class Parent {
             break;
           case "recycling":
             void this.#recycle(child);
-            break;
-          case "listenersClosed":
-            child.listenersOpen = false;
-            this.#updateSteering();
-            break;
-          case "steered":
-            child.steerAcks.shift()?.();
             break;
         }
       }
@@ -430,7 +371,6 @@ class Parent {
       this.#logger.error(`child pid ${child.pid} exit ${describeExit(status)}`);
       this.#countChild("childCrashes");
     }
-    this.#updateSteering();
   }
 
   /** MaxConnectionsPerChild: start a successor first, then let the child retire. */
@@ -438,11 +378,10 @@ class Parent {
     if (child.state === "quiescing" || this.#stopping) return;
     child.state = "quiescing";
     this.#countChild("childrenRecycled");
-    const pinned = this.#updateSteering();
-    const successor = this.#children.size < this.#topology.serverLimit ? this.#spawn() : null;
+    const { serverLimit } = this.#generation.topology;
+    const successor = this.#children.size < serverLimit ? this.#spawn() : null;
     await successor?.ready.catch(() => {});
-    await pinned;
-    this.#retire(child, this.#drainHow(Infinity));
+    this.#retire(child, DRAIN);
   }
 
   #countChild(event: "childCrashes" | "childrenRecycled"): void {
@@ -455,15 +394,7 @@ class Parent {
 
   #retire(child: Child, how: RetireOptions): void {
     child.state = "quiescing";
-    child.cpuBase = null;
     void this.#send(child, { type: "retire", how });
-    this.#updateSteering();
-  }
-
-  /** How a child drains: until its listeners are quiet, within a bound. */
-  #drainHow(graceMs: number): RetireOptions {
-    const quietLimitMs = RETIRE_QUIET_LIMIT_MS[this.#canSteer ? "steered" : "unsteered"];
-    return { quietMs: RETIRE_QUIET_MS, quietLimitMs, graceMs };
   }
 
   /** One maintenance cycle: the MPM's plan from the scoreboard, then the stuck-slot watch. */
@@ -476,6 +407,7 @@ class Parent {
       this.#logger.error(describeError(error));
       return;
     }
+    const { number, topology, settings } = this.#generation;
     const snapshot = snapshotOf({
       children: [...this.#children.values()].map((child) => ({
         index: child.index,
@@ -485,17 +417,12 @@ class Parent {
         quiescing: child.state === "quiescing",
       })),
       details,
-      generation: this.#generation,
-      startingSlots: Math.max(1, this.#topology.threadsPerProcess),
+      generation: number,
+      startingSlots: Math.max(1, topology.threadsPerProcess),
     });
-    const plan = this.#policy.plan({
-      snapshot,
-      settings: this.#settings,
-      state: this.#maintenance,
-    });
+    const plan = this.#policy.plan({ snapshot, settings, state: this.#maintenance });
     this.#maintenance = plan.state;
     for (const action of plan.actions) this.#apply(action);
-    this.#avoidStuck(details);
     this.#watchStuck(details);
   }
 
@@ -513,7 +440,7 @@ class Parent {
         return;
       case "retire": {
         const child = this.#servingChild(action.pid);
-        if (child !== undefined) this.#retire(child, this.#drainHow(Infinity));
+        if (child !== undefined) this.#retire(child, DRAIN);
         return;
       }
       case "warn":
@@ -528,43 +455,10 @@ class Parent {
     }
   }
 
-  /**
-   * A child whose only slot has stopped running (prefork) gets no new connections until it
-   * runs again or is killed at RequestTimeout: the others are pinned to cover every CPU.
-   */
-  #avoidStuck(details: readonly ProcessDetail[]): void {
-    if (this.#topology.threadsPerProcess !== 0) return;
-    const now = Date.now();
-    let changed = false;
-    for (const detail of details) {
-      const child = this.#children.get(detail.index);
-      if (child === undefined || child.state === "quiescing") continue;
-      const stuck = staleSlots(detail.slots.slice(0, 1), now, AVOID_STUCK_AFTER_MS).length > 0;
-      if (stuck === child.avoided) continue;
-      child.avoided = stuck;
-      if (!stuck) child.loggedAvoid = false;
-      changed = true;
-    }
-    if (!changed) return;
-    const applied = this.#updateSteering();
-    for (const child of this.#children.values()) {
-      if (!child.avoided || child.loggedAvoid) continue;
-      child.loggedAvoid = true;
-      const beat = details.find((detail) => detail.pid === child.pid)?.slots[0]?.heartbeatMs ?? now;
-      // Said once the others' listeners are pinned: from then on it is true.
-      void applied.then(() =>
-        this.#logger.warn(
-          `child pid ${child.pid} has not run for ${((now - beat) / 1000).toFixed(1)} s: ` +
-            "new connections go to the other children",
-        )
-      );
-    }
-  }
-
   /** RequestTimeout: a slot whose heartbeat stopped is replaced (thread) or killed (process). */
   #watchStuck(details: readonly ProcessDetail[]): void {
     const now = Date.now();
-    const limit = this.#config.requestTimeoutMs;
+    const limit = this.#generation.config.requestTimeoutMs;
     for (const detail of details) {
       const child = this.#children.get(detail.index);
       if (child === undefined || child.pid !== detail.pid) continue;
@@ -578,7 +472,7 @@ class Parent {
         if (acted !== undefined && now - acted <= limit) continue;
         child.stuckSince.set(slot.index, now);
         const seconds = (slot.staleMs / 1000).toFixed(1);
-        if (this.#topology.threadsPerProcess === 0) {
+        if (this.#generation.topology.threadsPerProcess === 0) {
           this.#logger.error(
             `child pid ${child.pid} has not run for ${seconds} s (RequestTimeout): killing it`,
           );
@@ -593,45 +487,11 @@ class Parent {
     }
   }
 
-  /**
-   * Applies {@link planSteering}: pins or unpins each child whose CPU changed, and resolves once
-   * they have applied it (or after a second).
-   */
-  #updateSteering(): Promise<void> {
-    if (!this.#canSteer) return Promise.resolve();
-    const plan = planSteering(this.#steeringInput());
-    const children = [...this.#children.values()];
-    const applied: Promise<void>[] = [];
-    for (const child of children) {
-      const cpuBase = plan.get(child.index) ?? null;
-      if (child.cpuBase === cpuBase) continue;
-      child.cpuBase = cpuBase;
-      applied.push(new Promise((resolve) => child.steerAcks.push(resolve)));
-      void this.#send(child, { type: "steer", cpuBase });
-    }
-    return this.#settled(applied);
-  }
-
-  /** Resolves when every promise has, or after a second (a child that died acks nothing). */
-  async #settled(promises: readonly Promise<void>[]): Promise<void> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    await Promise.race([
-      Promise.all(promises),
-      new Promise<void>((resolve) => timer = setTimeout(resolve, 1_000)),
-    ]);
-    clearTimeout(timer);
-  }
-
-  #coveringListeners(topology: Topology): number {
-    const slots = topology.startProcesses * Math.max(1, topology.threadsPerProcess);
-    return listenersPerSlot(Math.max(1, slots), this.#cpus);
-  }
-
   async #allReady(children: readonly Child[]): Promise<void> {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new Error(`not listening after ${READY_DEADLINE_MS} ms`)),
+        () => reject(new Error(`not accepting after ${READY_DEADLINE_MS} ms`)),
         READY_DEADLINE_MS,
       );
     });
@@ -653,10 +513,8 @@ class Parent {
   /** Graceful stop: every child finishes its requests (GracefulShutdownTimeout), then exits. */
   async #gracefulStop(): Promise<void> {
     this.#stopping = true;
-    const graceMs = this.#config.gracefulShutdownTimeoutMs || Infinity;
-    for (const child of this.#children.values()) {
-      this.#retire(child, { quietMs: 0, quietLimitMs: 0, graceMs });
-    }
+    const graceMs = this.#generation.config.gracefulShutdownTimeoutMs || Infinity;
+    for (const child of this.#children.values()) this.#retire(child, { graceMs });
     const exited = Promise.all([...this.#children.values()].map((child) => child.handle.status));
     if (Number.isFinite(graceMs)) {
       let timer: ReturnType<typeof setTimeout> | undefined;
@@ -676,6 +534,13 @@ class Parent {
     this.#stopping = true;
     await reclaimChildren([...this.#children.values()], this.#logger);
   }
+}
+
+/** What a refused restart says of its cause: each error, without a startup's "shutting down". */
+function describeFailure(error: unknown): string {
+  return error instanceof ConfigErrors
+    ? error.errors.map((each) => each.message).join("\n")
+    : describeError(error);
 }
 
 function describeExit(status: Deno.CommandStatus): string {

@@ -10,7 +10,7 @@
 import type { ServerConfig } from "../../server/config/mod.ts";
 import type { Logger } from "../../server/log/mod.ts";
 import { createSiteHandler } from "../../server/site.ts";
-import { startNativeServer } from "../../server/native/mod.ts";
+import type { HttpEngine } from "../../server/http/mod.ts";
 import { startServer } from "../../server/start_server.ts";
 import { decodeSoleProcess, EMPTY_LEDGER, ProcessScoreboard } from "../scoreboard/mod.ts";
 import { requestRecorder } from "./_request_record.ts";
@@ -52,45 +52,25 @@ export async function startSingleSlot(config: ServerConfig, logger: Logger): Pro
   };
   // The engine's own counts stand in for the bookkeeping an MPM slot does per connection:
   // they are read only when the page asks, and cost nothing per request.
-  let current = () => ({ connections: 0, keepAlive: 0, busy: false });
+  let engine: HttpEngine | null = null;
   const readScoreboard = () => {
-    const now = current();
-    scoreboard.addConnections(now.connections - scoreboard.connections);
-    scoreboard.addKeepAlive(now.keepAlive - scoreboard.keepAlive);
-    record.setState(now.busy ? "W" : "_");
+    const stats = engine?.stats;
+    scoreboard.addConnections((stats?.connections ?? 0) - scoreboard.connections);
+    scoreboard.addKeepAlive((stats?.keepAliveIdle ?? 0) - scoreboard.keepAlive);
+    record.setState(stats !== undefined && stats.busy + stats.writing > 0 ? "W" : "_");
     return Promise.resolve(decodeSoleProcess(header, scoreboard.copyRegion(Date.now())));
   };
 
   const handler = await createSiteHandler(config, { logger, readScoreboard });
-  let server: SingleSlot;
-  if (config.httpEngine === "native") {
-    const native = startNativeServer(config, {
-      logger,
-      handler,
-      onRequest: requests.start,
-      onExchange: requests.end,
-    });
-    current = () => ({ connections: 0, keepAlive: 0, busy: native.inFlight > 0 });
-    server = native;
-  } else {
-    const running = startServer(config, {
-      logger,
-      handler,
-      onState: (connection) => {
-        if (connection.state === "busy") requests.start(connection);
-      },
-      onExchange: requests.end,
-    });
-    current = () => {
-      const stats = running.engine.stats;
-      return {
-        connections: stats.connections,
-        keepAlive: stats.keepAliveIdle,
-        busy: stats.busy + stats.writing > 0,
-      };
-    };
-    server = running;
-  }
+  const server = startServer(config, {
+    logger,
+    handler,
+    onState: (connection) => {
+      if (connection.state === "busy") requests.start(connection);
+    },
+    onExchange: requests.end,
+  });
+  engine = server.engine;
   record.setState("_");
   return server;
 }

@@ -1,8 +1,8 @@
 /**
- * What a serving slot is — a prefork child's main thread or one Worker, with its own
- * reuseport listeners, its own HTTP engine and its scoreboard record — as its host drives it:
- * the options it starts with, how it retires, and the timing its host and the parent rely on.
- * `start_slot.ts` starts one with the configured engine.
+ * What a serving slot is — a prefork child's main thread or one Worker, with its HTTP engine,
+ * its source of connections and its scoreboard record — as its host drives it: the options it
+ * starts with, how it retires, and the timing its host and the parent rely on. `start_slot.ts`
+ * starts one.
  *
  * @module
  */
@@ -10,26 +10,10 @@
 import type { ServerConfig } from "../../server/config/mod.ts";
 import type { Logger } from "../../server/log/mod.ts";
 import type { ProcessScoreboard } from "../scoreboard/mod.ts";
-
-/**
- * A retiring slot keeps accepting until no connection arrived for this long: longer than a
- * handshake takes, so nothing is still on its way to a listener that is about to close.
- */
-export const RETIRE_QUIET_MS = 500;
-/**
- * A retiring slot under load closes its listeners after this long even if never quiet:
- * steered, a listener goes quiet within a handshake's time; unsteered, it may never.
- */
-export const RETIRE_QUIET_LIMIT_MS = { steered: 30_000, unsteered: 5_000 } as const;
+import type { ListenSource } from "./acceptor.ts";
 
 /** How often a slot stamps its heartbeat; RequestTimeout is measured against it. */
 export const HEARTBEAT_MS = 250;
-/**
- * A slot whose heartbeat is this old gets no new connections (its replacement waits for
- * RequestTimeout): eight missed beats, beyond the pauses of a healthy event loop even on a
- * machine whose cores are all busy (one second was seen to be too short there).
- */
-export const AVOID_STUCK_AFTER_MS = 8 * HEARTBEAT_MS;
 
 /** What a slot is started with. */
 export interface SlotOptions {
@@ -43,8 +27,8 @@ export interface SlotOptions {
   readonly index: number;
   /** Slots of the process (event's connection limit counts their idle ones). */
   readonly processSlots: number;
-  /** Reuseport listeners per `Listen` address (more than one when a generation is small). */
-  readonly listenersPerAddress: number;
+  /** Where it takes connections from. */
+  readonly listen: ListenSource;
   /** event's AsyncRequestWorkerFactor, or `null` for one connection at a time. */
   readonly asyncRequestWorkerFactor: number | null;
   /** event's MaxRequestsPerThread: handlers this slot runs at once; 0: no cap. */
@@ -59,41 +43,16 @@ export interface SlotOptions {
   readonly onRecycle: () => void;
 }
 
-/** How a slot retires. */
+/** How a slot retires: it stops accepting at once, then its connections drain. */
 export interface RetireOptions {
-  /**
-   * Keep accepting until no connection arrived for this long, then close the listeners: with
-   * the new generation steered to take every new connection, this empties the queue (a
-   * reuseport listener that closes resets what waits on it). 0 closes at once.
-   */
-  readonly quietMs: number;
-  /**
-   * The listeners close after this long even if connections keep coming: without steering a
-   * listener under load is never quiet.
-   */
-  readonly quietLimitMs: number;
-  /** How long requests in flight may take after the listeners closed; Infinity: no limit. */
+  /** How long requests in flight may take; Infinity: no limit. */
   readonly graceMs: number;
-}
-
-/** One listening socket of a slot, as the OS numbers it: what steering pins to a CPU. */
-export interface ListenerFd {
-  /** The port it listens on. */
-  readonly port: number;
-  /** Its file descriptor in this process (every thread shares the table). */
-  readonly fd: number;
 }
 
 /** A running slot. */
 export interface Slot {
-  /** Its listeners' addresses, the first listener of each `Listen` address. */
-  readonly addresses: readonly Deno.NetAddr[];
-  /** Its listening sockets (none where the OS does not show them, outside Linux). */
-  readonly fds: readonly ListenerFd[];
-  /** Resolves once its listeners are closed (retired or stopped). */
-  readonly listenersClosed: Promise<void>;
-  /** Graceful exit: answers what it has and what its queue still holds, then closes. */
+  /** Graceful exit: stops accepting, answers what it holds (closing each connection), ends. */
   retire(options: RetireOptions): Promise<void>;
-  /** Hard exit: closes listeners and aborts every connection. */
+  /** Hard exit: stops accepting and aborts every connection. */
   stop(): Promise<void>;
 }

@@ -1,19 +1,18 @@
 /**
  * A slot host: what a child process runs, and what the parent itself runs for an MPM whose one
  * process hosts the threads (netware). It owns a scoreboard region and its flusher, its slots
- * (its main thread, or one Worker per thread, more or fewer as the parent asks), the steering
- * of their listeners, and its side of the message channel to the parent. It ends when retired,
- * when stopped, or when the channel ends (the parent is gone).
+ * (its main thread, or one Worker per thread, more or fewer as the parent asks), and its side
+ * of the message channel to the parent. It ends when retired, when stopped, or when the
+ * channel ends (the parent is gone).
  *
  * @module
  */
 
+import { setInheritable } from "../../platform/mod.ts";
 import type { Logger } from "../../server/log/mod.ts";
 import { ProcessScoreboard, ScoreboardFile, startFlushing } from "../scoreboard/mod.ts";
 import { openIsolateLog } from "./_error_log.ts";
-import { ListenerSteering } from "./_listener_steering.ts";
 import { type ChildMessage, type ChildStart, isMessage, type ParentMessage } from "./messages.ts";
-import { RETIRE_QUIET_LIMIT_MS, RETIRE_QUIET_MS } from "./slot.ts";
 import { mainThreadSlot, type SlotRunner, ThreadSlot } from "./_slot_runners.ts";
 import { describeError } from "./_describe.ts";
 
@@ -48,6 +47,10 @@ async function host(channel: HostChannel, stopped: Promise<void>): Promise<numbe
   const send = (message: ChildMessage) => channel.send(message).catch(() => {});
 
   const { config, topology } = start;
+  // Inherited open for this process only: an app's own subprocesses must not hold the port.
+  if (start.listen.kind === "shared") {
+    for (const socket of start.listen.sockets) setInheritable(socket.fd, false);
+  }
   const log = openIsolateLog(config, `mpm_${config.mpm}`);
   const { logger } = log;
   const scoreboard = ProcessScoreboard.create({
@@ -69,9 +72,8 @@ async function host(channel: HostChannel, stopped: Promise<void>): Promise<numbe
     if (!retiring) void send({ type: "recycling" });
   };
   const slots = new Map<number, SlotRunner>();
-  const steering = new ListenerSteering(slots, scoreboard, logger);
   const addThread = (index: number) => {
-    const slot = new ThreadSlot(start, scoreboard, index, logger, recycle, () => steering.update());
+    const slot = new ThreadSlot(start, scoreboard, index, logger, recycle);
     slots.set(index, slot);
     return slot;
   };
@@ -96,14 +98,12 @@ async function host(channel: HostChannel, stopped: Promise<void>): Promise<numbe
     return 1;
   }
 
-  steering.follow(start.cpuBase);
-  if (topology.threadsPerProcess > 0) steering.watchThreads();
   void stopped.then(() => finish((slot) => slot.stop()));
   // The parent's next cycle must see the slots idle, not the open slots of the first flush.
   flusher.flush();
   await send({ type: "ready" });
 
-  const threads = new ThreadPool(slots, scoreboard, steering, logger, addThread);
+  const threads = new ThreadPool(slots, scoreboard, logger, addThread);
   // Parent messages until retirement or until the channel ends (the parent is gone: stop).
   void (async () => {
     for (;;) {
@@ -122,17 +122,11 @@ async function host(channel: HostChannel, stopped: Promise<void>): Promise<numbe
       if (
         !isMessage<ParentMessage>(message, [
           "retire",
-          "steer",
           "restartThread",
           "spawnThreads",
           "retireThreads",
         ])
       ) {
-        continue;
-      }
-      if (message.type === "steer") {
-        if (!retiring) steering.follow(message.cpuBase);
-        void send({ type: "steered" });
         continue;
       }
       if (retiring) continue;
@@ -154,16 +148,11 @@ async function host(channel: HostChannel, stopped: Promise<void>): Promise<numbe
         case "retireThreads":
           threads.retire(message.count);
           break;
-        case "retire": {
+        case "retire":
           retiring = true;
-          // A retiring host's listeners must not compete for new connections any longer.
-          steering.close();
           scoreboard.setFlags({ quiescing: true });
-          const closed = [...slots.values()].map((slot) => slot.listenersClosed);
-          void Promise.all(closed).then(() => send({ type: "listenersClosed" }));
           void finish((slot) => slot.retire(message.how));
           break;
-        }
       }
     }
   })();
@@ -178,20 +167,17 @@ async function host(channel: HostChannel, stopped: Promise<void>): Promise<numbe
 class ThreadPool {
   readonly #slots: Map<number, SlotRunner>;
   readonly #scoreboard: ProcessScoreboard;
-  readonly #steering: ListenerSteering;
   readonly #logger: Logger;
   readonly #add: (index: number) => SlotRunner;
 
   constructor(
     slots: Map<number, SlotRunner>,
     scoreboard: ProcessScoreboard,
-    steering: ListenerSteering,
     logger: Logger,
     add: (index: number) => SlotRunner,
   ) {
     this.#slots = slots;
     this.#scoreboard = scoreboard;
-    this.#steering = steering;
     this.#logger = logger;
     this.#add = add;
   }
@@ -212,7 +198,7 @@ class ThreadPool {
 
   /**
    * Retires up to `count` idle threads, the highest slots first (lower ones tend to be warmer):
-   * each is avoided by new connections first, then drains and closes like a retiring child.
+   * each stops accepting and drains like a retiring child.
    */
   retire(count: number): void {
     const idle = [...this.#slots.keys()]
@@ -220,16 +206,9 @@ class ThreadPool {
       .sort((a, b) => b - a)
       .slice(0, count);
     for (const index of idle) {
-      const slot = this.#slots.get(index)!;
-      this.#steering.retiring(index, true);
-      void slot.retire({
-        quietMs: RETIRE_QUIET_MS,
-        quietLimitMs: RETIRE_QUIET_LIMIT_MS.unsteered,
-        graceMs: Infinity,
-      }).then(() => {
-        this.#slots.delete(index);
-        this.#steering.retiring(index, false);
-      });
+      void this.#slots.get(index)!.retire({ graceMs: Infinity }).then(() =>
+        this.#slots.delete(index)
+      );
     }
   }
 }

@@ -1,6 +1,6 @@
 /**
  * A Worker's entry: one slot of a threaded child. The child's main thread posts a
- * `ThreadStart`, the slot opens its own listeners and serves; `retire` and `stop` end it,
+ * `ThreadStart`, the slot accepts and serves; `retire` and `stop` end it,
  * and the Worker closes itself when its slot is done.
  *
  * @module
@@ -31,7 +31,7 @@ async function start(message: ThreadStart): Promise<void> {
       scoreboard: ProcessScoreboard.attach(message.scoreboard),
       index: message.slot,
       processSlots: message.topology.threadsPerProcess,
-      listenersPerAddress: message.listenersPerAddress,
+      listen: message.listen,
       asyncRequestWorkerFactor: message.topology.asyncRequestWorkerFactor,
       maxRequestsPerThread: message.topology.maxRequestsPerThread,
       maxConnections: message.maxConnections,
@@ -45,8 +45,7 @@ async function start(message: ThreadStart): Promise<void> {
     self.close();
     return;
   }
-  void slot.listenersClosed.then(() => post({ type: "listenersClosed" }));
-  post({ type: "ready", fds: slot.fds });
+  post({ type: "ready" });
   if (endWhenStarted !== null) endSlot(slot, endWhenStarted);
 }
 

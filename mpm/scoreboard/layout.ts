@@ -58,8 +58,6 @@ export const PROCESS_FIELDS = {
   flushedMs: 32,
   /** Int32, changed with `Atomics.add`: connections accepted since the process started. */
   accepted: 40,
-  /** Int32 lock (0 free, 1 held) the threads take in turn to open their listeners. */
-  listenLock: 44,
   /** Int32 bumped (and notified) whenever a connection stops needing a thread. */
   roomSeq: 48,
   /** Int32, changed with `Atomics.add`: Workers that died and were started again. */

@@ -31,9 +31,6 @@ import {
 } from "./layout.ts";
 import { ScoreboardError } from "./scoreboard_error.ts";
 
-/** Longest single wait for the listen lock before looking again. */
-const LOCK_WAIT_MS = 50;
-
 /** How many times a flush tries to copy a slot whose writer keeps moving inside it. */
 export const SLOT_COPY_ATTEMPTS = 16;
 
@@ -191,23 +188,6 @@ export class ProcessScoreboard {
   /** Counts one Worker that died and was started again; safe from any thread. */
   countThreadRestart(): void {
     Atomics.add(this.#ints, PROCESS_FIELDS.threadRestarts / 4, 1);
-  }
-
-  /**
-   * Runs `action` while no other thread of the process runs one: threads open their
-   * listeners in turn, so that each can tell its own sockets from the process's others.
-   */
-  withListenLock<T>(action: () => T): T {
-    const index = PROCESS_FIELDS.listenLock / 4;
-    while (Atomics.compareExchange(this.#ints, index, 0, 1) !== 0) {
-      Atomics.wait(this.#ints, index, 1, LOCK_WAIT_MS);
-    }
-    try {
-      return action();
-    } finally {
-      Atomics.store(this.#ints, index, 0);
-      Atomics.notify(this.#ints, index, 1);
-    }
   }
 
   /**

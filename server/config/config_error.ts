@@ -70,9 +70,14 @@ export class ConfigErrors extends Error {
    */
   readonly warnings: readonly string[];
 
-  /** Gathers the problems; the message lists one per line (the errors only). */
-  constructor(errors: readonly ConfigError[], warnings: readonly string[] = []) {
-    super(errors.map((e) => e.message).join("\n"));
+  /**
+   * Gathers the problems; the message lists one per line (the errors only), then `summary`
+   * when given (what the server does about them).
+   */
+  constructor(errors: readonly ConfigError[], warnings: readonly string[] = [], summary?: string) {
+    super(
+      [...errors.map((e) => e.message), ...(summary === undefined ? [] : [summary])].join("\n"),
+    );
     this.name = "ConfigErrors";
     this.errors = errors;
     this.warnings = warnings;

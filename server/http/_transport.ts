@@ -107,6 +107,8 @@ export class Transport implements BodySource {
   #out: Uint8Array = EMPTY;
   #pendingWrite: Promise<void> | null = null;
   #nagleOff = false;
+  /** Our sending side is shut down already ({@link closeGently}). */
+  #writeClosed = false;
 
   constructor(conn: Deno.Conn, options: TransportOptions) {
     this.conn = conn;
@@ -371,7 +373,7 @@ export class Transport implements BodySource {
     if (this.#pendingWrite !== null) await this.#pendingWrite;
     if (this.closed) return;
     if (this.phase !== LINGER) this.enter(LINGER, Date.now() + LINGER_MS);
-    if (!this.timedOut) {
+    if (!this.timedOut && !this.#writeClosed) {
       try {
         await this.conn.closeWrite();
       } catch {
@@ -381,6 +383,22 @@ export class Transport implements BodySource {
     while (!this.closed && await this.read(this.buf) !== null) {
       // Discarded.
     }
+  }
+
+  /**
+   * Closes an idle connection without a reset: shuts down our sending side now and lingers;
+   * what the client still sends is read away by the request loop's pending read, which then
+   * ends (see {@link lingering}).
+   */
+  closeGently(nowMs: number): void {
+    this.startLinger(nowMs);
+    this.#writeClosed = true;
+    this.conn.closeWrite().catch(() => this.abort());
+  }
+
+  /** Whether the connection is lingering: bytes that arrive now are discarded, not parsed. */
+  get lingering(): boolean {
+    return this.phase === LINGER;
   }
 
   /** Enters the lingering phase at once (the sweeper's 408 path). */

@@ -55,6 +55,8 @@ export class HttpConnection implements ConnectionView {
   #headStartMs = 0;
   #headBytes = 0;
   #lingerWanted = false;
+  /** Draining: at the deadline of its idle phase the connection closes gently, not abruptly. */
+  #closeWhenIdle = false;
   #head: RequestHead | null = null;
   #receivedAt = 0;
   #startedPerf = 0;
@@ -158,6 +160,17 @@ export class HttpConnection implements ConnectionView {
     this.#io.abort();
   }
 
+  /**
+   * The engine drains: an idle connection gets until `deadlineMs` for one more request (its
+   * answer will close the connection), then is closed by half-close and linger, so that a
+   * request crossing the close is read away rather than met by a reset.
+   */
+  closeWhenIdle(deadlineMs: number): void {
+    if (!this.idle) return;
+    this.#closeWhenIdle = true;
+    this.#io.deadline = Math.min(this.#io.deadline, deadlineMs);
+  }
+
   /** Called by the sweeper once {@link deadline} has passed. */
   expire(nowMs: number): void {
     switch (this.#io.phase) {
@@ -173,8 +186,15 @@ export class HttpConnection implements ConnectionView {
         );
         this.abort();
         return;
-      case WAIT:
       case IDLE:
+        if (this.#closeWhenIdle && this.idle) {
+          this.#lingerWanted = true;
+          this.#io.closeGently(nowMs);
+          return;
+        }
+        this.abort();
+        return;
+      case WAIT:
       case LINGER:
         this.abort();
         return;
@@ -248,7 +268,7 @@ export class HttpConnection implements ConnectionView {
         io.readFailed(error);
         n = null;
       }
-      if (n === null || io.timedOut) return null;
+      if (n === null || io.timedOut || io.lingering) return null;
       io.end += n;
       io.receivedBytes += n;
       if (io.phase === HEAD) {

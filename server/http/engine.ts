@@ -12,6 +12,8 @@ import { BufferPool } from "./_buffer_pool.ts";
 import type { ConnectionHost } from "./_connection_host.ts";
 import { HttpConnection } from "./connection.ts";
 import { maxHeadBytes } from "./head_scanner.ts";
+import { drainIdleGraceMs } from "./keep_alive.ts";
+import { EngineListeners } from "./serve_listener.ts";
 import {
   type ConnectionState,
   DEFAULT_ENGINE_SETTINGS,
@@ -44,7 +46,10 @@ export interface ShutdownOptions {
   readonly graceMs?: number;
 }
 
-/** An HTTP/1.1 server engine that the MPM layer feeds with listeners or connections. */
+/**
+ * An HTTP/1.1 server engine that the MPM layer feeds with listeners or connections: mpmd's
+ * own ({@link createHttpEngine}) or Deno's native server behind the same face.
+ */
 export interface HttpEngine {
   /**
    * Accepts connections from `listener` until it is closed (by {@link stopAccepting} or
@@ -58,15 +63,15 @@ export interface HttpEngine {
   /** Closes the connections idle between requests (event MPM under pressure); returns how many. */
   closeIdle(): number;
   /**
-   * Starts a graceful exit without refusing anyone: idle connections are closed now, every
-   * request in flight and every connection still handed to {@link handleConnection} (those
-   * a retiring slot accepts from its queue) gets one answer with `Connection: close`.
+   * Starts a graceful exit without refusing anyone: every request in flight, every request
+   * that arrives within a short grace on a connection idle now, and every connection still
+   * handed to {@link handleConnection} gets one answer with `Connection: close`; connections
+   * still idle after the grace are closed without a reset.
    */
   drain(): void;
   /**
-   * Stops accepting, closes idle connections at once, lets in-flight requests finish (each
-   * answered with `Connection: close`), aborts what is left after `graceMs`, and resolves
-   * when every connection is closed.
+   * Stops accepting and drains; lets in-flight requests finish, aborts what is left after
+   * `graceMs`, and resolves when every connection is closed.
    */
   shutdown(options?: ShutdownOptions): Promise<void>;
   /** Current connection counts (computed on read). */
@@ -80,8 +85,6 @@ const MAX_SWEEP_MS = 250;
 const BUFFER_BYTES = 4096;
 /** Buffers kept for new connections: up to 4 MiB. */
 const MAX_FREE_BUFFERS = 1024;
-/** Pause after an accept failure such as EMFILE, so the loop does not spin. */
-const ACCEPT_RETRY_MS = 100;
 const STATE_INDEX: Readonly<Record<ConnectionState, number>> = {
   read: 0,
   busy: 1,
@@ -110,10 +113,6 @@ function sweepIntervalMs(settings: EngineSettings): number {
   ].filter((ms) => ms > 0);
   const shortest = Math.min(...limits, 4 * MAX_SWEEP_MS);
   return Math.max(MIN_SWEEP_MS, Math.min(MAX_SWEEP_MS, Math.floor(shortest / 4)));
-}
-
-function isClosedListenerError(error: unknown): boolean {
-  return error instanceof Deno.errors.BadResource || error instanceof Deno.errors.Interrupted;
 }
 
 /**
@@ -159,7 +158,7 @@ class Engine implements HttpEngine, ConnectionHost {
   #shutDown = false;
 
   readonly #connections = new Set<HttpConnection>();
-  readonly #listeners = new Set<Deno.Listener>();
+  readonly #own: EngineListeners;
   readonly #counts = [0, 0, 0, 0, 0, 0];
   readonly #sweepMs: number;
   #sweeper: ReturnType<typeof setInterval> | null = null;
@@ -190,6 +189,7 @@ class Engine implements HttpEngine, ConnectionHost {
     this.onExchange = guarded(options.onExchange, "onExchange", this.logger);
     this.onState = guarded(options.onState, "onState", this.logger);
     this.#sweepMs = sweepIntervalMs(s);
+    this.#own = new EngineListeners(this.logger, (conn) => this.handleConnection(conn));
   }
 
   get stats(): EngineStats {
@@ -204,24 +204,8 @@ class Engine implements HttpEngine, ConnectionHost {
     };
   }
 
-  async serve(listener: Deno.Listener): Promise<void> {
-    this.#listeners.add(listener);
-    try {
-      while (this.#listeners.has(listener)) {
-        let conn: Deno.Conn;
-        try {
-          conn = await listener.accept();
-        } catch (error) {
-          if (!this.#listeners.has(listener) || isClosedListenerError(error)) break;
-          this.logger.error("Cannot accept connection", error);
-          await new Promise((resolve) => setTimeout(resolve, ACCEPT_RETRY_MS));
-          continue;
-        }
-        void this.handleConnection(conn);
-      }
-    } finally {
-      this.#listeners.delete(listener);
-    }
+  serve(listener: Deno.Listener): Promise<void> {
+    return this.#own.serve(listener);
   }
 
   handleConnection(conn: Deno.Conn): Promise<void> {
@@ -270,15 +254,7 @@ class Engine implements HttpEngine, ConnectionHost {
   }
 
   stopAccepting(): void {
-    const listeners = [...this.#listeners];
-    this.#listeners.clear();
-    for (const listener of listeners) {
-      try {
-        listener.close();
-      } catch {
-        // Closed elsewhere already.
-      }
-    }
+    this.#own.closeAll();
   }
 
   closeIdle(): number {
@@ -294,7 +270,8 @@ class Engine implements HttpEngine, ConnectionHost {
 
   drain(): void {
     this.draining = true;
-    this.closeIdle();
+    const deadline = Date.now() + drainIdleGraceMs(this.settings);
+    for (const connection of this.#connections) connection.closeWhenIdle(deadline);
   }
 
   async shutdown(options: ShutdownOptions = {}): Promise<void> {

@@ -59,3 +59,17 @@ export function keepAliveValue(settings: KeepAliveSettings, requestsServed: numb
   const max = settings.maxKeepAliveRequests;
   return max > 0 ? `${timeout}, max=${max - requestsServed - 1}` : timeout;
 }
+
+/**
+ * The longest a draining server waits, for a kept-alive connection idle at the time, for one
+ * more request (answered with `Connection: close`) before it closes the connection. Closing
+ * at once races a client that is sending its next request: the request is lost, and a client
+ * may not retry it. A busy client sends within this time; an idle one then finds the
+ * connection closed before it sends, as it would after KeepAliveTimeout.
+ */
+export const DRAIN_IDLE_GRACE_MS = 1_000;
+
+/** {@link DRAIN_IDLE_GRACE_MS}, never beyond the connection's own KeepAliveTimeout. */
+export function drainIdleGraceMs(settings: Pick<KeepAliveSettings, "keepAliveTimeoutMs">): number {
+  return Math.min(DRAIN_IDLE_GRACE_MS, settings.keepAliveTimeoutMs);
+}

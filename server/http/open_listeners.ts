@@ -70,7 +70,8 @@ export function bindEach<T>(
           // origin already reads "file:line"; it stands where the file would.
           at: { file: address.origin, line: null, column: null },
           directive: "Listen",
-          detail: `Cannot listen on ${formatAddress(address)}: ${reason}`,
+          // httpd's words, so that what users search for finds the cause.
+          detail: `${reason}: make_sock: could not bind to address ${formatAddress(address)}`,
           cause: error,
         }),
       );
@@ -78,7 +79,7 @@ export function bindEach<T>(
   }
   if (errors.length > 0) {
     for (const each of bound) close(each);
-    throw new ConfigErrors(errors);
+    throw new ConfigErrors(errors, [], "no listening sockets available, shutting down");
   }
   return bound;
 }
@@ -90,11 +91,19 @@ export function formatAddress(address: { hostname: string; port: number }): stri
     : `${address.hostname}:${address.port}`;
 }
 
+/** The OS's reason as httpd prints it, `(98)Address already in use`; `null`: not a bind error. */
 function bindFailure(error: unknown): string | null {
-  if (error instanceof Deno.errors.AddrInUse) return "address already in use";
-  if (error instanceof Deno.errors.PermissionDenied) {
-    return "permission denied (ports below 1024 need privileges)";
-  }
-  if (error instanceof Deno.errors.AddrNotAvailable) return "address not available on this host";
-  return null;
+  const known = BIND_ERRORS.find(([errorClass]) => error instanceof errorClass);
+  if (known === undefined) return null;
+  const [, errno, text] = known;
+  // Deno's and the C library's messages end in "(os error N)": the OS's own number and text.
+  const os = /([^:]*?)\s*\(os error (\d+)\)/.exec((error as Error).message);
+  return os === null ? `(${errno})${text}` : `(${os[2]})${os[1]!.trim()}`;
 }
+
+/** The bind failures a configuration causes, and Linux's errno and text for each. */
+const BIND_ERRORS = [
+  [Deno.errors.AddrInUse, 98, "Address already in use"],
+  [Deno.errors.PermissionDenied, 13, "Permission denied"],
+  [Deno.errors.AddrNotAvailable, 99, "Cannot assign requested address"],
+] as const;

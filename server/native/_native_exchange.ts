@@ -13,7 +13,11 @@ import type { Endpoint, ServerRequest } from "../http/server_request.ts";
 import type { ResponseHeaders, ServerResponse } from "../http/server_response.ts";
 import { escapeLogItem } from "../log/escape_log_item.ts";
 import type { Logger } from "../log/logger.ts";
-import { type BodyCount, nativeServerRequest } from "./native_request.ts";
+import {
+  type BodyCount,
+  type NativeRequestContext,
+  nativeServerRequest,
+} from "./native_request.ts";
 import type { SentBody } from "./native_response.ts";
 
 const NO_RESPONSE: ServerResponse = { status: 500, headers: [], body: null };
@@ -38,24 +42,13 @@ export class NativeExchange implements AccessRecord {
   private response: ServerResponse = NO_RESPONSE;
   private readonly startedMs = performance.now();
 
-  constructor(
-    request: Request,
-    info: Deno.ServeHandlerInfo,
-    local: Endpoint,
-    limitBodyBytes: number,
-    serverName: string,
-  ) {
-    const addr = info.remoteAddr as Deno.NetAddr;
-    this.remote = { hostname: addr.hostname, port: addr.port };
-    this.local = local;
-    this.request = nativeServerRequest(
-      request,
-      { remote: this.remote, local, limitBodyBytes },
-      this.received,
-    );
+  constructor(request: Request, context: NativeRequestContext & { readonly serverName: string }) {
+    this.remote = context.remote;
+    this.local = context.local;
+    this.request = nativeServerRequest(request, context, this.received);
     this.startedAt = this.request.receivedAt;
     this.requestLine = `${request.method} ${this.request.target} HTTP/1.1`;
-    this.serverName = serverName;
+    this.serverName = context.serverName;
   }
 
   get method(): string {

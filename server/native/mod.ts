@@ -1,11 +1,12 @@
 /**
  * Deno's native HTTP server as mpmd's second engine (`HttpEngine: native`): the same site
- * handler and access records as mpmd's own engine, over `Deno.serve`.
+ * handler, access records and connection states as mpmd's own engine, behind the same face,
+ * over Deno's server for one connection at a time.
  *
  * @module
  */
 
-export { type NativeServer, type NativeServerOptions, startNativeServer } from "./native_server.ts";
+export { createNativeEngine, type NativeEngineOptions } from "./native_engine.ts";
 export {
   type BodyCount,
   type NativeRequestContext,

@@ -7,7 +7,6 @@
  */
 
 import { defaultScoreboardPath, readScoreboard, type ScoreboardDetail } from "../../../mpm/mod.ts";
-import { parseListeningInodes } from "../../../platform/mod.ts";
 import { eventually } from "../../_deadline.ts";
 import { startMpmd, type TestServer } from "../../_server.ts";
 
@@ -84,30 +83,6 @@ export function workerThreadsOf(pid: number): number {
       }
     } catch {
       // The thread ended while we looked.
-    }
-  }
-  return count;
-}
-
-/**
- * How many listening sockets on `port` the processes `pids` hold, from /proc: a slot that died
- * may keep its listener for a moment, and a test that must not meet it waits for the count.
- */
-export function listenersOf(pids: readonly number[], port: number): number {
-  const inodes = new Set<string>();
-  for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
-    for (const inode of parseListeningInodes(Deno.readTextFileSync(table), port)) inodes.add(inode);
-  }
-  let count = 0;
-  for (const pid of pids) {
-    for (const entry of Deno.readDirSync(`/proc/${pid}/fd`)) {
-      try {
-        const inode = /^socket:\[(\d+)\]$/.exec(Deno.readLinkSync(`/proc/${pid}/fd/${entry.name}`))
-          ?.[1];
-        if (inode !== undefined && inodes.has(inode)) count++;
-      } catch {
-        // The fd closed while we looked.
-      }
     }
   }
   return count;
