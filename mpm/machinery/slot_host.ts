@@ -72,11 +72,10 @@ async function host(channel: HostChannel, stopped: Promise<void>): Promise<numbe
     if (!retiring) void send({ type: "recycling" });
   };
   const slots = new Map<number, SlotRunner>();
-  const addThread = (index: number) => {
-    const slot = new ThreadSlot(start, scoreboard, index, logger, recycle);
-    slots.set(index, slot);
-    return slot;
-  };
+  const threads = new ThreadPool(slots, scoreboard, logger, {
+    add: (index) => new ThreadSlot(start, scoreboard, index, logger, recycle),
+    retiring: () => retiring,
+  });
   let done!: () => void;
   const finished = new Promise<void>((resolve) => done = resolve);
   const finish = async (ending: (slot: SlotRunner) => Promise<void>) => {
@@ -88,7 +87,7 @@ async function host(channel: HostChannel, stopped: Promise<void>): Promise<numbe
     if (topology.threadsPerProcess === 0) {
       slots.set(0, await mainThreadSlot(start, scoreboard, logger, recycle));
     }
-    for (let index = 0; index < topology.threadsPerProcess; index++) addThread(index);
+    await threads.start(topology.threadsPerProcess);
     await Promise.all([...slots.values()].map((slot) => slot.ready));
   } catch (error) {
     await send({ type: "failed", message: describeError(error) });
@@ -103,7 +102,6 @@ async function host(channel: HostChannel, stopped: Promise<void>): Promise<numbe
   flusher.flush();
   await send({ type: "ready" });
 
-  const threads = new ThreadPool(slots, scoreboard, logger, addThread);
   // Parent messages until retirement or until the channel ends (the parent is gone: stop).
   void (async () => {
     for (;;) {
@@ -163,37 +161,77 @@ async function host(channel: HostChannel, stopped: Promise<void>): Promise<numbe
   return 0;
 }
 
-/** The host's Workers as a pool the parent grows and shrinks (netware, mpmt_os2). */
+/** How a {@link ThreadPool} makes a slot, and whether its host is retiring. */
+interface ThreadPoolParts {
+  readonly add: (index: number) => SlotRunner;
+  readonly retiring: () => boolean;
+}
+
+/**
+ * The host's Workers: started one at a time, and grown and shrunk as the parent asks
+ * (netware, mpmt_os2). `new Worker` blocks this thread until the new isolate exists, which
+ * takes hundreds of milliseconds on a loaded machine: between two starts the host yields, so
+ * that its scoreboard flush and the parent's messages (a retirement) do not wait for a batch.
+ */
 class ThreadPool {
   readonly #slots: Map<number, SlotRunner>;
   readonly #scoreboard: ProcessScoreboard;
   readonly #logger: Logger;
-  readonly #add: (index: number) => SlotRunner;
+  readonly #parts: ThreadPoolParts;
+  #starting: Promise<void> | null = null;
 
   constructor(
     slots: Map<number, SlotRunner>,
     scoreboard: ProcessScoreboard,
     logger: Logger,
-    add: (index: number) => SlotRunner,
+    parts: ThreadPoolParts,
   ) {
     this.#slots = slots;
     this.#scoreboard = scoreboard;
     this.#logger = logger;
-    this.#add = add;
+    this.#parts = parts;
   }
 
-  /** Starts up to `count` threads in the lowest free slots. */
-  spawn(count: number): void {
-    let started = 0;
-    for (let index = 0; index < this.#scoreboard.slotCount && started < count; index++) {
-      if (this.#slots.has(index)) continue;
-      const slot = this.#add(index);
-      slot.ready.catch((error) => {
-        this.#logger.error(`Cannot start thread ${index}: ${describeError(error)}`);
-        this.#slots.delete(index);
-      });
-      started++;
+  /**
+   * Starts threads in the lowest `count` free slots, one at a time; resolves once each has
+   * been created (not yet ready). The slots show `S` from the start, so that the parent counts
+   * them while they are on their way.
+   */
+  start(count: number): Promise<void> {
+    const free: number[] = [];
+    for (let index = 0; index < this.#scoreboard.slotCount && free.length < count; index++) {
+      if (!this.#slots.has(index)) free.push(index);
     }
+    for (const index of free) this.#scoreboard.slot(index).setState("S");
+    return (async () => {
+      for (const index of free) {
+        if (this.#parts.retiring()) {
+          this.#scoreboard.slot(index).setState(".");
+          continue;
+        }
+        this.#slots.set(index, this.#parts.add(index));
+        await new Promise((resolve) => setTimeout(resolve, 0));
+      }
+    })();
+  }
+
+  /**
+   * The parent's spawnThreads: starts up to `count` threads, unless a start is still under
+   * way (the parent asked before it could see those threads, and asks again if still short).
+   */
+  spawn(count: number): void {
+    if (this.#starting !== null) return;
+    const before = new Set(this.#slots.keys());
+    this.#starting = this.start(count).finally(() => this.#starting = null);
+    void this.#starting.then(() => {
+      for (const [index, slot] of this.#slots) {
+        if (before.has(index)) continue;
+        slot.ready.catch((error) => {
+          this.#logger.error(`Cannot start thread ${index}: ${describeError(error)}`);
+          this.#slots.delete(index);
+        });
+      }
+    });
   }
 
   /**
