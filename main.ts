@@ -22,6 +22,7 @@ import {
   isControlVerb,
   removePidFile,
   selfCommand,
+  ServerStartError,
   signalServer,
   startDetached,
   watchFiles,
@@ -355,6 +356,11 @@ async function main(argv: string[]): Promise<number> {
     if (error instanceof ConfigErrors) {
       for (const warning of error.warnings) printError(warning);
       printError(error.message);
+      return EXIT.error;
+    }
+    // -k start: the server said why on the stderr it inherited; this says that it is gone.
+    if (error instanceof ServerStartError) {
+      printError(`mpmd: ${error.message}`);
       return EXIT.error;
     }
     // A bug rather than a configuration problem: say so first, then give the stack to report.

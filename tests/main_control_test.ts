@@ -75,3 +75,29 @@ Deno.test("-k rejects an unknown verb with the usage, exit 2", async () => {
     /^mpmd: Cannot use -k reload: not one of start, stop, restart, graceful, graceful-stop\n/,
   );
 });
+
+Deno.test("-k start on a port in use says why and exits 1, with no stack trace", async () => {
+  using taken = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const dir = await Deno.makeTempDir({ prefix: "mpmd_control_" });
+  try {
+    const config = join(dir, "mpmd.yaml");
+    await Deno.writeTextFile(
+      config,
+      [
+        `Listen: 127.0.0.1:${taken.addr.port}`,
+        `PidFile: ${join(dir, "mpmd.pid")}`,
+        `DocumentRoot: ${new URL("../examples/site", import.meta.url).pathname}`,
+      ].join("\n"),
+    );
+    const result = await runMpmd(["-k", "start", "-f", config]);
+    assert.equal(result.code, 1);
+    assert.match(
+      result.stderr,
+      new RegExp(
+        `^${config}:1: \\(98\\)Address already in use: make_sock: could not bind to address 127\\.0\\.0\\.1:${taken.addr.port}\\nno listening sockets available, shutting down\\nmpmd: Cannot start mpmd: process \\d+ exited with code 1 before writing PidFile .*\\n$`,
+      ),
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
