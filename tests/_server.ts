@@ -38,11 +38,12 @@ export async function tempConfig(
 /** Runs mpmd to completion (for -t, -V, bad configs) and returns its output. */
 export async function runMpmd(
   args: string[],
+  env: Readonly<Record<string, string>> = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", MAIN, ...args],
     stdin: "null",
-    env: { NO_COLOR: "1" },
+    env: { NO_COLOR: "1", ...env },
   }).output();
   const decoder = new TextDecoder();
   return { code: out.code, stdout: decoder.decode(out.stdout), stderr: decoder.decode(out.stderr) };
@@ -61,6 +62,15 @@ event:
   MaxSpareThreads: 3
 `;
 
+/** Options of {@link startMpmd}. */
+export interface StartMpmdOptions {
+  /**
+   * Environment variables for the server (e.g. `MPMD_ACCEPT=reuseport`).
+   * @default {}
+   */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
 /**
  * Writes `yaml` to a temp file, starts `mpmd -f thatfile …args`, waits until it listens. A
  * config that chooses no MPM gets {@link SMALL_POOL}.
@@ -68,6 +78,7 @@ event:
 export async function startMpmd(
   yaml: string | null,
   args: string[] = [],
+  options: StartMpmdOptions = {},
 ): Promise<TestServer> {
   const fileArgs: string[] = [];
   let configFile: string | null = null;
@@ -81,7 +92,7 @@ export async function startMpmd(
     stdin: "null",
     stdout: "null",
     stderr: "piped",
-    env: { NO_COLOR: "1" },
+    env: { NO_COLOR: "1", ...options.env },
   }).spawn();
 
   const stderr: string[] = [];

@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { BENCH_DEFAULTS, BenchError, parseBenchArgs } from "../../bench/mod.ts";
+import {
+  BENCH_DEFAULTS,
+  BenchError,
+  parseBenchArgs,
+  SLOT_MPMD_VARIANTS,
+  SLOTS,
+} from "../../bench/mod.ts";
 
 Deno.test("parseBenchArgs()", async (t) => {
   const CASES = [
@@ -42,6 +48,16 @@ Deno.test("parseBenchArgs()", async (t) => {
       },
     },
     {
+      name: "--slots: the five MPMs, as many connections as slots, ab -k",
+      args: ["--slots"],
+      want: { slots: true, connections: SLOTS, ab: true, mpmdVariants: SLOT_MPMD_VARIANTS },
+    },
+    {
+      name: "--slots keeps the connections asked for",
+      args: ["--slots", "--connections", "8"],
+      want: { slots: true, connections: 8, ab: true, mpmdVariants: SLOT_MPMD_VARIANTS },
+    },
+    {
       name: "--app keeps the --mpmd runs asked for",
       args: ["--app", "--mpmd=--mpm worker"],
       want: { app: true, mpmdVariants: [["--mpm", "worker"]] },
@@ -65,6 +81,7 @@ Deno.test("parseBenchArgs() rejects bad input", async (t) => {
     { name: "a negative warm-up", args: ["--warmup=-1"], message: /--warmup -1/ },
     { name: "an unknown flag", args: ["--fast"], message: /Cannot parse the command line/ },
     { name: "a positional argument", args: ["nginx"], message: /Cannot parse the command line/ },
+    { name: "--app with --slots", args: ["--app", "--slots"], message: /--app with --slots/ },
   ];
   for (const c of CASES) {
     await t.step(c.name, () => {

@@ -4,9 +4,12 @@ import {
   findProgram,
   httpdConfig,
   mpmdConfig,
+  mpmdSlotSections,
   nginxConfig,
   type SiteLayout,
+  SLOT_MATCHES,
 } from "../../bench/mod.ts";
+import { runMpmd } from "../_server.ts";
 
 const SITE: SiteLayout = {
   dir: "/tmp/b",
@@ -76,6 +79,45 @@ Deno.test("httpdConfig() loads only the chosen MPM and its Debian directives", a
     });
   }
 });
+
+Deno.test("--slots: Apache's pools of 4 slots, prefork as children, worker as threads", async (t) => {
+  const slots = { ...SITE, slots: 4 };
+  const CASES = [
+    {
+      mpm: "prefork",
+      has: ["StartServers 4", "MaxSpareServers 5", "ServerLimit 4", "MaxRequestWorkers 4"],
+    },
+    {
+      mpm: "worker",
+      has: ["StartServers 1", "ServerLimit 1", "ThreadsPerChild 4", "MaxRequestWorkers 4"],
+    },
+  ] as const;
+  for (const c of CASES) {
+    await t.step(c.mpm, () => {
+      const text = httpdConfig(slots, c.mpm);
+      for (const line of c.has) assert.ok(text.split("\n").includes(line), line);
+    });
+  }
+  await t.step("mpmd has a section for each MPM of --slots", () => {
+    assert.deepEqual(Object.keys(mpmdSlotSections(4)).sort(), Object.keys(SLOT_MATCHES).sort());
+  });
+});
+
+for (const mpm of Object.keys(SLOT_MATCHES)) {
+  Deno.test(`--slots: mpmd -t --mpm ${mpm} takes its pool of 4 slots as written`, async () => {
+    const dir = await Deno.makeTempDir({ prefix: "mpmd_bench_test_" });
+    try {
+      const config = `${dir}/mpmd.yaml`;
+      await Deno.writeTextFile(config, mpmdConfig({ ...SITE, dir, docRoot: dir, slots: 4 }));
+      const { code, stderr } = await runMpmd(["-t", "-f", config, "--mpm", mpm]);
+      assert.equal(code, 0, stderr);
+      // No clamping warning: the pool is the one asked for.
+      assert.equal(stderr.trim(), "Syntax OK");
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+}
 
 // The configs are only useful if the real servers accept them: ask each binary to check.
 const CHECKS = [

@@ -76,6 +76,11 @@ const MIB = 1024 * 1024;
  * adds about 40 MiB for 100 MiB, measured), so only a larger body tells streaming from holding.
  */
 const uploadBytes = (c: MpmCase) => (c.engine === "native" ? 256 : 100) * MIB;
+/**
+ * The share of the upload a process may grow by: Deno's server leaves read chunks to the GC,
+ * 65–110 MiB of a 256 MiB upload measured on a loaded machine (mpmd's engine: +14 MB of 100).
+ */
+const allowedGrowth = (c: MpmCase) => c.engine === "native" ? 0.5 : 0.4;
 
 /** A body of `bytes` zeros made as the client sends it, in 64 KiB chunks. */
 function zeros(bytes: number): ReadableStream<Uint8Array> {
@@ -114,7 +119,7 @@ for (const c of APP_MPMS) {
     const growth = Math.max(...children.map((pid) => peakRss(pid) - before.get(pid)!));
     // Holding the body would add all of it to the process that read it.
     assert.ok(
-      growth < 0.4 * uploadBytes(c),
+      growth < allowedGrowth(c) * uploadBytes(c),
       `peak memory grew by ${(growth / MIB).toFixed(1)} MiB`,
     );
   });

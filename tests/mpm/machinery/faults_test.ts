@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { RawClient } from "../../server/http/_raw_client.ts";
+import { eventually } from "../../_deadline.ts";
+import { startLoad } from "./_load_client.ts";
 import {
   caseConfig,
   caseName,
@@ -75,6 +77,29 @@ for (const c of KILL_CASES) {
     await allServed(server.origin);
   });
 }
+
+Deno.test("prefork: SIGKILL of a child under load loses at most its one request in flight", async () => {
+  await using server = await startMpmd(
+    mpmConfig("prefork", { StartServers: 4, MinSpareServers: 4, MaxSpareServers: 8 }),
+  );
+  const [victim] = scoreboardPids(
+    await scoreboardWhere(server, (s) => s.processes.length === 4, "four children"),
+  );
+  // Connection: close, as ab -c 16: every request is a new connection from the shared queue.
+  const load = startLoad(server.port, { clients: 16, keepAlive: false });
+  try {
+    await eventually(() => load.answered() >= 200, "answers before the kill", SHAPE_DEADLINE_MS);
+    Deno.kill(victim!, "SIGKILL");
+    await server.waitForLog(new RegExp(`child pid ${victim} exit signal SIGKILL`));
+    const after = load.answered();
+    await eventually(() => load.answered() >= after + 200, "answers after", SHAPE_DEADLINE_MS);
+  } finally {
+    const report = await load.stop();
+    // A prefork child holds one connection: what is queued waits for the others.
+    assert.ok(report.lost <= 1, JSON.stringify(report));
+    assert.equal(report.refused, 0, JSON.stringify(report));
+  }
+});
 
 Deno.test("prefork: a child that stops running is killed after RequestTimeout and replaced", async () => {
   await using server = await startMpmd(

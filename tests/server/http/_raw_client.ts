@@ -45,7 +45,8 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   return out;
 }
 
-function indexOfCrlfCrlf(bytes: Uint8Array): number {
+/** Where a response head ends in `bytes` (just past its blank line), or -1 before that. */
+export function indexOfCrlfCrlf(bytes: Uint8Array): number {
   for (let i = 3; i < bytes.length; i++) {
     if (bytes[i] === 10 && bytes[i - 1] === 13 && bytes[i - 2] === 10 && bytes[i - 3] === 13) {
       return i + 1;
@@ -59,6 +60,7 @@ export class RawClient implements AsyncDisposable {
   readonly conn: Deno.TcpConn;
   #buffer: Uint8Array = new Uint8Array(0);
   #eof = false;
+  #reset = false;
   #pending: Promise<Uint8Array | null> | null = null;
   #sentBytes = 0;
   #takenBytes = 0;
@@ -90,6 +92,11 @@ export class RawClient implements AsyncDisposable {
     return this.#takenBytes;
   }
 
+  /** Whether the stream ended by a reset (a read failed) rather than the server's close. */
+  get reset(): boolean {
+    return this.#reset;
+  }
+
   /** Whether the server has closed its sending side (and everything before it was read). */
   get eof(): boolean {
     return this.#eof && this.#buffer.length === 0;
@@ -110,6 +117,7 @@ export class RawClient implements AsyncDisposable {
         n = await this.conn.read(chunk);
       } catch {
         n = null; // A reset counts as the end of the stream.
+        this.#reset = true;
       }
       return n === null ? null : chunk.subarray(0, n);
     })();

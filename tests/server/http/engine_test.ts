@@ -238,3 +238,47 @@ Deno.test("engine shutdown() called again (graceful, then immediate) resolves bo
   await until(() => gracefulDone, "resolved, though every connection is closed", 1_000);
   await graceful;
 });
+
+/** A client whose kept-alive connection is idle after one request. */
+async function idleClient(port: number): Promise<RawClient> {
+  const client = await RawClient.connect(port);
+  await client.send(`GET /a HTTP/1.1\r\n${H}\r\n`);
+  assert.equal((await client.readResponse()).headers.has("connection"), false);
+  return client;
+}
+
+Deno.test("engine drain(): an idle connection's next request within the grace is answered with Connection: close", async () => {
+  await using server = startEngine(routes());
+  await using client = await idleClient(server.port);
+  server.engine.drain();
+  // The client sends its next request as the server starts draining, as a busy client does.
+  await client.send(`GET /b HTTP/1.1\r\n${H}\r\n`);
+  const response = await client.readResponse();
+  assert.equal(response.text, "hello GET /b");
+  assert.equal(response.headers.get("connection"), "close");
+  await client.waitForClose();
+  assert.equal(client.reset, false, "closed, not reset");
+});
+
+Deno.test("engine drain(): a connection still idle after the grace is closed, not reset", async () => {
+  await using server = startEngine(routes(), { keepAliveTimeoutMs: 30_000 });
+  await using client = await idleClient(server.port);
+  const drainedAt = Date.now();
+  server.engine.drain();
+  await client.waitForClose(5_000);
+  const closedAfterMs = Date.now() - drainedAt;
+  assert.equal(client.reset, false, "closed, not reset");
+  // Not at once: the grace (1 s) lets a client's next request through first.
+  assert.ok(closedAfterMs >= 900, `closed after ${closedAfterMs} ms`);
+  client.close();
+  await until(() => server.engine.stats.connections === 0, "the connection released");
+});
+
+Deno.test("engine drain(): the grace never outlasts KeepAliveTimeout", async () => {
+  await using server = startEngine(routes(), { keepAliveTimeoutMs: 200 });
+  await using client = await idleClient(server.port);
+  const drainedAt = Date.now();
+  server.engine.drain();
+  await client.waitForClose(5_000);
+  assert.ok(Date.now() - drainedAt < 900, "closed at KeepAliveTimeout, before the grace");
+});

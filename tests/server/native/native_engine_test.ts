@@ -234,3 +234,48 @@ Deno.test("native engine: an address in use is a configuration error naming its 
         `mpmd.yaml:1: (98)Address already in use: make_sock: could not bind to address 127.0.0.1:${running.port}`,
   );
 });
+
+Deno.test("native engine: drain() answers an idle connection's next request with close, then closes the rest", async () => {
+  await using running = start();
+  await using busy = await RawClient.connect(running.port);
+  await using idle = await RawClient.connect(running.port);
+  for (const client of [busy, idle]) {
+    await client.send("GET /text HTTP/1.1\r\nHost: t\r\n\r\n");
+    assert.equal((await client.readResponse()).status, 200);
+  }
+  const drainedAt = Date.now();
+  running.server.engine.drain();
+  await busy.send("GET /text HTTP/1.1\r\nHost: t\r\n\r\n");
+  const response = await busy.readResponse();
+  assert.equal(response.text, "hello\n");
+  assert.equal(response.headers.get("connection"), "close");
+  await busy.waitForClose();
+  await idle.waitForClose();
+  assert.equal(idle.reset, false, "closed, not reset");
+  assert.ok(Date.now() - drainedAt >= 900, "the idle one only after the grace");
+});
+
+Deno.test("native engine: connection states follow each request, as the scoreboard reads them", async () => {
+  const { config } = parseYaml(`Listen: 127.0.0.1:0\n${NATIVE}`);
+  const states: string[] = [];
+  const server = startServer(config, {
+    logger: collectingLogger([]),
+    handler: HANDLER,
+    onState: (connection) => states.push(connection.state),
+  });
+  try {
+    await using client = await RawClient.connect(server.addresses[0]!.port);
+    for (let i = 0; i < 2; i++) {
+      await client.send("GET /text HTTP/1.1\r\nHost: t\r\n\r\n");
+      await client.readResponse();
+    }
+    await until(() => states.at(-1) === "keepalive", "idle again");
+    assert.equal(server.engine.stats.connections, 1);
+    assert.equal(server.engine.stats.keepAliveIdle, 1);
+    client.close();
+    await until(() => states.at(-1) === "closed", "closed");
+    assert.deepEqual(states, ["read", "busy", "keepalive", "busy", "keepalive", "closed"]);
+  } finally {
+    await server.shutdown(0);
+  }
+});

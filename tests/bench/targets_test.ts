@@ -1,0 +1,119 @@
+import assert from "node:assert/strict";
+import {
+  type ContenderOutcome,
+  evaluateTargets,
+  slotPairs,
+  slotTargets,
+  targetLine,
+} from "../../bench/mod.ts";
+import { slotContenders } from "../../bench/mod.ts";
+import { measured, wrk } from "./_outcomes.ts";
+
+const MPMD = measured("mpmd -X", "mpmd", 90_000, 40_000);
+const NGINX = measured("nginx", "peer", 100_000, 50_000);
+const EVENT = measured("apache-event", "peer", 50_000, 20_000);
+
+Deno.test("evaluateTargets() on the default targets", async (t) => {
+  await t.step("passes apache-event at 1.8x and misses nginx at 0.9x", () => {
+    const [event, nginx, prefork] = evaluateTargets([MPMD, NGINX, EVENT]);
+    assert.deepEqual(event, {
+      kind: "throughput",
+      mpmd: null,
+      peer: "apache-event",
+      load: "keep-alive",
+      minRatio: 1.5,
+      reference: "mpmd -X",
+      value: 1.8,
+      verdict: "PASS",
+    });
+    assert.equal(nginx?.verdict, "MISS");
+    assert.equal(nginx?.value, 0.9);
+    assert.equal(prefork?.verdict, "n/a", "no prefork runs measured");
+  });
+  await t.step("passes a target met exactly", () => {
+    const [, nginx] = evaluateTargets([measured("mpmd -X", "mpmd", 100_000, 1), NGINX]);
+    assert.equal(nginx?.verdict, "PASS");
+  });
+  await t.step("uses the first measured mpmd run as the reference", () => {
+    const failed: ContenderOutcome = {
+      name: "mpmd --mpm event",
+      role: "mpmd",
+      version: "1.0",
+      kind: "failed",
+      error: "Cannot start mpmd: exited",
+    };
+    const second = measured("mpmd -X", "mpmd", 75_000, 1);
+    const [event] = evaluateTargets([failed, second, MPMD, EVENT]);
+    assert.equal(event?.reference, "mpmd -X");
+    assert.equal(event?.value, 1.5);
+  });
+  await t.step("holds a named mpmd run to its own peer", () => {
+    const prefork = measured("mpmd --mpm prefork", "mpmd", 30_000, 9_000);
+    const apache = measured("apache-prefork", "peer", 40_000, 10_000);
+    const [, , target] = evaluateTargets([MPMD, prefork, apache]);
+    assert.equal(target?.reference, "mpmd --mpm prefork");
+    assert.equal(target?.value, 0.75);
+    assert.equal(target?.verdict, "MISS");
+  });
+  await t.step("is n/a when the peer or mpmd was not measured", () => {
+    const skipped: ContenderOutcome = {
+      name: "nginx",
+      role: "peer",
+      version: "-",
+      kind: "skipped",
+      reason: "nginx not found",
+    };
+    assert.deepEqual(evaluateTargets([MPMD, skipped]).map((o) => o.verdict), ["n/a", "n/a", "n/a"]);
+    assert.deepEqual(evaluateTargets([NGINX, EVENT]).map((o) => o.verdict), ["n/a", "n/a", "n/a"]);
+  });
+});
+
+Deno.test("slotPairs() holds prefork to Apache's prefork and the threaded MPMs to its worker", () => {
+  const contenders = slotContenders({
+    mpmdEntry: "/mpmd/main.ts",
+    mpmdVariants: [["--mpm", "prefork"], ["--mpm", "winnt"], ["-X"]],
+  });
+  assert.deepEqual(
+    [...slotPairs(contenders)],
+    [["mpmd --mpm prefork", "apache-prefork"], ["mpmd --mpm winnt", "apache-worker"]],
+  );
+});
+
+Deno.test("evaluateTargets() on slotTargets()", async (t) => {
+  const ab = (requestsPerSec: number, errors = 0) => ({
+    requestsPerSec,
+    completeRequests: requestsPerSec * 5,
+    errors,
+  });
+  const apache = measured("apache-worker", "peer", wrk(20_000, 1), wrk(8_000, 2), ab(18_000));
+  const targets = slotTargets(new Map([["mpmd --mpm worker", "apache-worker"]]));
+  const CASES = [
+    {
+      name: "meets every goal at 0.9x throughput and 2x p99, no errors",
+      mpmd: measured("mpmd --mpm worker", "mpmd", wrk(18_000, 2), wrk(7_200, 4), ab(16_200)),
+      verdicts: ["PASS", "PASS", "PASS", "PASS", "PASS", "PASS"],
+    },
+    {
+      name: "misses close throughput, the keep-alive tail and errors",
+      mpmd: measured("mpmd --mpm worker", "mpmd", wrk(19_000, 3), wrk(7_000, 2, 4), ab(18_000, 1)),
+      verdicts: ["PASS", "MISS", "PASS", "MISS", "PASS", "MISS"],
+    },
+  ];
+  for (const c of CASES) {
+    await t.step(c.name, () => {
+      const outcomes = evaluateTargets([c.mpmd, apache], targets);
+      assert.deepEqual(outcomes.map((o) => o.verdict), c.verdicts);
+    });
+  }
+  await t.step("prints each goal on its line", () => {
+    const outcomes = evaluateTargets([CASES[1]!.mpmd, apache], targets);
+    assert.deepEqual(outcomes.map(targetLine), [
+      "  mpmd --mpm worker keep-alive >= 0.9x apache-worker: 0.95x PASS",
+      "  mpmd --mpm worker close >= 0.9x apache-worker: 0.88x MISS",
+      "  mpmd --mpm worker ab -k >= 0.9x apache-worker: 1.00x PASS",
+      "  mpmd --mpm worker p99 keep-alive <= 2.0x apache-worker: 3.00x MISS",
+      "  mpmd --mpm worker p99 close <= 2.0x apache-worker: 1.00x PASS",
+      "  mpmd --mpm worker failed requests = 0: 5 MISS",
+    ]);
+  });
+});
