@@ -15,19 +15,15 @@ import {
   type Contender,
   HELLO_APP,
   selectContenders,
+  slotContenders,
+  slotPairs,
 } from "./contenders.ts";
 import { machineFacts } from "./machine.ts";
-import { type BenchOptions, parseBenchArgs, USAGE } from "./options.ts";
+import { type BenchOptions, parseBenchArgs, SLOTS, USAGE } from "./options.ts";
 import { type ExpectedFile, waitUntilServing } from "./probe.ts";
 import { findProgram, programVersion } from "./programs.ts";
-import {
-  APP_TARGETS,
-  type BenchReport,
-  type ContenderOutcome,
-  evaluateTargets,
-  referenceOf,
-  renderReport,
-} from "./report.ts";
+import { type BenchReport, type ContenderOutcome, renderReport } from "./report.ts";
+import { APP_TARGETS, evaluateTargets, referenceOf, slotTargets, TARGETS } from "./targets.ts";
 import { SESSION_LEADER, startServer } from "./server_process.ts";
 import { runWrk, type WrkResult } from "./wrk.ts";
 
@@ -108,6 +104,7 @@ async function measure(
     keepAliveRequests: options.keepAliveRequests,
     runAsUser: ctx.runAsUser,
     ...(options.app ? { appModule: HELLO_APP } : {}),
+    ...(options.slots ? { slots: SLOTS } : {}),
   });
   const base = { name: contender.name, role: contender.role, version };
   await using server = await startServer(contender.name, spec);
@@ -182,7 +179,11 @@ export async function main(args: readonly string[]): Promise<number> {
     );
     return 1;
   }
-  const contenders = options.app ? appContenders(options) : allContenders(options);
+  const contenders = options.app
+    ? appContenders(options)
+    : options.slots
+    ? slotContenders(options)
+    : allContenders(options);
   const { selected, unknown } = selectContenders(contenders, options.only);
   if (unknown.length > 0) {
     const names = contenders.map((c) => c.name).join(", ");
@@ -247,10 +248,14 @@ export async function main(args: readonly string[]): Promise<number> {
       keepAliveRequests: options.keepAliveRequests,
       wrkVersion: await programVersion(["wrk", "-v"]),
       abVersion: options.ab ? await programVersion(["ab", "-V"]) : null,
+      slots: options.slots ? SLOTS : null,
     },
     reference: referenceOf(outcomes)?.name ?? null,
     outcomes,
-    targets: evaluateTargets(outcomes, options.app ? APP_TARGETS : undefined),
+    targets: evaluateTargets(
+      outcomes,
+      options.app ? APP_TARGETS : options.slots ? slotTargets(slotPairs(selected)) : TARGETS,
+    ),
   };
   console.log(renderReport(report).join("\n"));
   if (options.jsonFile) {

@@ -80,9 +80,31 @@ export const APP_MPMD_VARIANTS: readonly (readonly string[])[] = [
 
 /**
  * The mpmd command-line flags benchmarked when none are asked for: the event MPM (a parent
- * and two children, see `mpmdConfig`), and `-X`, one process without the MPM machinery.
+ * and two children, see `mpmdConfig`), `-X`, one process without the MPM machinery, and
+ * prefork (a process per connection, against Apache's prefork).
  */
-export const DEFAULT_MPMD_VARIANTS: readonly (readonly string[])[] = [["--mpm", "event"], ["-X"]];
+export const DEFAULT_MPMD_VARIANTS: readonly (readonly string[])[] = [
+  ["--mpm", "event"],
+  ["-X"],
+  ["--mpm", "prefork"],
+];
+
+/**
+ * The MPMs of `--slots`, each held to the Apache MPM that holds connections the same way:
+ * prefork to Apache's prefork, the threaded ones to Apache's worker.
+ */
+export const SLOT_MATCHES: Readonly<Record<string, HttpdMpm>> = {
+  prefork: "prefork",
+  worker: "worker",
+  winnt: "worker",
+  netware: "worker",
+  mpmt_os2: "worker",
+};
+
+/** The mpmd runs of `--slots`: one per MPM of {@link SLOT_MATCHES}. */
+export const SLOT_MPMD_VARIANTS: readonly (readonly string[])[] = Object.keys(SLOT_MATCHES).map((
+  mpm,
+) => ["--mpm", mpm]);
 
 /** What decides which mpmd runs are compared. */
 export interface ContenderOptions {
@@ -207,6 +229,34 @@ export function appContenders(options: ContenderOptions): Contender[] {
     ...options.mpmdVariants.map((flags, i) => mpmdContender(options.mpmdEntry, flags, i)),
     DENO_SERVE,
   ];
+}
+
+/**
+ * The contenders of `--slots`: the mpmd runs, then Apache's prefork and worker (the pool
+ * sizes are the site's `slots`).
+ */
+export function slotContenders(options: ContenderOptions): Contender[] {
+  return [
+    ...options.mpmdVariants.map((flags, i) => mpmdContender(options.mpmdEntry, flags, i)),
+    httpdContender("prefork"),
+    httpdContender("worker"),
+  ];
+}
+
+/**
+ * Which Apache contender each mpmd contender of `--slots` is held to: the one
+ * {@link SLOT_MATCHES} names for its `--mpm` (runs of other MPMs are held to none).
+ */
+export function slotPairs(contenders: readonly Contender[]): Map<string, string> {
+  const pairs = new Map<string, string>();
+  for (const contender of contenders) {
+    const mpm = /--mpm (\S+)/.exec(contender.name)?.[1];
+    const match = mpm === undefined ? undefined : SLOT_MATCHES[mpm];
+    if (contender.role === "mpmd" && match !== undefined) {
+      pairs.set(contender.name, `apache-${match}`);
+    }
+  }
+  return pairs;
 }
 
 /** Every contender, mpmd runs first, then nginx and Apache's three MPMs. */

@@ -33,9 +33,13 @@ export {
   MPMD_ENTRY,
   mpmdCommand,
   selectContenders,
+  SLOT_MATCHES,
+  SLOT_MPMD_VARIANTS,
+  slotContenders,
+  slotPairs,
 } from "./contenders.ts";
 export { cpuModelFromLscpu, type MachineFacts, machineFacts } from "./machine.ts";
-export { BENCH_DEFAULTS, type BenchOptions, parseBenchArgs, USAGE } from "./options.ts";
+export { BENCH_DEFAULTS, type BenchOptions, parseBenchArgs, SLOTS, USAGE } from "./options.ts";
 export {
   type ExpectedFile,
   parseProbeResponse,
@@ -45,25 +49,33 @@ export {
 } from "./probe.ts";
 export { findProgram, programVersion, versionFromOutput } from "./programs.ts";
 export {
-  APP_TARGETS,
   type BenchReport,
   type BenchSettings,
   type ContenderOutcome,
-  evaluateTargets,
   type MeasuredOutcome,
-  referenceOf,
   renderReport,
+} from "./report.ts";
+export {
+  APP_TARGETS,
+  evaluateTargets,
+  referenceOf,
+  slotTargets,
   type Target,
+  TARGET_LOADS,
+  targetLine,
+  type TargetLoad,
   type TargetOutcome,
   TARGETS,
-} from "./report.ts";
+} from "./targets.ts";
 export {
   DEBIAN_HTTPD_MODULES_DIR,
   DEBIAN_HTTPD_MPM_DIRECTIVES,
   HTTPD_MPMS,
   httpdConfig,
   type HttpdMpm,
+  httpdSlotDirectives,
   mpmdConfig,
+  mpmdSlotSections,
   nginxConfig,
   type SiteLayout,
 } from "./server_configs.ts";

@@ -6,7 +6,12 @@
 
 import { parseArgs } from "node:util";
 import { BenchError } from "./bench_error.ts";
-import { APP_MPMD_VARIANTS, DEFAULT_MPMD_VARIANTS, MPMD_ENTRY } from "./contenders.ts";
+import {
+  APP_MPMD_VARIANTS,
+  DEFAULT_MPMD_VARIANTS,
+  MPMD_ENTRY,
+  SLOT_MPMD_VARIANTS,
+} from "./contenders.ts";
 
 /** The settled options of one benchmark run; every field filled. */
 export interface BenchOptions {
@@ -33,11 +38,20 @@ export interface BenchOptions {
    * `--mpmd` says otherwise) against `deno serve --parallel`. @default false
    */
   readonly app: boolean;
+  /**
+   * Compare pools of {@link SLOTS} slots: mpmd's prefork, worker, winnt, netware and mpmt_os2
+   * against Apache's prefork and worker, with as many connections as slots and ab -k.
+   * @default false
+   */
+  readonly slots: boolean;
   /** Write the results as JSON to this file. @default null */
   readonly jsonFile: string | null;
   /** Print the usage and exit. @default false */
   readonly help: boolean;
 }
+
+/** Slots per pool under `--slots`, and its connections unless `--connections` says otherwise. */
+export const SLOTS = 4;
 
 /** Defaults of {@link BenchOptions}. */
 export const BENCH_DEFAULTS: BenchOptions = {
@@ -52,6 +66,7 @@ export const BENCH_DEFAULTS: BenchOptions = {
   mpmdEntry: MPMD_ENTRY,
   ab: false,
   app: false,
+  slots: false,
   jsonFile: null,
   help: false,
 };
@@ -77,6 +92,9 @@ Options:
   --app                     serve examples/apps/hello instead: mpmd (default: "--mpm event
                             -c 'HttpEngine native'", "--mpm event" and "--mpm prefork")
                             against deno serve --parallel
+  --slots                   pools of ${SLOTS} slots: mpmd prefork, worker, winnt, netware and
+                            mpmt_os2 against Apache prefork (${SLOTS} children) and worker
+                            (1 x ${SLOTS} threads), ${SLOTS} connections, with ab -k
   --json FILE               write the results as JSON to FILE
   --help                    show this text
 `;
@@ -113,6 +131,7 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions {
         "mpmd-entry": { type: "string" },
         ab: { type: "boolean" },
         app: { type: "boolean" },
+        slots: { type: "boolean" },
         json: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
@@ -121,11 +140,19 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions {
     const reason = error instanceof Error ? error.message : String(error);
     throw new BenchError(`Cannot parse the command line: ${reason}`, { cause: error });
   }
+  if (values.app && values.slots) {
+    throw new BenchError("Cannot use --app with --slots: --slots serves the static file");
+  }
   const d = BENCH_DEFAULTS;
   return {
     durationSec: positiveInteger("duration", values.duration, d.durationSec, 1),
     warmupSec: positiveInteger("warmup", values.warmup, d.warmupSec, 0),
-    connections: positiveInteger("connections", values.connections, d.connections, 1),
+    connections: positiveInteger(
+      "connections",
+      values.connections,
+      values.slots ? SLOTS : d.connections,
+      1,
+    ),
     threads: positiveInteger("threads", values.threads, d.threads, 1),
     keepAliveRequests: positiveInteger(
       "keepalive-requests",
@@ -135,10 +162,11 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions {
     ),
     only: values.only?.split(",").map((s) => s.trim()).filter((s) => s !== "") ?? d.only,
     mpmdVariants: values.mpmd?.map((flags) => flags.split(/\s+/).filter((s) => s !== "")) ??
-      (values.app ? APP_MPMD_VARIANTS : d.mpmdVariants),
+      (values.app ? APP_MPMD_VARIANTS : values.slots ? SLOT_MPMD_VARIANTS : d.mpmdVariants),
     mpmdEntry: values["mpmd-entry"] ?? d.mpmdEntry,
-    ab: values.ab ?? d.ab,
+    ab: values.ab ?? values.slots ?? d.ab,
     app: values.app ?? d.app,
+    slots: values.slots ?? d.slots,
     jsonFile: values.json ?? d.jsonFile,
     help: values.help ?? d.help,
   };

@@ -8,6 +8,7 @@
 import type { AbResult } from "./ab.ts";
 import type { ContenderRole } from "./contenders.ts";
 import type { MachineFacts } from "./machine.ts";
+import { targetLine, type TargetOutcome } from "./targets.ts";
 import type { WrkResult } from "./wrk.ts";
 
 /** What happened to one contender. */
@@ -49,33 +50,8 @@ export interface BenchSettings {
   readonly wrkVersion: string;
   /** `null` unless `--ab` was given. */
   readonly abVersion: string | null;
-}
-
-/** One goal for mpmd's keep-alive throughput relative to a peer. */
-export interface Target {
-  /** Contender name of the peer compared with, e.g. `nginx`. */
-  readonly peer: string;
-  /** Least mpmd ÷ peer keep-alive req/s that meets the goal. */
-  readonly minRatio: number;
-}
-
-/** mpmd's performance goals (keep-alive req/s): reported, never asserted. */
-export const TARGETS: readonly Target[] = [
-  { peer: "apache-event", minRatio: 1.5 },
-  { peer: "nginx", minRatio: 1.0 },
-];
-
-/** mpmd's goal when serving an app module (`--app`): at least as fast as Deno's own server. */
-export const APP_TARGETS: readonly Target[] = [{ peer: "deno serve --parallel", minRatio: 1.0 }];
-
-/** A target evaluated on one run; `n/a` when either side was not measured. */
-export interface TargetOutcome extends Target {
-  /** Name of the mpmd contender compared, or `null` when none was measured. */
-  readonly reference: string | null;
-  /** Reference ÷ peer keep-alive req/s, or `null` when either was not measured. */
-  readonly ratio: number | null;
-  /** `PASS` when ratio ≥ minRatio, `MISS` below it, `n/a` without a ratio. */
-  readonly verdict: "PASS" | "MISS" | "n/a";
+  /** Slots per pool under `--slots`, else `null` (each server's usual pool). */
+  readonly slots: number | null;
 }
 
 /** Everything one run produced; also what `--json` writes. */
@@ -92,38 +68,8 @@ export interface BenchReport {
   readonly reference: string | null;
   /** One outcome per selected contender, in selection order. */
   readonly outcomes: readonly ContenderOutcome[];
-  /** Every goal of {@link TARGETS} evaluated on this run. */
+  /** The run's goals, evaluated on it. */
   readonly targets: readonly TargetOutcome[];
-}
-
-function measured(outcomes: readonly ContenderOutcome[]): MeasuredOutcome[] {
-  return outcomes.filter((o): o is MeasuredOutcome => o.kind === "measured");
-}
-
-/** The first measured mpmd outcome, which every ratio divides by. */
-export function referenceOf(outcomes: readonly ContenderOutcome[]): MeasuredOutcome | null {
-  return measured(outcomes).find((o) => o.role === "mpmd") ?? null;
-}
-
-/** Evaluates {@link TARGETS} (or `targets`) on keep-alive req/s. */
-export function evaluateTargets(
-  outcomes: readonly ContenderOutcome[],
-  targets: readonly Target[] = TARGETS,
-): TargetOutcome[] {
-  const reference = referenceOf(outcomes);
-  return targets.map((target) => {
-    const peer = measured(outcomes).find((o) => o.name === target.peer);
-    if (!reference || !peer) {
-      return { ...target, reference: reference?.name ?? null, ratio: null, verdict: "n/a" };
-    }
-    const ratio = reference.keepAlive.requestsPerSec / peer.keepAlive.requestsPerSec;
-    return {
-      ...target,
-      reference: reference.name,
-      ratio,
-      verdict: ratio >= target.minRatio ? "PASS" : "MISS",
-    };
-  });
 }
 
 const int = (n: number) => Math.round(n).toLocaleString("en-US");
@@ -164,8 +110,16 @@ function headerLines(report: BenchReport): string[] {
     `          ${ka} requests per keep-alive connection where a server has the setting (httpd's MaxKeepAliveRequests default;`,
     `          Deno's own server, under deno serve and mpmd's HttpEngine native, has none);`,
     `          nginx: worker_processes auto (one per core), sendfile on;`,
-    `          Apache: Debian's shipped MPM directives (mpm_<name>.conf), KeepAliveTimeout 5, EnableSendfile off (default);`,
-    `          mpmd: the flags in its name, its own defaults otherwise`,
+    ...(s.slots === null
+      ? [
+        `          Apache: Debian's shipped MPM directives (mpm_<name>.conf), KeepAliveTimeout 5, EnableSendfile off (default);`,
+        `          mpmd: the flags in its name, its own defaults otherwise`,
+      ]
+      : [
+        `          pools of ${s.slots} slots that do not grow: prefork ${s.slots} children, worker and winnt 1 x ${s.slots} threads,`,
+        `          netware ${s.slots} threads, mpmt_os2 1 child starting ${s.slots} threads (it adds threads when all are busy);`,
+        `          Apache KeepAliveTimeout 5, EnableSendfile off (default); mpmd: the flags in its name`,
+      ]),
   ];
 }
 
@@ -218,10 +172,7 @@ export function renderReport(report: BenchReport): string[] {
         : []
     ),
   ];
-  const targets = report.targets.map((t) =>
-    `  ${t.reference ?? "mpmd"} keep-alive >= ${t.minRatio.toFixed(1)}x ${t.peer}: ` +
-    `${ratioText(t.ratio)} ${t.verdict}`
-  );
+  const targets = report.targets.map(targetLine);
   return [
     ...headerLines(report),
     "",

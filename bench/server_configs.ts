@@ -25,6 +25,8 @@ export interface SiteLayout {
   readonly runAsUser: string | null;
   /** The app module answering every request (`--app`); absent: the DocumentRoot's files. */
   readonly appModule?: string;
+  /** Pools of exactly this many slots for every MPM (`--slots`); absent: the usual pools. */
+  readonly slots?: number;
 }
 
 /** Apache httpd MPMs shipped by Debian's apache2 package. */
@@ -105,11 +107,55 @@ export function nginxConfig(site: SiteLayout): string {
   ].join("\n");
 }
 
+/**
+ * An Apache pool of exactly `slots` slots that neither grows nor shrinks: prefork with that
+ * many children, worker and event with one child of that many threads.
+ */
+export function httpdSlotDirectives(mpm: HttpdMpm, slots: number): Record<string, number> {
+  return mpm === "prefork"
+    ? {
+      StartServers: slots,
+      MinSpareServers: slots,
+      MaxSpareServers: slots + 1,
+      ServerLimit: slots,
+      MaxRequestWorkers: slots,
+    }
+    : {
+      StartServers: 1,
+      ServerLimit: 1,
+      ThreadLimit: slots,
+      ThreadsPerChild: slots,
+      MaxRequestWorkers: slots,
+      MinSpareThreads: 1,
+      MaxSpareThreads: slots + 1,
+    };
+}
+
+/**
+ * mpmd's MPM sections for pools of `slots` slots, the same shapes as
+ * {@link httpdSlotDirectives}: prefork with that many children, worker and winnt with one
+ * child of that many threads, netware with that many threads, mpmt_os2 with one child
+ * starting that many (it adds threads when all are busy, as httpd's does).
+ */
+export function mpmdSlotSections(slots: number): Record<string, Record<string, number>> {
+  return {
+    prefork: httpdSlotDirectives("prefork", slots),
+    worker: httpdSlotDirectives("worker", slots),
+    winnt: { ThreadsPerChild: slots },
+    netware: { StartThreads: slots, MinSpareThreads: 1, MaxSpareThreads: slots, MaxThreads: slots },
+    mpmt_os2: { StartServers: 1, MinSpareThreads: slots, MaxSpareThreads: slots + 1 },
+  };
+}
+
 /** A self-contained httpd.conf for `apache2 -f <file> -DFOREGROUND` with the given MPM. */
 export function httpdConfig(site: SiteLayout, mpm: HttpdMpm): string {
   const base = `${site.dir}/${site.stem}`;
   const modules = [`mpm_${mpm}`, "authz_core", "mime"];
-  const mpmDirectives = Object.entries(DEBIAN_HTTPD_MPM_DIRECTIVES[mpm]);
+  const mpmDirectives = Object.entries(
+    site.slots === undefined
+      ? DEBIAN_HTTPD_MPM_DIRECTIVES[mpm]
+      : httpdSlotDirectives(mpm, site.slots),
+  );
   return [
     `ServerRoot "${site.dir}"`,
     // Mutexes and the scoreboard land here; without it httpd uses ServerRoot/logs.
@@ -159,6 +205,9 @@ export function mpmdConfig(site: SiteLayout): string {
     "  MaxSpareThreads: 2",
     "  ServerLimit: 2",
     "  MaxRequestWorkers: 2",
+    ...(site.slots === undefined ? [] : Object.entries(mpmdSlotSections(site.slots)).flatMap((
+      [mpm, section],
+    ) => [`${mpm}:`, ...Object.entries(section).map(([name, value]) => `  ${name}: ${value}`)])),
     ...(site.appModule === undefined ? [] : [
       "App:",
       "  - Location: /",
