@@ -13,6 +13,12 @@ import { startSlot } from "./start_slot.ts";
 
 /** The shortest life after which a dead thread is replaced at once. */
 const RESPAWN_DELAY_MS = 1_000;
+/**
+ * How long a stopped thread has to say it is done before it is terminated: a Worker whose
+ * isolate already ended (`Deno.exit()` in a handler says so only on its way out, and that
+ * message can be lost) never answers, and its host must not wait for it forever.
+ */
+const STOP_ANSWER_MS = 3_000;
 
 /** A slot as its host drives it: in the host's main thread or in a Worker. */
 export interface SlotRunner {
@@ -114,7 +120,13 @@ export class ThreadSlot implements SlotRunner {
   }
 
   stop(): Promise<void> {
-    return this.#end({ type: "stop" });
+    const done = this.#end({ type: "stop" });
+    const unanswered = setTimeout(() => {
+      if (this.#over) return;
+      this.#worker.terminate();
+      this.#ended();
+    }, STOP_ANSWER_MS);
+    return done.finally(() => clearTimeout(unanswered));
   }
 
   #end(message: ToThread): Promise<void> {

@@ -129,25 +129,35 @@ export async function startSlot(options: SlotOptions): Promise<Slot> {
     source.wake();
   }
 
-  async function finish(graceMs: number): Promise<void> {
-    await loop;
-    await engine.shutdown({ graceMs });
+  async function ended(): Promise<void> {
     clearInterval(heartbeat);
     record.setState(".");
     await closeLogs();
   }
 
   return {
-    retire(how) {
+    async retire(how) {
       retiring = true;
       record.setState("G");
       engine.drain();
       stopAccepting();
-      return finish(how.graceMs);
+      // The grace counts from now, also while the loop still awaits a one-connection slot's
+      // connection (drained, it closes after its next answer).
+      const graceOver = Number.isFinite(how.graceMs)
+        ? setTimeout(() => void engine.shutdown({ graceMs: 0 }), how.graceMs)
+        : undefined;
+      await loop;
+      await engine.shutdown();
+      clearTimeout(graceOver);
+      await ended();
     },
-    stop() {
+    async stop() {
       stopAccepting();
-      return finish(0);
+      // The engine first: what it aborts includes the connection the loop may be awaiting.
+      const shutDown = engine.shutdown({ graceMs: 0 });
+      await loop;
+      await shutDown;
+      await ended();
     },
   };
 }
