@@ -14,9 +14,9 @@
 import { type DirectiveCheck, RAISED_MIN_SPARE_ADVICE } from "./_check_rules.ts";
 import type { Topology } from "./mpm_policy.ts";
 import type { Plan, PlanInput } from "./plan.ts";
-import { servingProcesses, spareSlotsOf } from "./scoreboard_snapshot.ts";
 import { childToRetire, MAX_SPAWN_RATE, planRamp } from "./spawn_ramp.ts";
 import type { ThreadedChildrenSettings } from "./threaded_children_settings.ts";
+import { servingProcesses, spareSlotsOf } from "../scoreboard/mod.ts";
 
 /** Highest ServerLimit of worker and event (httpd's MAX_SERVER_LIMIT). */
 export const THREADED_MAX_SERVER_LIMIT = 20_000;

@@ -43,46 +43,6 @@ export {
   WARNING_KINDS,
 } from "./plan.ts";
 export type { Action, ActionKind, MaintenanceState, Plan, PlanInput, WarningKind } from "./plan.ts";
-export {
-  idleSlotsOf,
-  isIdleSlot,
-  isLiveSlot,
-  isServing,
-  liveSlotsOf,
-  servingProcesses,
-  SLOT_STATES,
-  spareSlotsOf,
-} from "./scoreboard_snapshot.ts";
-export type {
-  ProcessSnapshot,
-  ScoreboardSnapshot,
-  SlotSnapshot,
-  SlotState,
-} from "./scoreboard_snapshot.ts";
-export {
-  decodeScoreboard,
-  defaultScoreboardPath,
-  FLUSH_INTERVAL_MS,
-  ProcessScoreboard,
-  readScoreboard,
-  ScoreboardError,
-  ScoreboardFile,
-  secondsOnRequest,
-  SlotWriter,
-  startFlushing,
-} from "./scoreboard/mod.ts";
-export type {
-  CreateScoreboardOptions,
-  Flusher,
-  FlusherOptions,
-  ProcessDetail,
-  ProcessFlags,
-  ProcessScoreboardOptions,
-  RequestEnd,
-  RequestStart,
-  ScoreboardDetail,
-  SlotDetail,
-} from "./scoreboard/mod.ts";
 export { MAX_SPAWN_RATE } from "./spawn_ramp.ts";
 export type { ThreadedChildrenSettings } from "./threaded_children_settings.ts";
 export { checkPrefork, planPrefork, PREFORK, PREFORK_DIRECTIVES } from "./prefork/mod.ts";

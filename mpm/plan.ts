@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { ScoreboardSnapshot } from "./scoreboard_snapshot.ts";
+import type { ScoreboardSnapshot } from "../scoreboard/mod.ts";
 
 /** One thing the machinery should do this cycle. */
 export type Action =

@@ -14,7 +14,7 @@ import {
   type WarningKind,
   warnOnce,
 } from "./plan.ts";
-import { idleSlotsOf, type ScoreboardSnapshot, servingProcesses } from "./scoreboard_snapshot.ts";
+import { idleSlotsOf, type ScoreboardSnapshot, servingProcesses } from "../scoreboard/mod.ts";
 
 /** Most children spawned in one cycle by prefork, worker and event (httpd's MAX_SPAWN_RATE). */
 export const MAX_SPAWN_RATE = 32;

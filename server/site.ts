@@ -7,7 +7,7 @@
  */
 
 import { createHostHandler, type ServerFacts } from "../modules/mod.ts";
-import type { ScoreboardDetail } from "../mpm/scoreboard/mod.ts";
+import type { ScoreboardDetail } from "../scoreboard/mod.ts";
 import type { HostConfig, ServerConfig } from "./config/mod.ts";
 import type { Handler } from "./http/mod.ts";
 import type { Logger } from "./log/mod.ts";

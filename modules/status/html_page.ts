@@ -6,11 +6,11 @@
  * @module
  */
 
-import { SLOT_STATES, type SlotState } from "../../mpm/scoreboard_snapshot.ts";
 import { escapeHtml } from "../_escape_html.ts";
 import { statusTime, uptimeText } from "./auto_format.ts";
 import { STATUS_STYLE } from "./_status_style.ts";
 import type { ProcessRow, SlotRow, StatusReport } from "./status_report.ts";
+import { SLOT_STATES, type SlotState } from "../../scoreboard/mod.ts";
 
 /** How the page is asked for. */
 export interface PageOptions {

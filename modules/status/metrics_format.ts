@@ -5,8 +5,8 @@
  * @module
  */
 
-import { SLOT_STATES, type SlotState } from "../../mpm/scoreboard_snapshot.ts";
 import type { StatusReport } from "./status_report.ts";
+import { SLOT_STATES, type SlotState } from "../../scoreboard/mod.ts";
 
 /** The media type Prometheus asks for and scrapers expect from a text exposition. */
 export const METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";

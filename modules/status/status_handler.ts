@@ -15,7 +15,7 @@ import {
 import type { StatusConfig } from "../../server/config/server_config.ts";
 import { type Handler, HttpError, type ServerRequest } from "../../server/http/mod.ts";
 import type { ServerResponse } from "../../server/http/server_response.ts";
-import type { ScoreboardDetail } from "../../mpm/scoreboard/mod.ts";
+import type { ScoreboardDetail } from "../../scoreboard/mod.ts";
 import { readProcessCpu } from "../../platform/process_cpu.ts";
 import { formatAuto } from "./auto_format.ts";
 import { renderStatusPage } from "./html_page.ts";

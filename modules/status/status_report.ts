@@ -12,10 +12,10 @@ import {
   DURATION_BUCKETS_MS,
   type ScoreboardDetail,
   secondsOnRequest,
+  type SlotState,
   slotTally,
   type Tally,
-} from "../../mpm/scoreboard/mod.ts";
-import type { SlotState } from "../../mpm/scoreboard_snapshot.ts";
+} from "../../scoreboard/mod.ts";
 
 /** What the server says about itself, beside the scoreboard. */
 export interface ServerFacts {

@@ -8,7 +8,7 @@
 
 import type { ServerConfig } from "../../server/config/mod.ts";
 import type { AccessRecord, ConnectionView } from "../../server/http/mod.ts";
-import type { SlotWriter } from "../scoreboard/mod.ts";
+import type { SlotWriter } from "../../scoreboard/mod.ts";
 
 /** The two moments of a request a slot records. */
 export interface RequestRecorder {

@@ -7,7 +7,7 @@
 
 import type { Handler } from "../../server/http/mod.ts";
 import { createSiteHandler } from "../../server/site.ts";
-import { readScoreboard } from "../scoreboard/mod.ts";
+import { readScoreboard } from "../../scoreboard/mod.ts";
 import { RequestGate } from "./_request_gate.ts";
 import type { SlotOptions } from "./slot.ts";
 

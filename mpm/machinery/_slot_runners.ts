@@ -6,7 +6,7 @@
  */
 
 import type { Logger } from "../../server/log/mod.ts";
-import type { ProcessScoreboard } from "../scoreboard/mod.ts";
+import type { ProcessScoreboard } from "../../scoreboard/mod.ts";
 import { type ChildStart, type FromThread, isMessage, type ToThread } from "./messages.ts";
 import type { RetireOptions } from "./slot.ts";
 import { startSlot } from "./start_slot.ts";

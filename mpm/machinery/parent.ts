@@ -24,7 +24,7 @@ import {
   type ProcessDetail,
   readScoreboard,
   ScoreboardFile,
-} from "../scoreboard/mod.ts";
+} from "../../scoreboard/mod.ts";
 import type { ListenSource } from "./acceptor.ts";
 import { chooseAcceptMode, fallbackNotice, ListenSockets } from "./_listen_sockets.ts";
 import { reclaimChildren } from "./_parent_exits.ts";

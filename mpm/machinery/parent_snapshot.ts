@@ -8,8 +8,7 @@
  * @module
  */
 
-import type { ProcessDetail } from "../scoreboard/mod.ts";
-import type { ProcessSnapshot, ScoreboardSnapshot } from "../scoreboard_snapshot.ts";
+import type { ProcessDetail, ProcessSnapshot, ScoreboardSnapshot } from "../../scoreboard/mod.ts";
 
 /** What the parent knows of one child. */
 export interface KnownChild {

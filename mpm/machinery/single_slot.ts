@@ -12,7 +12,7 @@ import type { Logger } from "../../server/log/mod.ts";
 import { createSiteHandler } from "../../server/site.ts";
 import type { HttpEngine } from "../../server/http/mod.ts";
 import { startServer } from "../../server/start_server.ts";
-import { decodeSoleProcess, EMPTY_LEDGER, ProcessScoreboard } from "../scoreboard/mod.ts";
+import { decodeSoleProcess, EMPTY_LEDGER, ProcessScoreboard } from "../../scoreboard/mod.ts";
 import { requestRecorder } from "./_request_record.ts";
 
 /** `-X`'s server, whichever engine serves it. */

@@ -9,7 +9,7 @@
 
 import type { ServerConfig } from "../../server/config/mod.ts";
 import type { Logger } from "../../server/log/mod.ts";
-import type { ProcessScoreboard } from "../scoreboard/mod.ts";
+import type { ProcessScoreboard } from "../../scoreboard/mod.ts";
 import type { ListenSource } from "./acceptor.ts";
 
 /** How often a slot stamps its heartbeat; RequestTimeout is measured against it. */

@@ -10,7 +10,7 @@
 
 import { setInheritable } from "../../platform/mod.ts";
 import type { Logger } from "../../server/log/mod.ts";
-import { ProcessScoreboard, ScoreboardFile, startFlushing } from "../scoreboard/mod.ts";
+import { ProcessScoreboard, ScoreboardFile, startFlushing } from "../../scoreboard/mod.ts";
 import { openIsolateLog } from "./_error_log.ts";
 import { type ChildMessage, type ChildStart, isMessage, type ParentMessage } from "./messages.ts";
 import { mainThreadSlot, type SlotRunner, ThreadSlot } from "./_slot_runners.ts";

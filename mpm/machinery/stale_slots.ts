@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { SlotRecord } from "../scoreboard/mod.ts";
+import type { SlotRecord } from "../../scoreboard/mod.ts";
 
 /** A slot whose heartbeat is older than the limit. */
 export interface StaleSlot {

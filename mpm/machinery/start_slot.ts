@@ -10,11 +10,11 @@
 
 import type { ConnectionView } from "../../server/http/mod.ts";
 import { createServingEngine } from "../../server/start_server.ts";
-import type { SlotState } from "../scoreboard_snapshot.ts";
 import { type ConnectionSource, openConnectionSource, WOKEN } from "./acceptor.ts";
 import { requestRecorder } from "./_request_record.ts";
 import { requestGate, slotHandler } from "./_slot_parts.ts";
 import { HEARTBEAT_MS, type Slot, type SlotOptions } from "./slot.ts";
+import type { SlotState } from "../../scoreboard/mod.ts";
 
 /** How often an event slot over its process's connection limit looks again. */
 const LIMIT_RECHECK_MS = 50;

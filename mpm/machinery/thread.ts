@@ -8,7 +8,7 @@
 
 /// <reference lib="deno.worker" />
 
-import { ProcessScoreboard } from "../scoreboard/mod.ts";
+import { ProcessScoreboard } from "../../scoreboard/mod.ts";
 import { describeError } from "./_describe.ts";
 import { keepStdoutForMessages, openIsolateLog } from "./_error_log.ts";
 import { type FromThread, isMessage, type ThreadStart, type ToThread } from "./messages.ts";

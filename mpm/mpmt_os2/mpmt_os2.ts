@@ -11,13 +11,13 @@ import type { Directive } from "../../server/config/directive.ts";
 import { DirectiveCheck, RAISED_MIN_SPARE_ADVICE } from "../_check_rules.ts";
 import type { CheckResult, MpmPolicy } from "../mpm_policy.ts";
 import { type Action, type Plan, type PlanInput, warnOnce } from "../plan.ts";
-import { idleSlotsOf, liveSlotsOf, servingProcesses } from "../scoreboard_snapshot.ts";
 import {
   maxConnectionsPerChild,
   maxSpareThreads,
   minSpareThreads,
   startServers,
 } from "../_shared_directives.ts";
+import { idleSlotsOf, liveSlotsOf, servingProcesses } from "../../scoreboard/mod.ts";
 
 /** mpmt_os2's directives with httpd 2.4's defaults. */
 export const MPMT_OS2_DIRECTIVES: readonly Directive<number>[] = [

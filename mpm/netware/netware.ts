@@ -11,7 +11,6 @@ import type { Directive } from "../../server/config/directive.ts";
 import { DirectiveCheck, RAISED_MIN_SPARE_ADVICE } from "../_check_rules.ts";
 import type { CheckResult, MpmPolicy } from "../mpm_policy.ts";
 import type { Plan, PlanInput } from "../plan.ts";
-import { idleSlotsOf, liveSlotsOf, servingProcesses } from "../scoreboard_snapshot.ts";
 import { planRamp } from "../spawn_ramp.ts";
 import {
   maxConnectionsPerChild,
@@ -19,6 +18,7 @@ import {
   minSpareThreads,
   mpmCount,
 } from "../_shared_directives.ts";
+import { idleSlotsOf, liveSlotsOf, servingProcesses } from "../../scoreboard/mod.ts";
 
 /** netware's directives with httpd 2.4's defaults. */
 export const NETWARE_DIRECTIVES: readonly Directive<number>[] = [

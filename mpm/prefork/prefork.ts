@@ -10,7 +10,6 @@ import type { Directive } from "../../server/config/directive.ts";
 import { DirectiveCheck, RAISED_MIN_SPARE_ADVICE } from "../_check_rules.ts";
 import type { CheckOptions, CheckResult, MpmPolicy } from "../mpm_policy.ts";
 import type { Plan, PlanInput } from "../plan.ts";
-import { spareSlotsOf } from "../scoreboard_snapshot.ts";
 import { childToRetire, MAX_SPAWN_RATE, planRamp } from "../spawn_ramp.ts";
 import {
   maxConnectionsPerChild,
@@ -19,6 +18,7 @@ import {
   serverLimit,
   startServers,
 } from "../_shared_directives.ts";
+import { spareSlotsOf } from "../../scoreboard/mod.ts";
 
 /** prefork's directives with httpd 2.4's defaults. */
 export const PREFORK_DIRECTIVES: readonly Directive<number>[] = [

@@ -13,11 +13,13 @@ import {
   type CheckResult,
   INITIAL_MAINTENANCE_STATE,
   type MaintenanceState,
+} from "../../mpm/mod.ts";
+import {
   type ProcessSnapshot,
   type ScoreboardSnapshot,
   SLOT_STATES,
   type SlotState,
-} from "../../mpm/mod.ts";
+} from "../../scoreboard/mod.ts";
 
 function isSlotState(letter: string): letter is SlotState {
   return Object.hasOwn(SLOT_STATES, letter);

@@ -10,8 +10,8 @@ import {
   type ProcessDetail,
   type ScoreboardDetail,
   type SlotRecord,
-} from "../../../mpm/scoreboard/mod.ts";
-import type { SlotState } from "../../../mpm/scoreboard_snapshot.ts";
+  type SlotState,
+} from "../../../scoreboard/mod.ts";
 import type { ServerFacts, StatusInput } from "../../../modules/status/mod.ts";
 
 /** When the fixture's parent started; "now" is 100 s later. */

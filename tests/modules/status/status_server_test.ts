@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { Ajv } from "ajv";
 import parsePrometheusTextFormat from "parse-prometheus-text-format";
 import type { StatusReport } from "../../../modules/status/mod.ts";
-import { FLUSH_INTERVAL_MS } from "../../../mpm/scoreboard/mod.ts";
+import { FLUSH_INTERVAL_MS } from "../../../scoreboard/mod.ts";
 import { eventually, within } from "../../_deadline.ts";
 import { AUTO_FIELDS, CONDITIONAL_FIELDS } from "./_httpd_auto.ts";
 import {

@@ -1,11 +1,5 @@
 import assert from "node:assert/strict";
-import {
-  type Action,
-  checkEvent,
-  type EventSettings,
-  planEvent,
-  type ProcessSnapshot,
-} from "../../../mpm/mod.ts";
+import { type Action, checkEvent, type EventSettings, planEvent } from "../../../mpm/mod.ts";
 import {
   type CheckCase,
   proc,
@@ -15,6 +9,7 @@ import {
   stateWith,
   stepThroughChecks,
 } from "../_fixtures.ts";
+import type { ProcessSnapshot } from "../../../scoreboard/mod.ts";
 
 const DEFAULTS: EventSettings = {
   startServers: 3,

@@ -6,9 +6,13 @@
  * @module
  */
 
-import { defaultScoreboardPath, readScoreboard, type ScoreboardDetail } from "../../../mpm/mod.ts";
 import { eventually } from "../../_deadline.ts";
 import { startMpmd, type TestServer } from "../../_server.ts";
+import {
+  defaultScoreboardPath,
+  readScoreboard,
+  type ScoreboardDetail,
+} from "../../../scoreboard/mod.ts";
 
 export { startMpmd };
 export type { TestServer };

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { RawClient } from "../../server/http/_raw_client.ts";
-import type { ScoreboardDetail } from "../../../mpm/mod.ts";
 import { mpmConfig, scoreboardOf, scoreboardWhere, startMpmd, type TestServer } from "./_mpm.ts";
+import type { ScoreboardDetail } from "../../../scoreboard/mod.ts";
 
 // One process of two threads that cannot grow (ServerLimit 1), keep-alive connections that
 // would stay idle for 30 s: what a third client gets depends only on the MPM's discipline.

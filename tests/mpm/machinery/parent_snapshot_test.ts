@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { type KnownChild, snapshotOf } from "../../../mpm/machinery/parent_snapshot.ts";
-import type { ProcessDetail, SlotDetail } from "../../../mpm/mod.ts";
-import { EMPTY_SLOT } from "../../../mpm/scoreboard/mod.ts";
+import { EMPTY_SLOT, type ProcessDetail, type SlotDetail } from "../../../scoreboard/mod.ts";
 
 function known(index: number, pid: number, change: Partial<KnownChild> = {}): KnownChild {
   return { index, pid, generation: 1, starting: false, quiescing: false, ...change };

@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import type { ScoreboardDetail } from "../../../mpm/mod.ts";
 import { RawClient } from "../../server/http/_raw_client.ts";
 import {
   childrenOf,
@@ -13,6 +12,7 @@ import {
   startMpmd,
   type TestServer,
 } from "./_mpm.ts";
+import type { ScoreboardDetail } from "../../../scoreboard/mod.ts";
 
 const REQUEST = "GET / HTTP/1.1\r\nHost: t\r\n\r\n";
 const MOST_CONNECTIONS = 40;

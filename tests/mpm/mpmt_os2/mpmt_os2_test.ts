@@ -1,11 +1,5 @@
 import assert from "node:assert/strict";
-import {
-  type Action,
-  checkMpmtOs2,
-  type MpmtOs2Settings,
-  planMpmtOs2,
-  type ProcessSnapshot,
-} from "../../../mpm/mod.ts";
+import { type Action, checkMpmtOs2, type MpmtOs2Settings, planMpmtOs2 } from "../../../mpm/mod.ts";
 import {
   type CheckCase,
   proc,
@@ -15,6 +9,7 @@ import {
   stepThroughChecks,
   warningsOf,
 } from "../_fixtures.ts";
+import type { ProcessSnapshot } from "../../../scoreboard/mod.ts";
 
 const DEFAULTS: MpmtOs2Settings = {
   startServers: 2,

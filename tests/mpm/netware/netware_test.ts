@@ -1,11 +1,5 @@
 import assert from "node:assert/strict";
-import {
-  type Action,
-  checkNetware,
-  type NetwareSettings,
-  planNetware,
-  type ProcessSnapshot,
-} from "../../../mpm/mod.ts";
+import { type Action, checkNetware, type NetwareSettings, planNetware } from "../../../mpm/mod.ts";
 import {
   type CheckCase,
   proc,
@@ -14,6 +8,7 @@ import {
   stepThroughChecks,
   warningsOf,
 } from "../_fixtures.ts";
+import type { ProcessSnapshot } from "../../../scoreboard/mod.ts";
 
 const DEFAULTS: NetwareSettings = {
   startThreads: 50,

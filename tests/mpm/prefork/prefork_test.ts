@@ -1,11 +1,5 @@
 import assert from "node:assert/strict";
-import {
-  type Action,
-  checkPrefork,
-  planPrefork,
-  type PreforkSettings,
-  type ProcessSnapshot,
-} from "../../../mpm/mod.ts";
+import { type Action, checkPrefork, planPrefork, type PreforkSettings } from "../../../mpm/mod.ts";
 import {
   type CheckCase,
   effectsOf,
@@ -16,6 +10,7 @@ import {
   stepThroughChecks,
   warningsOf,
 } from "../_fixtures.ts";
+import type { ProcessSnapshot } from "../../../scoreboard/mod.ts";
 
 const DEFAULTS: PreforkSettings = {
   startServers: 5,

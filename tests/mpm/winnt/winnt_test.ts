@@ -1,12 +1,7 @@
 import assert from "node:assert/strict";
-import {
-  type Action,
-  checkWinnt,
-  planWinnt,
-  type ProcessSnapshot,
-  type WinntSettings,
-} from "../../../mpm/mod.ts";
+import { type Action, checkWinnt, planWinnt, type WinntSettings } from "../../../mpm/mod.ts";
 import { type CheckCase, proc, snapshotOf, stateWith, stepThroughChecks } from "../_fixtures.ts";
+import type { ProcessSnapshot } from "../../../scoreboard/mod.ts";
 
 const DEFAULTS: WinntSettings = {
   threadsPerChild: 64,

@@ -1,11 +1,5 @@
 import assert from "node:assert/strict";
-import {
-  type Action,
-  checkWorker,
-  planWorker,
-  type ProcessSnapshot,
-  type WorkerSettings,
-} from "../../../mpm/mod.ts";
+import { type Action, checkWorker, planWorker, type WorkerSettings } from "../../../mpm/mod.ts";
 import {
   type CheckCase,
   proc,
@@ -16,6 +10,7 @@ import {
   stepThroughChecks,
   warningsOf,
 } from "../_fixtures.ts";
+import type { ProcessSnapshot } from "../../../scoreboard/mod.ts";
 
 const DEFAULTS: WorkerSettings = {
   startServers: 3,

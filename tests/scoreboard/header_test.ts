@@ -6,7 +6,7 @@ import {
   HEADER_BYTES,
   SCOREBOARD_LAYOUT_VERSION,
   ScoreboardError,
-} from "../../../mpm/scoreboard/mod.ts";
+} from "../../scoreboard/mod.ts";
 
 Deno.test("encodeHeader() and decodeHeader() round-trip", () => {
   const header = {

@@ -4,6 +4,7 @@ import {
   decodeScoreboard,
   defaultScoreboardPath,
   EMPTY_LEDGER,
+  idleSlotsOf,
   type ProcessDetail,
   ProcessScoreboard,
   readScoreboard,
@@ -13,9 +14,9 @@ import {
   ScoreboardFile,
   secondsOnRequest,
   SHARED_MEMORY_DIR,
+  spareSlotsOf,
   startFlushing,
-} from "../../../mpm/scoreboard/mod.ts";
-import { idleSlotsOf, spareSlotsOf } from "../../../mpm/mod.ts";
+} from "../../scoreboard/mod.ts";
 
 const LIMITS = { serverLimit: 3, threadLimit: 2 };
 

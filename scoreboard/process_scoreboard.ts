@@ -15,7 +15,6 @@
  * @module
  */
 
-import type { SlotState } from "../scoreboard_snapshot.ts";
 import {
   durationBucketOf,
   encodeProcess,
@@ -30,6 +29,7 @@ import {
   writeRequestText,
 } from "./layout.ts";
 import { ScoreboardError } from "./scoreboard_error.ts";
+import type { SlotState } from "./scoreboard_snapshot.ts";
 
 /** How many times a flush tries to copy a slot whose writer keeps moving inside it. */
 export const SLOT_COPY_ATTEMPTS = 16;

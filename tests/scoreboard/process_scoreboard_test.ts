@@ -6,7 +6,7 @@ import {
   ProcessScoreboard,
   ScoreboardError,
   slotOffset,
-} from "../../../mpm/scoreboard/mod.ts";
+} from "../../scoreboard/mod.ts";
 import type { WorkerJob } from "./_worker.ts";
 
 function fresh(threadLimit = 2): ProcessScoreboard {

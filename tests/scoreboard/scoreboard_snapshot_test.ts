@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { proc, snapshotOf } from "../mpm/_fixtures.ts";
 import {
   idleSlotsOf,
   isIdleSlot,
@@ -8,8 +9,7 @@ import {
   SLOT_STATES,
   type SlotState,
   spareSlotsOf,
-} from "../../mpm/mod.ts";
-import { proc, snapshotOf } from "./_fixtures.ts";
+} from "../../scoreboard/mod.ts";
 
 const KEYS = Object.keys(SLOT_STATES) as SlotState[];
 

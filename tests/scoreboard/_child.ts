@@ -1,7 +1,7 @@
 // Test-only child process: `deno run -A _child.ts <scoreboard path> <index> <name>`.
 // Writes its process record and slot 0, flushes, prints "flushed", then keeps flushing until
 // its stdin closes; then it moves slot 0 to `_` and stops the flusher (the exit flush).
-import { ProcessScoreboard, ScoreboardFile, startFlushing } from "../../../mpm/scoreboard/mod.ts";
+import { ProcessScoreboard, ScoreboardFile, startFlushing } from "../../scoreboard/mod.ts";
 
 const [path = "", index = "0", name = "child"] = Deno.args;
 const file = ScoreboardFile.open(path);

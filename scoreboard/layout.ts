@@ -7,7 +7,7 @@
  * @module
  */
 
-import { SLOT_STATES, type SlotState } from "../scoreboard_snapshot.ts";
+import { SLOT_STATES, type SlotState } from "./scoreboard_snapshot.ts";
 
 /** The file's first four bytes, "MPSB" read as a little-endian number. */
 export const SCOREBOARD_MAGIC = 0x4253504d;

@@ -15,9 +15,10 @@ import {
   scoreboardBytes,
   SLOT_RECORD_BYTES,
   SLOT_STATE_CODES,
+  SLOT_STATES,
   type SlotRecord,
-} from "../../../mpm/scoreboard/mod.ts";
-import { SLOT_STATES, type SlotState } from "../../../mpm/mod.ts";
+  type SlotState,
+} from "../../scoreboard/mod.ts";
 
 const STATES = Object.keys(SLOT_STATES) as SlotState[];
 

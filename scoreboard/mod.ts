@@ -1,5 +1,7 @@
 /**
- * The cross-process scoreboard's storage: a fixed binary layout (`layout.ts`, its header in `header.ts`), one
+ * The scoreboard, in the core as httpd keeps it: every slot's state and counts, which the
+ * MPMs' maintenance decisions and the status page read. Its snapshot (`scoreboard_snapshot.ts`)
+ * is the pure view the decisions take; its storage is a fixed binary layout (`layout.ts`, its header in `header.ts`), one
  * SharedArrayBuffer region per process that its main thread and Workers write without locks
  * or syscalls ({@link ProcessScoreboard}), a file on tmpfs that each process flushes its
  * region into every {@link FLUSH_INTERVAL_MS} ({@link ScoreboardFile}, {@link startFlushing}),
@@ -44,6 +46,22 @@
  * @module
  */
 
+export {
+  idleSlotsOf,
+  isIdleSlot,
+  isLiveSlot,
+  isServing,
+  liveSlotsOf,
+  servingProcesses,
+  SLOT_STATES,
+  spareSlotsOf,
+} from "./scoreboard_snapshot.ts";
+export type {
+  ProcessSnapshot,
+  ScoreboardSnapshot,
+  SlotSnapshot,
+  SlotState,
+} from "./scoreboard_snapshot.ts";
 export { decodeScoreboard, decodeSoleProcess, secondsOnRequest } from "./decode_scoreboard.ts";
 export type { ProcessDetail, ScoreboardDetail, SlotDetail } from "./decode_scoreboard.ts";
 export { FLUSH_INTERVAL_MS, startFlushing } from "./flusher.ts";

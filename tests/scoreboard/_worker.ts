@@ -1,5 +1,5 @@
 // Test-only Worker: writes its slot of a process scoreboard through the shared buffer.
-import { ProcessScoreboard } from "../../../mpm/scoreboard/mod.ts";
+import { ProcessScoreboard } from "../../scoreboard/mod.ts";
 
 /** What the test posts: the region, which slot to write, and how. */
 export interface WorkerJob {

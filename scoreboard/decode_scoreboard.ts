@@ -5,7 +5,6 @@
  * @module
  */
 
-import type { ProcessSnapshot, ScoreboardSnapshot, SlotSnapshot } from "../scoreboard_snapshot.ts";
 import { decodeHeader, encodeHeader, type HeaderRecord } from "./header.ts";
 import {
   decodeProcess,
@@ -19,6 +18,7 @@ import {
   type SlotRecord,
 } from "./layout.ts";
 import { ScoreboardError } from "./scoreboard_error.ts";
+import type { ProcessSnapshot, ScoreboardSnapshot, SlotSnapshot } from "./scoreboard_snapshot.ts";
 
 /** One thread slot with everything the scoreboard keeps about it. */
 export interface SlotDetail extends SlotSnapshot, SlotRecord {
