@@ -10,7 +10,7 @@
 // config readers (the YAML parser) with it.
 import { ConfigError, ConfigErrors } from "./config/config_error.ts";
 import type { ServerConfig } from "./config/server_config.ts";
-import type { AccessRecord } from "./http/access_record.ts";
+import type { AccessRecord } from "./log/access_record.ts";
 import {
   type AccessLog,
   type BufferedSinkOptions,

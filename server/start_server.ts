@@ -17,8 +17,7 @@ import {
   type HttpEngine,
 } from "./http/mod.ts";
 import { formatAddress, openListeners } from "./http/open_listeners.ts";
-import type { Logger } from "./log/mod.ts";
-import type { AccessRecord } from "./http/mod.ts";
+import type { AccessRecord, Logger } from "./log/mod.ts";
 import { createNativeEngine } from "./native/native_engine.ts";
 
 /** A serving slot. */

@@ -7,8 +7,9 @@
  */
 
 import type { ServerConfig } from "../../server/config/mod.ts";
-import type { AccessRecord, ConnectionView } from "../../server/http/mod.ts";
+import type { ConnectionView } from "../../server/http/mod.ts";
 import type { SlotWriter } from "../../scoreboard/mod.ts";
+import type { AccessRecord } from "../../server/log/mod.ts";
 
 /** The two moments of a request a slot records. */
 export interface RequestRecorder {

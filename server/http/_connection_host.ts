@@ -6,7 +6,7 @@
  */
 
 import type { Logger } from "../log/logger.ts";
-import type { AccessRecord } from "./access_record.ts";
+import type { AccessRecord } from "../log/access_record.ts";
 import type { BufferPool } from "./_buffer_pool.ts";
 import type { HttpConnection } from "./connection.ts";
 import type { ConnectionState, ConnectionView, EngineSettings } from "./engine_options.ts";

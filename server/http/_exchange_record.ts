@@ -5,8 +5,7 @@
  * @module
  */
 
-import type { AccessRecord } from "./access_record.ts";
-import type { Endpoint } from "./server_request.ts";
+import type { AccessRecord, Endpoint } from "../log/access_record.ts";
 import type { ResponseHeaders } from "./server_response.ts";
 
 /** What the connection knows at the end of an exchange: the record, with the head still whole. */

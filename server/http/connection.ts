@@ -21,9 +21,10 @@ import { decideKeepAlive, DRAIN_MAX_BYTES, keepAliveValue } from "./keep_alive.t
 import { parseRequestHead, type RequestHead, requestLineOf } from "./parse_head.ts";
 import { readDeadline } from "./read_deadline.ts";
 import { ChunkedBody, EMPTY_BODY, type EngineBody, LengthBody } from "./request_body.ts";
-import type { Endpoint, ServerRequest } from "./server_request.ts";
+import type { ServerRequest } from "./server_request.ts";
 import type { ServerResponse } from "./server_response.ts";
 import { type SerializedHead, serializeResponseHead } from "./write_response.ts";
+import type { Endpoint } from "../log/access_record.ts";
 
 interface Outcome {
   readonly status: number;

@@ -12,9 +12,8 @@ import type { ServerConfig } from "../config/server_config.ts";
 import { DEFAULT_REQUEST_READ_TIMEOUT } from "../config/request_read_timeout.ts";
 import { SERVER_DIRECTIVES } from "../config/server_directives.ts";
 import type { Logger } from "../log/logger.ts";
-import type { AccessRecord } from "./access_record.ts";
+import type { AccessRecord, Endpoint } from "../log/access_record.ts";
 import type { Handler } from "./handler.ts";
-import type { Endpoint } from "./server_request.ts";
 
 /** The server settings the engine applies. */
 export type EngineSettings = Pick<

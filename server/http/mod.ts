@@ -30,11 +30,10 @@
  * @module
  */
 
-export type { AccessRecord } from "./access_record.ts";
 export type { Handler } from "./handler.ts";
 export { HttpError } from "./http_error.ts";
 export { HTTP_VERSIONS } from "./server_request.ts";
-export type { Endpoint, HttpVersion, RequestBody, ServerRequest } from "./server_request.ts";
+export type { HttpVersion, RequestBody, ServerRequest } from "./server_request.ts";
 export type { ResponseBody, ResponseHeaders, ServerResponse } from "./server_response.ts";
 export { createHttpEngine } from "./engine.ts";
 export type { EngineStats, HttpEngine, ShutdownOptions } from "./engine.ts";

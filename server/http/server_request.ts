@@ -6,13 +6,7 @@
  * @module
  */
 
-/** A network endpoint as seen by the server. */
-export interface Endpoint {
-  /** Numeric address, e.g. `127.0.0.1` or `::1`. */
-  readonly hostname: string;
-  /** TCP port. */
-  readonly port: number;
-}
+import type { Endpoint } from "../log/access_record.ts";
 
 /** The two HTTP versions the engine speaks. */
 export const HTTP_VERSIONS = ["HTTP/1.0", "HTTP/1.1"] as const;

@@ -7,10 +7,10 @@
  * @module
  */
 
-import type { AccessRecord } from "../http/mod.ts";
 import { escapeLogItem } from "./escape_log_item.ts";
 import { compileStrftime } from "./_strftime.ts";
 import { formatClfTime, pad, type TimeParts, timeParts } from "./_time_format.ts";
+import type { AccessRecord } from "./access_record.ts";
 
 /** One field of a log line; `null` is written as `-`, as httpd does for a missing value. */
 export type LogField = (record: AccessRecord) => string | null;

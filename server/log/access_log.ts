@@ -4,9 +4,9 @@
  * @module
  */
 
-import type { AccessRecord } from "../http/mod.ts";
 import { compileLogFormat, type LogFormatOptions } from "./log_format.ts";
 import type { LogSink } from "./log_sink.ts";
+import type { AccessRecord } from "./access_record.ts";
 
 /** Settings of {@link createAccessLog}. */
 export interface AccessLogOptions extends LogFormatOptions {

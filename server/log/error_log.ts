@@ -4,11 +4,11 @@
  * @module
  */
 
-import type { Endpoint } from "../http/mod.ts";
 import { LOG_LEVELS, type Logger, type LogLevel } from "./logger.ts";
 import { createStderrSink, type LogSink } from "./log_sink.ts";
 import { escapeControlChars } from "./escape_log_item.ts";
 import { formatErrorLogTime, localOffsetMinutes, timeParts } from "./_time_format.ts";
+import type { Endpoint } from "./access_record.ts";
 
 /** Settings of {@link createErrorLog}. */
 export interface ErrorLogOptions {

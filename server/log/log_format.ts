@@ -24,7 +24,6 @@
  * @module
  */
 
-import type { AccessRecord } from "../http/mod.ts";
 import {
   type DirectiveContext,
   LOG_DIRECTIVES,
@@ -32,6 +31,7 @@ import {
   UNSUPPORTED_DIRECTIVES,
 } from "./_log_directives.ts";
 import { localOffsetMinutes } from "./_time_format.ts";
+import type { AccessRecord } from "./access_record.ts";
 
 /** httpd's `common` format (the Common Log Format). */
 export const COMMON_LOG_FORMAT = '%h %l %u %t "%r" %>s %b';

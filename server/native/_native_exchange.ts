@@ -7,9 +7,9 @@
  * @module
  */
 
-import type { AccessRecord } from "../http/access_record.ts";
+import type { AccessRecord, Endpoint } from "../log/access_record.ts";
 import { failureResponse } from "../http/error_response.ts";
-import type { Endpoint, ServerRequest } from "../http/server_request.ts";
+import type { ServerRequest } from "../http/server_request.ts";
 import type { ResponseHeaders, ServerResponse } from "../http/server_response.ts";
 import { escapeLogItem } from "../log/escape_log_item.ts";
 import type { Logger } from "../log/logger.ts";

@@ -13,14 +13,13 @@
 // The files, not the folders' mod.ts: every Worker loads this module, and must not load the
 // config readers (the YAML parser) with it.
 import type { ServerConfig } from "../config/server_config.ts";
-import type { AccessRecord } from "../http/access_record.ts";
+import type { AccessRecord, Endpoint } from "../log/access_record.ts";
 import type { EngineStats, HttpEngine, ShutdownOptions } from "../http/engine.ts";
 import type { ConnectionState, ConnectionView } from "../http/engine_options.ts";
 import { errorResponse } from "../http/error_response.ts";
 import type { Handler } from "../http/handler.ts";
 import { drainIdleGraceMs } from "../http/keep_alive.ts";
 import { EngineListeners } from "../http/serve_listener.ts";
-import type { Endpoint } from "../http/server_request.ts";
 import type { ServerResponse } from "../http/server_response.ts";
 import type { Logger } from "../log/logger.ts";
 import { serverBanner } from "../version.ts";

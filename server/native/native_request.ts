@@ -7,7 +7,8 @@
  */
 
 import { HttpError } from "../http/http_error.ts";
-import type { Endpoint, RequestBody, ServerRequest } from "../http/server_request.ts";
+import type { RequestBody, ServerRequest } from "../http/server_request.ts";
+import type { Endpoint } from "../log/access_record.ts";
 
 const NO_TRAILERS: ReadonlyMap<string, string> = new Map();
 const EMPTY_BODY: RequestBody = {

@@ -7,8 +7,9 @@
 
 import type { Handler } from "../../../server/http/handler.ts";
 import { HttpError } from "../../../server/http/http_error.ts";
-import type { Endpoint, ServerRequest } from "../../../server/http/server_request.ts";
+import type { ServerRequest } from "../../../server/http/server_request.ts";
 import type { ServerResponse } from "../../../server/http/server_response.ts";
+import type { Endpoint } from "../../../server/log/access_record.ts";
 
 /** What a test may set on a request; everything else gets a plausible default. */
 export interface TestRequestInit {

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { AccessRecord } from "../../../server/http/access_record.ts";
+import type { AccessRecord } from "../../../server/log/access_record.ts";
 import { createHttpEngine } from "../../../server/http/engine.ts";
 import type { HttpEngine } from "../../../server/http/engine.ts";
 import type { HttpEngineOptions } from "../../../server/http/engine_options.ts";

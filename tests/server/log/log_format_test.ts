@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { AccessRecord } from "../../../server/http/access_record.ts";
+import type { AccessRecord } from "../../../server/log/access_record.ts";
 import {
   COMBINED_LOG_FORMAT,
   COMMON_LOG_FORMAT,

@@ -1,12 +1,20 @@
 /**
- * What the engine reports about each finished exchange, for the access log (and later the
- * scoreboard). Plain data: the engine fills it, log formatters read it.
+ * What an HTTP engine reports about each finished exchange, for the access logs and the
+ * scoreboard. Plain data: the engines fill it, log formatters read it.
  *
  * @module
  */
 
-import type { Endpoint } from "./server_request.ts";
-import type { ResponseHeaders } from "./server_response.ts";
+/** A network endpoint as seen by the server. */
+export interface Endpoint {
+  /** Numeric address, e.g. `127.0.0.1` or `::1`. */
+  readonly hostname: string;
+  /** TCP port. */
+  readonly port: number;
+}
+
+/** Header fields in the order sent, names as written. */
+export type HeaderFields = ReadonlyArray<readonly [name: string, value: string]>;
 
 /** One finished request/response exchange, including rejected requests (4xx from the parser). */
 export interface AccessRecord {
@@ -33,7 +41,7 @@ export interface AccessRecord {
   /** The final status sent (`%>s`). */
   readonly status: number;
   /** The response's header fields as sent, including those the engine added. */
-  readonly responseHeaders: ResponseHeaders;
+  readonly responseHeaders: HeaderFields;
   /** Response body bytes sent (headers excluded), as mod_log_config's `%b`/`%B`. */
   readonly bodyBytes: number;
   /**
