@@ -11,11 +11,10 @@
 import { parseArgs } from "node:util";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { MPMS } from "./mpm/mod.ts";
-import { CHILD_ARGUMENT, runChild, runParent, startSingleSlot } from "./mpm/machinery/mod.ts";
+import { chooseDefaultMpm, MPMS } from "./mpm/mod.ts";
+import { CHILD_ARGUMENT, runChild, runParent } from "./mpm/machinery/mod.ts";
 import {
   alreadyRunning,
-  chooseDefaultMpm,
   CONTROL_VERBS,
   type ControlVerb,
   detectCapabilities,
@@ -29,23 +28,20 @@ import {
   watchStopSignals,
   writePidFile,
 } from "./platform/mod.ts";
+import { ConfigErrors, MPM_NAMES, type MpmName, type ServerConfig } from "./server/config/mod.ts";
+import { createErrorLog, type Logger } from "./server/log/mod.ts";
 import {
-  ConfigErrors,
   configToYaml,
   loadConfig,
   type LoadedConfig,
   moduleListReport,
-  MPM_NAMES,
-  type MpmName,
   runConfigReport,
-  type ServerConfig,
   virtualHostReport,
-} from "./server/config/mod.ts";
-import { createErrorLog, type Logger } from "./server/log/mod.ts";
-import { checkAccessLogs, openConfiguredLog } from "./server/configured_logs.ts";
-import { listenerUrl } from "./server/start_server.ts";
-import { serverBanner } from "./server/version.ts";
-import { buildReport, moduleReport, versionReport } from "./server/version_report.ts";
+} from "./server/config/readers/mod.ts";
+import { checkAccessLogs, listenerUrl, openConfiguredLog, startSingleSlot } from "./slot/mod.ts";
+import { serverBanner } from "./server/http/mod.ts";
+import { buildReport, moduleReport, versionReport } from "./cli/mod.ts";
+import { describeError } from "./base/mod.ts";
 
 const USAGE = `Usage: mpmd [APP.ts | --app APP.ts] [--watch] [-f FILE]
             [-k start|stop|restart|graceful|graceful-stop] [-X] [-t]
@@ -312,7 +308,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     args = parseCommandLine(argv);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = describeError(error);
     printError(`mpmd: ${reason}\n${USAGE}`);
     return EXIT.usage;
   }

@@ -6,8 +6,8 @@
  * @module
  */
 
-import type { Directive } from "../server/config/directive.ts";
 import type { CheckResult } from "./mpm_policy.ts";
+import type { Directive } from "../server/config/mod.ts";
 
 /** One check in progress: the section's values and the warnings so far. */
 export class DirectiveCheck {

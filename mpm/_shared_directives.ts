@@ -6,9 +6,7 @@
  * @module
  */
 
-// Not "../server/config/mod.ts": that folder imports mpm/mod.ts to validate MPM sections,
-// and going through its mod.ts would make the two folders import each other.
-import { type Directive, integer } from "../server/config/directive.ts";
+import { type Directive, integer } from "../server/config/mod.ts";
 
 /**
  * Largest value any count takes before an MPM's own clamping: a C int in httpd. httpd's

@@ -23,9 +23,8 @@
  * @module
  */
 
-export { MPM_NAMES } from "../server/config/server_config.ts";
-export type { MpmName } from "../server/config/server_config.ts";
 export { MPM_DIRECTIVES, MPMS } from "./registry.ts";
+export { chooseDefaultMpm, type DefaultMpmChoice } from "./default_mpm.ts";
 export { FORKING, THREADING } from "./mpm_policy.ts";
 export type {
   CheckOptions,

@@ -6,9 +6,8 @@
  * @module
  */
 
-import type { Directive } from "../server/config/directive.ts";
-import type { MpmName } from "../server/config/server_config.ts";
 import type { Plan, PlanInput } from "./plan.ts";
+import type { Directive, MpmName } from "../server/config/mod.ts";
 
 /** httpd's `AP_MPMQ_IS_THREADED` answers: no threads, a fixed or a variable count per process. */
 export const THREADING = ["no", "fixed", "variable"] as const;

@@ -4,8 +4,6 @@
  * @module
  */
 
-import type { Directive } from "../server/config/directive.ts";
-import type { MpmName } from "../server/config/server_config.ts";
 import { EVENT } from "./event/mod.ts";
 import type { MpmPolicy } from "./mpm_policy.ts";
 import { MPMT_OS2 } from "./mpmt_os2/mod.ts";
@@ -13,6 +11,7 @@ import { NETWARE } from "./netware/mod.ts";
 import { PREFORK } from "./prefork/mod.ts";
 import { WINNT } from "./winnt/mod.ts";
 import { WORKER } from "./worker/mod.ts";
+import type { Directive, MpmName } from "../server/config/mod.ts";
 
 /** The six MPMs by name. */
 export const MPMS: Readonly<Record<MpmName, MpmPolicy>> = {

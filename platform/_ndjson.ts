@@ -8,6 +8,7 @@
  */
 
 import { MessageFormatError } from "./message_format_error.ts";
+import { describeError } from "../base/mod.ts";
 
 const NEWLINE = 0x0a;
 const encoder = new TextEncoder();
@@ -60,7 +61,7 @@ export async function* readMessages(
     try {
       return JSON.parse(decoder.decode(bytes));
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = describeError(error);
       throw new MessageFormatError(line, reason, { cause: error });
     }
   };

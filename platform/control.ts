@@ -12,6 +12,7 @@
  */
 
 import { isProcessAlive, readPidFile } from "./pid_file.ts";
+import { describeError } from "../base/mod.ts";
 
 /** httpd's `-k` verbs. */
 export const CONTROL_VERBS = ["start", "stop", "restart", "graceful", "graceful-stop"] as const;
@@ -170,7 +171,7 @@ export function signalServer(verb: ControlVerb, pidFile: string): ControlResult 
     if (error instanceof Deno.errors.NotFound) {
       return resultOf(planNotRunning(verb, plan.pid));
     }
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = describeError(error);
     return {
       ok: false,
       startInstead: false,

@@ -4,8 +4,8 @@
  *
  * @example
  * ```ts
- * import { chooseDefaultMpm, detectCapabilities } from "./platform/mod.ts";
- * const { mpm, reason } = chooseDefaultMpm(detectCapabilities());
+ * import { detectCapabilities } from "./mod.ts";
+ * const { threads, poller } = detectCapabilities();
  * ```
  *
  * @example
@@ -21,8 +21,6 @@
 
 export { detectCapabilities } from "./capabilities.ts";
 export type { PlatformCapabilities } from "./capabilities.ts";
-export { chooseDefaultMpm } from "./default_mpm.ts";
-export type { DefaultMpmChoice } from "./default_mpm.ts";
 export { watchStopSignals } from "./stop_signals.ts";
 export { type FileWatch, WATCHED_EXTENSIONS, watchFiles } from "./watch_files.ts";
 export type { WatchFilesOptions } from "./watch_files.ts";

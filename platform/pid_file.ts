@@ -8,6 +8,7 @@
 import { basename, dirname } from "node:path";
 import process from "node:process";
 import { DEAD_PROC_STATES, procStatState } from "./_proc_stat.ts";
+import { describeError } from "../base/mod.ts";
 
 /** A PidFile that cannot be written, read or removed, or that holds no process id. */
 export class PidFileError extends Error {
@@ -170,7 +171,7 @@ function quote(text: string): string {
 }
 
 function reasonOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return describeError(error);
 }
 
 function errorCode(error: unknown): unknown {

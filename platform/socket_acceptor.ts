@@ -36,6 +36,7 @@ import {
 } from "./_libc.ts";
 import { socketAddress } from "./_sockaddr.ts";
 import { closeListenSocket, openListenSocket } from "./listen_socket.ts";
+import { delay, describeError, TIMED_OUT, withDeadline } from "../base/mod.ts";
 
 /** What {@link SocketAcceptor.next} returns when {@link SocketAcceptor.wake} interrupted it. */
 export const WOKEN = Symbol("woken");
@@ -144,7 +145,7 @@ export class SocketAcceptor {
         conn = this.#acceptOne();
       } catch (error) {
         this.#onError(error as Error);
-        await new Promise((resolve) => setTimeout(resolve, ACCEPT_RETRY_MS));
+        await delay(ACCEPT_RETRY_MS);
         continue;
       }
       if (conn !== null) return conn;
@@ -270,7 +271,7 @@ export async function probeSharedAccept(): Promise<string | null> {
   try {
     socket = openListenSocket({ hostname: "127.0.0.1", port: 0 });
   } catch (error) {
-    return `Cannot open a listening socket through the C library: ${describe(error)}`;
+    return `Cannot open a listening socket through the C library: ${describeError(error)}`;
   }
   let acceptor: SocketAcceptor | null = null;
   let client: Deno.TcpConn | null = null;
@@ -279,7 +280,9 @@ export async function probeSharedAccept(): Promise<string | null> {
     acceptor = await SocketAcceptor.open([socket.fd], { onError: () => {} });
     client = await Deno.connect({ hostname: "127.0.0.1", port: socket.port });
     const next = await withDeadline(acceptor.next(), PROBE_DEADLINE_MS);
-    if (next === null || next === WOKEN) return "Cannot accept from a shared socket: no connection";
+    if (next === TIMED_OUT || next === null || next === WOKEN) {
+      return "Cannot accept from a shared socket: no connection";
+    }
     served = next;
     if (served.remoteAddr.port !== client.localAddr.port) {
       return `Cannot tell a shared socket's peer: port ${served.remoteAddr.port}, expected ${client.localAddr.port}`;
@@ -291,7 +294,7 @@ export async function probeSharedAccept(): Promise<string | null> {
     }
     return null;
   } catch (error) {
-    return `Cannot accept from a shared socket: ${describe(error)}`;
+    return `Cannot accept from a shared socket: ${describeError(error)}`;
   } finally {
     served?.close();
     client?.close();
@@ -347,20 +350,4 @@ function connClass(): Promise<ConnClass> {
     }
   })();
   return connClassOnce;
-}
-
-async function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`nothing within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -7,6 +7,7 @@
 
 import { PidFileError, readPidFile } from "./pid_file.ts";
 import type { SelfCommand } from "./self_command.ts";
+import { TIMED_OUT, withDeadline } from "../base/mod.ts";
 
 /** {@link StartDetachedOptions.readyTimeoutMs}'s default. */
 export const DEFAULT_READY_TIMEOUT_MS = 10_000;
@@ -101,8 +102,8 @@ export async function startDetached(
   const deadline = Date.now() + readyTimeoutMs;
   try {
     for (;;) {
-      const status = await exitWithin(child.status, POLL_INTERVAL_MS);
-      if (status !== null) {
+      const status = await withDeadline(child.status, POLL_INTERVAL_MS);
+      if (status !== TIMED_OUT) {
         throw new ServerStartError(
           child.pid,
           status,
@@ -122,22 +123,6 @@ export async function startDetached(
   } finally {
     // Waiting on a detached child must not keep this process alive once it is done.
     child.unref();
-  }
-}
-
-/** The child's exit status if it exits within `ms`, else `null`. */
-async function exitWithin(
-  status: Promise<Deno.CommandStatus>,
-  ms: number,
-): Promise<Deno.CommandStatus | null> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const elapsed = new Promise<null>((resolve) => {
-    timer = setTimeout(() => resolve(null), ms);
-  });
-  try {
-    return await Promise.race([status, elapsed]);
-  } finally {
-    clearTimeout(timer);
   }
 }
 

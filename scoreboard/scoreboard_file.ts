@@ -27,6 +27,7 @@ import {
 } from "./layout.ts";
 import { addTallies, slotTally } from "./tally.ts";
 import { ScoreboardError } from "./scoreboard_error.ts";
+import { describeError } from "../base/mod.ts";
 
 /** Where tmpfs lives on Linux: a file there never touches a disk. */
 export const SHARED_MEMORY_DIR = "/dev/shm";
@@ -295,5 +296,5 @@ function wrap<T>(what: string, action: () => T): T {
 }
 
 function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return describeError(error);
 }

@@ -1,11 +1,13 @@
 import assert from "node:assert/strict";
-import { parseConfigText } from "../server/config/mod.ts";
 import { runMpmd } from "./_server.ts";
+import { parseConfigText } from "../server/config/readers/mod.ts";
 
 /** The stock httpd.conf shape (event MPM loaded), read through the real command line. */
-const STOCK = new URL("./server/config/httpd_conf/_fixtures/httpd/conf/httpd.conf", import.meta.url)
-  .pathname;
-const ROOT = new URL("./server/config/httpd_conf/_fixtures/httpd", import.meta.url).pathname;
+const STOCK =
+  new URL("./server/config/readers/httpd_conf/_fixtures/httpd/conf/httpd.conf", import.meta.url)
+    .pathname;
+const ROOT =
+  new URL("./server/config/readers/httpd_conf/_fixtures/httpd", import.meta.url).pathname;
 
 Deno.test("mpmd -t -f httpd.conf lists each warning once, then says Syntax OK", async () => {
   const { code, stdout, stderr } = await runMpmd(["-t", "-f", STOCK]);

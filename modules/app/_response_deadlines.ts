@@ -62,7 +62,7 @@ export class ResponseDeadlines {
         (response) => {
           if (settled()) resolve(response);
           // Too late: its client has had the 504.
-          else void discardStreamBody(response?.source?.body ?? response?.body ?? null);
+          else void discardStreamBody(response?.web?.body ?? response?.body ?? null);
         },
         (error) => {
           if (settled()) reject(error);

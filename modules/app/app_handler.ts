@@ -12,6 +12,7 @@ import { escapeLogItem, type Logger } from "../../server/log/mod.ts";
 import { AppModuleError } from "./app_module_error.ts";
 import { isUnderLocation } from "../_location.ts";
 import { ResponseDeadlines } from "./_response_deadlines.ts";
+import { describeError } from "../../base/mod.ts";
 
 /** What {@link loadAppHandler} receives from the server. */
 export interface AppContext {
@@ -94,7 +95,7 @@ async function importDefault(module: string): Promise<unknown> {
     namespace = await import(pathToFileURL(module).href);
   } catch (error) {
     // Whatever the user's module throws while loading is a reason to refuse it, not a bug here.
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = describeError(error);
     throw new AppModuleError(`Cannot load app module ${module}: ${reason}`, { cause: error });
   }
   return namespace.default;

@@ -6,6 +6,7 @@
  */
 
 import { HttpError } from "../../server/http/mod.ts";
+import { describeError } from "../../base/mod.ts";
 
 const SEP = Deno.build.os === "windows" ? "\\" : "/";
 
@@ -90,7 +91,7 @@ function isUnder(realPath: string, prefix: string): boolean {
  * @param path For the error log.
  */
 export function toHttpError(error: unknown, path: string): unknown {
-  const reason = error instanceof Error ? error.message : String(error);
+  const reason = describeError(error);
   if (
     error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory ||
     (error instanceof Error && (error as { code?: unknown }).code === "ENAMETOOLONG")

@@ -8,6 +8,7 @@
 import type { Logger } from "../../server/log/mod.ts";
 import type { DocumentRoot } from "./_document_root.ts";
 import { escapeHtml } from "../_escape_html.ts";
+import { describeError } from "../../base/mod.ts";
 
 /** One listed entry. */
 export interface ListingEntry {
@@ -36,7 +37,7 @@ export async function readListing(
     try {
       info = await Deno.stat(path);
     } catch (error) {
-      logger.debug(`Cannot list ${path}: ${error instanceof Error ? error.message : error}`);
+      logger.debug(`Cannot list ${path}: ${describeError(error)}`);
       continue;
     }
     entries.push({

@@ -8,15 +8,12 @@
  */
 
 import {
-  type AddressRange,
-  isAddressAllowed,
-  parseAddressRange,
-} from "../../server/config/address_range.ts";
-import type { StatusConfig } from "../../server/config/server_config.ts";
-import { type Handler, HttpError, type ServerRequest } from "../../server/http/mod.ts";
-import type { ServerResponse } from "../../server/http/server_response.ts";
+  type Handler,
+  HttpError,
+  type ServerRequest,
+  type ServerResponse,
+} from "../../server/http/mod.ts";
 import type { ScoreboardDetail } from "../../scoreboard/mod.ts";
-import { readProcessCpu } from "../../platform/process_cpu.ts";
 import { formatAuto } from "./auto_format.ts";
 import { renderStatusPage } from "./html_page.ts";
 import { formatMetrics, METRICS_CONTENT_TYPE } from "./metrics_format.ts";
@@ -27,6 +24,13 @@ import {
   statusReport,
 } from "./status_report.ts";
 import { isUnderLocation } from "../_location.ts";
+import {
+  type AddressRange,
+  isAddressAllowed,
+  parseAddressRange,
+  type StatusConfig,
+} from "../../server/config/mod.ts";
+import { readProcessCpu } from "../../platform/mod.ts";
 
 /** What the status module reads besides its configuration. */
 export interface StatusContext {

@@ -6,7 +6,6 @@
  * @module
  */
 
-import type { MpmName } from "../../server/config/server_config.ts";
 import {
   addTallies,
   DURATION_BUCKETS_MS,
@@ -16,6 +15,7 @@ import {
   slotTally,
   type Tally,
 } from "../../scoreboard/mod.ts";
+import type { MpmName } from "../../server/config/mod.ts";
 
 /** What the server says about itself, beside the scoreboard. */
 export interface ServerFacts {

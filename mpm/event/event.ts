@@ -7,7 +7,6 @@
  * @module
  */
 
-import { decimal, type Directive } from "../../server/config/directive.ts";
 import { DirectiveCheck } from "../_check_rules.ts";
 import { MAX_COUNT, mpmCount } from "../_shared_directives.ts";
 import {
@@ -19,6 +18,7 @@ import type { CheckOptions, CheckResult, MpmPolicy } from "../mpm_policy.ts";
 import type { Plan, PlanInput } from "../plan.ts";
 import type { ThreadedChildrenSettings } from "../threaded_children_settings.ts";
 import { WORKER_DIRECTIVES } from "../worker/mod.ts";
+import { decimal, type Directive } from "../../server/config/mod.ts";
 
 /**
  * event's directives: worker's, plus AsyncRequestWorkerFactor (default 2, a fraction allowed)

@@ -33,20 +33,19 @@ export function watchControlSignals(handlers: ControlHandlers): ControlSignals {
     listeners.push([signal, action]);
     Deno.addSignalListener(signal, action);
   };
-  let ended!: () => void;
-  const stopped = new Promise<void>((resolve) => ended = resolve);
+  const stopped = Promise.withResolvers<void>();
   let gracefulStop: Promise<void> | null = null;
-  on("SIGTERM", () => void handlers.stop("SIGTERM").then(ended));
-  on("SIGINT", () => void handlers.stop("SIGINT").then(ended));
+  on("SIGTERM", () => void handlers.stop("SIGTERM").then(stopped.resolve));
+  on("SIGINT", () => void handlers.stop("SIGINT").then(stopped.resolve));
   on("SIGWINCH", () => {
     if (gracefulStop !== null) return;
     gracefulStop = handlers.gracefulStop();
-    void gracefulStop.then(ended);
+    void gracefulStop.then(stopped.resolve);
   });
   on("SIGHUP", () => handlers.restart("SIGHUP", false));
   on("SIGUSR2", () => handlers.restart("SIGUSR2", true));
   return {
-    stopped,
+    stopped: stopped.promise,
     dispose() {
       for (const [signal, action] of listeners) Deno.removeSignalListener(signal, action);
     },

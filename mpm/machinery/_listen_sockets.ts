@@ -15,8 +15,8 @@ import {
   probeSharedAccept,
 } from "../../platform/mod.ts";
 import type { ListenAddress, ServerConfig } from "../../server/config/mod.ts";
-import { bindEach } from "../../server/http/open_listeners.ts";
-import type { ListenSource } from "./acceptor.ts";
+import { bindEach } from "../../server/http/mod.ts";
+import type { ListenSource } from "../../slot/mod.ts";
 
 /** The environment variable that forces per-slot reuseport listeners (`reuseport`). */
 export const ACCEPT_ENV = "MPMD_ACCEPT";

@@ -8,8 +8,8 @@
 import type { Logger } from "../../server/log/mod.ts";
 import type { ProcessScoreboard } from "../../scoreboard/mod.ts";
 import { type ChildStart, type FromThread, isMessage, type ToThread } from "./messages.ts";
-import type { RetireOptions } from "./slot.ts";
-import { startSlot } from "./start_slot.ts";
+import { type RetireOptions, startSlot } from "../../slot/mod.ts";
+import { TIMED_OUT, withDeadline } from "../../base/mod.ts";
 
 /** The shortest life after which a dead thread is replaced at once. */
 const RESPAWN_DELAY_MS = 1_000;
@@ -66,7 +66,7 @@ export class ThreadSlot implements SlotRunner {
   readonly #recycle: () => void;
   #worker!: Worker;
   #ending = false;
-  #onReady!: { resolve: () => void; reject: (error: Error) => void } | null;
+  #onReady: PromiseWithResolvers<void> | null = Promise.withResolvers<void>();
   #onDone: (() => void) | null = null;
   /** The thread has ended (done, failed or died while ending): nothing is left to wait for. */
   #over = false;
@@ -86,7 +86,7 @@ export class ThreadSlot implements SlotRunner {
     this.#slot = slot;
     this.#logger = logger;
     this.#recycle = recycle;
-    this.ready = new Promise((resolve, reject) => this.#onReady = { resolve, reject });
+    this.ready = this.#onReady!.promise;
     this.#spawn();
   }
 
@@ -119,14 +119,11 @@ export class ThreadSlot implements SlotRunner {
     this.#ended();
   }
 
-  stop(): Promise<void> {
-    const done = this.#end({ type: "stop" });
-    const unanswered = setTimeout(() => {
-      if (this.#over) return;
+  async stop(): Promise<void> {
+    if (await withDeadline(this.#end({ type: "stop" }), STOP_ANSWER_MS) === TIMED_OUT) {
       this.#worker.terminate();
       this.#ended();
-    }, STOP_ANSWER_MS);
-    return done.finally(() => clearTimeout(unanswered));
+    }
   }
 
   #end(message: ToThread): Promise<void> {

@@ -7,8 +7,8 @@
  */
 
 import { connectToParent } from "../../platform/mod.ts";
-import { keepStdoutForMessages } from "./_error_log.ts";
 import { runSlotHost } from "./slot_host.ts";
+import { keepStdoutForMessages } from "../../slot/mod.ts";
 
 /** The signals a child leaves to its parent: a terminal's ^C or hang-up reaches the group. */
 const PARENT_SIGNALS: readonly Deno.Signal[] = ["SIGINT", "SIGHUP", "SIGUSR2", "SIGWINCH"];

@@ -8,8 +8,7 @@
 
 import type { ServerConfig } from "../../server/config/mod.ts";
 import type { Topology } from "../mpm_policy.ts";
-import type { ListenSource } from "./acceptor.ts";
-import type { RetireOptions } from "./slot.ts";
+import type { ListenSource, RetireOptions } from "../../slot/mod.ts";
 
 /** What a child is started with: the parent's first message. */
 export interface ChildStart {

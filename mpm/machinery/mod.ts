@@ -9,16 +9,10 @@
  */
 
 export { CHILD_ARGUMENT, runParent } from "./parent.ts";
-export type { ParentOptions } from "./parent.ts";
+export type { ParentOptions, ReloadedConfig } from "./parent.ts";
 export { runChild } from "./child.ts";
-export { HEARTBEAT_MS } from "./slot.ts";
-export { startSlot } from "./start_slot.ts";
 export { runSlotHost } from "./slot_host.ts";
-export { type SingleSlot, startSingleSlot } from "./single_slot.ts";
 export type { HostChannel, SlotHost } from "./slot_host.ts";
-export type { RetireOptions, Slot, SlotOptions } from "./slot.ts";
-export { ListenerAcceptor, openConnectionSource, WOKEN } from "./acceptor.ts";
-export type { ConnectionSource, ListenSource } from "./acceptor.ts";
 export {
   ACCEPT_ENV,
   type AcceptMode,

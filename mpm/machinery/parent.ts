@@ -14,7 +14,7 @@ import {
   selfCommand,
   spawnChild,
 } from "../../platform/mod.ts";
-import { ConfigErrors, type LoadedConfig, type ServerConfig } from "../../server/config/mod.ts";
+import { ConfigErrors, type ServerConfig } from "../../server/config/mod.ts";
 import type { Logger } from "../../server/log/mod.ts";
 import type { MpmPolicy, Topology } from "../mpm_policy.ts";
 import { type Action, afterGracefulRestart, INITIAL_MAINTENANCE_STATE } from "../plan.ts";
@@ -25,7 +25,6 @@ import {
   readScoreboard,
   ScoreboardFile,
 } from "../../scoreboard/mod.ts";
-import type { ListenSource } from "./acceptor.ts";
 import { chooseAcceptMode, fallbackNotice, ListenSockets } from "./_listen_sockets.ts";
 import { reclaimChildren } from "./_parent_exits.ts";
 import { type ControlSignals, watchControlSignals } from "./_control_signals.ts";
@@ -33,8 +32,8 @@ import { startInProcessHost } from "./_in_process_host.ts";
 import { type ChildMessage, isMessage, type ParentMessage } from "./messages.ts";
 import { snapshotOf } from "./parent_snapshot.ts";
 import { staleSlots } from "./stale_slots.ts";
-import type { RetireOptions } from "./slot.ts";
-import { describeError } from "./_describe.ts";
+import type { ListenSource, RetireOptions } from "../../slot/mod.ts";
+import { describeError, TIMED_OUT, withDeadline } from "../../base/mod.ts";
 
 /** The hidden argument that makes `main.ts` run as a child. */
 export const CHILD_ARGUMENT = "--child";
@@ -50,9 +49,17 @@ export interface ParentOptions {
   /** The parent's error log (children open their own). */
   readonly logger: Logger;
   /** Reads and validates the configuration again (a restart); throws ConfigErrors. */
-  readonly reload: () => Promise<LoadedConfig>;
+  readonly reload: () => Promise<ReloadedConfig>;
   /** Called once the first generation accepts (write the PidFile, log "Listening on"). */
   readonly onListening: (config: ServerConfig) => void;
+}
+
+/** What a restart reads: the configuration, and the warnings its readers gave. */
+export interface ReloadedConfig {
+  /** The validated configuration. */
+  readonly config: ServerConfig;
+  /** Its readers' warnings, each naming its file and line. */
+  readonly warnings: readonly string[];
 }
 
 /** One generation: what its children are started with, swapped whole by a restart. */
@@ -252,7 +259,7 @@ class Parent {
   /** The generation a restart would start, bound and checked; `null` (logged) if refused. */
   async #nextGeneration(running: Generation): Promise<Generation | null> {
     const keeps = `generation ${running.number} keeps serving`;
-    let loaded: LoadedConfig;
+    let loaded: ReloadedConfig;
     try {
       loaded = await this.#options.reload();
     } catch (error) {
@@ -488,17 +495,9 @@ class Parent {
   }
 
   async #allReady(children: readonly Child[]): Promise<void> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`not accepting after ${READY_DEADLINE_MS} ms`)),
-        READY_DEADLINE_MS,
-      );
-    });
-    try {
-      await Promise.race([Promise.all(children.map((child) => child.ready)), deadline]);
-    } finally {
-      clearTimeout(timer);
+    const ready = Promise.all(children.map((child) => child.ready));
+    if (await withDeadline(ready, READY_DEADLINE_MS) === TIMED_OUT) {
+      throw new Error(`not accepting after ${READY_DEADLINE_MS} ms`);
     }
   }
 
@@ -516,17 +515,8 @@ class Parent {
     const graceMs = this.#generation.config.gracefulShutdownTimeoutMs || Infinity;
     for (const child of this.#children.values()) this.#retire(child, { graceMs });
     const exited = Promise.all([...this.#children.values()].map((child) => child.handle.status));
-    if (Number.isFinite(graceMs)) {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const late = new Promise<"late">((resolve) =>
-        timer = setTimeout(() => resolve("late"), graceMs + 1_000)
-      );
-      const outcome = await Promise.race([exited, late]);
-      clearTimeout(timer);
-      if (outcome === "late") await this.#stop();
-    } else {
-      await exited;
-    }
+    // A second more than the children's own grace: they abort what is left themselves.
+    if (await withDeadline(exited, graceMs + 1_000) === TIMED_OUT) await this.#stop();
   }
 
   /** Stop: SIGTERM to every child, again at 3, 5 and 7 s, SIGKILL at 9 s (httpd's schedule). */

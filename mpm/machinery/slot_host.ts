@@ -11,10 +11,10 @@
 import { setInheritable } from "../../platform/mod.ts";
 import type { Logger } from "../../server/log/mod.ts";
 import { ProcessScoreboard, ScoreboardFile, startFlushing } from "../../scoreboard/mod.ts";
-import { openIsolateLog } from "./_error_log.ts";
 import { type ChildMessage, type ChildStart, isMessage, type ParentMessage } from "./messages.ts";
 import { mainThreadSlot, type SlotRunner, ThreadSlot } from "./_slot_runners.ts";
-import { describeError } from "./_describe.ts";
+import { openIsolateLog } from "../../slot/mod.ts";
+import { delay, describeError } from "../../base/mod.ts";
 
 /** Both directions of a host's channel to its parent (a pipe, or in-process queues). */
 export interface HostChannel {
@@ -34,9 +34,8 @@ export interface SlotHost {
 
 /** Starts a slot host on `channel`; it waits for the parent's `start` message. */
 export function runSlotHost(channel: HostChannel): SlotHost {
-  let stop: () => void = () => {};
-  const stopped = new Promise<void>((resolve) => stop = resolve);
-  return { exited: host(channel, stopped), stop: () => stop() };
+  const stopped = Promise.withResolvers<void>();
+  return { exited: host(channel, stopped.promise), stop: () => stopped.resolve() };
 }
 
 async function host(channel: HostChannel, stopped: Promise<void>): Promise<number> {
@@ -76,11 +75,10 @@ async function host(channel: HostChannel, stopped: Promise<void>): Promise<numbe
     add: (index) => new ThreadSlot(start, scoreboard, index, logger, recycle),
     retiring: () => retiring,
   });
-  let done!: () => void;
-  const finished = new Promise<void>((resolve) => done = resolve);
+  const finished = Promise.withResolvers<void>();
   const finish = async (ending: (slot: SlotRunner) => Promise<void>) => {
     await Promise.all([...slots.values()].map(ending));
-    done();
+    finished.resolve();
   };
 
   try {
@@ -155,7 +153,7 @@ async function host(channel: HostChannel, stopped: Promise<void>): Promise<numbe
     }
   })();
 
-  await finished;
+  await finished.promise;
   flusher.stop();
   await log.close();
   return 0;
@@ -210,7 +208,7 @@ class ThreadPool {
           continue;
         }
         this.#slots.set(index, this.#parts.add(index));
-        await new Promise((resolve) => setTimeout(resolve, 0));
+        await delay(0);
       }
     })();
   }

@@ -9,11 +9,9 @@
 /// <reference lib="deno.worker" />
 
 import { ProcessScoreboard } from "../../scoreboard/mod.ts";
-import { describeError } from "./_describe.ts";
-import { keepStdoutForMessages, openIsolateLog } from "./_error_log.ts";
 import { type FromThread, isMessage, type ThreadStart, type ToThread } from "./messages.ts";
-import type { Slot } from "./slot.ts";
-import { startSlot } from "./start_slot.ts";
+import { keepStdoutForMessages, openIsolateLog, type Slot, startSlot } from "../../slot/mod.ts";
+import { describeError } from "../../base/mod.ts";
 
 const post = (message: FromThread) => self.postMessage(message);
 let slot: Slot | null = null;

@@ -7,7 +7,6 @@
  * @module
  */
 
-import type { Directive } from "../../server/config/directive.ts";
 import { DirectiveCheck, RAISED_MIN_SPARE_ADVICE } from "../_check_rules.ts";
 import type { CheckResult, MpmPolicy } from "../mpm_policy.ts";
 import { type Action, type Plan, type PlanInput, warnOnce } from "../plan.ts";
@@ -18,6 +17,7 @@ import {
   startServers,
 } from "../_shared_directives.ts";
 import { idleSlotsOf, liveSlotsOf, servingProcesses } from "../../scoreboard/mod.ts";
+import type { Directive } from "../../server/config/mod.ts";
 
 /** mpmt_os2's directives with httpd 2.4's defaults. */
 export const MPMT_OS2_DIRECTIVES: readonly Directive<number>[] = [

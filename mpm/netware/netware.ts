@@ -7,7 +7,6 @@
  * @module
  */
 
-import type { Directive } from "../../server/config/directive.ts";
 import { DirectiveCheck, RAISED_MIN_SPARE_ADVICE } from "../_check_rules.ts";
 import type { CheckResult, MpmPolicy } from "../mpm_policy.ts";
 import type { Plan, PlanInput } from "../plan.ts";
@@ -19,6 +18,7 @@ import {
   mpmCount,
 } from "../_shared_directives.ts";
 import { idleSlotsOf, liveSlotsOf, servingProcesses } from "../../scoreboard/mod.ts";
+import type { Directive } from "../../server/config/mod.ts";
 
 /** netware's directives with httpd 2.4's defaults. */
 export const NETWARE_DIRECTIVES: readonly Directive<number>[] = [

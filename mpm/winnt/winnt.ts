@@ -6,12 +6,12 @@
  * @module
  */
 
-import type { Directive } from "../../server/config/directive.ts";
 import { DirectiveCheck } from "../_check_rules.ts";
 import type { CheckOptions, CheckResult, MpmPolicy } from "../mpm_policy.ts";
 import type { Plan, PlanInput } from "../plan.ts";
 import { maxConnectionsPerChild, threadLimit, threadsPerChild } from "../_shared_directives.ts";
 import { servingProcesses } from "../../scoreboard/mod.ts";
+import type { Directive } from "../../server/config/mod.ts";
 
 /** winnt's directives with httpd 2.4's defaults. */
 export const WINNT_DIRECTIVES: readonly Directive<number>[] = [

@@ -7,7 +7,6 @@
  * @module
  */
 
-import type { Directive } from "../../server/config/directive.ts";
 import { DirectiveCheck } from "../_check_rules.ts";
 import {
   clampThreadedChildren,
@@ -27,6 +26,7 @@ import {
   threadLimit,
   threadsPerChild,
 } from "../_shared_directives.ts";
+import type { Directive } from "../../server/config/mod.ts";
 
 /** worker's directives with httpd 2.4's defaults (MaxRequestWorkers = 16 × 25). */
 export const WORKER_DIRECTIVES: readonly Directive<number>[] = [

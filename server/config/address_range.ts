@@ -1,7 +1,7 @@
 /**
  * Client address ranges, as an allow-list names them (`local`, `all`, `10.0.0.0/8`, `::1`):
  * parsed once when the config is read, matched per request by the modules that restrict
- * access. Pure; no config readers are imported, so an isolate can load it alone.
+ * access. Pure.
  *
  * @module
  */

@@ -8,7 +8,7 @@
  * @module
  */
 
-import type { LogLevel } from "../log/logger.ts";
+import type { LogLevel } from "../log/mod.ts";
 
 /** The six MPMs, in httpd's order of appearance in its manual. */
 export const MPM_NAMES = ["prefork", "worker", "event", "winnt", "netware", "mpmt_os2"] as const;

@@ -5,12 +5,11 @@
  * @module
  */
 
-import type { Logger } from "../log/logger.ts";
-import type { AccessRecord } from "../log/access_record.ts";
 import type { BufferPool } from "./_buffer_pool.ts";
 import type { HttpConnection } from "./connection.ts";
 import type { ConnectionState, ConnectionView, EngineSettings } from "./engine_options.ts";
 import type { Handler } from "./handler.ts";
+import type { AccessRecord, Logger } from "../log/mod.ts";
 
 /** What a connection needs from its engine. */
 export interface ConnectionHost {

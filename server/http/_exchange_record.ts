@@ -5,8 +5,8 @@
  * @module
  */
 
-import type { AccessRecord, Endpoint } from "../log/access_record.ts";
 import type { ResponseHeaders } from "./server_response.ts";
+import type { AccessRecord, Endpoint } from "../log/mod.ts";
 
 /** What the connection knows at the end of an exchange: the record, with the head still whole. */
 export type ExchangeFacts = Omit<AccessRecord, "responseHeaders"> & {

@@ -6,9 +6,9 @@
  * @module
  */
 
-import type { ServerConfig } from "../config/server_config.ts";
 import { COLON, CR, FIELD_VALUE_CHAR, HTAB, isWhitespace, LF, SP, TCHAR } from "./_chars.ts";
 import { HttpError } from "./http_error.ts";
+import type { ServerConfig } from "../config/mod.ts";
 
 /** The limits that apply to each field line. */
 export type FieldLimits = Pick<ServerConfig, "limitRequestFieldSize" | "limitRequestFields">;

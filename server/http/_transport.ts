@@ -6,7 +6,6 @@
  * @module
  */
 
-import type { Logger } from "../log/logger.ts";
 import type { BufferPool } from "./_buffer_pool.ts";
 import { discardStreamBody, writeStreamBody } from "./_stream_body.ts";
 import type { ConnectionState, EngineSettings } from "./engine_options.ts";
@@ -15,6 +14,7 @@ import { readDeadline } from "./read_deadline.ts";
 import type { BodySource } from "./request_body.ts";
 import type { ResponseBody } from "./server_response.ts";
 import type { SerializedHead } from "./write_response.ts";
+import type { Logger } from "../log/mod.ts";
 
 // Phases decide what an expired deadline means; several map to one reported state.
 /** First request, nothing received yet: the header timeout runs since the accept. */

@@ -7,13 +7,14 @@
  * @module
  */
 
-import { escapeLogItem } from "../log/mod.ts";
+import { type Endpoint, escapeLogItem } from "../log/mod.ts";
 import type { ConnectionHost } from "./_connection_host.ts";
 import { ExchangeRecord } from "./_exchange_record.ts";
 import { discardStreamBody, ResponseStreamError } from "./_stream_body.ts";
 import { BODY, BUSY, HEAD, IDLE, LINGER, Transport, WAIT, WRITE } from "./_transport.ts";
 import type { ConnectionState, ConnectionView } from "./engine_options.ts";
 import { closingHead, errorResponse, failureResponse } from "./error_response.ts";
+import { fromResponse } from "./fetch_adapter.ts";
 import { HeadScanner } from "./head_scanner.ts";
 import { cachedHttpDate } from "./http_date.ts";
 import { HttpError } from "./http_error.ts";
@@ -24,7 +25,6 @@ import { ChunkedBody, EMPTY_BODY, type EngineBody, LengthBody } from "./request_
 import type { ServerRequest } from "./server_request.ts";
 import type { ServerResponse } from "./server_response.ts";
 import { type SerializedHead, serializeResponseHead } from "./write_response.ts";
-import type { Endpoint } from "../log/access_record.ts";
 
 interface Outcome {
   readonly status: number;
@@ -130,6 +130,9 @@ export class HttpConnection implements ConnectionView {
         try {
           const result = this.#host.handler(this.#request(head, body));
           response = (result instanceof Promise ? await result : result) ?? errorResponse(404);
+          // A Response handed back whole is for an engine that sends Responses: write its
+          // fields and its stream here.
+          if (response.web !== undefined) response = fromResponse(response.web);
         } catch (error) {
           response = failureResponse(error, {
             request: describe(head),

@@ -6,8 +6,7 @@
  * @module
  */
 
-import type { Logger } from "../log/logger.ts";
-import { serverBanner } from "../version.ts";
+import { serverBanner } from "./version.ts";
 import { BufferPool } from "./_buffer_pool.ts";
 import type { ConnectionHost } from "./_connection_host.ts";
 import { HttpConnection } from "./connection.ts";
@@ -20,6 +19,8 @@ import {
   type EngineSettings,
   type HttpEngineOptions,
 } from "./engine_options.ts";
+import type { Logger } from "../log/mod.ts";
+import { TIMED_OUT, withDeadline } from "../../base/mod.ts";
 
 /** Connection counts by state. */
 export interface EngineStats {
@@ -281,16 +282,9 @@ class Engine implements HttpEngine, ConnectionHost {
     this.drain();
     if (this.#connections.size === 0) return;
     const allClosed = new Promise<void>((resolve) => this.#shutdownWaiters.push(resolve));
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    if (Number.isFinite(graceMs)) {
-      timer = setTimeout(() => {
-        for (const connection of this.#connections) connection.abort();
-      }, Math.max(0, graceMs));
-    }
-    try {
+    if (await withDeadline(allClosed, graceMs) === TIMED_OUT) {
+      for (const connection of this.#connections) connection.abort();
       await allClosed;
-    } finally {
-      clearTimeout(timer);
     }
   }
 }

@@ -6,14 +6,13 @@
  * @module
  */
 
-import type { ServerConfig } from "../config/server_config.ts";
-// The files, not the folder's mod.ts: the engine runs in every Worker, which must not load
-// the config readers (the YAML parser).
-import { DEFAULT_REQUEST_READ_TIMEOUT } from "../config/request_read_timeout.ts";
-import { SERVER_DIRECTIVES } from "../config/server_directives.ts";
-import type { Logger } from "../log/logger.ts";
-import type { AccessRecord, Endpoint } from "../log/access_record.ts";
 import type { Handler } from "./handler.ts";
+import {
+  DEFAULT_REQUEST_READ_TIMEOUT,
+  SERVER_DIRECTIVES,
+  type ServerConfig,
+} from "../config/mod.ts";
+import type { AccessRecord, Endpoint, Logger } from "../log/mod.ts";
 
 /** The server settings the engine applies. */
 export type EngineSettings = Pick<

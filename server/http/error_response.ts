@@ -5,11 +5,11 @@
  * @module
  */
 
-import type { Logger } from "../log/logger.ts";
 import { HttpError } from "./http_error.ts";
 import type { ServerResponse } from "./server_response.ts";
 import { statusText } from "./status_text.ts";
 import { type SerializedHead, serializeResponseHead } from "./write_response.ts";
+import type { Logger } from "../log/mod.ts";
 
 const encoder = new TextEncoder();
 const pages = new Map<number, Uint8Array>();

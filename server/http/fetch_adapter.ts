@@ -11,7 +11,12 @@ import type { Handler } from "./handler.ts";
 import { HttpError } from "./http_error.ts";
 import { settledBody } from "./_settled_body.ts";
 import type { ServerRequest } from "./server_request.ts";
-import type { ResponseHeaders, ServerResponse } from "./server_response.ts";
+import type {
+  FieldsResponse,
+  ResponseHeaders,
+  ServerResponse,
+  WebResponse,
+} from "./server_response.ts";
 
 /** What an application handler learns besides the request (a subset of Deno.serve's info). */
 export interface FetchInfo {
@@ -44,16 +49,16 @@ export function toRequest(request: ServerRequest): Request {
   const hasBody = request.body.present && method !== "GET" && method !== "HEAD";
   // A body is read through `request.body`, which may count or limit it; without one the
   // engine's own Request is handed on as it came.
-  if (request.source !== undefined && !hasBody) return request.source;
+  if (request.web !== undefined && !hasBody) return request.web;
   if (FORBIDDEN_METHODS.has(method.toUpperCase())) {
     throw new HttpError(501, `Cannot build a Request for method ${method}`);
   }
   const path = request.path === "*" ? "/" : request.path;
-  const url = request.source?.url ??
+  const url = request.web?.url ??
     `http://${hostForUrl(request)}${path}${request.query === "" ? "" : `?${request.query}`}`;
   // The Map itself, as a sequence of pairs: measured twice as fast as filling a Headers and
   // passing it (the Request copies a Headers; ~10 µs against ~5 µs with three fields).
-  const headers = request.source?.headers ?? request.headers as Iterable<[string, string]>;
+  const headers = request.web?.headers ?? request.headers as Iterable<[string, string]>;
   const source = request.body;
   const body = hasBody
     ? new ReadableStream<Uint8Array>({
@@ -76,7 +81,7 @@ export function toRequest(request: ServerRequest): Request {
  * Converts a `Response` into an engine response: status, reason, header fields in order
  * (each Set-Cookie kept separate), and the body stream (or `null`).
  */
-export function fromResponse(response: Response): ServerResponse {
+export function fromResponse(response: Response): FieldsResponse {
   return {
     status: response.status,
     ...(response.statusText === "" ? {} : { statusText: response.statusText }),
@@ -96,21 +101,21 @@ function headersOf(response: Response): ResponseHeaders {
  * sends a body it holds in full at once, unless something asked for it as a stream), and its
  * fields are copied only if a log asks for them. A class: one allocation per response.
  */
-class SourcedResponse implements ServerResponse {
+class PassedResponse implements WebResponse {
   readonly status: number;
   readonly statusText?: string;
   readonly body = null;
-  readonly source: Response;
+  readonly web: Response;
   private fields: ResponseHeaders | null = null;
 
   constructor(response: Response) {
-    this.source = response;
+    this.web = response;
     this.status = response.status;
     if (response.statusText !== "") this.statusText = response.statusText;
   }
 
   get headers(): ResponseHeaders {
-    return this.fields ??= headersOf(this.source);
+    return this.fields ??= headersOf(this.web);
   }
 }
 
@@ -143,7 +148,7 @@ function answerWith(
   request: ServerRequest,
   response: Response,
 ): ServerResponse | Promise<ServerResponse> {
-  if (request.source !== undefined) return new SourcedResponse(response);
+  if (request.web !== undefined) return new PassedResponse(response);
   const converted = fromResponse(response);
   return response.body === null
     ? converted

@@ -70,6 +70,6 @@ export function keepAliveValue(settings: KeepAliveSettings, requestsServed: numb
 export const DRAIN_IDLE_GRACE_MS = 1_000;
 
 /** {@link DRAIN_IDLE_GRACE_MS}, never beyond the connection's own KeepAliveTimeout. */
-export function drainIdleGraceMs(settings: Pick<KeepAliveSettings, "keepAliveTimeoutMs">): number {
+export function drainIdleGraceMs(settings: { readonly keepAliveTimeoutMs: number }): number {
   return Math.min(DRAIN_IDLE_GRACE_MS, settings.keepAliveTimeoutMs);
 }

@@ -33,8 +33,21 @@
 export type { Handler } from "./handler.ts";
 export { HttpError } from "./http_error.ts";
 export { HTTP_VERSIONS } from "./server_request.ts";
-export type { HttpVersion, RequestBody, ServerRequest } from "./server_request.ts";
-export type { ResponseBody, ResponseHeaders, ServerResponse } from "./server_response.ts";
+export type {
+  EngineRequest,
+  HttpVersion,
+  RequestBody,
+  RequestFields,
+  ServerRequest,
+  WebRequest,
+} from "./server_request.ts";
+export type {
+  FieldsResponse,
+  ResponseBody,
+  ResponseHeaders,
+  ServerResponse,
+  WebResponse,
+} from "./server_response.ts";
 export { createHttpEngine } from "./engine.ts";
 export type { EngineStats, HttpEngine, ShutdownOptions } from "./engine.ts";
 export { CONNECTION_STATES, DEFAULT_ENGINE_SETTINGS } from "./engine_options.ts";
@@ -46,7 +59,16 @@ export type {
 } from "./engine_options.ts";
 export { fetchHandler, fromResponse, toRequest } from "./fetch_adapter.ts";
 export type { FetchHandler, FetchInfo } from "./fetch_adapter.ts";
-export { errorResponse } from "./error_response.ts";
+export { errorResponse, failureResponse } from "./error_response.ts";
+export { drainIdleGraceMs } from "./keep_alive.ts";
+export { EngineListeners, isClosedListenerError } from "./serve_listener.ts";
+export {
+  bindEach,
+  formatAddress,
+  openListeners,
+  type OpenListenersOptions,
+} from "./open_listeners.ts";
+export { builtAt, MPMD_VERSION, serverBanner } from "./version.ts";
 export { discardStreamBody } from "./_stream_body.ts";
 export { cachedHttpDate, formatHttpDate, parseHttpDate } from "./http_date.ts";
 export { isKnownStatus, STATUS_TEXT, statusText } from "./status_text.ts";

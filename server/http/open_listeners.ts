@@ -5,10 +5,7 @@
  * @module
  */
 
-// The files, not the folder's mod.ts: a Worker that binds listeners must not load the config
-// readers (the YAML parser) along with them.
-import { ConfigError, ConfigErrors } from "../config/config_error.ts";
-import type { ListenAddress } from "../config/server_config.ts";
+import { ConfigError, ConfigErrors, type ListenAddress } from "../config/mod.ts";
 
 /** Options of {@link openListeners}. */
 export interface OpenListenersOptions {

@@ -20,13 +20,13 @@
  * @module
  */
 
-import type { ServerConfig } from "../config/server_config.ts";
 import type { HttpVersion } from "./server_request.ts";
 import { CR, LF, SP, TARGET_CHAR, TCHAR } from "./_chars.ts";
 import { type FieldLimits, listElements, parseFieldLines } from "./_field_lines.ts";
 import { decodeLatin1 } from "./_latin1.ts";
 import { escapeLogItem } from "../log/mod.ts";
 import { HttpError } from "./http_error.ts";
+import type { ServerConfig } from "../config/mod.ts";
 
 /** The httpd limits (LimitRequestLine, LimitRequestFieldSize, LimitRequestFields) on a head. */
 export type HeadLimits = FieldLimits & Pick<ServerConfig, "limitRequestLine">;

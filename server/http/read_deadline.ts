@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { ReadTimeout } from "../config/server_config.ts";
+import type { ReadTimeout } from "../config/mod.ts";
 
 /**
  * The time by which a read phase must be complete.

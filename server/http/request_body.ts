@@ -6,10 +6,10 @@
  * @module
  */
 
-import type { ServerConfig } from "../config/server_config.ts";
 import { ChunkedDecoder } from "./chunked_decoder.ts";
 import { HttpError } from "./http_error.ts";
 import type { RequestBody } from "./server_request.ts";
+import type { ServerConfig } from "../config/mod.ts";
 
 /** Largest piece read straight from the socket for a Content-Length body. */
 const DIRECT_READ_BYTES = 64 * 1024;
@@ -114,13 +114,13 @@ abstract class SourceBody implements EngineBody {
     // handler left a read pending on) would size its socket read by bytes the pending one is
     // about to deliver, or fill the same part of the receive buffer.
     while (this.#turn !== null) await this.#turn;
-    let release!: () => void;
-    this.#turn = new Promise((resolve) => release = resolve);
+    const turn = Promise.withResolvers<void>();
+    this.#turn = turn.promise;
     try {
       return await this.#readNext();
     } finally {
       this.#turn = null;
-      release();
+      turn.resolve();
     }
   }
 

@@ -6,7 +6,8 @@
  * @module
  */
 
-import type { Logger } from "../log/logger.ts";
+import type { Logger } from "../log/mod.ts";
+import { delay } from "../../base/mod.ts";
 
 /** Pause after an accept failure such as EMFILE, so the loop does not spin. */
 const ACCEPT_RETRY_MS = 100;
@@ -34,7 +35,7 @@ export class EngineListeners {
         } catch (error) {
           if (!this.#listeners.has(listener) || isClosedListenerError(error)) return;
           this.#logger.error("Cannot accept connection", error);
-          await new Promise((resolve) => setTimeout(resolve, ACCEPT_RETRY_MS));
+          await delay(ACCEPT_RETRY_MS);
           continue;
         }
         void this.#handle(conn);

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { Endpoint } from "../log/access_record.ts";
+import type { Endpoint } from "../log/mod.ts";
 
 /** The two HTTP versions the engine speaks. */
 export const HTTP_VERSIONS = ["HTTP/1.0", "HTTP/1.1"] as const;
@@ -29,8 +29,29 @@ export interface RequestBody {
   readonly trailers: ReadonlyMap<string, string>;
 }
 
-/** One parsed HTTP/1.x request. */
-export interface ServerRequest {
+/**
+ * One parsed HTTP/1.x request: read by mpmd's engine, or a `Request` Deno's native engine
+ * received ({@link WebRequest}).
+ */
+export type ServerRequest = EngineRequest | WebRequest;
+
+/** A request mpmd's engine read. */
+export interface EngineRequest extends RequestFields {
+  /** Not a {@link WebRequest}. */
+  readonly web?: undefined;
+}
+
+/**
+ * A request Deno's server received as a web-standard `Request`: an app handler is given that
+ * object itself rather than a copy (unless a body must be read through the engine's limits).
+ */
+export interface WebRequest extends RequestFields {
+  /** The `Request` it was read from. */
+  readonly web: Request;
+}
+
+/** What every request tells its handler. */
+export interface RequestFields {
   /** Method token, case-sensitive as sent (`GET`, `HEAD`, …). */
   readonly method: string;
   /** The request-target exactly as received (origin-form, absolute-form, or `*`). */
@@ -56,9 +77,4 @@ export interface ServerRequest {
   readonly body: RequestBody;
   /** Wall-clock time (ms since the epoch) at which the request head was complete. */
   readonly receivedAt: number;
-  /**
-   * The web-standard `Request` it was read from, when the engine received one (Deno's native
-   * engine): an app handler is given that object itself rather than a copy.
-   */
-  readonly source?: Request;
 }

@@ -15,8 +15,14 @@ export type ResponseHeaders = Array<[name: string, value: string]>;
  */
 export type ResponseBody = Uint8Array | AsyncIterable<Uint8Array> | null;
 
-/** One response, before the engine adds Date, Server, framing and Connection fields. */
-export interface ServerResponse {
+/**
+ * One response, before the engine adds Date, Server, framing and Connection fields: one the
+ * engine writes from its fields, or a handler's web-standard `Response` handed back whole.
+ */
+export type ServerResponse = FieldsResponse | WebResponse;
+
+/** A response the engine writes from its fields. */
+export interface FieldsResponse {
   /** Status code (100–599). */
   readonly status: number;
   /** Reason phrase; the standard one for `status` when omitted. */
@@ -29,10 +35,25 @@ export interface ServerResponse {
    * connection to end it. For HEAD, 204 and 304 no body is sent whatever this holds.
    */
   readonly body: ResponseBody;
-  /**
-   * The web-standard `Response` it stands for, when a handler made one and the engine sends
-   * `Response`s (Deno's native engine): the engine sends that object untouched, so Deno keeps
-   * its fast path for a body it holds in full. Its fields above are read for logs only.
-   */
-  readonly source?: Response;
+  /** Not a {@link WebResponse}. */
+  readonly web?: undefined;
+}
+
+/**
+ * A handler's `Response` for an engine that sends `Response`s (Deno's native engine, for a
+ * request that came as a `Request`): sent untouched, so Deno keeps its fast path for a body it
+ * holds in full. Its status and header fields are there for the logs; an engine that writes
+ * fields itself converts it with `fromResponse()`.
+ */
+export interface WebResponse {
+  /** The `Response`'s status. */
+  readonly status: number;
+  /** Its reason phrase, when it has one. */
+  readonly statusText?: string;
+  /** Its header fields, copied when first read. */
+  readonly headers: ResponseHeaders;
+  /** Its body is the `Response`'s own. */
+  readonly body: null;
+  /** The `Response` to send. */
+  readonly web: Response;
 }

@@ -11,6 +11,7 @@ import type { Logger } from "./logger.ts";
 import type { LogSink } from "./log_sink.ts";
 import { createErrorLog } from "./error_log.ts";
 import { writeAll, writeAllSync } from "./_write_all.ts";
+import { describeError } from "../../base/mod.ts";
 
 /** Default {@link BufferedSinkOptions.flushIntervalMs}: at most a second of lines waits in memory. */
 export const DEFAULT_FLUSH_INTERVAL_MS = 1000;
@@ -97,7 +98,7 @@ function openFailure(error: unknown, path: string): string {
   if (error instanceof Deno.errors.NotFound) return `no such directory ${dirname(path)}`;
   if (error instanceof Deno.errors.PermissionDenied) return "permission denied";
   if (error instanceof Deno.errors.IsADirectory) return "it is a directory";
-  return error instanceof Error ? error.message : String(error);
+  return describeError(error);
 }
 
 /** A buffered sink on the process's stdout (left open on close). */

@@ -7,18 +7,19 @@
  * @module
  */
 
-import type { AccessRecord, Endpoint } from "../log/access_record.ts";
-import { failureResponse } from "../http/error_response.ts";
-import type { ServerRequest } from "../http/server_request.ts";
-import type { ResponseHeaders, ServerResponse } from "../http/server_response.ts";
-import { escapeLogItem } from "../log/escape_log_item.ts";
-import type { Logger } from "../log/logger.ts";
 import {
   type BodyCount,
   type NativeRequestContext,
   nativeServerRequest,
 } from "./native_request.ts";
 import type { SentBody } from "./native_response.ts";
+import { type AccessRecord, type Endpoint, escapeLogItem, type Logger } from "../log/mod.ts";
+import {
+  failureResponse,
+  type ResponseHeaders,
+  type ServerRequest,
+  type ServerResponse,
+} from "../http/mod.ts";
 
 const NO_RESPONSE: ServerResponse = { status: 500, headers: [], body: null };
 

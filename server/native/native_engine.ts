@@ -10,19 +10,6 @@
  * @module
  */
 
-// The files, not the folders' mod.ts: every Worker loads this module, and must not load the
-// config readers (the YAML parser) with it.
-import type { ServerConfig } from "../config/server_config.ts";
-import type { AccessRecord, Endpoint } from "../log/access_record.ts";
-import type { EngineStats, HttpEngine, ShutdownOptions } from "../http/engine.ts";
-import type { ConnectionState, ConnectionView } from "../http/engine_options.ts";
-import { errorResponse } from "../http/error_response.ts";
-import type { Handler } from "../http/handler.ts";
-import { drainIdleGraceMs } from "../http/keep_alive.ts";
-import { EngineListeners } from "../http/serve_listener.ts";
-import type { ServerResponse } from "../http/server_response.ts";
-import type { Logger } from "../log/logger.ts";
-import { serverBanner } from "../version.ts";
 import { refuseDeclaredTooLarge } from "./native_request.ts";
 import { nativeResponse } from "./native_response.ts";
 import { NativeExchange } from "./_native_exchange.ts";
@@ -31,6 +18,22 @@ import {
   type ConnectionServer,
   serveOnConnection,
 } from "./_serve_on_connection.ts";
+import type { ServerConfig } from "../config/mod.ts";
+import type { AccessRecord, Endpoint, Logger } from "../log/mod.ts";
+import {
+  type ConnectionState,
+  type ConnectionView,
+  drainIdleGraceMs,
+  EngineListeners,
+  type EngineStats,
+  errorResponse,
+  type Handler,
+  type HttpEngine,
+  serverBanner,
+  type ServerResponse,
+  type ShutdownOptions,
+} from "../http/mod.ts";
+import { withDeadline } from "../../base/mod.ts";
 
 /** Options of {@link createNativeEngine}. */
 export interface NativeEngineOptions {
@@ -186,13 +189,9 @@ class NativeEngine implements HttpEngine {
     this.drain();
     if (this.#connections.size === 0) return;
     const allClosed = new Promise<void>((resolve) => this.#shutdownWaiters.push(resolve));
-    if (!Number.isFinite(graceMs)) return await allClosed;
     // Deno's server cannot abort a request in flight: after the grace the slot's isolate,
     // which ends next, takes what is left with it.
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = new Promise<void>((resolve) => timer = setTimeout(resolve, graceMs));
-    await Promise.race([allClosed, late]);
-    clearTimeout(timer);
+    await withDeadline(allClosed, graceMs);
   }
 
   #answer(

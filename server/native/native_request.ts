@@ -6,9 +6,8 @@
  * @module
  */
 
-import { HttpError } from "../http/http_error.ts";
-import type { RequestBody, ServerRequest } from "../http/server_request.ts";
-import type { Endpoint } from "../log/access_record.ts";
+import { HttpError, type RequestBody, type WebRequest } from "../http/mod.ts";
+import type { Endpoint } from "../log/mod.ts";
 
 const NO_TRAILERS: ReadonlyMap<string, string> = new Map();
 const EMPTY_BODY: RequestBody = {
@@ -43,7 +42,7 @@ export function nativeServerRequest(
   request: Request,
   context: NativeRequestContext,
   count: BodyCount,
-): ServerRequest {
+): WebRequest {
   return new NativeServerRequest(request, context, count);
 }
 
@@ -53,7 +52,7 @@ export function nativeServerRequest(
  * getters: one allocation per request (the getters read plain fields, so an object made with
  * this one as prototype, as a module that replaces the body does, reads through).
  */
-class NativeServerRequest implements ServerRequest {
+class NativeServerRequest implements WebRequest {
   readonly method: string;
   readonly target: string;
   readonly path: string;
@@ -63,14 +62,14 @@ class NativeServerRequest implements ServerRequest {
   readonly remote: Endpoint;
   readonly local: Endpoint;
   readonly receivedAt: number = Date.now();
-  readonly source: Request;
+  readonly web: Request;
   private readonly context: NativeRequestContext;
   private readonly count: BodyCount;
   private headerMap: Map<string, string> | null = null;
   private requestBody: RequestBody | null = null;
 
   constructor(request: Request, context: NativeRequestContext, count: BodyCount) {
-    this.source = request;
+    this.web = request;
     this.method = request.method;
     this.remote = context.remote;
     this.local = context.local;
@@ -87,15 +86,15 @@ class NativeServerRequest implements ServerRequest {
   }
 
   get headers(): ReadonlyMap<string, string> {
-    return this.headerMap ??= new Map(this.source.headers);
+    return this.headerMap ??= new Map(this.web.headers);
   }
 
   get host(): string {
-    return this.source.headers.get("host") ?? "";
+    return this.web.headers.get("host") ?? "";
   }
 
   get body(): RequestBody {
-    return this.requestBody ??= bodyOf(this.source, this.context.limitBodyBytes, this.count);
+    return this.requestBody ??= bodyOf(this.web, this.context.limitBodyBytes, this.count);
   }
 }
 

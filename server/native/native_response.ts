@@ -6,8 +6,7 @@
  * @module
  */
 
-import { discardStreamBody } from "../http/mod.ts";
-import type { ServerResponse } from "../http/server_response.ts";
+import { discardStreamBody, type ServerResponse } from "../http/mod.ts";
 
 /**
  * The body bytes sent (0 for HEAD), `null` when unknown: an app's body without a
@@ -44,11 +43,11 @@ export function nativeResponse(
   const head = options.method === "HEAD";
   const counted: SentBody = head ? { bytes: 0 } : sent;
   sent.bytes = 0;
-  if (response.source !== undefined) {
-    const source = response.source;
-    const length = source.headers.get("content-length");
+  if (response.web !== undefined) {
+    const web = response.web;
+    const length = web.headers.get("content-length");
     counted.bytes = length === null ? null : Number(length);
-    return options.closing ? closingCopy(source) : source;
+    return options.closing ? closingCopy(web) : web;
   }
   const headers = new Headers(response.headers);
   if (!headers.has("server")) headers.set("server", options.banner);

@@ -1,11 +1,8 @@
 import assert from "node:assert/strict";
-import { MPM_DIRECTIVES, MPM_NAMES } from "../../mpm/mod.ts";
-import {
-  DEFAULT_CONFIG_YAML,
-  HOST_DIRECTIVES,
-  SERVER_DIRECTIVES,
-} from "../../server/config/mod.ts";
+import { MPM_DIRECTIVES } from "../../mpm/mod.ts";
+import { HOST_DIRECTIVES, MPM_NAMES, SERVER_DIRECTIVES } from "../../server/config/mod.ts";
 import { compileLogFormat } from "../../server/log/mod.ts";
+import { DEFAULT_CONFIG_YAML } from "../../server/config/readers/mod.ts";
 
 /**
  * Keeps docs/configuration.md in step with the code: every directive the config reader

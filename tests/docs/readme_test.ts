@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { parseConfigText } from "../../server/config/mod.ts";
+import { parseConfigText } from "../../server/config/readers/mod.ts";
 
 const README = Deno.readTextFileSync(new URL("../../README.md", import.meta.url));
 

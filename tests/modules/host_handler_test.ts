@@ -2,10 +2,10 @@ import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { createHostHandler } from "../../modules/mod.ts";
-import { parseConfigText } from "../../server/config/mod.ts";
 import { collectingLogger } from "../server/http/_test_engine.ts";
 import { makeRequest } from "./static/_request.ts";
 import type { StatusContext } from "../../modules/mod.ts";
+import { parseConfigText } from "../../server/config/readers/mod.ts";
 
 const FIXTURES = fileURLToPath(new URL("./app/_fixtures/", import.meta.url));
 

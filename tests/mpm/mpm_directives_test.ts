@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { MPM_DIRECTIVES, MPM_NAMES } from "../../mpm/mod.ts";
-import { DirectiveValueError } from "../../server/config/mod.ts";
+import { MPM_DIRECTIVES } from "../../mpm/mod.ts";
+import { DirectiveValueError, MPM_NAMES } from "../../server/config/mod.ts";
 
 /** httpd 2.4's defaults, from its manual (mpm_common, prefork, event, mpm_netware). */
 const HTTPD_DEFAULTS = {

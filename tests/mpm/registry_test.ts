@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { INITIAL_MAINTENANCE_STATE, MPM_NAMES, MPMS } from "../../mpm/mod.ts";
+import { INITIAL_MAINTENANCE_STATE, MPMS } from "../../mpm/mod.ts";
+import { MPM_NAMES } from "../../server/config/mod.ts";
 
 /** `MaxRequestWorkers` → `maxRequestWorkers`. */
 const settingKey = (name: string) => name[0]!.toLowerCase() + name.slice(1);

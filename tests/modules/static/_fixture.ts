@@ -21,8 +21,8 @@
  */
 
 import { brotliCompressSync, gzipSync } from "node:zlib";
-import type { HostConfig } from "../../../server/config/server_config.ts";
-import type { Logger, LogLevel } from "../../../server/log/logger.ts";
+import type { HostConfig } from "../../../server/config/mod.ts";
+import type { Logger, LogLevel } from "../../../server/log/mod.ts";
 
 /** The fixture tree and what the tests compare against. */
 export interface StaticFixture extends AsyncDisposable {

@@ -5,11 +5,13 @@
  * @module
  */
 
-import type { Handler } from "../../../server/http/handler.ts";
-import { HttpError } from "../../../server/http/http_error.ts";
-import type { ServerRequest } from "../../../server/http/server_request.ts";
-import type { ServerResponse } from "../../../server/http/server_response.ts";
-import type { Endpoint } from "../../../server/log/access_record.ts";
+import {
+  type Handler,
+  HttpError,
+  type ServerRequest,
+  type ServerResponse,
+} from "../../../server/http/mod.ts";
+import type { Endpoint } from "../../../server/log/mod.ts";
 
 /** What a test may set on a request; everything else gets a plausible default. */
 export interface TestRequestInit {

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { createStaticHandler } from "../../../modules/static/mod.ts";
-import { formatHttpDate } from "../../../server/http/http_date.ts";
 import { createStaticFixture, testLogger } from "./_fixture.ts";
 import { bodyText, headerOf, serve } from "./_request.ts";
+import { formatHttpDate } from "../../../server/http/mod.ts";
 
 // Thu, 02 Jan 2020 03:04:05.678 UTC: Last-Modified drops the milliseconds, the ETag keeps them.
 const MTIME_MS = Date.UTC(2020, 0, 2, 3, 4, 5, 678);

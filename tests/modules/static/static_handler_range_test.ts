@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { createStaticHandler } from "../../../modules/static/mod.ts";
 import { STREAM_CHUNK_BYTES } from "../../../modules/static/_file_body.ts";
-import type { ServerResponse } from "../../../server/http/server_response.ts";
 import { createStaticFixture, testLogger } from "./_fixture.ts";
 import { bodyBytes, bodyText, concatBytes, headerOf, serve } from "./_request.ts";
+import type { ServerResponse } from "../../../server/http/mod.ts";
 
 interface Part {
   readonly contentType: string | undefined;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { type KnownChild, snapshotOf } from "../../../mpm/machinery/parent_snapshot.ts";
 import { EMPTY_SLOT, type ProcessDetail, type SlotDetail } from "../../../scoreboard/mod.ts";
+import { type KnownChild, snapshotOf } from "../../../mpm/machinery/mod.ts";
 
 function known(index: number, pid: number, change: Partial<KnownChild> = {}): KnownChild {
   return { index, pid, generation: 1, starting: false, quiescing: false, ...change };

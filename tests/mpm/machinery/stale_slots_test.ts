@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { staleSlots } from "../../../mpm/machinery/stale_slots.ts";
 import { EMPTY_SLOT, type SlotRecord } from "../../../scoreboard/mod.ts";
+import { staleSlots } from "../../../mpm/machinery/mod.ts";
 
 const slot = (state: SlotRecord["state"], heartbeatMs: number): SlotRecord => ({
   ...EMPTY_SLOT,

@@ -5,7 +5,7 @@ import {
   isAddressAllowed,
   parseAddressRange,
   parseAllowWord,
-} from "../../../server/config/address_range.ts";
+} from "../../../server/config/mod.ts";
 
 Deno.test("parseAllowWord() gives canonical ranges, or why a word is none", async (t) => {
   const CASES: { word: string; want: readonly string[] | RegExp }[] = [

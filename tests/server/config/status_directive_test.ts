@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { errorsOf, parseYaml } from "./_parse_yaml.ts";
+import { errorsOf, parseYaml } from "./readers/_parse_yaml.ts";
 
 const LOCAL = ["127.0.0.0/8", "::1/128"];
 

@@ -4,10 +4,12 @@
  * @module
  */
 
-import type { Handler } from "../../../server/http/handler.ts";
-import { HttpError } from "../../../server/http/http_error.ts";
-import type { RequestBody } from "../../../server/http/server_request.ts";
-import type { ServerResponse } from "../../../server/http/server_response.ts";
+import {
+  type Handler,
+  HttpError,
+  type RequestBody,
+  type ServerResponse,
+} from "../../../server/http/mod.ts";
 
 const encoder = new TextEncoder();
 

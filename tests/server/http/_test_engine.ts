@@ -5,13 +5,18 @@
  * @module
  */
 
-import type { AccessRecord } from "../../../server/log/access_record.ts";
-import { createHttpEngine } from "../../../server/http/engine.ts";
-import type { HttpEngine } from "../../../server/http/engine.ts";
-import type { HttpEngineOptions } from "../../../server/http/engine_options.ts";
-import type { Handler } from "../../../server/http/handler.ts";
-import type { Logger, LogLevel } from "../../../server/log/logger.ts";
-import { LOG_LEVELS } from "../../../server/log/logger.ts";
+import {
+  type AccessRecord,
+  LOG_LEVELS,
+  type Logger,
+  type LogLevel,
+} from "../../../server/log/mod.ts";
+import {
+  createHttpEngine,
+  type Handler,
+  type HttpEngine,
+  type HttpEngineOptions,
+} from "../../../server/http/mod.ts";
 
 /** One collected error-log entry. */
 export interface LogEntry {

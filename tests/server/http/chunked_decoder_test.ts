@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { ChunkedDecoder } from "../../../server/http/chunked_decoder.ts";
-import { HttpError } from "../../../server/http/http_error.ts";
+import { HttpError } from "../../../server/http/mod.ts";
 
 const LIMITS = { limitRequestFieldSize: 64, limitRequestFields: 2 };
 const encoder = new TextEncoder();

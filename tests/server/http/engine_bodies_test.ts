@@ -1,9 +1,8 @@
 import assert from "node:assert/strict";
-import { HttpError } from "../../../server/http/http_error.ts";
-import type { RequestBody } from "../../../server/http/server_request.ts";
 import { RawClient } from "./_raw_client.ts";
 import { readAll, routes, text } from "./_handlers.ts";
 import { startEngine, until } from "./_test_engine.ts";
+import { HttpError, type RequestBody } from "../../../server/http/mod.ts";
 
 const H = "Host: t\r\n";
 

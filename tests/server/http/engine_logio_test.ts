@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import type { Handler } from "../../../server/http/handler.ts";
 import { RawClient } from "./_raw_client.ts";
 import { routes } from "./_handlers.ts";
 import { startEngine } from "./_test_engine.ts";
+import type { Handler } from "../../../server/http/mod.ts";
 
 /**
  * mod_logio's counts (`%I`, `%O`) in the access record: compared with the bytes the client

@@ -1,9 +1,8 @@
 import assert from "node:assert/strict";
-import type { ConnectionState } from "../../../server/http/engine_options.ts";
-import { HttpError } from "../../../server/http/http_error.ts";
 import { RawClient } from "./_raw_client.ts";
 import { routes, text } from "./_handlers.ts";
 import { startEngine, until } from "./_test_engine.ts";
+import { type ConnectionState, HttpError } from "../../../server/http/mod.ts";
 
 const H = "Host: t\r\n";
 
@@ -281,4 +280,15 @@ Deno.test("engine drain(): the grace never outlasts KeepAliveTimeout", async () 
   server.engine.drain();
   await client.waitForClose(5_000);
   assert.ok(Date.now() - drainedAt < 900, "closed at KeepAliveTimeout, before the grace");
+});
+
+Deno.test("engine writes a web Response handed back whole from its own fields and stream", async () => {
+  const web = new Response("from a Response", { status: 201, headers: { "x-kind": "web" } });
+  await using server = startEngine(() => ({ status: 201, headers: [], body: null, web }));
+  await using client = await RawClient.connect(server.port);
+  await client.send(`GET / HTTP/1.1\r\n${H}\r\n`);
+  const response = await client.readResponse();
+  assert.equal(response.status, 201);
+  assert.equal(response.headers.get("x-kind"), "web");
+  assert.equal(response.text, "from a Response");
 });

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import type { HttpEngineOptions } from "../../../server/http/engine_options.ts";
 import { RawClient } from "./_raw_client.ts";
 import { routes } from "./_handlers.ts";
 import { startEngine, until } from "./_test_engine.ts";
+import type { HttpEngineOptions } from "../../../server/http/mod.ts";
 
 const H = "Host: t\r\n";
 const SHORT: Partial<HttpEngineOptions> = {

@@ -1,10 +1,15 @@
 import assert from "node:assert/strict";
-import { fetchHandler, fromResponse, toRequest } from "../../../server/http/fetch_adapter.ts";
-import { HttpError } from "../../../server/http/http_error.ts";
 import { EMPTY_BODY } from "../../../server/http/request_body.ts";
-import type { RequestBody, ServerRequest } from "../../../server/http/server_request.ts";
 import { RawClient } from "./_raw_client.ts";
 import { startEngine } from "./_test_engine.ts";
+import {
+  fetchHandler,
+  fromResponse,
+  HttpError,
+  type RequestBody,
+  type ServerRequest,
+  toRequest,
+} from "../../../server/http/mod.ts";
 
 const H = "Host: app.test\r\n";
 

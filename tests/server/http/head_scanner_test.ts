@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { HeadScanner, maxHeadBytes } from "../../../server/http/head_scanner.ts";
-import { HttpError } from "../../../server/http/http_error.ts";
+import { HttpError } from "../../../server/http/mod.ts";
 
 const LIMITS = { limitRequestLine: 30, limitRequestFieldSize: 20, limitRequestFields: 3 };
 const encoder = new TextEncoder();

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { cachedHttpDate, formatHttpDate, parseHttpDate } from "../../../server/http/http_date.ts";
+import { cachedHttpDate, formatHttpDate, parseHttpDate } from "../../../server/http/mod.ts";
 
 const SAMPLE = Date.UTC(1994, 10, 6, 8, 49, 37);
 

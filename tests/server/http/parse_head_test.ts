@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
-import { HttpError } from "../../../server/http/http_error.ts";
 import {
   parseRequestHead,
   type RequestHead,
   requestLineOf,
 } from "../../../server/http/parse_head.ts";
 import { latin1 } from "./_raw_client.ts";
+import { HttpError } from "../../../server/http/mod.ts";
 
 const LIMITS = { limitRequestLine: 8190, limitRequestFieldSize: 8190, limitRequestFields: 100 };
 const encoder = new TextEncoder();

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { HttpError } from "../../../server/http/http_error.ts";
 import { type BodySource, ChunkedBody, LengthBody } from "../../../server/http/request_body.ts";
+import { HttpError } from "../../../server/http/mod.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();

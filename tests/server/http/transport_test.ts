@@ -1,9 +1,8 @@
 import assert from "node:assert/strict";
 import { BufferPool } from "../../../server/http/_buffer_pool.ts";
 import { LINGER, Transport } from "../../../server/http/_transport.ts";
-import { DEFAULT_ENGINE_SETTINGS } from "../../../server/http/engine_options.ts";
-import { HttpError } from "../../../server/http/http_error.ts";
 import { collectingLogger } from "./_test_engine.ts";
+import { DEFAULT_ENGINE_SETTINGS, HttpError } from "../../../server/http/mod.ts";
 
 /**
  * A socket that never receives anything (like Deno's, a read into no room returns 0 at once)

@@ -1,12 +1,10 @@
 import assert from "node:assert/strict";
-import { HttpError } from "../../../server/http/http_error.ts";
-import type { ServerResponse } from "../../../server/http/server_response.ts";
-import { statusText } from "../../../server/http/status_text.ts";
 import {
   type ResponseContext,
   type SerializedHead,
   serializeResponseHead,
 } from "../../../server/http/write_response.ts";
+import { HttpError, type ServerResponse, statusText } from "../../../server/http/mod.ts";
 
 const DATE = "Sun, 06 Nov 1994 08:49:37 GMT";
 const CONTEXT: ResponseContext = {

@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { AccessRecord } from "../../../server/log/access_record.ts";
+import type { AccessRecord } from "../../../server/log/mod.ts";
 
 /** Thu, 26 Nov 2026 10:14:51.123 UTC. */
 export const STARTED_AT = Date.UTC(2026, 10, 26, 10, 14, 51, 123);

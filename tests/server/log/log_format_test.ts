@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import type { AccessRecord } from "../../../server/log/access_record.ts";
 import {
+  type AccessRecord,
   COMBINED_LOG_FORMAT,
   COMMON_LOG_FORMAT,
   compileLogFormat,

@@ -8,11 +8,11 @@ import assert from "node:assert/strict";
 import { ConfigErrors } from "../../../server/config/mod.ts";
 import type { Handler, ServerRequest } from "../../../server/http/mod.ts";
 import { fetchHandler, HttpError } from "../../../server/http/mod.ts";
-import { type RunningServer, startServer } from "../../../server/start_server.ts";
-import { parseYaml } from "../config/_parse_yaml.ts";
+import { parseYaml } from "../config/readers/_parse_yaml.ts";
 import { RawClient } from "../http/_raw_client.ts";
 import { collectingLogger, type LogEntry, until } from "../http/_test_engine.ts";
 import type { AccessRecord } from "../../../server/log/mod.ts";
+import { type RunningServer, startServer } from "../../../slot/mod.ts";
 
 const encoder = new TextEncoder();
 

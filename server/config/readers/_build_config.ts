@@ -1,0 +1,84 @@
+/**
+ * Assembles a {@link ServerConfig} from resolved directive values. Cross-directive rules are
+ * `checkConfig()`'s; this only maps directive values to fields.
+ *
+ * @module
+ */
+
+import { resolve } from "node:path";
+import type { Resolution } from "./_resolve.ts";
+import {
+  DEFAULT_REQUEST_READ_TIMEOUT,
+  type Directive,
+  HOST_DIRECTIVES,
+  type HostConfig,
+  SERVER_DIRECTIVES,
+  type ServerConfig,
+} from "../mod.ts";
+
+/** What the config records about where it came from. */
+export interface BuildSource {
+  /** Absolute path of the config file, or `null` for the embedded default. */
+  readonly file: string | null;
+  /** `-D` names in force. */
+  readonly defines: readonly string[];
+}
+
+/** Maps resolved values to a configuration; CustomLog formats may still be nicknames. */
+export function buildConfig(r: Resolution, source: BuildSource): ServerConfig {
+  // Every core directive has a value in `r.core`, produced by that directive's parse().
+  const get = <T>(d: Directive<T>): T => (r.core.has(d.name) ? r.core.get(d.name) as T : d.default);
+  const inRoot = (p: string) => resolve(r.serverRoot, p);
+  const S = SERVER_DIRECTIVES;
+  const H = HOST_DIRECTIVES;
+  const options = get(H.Options);
+  const readTimeout = get(S.RequestReadTimeout);
+  const errorLog = get(S.ErrorLog);
+
+  const host: HostConfig = {
+    serverName: get(H.ServerName),
+    serverAliases: get(H.ServerAlias),
+    documentRoot: inRoot(get(H.DocumentRoot)),
+    directoryIndex: get(H.DirectoryIndex),
+    indexes: options.indexes ?? false,
+    followSymLinks: options.followSymLinks ?? false,
+    addType: get(H.AddType),
+    addDefaultCharset: get(H.AddDefaultCharset),
+    customLogs: get(H.CustomLog),
+    apps: get(H.App),
+    status: get(H.Status),
+  };
+  return {
+    file: source.file,
+    serverRoot: r.serverRoot,
+    defines: source.defines,
+    mpm: r.mpm,
+    mpmChosenBy: r.mpmChosenBy,
+    mpmDirectives: r.mpmDirectives,
+    httpEngine: get(S.HttpEngine),
+    listen: get(S.Listen),
+    timeoutMs: get(S.Timeout),
+    keepAlive: get(S.KeepAlive),
+    keepAliveTimeoutMs: get(S.KeepAliveTimeout),
+    maxKeepAliveRequests: get(S.MaxKeepAliveRequests),
+    requestReadTimeout: {
+      header: readTimeout.header ?? DEFAULT_REQUEST_READ_TIMEOUT.header,
+      body: readTimeout.body ?? DEFAULT_REQUEST_READ_TIMEOUT.body,
+    },
+    limitRequestLine: get(S.LimitRequestLine),
+    limitRequestFieldSize: get(S.LimitRequestFieldSize),
+    limitRequestFields: get(S.LimitRequestFields),
+    limitRequestBodyBytes: get(S.LimitRequestBody),
+    serverTokens: get(S.ServerTokens),
+    gracefulShutdownTimeoutMs: get(S.GracefulShutdownTimeout),
+    requestTimeoutMs: get(S.RequestTimeout),
+    maintenanceIntervalMs: get(S.MaintenanceInterval),
+    maxConnectionsPerChildJitter: get(S.MaxConnectionsPerChildJitter),
+    extendedStatus: get(S.ExtendedStatus),
+    pidFile: inRoot(get(S.PidFile)),
+    errorLog: errorLog === "stderr" ? errorLog : inRoot(errorLog),
+    logLevel: get(S.LogLevel),
+    logFormats: get(S.LogFormat),
+    hosts: [host],
+  };
+}

@@ -1,0 +1,219 @@
+/**
+ * Reads a YAML config into {@link Occurrence}s with their lines: top-level directives, the
+ * MPM sections (`prefork:`, …) and the IfDefine sections, whose directives apply after the
+ * top-level ones of the same map, as overrides.
+ *
+ * @module
+ */
+
+import {
+  type Alias,
+  type Document,
+  isAlias,
+  isMap,
+  isNode,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  visit,
+} from "yaml";
+import type { Occurrence, ReadResult } from "./_occurrence.ts";
+import {
+  ConfigError,
+  type ConfigLocation,
+  describeValue,
+  formatLocation,
+  MPM_NAMES,
+  type MpmName,
+} from "../mod.ts";
+
+/** What {@link readYaml} needs besides the text. */
+export interface ReadYamlOptions {
+  /** How messages name the file. */
+  readonly file: string;
+  /** `-D` names, deciding which IfDefine sections apply. */
+  readonly defines: readonly string[];
+}
+
+interface State {
+  readonly doc: Document;
+  readonly defines: readonly string[];
+  readonly at: (node: unknown) => ConfigLocation;
+  readonly occurrences: Occurrence[];
+  readonly errors: ConfigError[];
+}
+
+/** Reads the directives of a YAML config; a syntax error stops the reading there. */
+export function readYaml(text: string, options: ReadYamlOptions): ReadResult {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const atOffset = (offset: number | undefined): ConfigLocation => {
+    if (offset === undefined) return { file: options.file, line: null, column: null };
+    const { line, col } = lineCounter.linePos(offset);
+    return { file: options.file, line, column: col };
+  };
+  const unresolved = unresolvedAliases(doc).map((alias) =>
+    new ConfigError({
+      at: atOffset(alias.range?.[0]),
+      directive: null,
+      detail:
+        `Cannot parse YAML: *${alias.source} refers to no anchor (quote a value that starts with "*", e.g. "*:8080")`,
+    })
+  );
+  if (unresolved.length > 0) {
+    return { complete: false, occurrences: [], errors: unresolved, warnings: [] };
+  }
+  if (doc.errors.length > 0) {
+    const errors = doc.errors.map((e) =>
+      new ConfigError({
+        at: atOffset(e.pos[0]),
+        directive: null,
+        detail: `Cannot parse YAML: ${e.message}`,
+        cause: e,
+      })
+    );
+    return { complete: false, occurrences: [], errors, warnings: [] };
+  }
+  const warnings = doc.warnings.map((w) => `${formatLocation(atOffset(w.pos[0]))}: ${w.message}`);
+  const state: State = {
+    doc,
+    defines: options.defines,
+    at: (node) => atOffset(isNode(node) ? node.range?.[0] : undefined),
+    occurrences: [],
+    errors: [],
+  };
+  const top = doc.contents;
+  if (isMap(top)) readMap(state, top, "top level", true);
+  else if (!isEmpty(top)) {
+    const error = new ConfigError({
+      at: state.at(top),
+      directive: null,
+      detail: `Cannot read the config: its top level is ${
+        describeValue(toJS(state, top))
+      }, not a map of directives`,
+    });
+    return { complete: false, occurrences: [], errors: [error], warnings };
+  }
+  return { complete: true, occurrences: state.occurrences, errors: state.errors, warnings };
+}
+
+function readMap(
+  state: State,
+  map: { readonly items: readonly { key: unknown; value: unknown }[] },
+  section: "top level" | MpmName,
+  active: boolean,
+): void {
+  const ifDefines: unknown[] = [];
+  for (const { key, value } of map.items) {
+    const name = isScalar(key) ? String(key.value) : describeValue(toJS(state, key));
+    if (section === "top level" && name === "IfDefine") {
+      ifDefines.push(value);
+    } else if (section === "top level" && isMpmName(name)) {
+      readSection(state, value, name, active, key);
+    } else {
+      const node = isAlias(value) ? value.resolve(state.doc) : value;
+      state.occurrences.push({
+        name,
+        value: toJS(state, value),
+        syntax: "yaml",
+        source: "file",
+        section,
+        active,
+        at: state.at(key),
+        itemLines: isSeq(node) ? node.items.map((item) => state.at(item).line) : [],
+      });
+    }
+  }
+  for (const value of ifDefines) readIfDefine(state, value, active);
+}
+
+function readSection(
+  state: State,
+  value: unknown,
+  mpm: MpmName,
+  active: boolean,
+  key: unknown,
+): void {
+  const node = isAlias(value) ? value.resolve(state.doc) : value;
+  if (isMap(node)) readMap(state, node, mpm, active);
+  else if (!isEmpty(node)) {
+    state.errors.push(
+      new ConfigError({
+        at: state.at(key),
+        directive: mpm,
+        detail: `Cannot use ${mpm}: ${
+          describeValue(toJS(state, node))
+        } is not a map of ${mpm} directives`,
+      }),
+    );
+  }
+}
+
+/**
+ * IfDefine maps define names to directive maps, applied when the `-D` name is given (or, for
+ * `!NAME`, not given). Sections that do not apply are still checked, so that their typos
+ * surface before the day they are switched on.
+ */
+function readIfDefine(state: State, value: unknown, active: boolean): void {
+  const node = isAlias(value) ? value.resolve(state.doc) : value;
+  if (isEmpty(node)) return;
+  if (!isMap(node)) {
+    state.errors.push(
+      new ConfigError({
+        at: state.at(node),
+        directive: "IfDefine",
+        detail: `Cannot use IfDefine: ${
+          describeValue(toJS(state, node))
+        } is not a map of define names to directive maps`,
+      }),
+    );
+    return;
+  }
+  for (const { key, value: body } of node.items) {
+    const written = isScalar(key) ? String(key.value) : "";
+    const m = /^(!?)([^\s!]+)$/.exec(written);
+    const bodyNode = isAlias(body) ? body.resolve(state.doc) : body;
+    if (!m || !(isMap(bodyNode) || isEmpty(bodyNode))) {
+      state.errors.push(
+        new ConfigError({
+          at: state.at(key),
+          directive: "IfDefine",
+          detail: m
+            ? `Cannot use IfDefine ${written}: ${
+              describeValue(toJS(state, bodyNode))
+            } is not a map of directives`
+            : `Cannot use IfDefine ${
+              JSON.stringify(written)
+            }: a define name is a word, optionally after "!"`,
+        }),
+      );
+      continue;
+    }
+    const applies = state.defines.includes(m[2]!) !== (m[1] === "!");
+    if (isMap(bodyNode)) readMap(state, bodyNode, "top level", active && applies);
+  }
+}
+
+function isMpmName(name: string): name is MpmName {
+  return (MPM_NAMES as readonly string[]).includes(name);
+}
+
+function isEmpty(node: unknown): boolean {
+  return node === null || node === undefined || (isScalar(node) && node.value === null);
+}
+
+/** Aliases without an anchor: yaml reports them only when the value is converted. */
+function unresolvedAliases(doc: Document): Alias[] {
+  const found: Alias[] = [];
+  visit(doc, {
+    Alias(_, alias) {
+      if (alias.resolve(doc) === undefined) found.push(alias);
+    },
+  });
+  return found;
+}
+
+function toJS(state: State, node: unknown): unknown {
+  return isNode(node) ? node.toJS(state.doc) : node;
+}

@@ -1,0 +1,254 @@
+/**
+ * Turns occurrences into values: finds each one's directive (or reports an unknown name with
+ * a suggestion), parses its value, and folds the values of each directive in source order
+ * (`-C`, file, `-c`) with the directive's `combine`. ServerRoot and MPM are settled first,
+ * because paths resolve against the one and MPM directives on the command line go to the
+ * other.
+ *
+ * @module
+ */
+
+import { resolve } from "node:path";
+import { MPM_DIRECTIVES } from "../../../mpm/mod.ts";
+import { didYouMeanHint } from "./_did_you_mean.ts";
+import { type Occurrence, type Section, type Source, SOURCES } from "./_occurrence.ts";
+import {
+  type CombineScope,
+  ConfigError,
+  type ConfigLocation,
+  type Directive,
+  type DirectiveContext,
+  DirectiveValueError,
+  formatLocation,
+  HOST_DIRECTIVES,
+  MPM_NAMES,
+  type MpmName,
+  type MpmSource,
+  SERVER_DIRECTIVES,
+} from "../mod.ts";
+
+/** Every core directive: the server-wide ones, then the per-host ones. */
+export const CORE_DIRECTIVES: readonly Directive<unknown>[] = [
+  ...Object.values(SERVER_DIRECTIVES),
+  ...Object.values(HOST_DIRECTIVES),
+];
+
+/** What {@link resolveDirectives} needs besides the occurrences. */
+export interface ResolveOptions {
+  /** ServerRoot when no source sets it: the config file's directory. */
+  readonly defaultServerRoot: string;
+  /** `--mpm`, which beats `MPM:`. */
+  readonly mpmOverride: MpmName | null;
+  /** The MPM used when neither `--mpm` nor `MPM:` chooses. */
+  readonly platformDefaultMpm: MpmName;
+}
+
+/** The values of every directive, and what went wrong on the way. */
+export interface Resolution {
+  readonly serverRoot: string;
+  readonly mpm: MpmName;
+  /** What chose {@link mpm}. */
+  readonly mpmChosenBy: MpmSource;
+  /** Core directive name → its value, the default when no source sets it. */
+  readonly core: ReadonlyMap<string, unknown>;
+  /** The active MPM's directives with defaults filled in. */
+  readonly mpmDirectives: Readonly<Record<string, number>>;
+  /** Core directive name → where its value was last set; absent when left at its default. */
+  readonly locations: Readonly<Record<string, ConfigLocation>>;
+  /** Directives (`Listen`, `prefork StartServers`) with a refused value in force. */
+  readonly failed: readonly string[];
+  readonly errors: readonly ConfigError[];
+  readonly warnings: readonly string[];
+}
+
+interface Parsed {
+  readonly key: string;
+  readonly value: unknown;
+  readonly source: Source;
+  readonly active: boolean;
+  readonly at: ConfigLocation;
+}
+
+interface Target {
+  readonly key: string;
+  readonly directive: Directive<unknown>;
+  /** Set when the value is only checked, then ignored with this warning. */
+  readonly ignoredBecause?: string;
+}
+
+const CORE_BY_NAME = new Map(CORE_DIRECTIVES.map((d) => [d.name, d]));
+const ALL_MPM_DIRECTIVE_NAMES = [
+  ...new Set(MPM_NAMES.flatMap((m) => MPM_DIRECTIVES[m].map((d) => d.name))),
+];
+
+/** Parses and folds every occurrence; problems are collected, never thrown. */
+export function resolveDirectives(
+  occurrences: readonly Occurrence[],
+  options: ResolveOptions,
+): Resolution {
+  const errors: ConfigError[] = [];
+  const warnings: string[] = [];
+  const failed = new Set<string>();
+
+  const parse = (o: Occurrence, target: Target, serverRoot: string): Parsed | null => {
+    try {
+      const value = target.directive.parse(o.value, contextFor(o, serverRoot));
+      if (target.ignoredBecause !== undefined) {
+        warnings.push(`${formatLocation(o.at)}: ${target.ignoredBecause}`);
+        return null;
+      }
+      return { key: target.key, value, source: o.source, active: o.active, at: o.at };
+    } catch (e) {
+      if (!(e instanceof DirectiveValueError)) throw e;
+      const directive = target.directive.name;
+      const itemLine = e.item === null ? null : o.itemLines[e.item] ?? null;
+      const at = itemLine === null ? o.at : { ...o.at, line: itemLine, column: null };
+      errors.push(
+        new ConfigError({ at, directive, detail: `Cannot set ${directive}: ${e.message}` }),
+      );
+      if (o.active && target.ignoredBecause === undefined) failed.add(target.key);
+      return null;
+    }
+  };
+
+  const isEarly = (o: Occurrence) =>
+    isMainSection(o.section) &&
+    (o.name === "ServerRoot" || o.name === "MPM");
+  const early = occurrences.filter(isEarly).flatMap((o) => {
+    const target = { key: o.name, directive: CORE_BY_NAME.get(o.name)! };
+    return parse(o, target, options.defaultServerRoot) ?? [];
+  });
+  // Its default "." becomes the config file's directory; a written one is already absolute.
+  const serverRoot = resolve(
+    options.defaultServerRoot,
+    fold(SERVER_DIRECTIVES.ServerRoot, early, "ServerRoot"),
+  );
+  const written = fold(SERVER_DIRECTIVES.MPM, early, "MPM");
+  const [mpm, mpmChosenBy]: [MpmName, MpmSource] = options.mpmOverride !== null
+    ? [options.mpmOverride, "--mpm"]
+    : written !== null
+    ? [written, "MPM directive"]
+    : [options.platformDefaultMpm, "platform default"];
+
+  const parsed = [...early];
+  for (const o of occurrences) {
+    if (isEarly(o)) continue;
+    const target = findTarget(o, mpm);
+    if (target instanceof ConfigError) errors.push(target);
+    else {
+      const p = parse(o, target, serverRoot);
+      if (p) parsed.push(p);
+    }
+  }
+
+  const core = new Map<string, unknown>();
+  const locations: Record<string, ConfigLocation> = {};
+  for (const d of CORE_DIRECTIVES) {
+    core.set(d.name, fold(d, parsed, d.name));
+    const last = parsed.findLast((p) => p.active && p.key === d.name);
+    if (last) locations[d.name] = last.at;
+  }
+  const mpmDirectives: Record<string, number> = {};
+  for (const d of MPM_DIRECTIVES[mpm]) {
+    mpmDirectives[d.name] = fold(d, parsed, `${mpm} ${d.name}`) as number;
+  }
+  return {
+    serverRoot,
+    mpm,
+    mpmChosenBy,
+    core,
+    mpmDirectives,
+    locations,
+    failed: [...failed],
+    errors,
+    warnings,
+  };
+}
+
+function findTarget(o: Occurrence, activeMpm: MpmName): Target | ConfigError {
+  const error = (detail: string) => new ConfigError({ at: o.at, directive: o.name, detail });
+  const owners = MPM_NAMES.filter((m) => MPM_DIRECTIVES[m].some((d) => d.name === o.name));
+  const mpmTarget = (mpm: MpmName, ignoredBecause?: string): Target => ({
+    key: `${mpm} ${o.name}`,
+    directive: MPM_DIRECTIVES[mpm].find((d) => d.name === o.name)!,
+    ...(ignoredBecause === undefined ? {} : { ignoredBecause }),
+  });
+
+  if (isMainSection(o.section)) {
+    const core = CORE_BY_NAME.get(o.name);
+    if (core) return { key: core.name, directive: core };
+    if (owners.length === 0) {
+      const candidates = [...CORE_BY_NAME.keys(), ...ALL_MPM_DIRECTIVE_NAMES];
+      if (o.section === "top level") candidates.push("IfDefine", ...MPM_NAMES);
+      return error(`Cannot use ${o.name}: unknown directive${didYouMeanHint(o.name, candidates)}`);
+    }
+    if (o.section === "top level") {
+      return error(
+        `Cannot use ${o.name} at the top level: it belongs in an MPM section (${
+          owners.join(", ")
+        })`,
+      );
+    }
+    if (owners.includes(activeMpm)) return mpmTarget(activeMpm);
+    return mpmTarget(
+      owners[0]!,
+      `Ignoring ${o.name}: it is a directive of ${
+        owners.join(", ")
+      }, not of the active MPM (${activeMpm})`,
+    );
+  }
+
+  const section = o.section;
+  if (owners.includes(section)) return mpmTarget(section);
+  if (owners.length > 0) {
+    return mpmTarget(
+      owners[0]!,
+      `Ignoring ${o.name} in the ${section} section: it is a directive of ${owners.join(", ")}`,
+    );
+  }
+  if (CORE_BY_NAME.has(o.name)) {
+    return error(
+      `Cannot use ${o.name} in the ${section} section: it is a core directive (set it at the top level)`,
+    );
+  }
+  const names = MPM_DIRECTIVES[section].map((d) => d.name);
+  return error(
+    `Cannot use ${o.name}: unknown ${section} directive${didYouMeanHint(o.name, names)}`,
+  );
+}
+
+/** Sections where an MPM directive, if allowed at all, applies to the active MPM. */
+function isMainSection(
+  section: Section,
+): section is "top level" | "command line" | "server config" {
+  return section === "top level" || section === "command line" || section === "server config";
+}
+
+/** Folds the active values of one directive in source order, starting from its default. */
+function fold<T>(d: Directive<T>, parsed: readonly Parsed[], key: string): T {
+  const join = (earlier: T, later: T, scope: CombineScope): T =>
+    d.combine ? d.combine(earlier, later, scope) : later;
+  let value = d.default;
+  for (const source of SOURCES) {
+    // Parsed values were produced by this very directive's parse(), so they are Ts.
+    const values = parsed
+      .filter((p) => p.active && p.key === key && p.source === source)
+      .map((p) => p.value as T);
+    if (values.length === 0) continue;
+    value = join(value, values.reduce((a, b) => join(a, b, "same source")), "later source");
+  }
+  return value;
+}
+
+function contextFor(o: Occurrence, serverRoot: string): DirectiveContext {
+  const origin = formatLocation(o.at);
+  return {
+    serverRoot,
+    syntax: o.syntax,
+    origin,
+    itemOrigin(index) {
+      const line = o.itemLines[index];
+      return line === null || line === undefined ? origin : formatLocation({ ...o.at, line });
+    },
+  };
+}

@@ -1,0 +1,282 @@
+/**
+ * One httpd.conf directive line: the reader's own directives (Define, UnDefine, Include,
+ * IncludeOptional, LoadModule), httpd spellings that mpmd writes differently (`Listen 80
+ * http`, TransferLog, a LogFormat without nickname), and where each implemented directive may
+ * appear. Values are passed on as httpd argument text, to be parsed by mpmd's directive tables.
+ *
+ * @module
+ */
+
+import { MPM_DIRECTIVES } from "../../../../mpm/mod.ts";
+import { resolve } from "node:path";
+import {
+  DIRECTORY_DIRECTIVE_NAMES,
+  HOST_DIRECTIVE_NAMES,
+  implementedName,
+} from "./_directive_names.ts";
+import { BUILTIN_MODULES, isMpmModuleId, MPM_MODULES, mpmOfModule } from "./modules.ts";
+import {
+  fail,
+  occurrence,
+  quoteArg,
+  type ReaderState,
+  unimplemented,
+  warn,
+} from "./_reader_state.ts";
+import { type Context, describeContext, type LocationSection, words } from "./_sections.ts";
+import { type ConfigLocation, formatLocation, MPM_NAMES } from "../../mod.ts";
+
+/** One directive line, variables already replaced. */
+export interface DirectiveLine {
+  readonly name: string;
+  readonly args: string;
+  readonly at: ConfigLocation;
+}
+
+/** What a directive may ask of the reader. */
+export interface DirectiveHooks {
+  /** Reads the files an Include names, in the current context. */
+  include(kind: "Include" | "IncludeOptional", pattern: string): void;
+}
+
+/** Directives httpd allows only in the main server (plus every MPM directive). */
+const SERVER_ONLY = new Set([
+  "Listen",
+  "ServerRoot",
+  "PidFile",
+  "ExtendedStatus",
+  ...MPM_NAMES.flatMap((m) => MPM_DIRECTIVES[m].map((d) => d.name)),
+]);
+
+/**
+ * Directive values that already describe what mpmd does, read without a warning: mpmd reads
+ * no .htaccess, does no reverse DNS lookups, and serves the DocumentRoot and nothing else.
+ */
+const SAME_AS_MPMD: readonly { readonly name: string; readonly value: RegExp }[] = [
+  { name: "allowoverride", value: /^none$/i },
+  { name: "allowoverridelist", value: /^none$/i },
+  { name: "hostnamelookups", value: /^off$/i },
+  { name: "require", value: /^all\s+(granted|denied)$/i },
+];
+
+/** Reads one directive line in its context. */
+export function readDirective(
+  state: ReaderState,
+  line: DirectiveLine,
+  ctx: Context,
+  hooks: DirectiveHooks,
+): void {
+  const lower = line.name.toLowerCase();
+  if (lower === "define" || lower === "undefine") return define(state, line, lower);
+  if (lower === "include" || lower === "includeoptional") {
+    const kind = lower === "include" ? "Include" : "IncludeOptional";
+    const args = words(line.args);
+    if (args === null || args.length !== 1) {
+      fail(state, line.at, kind, `Cannot use ${kind}: it takes one file, directory or wildcard`);
+    } else hooks.include(kind, args[0]!);
+    return;
+  }
+  if (lower === "loadmodule") {
+    if (ctx.kind === "server") loadModule(state, line);
+    else notHere(state, "LoadModule", line.at, ctx);
+    return;
+  }
+  if (ctx.kind === "location") return locationDirective(line, ctx.section);
+  if (SAME_AS_MPMD.some((s) => s.name === lower && s.value.test(line.args))) return;
+  const name = lower === "transferlog" ? "CustomLog" : implementedName(line.name);
+  if (name === null) {
+    if (lower === "mpm") {
+      fail(
+        state,
+        line.at,
+        "MPM",
+        "Cannot use MPM in httpd.conf: load the MPM instead (LoadModule mpm_event_module modules/mod_mpm_event.so)",
+      );
+    } else if (ctx.kind === "directory") {
+      ctx.section.unimplemented.push({ name: line.name, at: line.at });
+    } else unimplemented(state, line.name, line.at);
+    return;
+  }
+  if (ctx.kind !== "server" && SERVER_ONLY.has(name)) return notHere(state, name, line.at, ctx);
+  const value = valueOf(state, lower, name, line);
+  if (value === null) return;
+  const o = occurrence(name, value, line.at);
+  if (ctx.kind === "server") state.sections.main.push(o);
+  else if (ctx.kind === "vhost" && HOST_DIRECTIVE_NAMES.has(name)) state.sections.vhost.push(o);
+  else if (ctx.kind === "directory" && DIRECTORY_DIRECTIVE_NAMES.has(name)) {
+    ctx.section.occurrences.push(o);
+  } else {
+    const text = `Ignoring ${name} inside ${describeContext(ctx)}: mpmd sets it ${
+      ctx.kind === "vhost"
+        ? "for the whole server (write it outside <VirtualHost>)"
+        : "per host, not per directory"
+    }`;
+    if (ctx.kind === "directory") ctx.section.warnings.push(`${formatLocation(line.at)}: ${text}`);
+    else warn(state, line.at, text);
+  }
+}
+
+/** The argument text to hand on, or `null` when the line was consumed here. */
+function valueOf(
+  state: ReaderState,
+  lower: string,
+  name: string,
+  line: DirectiveLine,
+): string | null {
+  const args = words(line.args);
+  // An unterminated quote is reported by the directive's own parser.
+  if (args === null) return line.args;
+  if (name === "ServerRoot" && args.length === 1) {
+    state.serverRoot = resolve(state.options.defaultServerRoot, args[0]!);
+  }
+  if (name === "Listen" && args.length === 2) {
+    if (args[1]!.toLowerCase() === "http") return quoteArg(args[0]!);
+    warn(
+      state,
+      line.at,
+      `Ignoring Listen ${line.args}: mpmd speaks plain HTTP only, not ${args[1]}`,
+    );
+    return null;
+  }
+  if (lower === "transferlog") {
+    if (args.length !== 1) {
+      fail(state, line.at, "TransferLog", "Cannot set TransferLog: it takes one file");
+      return null;
+    }
+    return `${quoteArg(args[0]!)} ${quoteArg(state.transferLogFormat)}`;
+  }
+  if (name === "LogFormat" && args.length === 1) {
+    state.transferLogFormat = args[0]!;
+    return null;
+  }
+  if (name === "CustomLog" && args.length === 3) {
+    warn(
+      state,
+      line.at,
+      `Ignoring the condition ${args[2]} of CustomLog ${args[0]}: mpmd logs every request`,
+    );
+    return `${quoteArg(args[0]!)} ${quoteArg(args[1]!)}`;
+  }
+  return line.args;
+}
+
+function define(state: ReaderState, line: DirectiveLine, lower: "define" | "undefine"): void {
+  const written = lower === "define" ? "Define" : "UnDefine";
+  const args = words(line.args);
+  const max = lower === "define" ? 2 : 1;
+  if (args === null || args.length < 1 || args.length > max) {
+    const takes = lower === "define" ? "a name and an optional value" : "a name";
+    fail(state, line.at, written, `Cannot use ${written}: it takes ${takes}`);
+    return;
+  }
+  const name = args[0]!;
+  if (name.includes(":")) {
+    fail(state, line.at, written, `Cannot use ${written} ${name}: a variable name cannot hold ":"`);
+    return;
+  }
+  if (lower === "undefine") state.variables.delete(name);
+  else state.variables.set(name, args[1] ?? null);
+}
+
+/**
+ * LoadModule: an MPM's module selects it; a module mpmd has built in is accepted; any other
+ * is ignored with a warning, and its `<IfModule>` sections are skipped.
+ */
+function loadModule(state: ReaderState, line: DirectiveLine): void {
+  const args = words(line.args);
+  if (args === null || args.length !== 2) {
+    fail(
+      state,
+      line.at,
+      "LoadModule",
+      "Cannot use LoadModule: it takes a module identifier and a file (LoadModule mpm_event_module modules/mod_mpm_event.so)",
+    );
+    return;
+  }
+  const id = args[0]!;
+  if (BUILTIN_MODULES.some((m) => m.id === id)) return;
+  const mpm = mpmOfModule(id);
+  if (mpm === null) {
+    if (isMpmModuleId(id)) {
+      const known = MPM_NAMES.map((m) => MPM_MODULES[m].id).join(", ");
+      fail(
+        state,
+        line.at,
+        "LoadModule",
+        `Cannot load ${id}: mpmd has no such MPM (it has ${known})`,
+      );
+    } else {
+      warn(
+        state,
+        line.at,
+        `Ignoring LoadModule ${id}: mpmd does not implement it, so its <IfModule> sections are skipped`,
+      );
+    }
+    return;
+  }
+  const loaded = state.mpm.loaded;
+  if (loaded !== null) {
+    if (loaded.mpm === mpm) warn(state, line.at, `Ignoring LoadModule ${id}: it is already loaded`);
+    else {
+      fail(
+        state,
+        line.at,
+        "LoadModule",
+        `Cannot load ${id}: More than one MPM loaded (${loaded.id} at ${
+          formatLocation(loaded.at)
+        })`,
+      );
+    }
+    return;
+  }
+  const tested = state.mpm.defaultTestedAt;
+  if (tested !== null && mpm !== state.options.mpmFallback) {
+    fail(
+      state,
+      line.at,
+      "LoadModule",
+      `Cannot load ${id}: the <IfModule> at ${formatLocation(tested)} already took ${
+        MPM_MODULES[state.options.mpmFallback].id
+      } (the default) as loaded; load the MPM before any <IfModule> that tests one`,
+    );
+    return;
+  }
+  state.mpm.loaded = { mpm, id: MPM_MODULES[mpm].id, at: line.at };
+  state.sections.main.push(occurrence("MPM", mpm, line.at));
+}
+
+/** Inside `<Location>`: SetHandler and Require make a status page; the rest is ignored. */
+function locationDirective(line: DirectiveLine, section: LocationSection): void {
+  const lower = line.name.toLowerCase();
+  const args = words(line.args) ?? [];
+  if (lower === "sethandler" && args.length === 1) {
+    section.handler = args[0]!.toLowerCase();
+    return;
+  }
+  if (lower === "require") {
+    const allow = (section.allow ??= []);
+    const [kind = "", ...rest] = args;
+    const k = kind.toLowerCase();
+    if (k === "local" && rest.length === 0) allow.push("local");
+    else if (k === "ip" && rest.length > 0) allow.push(...rest);
+    else if (k === "all" && rest.length === 1 && /^granted$/i.test(rest[0]!)) allow.push("all");
+    else if (!(k === "all" && rest.length === 1 && /^denied$/i.test(rest[0]!))) {
+      section.warnings.push(
+        `${
+          formatLocation(line.at)
+        }: Ignoring Require ${line.args}: mpmd implements Require local, Require ip and Require all`,
+      );
+    }
+    return;
+  }
+  section.unimplemented.push({ name: line.name, at: line.at });
+}
+
+function notHere(state: ReaderState, name: string, at: ConfigLocation, ctx: Context): void {
+  fail(
+    state,
+    at,
+    name,
+    `Cannot use ${name} inside ${describeContext(ctx)}: httpd allows it only in the main server`,
+  );
+}

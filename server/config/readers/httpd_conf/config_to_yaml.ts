@@ -1,0 +1,166 @@
+/**
+ * `mpmd --convert`: writes a validated configuration back as mpmd's YAML, leaving out what
+ * equals the default, so that the file reads like one written by hand. The YAML loads back to
+ * the same configuration (with the same `--mpm` and `-D` flags): it holds the effective values,
+ * with every IfModule, IfDefine, Define and Include already settled.
+ *
+ * @module
+ */
+
+import { stringify } from "yaml";
+import { MPM_DIRECTIVES } from "../../../../mpm/mod.ts";
+import { resolve } from "node:path";
+import {
+  DEFAULT_REQUEST_READ_TIMEOUT,
+  formatDuration,
+  formatListenAddress,
+  HOST_DIRECTIVES,
+  type HostConfig,
+  type ReadTimeout,
+  SERVER_DIRECTIVES,
+  type ServerConfig,
+} from "../../mod.ts";
+
+/** Options of {@link configToYaml}. */
+export interface ConfigToYamlOptions {
+  /**
+   * Where the configuration was read from, named in the header comment.
+   * @default {config.file}
+   */
+  readonly source?: string;
+}
+
+type Entries = Record<string, unknown>;
+
+/** Server-wide directives kept in milliseconds, written back as durations. */
+const DURATIONS: ReadonlySet<string> = new Set([
+  "Timeout",
+  "KeepAliveTimeout",
+  "GracefulShutdownTimeout",
+  "RequestTimeout",
+  "MaintenanceInterval",
+]);
+
+/** The configuration as mpmd's YAML, with a header comment. */
+export function configToYaml(config: ServerConfig, options: ConfigToYamlOptions = {}): string {
+  const S = SERVER_DIRECTIVES;
+  const entries: Entries = { ServerRoot: config.serverRoot };
+  if (config.mpmChosenBy === "MPM directive") entries.MPM = config.mpm;
+  entries.Listen = config.listen.map(formatListenAddress);
+  const scalars: readonly (readonly [keyof typeof S, unknown])[] = [
+    ["HttpEngine", config.httpEngine],
+    ["Timeout", config.timeoutMs],
+    ["KeepAlive", config.keepAlive],
+    ["KeepAliveTimeout", config.keepAliveTimeoutMs],
+    ["MaxKeepAliveRequests", config.maxKeepAliveRequests],
+    ["LimitRequestLine", config.limitRequestLine],
+    ["LimitRequestFieldSize", config.limitRequestFieldSize],
+    ["LimitRequestFields", config.limitRequestFields],
+    ["LimitRequestBody", config.limitRequestBodyBytes],
+    ["ServerTokens", config.serverTokens],
+    ["GracefulShutdownTimeout", config.gracefulShutdownTimeoutMs],
+    ["RequestTimeout", config.requestTimeoutMs],
+    ["MaintenanceInterval", config.maintenanceIntervalMs],
+    ["MaxConnectionsPerChildJitter", config.maxConnectionsPerChildJitter],
+    ["ExtendedStatus", config.extendedStatus],
+    ["ErrorLog", config.errorLog],
+    ["LogLevel", config.logLevel],
+  ];
+  for (const [name, value] of scalars) {
+    const shown = DURATIONS.has(name) ? formatDuration(value as number) : value;
+    putChanged(entries, name, value, S[name].default, shown);
+  }
+  putChanged(entries, "PidFile", config.pidFile, resolve(config.serverRoot, S.PidFile.default));
+  const stages: Entries = {};
+  for (const stage of ["header", "body"] as const) {
+    const t = config.requestReadTimeout[stage];
+    if (!same(t, DEFAULT_REQUEST_READ_TIMEOUT[stage])) stages[stage] = readTimeoutSpec(t);
+  }
+  if (Object.keys(stages).length > 0) entries.RequestReadTimeout = stages;
+  const formats = Object.fromEntries(
+    Object.entries(config.logFormats).filter(([name, format]) =>
+      S.LogFormat.default[name] !== format
+    ),
+  );
+  if (Object.keys(formats).length > 0) entries.LogFormat = formats;
+  Object.assign(entries, hostEntries(config.hosts[0], config.serverRoot));
+
+  const mpmSection: Entries = {};
+  for (const d of MPM_DIRECTIVES[config.mpm]) {
+    const value = config.mpmDirectives[d.name];
+    if (value !== undefined && value !== d.default) mpmSection[d.name] = value;
+  }
+  if (Object.keys(mpmSection).length > 0) entries[config.mpm] = mpmSection;
+
+  const source = options.source ?? config.file ?? "the embedded default";
+  const header = `# mpmd configuration converted from ${source}\n` +
+    "# (IfModule, IfDefine, Define and Include already applied; defaults left out)\n";
+  return header + stringify(entries, { lineWidth: 0 });
+}
+
+function hostEntries(host: HostConfig, serverRoot: string): Entries {
+  const H = HOST_DIRECTIVES;
+  const entries: Entries = {};
+  const put = (key: string, value: unknown, defaultValue: unknown, shown: unknown = value) =>
+    putChanged(entries, key, value, defaultValue, shown);
+  put("ServerName", host.serverName, H.ServerName.default);
+  put("ServerAlias", host.serverAliases, H.ServerAlias.default);
+  put("DocumentRoot", host.documentRoot, resolve(serverRoot, H.DocumentRoot.default));
+  put(
+    "DirectoryIndex",
+    host.directoryIndex,
+    H.DirectoryIndex.default,
+    host.directoryIndex.length === 0 ? "disabled" : host.directoryIndex,
+  );
+  const options = [
+    ...(host.indexes ? ["Indexes"] : []),
+    ...(host.followSymLinks ? ["FollowSymLinks"] : []),
+  ];
+  if (options.length > 0) entries.Options = options;
+  const types: Record<string, string[]> = {};
+  for (const [extension, type] of Object.entries(host.addType)) {
+    (types[type] ??= []).push(extension);
+  }
+  if (Object.keys(types).length > 0) entries.AddType = types;
+  if (host.addDefaultCharset !== null) entries.AddDefaultCharset = host.addDefaultCharset;
+  if (host.customLogs.length > 0) {
+    entries.CustomLog = host.customLogs.map((log) => ({ path: log.path, format: log.format }));
+  }
+  if (host.apps.length > 0) {
+    entries.App = host.apps.map((app) => ({ Location: app.location, Module: app.module }));
+  }
+  if (host.status !== null) {
+    entries.Status = {
+      Location: host.status.location,
+      Metrics: host.status.metricsLocation ?? "Off",
+      Allow: host.status.allow,
+    };
+  }
+  return entries;
+}
+
+/** Sets `entries[key]` to `shown` unless `value` is the default. */
+function putChanged(
+  entries: Entries,
+  key: string,
+  value: unknown,
+  defaultValue: unknown,
+  shown: unknown = value,
+): void {
+  if (!same(value, defaultValue)) entries[key] = shown;
+}
+
+/** Whether two plain values (numbers, strings, lists, maps of them) are equal. */
+function same(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** A RequestReadTimeout stage in httpd's words: `20-40,MinRate=500`. */
+function readTimeoutSpec(t: ReadTimeout): string {
+  const seconds = (ms: number) => String(ms / 1000);
+  const range = t.maxMs !== t.initialMs && t.maxMs !== Number.MAX_SAFE_INTEGER
+    ? `-${seconds(t.maxMs)}`
+    : "";
+  const rate = t.minRateBytesPerSec > 0 ? `,MinRate=${t.minRateBytesPerSec}` : "";
+  return `${seconds(t.initialMs)}${range}${rate}`;
+}

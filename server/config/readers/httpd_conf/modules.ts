@@ -1,0 +1,79 @@
+/**
+ * The httpd modules mpmd implements, under the names httpd gives them: the module identifier
+ * that `LoadModule` and `<IfModule>` use (`mime_module`) and the source file name that
+ * `<IfModule>` also accepts (`mod_mime.c`). They are all built in ("static"), except the MPM,
+ * which `LoadModule mpm_<name>_module` selects.
+ *
+ * @module
+ */
+
+import { MPM_NAMES, type MpmName } from "../../mod.ts";
+
+/** One module: its identifier, and every other name `<IfModule>` knows it by. */
+export interface HttpdModule {
+  /** The identifier, as `LoadModule` and `-M` write it (`status_module`). */
+  readonly id: string;
+  /** Other names `<IfModule>` accepts: source file names (`mod_status.c`), aliases. */
+  readonly otherNames: readonly string[];
+}
+
+/** The modules built into mpmd, in the order `-M` lists them (httpd's own order). */
+export const BUILTIN_MODULES: readonly HttpdModule[] = [
+  { id: "core_module", otherNames: ["core.c"] },
+  { id: "so_module", otherNames: ["mod_so.c"] },
+  { id: "http_module", otherNames: ["http_core.c"] },
+  { id: "mime_module", otherNames: ["mod_mime.c"] },
+  { id: "log_config_module", otherNames: ["mod_log_config.c"] },
+  { id: "reqtimeout_module", otherNames: ["mod_reqtimeout.c"] },
+  { id: "status_module", otherNames: ["mod_status.c"] },
+  { id: "autoindex_module", otherNames: ["mod_autoindex.c"] },
+  { id: "dir_module", otherNames: ["mod_dir.c"] },
+];
+
+/**
+ * Each MPM's module. httpd names a module's source file after the file that declares it
+ * (`event.c`); `mod_mpm_event.c` follows the shared object's name, and the OS/2 MPM is known
+ * both as `mpmt_os2_module` (httpd-mpm.conf) and `mpm_mpmt_os2_module` (its declaration).
+ */
+export const MPM_MODULES: Readonly<Record<MpmName, HttpdModule>> = {
+  prefork: mpmModule("prefork", ["prefork.c"]),
+  worker: mpmModule("worker", ["worker.c"]),
+  event: mpmModule("event", ["event.c"]),
+  winnt: mpmModule("winnt", ["mpm_winnt.c"]),
+  netware: mpmModule("netware", ["mpm_netware.c"]),
+  mpmt_os2: {
+    id: "mpm_mpmt_os2_module",
+    otherNames: ["mpmt_os2_module", "mpmt_os2.c", "mod_mpm_mpmt_os2.c"],
+  },
+};
+
+function mpmModule(name: MpmName, files: readonly string[]): HttpdModule {
+  return { id: `mpm_${name}_module`, otherNames: [...files, `mod_mpm_${name}.c`] };
+}
+
+/** Whether `written` (an `<IfModule>` argument without `!`) names `module`. */
+export function namesModule(module: HttpdModule, written: string): boolean {
+  return module.id === written || module.otherNames.includes(written);
+}
+
+/** The MPM whose module `id` is (`mpm_event_module` → event), or `null`. */
+export function mpmOfModule(id: string): MpmName | null {
+  return MPM_NAMES.find((name) => namesModule(MPM_MODULES[name], id)) ?? null;
+}
+
+/** Whether `id` looks like any MPM's module, even one httpd has and mpmd does not. */
+export function isMpmModuleId(id: string): boolean {
+  return /^mpm_\w+_module$/.test(id);
+}
+
+/**
+ * `-M` (`-t -D DUMP_MODULES`): the loaded modules as httpd lists them; the MPM is "shared"
+ * when a LoadModule (or an MPM directive) chose it, "static" otherwise.
+ */
+export function moduleListReport(mpm: MpmName, loaded: "static" | "shared"): string {
+  const lines = [
+    ...BUILTIN_MODULES.map((m) => ` ${m.id} (static)`),
+    ` ${MPM_MODULES[mpm].id} (${loaded})`,
+  ];
+  return ["Loaded Modules:", ...lines].join("\n");
+}

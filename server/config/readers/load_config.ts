@@ -1,0 +1,126 @@
+/**
+ * Loads the configuration at startup (and on restart): reads the file, or takes the embedded
+ * default, and checks that each DocumentRoot is a readable directory and each App module a
+ * file. The I/O edge of
+ * {@link parseConfigText}.
+ *
+ * @module
+ */
+
+import { resolve } from "node:path";
+import { appConfigYaml, DEFAULT_CONFIG_YAML } from "./default_config.ts";
+import { type LoadedConfig, parseConfigText } from "./parse_config.ts";
+import { ConfigError, ConfigErrors, type MpmName } from "../mod.ts";
+import { DISK_FILES } from "./httpd_conf/mod.ts";
+
+/** What the command line says about the configuration. */
+export interface LoadConfigOptions {
+  /** The config file as given (`-f`), or `null` for the embedded default. */
+  readonly file: string | null;
+  /**
+   * An app module to serve on `/` with the embedded default (`mpmd app.ts`, `--app`); only
+   * without `file`.
+   * @default {null}
+   */
+  readonly app?: string | null;
+  /**
+   * `-D` names, for IfDefine.
+   * @default {[]}
+   */
+  readonly defines?: readonly string[];
+  /**
+   * `-C` arguments, applied before the file.
+   * @default {[]}
+   */
+  readonly directivesBefore?: readonly string[];
+  /**
+   * `-c` arguments, applied after the file.
+   * @default {[]}
+   */
+  readonly directivesAfter?: readonly string[];
+  /** `--mpm`. */
+  readonly mpmOverride?: MpmName;
+  /** The platform's default MPM. */
+  readonly platformDefaultMpm: MpmName;
+  /** The program's own directory: ServerRoot of the embedded default. */
+  readonly installDir: string;
+}
+
+/**
+ * Loads and validates the configuration.
+ *
+ * @throws {TypeError} when both `file` and `app` are given.
+ * @throws {ConfigErrors} listing every problem, including an unreadable config file.
+ */
+export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConfig> {
+  const { file: given, app = null, installDir, ...rest } = options;
+  const common = { ...rest, checkDirectory: directoryProblem, checkFile: fileProblem };
+  if (given === null) {
+    // Resolved against the working directory, as the user typed it, not against ServerRoot.
+    const text = app === null ? DEFAULT_CONFIG_YAML : appConfigYaml(resolve(app));
+    return parseConfigText(text, {
+      ...common,
+      file: null,
+      defaultServerRoot: installDir,
+    });
+  }
+  if (app !== null) throw new TypeError(`Cannot serve ${app}: --app works without -f only`);
+  const file = resolve(given);
+  let text: string;
+  try {
+    text = await Deno.readTextFile(file);
+  } catch (e) {
+    const reason = e instanceof Deno.errors.NotFound
+      ? "no such file"
+      : e instanceof Deno.errors.PermissionDenied
+      ? "permission denied"
+      : e instanceof Deno.errors.IsADirectory
+      ? "it is a directory"
+      : null;
+    if (reason === null) throw e;
+    throw new ConfigErrors([
+      new ConfigError({
+        at: { file, line: null, column: null },
+        directive: null,
+        detail: `Cannot read the config file: ${reason}`,
+        cause: e,
+      }),
+    ]);
+  }
+  // The syntax is decided by configSyntaxOf(): *.yaml / *.yml or a YAML map → YAML, else httpd.
+  return parseConfigText(text, {
+    ...common,
+    file,
+    fileLabel: given,
+    files: DISK_FILES,
+    env: (name) => Deno.env.get(name),
+  });
+}
+
+/** Why `path` cannot be served as a DocumentRoot, or `null` when it is a readable directory. */
+function directoryProblem(path: string): string | null {
+  try {
+    if (!Deno.statSync(path).isDirectory) return "not a directory";
+    // Listing needs the read permission that serving (and index pages) will. Not
+    // Deno.openSync: Windows cannot open a directory as a file.
+    Deno.readDirSync(path);
+    return null;
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return "no such directory";
+    if (e instanceof Deno.errors.NotADirectory) return "not a directory";
+    if (e instanceof Deno.errors.PermissionDenied) return "permission denied";
+    throw e;
+  }
+}
+
+/** Why `path` cannot be imported as an App module, or `null` when it is a file. */
+function fileProblem(path: string): string | null {
+  try {
+    return Deno.statSync(path).isFile ? null : "not a file";
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return "no such file";
+    if (e instanceof Deno.errors.NotADirectory) return "no such file";
+    if (e instanceof Deno.errors.PermissionDenied) return "permission denied";
+    throw e;
+  }
+}

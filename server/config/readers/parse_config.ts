@@ -1,0 +1,217 @@
+/**
+ * Reads a configuration from YAML or httpd.conf text and the `-C` / `-c` arguments into a
+ * validated {@link ServerConfig}, reporting every problem at once. No I/O: the caller reads the
+ * file and may pass a directory check, the files an httpd.conf includes and the environment.
+ *
+ * @module
+ */
+
+import { dirname, resolve } from "node:path";
+import { buildConfig } from "./_build_config.ts";
+import { checkConfig } from "./check_config.ts";
+import { readArgs } from "./_read_args.ts";
+import { readYaml } from "./_read_yaml.ts";
+import { resolveDirectives } from "./_resolve.ts";
+import type { ReadResult } from "./_occurrence.ts";
+// Not "./httpd_conf/mod.ts": it re-exports this file's types, importing it back.
+import {
+  ConfigError,
+  ConfigErrors,
+  type ConfigLocation,
+  MPM_NAMES,
+  type MpmName,
+  type ServerConfig,
+} from "../mod.ts";
+import {
+  type ConfigSyntax,
+  configSyntaxOf,
+  type HttpdConfFiles,
+  readHttpdConf,
+} from "./httpd_conf/mod.ts";
+
+/** Where and how a configuration is read. */
+export interface ParseConfigOptions {
+  /** Absolute path of the config file, or `null` for the embedded default. */
+  readonly file: string | null;
+  /**
+   * How messages name the file (the path as the user typed it).
+   * @default {file ?? "embedded default"}
+   */
+  readonly fileLabel?: string;
+  /**
+   * ServerRoot when the config sets none; required when `file` is `null`.
+   * @default {dirname(file)}
+   */
+  readonly defaultServerRoot?: string;
+  /**
+   * `-D` names, for IfDefine.
+   * @default {[]}
+   */
+  readonly defines?: readonly string[];
+  /**
+   * `-C` arguments (`"KeepAlive Off"`), applied before the file: the file wins.
+   * @default {[]}
+   */
+  readonly directivesBefore?: readonly string[];
+  /**
+   * `-c` arguments, applied after the file: they win; a `-c` Listen replaces the file's list.
+   * @default {[]}
+   */
+  readonly directivesAfter?: readonly string[];
+  /** `--mpm`: beats `MPM:` and the platform default. */
+  readonly mpmOverride?: MpmName;
+  /** The MPM used when neither `--mpm` nor `MPM:` chooses. */
+  readonly platformDefaultMpm: MpmName;
+  /**
+   * Says why a DocumentRoot cannot be served (`"no such directory"`), or returns `null` when
+   * it can. Omitted: DocumentRoot is not checked.
+   */
+  readonly checkDirectory?: (path: string) => string | null;
+  /**
+   * Says why an App module cannot be loaded (`"no such file"`), or returns `null` when it
+   * can. Omitted: App modules are not checked.
+   */
+  readonly checkFile?: (path: string) => string | null;
+  /**
+   * How the text is written.
+   * @default {configSyntaxOf(file, text)}
+   */
+  readonly syntax?: ConfigSyntax;
+  /**
+   * Reads the files an httpd.conf includes.
+   * @default {no files: every Include finds nothing}
+   */
+  readonly files?: HttpdConfFiles;
+  /**
+   * Environment variables for httpd.conf's `${NAME}`, after its Defines.
+   * @default {none}
+   */
+  readonly env?: (name: string) => string | undefined;
+}
+
+/** A validated configuration and the warnings worth logging at startup. */
+export interface LoadedConfig {
+  /** The validated configuration. */
+  readonly config: ServerConfig;
+  /** Each as `<file>:<line>: <text>`. */
+  readonly warnings: readonly string[];
+  /** How the config file was written (the embedded default is YAML). */
+  readonly syntax: ConfigSyntax;
+  /** Defined names (`-D`, httpd.conf's `Define`) → value, or `null` for a name without one. */
+  readonly variables: Readonly<Record<string, string | null>>;
+}
+
+/**
+ * Reads, validates and fills in a configuration.
+ *
+ * @throws {ConfigErrors} listing every problem found, each with its file and line.
+ * @throws {TypeError} when `file` is `null` and no `defaultServerRoot` is given.
+ */
+export function parseConfigText(text: string, options: ParseConfigOptions): LoadedConfig {
+  const label = options.fileLabel ?? options.file ?? "embedded default";
+  const defaultServerRoot = options.defaultServerRoot ??
+    (options.file === null ? undefined : dirname(options.file));
+  if (defaultServerRoot === undefined) {
+    throw new TypeError("Cannot parse the embedded config: defaultServerRoot is required");
+  }
+  const defines = [...(options.defines ?? [])];
+  const syntax = options.syntax ?? configSyntaxOf(options.file, text);
+  const before = readArgs(options.directivesBefore ?? [], "before");
+  const after = readArgs(options.directivesAfter ?? [], "after");
+  const mpmOverride = options.mpmOverride ?? null;
+  const fileRead = syntax === "yaml"
+    ? { ...readYaml(text, { file: label, defines }), variables: null }
+    : readHttpdConf(text, {
+      file: options.file ?? resolve(defaultServerRoot, label),
+      fileLabel: label,
+      defaultServerRoot,
+      defines,
+      env: options.env ?? (() => undefined),
+      files: options.files ?? NO_FILES,
+      // What the command line says about the MPM, so that <IfModule> tests the one that runs.
+      mpmOverride: mpmOverride ?? writtenMpm(after) ?? null,
+      mpmFallback: writtenMpm(before) ?? options.platformDefaultMpm,
+    });
+  const reads = [before, fileRead, after];
+  const errors: ConfigError[] = reads.flatMap((r) => r.errors);
+  const warnings = reads.flatMap((r) => r.warnings);
+  if (reads.some((r) => !r.complete)) throw new ConfigErrors(errors, warnings);
+
+  const resolution = resolveDirectives(reads.flatMap((r) => r.occurrences), {
+    defaultServerRoot,
+    mpmOverride: options.mpmOverride ?? null,
+    platformDefaultMpm: options.platformDefaultMpm,
+  });
+  errors.push(...resolution.errors);
+  warnings.push(...resolution.warnings);
+
+  const fileLocation: ConfigLocation = { file: label, line: null, column: null };
+  let config = buildConfig(resolution, { file: options.file, defines });
+  try {
+    const checked = checkConfig({
+      config,
+      locations: resolution.locations,
+      file: fileLocation,
+      failed: resolution.failed,
+    });
+    config = checked.config;
+    warnings.push(...checked.warnings);
+  } catch (e) {
+    if (!(e instanceof ConfigErrors)) throw e;
+    errors.push(...e.errors);
+  }
+
+  const rootFailed = ["ServerRoot", "DocumentRoot"].some((d) => resolution.failed.includes(d));
+  if (options.checkDirectory && !rootFailed) {
+    const at = resolution.locations["DocumentRoot"];
+    for (const host of config.hosts) {
+      // An App on / answers every request: an unset DocumentRoot is never read.
+      if (at === undefined && host.apps.some((app) => app.location === "/")) continue;
+      const problem = options.checkDirectory(host.documentRoot);
+      if (problem === null) continue;
+      const hint = at === undefined ? " (the default; set DocumentRoot)" : "";
+      errors.push(
+        new ConfigError({
+          at: at ?? fileLocation,
+          directive: "DocumentRoot",
+          detail: `Cannot use DocumentRoot ${host.documentRoot}: ${problem}${hint}`,
+        }),
+      );
+    }
+  }
+  const appAt = resolution.locations["App"];
+  const appsFailed = ["ServerRoot", "App"].some((d) => resolution.failed.includes(d));
+  if (options.checkFile && appAt !== undefined && !appsFailed) {
+    for (const app of config.hosts.flatMap((host) => host.apps)) {
+      const problem = options.checkFile(app.module);
+      if (problem === null) continue;
+      errors.push(
+        new ConfigError({
+          at: appAt,
+          directive: "App",
+          detail: `Cannot load app module ${app.module}: ${problem}`,
+        }),
+      );
+    }
+  }
+  if (errors.length > 0) throw new ConfigErrors(errors, warnings);
+  const variables = fileRead.variables ?? Object.fromEntries(defines.map((d) => [d, null]));
+  return { config, warnings, syntax, variables };
+}
+
+/** Reads no file at all: parseConfigText() does no I/O unless the caller passes some. */
+const NO_FILES: HttpdConfFiles = {
+  kind: () => null,
+  readText: (path) => {
+    throw new Error(`${path}: no file access`);
+  },
+  readDir: () => [],
+};
+
+/** The MPM the last `MPM` argument of `-C` or `-c` names, if any. */
+function writtenMpm(read: ReadResult): MpmName | null {
+  const last = read.occurrences.findLast((o) => o.name === "MPM");
+  if (last === undefined) return null;
+  const name = String(last.value).trim();
+  return (MPM_NAMES as readonly string[]).includes(name) ? name as MpmName : null;
+}

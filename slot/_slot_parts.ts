@@ -1,0 +1,42 @@
+/**
+ * What every slot builds the same way whichever engine serves it: its site handler, with the
+ * status page reading its own process live, and event's MaxRequestsPerThread gate around it.
+ *
+ * @module
+ */
+
+import type { Handler } from "../server/http/mod.ts";
+import { createSiteHandler } from "./site.ts";
+import { readScoreboard } from "../scoreboard/mod.ts";
+import { RequestGate } from "./_request_gate.ts";
+import type { SlotOptions } from "./slot.ts";
+
+/** event's MaxRequestsPerThread gate for a slot, or `null` when there is no cap. */
+export function requestGate(options: SlotOptions): RequestGate | null {
+  const { scoreboard, maxRequestsPerThread } = options;
+  return maxRequestsPerThread > 0
+    ? new RequestGate(maxRequestsPerThread, () => scoreboard.signalRoom())
+    : null;
+}
+
+/**
+ * The slot's site handler behind `gate`.
+ *
+ * @throws what a module throws while loading (an app module that cannot be imported).
+ */
+export async function slotHandler(
+  options: SlotOptions,
+  gate: RequestGate | null,
+): Promise<Handler> {
+  const { scoreboard } = options;
+  const siteHandler = await createSiteHandler(options.config, {
+    logger: options.logger,
+    // The own process as it is now: the request asking is busy in it, as httpd's page shows.
+    readScoreboard: () =>
+      readScoreboard(options.scoreboardPath, {
+        index: options.processIndex,
+        region: scoreboard.copyRegion(Date.now()),
+      }),
+  });
+  return gate === null ? siteHandler : gate.wrap(siteHandler);
+}

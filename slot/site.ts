@@ -1,0 +1,55 @@
+/**
+ * The handler a serving slot answers with: the virtual-host router over each host's module
+ * chain. Every slot (the `-X` process, a prefork child, a Worker) builds its own from the same
+ * config, so no handler state is ever shared between isolates.
+ *
+ * @module
+ */
+
+import { createHostHandler, type ServerFacts } from "../modules/mod.ts";
+import type { ScoreboardDetail } from "../scoreboard/mod.ts";
+import type { HostConfig, ServerConfig } from "../server/config/mod.ts";
+import { builtAt, type Handler, serverBanner } from "../server/http/mod.ts";
+import type { Logger } from "../server/log/mod.ts";
+import { createVirtualHostRouter, type VirtualHost } from "./virtual_hosts.ts";
+
+/** What a serving slot gives its site's modules. */
+export interface SiteContext {
+  /** The slot's error log. */
+  readonly logger: Logger;
+  /** Reads the whole scoreboard now (the status module's source). */
+  readonly readScoreboard: () => Promise<ScoreboardDetail>;
+}
+
+/**
+ * Builds the site's handler: name-based virtual hosts, each with its module chain. Modules may
+ * load code (app modules), so a slot awaits this before it listens.
+ *
+ * @throws whatever a module throws while loading (an app module that cannot be imported).
+ */
+export async function createSiteHandler(
+  config: ServerConfig,
+  context: SiteContext,
+): Promise<Handler> {
+  const server: ServerFacts = {
+    version: serverBanner("Full"),
+    built: builtAt(),
+    mpm: config.mpm,
+    mpmDirectives: config.mpmDirectives,
+    extendedStatus: config.extendedStatus,
+  };
+  const moduleContext = {
+    logger: context.logger,
+    requestTimeoutMs: config.requestTimeoutMs,
+    status: { server, readScoreboard: context.readScoreboard },
+  };
+  const virtualHost = async (host: HostConfig): Promise<VirtualHost> => ({
+    config: host,
+    handler: await createHostHandler(host, moduleContext),
+  });
+  const [defaultHost, ...otherHosts] = config.hosts;
+  return createVirtualHostRouter([
+    await virtualHost(defaultHost),
+    ...await Promise.all(otherHosts.map(virtualHost)),
+  ]);
+}
