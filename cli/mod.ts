@@ -1,9 +1,21 @@
 /**
- * The command line's parts that `main.ts` wires together: what `-v`, `-V` and `-l` print.
+ * The command line's parts that `main.ts` wires together: its flags, the exit codes, the
+ * reading of the configuration they name, serving (with the MPM, or `-X`), `-k`, and what
+ * `-v`, `-V` and `-l` print.
  *
  * @module
  */
 
+export {
+  type Args,
+  configDumps,
+  EXIT,
+  parseCommandLine,
+  readConfig,
+  USAGE,
+} from "./command_line.ts";
+export { serveSingle, serveWithMpm } from "./serve.ts";
+export { control, type ControlOutcome } from "./control.ts";
 export {
   buildReport,
   type BuildReportInput,

@@ -12,6 +12,7 @@
  */
 
 import { type DirectiveCheck, RAISED_MIN_SPARE_ADVICE } from "./_check_rules.ts";
+import type { Discipline } from "./discipline.ts";
 import type { Topology } from "./mpm_policy.ts";
 import type { Plan, PlanInput } from "./plan.ts";
 import { childToRetire, MAX_SPAWN_RATE, planRamp } from "./spawn_ramp.ts";
@@ -173,7 +174,7 @@ export function planThreadedChildren(
  */
 export function threadedChildrenTopology(
   settings: ThreadedChildrenSettings,
-  async: { readonly factor: number; readonly maxRequestsPerThread: number } | null,
+  discipline: Discipline,
 ): Topology {
   return {
     serverLimit: settings.serverLimit,
@@ -181,8 +182,7 @@ export function threadedChildrenTopology(
     startProcesses: settings.startServers,
     threadsPerProcess: settings.threadsPerChild,
     maxConnectionsPerChild: settings.maxConnectionsPerChild,
-    asyncRequestWorkerFactor: async?.factor ?? null,
-    maxRequestsPerThread: async?.maxRequestsPerThread ?? 0,
+    discipline,
     threadsInParent: false,
     restartIsGraceful: false,
   };

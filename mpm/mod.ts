@@ -26,6 +26,12 @@
 export { MPM_DIRECTIVES, MPMS } from "./registry.ts";
 export { chooseDefaultMpm, type DefaultMpmChoice } from "./default_mpm.ts";
 export { FORKING, THREADING } from "./mpm_policy.ts";
+export {
+  type ConnectionCounts,
+  type Discipline,
+  ONE_CONNECTION,
+  overConnectionLimit,
+} from "./discipline.ts";
 export type {
   CheckOptions,
   CheckResult,

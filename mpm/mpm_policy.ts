@@ -6,6 +6,7 @@
  * @module
  */
 
+import type { Discipline } from "./discipline.ts";
 import type { Plan, PlanInput } from "./plan.ts";
 import type { Directive, MpmName } from "../server/config/mod.ts";
 
@@ -47,18 +48,8 @@ export interface Topology {
   readonly threadsPerProcess: number;
   /** Connections a child accepts before it is recycled; 0: never. */
   readonly maxConnectionsPerChild: number;
-  /**
-   * event's AsyncRequestWorkerFactor: a slot holds requests, not connections, and a process
-   * accepts up to threads + factor × idle threads connections. `null`: every slot holds one
-   * connection at a time, keep-alive included.
-   */
-  readonly asyncRequestWorkerFactor: number | null;
-  /**
-   * event's MaxRequestsPerThread: a thread stops taking new requests while this many of its
-   * handlers have not returned a response; 0: no cap (always 0 without
-   * {@link asyncRequestWorkerFactor}, where a thread holds one connection anyway).
-   */
-  readonly maxRequestsPerThread: number;
+  /** How its slots take connections: one at a time, or event's requests. */
+  readonly discipline: Discipline;
   /** The parent process hosts the threads itself, with no child process (netware). */
   readonly threadsInParent: boolean;
   /** A restart (SIGHUP) is always graceful, as httpd's winnt has no other kind. */

@@ -13,9 +13,9 @@ import type { SlotOptions } from "./slot.ts";
 
 /** event's MaxRequestsPerThread gate for a slot, or `null` when there is no cap. */
 export function requestGate(options: SlotOptions): RequestGate | null {
-  const { scoreboard, maxRequestsPerThread } = options;
-  return maxRequestsPerThread > 0
-    ? new RequestGate(maxRequestsPerThread, () => scoreboard.signalRoom())
+  const { scoreboard, discipline } = options;
+  return discipline.kind === "requests" && discipline.maxRequestsPerThread > 0
+    ? new RequestGate(discipline.maxRequestsPerThread, () => scoreboard.signalRoom())
     : null;
 }
 

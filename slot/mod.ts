@@ -23,7 +23,7 @@
  */
 
 export { HEARTBEAT_MS } from "./slot.ts";
-export type { RetireOptions, Slot, SlotOptions } from "./slot.ts";
+export type { RetireOptions, Slot, SlotOptions, SlotStart } from "./slot.ts";
 export { startSlot } from "./start_slot.ts";
 export { type SingleSlot, startSingleSlot } from "./single_slot.ts";
 export {

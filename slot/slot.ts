@@ -10,35 +10,41 @@
 import type { ServerConfig } from "../server/config/mod.ts";
 import type { Logger } from "../server/log/mod.ts";
 import type { ProcessScoreboard } from "../scoreboard/mod.ts";
+import type { Discipline } from "../mpm/mod.ts";
 import type { ListenSource } from "./acceptor.ts";
 
 /** How often a slot stamps its heartbeat; RequestTimeout is measured against it. */
 export const HEARTBEAT_MS = 250;
 
-/** What a slot is started with. */
-export interface SlotOptions {
+/**
+ * What every slot of a process is started with, one shape from the parent to the child to each
+ * of its threads: plain data, as a message carries it.
+ */
+export interface SlotStart {
   /** The resolved configuration, as the parent sent it. */
   readonly config: ServerConfig;
-  /** This isolate's error log. */
-  readonly logger: Logger;
-  /** Its process's scoreboard region. */
-  readonly scoreboard: ProcessScoreboard;
-  /** Its slot index in that region. */
-  readonly index: number;
-  /** Slots of the process (event's connection limit counts their idle ones). */
-  readonly processSlots: number;
-  /** Where it takes connections from. */
+  /** Where the slot takes connections from. */
   readonly listen: ListenSource;
-  /** event's AsyncRequestWorkerFactor, or `null` for one connection at a time. */
-  readonly asyncRequestWorkerFactor: number | null;
-  /** event's MaxRequestsPerThread: handlers this slot runs at once; 0: no cap. */
-  readonly maxRequestsPerThread: number;
+  /** How it takes them: one at a time, or event's requests. */
+  readonly discipline: Discipline;
+  /** Slots its process starts with (event's connection limit counts their idle ones). */
+  readonly processSlots: number;
   /** The process's MaxConnectionsPerChild (jitter included); 0: never. */
   readonly maxConnections: number;
   /** The scoreboard file: what the status page reads, every process's regions in it. */
   readonly scoreboardPath: string;
   /** Its process's region in the file. */
   readonly processIndex: number;
+}
+
+/** What a slot is started with: its process's {@link SlotStart} and what its isolate has. */
+export interface SlotOptions extends SlotStart {
+  /** This isolate's error log. */
+  readonly logger: Logger;
+  /** Its process's scoreboard region. */
+  readonly scoreboard: ProcessScoreboard;
+  /** Its slot index in that region. */
+  readonly index: number;
   /** Called when this slot's accept made the process reach `maxConnections`. */
   readonly onRecycle: () => void;
 }

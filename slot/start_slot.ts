@@ -14,6 +14,7 @@ import { type ConnectionSource, openConnectionSource, WOKEN } from "./acceptor.t
 import { requestRecorder } from "./_request_record.ts";
 import { requestGate, slotHandler } from "./_slot_parts.ts";
 import { HEARTBEAT_MS, type Slot, type SlotOptions } from "./slot.ts";
+import { overConnectionLimit } from "../mpm/mod.ts";
 import type { SlotState } from "../scoreboard/mod.ts";
 
 /** How often an event slot over its process's connection limit looks again. */
@@ -32,8 +33,8 @@ export async function startSlot(options: SlotOptions): Promise<Slot> {
   const { config, logger, scoreboard, processSlots } = options;
   const record = scoreboard.slot(options.index);
   record.setState("S");
-  const async = options.asyncRequestWorkerFactor !== null;
-  const factor = options.asyncRequestWorkerFactor ?? 0;
+  const { discipline } = options;
+  const async = discipline.kind === "requests";
   const requests = requestRecorder(record, config);
   const keptAlive = new Set<number>();
   let ending = false;
@@ -79,12 +80,13 @@ export async function startSlot(options: SlotOptions): Promise<Slot> {
 
   let recycled = false;
 
-  // event's limit (httpd: ThreadsPerChild + AsyncRequestWorkerFactor × idle threads) counts
-  // the connections that need a thread: a parked keep-alive connection costs a few KiB here,
-  // not a thread, so it does not keep new clients out.
   const overLimit = () =>
-    scoreboard.connections - scoreboard.keepAlive >=
-      processSlots + factor * scoreboard.idleSlots(processSlots);
+    overConnectionLimit(discipline, {
+      connections: scoreboard.connections,
+      keepAlive: scoreboard.keepAlive,
+      slots: processSlots,
+      idleSlots: scoreboard.idleSlots(processSlots),
+    });
   // MaxRequestsPerThread: a full thread leaves new connections to the other slots.
   const mustWait = () => overLimit() || gate?.full === true;
 

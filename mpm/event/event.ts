@@ -95,7 +95,8 @@ export const EVENT: MpmPolicy<EventSettings> = {
   plan: planEvent,
   topology: (s) =>
     threadedChildrenTopology(s, {
-      factor: s.asyncRequestWorkerFactor,
+      kind: "requests",
+      asyncRequestWorkerFactor: s.asyncRequestWorkerFactor,
       maxRequestsPerThread: s.maxRequestsPerThread,
     }),
 };

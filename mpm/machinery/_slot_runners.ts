@@ -35,20 +35,7 @@ export async function mainThreadSlot(
   logger: Logger,
   recycle: () => void,
 ): Promise<SlotRunner> {
-  const slot = await startSlot({
-    config: start.config,
-    logger,
-    scoreboard,
-    index: 0,
-    processSlots: 1,
-    listen: start.listen,
-    asyncRequestWorkerFactor: start.topology.asyncRequestWorkerFactor,
-    maxRequestsPerThread: start.topology.maxRequestsPerThread,
-    maxConnections: start.maxConnections,
-    scoreboardPath: start.scoreboardPath,
-    processIndex: start.index,
-    onRecycle: recycle,
-  });
+  const slot = await startSlot({ ...start.slot, logger, scoreboard, index: 0, onRecycle: recycle });
   return {
     ready: Promise.resolve(),
     retire: (how) => slot.retire(how),
@@ -197,18 +184,12 @@ export class ThreadSlot implements SlotRunner {
       }
       this.restart(`died (${event.message})`);
     };
-    const start = this.#start;
     worker.postMessage(
       {
         type: "start",
-        config: start.config,
-        topology: start.topology,
+        slot: this.#start.slot,
         scoreboard: this.#scoreboard.buffer,
-        slot: this.#slot,
-        maxConnections: start.maxConnections,
-        listen: start.listen,
-        scoreboardPath: start.scoreboardPath,
-        processIndex: start.index,
+        index: this.#slot,
       } satisfies ToThread,
     );
   }

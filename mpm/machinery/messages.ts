@@ -6,28 +6,19 @@
  * @module
  */
 
-import type { ServerConfig } from "../../server/config/mod.ts";
 import type { Topology } from "../mpm_policy.ts";
-import type { ListenSource, RetireOptions } from "../../slot/mod.ts";
+import type { RetireOptions, SlotStart } from "../../slot/mod.ts";
 
 /** What a child is started with: the parent's first message. */
 export interface ChildStart {
   /** The message's kind. */
   readonly type: "start";
-  /** The resolved config, every `Listen` port already bound by the parent. */
-  readonly config: ServerConfig;
-  /** The MPM's layout: threads per process, scoreboard size, connection discipline. */
+  /** The MPM's layout: threads per process, scoreboard size. */
   readonly topology: Topology;
   /** The generation that starts this child. */
   readonly generation: number;
-  /** The child's process region in the scoreboard. */
-  readonly index: number;
-  /** The scoreboard file the child flushes its region into. */
-  readonly scoreboardPath: string;
-  /** MaxConnectionsPerChild with this child's jitter; 0: never recycle. */
-  readonly maxConnections: number;
-  /** Where the child's slots take connections from: the sockets it inherited, or its own. */
-  readonly listen: ListenSource;
+  /** What each of its slots starts with (its region is `processIndex`). */
+  readonly slot: SlotStart;
 }
 
 /** Parent → child. */
@@ -55,22 +46,12 @@ export type ChildMessage =
 export interface ThreadStart {
   /** The message's kind. */
   readonly type: "start";
-  /** The child's config, passed on unchanged. */
-  readonly config: ServerConfig;
-  /** The child's topology, passed on unchanged. */
-  readonly topology: Topology;
+  /** What its child's slots start with, passed on unchanged. */
+  readonly slot: SlotStart;
   /** The process's scoreboard region. */
   readonly scoreboard: SharedArrayBuffer;
   /** The thread's slot index in that region. */
-  readonly slot: number;
-  /** The process's MaxConnectionsPerChild, jitter included; 0: never. */
-  readonly maxConnections: number;
-  /** Where the thread takes connections from, as its child does. */
-  readonly listen: ListenSource;
-  /** The scoreboard file, which the status page reads. */
-  readonly scoreboardPath: string;
-  /** The process's region in that file. */
-  readonly processIndex: number;
+  readonly index: number;
 }
 
 /** Child main thread → Worker. */

@@ -8,8 +8,10 @@
  * @module
  */
 
-export { CHILD_ARGUMENT, runParent } from "./parent.ts";
-export type { ParentOptions, ReloadedConfig } from "./parent.ts";
+export { runParent } from "./parent.ts";
+export { CHILD_ARGUMENT } from "./_child.ts";
+export type { ParentOptions } from "./parent.ts";
+export type { ReloadedConfig } from "./_generation.ts";
 export { runChild } from "./child.ts";
 export { runSlotHost } from "./slot_host.ts";
 export type { HostChannel, SlotHost } from "./slot_host.ts";
@@ -32,5 +34,5 @@ export type {
 export { isMessage } from "./messages.ts";
 export { snapshotOf } from "./parent_snapshot.ts";
 export type { KnownChild } from "./parent_snapshot.ts";
-export { staleSlots } from "./stale_slots.ts";
-export type { StaleSlot } from "./stale_slots.ts";
+export { planStuckSlots, staleSlots } from "./stuck_slots.ts";
+export type { StaleSlot, StuckAction, StuckWatchInput, WatchedChild } from "./stuck_slots.ts";

@@ -8,35 +8,28 @@
  * @module
  */
 
-import {
-  type ChildHandle,
-  detectCapabilities,
-  selfCommand,
-  spawnChild,
-} from "../../platform/mod.ts";
-import { ConfigErrors, type ServerConfig } from "../../server/config/mod.ts";
+import { describeError, TIMED_OUT, withDeadline } from "../../base/mod.ts";
+import { detectCapabilities } from "../../platform/mod.ts";
+import type { ServerConfig } from "../../server/config/mod.ts";
 import type { Logger } from "../../server/log/mod.ts";
-import type { MpmPolicy, Topology } from "../mpm_policy.ts";
-import { type Action, afterGracefulRestart, INITIAL_MAINTENANCE_STATE } from "../plan.ts";
-import { MPMS } from "../registry.ts";
 import {
   defaultScoreboardPath,
   type ProcessDetail,
   readScoreboard,
   ScoreboardFile,
 } from "../../scoreboard/mod.ts";
+import type { RetireOptions } from "../../slot/mod.ts";
+import type { MpmPolicy } from "../mpm_policy.ts";
+import { type Action, afterGracefulRestart, INITIAL_MAINTENANCE_STATE } from "../plan.ts";
+import { MPMS } from "../registry.ts";
+import { type Child, describeExit, sendTo, startChild } from "./_child.ts";
+import { type Generation, nextGeneration, type ReloadedConfig } from "./_generation.ts";
+import { type ControlSignals, watchControlSignals } from "./_control_signals.ts";
 import { chooseAcceptMode, fallbackNotice, ListenSockets } from "./_listen_sockets.ts";
 import { reclaimChildren } from "./_parent_exits.ts";
-import { type ControlSignals, watchControlSignals } from "./_control_signals.ts";
-import { startInProcessHost } from "./_in_process_host.ts";
-import { type ChildMessage, isMessage, type ParentMessage } from "./messages.ts";
 import { snapshotOf } from "./parent_snapshot.ts";
-import { staleSlots } from "./stale_slots.ts";
-import type { ListenSource, RetireOptions } from "../../slot/mod.ts";
-import { describeError, TIMED_OUT, withDeadline } from "../../base/mod.ts";
+import { planStuckSlots } from "./stuck_slots.ts";
 
-/** The hidden argument that makes `main.ts` run as a child. */
-export const CHILD_ARGUMENT = "--child";
 /** How long a new generation may take to accept before the restart is given up. */
 const READY_DEADLINE_MS = 30_000;
 /** A retired child drains as long as its requests take. */
@@ -52,40 +45,6 @@ export interface ParentOptions {
   readonly reload: () => Promise<ReloadedConfig>;
   /** Called once the first generation accepts (write the PidFile, log "Listening on"). */
   readonly onListening: (config: ServerConfig) => void;
-}
-
-/** What a restart reads: the configuration, and the warnings its readers gave. */
-export interface ReloadedConfig {
-  /** The validated configuration. */
-  readonly config: ServerConfig;
-  /** Its readers' warnings, each naming its file and line. */
-  readonly warnings: readonly string[];
-}
-
-/** One generation: what its children are started with, swapped whole by a restart. */
-interface Generation {
-  readonly number: number;
-  /** The configuration, every `Listen` port as bound. */
-  readonly config: ServerConfig;
-  readonly settings: object;
-  readonly topology: Topology;
-  /** What its slots accept from. */
-  readonly listen: ListenSource;
-  /** When it started (the status page's restart time). */
-  readonly startedMs: number;
-}
-
-interface Child {
-  readonly pid: number;
-  readonly index: number;
-  readonly generation: number;
-  readonly handle: ChildHandle;
-  readonly ready: Promise<void>;
-  state: "starting" | "serving" | "quiescing";
-  /** Told to stop with SIGTERM (SIGHUP's old generation): its end is not news. */
-  terminated: boolean;
-  /** When each slot was last found stuck, so one stuck slot is acted on once per timeout. */
-  readonly stuckSince: Map<number, number>;
 }
 
 /**
@@ -213,7 +172,12 @@ class Parent {
   async #restart(graceful: boolean): Promise<void> {
     if (this.#stopping) return;
     const running = this.#generation;
-    const next = await this.#nextGeneration(running);
+    const next = await nextGeneration(running, {
+      reload: this.#options.reload,
+      policy: this.#policy,
+      sockets: this.#sockets,
+      logger: this.#logger,
+    });
     if (next === null) return;
 
     const old = [...this.#children.values()];
@@ -256,45 +220,6 @@ class Parent {
     this.#logger.notice(`generation ${next.number} serving (${next.config.mpm} MPM)`);
   }
 
-  /** The generation a restart would start, bound and checked; `null` (logged) if refused. */
-  async #nextGeneration(running: Generation): Promise<Generation | null> {
-    const keeps = `generation ${running.number} keeps serving`;
-    let loaded: ReloadedConfig;
-    try {
-      loaded = await this.#options.reload();
-    } catch (error) {
-      this.#logger.error(
-        `Cannot restart: the configuration is not valid; ${keeps}\n${describeFailure(error)}`,
-      );
-      return null;
-    }
-    const { config } = loaded;
-    if (config.mpm !== running.config.mpm) {
-      this.#logger.error(
-        `Cannot restart into the ${config.mpm} MPM: a running server keeps its MPM (${running.config.mpm}); stop it and start it again`,
-      );
-      return null;
-    }
-    const checked = this.#policy.check(config.mpmDirectives, { running: running.settings });
-    // The config's warnings hold the MPM's clamping ones already, prefixed with the file.
-    const fresh = checked.warnings.filter((warning) =>
-      !loaded.warnings.some((given) => given.endsWith(warning))
-    );
-    for (const warning of [...loaded.warnings, ...fresh]) this.#logger.warn(warning);
-    try {
-      return {
-        number: running.number + 1,
-        ...this.#sockets.bind(config),
-        settings: checked.settings,
-        topology: this.#policy.topology(checked.settings),
-        startedMs: Date.now(),
-      };
-    } catch (error) {
-      this.#logger.error(`Cannot restart: ${describeFailure(error)}; ${keeps}`);
-      return null;
-    }
-  }
-
   /** Starts one child of the running generation; null when the scoreboard is full. */
   #spawn(): Child | null {
     const generation = this.#generation;
@@ -306,61 +231,25 @@ class Parent {
 
     const { maxConnectionsPerChild } = topology;
     const jitter = Math.floor(Math.random() * (config.maxConnectionsPerChildJitter + 1));
-    const inheritFds = listen.kind === "shared" ? listen.sockets.map((socket) => socket.fd) : [];
-    const handle = topology.threadsInParent
-      ? startInProcessHost()
-      : spawnChild(selfCommand([CHILD_ARGUMENT]), { inheritFds });
-    const ready = Promise.withResolvers<void>();
-    const child: Child = {
-      pid: handle.pid,
-      index,
+    const child: Child = startChild({
       generation: generation.number,
-      handle,
-      ready: ready.promise,
-      state: "starting",
-      terminated: false,
-      stuckSince: new Map(),
-    };
-    child.ready.catch(() => {});
-    this.#children.set(child.index, child);
-    void this.#send(child, {
-      type: "start",
-      config,
       topology,
-      generation: generation.number,
-      index,
-      scoreboardPath: this.#scoreboard.path,
-      maxConnections: maxConnectionsPerChild === 0 ? 0 : maxConnectionsPerChild + jitter,
-      listen,
+      slot: {
+        config,
+        listen,
+        discipline: topology.discipline,
+        processSlots: Math.max(1, topology.threadsPerProcess),
+        maxConnections: maxConnectionsPerChild === 0 ? 0 : maxConnectionsPerChild + jitter,
+        scoreboardPath: this.#scoreboard.path,
+        processIndex: index,
+      },
+      onUnreadable: (error) =>
+        this.#logger.error(`Cannot read the messages of child pid ${child.pid}`, error),
+      onRecycling: () => void this.#recycle(child),
+      onExit: (status) => this.#reaped(child, status),
     });
-    void this.#readMessages(child, ready);
-    void handle.status.then((status) => {
-      ready.reject(new Error(`child pid ${child.pid} exited (${describeExit(status)})`));
-      this.#reaped(child, status);
-    });
+    this.#children.set(index, child);
     return child;
-  }
-
-  async #readMessages(child: Child, ready: PromiseWithResolvers<void>): Promise<void> {
-    try {
-      for await (const message of child.handle.messages) {
-        if (!isMessage<ChildMessage>(message, ["ready", "failed", "recycling"])) continue;
-        switch (message.type) {
-          case "ready":
-            if (child.state === "starting") child.state = "serving";
-            ready.resolve();
-            break;
-          case "failed":
-            ready.reject(new Error(message.message));
-            break;
-          case "recycling":
-            void this.#recycle(child);
-            break;
-        }
-      }
-    } catch (error) {
-      this.#logger.error(`Cannot read the messages of child pid ${child.pid}`, error);
-    }
   }
 
   #reaped(child: Child, status: Deno.CommandStatus): void {
@@ -401,7 +290,7 @@ class Parent {
 
   #retire(child: Child, how: RetireOptions): void {
     child.state = "quiescing";
-    void this.#send(child, { type: "retire", how });
+    void sendTo(child, { type: "retire", how });
   }
 
   /** One maintenance cycle: the MPM's plan from the scoreboard, then the stuck-slot watch. */
@@ -456,7 +345,7 @@ class Parent {
       case "spawnThreads":
       case "retireThreads": {
         const child = this.#servingChild(action.pid);
-        if (child !== undefined) void this.#send(child, { type: action.kind, count: action.count });
+        if (child !== undefined) void sendTo(child, { type: action.kind, count: action.count });
         return;
       }
     }
@@ -464,32 +353,30 @@ class Parent {
 
   /** RequestTimeout: a slot whose heartbeat stopped is replaced (thread) or killed (process). */
   #watchStuck(details: readonly ProcessDetail[]): void {
-    const now = Date.now();
-    const limit = this.#generation.config.requestTimeoutMs;
-    for (const detail of details) {
-      const child = this.#children.get(detail.index);
-      if (child === undefined || child.pid !== detail.pid) continue;
-      const stale = staleSlots(detail.slots, now, limit);
-      for (const index of child.stuckSince.keys()) {
-        if (!stale.some((slot) => slot.index === index)) child.stuckSince.delete(index);
-      }
-      for (const slot of stale) {
-        // Acted on once per RequestTimeout: a replacement takes a moment to show.
-        const acted = child.stuckSince.get(slot.index);
-        if (acted !== undefined && now - acted <= limit) continue;
-        child.stuckSince.set(slot.index, now);
-        const seconds = (slot.staleMs / 1000).toFixed(1);
-        if (this.#generation.topology.threadsPerProcess === 0) {
-          this.#logger.error(
-            `child pid ${child.pid} has not run for ${seconds} s (RequestTimeout): killing it`,
-          );
-          child.handle.kill("SIGKILL");
-        } else {
-          this.#logger.error(
-            `thread ${slot.index} of child pid ${child.pid} has not run for ${seconds} s (RequestTimeout): replacing the child`,
-          );
-          void this.#send(child, { type: "restartThread", slot: slot.index });
-        }
+    const { actions, stuckSince } = planStuckSlots({
+      details,
+      children: this.#children,
+      threaded: this.#generation.topology.threadsPerProcess > 0,
+      nowMs: Date.now(),
+      limitMs: this.#generation.config.requestTimeoutMs,
+    });
+    for (const [index, since] of stuckSince) {
+      const child = this.#children.get(index);
+      if (child !== undefined) child.stuckSince = since;
+    }
+    for (const { kind, index, slot } of actions) {
+      const child = this.#children.get(index)!;
+      const seconds = (slot.staleMs / 1000).toFixed(1);
+      if (kind === "kill") {
+        this.#logger.error(
+          `child pid ${child.pid} has not run for ${seconds} s (RequestTimeout): killing it`,
+        );
+        child.handle.kill("SIGKILL");
+      } else {
+        this.#logger.error(
+          `thread ${slot.index} of child pid ${child.pid} has not run for ${seconds} s (RequestTimeout): replacing the child`,
+        );
+        void sendTo(child, { type: "restartThread", slot: slot.index });
       }
     }
   }
@@ -498,14 +385,6 @@ class Parent {
     const ready = Promise.all(children.map((child) => child.ready));
     if (await withDeadline(ready, READY_DEADLINE_MS) === TIMED_OUT) {
       throw new Error(`not accepting after ${READY_DEADLINE_MS} ms`);
-    }
-  }
-
-  async #send(child: Child, message: ParentMessage): Promise<void> {
-    try {
-      await child.handle.send(message);
-    } catch {
-      // The child is gone; its exit is handled where it is reaped.
     }
   }
 
@@ -524,15 +403,4 @@ class Parent {
     this.#stopping = true;
     await reclaimChildren([...this.#children.values()], this.#logger);
   }
-}
-
-/** What a refused restart says of its cause: each error, without a startup's "shutting down". */
-function describeFailure(error: unknown): string {
-  return error instanceof ConfigErrors
-    ? error.errors.map((each) => each.message).join("\n")
-    : describeError(error);
-}
-
-function describeExit(status: Deno.CommandStatus): string {
-  return status.signal !== null ? `signal ${status.signal}` : `code ${status.code}`;
 }

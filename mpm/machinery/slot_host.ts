@@ -45,10 +45,11 @@ async function host(channel: HostChannel, stopped: Promise<void>): Promise<numbe
   const start = first.value;
   const send = (message: ChildMessage) => channel.send(message).catch(() => {});
 
-  const { config, topology } = start;
+  const { topology } = start;
+  const { config, listen } = start.slot;
   // Inherited open for this process only: an app's own subprocesses must not hold the port.
-  if (start.listen.kind === "shared") {
-    for (const socket of start.listen.sockets) setInheritable(socket.fd, false);
+  if (listen.kind === "shared") {
+    for (const socket of listen.sockets) setInheritable(socket.fd, false);
   }
   const log = openIsolateLog(config, `mpm_${config.mpm}`);
   const { logger } = log;
@@ -58,11 +59,11 @@ async function host(channel: HostChannel, stopped: Promise<void>): Promise<numbe
     threadLimit: topology.threadLimit,
     nowMs: Date.now(),
   });
-  const file = ScoreboardFile.open(start.scoreboardPath);
+  const file = ScoreboardFile.open(start.slot.scoreboardPath);
   const flusher = startFlushing({
     scoreboard,
     file,
-    index: start.index,
+    index: start.slot.processIndex,
     onError: (error) => logger.error(error.message),
   });
 

@@ -20,21 +20,15 @@ let endWhenStarted: ToThread | null = null;
 let closeLog: () => Promise<void> = () => Promise.resolve();
 
 async function start(message: ThreadStart): Promise<void> {
-  const log = openIsolateLog(message.config, `mpm_${message.config.mpm}`, message.slot + 1);
+  const { config } = message.slot;
+  const log = openIsolateLog(config, `mpm_${config.mpm}`, message.index + 1);
   closeLog = log.close;
   try {
     slot = await startSlot({
-      config: message.config,
+      ...message.slot,
       logger: log.logger,
       scoreboard: ProcessScoreboard.attach(message.scoreboard),
-      index: message.slot,
-      processSlots: message.topology.threadsPerProcess,
-      listen: message.listen,
-      asyncRequestWorkerFactor: message.topology.asyncRequestWorkerFactor,
-      maxRequestsPerThread: message.topology.maxRequestsPerThread,
-      maxConnections: message.maxConnections,
-      scoreboardPath: message.scoreboardPath,
-      processIndex: message.processIndex,
+      index: message.index,
       onRecycle: () => post({ type: "recycle" }),
     });
   } catch (error) {

@@ -8,6 +8,7 @@
  */
 
 import { DirectiveCheck, RAISED_MIN_SPARE_ADVICE } from "../_check_rules.ts";
+import { ONE_CONNECTION } from "../discipline.ts";
 import type { CheckResult, MpmPolicy } from "../mpm_policy.ts";
 import { type Action, type Plan, type PlanInput, warnOnce } from "../plan.ts";
 import {
@@ -136,8 +137,7 @@ export const MPMT_OS2: MpmPolicy<MpmtOs2Settings> = {
     startProcesses: s.startServers,
     threadsPerProcess: s.minSpareThreads,
     maxConnectionsPerChild: s.maxConnectionsPerChild,
-    asyncRequestWorkerFactor: null,
-    maxRequestsPerThread: 0,
+    discipline: ONE_CONNECTION,
     threadsInParent: false,
     restartIsGraceful: false,
   }),

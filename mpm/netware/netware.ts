@@ -8,6 +8,7 @@
  */
 
 import { DirectiveCheck, RAISED_MIN_SPARE_ADVICE } from "../_check_rules.ts";
+import { ONE_CONNECTION } from "../discipline.ts";
 import type { CheckResult, MpmPolicy } from "../mpm_policy.ts";
 import type { Plan, PlanInput } from "../plan.ts";
 import { planRamp } from "../spawn_ramp.ts";
@@ -130,8 +131,7 @@ export const NETWARE: MpmPolicy<NetwareSettings> = {
     startProcesses: 1,
     threadsPerProcess: s.startThreads,
     maxConnectionsPerChild: s.maxConnectionsPerChild,
-    asyncRequestWorkerFactor: null,
-    maxRequestsPerThread: 0,
+    discipline: ONE_CONNECTION,
     threadsInParent: true,
     restartIsGraceful: false,
   }),

@@ -7,6 +7,7 @@
  */
 
 import { DirectiveCheck, RAISED_MIN_SPARE_ADVICE } from "../_check_rules.ts";
+import { ONE_CONNECTION } from "../discipline.ts";
 import type { CheckOptions, CheckResult, MpmPolicy } from "../mpm_policy.ts";
 import type { Plan, PlanInput } from "../plan.ts";
 import { childToRetire, MAX_SPAWN_RATE, planRamp } from "../spawn_ramp.ts";
@@ -136,8 +137,7 @@ export const PREFORK: MpmPolicy<PreforkSettings> = {
     startProcesses: s.startServers,
     threadsPerProcess: 0,
     maxConnectionsPerChild: s.maxConnectionsPerChild,
-    asyncRequestWorkerFactor: null,
-    maxRequestsPerThread: 0,
+    discipline: ONE_CONNECTION,
     threadsInParent: false,
     restartIsGraceful: false,
   }),

@@ -7,6 +7,7 @@
  */
 
 import { DirectiveCheck } from "../_check_rules.ts";
+import { ONE_CONNECTION } from "../discipline.ts";
 import type { CheckOptions, CheckResult, MpmPolicy } from "../mpm_policy.ts";
 import type { Plan, PlanInput } from "../plan.ts";
 import { maxConnectionsPerChild, threadLimit, threadsPerChild } from "../_shared_directives.ts";
@@ -83,8 +84,7 @@ export const WINNT: MpmPolicy<WinntSettings> = {
     startProcesses: 1,
     threadsPerProcess: s.threadsPerChild,
     maxConnectionsPerChild: s.maxConnectionsPerChild,
-    asyncRequestWorkerFactor: null,
-    maxRequestsPerThread: 0,
+    discipline: ONE_CONNECTION,
     threadsInParent: false,
     restartIsGraceful: true,
   }),

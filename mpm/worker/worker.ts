@@ -13,6 +13,7 @@ import {
   planThreadedChildren,
   threadedChildrenTopology,
 } from "../_threaded_children.ts";
+import { ONE_CONNECTION } from "../discipline.ts";
 import type { CheckOptions, CheckResult, MpmPolicy } from "../mpm_policy.ts";
 import type { Plan, PlanInput } from "../plan.ts";
 import type { ThreadedChildrenSettings } from "../threaded_children_settings.ts";
@@ -73,5 +74,5 @@ export const WORKER: MpmPolicy<WorkerSettings> = {
   directives: WORKER_DIRECTIVES,
   check: checkWorker,
   plan: planWorker,
-  topology: (s) => threadedChildrenTopology(s, null),
+  topology: (s) => threadedChildrenTopology(s, ONE_CONNECTION),
 };

@@ -13,6 +13,8 @@ import {
   type CheckResult,
   INITIAL_MAINTENANCE_STATE,
   type MaintenanceState,
+  type Plan,
+  type PlanInput,
 } from "../../mpm/mod.ts";
 import {
   type ProcessSnapshot,
@@ -78,6 +80,41 @@ export const SMALL_THREADED: Readonly<Record<string, number>> = {
   ServerLimit: 4,
   MaxRequestWorkers: 12,
 };
+
+/** One row of a `plan()` table: the scoreboard and spawn rate going in, what the plan does. */
+export interface PlanCase<S> {
+  readonly name: string;
+  readonly procs: ProcessSnapshot[];
+  /** The generation the parent runs. @default 1 */
+  readonly generation?: number;
+  /** Settings of this row only; the table's otherwise. */
+  readonly settings?: S;
+  /** The spawn rate the cycle starts with. @default 1 */
+  readonly rate?: number;
+  readonly actions: Action[];
+  /** The spawn rate the cycle leaves; not checked when absent. */
+  readonly nextRate?: number;
+}
+
+/** Runs a policy's `plan()` over its table, from the initial state with the row's rate. */
+export async function stepThroughPlans<S extends object>(
+  t: Deno.TestContext,
+  plan: (input: PlanInput<S>) => Plan,
+  settings: S,
+  cases: readonly PlanCase<S>[],
+): Promise<void> {
+  for (const c of cases) {
+    await t.step(c.name, () => {
+      const result = plan({
+        snapshot: snapshotOf(c.procs, c.generation),
+        settings: c.settings ?? settings,
+        state: stateWith({ spawnRate: c.rate ?? 1 }),
+      });
+      assert.deepEqual(result.actions, c.actions);
+      if (c.nextRate !== undefined) assert.equal(result.state.spawnRate, c.nextRate);
+    });
+  }
+}
 
 /** One row of a `check()` table: the section given, what changes from the defaults, why. */
 export interface CheckCase<S> {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { MPMS, type Topology } from "../../mpm/mod.ts";
+import { MPMS, ONE_CONNECTION, type Topology } from "../../mpm/mod.ts";
 
 // Each MPM's layout with httpd's defaults (and one changed value where it matters).
 const CASES: { mpm: keyof typeof MPMS; directives: Record<string, number>; want: Topology }[] = [
@@ -12,8 +12,7 @@ const CASES: { mpm: keyof typeof MPMS; directives: Record<string, number>; want:
       startProcesses: 5,
       threadsPerProcess: 0,
       maxConnectionsPerChild: 0,
-      asyncRequestWorkerFactor: null,
-      maxRequestsPerThread: 0,
+      discipline: ONE_CONNECTION,
       threadsInParent: false,
       restartIsGraceful: false,
     },
@@ -27,8 +26,7 @@ const CASES: { mpm: keyof typeof MPMS; directives: Record<string, number>; want:
       startProcesses: 3,
       threadsPerProcess: 25,
       maxConnectionsPerChild: 1000,
-      asyncRequestWorkerFactor: null,
-      maxRequestsPerThread: 0,
+      discipline: ONE_CONNECTION,
       threadsInParent: false,
       restartIsGraceful: false,
     },
@@ -42,8 +40,7 @@ const CASES: { mpm: keyof typeof MPMS; directives: Record<string, number>; want:
       startProcesses: 3,
       threadsPerProcess: 25,
       maxConnectionsPerChild: 0,
-      asyncRequestWorkerFactor: 3,
-      maxRequestsPerThread: 4,
+      discipline: { kind: "requests", asyncRequestWorkerFactor: 3, maxRequestsPerThread: 4 },
       threadsInParent: false,
       restartIsGraceful: false,
     },
@@ -57,8 +54,7 @@ const CASES: { mpm: keyof typeof MPMS; directives: Record<string, number>; want:
       startProcesses: 1,
       threadsPerProcess: 64,
       maxConnectionsPerChild: 0,
-      asyncRequestWorkerFactor: null,
-      maxRequestsPerThread: 0,
+      discipline: ONE_CONNECTION,
       threadsInParent: false,
       restartIsGraceful: true,
     },
@@ -72,8 +68,7 @@ const CASES: { mpm: keyof typeof MPMS; directives: Record<string, number>; want:
       startProcesses: 1,
       threadsPerProcess: 8,
       maxConnectionsPerChild: 0,
-      asyncRequestWorkerFactor: null,
-      maxRequestsPerThread: 0,
+      discipline: ONE_CONNECTION,
       threadsInParent: true,
       restartIsGraceful: false,
     },
@@ -87,8 +82,7 @@ const CASES: { mpm: keyof typeof MPMS; directives: Record<string, number>; want:
       startProcesses: 2,
       threadsPerProcess: 5,
       maxConnectionsPerChild: 0,
-      asyncRequestWorkerFactor: null,
-      maxRequestsPerThread: 0,
+      discipline: ONE_CONNECTION,
       threadsInParent: false,
       restartIsGraceful: false,
     },

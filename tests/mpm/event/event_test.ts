@@ -1,15 +1,13 @@
-import assert from "node:assert/strict";
-import { type Action, checkEvent, type EventSettings, planEvent } from "../../../mpm/mod.ts";
+import { checkEvent, type EventSettings, planEvent } from "../../../mpm/mod.ts";
 import {
   type CheckCase,
+  type PlanCase,
   proc,
   procs,
   SMALL_THREADED,
-  snapshotOf,
-  stateWith,
   stepThroughChecks,
+  stepThroughPlans,
 } from "../_fixtures.ts";
-import type { ProcessSnapshot } from "../../../scoreboard/mod.ts";
 
 const DEFAULTS: EventSettings = {
   startServers: 3,
@@ -67,12 +65,7 @@ Deno.test("checkEvent()", (t) => stepThroughChecks(t, checkEvent, DEFAULTS, CHEC
 
 const SMALL = checkEvent(SMALL_THREADED).settings;
 
-const PLAN_CASES: {
-  name: string;
-  procs: ProcessSnapshot[];
-  rate: number;
-  actions: Action[];
-}[] = [
+const PLAN_CASES: PlanCase<EventSettings>[] = [
   {
     name: "retires one child when idle threads > MaxSpareThreads",
     procs: [proc(101, "__WW"), proc(102, "____"), proc(103, "_W__")],
@@ -109,14 +102,5 @@ const PLAN_CASES: {
 ];
 
 Deno.test("planEvent()", async (t) => {
-  for (const c of PLAN_CASES) {
-    await t.step(c.name, () => {
-      const plan = planEvent({
-        snapshot: snapshotOf(c.procs),
-        settings: SMALL,
-        state: stateWith({ spawnRate: c.rate }),
-      });
-      assert.deepEqual(plan.actions, c.actions);
-    });
-  }
+  await stepThroughPlans(t, planEvent, SMALL, PLAN_CASES);
 });

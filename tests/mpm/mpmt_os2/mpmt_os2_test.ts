@@ -1,12 +1,14 @@
 import assert from "node:assert/strict";
-import { type Action, checkMpmtOs2, type MpmtOs2Settings, planMpmtOs2 } from "../../../mpm/mod.ts";
+import { checkMpmtOs2, type MpmtOs2Settings, planMpmtOs2 } from "../../../mpm/mod.ts";
 import {
   type CheckCase,
+  type PlanCase,
   proc,
   procs,
   snapshotOf,
   stateWith,
   stepThroughChecks,
+  stepThroughPlans,
   warningsOf,
 } from "../_fixtures.ts";
 import type { ProcessSnapshot } from "../../../scoreboard/mod.ts";
@@ -53,7 +55,7 @@ Deno.test("checkMpmtOs2()", (t) => stepThroughChecks(t, checkMpmtOs2, DEFAULTS, 
 
 const old = (p: ProcessSnapshot) => ({ ...p, generation: 0, quiescing: true });
 
-const PLAN_CASES: { name: string; procs: ProcessSnapshot[]; actions: Action[] }[] = [
+const PLAN_CASES: PlanCase<MpmtOs2Settings>[] = [
   {
     name: "spawns children until StartServers serve",
     procs: [],
@@ -102,16 +104,7 @@ const PLAN_CASES: { name: string; procs: ProcessSnapshot[]; actions: Action[] }[
 ];
 
 Deno.test("planMpmtOs2()", async (t) => {
-  for (const c of PLAN_CASES) {
-    await t.step(c.name, () => {
-      const plan = planMpmtOs2({
-        snapshot: snapshotOf(c.procs),
-        settings: DEFAULTS,
-        state: stateWith(),
-      });
-      assert.deepEqual(plan.actions, c.actions);
-    });
-  }
+  await stepThroughPlans(t, planMpmtOs2, DEFAULTS, PLAN_CASES);
 });
 
 Deno.test("planMpmtOs2() warns once per generation when a child reaches 256 threads", () => {

@@ -1,14 +1,15 @@
 import assert from "node:assert/strict";
-import { type Action, checkNetware, type NetwareSettings, planNetware } from "../../../mpm/mod.ts";
+import { checkNetware, type NetwareSettings, planNetware } from "../../../mpm/mod.ts";
 import {
   type CheckCase,
+  type PlanCase,
   proc,
   snapshotOf,
   stateWith,
   stepThroughChecks,
+  stepThroughPlans,
   warningsOf,
 } from "../_fixtures.ts";
-import type { ProcessSnapshot } from "../../../scoreboard/mod.ts";
 
 const DEFAULTS: NetwareSettings = {
   startThreads: 50,
@@ -73,14 +74,7 @@ const SMALL =
 
 const REACHED = "server reached MaxThreads setting, consider raising the MaxThreads setting";
 
-const PLAN_CASES: {
-  name: string;
-  settings?: NetwareSettings;
-  procs: ProcessSnapshot[];
-  rate: number;
-  actions: Action[];
-  nextRate: number;
-}[] = [
+const PLAN_CASES: PlanCase<NetwareSettings>[] = [
   {
     name: "does nothing when idle threads are within bounds",
     procs: [proc(1, "__WW....")],
@@ -150,17 +144,7 @@ const PLAN_CASES: {
 ];
 
 Deno.test("planNetware()", async (t) => {
-  for (const c of PLAN_CASES) {
-    await t.step(c.name, () => {
-      const plan = planNetware({
-        snapshot: snapshotOf(c.procs),
-        settings: c.settings ?? SMALL,
-        state: stateWith({ spawnRate: c.rate }),
-      });
-      assert.deepEqual(plan.actions, c.actions);
-      assert.equal(plan.state.spawnRate, c.nextRate);
-    });
-  }
+  await stepThroughPlans(t, planNetware, SMALL, PLAN_CASES);
 });
 
 Deno.test("planNetware() holds 64 threads per cycle, warning busy once per generation", () => {

@@ -1,13 +1,15 @@
 import assert from "node:assert/strict";
-import { type Action, checkPrefork, planPrefork, type PreforkSettings } from "../../../mpm/mod.ts";
+import { checkPrefork, planPrefork, type PreforkSettings } from "../../../mpm/mod.ts";
 import {
   type CheckCase,
   effectsOf,
+  type PlanCase,
   proc,
   procs,
   snapshotOf,
   stateWith,
   stepThroughChecks,
+  stepThroughPlans,
   warningsOf,
 } from "../_fixtures.ts";
 import type { ProcessSnapshot } from "../../../scoreboard/mod.ts";
@@ -113,13 +115,7 @@ const SMALL = checkPrefork({
 const REACHED =
   "server reached MaxRequestWorkers setting, consider raising the MaxRequestWorkers setting";
 
-const PLAN_CASES: {
-  name: string;
-  procs: ProcessSnapshot[];
-  rate: number;
-  actions: Action[];
-  nextRate: number;
-}[] = [
+const PLAN_CASES: PlanCase<PreforkSettings>[] = [
   {
     name: "does nothing when idle is within bounds, and resets the rate",
     procs: [...procs(3, "_"), ...procs(2, "W", 201)],
@@ -187,17 +183,7 @@ const PLAN_CASES: {
 ];
 
 Deno.test("planPrefork()", async (t) => {
-  for (const c of PLAN_CASES) {
-    await t.step(c.name, () => {
-      const plan = planPrefork({
-        snapshot: snapshotOf(c.procs),
-        settings: SMALL,
-        state: stateWith({ spawnRate: c.rate }),
-      });
-      assert.deepEqual(plan.actions, c.actions);
-      assert.equal(plan.state.spawnRate, c.nextRate);
-    });
-  }
+  await stepThroughPlans(t, planPrefork, SMALL, PLAN_CASES);
 });
 
 Deno.test("planPrefork() doubles to 32 children per cycle under load, then resets", () => {

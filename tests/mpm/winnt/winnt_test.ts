@@ -1,7 +1,11 @@
-import assert from "node:assert/strict";
 import { type Action, checkWinnt, planWinnt, type WinntSettings } from "../../../mpm/mod.ts";
-import { type CheckCase, proc, snapshotOf, stateWith, stepThroughChecks } from "../_fixtures.ts";
-import type { ProcessSnapshot } from "../../../scoreboard/mod.ts";
+import {
+  type CheckCase,
+  type PlanCase,
+  proc,
+  stepThroughChecks,
+  stepThroughPlans,
+} from "../_fixtures.ts";
 
 const DEFAULTS: WinntSettings = {
   threadsPerChild: 64,
@@ -59,12 +63,7 @@ Deno.test("checkWinnt()", (t) => stepThroughChecks(t, checkWinnt, DEFAULTS, CHEC
 
 const SPAWN_ONE: Action[] = [{ kind: "spawn", count: 1 }];
 
-const PLAN_CASES: {
-  name: string;
-  procs: ProcessSnapshot[];
-  generation?: number;
-  actions: Action[];
-}[] = [
+const PLAN_CASES: PlanCase<WinntSettings>[] = [
   { name: "spawns the child when none is alive", procs: [], actions: SPAWN_ONE },
   {
     name: "does nothing while the child serves, however busy",
@@ -90,16 +89,5 @@ const PLAN_CASES: {
 ];
 
 Deno.test("planWinnt()", async (t) => {
-  for (const c of PLAN_CASES) {
-    await t.step(c.name, () => {
-      const state = stateWith({ spawnRate: 4 });
-      const plan = planWinnt({
-        snapshot: snapshotOf(c.procs, c.generation ?? 1),
-        settings: DEFAULTS,
-        state,
-      });
-      assert.deepEqual(plan.actions, c.actions);
-      assert.equal(plan.state, state);
-    });
-  }
+  await stepThroughPlans(t, planWinnt, DEFAULTS, PLAN_CASES);
 });

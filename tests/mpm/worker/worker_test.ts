@@ -1,16 +1,17 @@
 import assert from "node:assert/strict";
-import { type Action, checkWorker, planWorker, type WorkerSettings } from "../../../mpm/mod.ts";
+import { checkWorker, planWorker, type WorkerSettings } from "../../../mpm/mod.ts";
 import {
   type CheckCase,
+  type PlanCase,
   proc,
   procs,
   SMALL_THREADED,
   snapshotOf,
   stateWith,
   stepThroughChecks,
+  stepThroughPlans,
   warningsOf,
 } from "../_fixtures.ts";
-import type { ProcessSnapshot } from "../../../scoreboard/mod.ts";
 
 const DEFAULTS: WorkerSettings = {
   startServers: 3,
@@ -165,13 +166,7 @@ Deno.test("checkWorker()", (t) => stepThroughChecks(t, checkWorker, DEFAULTS, CH
 
 const SMALL = checkWorker(SMALL_THREADED);
 
-const PLAN_CASES: {
-  name: string;
-  procs: ProcessSnapshot[];
-  rate: number;
-  actions: Action[];
-  nextRate: number;
-}[] = [
+const PLAN_CASES: PlanCase<WorkerSettings>[] = [
   {
     name: "does nothing when idle threads are within bounds",
     procs: [proc(101, "__WW")],
@@ -253,17 +248,7 @@ const PLAN_CASES: {
 
 Deno.test("planWorker()", async (t) => {
   assert.deepEqual(SMALL.warnings, []);
-  for (const c of PLAN_CASES) {
-    await t.step(c.name, () => {
-      const plan = planWorker({
-        snapshot: snapshotOf(c.procs),
-        settings: SMALL.settings,
-        state: stateWith({ spawnRate: c.rate }),
-      });
-      assert.deepEqual(plan.actions, c.actions);
-      assert.equal(plan.state.spawnRate, c.nextRate);
-    });
-  }
+  await stepThroughPlans(t, planWorker, SMALL.settings, PLAN_CASES);
 });
 
 Deno.test("planWorker() warns that MaxRequestWorkers is reached once per generation", () => {

@@ -1,0 +1,113 @@
+/**
+ * Serving from the command line: with the MPM's parent and children, or as `-X`'s single slot,
+ * with the PidFile, the startup log lines, and `--watch`.
+ *
+ * @module
+ */
+
+import { dirname } from "node:path";
+import { runParent } from "../mpm/machinery/mod.ts";
+import { removePidFile, watchFiles, watchStopSignals, writePidFile } from "../platform/mod.ts";
+import type { ServerConfig } from "../server/config/mod.ts";
+import type { LoadedConfig } from "../server/config/readers/mod.ts";
+import { serverBanner } from "../server/http/mod.ts";
+import { createErrorLog, type Logger } from "../server/log/mod.ts";
+import { checkAccessLogs, listenerUrl, openConfiguredLog, startSingleSlot } from "../slot/mod.ts";
+import { type Args, EXIT, readConfig } from "./command_line.ts";
+
+/** Writes the PidFile (creating its directory) and returns its remover. */
+function recordPid(config: ServerConfig): () => void {
+  Deno.mkdirSync(dirname(config.pidFile), { recursive: true });
+  writePidFile(config.pidFile, Deno.pid);
+  return () => removePidFile(config.pidFile, Deno.pid);
+}
+
+function announce(logger: Logger, addresses: readonly { hostname: string; port: number }[]) {
+  logger.notice(`${serverBanner("Full")} configured -- resuming normal operations`);
+  for (const address of addresses) {
+    logger.notice(`Listening on ${listenerUrl({ transport: "tcp", ...address })}`);
+  }
+}
+
+/**
+ * `--watch`: the directories of the App modules, watched; a change restarts gracefully (a
+ * SIGUSR2 to this process, the path `-k graceful` takes).
+ */
+function watchApps(config: ServerConfig, logger: Logger): Disposable | null {
+  const dirs = config.hosts.flatMap((host) => host.apps.map((app) => dirname(app.module)));
+  if (dirs.length === 0) {
+    logger.warn("--watch has nothing to watch: the configuration mounts no App module");
+    return null;
+  }
+  return watchFiles(dirs, (paths) => {
+    logger.notice(`${paths.join(", ")} changed (--watch): restarting gracefully`);
+    Deno.kill(Deno.pid, "SIGUSR2");
+  });
+}
+
+/**
+ * Serves with the MPM's parent and children until SIGTERM/SIGINT (stop) or SIGWINCH
+ * (graceful stop); SIGHUP and SIGUSR2 restart. Logs are flushed and closed before it returns.
+ */
+export async function serveWithMpm(
+  args: Args,
+  loaded: LoadedConfig,
+  installDir: string,
+): Promise<number> {
+  const { config } = loaded;
+  const sink = openConfiguredLog(config, "ErrorLog", { target: config.errorLog });
+  let forgetPid = () => {};
+  try {
+    const logger = createErrorLog({ level: config.logLevel, sink }).withModule(`mpm_${config.mpm}`);
+    // As httpd's startup warnings, these are written whatever LogLevel says.
+    const startupLog = createErrorLog({ level: "warn", sink });
+    for (const warning of loaded.warnings) startupLog.warn(warning);
+    await checkAccessLogs(config, logger);
+    using _watch = args.watch ? watchApps(config, logger) : null;
+    return await runParent({
+      config,
+      logger,
+      reload: () => readConfig(args, installDir),
+      onListening: (running) => {
+        forgetPid = recordPid(running);
+        announce(logger, running.listen);
+      },
+    });
+  } finally {
+    forgetPid();
+    await sink.close();
+  }
+}
+
+/**
+ * `-X`: one slot in this process until SIGTERM/SIGINT (stop: in-flight requests aborted) or
+ * SIGWINCH (graceful stop; a SIGTERM/SIGINT during it stops at once).
+ */
+export async function serveSingle(loaded: LoadedConfig): Promise<number> {
+  const { config } = loaded;
+  using signals = watchStopSignals(config.gracefulShutdownTimeoutMs);
+  const sink = openConfiguredLog(config, "ErrorLog", { target: config.errorLog });
+  let forgetPid = () => {};
+  try {
+    const logger = createErrorLog({ level: config.logLevel, sink });
+    const startupLog = createErrorLog({ level: "warn", sink });
+    for (const warning of loaded.warnings) startupLog.warn(warning);
+    const server = await startSingleSlot(config, logger);
+    forgetPid = recordPid(config);
+    const mpmLog = logger.withModule(`mpm_${config.mpm}`);
+    announce(mpmLog, server.addresses);
+
+    const graceMs = await signals.first;
+    if (graceMs !== 0) {
+      mpmLog.notice("caught SIGWINCH, shutting down gracefully");
+      const stopped = server.shutdown(graceMs).then(() => false);
+      if (!await Promise.race([stopped, signals.immediate.then(() => true)])) return EXIT.ok;
+    }
+    mpmLog.notice("caught SIGTERM, shutting down");
+    await server.shutdown(0);
+    return EXIT.ok;
+  } finally {
+    forgetPid();
+    await sink.close();
+  }
+}
