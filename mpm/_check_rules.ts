@@ -83,6 +83,27 @@ export class DirectiveCheck {
     );
   }
 
+  /**
+   * ServerLimit or ThreadLimit, which size the scoreboard: within the compile-time `limit`,
+   * and kept on a restart ({@link keptOnRestart}) as `running` says.
+   */
+  sizingLimit(name: string, limit: number, unit: string, running: number | undefined): number {
+    return this.keptOnRestart(
+      name,
+      this.withinCompiledLimit(name, this.get(name), limit, unit),
+      running,
+    );
+  }
+
+  /**
+   * A spare pool's minimum and maximum (`MinSpareServers`/`MaxSpareServers`, or the threads'):
+   * the minimum at least 1 (with httpd's advice), the maximum above it ({@link above}).
+   */
+  spares(minName: string, maxName: string): { readonly min: number; readonly max: number } {
+    const min = this.atLeastOne(minName, this.get(minName), RAISED_MIN_SPARE_ADVICE);
+    return { min, max: this.above(maxName, minName, min) };
+  }
+
   /** The settings and the warnings recorded on the way. */
   result<S>(settings: S): CheckResult<S> {
     return { settings, warnings: [...this.#warnings] };

@@ -13,7 +13,7 @@
 
 import { type DirectiveCheck, RAISED_MIN_SPARE_ADVICE } from "./_check_rules.ts";
 import type { Discipline } from "./discipline.ts";
-import type { Topology } from "./mpm_policy.ts";
+import { type Topology, topologyOf } from "./mpm_policy.ts";
 import type { Plan, PlanInput } from "./plan.ts";
 import { childToRetire, MAX_SPAWN_RATE, planRamp } from "./spawn_ramp.ts";
 import type { ThreadedChildrenSettings } from "./threaded_children_settings.ts";
@@ -28,21 +28,13 @@ export function clampThreadedChildren(
   maxThreadLimit: number,
   running: ThreadedChildrenSettings | undefined,
 ): ThreadedChildrenSettings {
-  const serverLimit = c.keptOnRestart(
+  const serverLimit = c.sizingLimit(
     "ServerLimit",
-    c.withinCompiledLimit(
-      "ServerLimit",
-      c.get("ServerLimit"),
-      THREADED_MAX_SERVER_LIMIT,
-      "servers",
-    ),
+    THREADED_MAX_SERVER_LIMIT,
+    "servers",
     running?.serverLimit,
   );
-  const threadLimit = c.keptOnRestart(
-    "ThreadLimit",
-    c.withinCompiledLimit("ThreadLimit", c.get("ThreadLimit"), maxThreadLimit, "threads"),
-    running?.threadLimit,
-  );
+  const threadLimit = c.sizingLimit("ThreadLimit", maxThreadLimit, "threads", running?.threadLimit);
   let perChild = c.get("ThreadsPerChild");
   if (perChild > threadLimit) {
     perChild = c.use(
@@ -176,14 +168,12 @@ export function threadedChildrenTopology(
   settings: ThreadedChildrenSettings,
   discipline: Discipline,
 ): Topology {
-  return {
+  return topologyOf({
     serverLimit: settings.serverLimit,
     threadLimit: settings.threadLimit,
     startProcesses: settings.startServers,
     threadsPerProcess: settings.threadsPerChild,
     maxConnectionsPerChild: settings.maxConnectionsPerChild,
     discipline,
-    threadsInParent: false,
-    restartIsGraceful: false,
-  };
+  });
 }

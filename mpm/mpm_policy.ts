@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { Discipline } from "./discipline.ts";
+import { type Discipline, ONE_CONNECTION } from "./discipline.ts";
 import type { Plan, PlanInput } from "./plan.ts";
 import type { Directive, MpmName } from "../server/config/mod.ts";
 
@@ -54,6 +54,31 @@ export interface Topology {
   readonly threadsInParent: boolean;
   /** A restart (SIGHUP) is always graceful, as httpd's winnt has no other kind. */
   readonly restartIsGraceful: boolean;
+}
+
+/** The layout an MPM states; {@link topologyOf} fills in the usual answers to the rest. */
+export type TopologyLayout =
+  & Pick<
+    Topology,
+    | "serverLimit"
+    | "threadLimit"
+    | "startProcesses"
+    | "threadsPerProcess"
+    | "maxConnectionsPerChild"
+  >
+  & Partial<Topology>;
+
+/**
+ * A topology with the usual answers where an MPM says nothing: one connection per slot,
+ * threads in child processes, a SIGHUP that restarts at once.
+ */
+export function topologyOf(layout: TopologyLayout): Topology {
+  return {
+    discipline: ONE_CONNECTION,
+    threadsInParent: false,
+    restartIsGraceful: false,
+    ...layout,
+  };
 }
 
 /** What a policy's `check()` returns: the settings to run with and why they differ. */

@@ -7,9 +7,8 @@
  * @module
  */
 
-import { DirectiveCheck, RAISED_MIN_SPARE_ADVICE } from "../_check_rules.ts";
-import { ONE_CONNECTION } from "../discipline.ts";
-import type { CheckResult, MpmPolicy } from "../mpm_policy.ts";
+import { DirectiveCheck } from "../_check_rules.ts";
+import { type CheckResult, type MpmPolicy, topologyOf } from "../mpm_policy.ts";
 import { type Action, type Plan, type PlanInput, warnOnce } from "../plan.ts";
 import {
   maxConnectionsPerChild,
@@ -64,12 +63,7 @@ export function checkMpmtOs2(
     MPMT_OS2_MAX_SERVERS,
     "servers",
   );
-  const minSpare = c.atLeastOne(
-    "MinSpareThreads",
-    c.get("MinSpareThreads"),
-    RAISED_MIN_SPARE_ADVICE,
-  );
-  const maxSpare = c.above("MaxSpareThreads", "MinSpareThreads", minSpare);
+  const { min: minSpare, max: maxSpare } = c.spares("MinSpareThreads", "MaxSpareThreads");
   return c.result({
     startServers: start,
     minSpareThreads: minSpare,
@@ -130,15 +124,13 @@ export const MPMT_OS2: MpmPolicy<MpmtOs2Settings> = {
   directives: MPMT_OS2_DIRECTIVES,
   check: checkMpmtOs2,
   plan: planMpmtOs2,
-  topology: (s) => ({
-    // The serving children, and two generations a pair of quick restarts may leave draining.
-    serverLimit: 3 * s.startServers,
-    threadLimit: MPMT_OS2_MAX_THREADS,
-    startProcesses: s.startServers,
-    threadsPerProcess: s.minSpareThreads,
-    maxConnectionsPerChild: s.maxConnectionsPerChild,
-    discipline: ONE_CONNECTION,
-    threadsInParent: false,
-    restartIsGraceful: false,
-  }),
+  topology: (s) =>
+    topologyOf({
+      // The serving children, and two generations a pair of quick restarts may leave draining.
+      serverLimit: 3 * s.startServers,
+      threadLimit: MPMT_OS2_MAX_THREADS,
+      startProcesses: s.startServers,
+      threadsPerProcess: s.minSpareThreads,
+      maxConnectionsPerChild: s.maxConnectionsPerChild,
+    }),
 };

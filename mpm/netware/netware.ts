@@ -7,9 +7,8 @@
  * @module
  */
 
-import { DirectiveCheck, RAISED_MIN_SPARE_ADVICE } from "../_check_rules.ts";
-import { ONE_CONNECTION } from "../discipline.ts";
-import type { CheckResult, MpmPolicy } from "../mpm_policy.ts";
+import { DirectiveCheck } from "../_check_rules.ts";
+import { type CheckResult, type MpmPolicy, topologyOf } from "../mpm_policy.ts";
 import type { Plan, PlanInput } from "../plan.ts";
 import { planRamp } from "../spawn_ramp.ts";
 import {
@@ -61,13 +60,9 @@ export function checkNetware(
     NETWARE_MAX_THREADS,
     "threads",
   );
-  const minSpare = c.atLeastOne(
-    "MinSpareThreads",
-    c.get("MinSpareThreads"),
-    RAISED_MIN_SPARE_ADVICE,
-  );
-  // httpd applies the next two silently (ap_mpm_run(), startup_workers()); we say so.
-  const maxSpare = c.above("MaxSpareThreads", "MinSpareThreads", minSpare);
+  // The maximum and StartThreads httpd clamps silently (ap_mpm_run(), startup_workers()); we
+  // say so.
+  const { min: minSpare, max: maxSpare } = c.spares("MinSpareThreads", "MaxSpareThreads");
   let start = c.get("StartThreads");
   if (start > maxThreads) {
     start = c.use(
@@ -124,15 +119,14 @@ export const NETWARE: MpmPolicy<NetwareSettings> = {
   directives: NETWARE_DIRECTIVES,
   check: checkNetware,
   plan: planNetware,
-  topology: (s) => ({
-    // The serving host, and two generations a pair of quick restarts may leave draining.
-    serverLimit: 3,
-    threadLimit: s.maxThreads,
-    startProcesses: 1,
-    threadsPerProcess: s.startThreads,
-    maxConnectionsPerChild: s.maxConnectionsPerChild,
-    discipline: ONE_CONNECTION,
-    threadsInParent: true,
-    restartIsGraceful: false,
-  }),
+  topology: (s) =>
+    topologyOf({
+      // The serving host, and two generations a pair of quick restarts may leave draining.
+      serverLimit: 3,
+      threadLimit: s.maxThreads,
+      startProcesses: 1,
+      threadsPerProcess: s.startThreads,
+      maxConnectionsPerChild: s.maxConnectionsPerChild,
+      threadsInParent: true,
+    }),
 };

@@ -6,9 +6,8 @@
  * @module
  */
 
-import { DirectiveCheck, RAISED_MIN_SPARE_ADVICE } from "../_check_rules.ts";
-import { ONE_CONNECTION } from "../discipline.ts";
-import type { CheckOptions, CheckResult, MpmPolicy } from "../mpm_policy.ts";
+import { DirectiveCheck } from "../_check_rules.ts";
+import { type CheckOptions, type CheckResult, type MpmPolicy, topologyOf } from "../mpm_policy.ts";
 import type { Plan, PlanInput } from "../plan.ts";
 import { childToRetire, MAX_SPAWN_RATE, planRamp } from "../spawn_ramp.ts";
 import {
@@ -56,9 +55,10 @@ export function checkPrefork(
   options: CheckOptions<PreforkSettings> = {},
 ): CheckResult<PreforkSettings> {
   const c = new DirectiveCheck(PREFORK_DIRECTIVES, directives);
-  const limit = c.keptOnRestart(
+  const limit = c.sizingLimit(
     "ServerLimit",
-    c.withinCompiledLimit("ServerLimit", c.get("ServerLimit"), PREFORK_MAX_SERVER_LIMIT, "servers"),
+    PREFORK_MAX_SERVER_LIMIT,
+    "servers",
     options.running?.serverLimit,
   );
   let workers = c.get("MaxRequestWorkers");
@@ -71,13 +71,8 @@ export function checkPrefork(
   }
   workers = c.atLeastOne("MaxRequestWorkers", workers);
   let start = c.atLeastOne("StartServers", c.get("StartServers"));
-  const minSpare = c.atLeastOne(
-    "MinSpareServers",
-    c.get("MinSpareServers"),
-    RAISED_MIN_SPARE_ADVICE,
-  );
-  // The next two httpd applies silently in prefork_run(); we say so.
-  const maxSpare = c.above("MaxSpareServers", "MinSpareServers", minSpare);
+  // The maximum and StartServers httpd clamps silently in prefork_run(); we say so.
+  const { min: minSpare, max: maxSpare } = c.spares("MinSpareServers", "MaxSpareServers");
   if (start > workers) {
     start = c.use(
       workers,
@@ -131,14 +126,12 @@ export const PREFORK: MpmPolicy<PreforkSettings> = {
   directives: PREFORK_DIRECTIVES,
   check: checkPrefork,
   plan: planPrefork,
-  topology: (s) => ({
-    serverLimit: s.serverLimit,
-    threadLimit: 1,
-    startProcesses: s.startServers,
-    threadsPerProcess: 0,
-    maxConnectionsPerChild: s.maxConnectionsPerChild,
-    discipline: ONE_CONNECTION,
-    threadsInParent: false,
-    restartIsGraceful: false,
-  }),
+  topology: (s) =>
+    topologyOf({
+      serverLimit: s.serverLimit,
+      threadLimit: 1,
+      startProcesses: s.startServers,
+      threadsPerProcess: 0,
+      maxConnectionsPerChild: s.maxConnectionsPerChild,
+    }),
 };

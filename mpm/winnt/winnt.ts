@@ -7,8 +7,7 @@
  */
 
 import { DirectiveCheck } from "../_check_rules.ts";
-import { ONE_CONNECTION } from "../discipline.ts";
-import type { CheckOptions, CheckResult, MpmPolicy } from "../mpm_policy.ts";
+import { type CheckOptions, type CheckResult, type MpmPolicy, topologyOf } from "../mpm_policy.ts";
 import type { Plan, PlanInput } from "../plan.ts";
 import { maxConnectionsPerChild, threadLimit, threadsPerChild } from "../_shared_directives.ts";
 import { servingProcesses } from "../../scoreboard/mod.ts";
@@ -40,9 +39,10 @@ export function checkWinnt(
   options: CheckOptions<WinntSettings> = {},
 ): CheckResult<WinntSettings> {
   const c = new DirectiveCheck(WINNT_DIRECTIVES, directives);
-  const limit = c.keptOnRestart(
+  const limit = c.sizingLimit(
     "ThreadLimit",
-    c.withinCompiledLimit("ThreadLimit", c.get("ThreadLimit"), WINNT_MAX_THREAD_LIMIT, "threads"),
+    WINNT_MAX_THREAD_LIMIT,
+    "threads",
     options.running?.threadLimit,
   );
   let perChild = c.get("ThreadsPerChild");
@@ -77,15 +77,14 @@ export const WINNT: MpmPolicy<WinntSettings> = {
   directives: WINNT_DIRECTIVES,
   check: checkWinnt,
   plan: planWinnt,
-  topology: (s) => ({
-    // The child, and the regions of two generations a pair of quick restarts may leave draining.
-    serverLimit: 3,
-    threadLimit: s.threadLimit,
-    startProcesses: 1,
-    threadsPerProcess: s.threadsPerChild,
-    maxConnectionsPerChild: s.maxConnectionsPerChild,
-    discipline: ONE_CONNECTION,
-    threadsInParent: false,
-    restartIsGraceful: true,
-  }),
+  topology: (s) =>
+    topologyOf({
+      // The child, and the regions of two generations a pair of quick restarts may leave draining.
+      serverLimit: 3,
+      threadLimit: s.threadLimit,
+      startProcesses: 1,
+      threadsPerProcess: s.threadsPerChild,
+      maxConnectionsPerChild: s.maxConnectionsPerChild,
+      restartIsGraceful: true,
+    }),
 };
