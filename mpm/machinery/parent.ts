@@ -120,7 +120,7 @@ class Parent {
         () => this.#spawn(),
       );
       try {
-        await this.#allReady(first.filter((child) => child !== null));
+        await this.#ready(first.filter((child) => child !== null), "first");
       } catch (error) {
         if (this.#stopping) return 0;
         logger.error(`Cannot start the first generation: ${describeError(error)}`);
@@ -192,7 +192,7 @@ class Parent {
           `no free scoreboard region: ServerLimit ${next.topology.serverLimit} is taken by the generations still finishing`,
         );
       }
-      await this.#allReady(started.filter((child) => child !== null));
+      await this.#ready(started.filter((child) => child !== null), "all");
     } catch (error) {
       this.#logger.error(
         `Cannot restart: the new generation did not start (${
@@ -381,8 +381,17 @@ class Parent {
     }
   }
 
-  async #allReady(children: readonly Child[]): Promise<void> {
-    const ready = Promise.all(children.map((child) => child.ready));
+  /**
+   * Waits until every child of `children` accepts (`"all"`, a restart's new generation, before
+   * the old one goes) or until one does (`"first"`: the server is up, the rest follow).
+   */
+  async #ready(children: readonly Child[], which: "all" | "first"): Promise<void> {
+    const each = children.map((child) => child.ready);
+    const ready: Promise<unknown> = which === "all"
+      ? Promise.all(each)
+      : Promise.any(each).catch((error) => {
+        throw error instanceof AggregateError ? error.errors[0] : error;
+      });
     if (await withDeadline(ready, READY_DEADLINE_MS) === TIMED_OUT) {
       throw new Error(`not accepting after ${READY_DEADLINE_MS} ms`);
     }

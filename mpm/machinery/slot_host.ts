@@ -86,8 +86,8 @@ async function host(channel: HostChannel, stopped: Promise<void>): Promise<numbe
     if (topology.threadsPerProcess === 0) {
       slots.set(0, await mainThreadSlot(start, scoreboard, logger, recycle));
     }
+    // Ready once one slot accepts: the rest of the threads start while this process serves.
     await threads.start(topology.threadsPerProcess);
-    await Promise.all([...slots.values()].map((slot) => slot.ready));
   } catch (error) {
     await send({ type: "failed", message: describeError(error) });
     await Promise.allSettled([...slots.values()].map((slot) => slot.stop()));
@@ -177,7 +177,8 @@ class ThreadPool {
   readonly #scoreboard: ProcessScoreboard;
   readonly #logger: Logger;
   readonly #parts: ThreadPoolParts;
-  #starting: Promise<void> | null = null;
+  /** Threads are being created: a spawn asked for meanwhile is not added. */
+  #creating = false;
 
   constructor(
     slots: Map<number, SlotRunner>,
@@ -192,9 +193,11 @@ class ThreadPool {
   }
 
   /**
-   * Starts threads in the lowest `count` free slots, one at a time; resolves once each has
-   * been created (not yet ready). The slots show `S` from the start, so that the parent counts
-   * them while they are on their way.
+   * Starts threads in the lowest `count` free slots, one at a time. Resolves as soon as one of
+   * them accepts (or at once for none), so that the process serves while the rest start, and
+   * rejects with the first failure when every one failed. Once one accepts, a thread that
+   * could not start is logged and its slot freed. The slots show `S` from the start, so that
+   * the parent counts them while they are on their way.
    */
   start(count: number): Promise<void> {
     const free: number[] = [];
@@ -202,16 +205,46 @@ class ThreadPool {
       if (!this.#slots.has(index)) free.push(index);
     }
     for (const index of free) this.#scoreboard.slot(index).setState("S");
-    return (async () => {
+    const first = Promise.withResolvers<void>();
+    let serving = false;
+    let unsettled = 0;
+    const unreported: [number, unknown][] = [];
+    const report = (index: number, error: unknown) =>
+      this.#logger.error(`Cannot start thread ${index}: ${describeError(error)}`);
+    const settleUnlessServing = () => {
+      if (serving || unsettled > 0 || this.#creating) return;
+      if (unreported.length === 0) first.resolve();
+      else first.reject(unreported[0]![1]);
+    };
+    this.#creating = true;
+    void (async () => {
       for (const index of free) {
         if (this.#parts.retiring()) {
           this.#scoreboard.slot(index).setState(".");
           continue;
         }
-        this.#slots.set(index, this.#parts.add(index));
+        const slot = this.#parts.add(index);
+        this.#slots.set(index, slot);
+        unsettled++;
+        slot.ready.then(() => {
+          unsettled--;
+          if (serving) return;
+          serving = true;
+          for (const [index, error] of unreported.splice(0)) report(index, error);
+          first.resolve();
+        }, (error) => {
+          unsettled--;
+          this.#slots.delete(index);
+          if (serving) report(index, error);
+          else unreported.push([index, error]);
+          settleUnlessServing();
+        });
         await delay(0);
       }
+      this.#creating = false;
+      settleUnlessServing();
     })();
+    return first.promise;
   }
 
   /**
@@ -219,17 +252,9 @@ class ThreadPool {
    * way (the parent asked before it could see those threads, and asks again if still short).
    */
   spawn(count: number): void {
-    if (this.#starting !== null) return;
-    const before = new Set(this.#slots.keys());
-    this.#starting = this.start(count).finally(() => this.#starting = null);
-    void this.#starting.then(() => {
-      for (const [index, slot] of this.#slots) {
-        if (before.has(index)) continue;
-        slot.ready.catch((error) => {
-          this.#logger.error(`Cannot start thread ${index}: ${describeError(error)}`);
-          this.#slots.delete(index);
-        });
-      }
+    if (this.#creating) return;
+    this.start(count).catch((error) => {
+      this.#logger.error(`Cannot start threads: ${describeError(error)}`);
     });
   }
 

@@ -155,7 +155,9 @@ Deno.test("a restart into a broken config is refused; the running generation kee
   await using server = await startMpmd(
     mpmConfig("prefork", { StartServers: 2, MinSpareServers: 1, MaxSpareServers: 4 }),
   );
-  const before = scoreboardPids(await scoreboardOf(server));
+  const before = scoreboardPids(
+    await scoreboardWhere(server, (s) => s.processes.length === 2, "two children"),
+  );
   const good = await Deno.readTextFile(server.configFile!);
   await Deno.writeTextFile(server.configFile!, `${good}\nKeepAliveTimeout: soon\n`);
   for (const signal of ["SIGUSR2", "SIGHUP"] as const) {
