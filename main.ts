@@ -27,7 +27,7 @@ import {
 } from "./cli/mod.ts";
 import { chooseDefaultMpm, MPMS } from "./mpm/mod.ts";
 import { CHILD_ARGUMENT, runChild } from "./mpm/machinery/mod.ts";
-import { detectCapabilities, ServerStartError } from "./platform/mod.ts";
+import { detectCapabilities, PidFileError, ServerStartError } from "./platform/mod.ts";
 import { ConfigErrors } from "./server/config/mod.ts";
 import { configToYaml } from "./server/config/readers/mod.ts";
 
@@ -98,6 +98,10 @@ async function main(argv: string[]): Promise<number> {
     // -k start: the server said why on the stderr it inherited; this says that it is gone.
     if (error instanceof ServerStartError) {
       printError(`mpmd: ${error.message}`);
+      return EXIT.error;
+    }
+    if (error instanceof PidFileError) {
+      printError(`mpmd: ${error.message} (set PidFile to a file you can write, or leave it unset)`);
       return EXIT.error;
     }
     // A bug rather than a configuration problem: say so first, then give the stack to report.

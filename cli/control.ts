@@ -4,9 +4,11 @@
  * @module
  */
 
+import { dirname } from "node:path";
 import {
   alreadyRunning,
   type ControlVerb,
+  pidFileFor,
   selfCommand,
   signalServer,
   startDetached,
@@ -22,9 +24,10 @@ export interface ControlOutcome {
   readonly message: string;
 }
 
-/** `-k VERB`: signals the server named by the PidFile, or starts one detached. */
 /**
- * Carries out `-k verb` for the server `config` describes.
+ * Carries out `-k verb` for the server `config` describes: signals the server its PidFile
+ * names, or starts one detached. Without a configured PidFile, `-k` uses a per-user one
+ * (`pidFileFor()`), and a server it starts is told to write it.
  *
  * @throws {ServerStartError} when a server started in the background exits before it serves.
  */
@@ -33,22 +36,30 @@ export async function control(
   argv: string[],
   config: ServerConfig,
 ): Promise<ControlOutcome> {
+  const pidFile = pidFileFor(config.pidFile, config.file);
   if (verb === "start") {
-    const pid = alreadyRunning(config.pidFile);
+    const pid = alreadyRunning(pidFile);
     if (pid !== null) return { exitCode: EXIT.error, message: `mpmd (pid ${pid}) already running` };
-    return { exitCode: await startInBackground(argv, config), message: "" };
+    return { exitCode: await startInBackground(argv, config, pidFile), message: "" };
   }
-  const result = signalServer(verb, config.pidFile);
+  const result = signalServer(verb, pidFile);
   if (result.startInstead) {
-    return { exitCode: await startInBackground(argv, config), message: result.message };
+    return { exitCode: await startInBackground(argv, config, pidFile), message: result.message };
   }
   return { exitCode: result.exitCode, message: result.message };
 }
 
-async function startInBackground(argv: string[], config: ServerConfig): Promise<number> {
+async function startInBackground(
+  argv: string[],
+  config: ServerConfig,
+  pidFile: string,
+): Promise<number> {
+  // The per-user folder is this program's to make; a configured PidFile's folder is not.
+  if (config.pidFile === null) Deno.mkdirSync(dirname(pidFile), { recursive: true, mode: 0o700 });
+  const args = [...withoutControlVerb(argv), "-c", `PidFile "${pidFile.replaceAll('"', '\\"')}"`];
   // A server that logs to a file must not hold this terminal's stderr open once detached.
-  await startDetached(selfCommand(withoutControlVerb(argv)), {
-    pidFile: config.pidFile,
+  await startDetached(selfCommand(args), {
+    pidFile,
     stderr: config.errorLog === "stderr" ? "inherit" : "null",
   });
   return EXIT.ok;

@@ -15,11 +15,12 @@ import { createErrorLog, type Logger } from "../server/log/mod.ts";
 import { checkAccessLogs, listenerUrl, openConfiguredLog, startSingleSlot } from "../slot/mod.ts";
 import { type Args, EXIT, readConfig } from "./command_line.ts";
 
-/** Writes the PidFile (creating its directory) and returns its remover. */
+/** Writes the PidFile, if the configuration (or `-k start`) names one, and returns its remover. */
 function recordPid(config: ServerConfig): () => void {
-  Deno.mkdirSync(dirname(config.pidFile), { recursive: true });
-  writePidFile(config.pidFile, Deno.pid);
-  return () => removePidFile(config.pidFile, Deno.pid);
+  const { pidFile } = config;
+  if (pidFile === null) return () => {};
+  writePidFile(pidFile, Deno.pid);
+  return () => removePidFile(pidFile, Deno.pid);
 }
 
 function announce(logger: Logger, addresses: readonly { hostname: string; port: number }[]) {

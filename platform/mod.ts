@@ -46,12 +46,16 @@ export {
   WOKEN,
 } from "./socket_acceptor.ts";
 export {
+  defaultPidFilePath,
   isProcessAlive,
   PidFileError,
+  pidFileFor,
   readPidFile,
   removePidFile,
   writePidFile,
 } from "./pid_file.ts";
+export type { PidFileFacts } from "./pid_file.ts";
+export { openFailure, whyNotWritable } from "./writable_file.ts";
 export {
   alreadyRunning,
   CONTROL_SIGNALS,

@@ -5,7 +5,9 @@
  * @module
  */
 
-import { basename, dirname } from "node:path";
+import { createHash } from "node:crypto";
+import { tmpdir } from "node:os";
+import { basename, dirname, join } from "node:path";
 import process from "node:process";
 import { DEAD_PROC_STATES, procStatState } from "./_proc_stat.ts";
 import { describeError } from "../base/mod.ts";
@@ -176,4 +178,50 @@ function reasonOf(error: unknown): string {
 
 function errorCode(error: unknown): unknown {
   return typeof error === "object" && error !== null && "code" in error ? error.code : undefined;
+}
+
+/** The facts {@link defaultPidFilePath} decides from. */
+export interface PidFileFacts {
+  /** The config file's absolute path, or `null` for the embedded default. */
+  readonly configFile: string | null;
+  /** `$XDG_RUNTIME_DIR`: the user's own runtime directory, if the session has one. */
+  readonly runtimeDir: string | undefined;
+  /** The system's temporary directory. */
+  readonly tempDir: string;
+  /** The user id (`null` where there is none, on Windows). */
+  readonly uid: number | null;
+}
+
+/**
+ * Where a server started with `-k start` records its pid when the configuration names no
+ * PidFile, and where `-k` then looks: in the user's runtime directory (or a per-user folder
+ * of the temporary directory), never in the install directory, which a non-root user cannot
+ * write. Each config file gets its own name (its base name and a hash of its path), so that
+ * two servers with different configs do not take each other's file. Pure.
+ *
+ * @returns an absolute path such as `/run/user/1000/mpmd/site-1f2e3d4c.pid`.
+ */
+export function defaultPidFilePath(facts: PidFileFacts): string {
+  const dir = facts.runtimeDir !== undefined && facts.runtimeDir !== ""
+    ? join(facts.runtimeDir, "mpmd")
+    : join(facts.tempDir, facts.uid === null ? "mpmd" : `mpmd-${facts.uid}`);
+  if (facts.configFile === null) return join(dir, "mpmd.pid");
+  const hash = createHash("sha256").update(facts.configFile).digest("hex").slice(0, 8);
+  return join(dir, `${basename(facts.configFile).replace(/\.[^.]*$/, "")}-${hash}.pid`);
+}
+
+/**
+ * The PidFile `-k` uses for a config: the configured one, else {@link defaultPidFilePath}
+ * from this process's environment.
+ *
+ * @param configured the PidFile directive's value (`null`: none).
+ * @param configFile the config file's absolute path, or `null` for the embedded default.
+ */
+export function pidFileFor(configured: string | null, configFile: string | null): string {
+  return configured ?? defaultPidFilePath({
+    configFile,
+    runtimeDir: Deno.env.get("XDG_RUNTIME_DIR"),
+    tempDir: tmpdir(),
+    uid: Deno.uid(),
+  });
 }

@@ -176,8 +176,11 @@ export interface ServerConfig {
    */
   readonly extendedStatus: boolean;
 
-  /** Absolute path of the PidFile. */
-  readonly pidFile: string;
+  /**
+   * Absolute path of the PidFile, or `null` when none is configured: the server then writes
+   * none unless `-k start` started it (which names one on its command line).
+   */
+  readonly pidFile: string | null;
   /** Absolute path, or `stderr`. */
   readonly errorLog: string;
   /** LogLevel: least severe error-log entries written. */

@@ -32,6 +32,19 @@ const MPM: Directive<MpmName | null> = {
   default: null,
 };
 
+/**
+ * PidFile: no default of its own. `null` writes none in the foreground; a server started with
+ * `-k start` writes one where `-k` looks for it (the platform's per-user runtime directory).
+ */
+const PID_FILE: Directive<string | null> = {
+  ...path({
+    name: "PidFile",
+    help: "File that records the parent's process id (default: none, or a per-user file for -k)",
+    default: "",
+  }),
+  default: null,
+};
+
 /** The server-wide directives, by name. */
 export const SERVER_DIRECTIVES = {
   ServerRoot: path({
@@ -137,11 +150,7 @@ export const SERVER_DIRECTIVES = {
     help: "Record each request's line, client and host in the scoreboard for the status page",
     default: true,
   }),
-  PidFile: path({
-    name: "PidFile",
-    help: "File that records the parent's process id",
-    default: "logs/mpmd.pid",
-  }),
+  PidFile: PID_FILE,
   ErrorLog: ERROR_LOG,
   LogLevel: oneOf<LogLevel>({
     name: "LogLevel",

@@ -6,12 +6,11 @@
  * @module
  */
 
-import { dirname } from "node:path";
 import type { Logger } from "./logger.ts";
 import type { LogSink } from "./log_sink.ts";
 import { createErrorLog } from "./error_log.ts";
 import { writeAll, writeAllSync } from "./_write_all.ts";
-import { describeError } from "../../base/mod.ts";
+import { openFailure } from "../../platform/mod.ts";
 
 /** Default {@link BufferedSinkOptions.flushIntervalMs}: at most a second of lines waits in memory. */
 export const DEFAULT_FLUSH_INTERVAL_MS = 1000;
@@ -90,15 +89,6 @@ export function createFileSink(path: string, options: BufferedSinkOptions = {}):
     { writer: file, description: `log file ${path}`, release: () => file.close() },
     options,
   );
-}
-
-/** Why opening `path` for appending failed, in words an operator can act on. */
-function openFailure(error: unknown, path: string): string {
-  // With `create`, NotFound can only mean a missing directory on the way.
-  if (error instanceof Deno.errors.NotFound) return `no such directory ${dirname(path)}`;
-  if (error instanceof Deno.errors.PermissionDenied) return "permission denied";
-  if (error instanceof Deno.errors.IsADirectory) return "it is a directory";
-  return describeError(error);
 }
 
 /** A buffered sink on the process's stdout (left open on close). */

@@ -75,7 +75,7 @@ export function buildConfig(r: Resolution, source: BuildSource): ServerConfig {
     maintenanceIntervalMs: get(S.MaintenanceInterval),
     maxConnectionsPerChildJitter: get(S.MaxConnectionsPerChildJitter),
     extendedStatus: get(S.ExtendedStatus),
-    pidFile: inRoot(get(S.PidFile)),
+    pidFile: get(S.PidFile),
     errorLog: errorLog === "stderr" ? errorLog : inRoot(errorLog),
     logLevel: get(S.LogLevel),
     logFormats: get(S.LogFormat),

@@ -70,7 +70,7 @@ export function configToYaml(config: ServerConfig, options: ConfigToYamlOptions 
     const shown = DURATIONS.has(name) ? formatDuration(value as number) : value;
     putChanged(entries, name, value, S[name].default, shown);
   }
-  putChanged(entries, "PidFile", config.pidFile, resolve(config.serverRoot, S.PidFile.default));
+  putChanged(entries, "PidFile", config.pidFile, null);
   const stages: Entries = {};
   for (const stage of ["header", "body"] as const) {
     const t = config.requestReadTimeout[stage];

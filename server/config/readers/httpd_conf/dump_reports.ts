@@ -37,7 +37,9 @@ export function runConfigReport(input: DumpInput): string {
     `ServerRoot: ${quoted(config.serverRoot)}`,
     `Main DocumentRoot: ${quoted(config.hosts[0].documentRoot)}`,
     `Main ErrorLog: ${quoted(config.errorLog)}`,
-    `PidFile: ${quoted(config.pidFile)}`,
+    `PidFile: ${
+      config.pidFile === null ? "none (-k start writes a per-user one)" : quoted(config.pidFile)
+    }`,
     ...defines,
     `MPM: ${config.mpm} (chosen by ${config.mpmChosenBy})`,
     ...mpm,
