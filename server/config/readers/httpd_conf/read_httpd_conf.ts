@@ -11,7 +11,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import type { Occurrence, ReadResult } from "../_occurrence.ts";
 import { type HttpdConfFiles, includedFiles } from "./includes.ts";
 import { type LogicalLine, logicalLines, parseLine } from "./_lines.ts";
-import { expandVariables } from "./_variables.ts";
+import { expandVariables } from "../_variables.ts";
 import { type Context, enterSection, finishSections } from "./_sections.ts";
 import { readDirective } from "./_directives.ts";
 import { fail, type ReaderState, warn } from "./_reader_state.ts";

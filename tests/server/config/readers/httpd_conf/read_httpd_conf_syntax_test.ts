@@ -53,7 +53,7 @@ Deno.test("readHttpdConf() gives quoted arguments with spaces to the directive",
   ]);
 });
 
-Deno.test("readHttpdConf() expands ${NAME} from Define first, then the environment", async (t) => {
+Deno.test("readHttpdConf() expands ${NAME} from Define first, then the environment, then a :-default", async (t) => {
   const CASES = [
     {
       name: "a Define",
@@ -84,6 +84,30 @@ Deno.test("readHttpdConf() expands ${NAME} from Define first, then the environme
       text: "Define D Time\nDefine U out\n${D}${U} 26",
       vars: {},
       timeoutMs: 26_000,
+    },
+    {
+      name: "a default when neither has a value",
+      text: "Timeout ${T:-27}",
+      vars: {},
+      timeoutMs: 27_000,
+    },
+    {
+      name: "a Define before the default",
+      text: "Define T 28\nTimeout ${T:-99}",
+      vars: {},
+      timeoutMs: 28_000,
+    },
+    {
+      name: "the environment before the default",
+      text: "Timeout ${T:-99}",
+      vars: { T: "29" },
+      timeoutMs: 29_000,
+    },
+    {
+      name: "a default for an empty Define, as the shell's :- does",
+      text: 'Define T ""\nTimeout ${T:-30}',
+      vars: {},
+      timeoutMs: 30_000,
     },
   ];
   for (const c of CASES) {
