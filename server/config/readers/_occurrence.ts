@@ -22,6 +22,13 @@ export type Source = typeof SOURCES[number];
  */
 export type Section = "top level" | "command line" | "server config" | MpmName;
 
+/** A `${NAME}` in a YAML or `-C` / `-c` value with neither a value nor a default. */
+export interface UndefinedVariable {
+  readonly name: string;
+  /** Where it was written: the line of its list item when the value is a YAML list. */
+  readonly at: ConfigLocation;
+}
+
 /** One directive as written. */
 export interface Occurrence {
   /** The key as written (its case may be wrong). */
@@ -36,6 +43,11 @@ export interface Occurrence {
   readonly at: ConfigLocation;
   /** Lines of the items when the value is a YAML list. */
   readonly itemLines: readonly (number | null)[];
+  /**
+   * The `${NAME}`s of `value` left as written for want of a value: the directive is refused,
+   * as a bad value is. Always empty from httpd.conf, where httpd keeps the text and warns.
+   */
+  readonly undefinedVariables: readonly UndefinedVariable[];
 }
 
 /** What a reader returns: occurrences, and the problems it could see on its own. */

@@ -1,7 +1,8 @@
 /**
  * Reads a YAML config into {@link Occurrence}s with their lines: top-level directives, the
  * MPM sections (`prefork:`, …) and the IfDefine sections, whose directives apply after the
- * top-level ones of the same map, as overrides.
+ * top-level ones of the same map, as overrides. `${NAME}` and `${NAME:-default}` in string
+ * values (not keys) are replaced from the environment.
  *
  * @module
  */
@@ -18,7 +19,8 @@ import {
   parseDocument,
   visit,
 } from "yaml";
-import type { Occurrence, ReadResult } from "./_occurrence.ts";
+import type { Occurrence, ReadResult, UndefinedVariable } from "./_occurrence.ts";
+import { expandVariables } from "./_variables.ts";
 import {
   ConfigError,
   type ConfigLocation,
@@ -34,11 +36,14 @@ export interface ReadYamlOptions {
   readonly file: string;
   /** `-D` names, deciding which IfDefine sections apply. */
   readonly defines: readonly string[];
+  /** Environment variables: the values of `${NAME}` (a `-D` name has no value). */
+  readonly env: (name: string) => string | undefined;
 }
 
 interface State {
   readonly doc: Document;
   readonly defines: readonly string[];
+  readonly env: (name: string) => string | undefined;
   readonly at: (node: unknown) => ConfigLocation;
   readonly occurrences: Occurrence[];
   readonly errors: ConfigError[];
@@ -79,6 +84,7 @@ export function readYaml(text: string, options: ReadYamlOptions): ReadResult {
   const state: State = {
     doc,
     defines: options.defines,
+    env: options.env,
     at: (node) => atOffset(isNode(node) ? node.range?.[0] : undefined),
     occurrences: [],
     errors: [],
@@ -113,15 +119,22 @@ function readMap(
       readSection(state, value, name, active, key);
     } else {
       const node = isAlias(value) ? value.resolve(state.doc) : value;
+      const at = state.at(key);
+      const itemLines = isSeq(node) ? node.items.map((item) => state.at(item).line) : [];
+      const expanded = expandValue(toJS(state, value), state.env);
       state.occurrences.push({
         name,
-        value: toJS(state, value),
+        value: expanded.value,
         syntax: "yaml",
         source: "file",
         section,
         active,
-        at: state.at(key),
-        itemLines: isSeq(node) ? node.items.map((item) => state.at(item).line) : [],
+        at,
+        itemLines,
+        undefinedVariables: expanded.undefined.map(({ name, item }): UndefinedVariable => {
+          const line = item === null ? null : itemLines[item] ?? null;
+          return { name, at: line === null ? at : { ...at, line, column: null } };
+        }),
       });
     }
   }
@@ -193,6 +206,38 @@ function readIfDefine(state: State, value: unknown, active: boolean): void {
     const applies = state.defines.includes(m[2]!) !== (m[1] === "!");
     if (isMap(bodyNode)) readMap(state, bodyNode, "top level", active && applies);
   }
+}
+
+interface ExpandedValue {
+  readonly value: unknown;
+  /** Each undefined name, with the index of the top-level list item it is in. */
+  readonly undefined: readonly { readonly name: string; readonly item: number | null }[];
+}
+
+/** Expands the variables of every string in a value, however deep, but not of map keys. */
+function expandValue(value: unknown, lookup: (name: string) => string | undefined): ExpandedValue {
+  const found: { name: string; item: number | null }[] = [];
+  // Aliases can make a value contain itself: such a value is left as it is.
+  const open = new Set<object>();
+  const walk = (v: unknown, item: number | null): unknown => {
+    if (typeof v === "string") {
+      const e = expandVariables(v, lookup);
+      found.push(...e.undefinedNames.map((name) => ({ name, item })));
+      return e.text;
+    }
+    if (typeof v !== "object" || v === null || open.has(v)) return v;
+    open.add(v);
+    try {
+      if (Array.isArray(v)) return v.map((x) => walk(x, item));
+      if (Object.getPrototypeOf(v) !== Object.prototype) return v;
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, item)]));
+    } finally {
+      open.delete(v);
+    }
+  };
+  if (!Array.isArray(value)) return { value: walk(value, null), undefined: found };
+  open.add(value);
+  return { value: value.map((x, i) => walk(x, i)), undefined: found };
 }
 
 function isMpmName(name: string): name is MpmName {

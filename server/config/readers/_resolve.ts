@@ -11,7 +11,13 @@
 import { resolve } from "node:path";
 import { MPM_DIRECTIVES } from "../../../mpm/mod.ts";
 import { didYouMeanHint } from "./_did_you_mean.ts";
-import { type Occurrence, type Section, type Source, SOURCES } from "./_occurrence.ts";
+import {
+  type Occurrence,
+  type Section,
+  type Source,
+  SOURCES,
+  type UndefinedVariable,
+} from "./_occurrence.ts";
 import {
   type CombineScope,
   ConfigError,
@@ -69,6 +75,13 @@ interface Parsed {
   readonly at: ConfigLocation;
 }
 
+/** What parsing a value depends on besides the occurrence and its directive. */
+interface ParseScope {
+  readonly serverRoot: string;
+  /** The MPM whose section is in force, or `null` before it is settled. */
+  readonly activeMpm: MpmName | null;
+}
+
 interface Target {
   readonly key: string;
   readonly directive: Directive<unknown>;
@@ -90,7 +103,19 @@ export function resolveDirectives(
   const warnings: string[] = [];
   const failed = new Set<string>();
 
-  const parse = (o: Occurrence, target: Target, serverRoot: string): Parsed | null => {
+  const parse = (o: Occurrence, target: Target, scope: ParseScope): Parsed | null => {
+    const { serverRoot, activeMpm } = scope;
+    if (o.undefinedVariables.length > 0) {
+      // The value cannot be checked; it is an error only where it would be in force.
+      const inForce = o.active && (isMainSection(o.section) || o.section === activeMpm);
+      if (target.ignoredBecause !== undefined) {
+        warnings.push(`${formatLocation(o.at)}: ${target.ignoredBecause}`);
+      } else if (inForce) {
+        errors.push(...o.undefinedVariables.map((v) => undefinedVariableError(target, v)));
+        failed.add(target.key);
+      }
+      return null;
+    }
     try {
       const value = target.directive.parse(o.value, contextFor(o, serverRoot));
       if (target.ignoredBecause !== undefined) {
@@ -116,7 +141,8 @@ export function resolveDirectives(
     (o.name === "ServerRoot" || o.name === "MPM");
   const early = occurrences.filter(isEarly).flatMap((o) => {
     const target = { key: o.name, directive: CORE_BY_NAME.get(o.name)! };
-    return parse(o, target, options.defaultServerRoot) ?? [];
+    // Only main sections are early: no MPM section is in question yet.
+    return parse(o, target, { serverRoot: options.defaultServerRoot, activeMpm: null }) ?? [];
   });
   // Its default "." becomes the config file's directory; a written one is already absolute.
   const serverRoot = resolve(
@@ -136,7 +162,7 @@ export function resolveDirectives(
     const target = findTarget(o, mpm);
     if (target instanceof ConfigError) errors.push(target);
     else {
-      const p = parse(o, target, serverRoot);
+      const p = parse(o, target, { serverRoot, activeMpm: mpm });
       if (p) parsed.push(p);
     }
   }
@@ -163,6 +189,16 @@ export function resolveDirectives(
     errors,
     warnings,
   };
+}
+
+function undefinedVariableError(target: Target, v: UndefinedVariable): ConfigError {
+  const directive = target.directive.name;
+  return new ConfigError({
+    at: v.at,
+    directive,
+    detail:
+      `Cannot set ${directive}: \${${v.name}} is not defined (set the environment variable ${v.name}, or write \${${v.name}:-default})`,
+  });
 }
 
 function findTarget(o: Occurrence, activeMpm: MpmName): Target | ConfigError {

@@ -83,7 +83,8 @@ export interface ParseConfigOptions {
    */
   readonly files?: HttpdConfFiles;
   /**
-   * Environment variables for httpd.conf's `${NAME}`, after its Defines.
+   * Environment variables: the values of `${NAME}` in YAML and `-C` / `-c` arguments, and in
+   * httpd.conf after its Defines.
    * @default {none}
    */
   readonly env?: (name: string) => string | undefined;
@@ -116,17 +117,18 @@ export function parseConfigText(text: string, options: ParseConfigOptions): Load
   }
   const defines = [...(options.defines ?? [])];
   const syntax = options.syntax ?? configSyntaxOf(options.file, text);
-  const before = readArgs(options.directivesBefore ?? [], "before");
-  const after = readArgs(options.directivesAfter ?? [], "after");
+  const env = options.env ?? NO_ENV;
+  const before = readArgs(options.directivesBefore ?? [], { source: "before", env });
+  const after = readArgs(options.directivesAfter ?? [], { source: "after", env });
   const mpmOverride = options.mpmOverride ?? null;
   const fileRead = syntax === "yaml"
-    ? { ...readYaml(text, { file: label, defines }), variables: null }
+    ? { ...readYaml(text, { file: label, defines, env }), variables: null }
     : readHttpdConf(text, {
       file: options.file ?? resolve(defaultServerRoot, label),
       fileLabel: label,
       defaultServerRoot,
       defines,
-      env: options.env ?? (() => undefined),
+      env,
       files: options.files ?? NO_FILES,
       // What the command line says about the MPM, so that <IfModule> tests the one that runs.
       mpmOverride: mpmOverride ?? writtenMpm(after) ?? null,
@@ -198,6 +200,9 @@ export function parseConfigText(text: string, options: ParseConfigOptions): Load
   const variables = fileRead.variables ?? Object.fromEntries(defines.map((d) => [d, null]));
   return { config, warnings, syntax, variables };
 }
+
+/** Defines no environment variable: parseConfigText() reads none unless the caller passes them. */
+const NO_ENV = (): undefined => undefined;
 
 /** Reads no file at all: parseConfigText() does no I/O unless the caller passes some. */
 const NO_FILES: HttpdConfFiles = {

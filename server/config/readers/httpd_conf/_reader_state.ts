@@ -67,6 +67,7 @@ export function occurrence(name: string, value: unknown, at: ConfigLocation): Oc
     active: true,
     at,
     itemLines: [],
+    undefinedVariables: [],
   };
 }
 
