@@ -54,7 +54,12 @@ export interface LoadConfigOptions {
  */
 export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConfig> {
   const { file: given, app = null, installDir, ...rest } = options;
-  const common = { ...rest, checkDirectory: directoryProblem, checkFile: fileProblem };
+  const common = {
+    ...rest,
+    checkDirectory: directoryProblem,
+    checkFile: fileProblem,
+    env: environmentVariable,
+  };
   if (given === null) {
     // Resolved against the working directory, as the user typed it, not against ServerRoot.
     const text = app === null ? DEFAULT_CONFIG_YAML : appConfigYaml(resolve(app));
@@ -93,8 +98,18 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
     file,
     fileLabel: given,
     files: DISK_FILES,
-    env: (name) => Deno.env.get(name),
   });
+}
+
+/** The environment variable `name`; a name no environment can hold (`A=B`) has no value. */
+function environmentVariable(name: string): string | undefined {
+  try {
+    return Deno.env.get(name);
+  } catch (e) {
+    // Deno.env.get() refuses such a name with a TypeError rather than answering undefined.
+    if (e instanceof TypeError) return undefined;
+    throw e;
+  }
 }
 
 /** Why `path` cannot be served as a DocumentRoot, or `null` when it is a readable directory. */

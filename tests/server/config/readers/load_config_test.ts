@@ -78,6 +78,43 @@ Deno.test("loadConfig() reads a file, resolving paths against its directory", as
   });
 });
 
+Deno.test("loadConfig() expands ${NAME} from the process environment", async (t) => {
+  // loadConfig() is the edge that reads Deno.env: a name no other test uses, removed after.
+  const NAME = "MPMD_LOAD_CONFIG_TEST_PORT";
+  Deno.env.set(NAME, "9004");
+  try {
+    await withTempDir(async (dir) => {
+      await Deno.mkdir(join(dir, "examples", "site"), { recursive: true });
+      await t.step("in a config file", async () => {
+        const file = join(dir, "mpmd.yaml");
+        await Deno.writeTextFile(file, `Listen: 127.0.0.1:\${${NAME}}\nDocumentRoot: .\n`);
+        const { config } = await loadConfig({ ...BASE, file });
+        assert.deepEqual(config.listen.map((l) => l.port), [9004]);
+      });
+      await t.step("in -c with the embedded default", async () => {
+        const { config } = await loadConfig({
+          ...BASE,
+          file: null,
+          installDir: dir,
+          directivesAfter: [`Listen 127.0.0.1:\${${NAME}}`],
+        });
+        assert.deepEqual(config.listen.map((l) => l.port), [9004]);
+      });
+      await t.step("a name no environment can hold has no value", async () => {
+        const { config } = await loadConfig({
+          ...BASE,
+          file: null,
+          installDir: dir,
+          directivesAfter: ["ServerName ${A=B:-a.example}"],
+        });
+        assert.equal(config.hosts[0].serverName, "a.example");
+      });
+    });
+  } finally {
+    Deno.env.delete(NAME);
+  }
+});
+
 Deno.test("loadConfig() names the path of a config file it cannot read", async (t) => {
   await withTempDir(async (dir) => {
     await t.step("missing", async () => {
