@@ -1,5 +1,5 @@
 /**
- * Calendar fields and the two fixed time layouts of httpd's logs. The time zone is an explicit
+ * Calendar fields and the fixed time layouts of the logs (httpd's two, and ISO 8601). The time zone is an explicit
  * UTC offset so that callers (and tests) decide it; `localOffsetMinutes()` gives the host's.
  *
  * @module
@@ -103,4 +103,17 @@ export function formatErrorLogTime(t: TimeParts): string {
   return `${DAY_NAMES[t.weekday]?.slice(0, 3)} ${MONTH_NAMES[t.month]?.slice(0, 3)} ` +
     `${pad(t.day, 2)} ${pad(t.hour, 2)}:${pad(t.minute, 2)}:${pad(t.second, 2)}.` +
     `${pad(t.microsecond, 6)} ${t.year}`;
+}
+
+/**
+ * ISO 8601 / RFC 3339 with microseconds: `2026-11-26T10:14:51.123456Z` at offset 0, else with
+ * the offset as `+hh:mm`.
+ */
+export function formatIsoTime(t: TimeParts): string {
+  const abs = Math.abs(t.offsetMinutes);
+  const zone = t.offsetMinutes === 0
+    ? "Z"
+    : `${t.offsetMinutes < 0 ? "-" : "+"}${pad(Math.floor(abs / 60), 2)}:${pad(abs % 60, 2)}`;
+  return `${t.year}-${pad(t.month + 1, 2)}-${pad(t.day, 2)}T` +
+    `${pad(t.hour, 2)}:${pad(t.minute, 2)}:${pad(t.second, 2)}.${pad(t.microsecond, 6)}${zone}`;
 }

@@ -1,19 +1,29 @@
 /**
- * The error log: httpd 2.4's default ErrorLogFormat over a {@link LogSink}.
+ * The error log: entries tagged with their module, pid, thread and client, rendered in the
+ * configured ErrorLogFormat (httpd 2.4's default, or JSON) over a {@link LogSink}.
  *
  * @module
  */
 
 import { LOG_LEVELS, type Logger, type LogLevel } from "./logger.ts";
 import { createStderrSink, type LogSink } from "./log_sink.ts";
-import { escapeControlChars } from "./escape_log_item.ts";
-import { formatErrorLogTime, localOffsetMinutes, timeParts } from "./_time_format.ts";
+import {
+  ERROR_LOG_RENDERERS,
+  type ErrorLogFormat,
+  type ErrorLogRenderer,
+} from "./error_log_format.ts";
+import { localOffsetMinutes } from "./_time_format.ts";
 import type { Endpoint } from "./access_record.ts";
 
 /** Settings of {@link createErrorLog}. */
 export interface ErrorLogOptions {
   /** httpd's LogLevel: less severe entries are dropped (except `notice`, see {@link createErrorLog}). */
   level: LogLevel;
+  /**
+   * How entries are written: httpd's default layout, or one JSON object per line.
+   * @default "default"
+   */
+  format?: ErrorLogFormat;
   /**
    * Where entries go.
    * @default createStderrSink()
@@ -25,18 +35,19 @@ export interface ErrorLogOptions {
    */
   module?: string;
   /**
-   * Written as `[pid N:…]`.
+   * The process id written in each entry (`[pid N:…]`).
    * @default Deno.pid
    */
   pid?: number;
   /**
-   * Written as `[…:tid N]`: Deno has no thread ids, so 0 is a process's main thread and a
-   * Worker passes its own id.
+   * The thread number written in each entry (`[…:tid N]`): Deno has no thread ids, so 0 is a
+   * process's main thread and a Worker passes its own number.
    * @default 0
    */
   tid?: number;
   /**
-   * Fixed UTC offset (minutes east of UTC) of the timestamps.
+   * Fixed UTC offset (minutes east of UTC) of the default layout's local timestamps (JSON's
+   * are UTC).
    * @default the host's local offset at each entry
    */
   utcOffsetMinutes?: number;
@@ -51,12 +62,9 @@ export interface ErrorLogOptions {
 export interface ErrorLogger extends Logger {
   /** A logger writing to the same place, tagging entries with another module name. */
   withModule(module: string): ErrorLogger;
-  /** A logger whose entries carry `[client address:port]` (or none, for `null`). */
+  /** A logger whose entries name `client` (`[client address:port]`), or none for `null`. */
   withClient(client: Endpoint | null): ErrorLogger;
 }
-
-/** How many `cause` links of an Error chain are written before the rest is cut. */
-const MAX_CAUSE_DEPTH = 4;
 
 const RANK: Readonly<Record<LogLevel, number>> = Object.fromEntries(
   LOG_LEVELS.map((level, rank) => [level, rank]),
@@ -66,16 +74,19 @@ interface Shared {
   readonly rank: number;
   readonly level: LogLevel;
   readonly sink: LogSink;
-  readonly pidTid: string;
+  readonly render: ErrorLogRenderer;
+  readonly pid: number;
+  readonly tid: number;
   readonly offsetAt: (ms: number) => number;
   readonly now: () => number;
 }
 
 /**
- * Creates the error log. Each entry is one line
+ * Creates the error log. Each entry is built once and rendered as one line by `format`'s
+ * renderer: httpd's default layout
  * `[Thu Nov 26 10:14:51.123456 2026] [core:error] [pid 1234:tid 0] [client 1.2.3.4:5678] message`
- * (httpd's default ErrorLogFormat without the source-file and APR-error fields), followed by
- * the cause: an Error's stack (continued on the following, indented lines) or `String(cause)`.
+ * followed by the cause (an Error's stack on the following, indented lines), or a JSON object
+ * (see `ERROR_LOG_RENDERERS`).
  *
  * Entries less severe than `level` are dropped, except `notice`: httpd's `log_error_core()`
  * (server/log.c) skips only when `level != APLOG_NOTICE && level > configured level`, and the
@@ -83,9 +94,9 @@ interface Shared {
  * logging to a file. Startup and shutdown notices therefore always appear.
  *
  * Callers escape client-supplied text with `escapeLogItem()`, as httpd's modules do; as a
- * last line of defence against forged entries, control characters left in a message or in an
- * Error's message are escaped here (see `escapeControlChars()`), so that the only line breaks
- * in an entry are those of a cause's stack frames.
+ * last line of defence against forged entries, each renderer keeps control characters out of
+ * the line (the default layout escapes them, JSON's strings do), so that the only line breaks
+ * in an entry are those of a cause's stack frames in the default layout.
  */
 export function createErrorLog(options: ErrorLogOptions): ErrorLogger {
   const fixedOffset = options.utcOffsetMinutes;
@@ -93,20 +104,21 @@ export function createErrorLog(options: ErrorLogOptions): ErrorLogger {
     rank: RANK[options.level],
     level: options.level,
     sink: options.sink ?? createStderrSink(),
-    pidTid: `[pid ${options.pid ?? Deno.pid}:tid ${options.tid ?? 0}]`,
+    render: ERROR_LOG_RENDERERS[options.format ?? "default"],
+    pid: options.pid ?? Deno.pid,
+    tid: options.tid ?? 0,
     offsetAt: fixedOffset === undefined ? localOffsetMinutes : () => fixedOffset,
     now: options.now ?? (() => performance.timeOrigin + performance.now()),
   };
-  return new ErrorLog(shared, options.module ?? "core", "");
+  return new ErrorLog(shared, options.module ?? "core", null);
 }
 
 class ErrorLog implements ErrorLogger {
   readonly #shared: Shared;
   readonly #module: string;
-  /** `[client a:p] ` or `""`. */
-  readonly #client: string;
+  readonly #client: Endpoint | null;
 
-  constructor(shared: Shared, module: string, client: string) {
+  constructor(shared: Shared, module: string, client: Endpoint | null) {
     this.#shared = shared;
     this.#module = module;
     this.#client = client;
@@ -122,12 +134,19 @@ class ErrorLog implements ErrorLogger {
 
   log(level: LogLevel, message: string, cause?: unknown): void {
     if (!this.enabled(level)) return;
-    const { sink, pidTid, offsetAt, now } = this.#shared;
-    const ms = now();
-    const time = formatErrorLogTime(timeParts(ms, offsetAt(ms)));
-    const tail = cause === undefined ? "" : `: ${describeCause(cause, 0)}`;
-    const text = escapeControlChars(message);
-    sink.write(`[${time}] [${this.#module}:${level}] ${pidTid} ${this.#client}${text}${tail}`);
+    const { sink, render, pid, tid, offsetAt, now } = this.#shared;
+    const timeMs = now();
+    sink.write(render({
+      timeMs,
+      utcOffsetMinutes: offsetAt(timeMs),
+      level,
+      module: this.#module,
+      pid,
+      tid,
+      client: this.#client,
+      message,
+      cause,
+    }));
   }
 
   error(message: string, cause?: unknown): void {
@@ -155,34 +174,6 @@ class ErrorLog implements ErrorLogger {
   }
 
   withClient(client: Endpoint | null): ErrorLogger {
-    const tag = client === null ? "" : `[client ${client.hostname}:${client.port}] `;
-    return new ErrorLog(this.#shared, this.#module, tag);
+    return new ErrorLog(this.#shared, this.#module, client);
   }
-}
-
-/**
- * An Error's stack (with its `cause` chain), else the value's string form; control characters
- * escaped except the line breaks between stack frames.
- */
-function describeCause(cause: unknown, depth: number): string {
-  if (!(cause instanceof Error)) {
-    try {
-      return escapeControlChars(String(cause));
-    } catch {
-      return Object.prototype.toString.call(cause);
-    }
-  }
-  // A stack starts with "Name: message" (the message may hold anything), then the frames.
-  const heading = cause.message === "" ? cause.name : `${cause.name}: ${cause.message}`;
-  const stack = cause.stack ?? heading;
-  const framesAt = stack.startsWith(heading) ? heading.length : stack.search(/\n\s+at /);
-  let text = framesAt < 0
-    ? escapeControlChars(stack)
-    : escapeControlChars(stack.slice(0, framesAt)) + stack.slice(framesAt);
-  if (cause.cause !== undefined) {
-    text += depth < MAX_CAUSE_DEPTH
-      ? `\n    caused by: ${describeCause(cause.cause, depth + 1)}`
-      : "\n    caused by: …";
-  }
-  return text;
 }

@@ -28,7 +28,7 @@ export const LOG_LEVELS = [
 /** One of {@link LOG_LEVELS}. */
 export type LogLevel = typeof LOG_LEVELS[number];
 
-/** Writes error-log entries in httpd's layout `[time] [module:level] [pid N:tid M] message`. */
+/** Writes error-log entries: time, module, level, pid, thread, message (see ErrorLogFormat). */
 export interface Logger {
   /** Entries less severe than this are dropped. */
   readonly level: LogLevel;

@@ -1,6 +1,6 @@
 /**
  * Logging as httpd does it: the error log (LogLevel, `[time] [module:level] [pid N:tid M]`
- * entries) and access logs (mod_log_config's LogFormat language, compiled once per
+ * entries, or JSON lines) and access logs (mod_log_config's LogFormat language, compiled once per
  * CustomLog), written through sinks that never make a request wait on the disk.
  *
  * Only this folder and `main.ts` touch the console; everything else receives a
@@ -35,6 +35,8 @@ export { LOG_LEVELS } from "./logger.ts";
 export type { Logger, LogLevel } from "./logger.ts";
 export { createErrorLog } from "./error_log.ts";
 export type { ErrorLogger, ErrorLogOptions } from "./error_log.ts";
+export { ERROR_LOG_FORMATS, ERROR_LOG_RENDERERS } from "./error_log_format.ts";
+export type { ErrorLogEntry, ErrorLogFormat, ErrorLogRenderer } from "./error_log_format.ts";
 export { createMemorySink, createStderrSink } from "./log_sink.ts";
 export type { LogSink, MemorySink } from "./log_sink.ts";
 export {
