@@ -1,5 +1,5 @@
 /**
- * Log directives: ErrorLog, LogFormat and CustomLog. A CustomLog's format may be a LogFormat
+ * Log directives: ErrorLog, ErrorLogFormat, LogFormat and CustomLog. A CustomLog's format may be a LogFormat
  * nickname; `checkConfig()` resolves it once every LogFormat is known.
  *
  * @module
@@ -13,9 +13,10 @@ import {
   type DirectiveContext,
   DirectiveValueError,
   itemList,
+  oneOf,
   parseText,
 } from "./directive.ts";
-import { LOG_FORMAT_NICKNAMES } from "../log/mod.ts";
+import { ERROR_LOG_FORMATS, type ErrorLogFormat, LOG_FORMAT_NICKNAMES } from "../log/mod.ts";
 import type { CustomLog } from "./server_config.ts";
 
 /** Access logs may go to either stream; the error log only to stderr (the contract's choice). */
@@ -29,6 +30,34 @@ export const ERROR_LOG: Directive<string> = {
   default: "stderr",
   parse(value, ctx) {
     return logPath(parseText(value, ctx), ctx, ERROR_LOG_STREAMS);
+  },
+};
+
+const ERROR_LOG_FORMAT_KEYWORD = oneOf<ErrorLogFormat>({
+  name: "ErrorLogFormat",
+  help: "How error-log entries are written: httpd's default layout, or one JSON object per line",
+  default: "default",
+  values: ERROR_LOG_FORMATS,
+});
+
+/**
+ * ErrorLogFormat: one of two keywords. httpd's format strings (`"[%t] [%l] %M"`, and its
+ * `connection`/`request` forms) are refused rather than ignored, so that a config never
+ * silently writes another layout than the one it asks for.
+ */
+export const ERROR_LOG_FORMAT: Directive<ErrorLogFormat> = {
+  ...ERROR_LOG_FORMAT_KEYWORD,
+  parse(value, ctx) {
+    try {
+      return ERROR_LOG_FORMAT_KEYWORD.parse(value, ctx);
+    } catch (e) {
+      if (!(e instanceof DirectiveValueError)) throw e;
+      throw new DirectiveValueError(
+        `${describeValue(value)} is not ${ERROR_LOG_FORMATS.join(" or ")} ` +
+          "(httpd's format strings are not supported)",
+        { cause: e },
+      );
+    }
   },
 };
 

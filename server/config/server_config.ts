@@ -8,7 +8,7 @@
  * @module
  */
 
-import type { LogLevel } from "../log/mod.ts";
+import type { ErrorLogFormat, LogLevel } from "../log/mod.ts";
 
 /** The six MPMs, in httpd's order of appearance in its manual. */
 export const MPM_NAMES = ["prefork", "worker", "event", "winnt", "netware", "mpmt_os2"] as const;
@@ -183,6 +183,8 @@ export interface ServerConfig {
   readonly pidFile: string | null;
   /** Absolute path, or `stderr`. */
   readonly errorLog: string;
+  /** ErrorLogFormat (keywords only): httpd's default layout, or one JSON object per line. */
+  readonly errorLogFormat: ErrorLogFormat;
   /** LogLevel: least severe error-log entries written. */
   readonly logLevel: LogLevel;
   /** LogFormat nicknames → format strings (includes `common` and `combined`). */

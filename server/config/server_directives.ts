@@ -8,7 +8,7 @@
 import { LOG_LEVELS, type LogLevel } from "../log/mod.ts";
 import { type Directive, duration, flag, integer, oneOf, path } from "./directive.ts";
 import { LISTEN } from "./_listen.ts";
-import { ERROR_LOG, LOG_FORMAT } from "./_logs.ts";
+import { ERROR_LOG, ERROR_LOG_FORMAT, LOG_FORMAT } from "./_logs.ts";
 import { REQUEST_READ_TIMEOUT } from "./request_read_timeout.ts";
 import {
   HTTP_ENGINES,
@@ -152,6 +152,7 @@ export const SERVER_DIRECTIVES = {
   }),
   PidFile: PID_FILE,
   ErrorLog: ERROR_LOG,
+  ErrorLogFormat: ERROR_LOG_FORMAT,
   LogLevel: oneOf<LogLevel>({
     name: "LogLevel",
     help: "Least severe error-log entries written",

@@ -77,6 +77,7 @@ export function buildConfig(r: Resolution, source: BuildSource): ServerConfig {
     extendedStatus: get(S.ExtendedStatus),
     pidFile: get(S.PidFile),
     errorLog: errorLog === "stderr" ? errorLog : inRoot(errorLog),
+    errorLogFormat: get(S.ErrorLogFormat),
     logLevel: get(S.LogLevel),
     logFormats: get(S.LogFormat),
     hosts: [host],

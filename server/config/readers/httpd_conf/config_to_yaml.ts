@@ -64,6 +64,7 @@ export function configToYaml(config: ServerConfig, options: ConfigToYamlOptions 
     ["MaxConnectionsPerChildJitter", config.maxConnectionsPerChildJitter],
     ["ExtendedStatus", config.extendedStatus],
     ["ErrorLog", config.errorLog],
+    ["ErrorLogFormat", config.errorLogFormat],
     ["LogLevel", config.logLevel],
   ];
   for (const [name, value] of scalars) {

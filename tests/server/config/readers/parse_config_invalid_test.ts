@@ -3,6 +3,7 @@ import { errorsOf, withListen } from "./_parse_yaml.ts";
 
 const NOT_A_DURATION = "is not a duration (seconds, or a number with ms/s)";
 const NOT_ADDRESS = "(a port, host:port or [IPv6]:port)";
+const NOT_ERROR_LOG_FORMAT = "is not default or json (httpd's format strings are not supported)";
 const RRT_SYNTAX = "(stage=timeout[-maxtimeout][,MinRate=rate], stage header or body)";
 
 /** Each invalid value, written on line 2 (line 1 for Listen), and the exact message. */
@@ -56,6 +57,18 @@ const INVALID: { yaml: string; error: string }[] = [
     yaml: "LogLevel: loud",
     error:
       'Cannot set LogLevel: "loud" is not one of emerg, alert, crit, error, warn, notice, info, debug, trace1, trace2, trace3, trace4, trace5, trace6, trace7, trace8',
+  },
+  {
+    yaml: "ErrorLogFormat: logfmt",
+    error: `Cannot set ErrorLogFormat: "logfmt" ${NOT_ERROR_LOG_FORMAT}`,
+  },
+  {
+    yaml: 'ErrorLogFormat: "[%t] [%l] [pid %P] %M"',
+    error: `Cannot set ErrorLogFormat: "[%t] [%l] [pid %P] %M" ${NOT_ERROR_LOG_FORMAT}`,
+  },
+  {
+    yaml: "ErrorLogFormat: [json]",
+    error: `Cannot set ErrorLogFormat: a list ${NOT_ERROR_LOG_FORMAT}`,
   },
   {
     yaml: "HttpEngine: hyper",

@@ -137,6 +137,9 @@ const VALID: { yaml: string; get: (c: ServerConfig) => unknown; want: unknown }[
   { yaml: "LogLevel: trace8", get: (c) => c.logLevel, want: "trace8" },
   { yaml: "ErrorLog: logs/error.log", get: (c) => c.errorLog, want: "/srv/logs/error.log" },
   { yaml: "ErrorLog: stderr", get: (c) => c.errorLog, want: "stderr" },
+  { yaml: "ErrorLogFormat: json", get: (c) => c.errorLogFormat, want: "json" },
+  { yaml: "ErrorLogFormat: JSON", get: (c) => c.errorLogFormat, want: "json" },
+  { yaml: "ErrorLogFormat: default", get: (c) => c.errorLogFormat, want: "default" },
   { yaml: "PidFile: /run/mpmd.pid", get: (c) => c.pidFile, want: "/run/mpmd.pid" },
   { yaml: "PidFile: run/mpmd.pid", get: (c) => c.pidFile, want: "/srv/run/mpmd.pid" },
   { yaml: "GracefulShutdownTimeout: 10", get: (c) => c.gracefulShutdownTimeoutMs, want: 10_000 },
@@ -247,6 +250,7 @@ Deno.test("parseConfigText() fills httpd 2.4's defaults (and mpmd's own choices)
     extendedStatus: true,
     pidFile: "/srv/logs/mpmd.pid",
     errorLog: "stderr",
+    errorLogFormat: "default",
     logLevel: "warn",
     logFormats: {
       common: '%h %l %u %t "%r" %>s %b',

@@ -238,6 +238,12 @@ Deno.test("configToYaml() output loads back to the same configuration", async (t
       text: undefined,
       mpmOverride: undefined,
     },
+    {
+      name: "stock httpd.conf with ErrorLogFormat json",
+      rel: STOCK,
+      text: `${stockWith("event")}\nErrorLogFormat json\n`,
+      mpmOverride: undefined,
+    },
   ];
   for (const c of CASES) {
     await t.step(c.name, () => {

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { assertRefusals, readConf } from "./_read_conf.ts";
 
+const NOT_ERROR_LOG_FORMAT = "is not default or json (httpd's format strings are not supported)";
+
 Deno.test("readHttpdConf() reads httpd's line syntax", async (t) => {
   const CASES = [
     {
@@ -218,6 +220,14 @@ Deno.test("readHttpdConf() reports what it cannot read, with file and line", asy
       ],
     },
     {
+      name: "an ErrorLogFormat format string",
+      text: 'ErrorLogFormat "[%t] [%l] %M"\nErrorLogFormat connection "[%t] %a"',
+      errors: [
+        `httpd.conf:1: Cannot set ErrorLogFormat: "\\"[%t] [%l] %M\\"" ${NOT_ERROR_LOG_FORMAT}`,
+        `httpd.conf:2: Cannot set ErrorLogFormat: "connection \\"[%t] %a\\"" ${NOT_ERROR_LOG_FORMAT}`,
+      ],
+    },
+    {
       name: "a TransferLog with two files",
       text: "TransferLog a b",
       errors: ["httpd.conf:1: Cannot set TransferLog: it takes one file"],
@@ -246,6 +256,12 @@ Deno.test("readHttpdConf() reads values that already describe mpmd without a war
 
 Deno.test("readHttpdConf() maps httpd spellings onto mpmd's directives", async (t) => {
   const CASES = [
+    {
+      name: "ErrorLogFormat json, in any case",
+      text: "ErrorLogFormat JSON",
+      check: (c: ReturnType<typeof readConf>) => assert.equal(c.config.errorLogFormat, "json"),
+      warnings: [],
+    },
     {
       name: "Listen with the http protocol",
       text: "Listen 127.0.0.1:8081 http",
