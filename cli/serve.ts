@@ -59,9 +59,11 @@ export async function serveWithMpm(
   const sink = openConfiguredLog(config, "ErrorLog", { target: config.errorLog });
   let forgetPid = () => {};
   try {
-    const logger = createErrorLog({ level: config.logLevel, sink }).withModule(`mpm_${config.mpm}`);
+    const format = config.errorLogFormat;
+    const logger = createErrorLog({ level: config.logLevel, format, sink })
+      .withModule(`mpm_${config.mpm}`);
     // As httpd's startup warnings, these are written whatever LogLevel says.
-    const startupLog = createErrorLog({ level: "warn", sink });
+    const startupLog = createErrorLog({ level: "warn", format, sink });
     for (const warning of loaded.warnings) startupLog.warn(warning);
     await checkAccessLogs(config, logger);
     using _watch = args.watch ? watchApps(config, logger) : null;
@@ -90,8 +92,9 @@ export async function serveSingle(loaded: LoadedConfig): Promise<number> {
   const sink = openConfiguredLog(config, "ErrorLog", { target: config.errorLog });
   let forgetPid = () => {};
   try {
-    const logger = createErrorLog({ level: config.logLevel, sink });
-    const startupLog = createErrorLog({ level: "warn", sink });
+    const format = config.errorLogFormat;
+    const logger = createErrorLog({ level: config.logLevel, format, sink });
+    const startupLog = createErrorLog({ level: "warn", format, sink });
     for (const warning of loaded.warnings) startupLog.warn(warning);
     const server = await startSingleSlot(config, logger);
     forgetPid = recordPid(config);

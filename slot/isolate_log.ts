@@ -1,6 +1,7 @@
 /**
  * Opens the configured error log for one process or thread of the machinery: every isolate
- * writes its own lines (tagged with its pid and thread number) to the same target.
+ * writes its own lines (tagged with its pid and thread number, in the configured
+ * ErrorLogFormat) to the same target.
  *
  * @module
  */
@@ -20,7 +21,12 @@ export interface IsolateLog {
 /** Opens `config`'s ErrorLog for this isolate; `tid` is the thread's number (0: main). */
 export function openIsolateLog(config: ServerConfig, module: string, tid = 0): IsolateLog {
   const sink = openConfiguredLog(config, "ErrorLog", { target: config.errorLog });
-  const logger = createErrorLog({ level: config.logLevel, sink, tid }).withModule(module);
+  const logger = createErrorLog({
+    level: config.logLevel,
+    format: config.errorLogFormat,
+    sink,
+    tid,
+  }).withModule(module);
   return { logger, close: async () => await sink.close() };
 }
 

@@ -6,7 +6,8 @@
  */
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
-const READY = /Listening on http:\/\/(\S+?)\/?$/;
+/** The readiness line, in the default layout or as a JSON `message` (`ErrorLogFormat: json`). */
+const READY = /Listening on http:\/\/([^\s/"]+)\/?(?:"\})?$/;
 const READY_DEADLINE_MS = 20_000;
 
 /** A running mpmd under test. */

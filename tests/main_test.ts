@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { eventually } from "./_deadline.ts";
 import { runMpmd, startMpmd, tempConfig } from "./_server.ts";
+import { LOG_LEVELS } from "../server/log/mod.ts";
 
 const SITE = new URL("../examples/site/", import.meta.url).pathname;
 
@@ -293,6 +294,54 @@ Deno.test("mpmd applies LogLevel to an ErrorLog on stderr", async () => {
   assert.equal(missing.status, 404);
   await server.waitForLog(/\[http:debug\] .*GET \/no-such-file answered 404/, 5_000);
 });
+
+Deno.test("mpmd writes every error-log line as JSON with ErrorLogFormat json", async () => {
+  await using modules = await tempModules({
+    "boom.ts": `export default { fetch() { throw new Error("boom\\n[forged]"); } };\n`,
+  });
+  await using server = await startMpmd(
+    `Listen: [127.0.0.1:0]\nDocumentRoot: ${SITE}\nLogLevel: debug\nErrorLogFormat: json\n` +
+      `App: {Location: /boom, Module: ${modules.dir}/boom.ts}\n`,
+  );
+  for (const [path, status] of [["/no-such-file", 404], ["/boom", 500]] as const) {
+    const response = await fetch(`${server.origin}${path}`);
+    await response.body?.cancel();
+    assert.equal(response.status, status);
+  }
+  await server.waitForLog(/Cannot handle GET \/boom from 127\.0\.0\.1/, 5_000);
+  assert.equal(await server.stop("SIGTERM"), 0, server.stderr.join("\n"));
+
+  const entries = server.stderr.filter((line) => line !== "").map((line) => {
+    const entry = JSON.parse(line);
+    assert.match(entry.time, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/, line);
+    assert.ok(LOG_LEVELS.includes(entry.level), line);
+    assert.equal(typeof entry.module, "string", line);
+    assert.ok(Number.isInteger(entry.pid) && Number.isInteger(entry.tid), line);
+    assert.equal(typeof entry.message, "string", line);
+    return entry;
+  });
+  const find = (message: RegExp) => entries.find((entry) => message.test(entry.message));
+  // The parent's notices, from its main thread.
+  for (const notice of [/configured -- resuming normal operations$/, /^caught SIGTERM/]) {
+    assert.deepEqual(
+      pick(find(notice), ["level", "module", "pid", "tid"]),
+      { level: "notice", module: "mpm_event", pid: server.pid, tid: 0 },
+      notice.source,
+    );
+  }
+  // A child's Worker thread: its own pid and thread number, the cause's stack as one string.
+  const crash = find(/^Cannot handle GET \/boom from 127\.0\.0\.1/);
+  assert.equal(crash?.level, "error");
+  assert.notEqual(crash?.pid, server.pid);
+  assert.ok(crash?.tid > 0);
+  assert.match(crash?.cause, /^Error: boom\n\[forged\]\n {4}at /);
+  assert.equal(find(/^GET \/no-such-file answered 404/)?.level, "debug");
+});
+
+/** The `keys` of `entry`, for comparing part of an object. */
+function pick(entry: Record<string, unknown> | undefined, keys: readonly string[]) {
+  return Object.fromEntries(keys.map((key) => [key, entry?.[key]]));
+}
 
 Deno.test("mpmd writes config warnings at startup whatever LogLevel", async () => {
   await using server = await startMpmd(
