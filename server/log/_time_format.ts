@@ -1,6 +1,7 @@
 /**
- * Calendar fields and the fixed time layouts of the logs (httpd's two, and ISO 8601). The time zone is an explicit
- * UTC offset so that callers (and tests) decide it; `localOffsetMinutes()` gives the host's.
+ * Calendar fields and the fixed time layouts of the logs: httpd's two, and ISO 8601. The time
+ * zone is an explicit UTC offset so that callers (and tests) decide it; `localOffsetMinutes()`
+ * gives the host's.
  *
  * @module
  */
