@@ -155,7 +155,7 @@ const VALID: { yaml: string; get: (c: ServerConfig) => unknown; want: unknown }[
   {
     yaml: "ServerRoot: /opt/site",
     get: (c) => [c.serverRoot, host(c).documentRoot, c.pidFile],
-    want: ["/opt/site", "/opt/site/htdocs", "/opt/site/logs/mpmd.pid"],
+    want: ["/opt/site", "/opt/site/htdocs", null],
   },
   {
     yaml: "ServerRoot: sub\nDocumentRoot: www",
@@ -248,7 +248,7 @@ Deno.test("parseConfigText() fills httpd 2.4's defaults (and mpmd's own choices)
     maintenanceIntervalMs: 1_000,
     maxConnectionsPerChildJitter: 0,
     extendedStatus: true,
-    pidFile: "/srv/logs/mpmd.pid",
+    pidFile: null,
     errorLog: "stderr",
     errorLogFormat: "default",
     logLevel: "warn",
