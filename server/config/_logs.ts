@@ -42,8 +42,9 @@ const ERROR_LOG_FORMAT_KEYWORD = oneOf<ErrorLogFormat>({
 
 /**
  * ErrorLogFormat: one of two keywords. httpd's format strings (`"[%t] [%l] %M"`, and its
- * `connection`/`request` forms) are refused rather than ignored, so that a config never
- * silently writes another layout than the one it asks for.
+ * `connection`/`request` forms) are refused rather than ignored, so that a YAML config never
+ * silently writes another layout than the one it asks for (the httpd.conf reader drops them
+ * with a warning before they get here, so that a stock httpd.conf loads).
  */
 export const ERROR_LOG_FORMAT: Directive<ErrorLogFormat> = {
   ...ERROR_LOG_FORMAT_KEYWORD,

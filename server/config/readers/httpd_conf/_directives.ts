@@ -149,6 +149,15 @@ function valueOf(
     state.transferLogFormat = args[0]!;
     return null;
   }
+  // A stock httpd.conf's own layout: mpmd writes httpd's default one (or JSON) instead.
+  if (name === "ErrorLogFormat" && !/^(default|json)$/i.test(line.args.trim())) {
+    warn(
+      state,
+      line.at,
+      `Ignoring ErrorLogFormat ${line.args}: mpmd writes httpd's default layout (or json)`,
+    );
+    return null;
+  }
   if (name === "CustomLog" && args.length === 3) {
     warn(
       state,

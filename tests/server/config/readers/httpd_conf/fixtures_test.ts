@@ -98,7 +98,10 @@ Deno.test("the stock httpd.conf shape: each MPM's <IfModule> block applies only 
       // Another block's directives would be warned about ("not of the active MPM").
       assert.deepEqual(warnings.filter((w) => w.includes("active MPM")), []);
       // httpd-mpm.conf sets PidFile for every MPM but netware.
-      assert.equal(config.pidFile?.endsWith("httpd.pid") ?? "none", mpm === "netware" ? "none" : true);
+      assert.equal(
+        config.pidFile?.endsWith("httpd.pid") ?? "none",
+        mpm === "netware" ? "none" : true,
+      );
     });
   }
 });

@@ -1,8 +1,6 @@
 import assert from "node:assert/strict";
 import { assertRefusals, readConf } from "./_read_conf.ts";
 
-const NOT_ERROR_LOG_FORMAT = "is not default or json (httpd's format strings are not supported)";
-
 Deno.test("readHttpdConf() reads httpd's line syntax", async (t) => {
   const CASES = [
     {
@@ -220,14 +218,6 @@ Deno.test("readHttpdConf() reports what it cannot read, with file and line", asy
       ],
     },
     {
-      name: "an ErrorLogFormat format string",
-      text: 'ErrorLogFormat "[%t] [%l] %M"\nErrorLogFormat connection "[%t] %a"',
-      errors: [
-        `httpd.conf:1: Cannot set ErrorLogFormat: "\\"[%t] [%l] %M\\"" ${NOT_ERROR_LOG_FORMAT}`,
-        `httpd.conf:2: Cannot set ErrorLogFormat: "connection \\"[%t] %a\\"" ${NOT_ERROR_LOG_FORMAT}`,
-      ],
-    },
-    {
       name: "a TransferLog with two files",
       text: "TransferLog a b",
       errors: ["httpd.conf:1: Cannot set TransferLog: it takes one file"],
@@ -243,6 +233,17 @@ Deno.test("readHttpdConf() warns once per directive it does not implement", () =
   assert.deepEqual(warnings, [
     "httpd.conf:1: Ignoring ServerAdmin: mpmd does not implement it (written 2 times; the first is shown)",
     "httpd.conf:4: Ignoring UseCanonicalName: mpmd does not implement it",
+  ]);
+});
+
+Deno.test("readHttpdConf() ignores httpd's ErrorLogFormat strings, with a warning", () => {
+  const { config, warnings } = readConf(
+    'ErrorLogFormat "[%t] [%l] %M"\nErrorLogFormat connection "[%t] %a"',
+  );
+  assert.equal(config.errorLogFormat, "default");
+  assert.deepEqual(warnings, [
+    `httpd.conf:1: Ignoring ErrorLogFormat "[%t] [%l] %M": mpmd writes httpd's default layout (or json)`,
+    `httpd.conf:2: Ignoring ErrorLogFormat connection "[%t] %a": mpmd writes httpd's default layout (or json)`,
   ]);
 });
 
