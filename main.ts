@@ -27,7 +27,7 @@ import {
 } from "./cli/mod.ts";
 import { chooseDefaultMpm, MPMS } from "./mpm/mod.ts";
 import { CHILD_ARGUMENT, runChild } from "./mpm/machinery/mod.ts";
-import { detectCapabilities, PidFileError, ServerStartError } from "./platform/mod.ts";
+import { detectCapabilities, PidFileError } from "./platform/mod.ts";
 import { ConfigErrors } from "./server/config/mod.ts";
 import { configToYaml } from "./server/config/readers/mod.ts";
 
@@ -93,11 +93,6 @@ async function main(argv: string[]): Promise<number> {
     if (error instanceof ConfigErrors) {
       for (const warning of error.warnings) printError(warning);
       printError(error.message);
-      return EXIT.error;
-    }
-    // -k start: the server said why on the stderr it inherited; this says that it is gone.
-    if (error instanceof ServerStartError) {
-      printError(`mpmd: ${error.message}`);
       return EXIT.error;
     }
     if (error instanceof PidFileError) {

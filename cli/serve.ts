@@ -8,12 +8,13 @@
 import { dirname } from "node:path";
 import { runParent } from "../mpm/machinery/mod.ts";
 import { removePidFile, watchFiles, watchStopSignals, writePidFile } from "../platform/mod.ts";
-import type { ServerConfig } from "../server/config/mod.ts";
+import { ConfigErrors, type ServerConfig } from "../server/config/mod.ts";
 import type { LoadedConfig } from "../server/config/readers/mod.ts";
 import { serverBanner } from "../server/http/mod.ts";
 import { createErrorLog, type Logger } from "../server/log/mod.ts";
 import { checkAccessLogs, listenerUrl, openConfiguredLog, startSingleSlot } from "../slot/mod.ts";
 import { type Args, EXIT, readConfig } from "./command_line.ts";
+import { describeError } from "../base/mod.ts";
 
 /** Writes the PidFile, if the configuration (or `-k start`) names one, and returns its remover. */
 function recordPid(config: ServerConfig): () => void {
@@ -65,17 +66,28 @@ export async function serveWithMpm(
     // As httpd's startup warnings, these are written whatever LogLevel says.
     const startupLog = createErrorLog({ level: "warn", format, sink });
     for (const warning of loaded.warnings) startupLog.warn(warning);
-    await checkAccessLogs(config, logger);
-    using _watch = args.watch ? watchApps(config, logger) : null;
-    return await runParent({
-      config,
-      logger,
-      reload: () => readConfig(args, installDir),
-      onListening: (running) => {
-        forgetPid = recordPid(running);
-        announce(logger, running.listen);
-      },
-    });
+    try {
+      await checkAccessLogs(config, logger);
+      using _watch = args.watch ? watchApps(config, logger) : null;
+      return await runParent({
+        config,
+        logger,
+        reload: () => readConfig(args, installDir),
+        onListening: (running) => {
+          announce(logger, running.listen);
+          // The PidFile is `-k start`'s sign of readiness: the announcement is on disk first.
+          void Promise.resolve(sink.flush()).then(() => forgetPid = recordPid(running))
+            .catch((error) => logger.error(describeError(error)));
+        },
+      });
+    } catch (error) {
+      // main.ts prints it on stderr; an error log in a file keeps it too, as httpd's does,
+      // for the operator of a server started in the background (`-k start` relays it).
+      if (error instanceof ConfigErrors && config.errorLog !== "stderr") {
+        for (const line of error.message.split("\n")) startupLog.log("emerg", line);
+      }
+      throw error;
+    }
   } finally {
     forgetPid();
     await sink.close();

@@ -17,8 +17,11 @@ import { describeError } from "../base/mod.ts";
  * @param path the file it tried to open.
  */
 export function openFailure(error: unknown, path: string): string {
-  // With `create`, NotFound can only mean a missing directory on the way.
-  if (error instanceof Deno.errors.NotFound) return `no such directory ${dirname(path)}`;
+  // With `create`, NotFound means a missing directory on the way, or a file system (such as
+  // /proc) that makes no files.
+  if (error instanceof Deno.errors.NotFound) {
+    return isDirectory(dirname(path)) ? describeError(error) : `no such directory ${dirname(path)}`;
+  }
   if (error instanceof Deno.errors.NotADirectory) return `no such directory ${dirname(path)}`;
   if (error instanceof Deno.errors.PermissionDenied) return "permission denied";
   if (error instanceof Deno.errors.IsADirectory) return "it is a directory";
@@ -47,4 +50,12 @@ export function whyNotWritable(path: string): string | null {
   }
   if (created) Deno.removeSync(path);
   return null;
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return Deno.statSync(path).isDirectory;
+  } catch {
+    return false;
+  }
 }

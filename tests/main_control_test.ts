@@ -9,6 +9,7 @@ const DEADLINE_MS = 15_000;
 Deno.test("-k start, graceful, stop: a background server controlled through its PidFile", async () => {
   const dir = await Deno.makeTempDir({ prefix: "mpmd_control_" });
   const pidFile = join(dir, "run", "mpmd.pid");
+  await Deno.mkdir(join(dir, "run"));
   const errorLog = join(dir, "error.log");
   const config = join(dir, "mpmd.yaml");
   await Deno.writeTextFile(
@@ -32,11 +33,9 @@ Deno.test("-k start, graceful, stop: a background server controlled through its 
     pid = readPidFile(pidFile);
     assert.ok(pid !== null && isProcessAlive(pid), "the PidFile names a live server");
 
-    const origin = await eventually(
-      async () => /Listening on (http:\/\/\S+?)\/?$/m.exec(await log())?.[1],
-      "a Listening line in the error log",
-      DEADLINE_MS,
-    );
+    // -k start returns once the server serves: its announcement is already in the log.
+    const origin = /Listening on (http:\/\/\S+?)\/?$/m.exec(await log())?.[1];
+    assert.ok(origin !== undefined, await log());
     const response = await fetch(`${origin}/`, { headers: { connection: "close" } });
     await response.arrayBuffer();
     assert.equal(response.status, 200);
@@ -98,6 +97,92 @@ Deno.test("-k start on a port in use says why and exits 1, with no stack trace",
       ),
     );
   } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("-k start with a log it cannot create names the path and exits 1; nothing is started", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "mpmd_control_" });
+  try {
+    const config = join(dir, "mpmd.yaml");
+    await Deno.writeTextFile(
+      config,
+      [
+        "Listen: 127.0.0.1:0",
+        `DocumentRoot: ${new URL("../examples/site", import.meta.url).pathname}`,
+        `ErrorLog: ${dir}/missing/error.log`,
+      ].join("\n"),
+    );
+    const result = await runMpmd(["-k", "start", "-f", config], { XDG_RUNTIME_DIR: dir });
+    assert.equal(result.code, 1);
+    assert.equal(
+      result.stderr,
+      `${config}:3: Cannot open log file ${dir}/missing/error.log: no such directory ${dir}/missing\n`,
+    );
+    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["mpmd.yaml"], "no PidFile");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("-k start relays what a server logging to a file said before it failed", async () => {
+  using taken = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const dir = await Deno.makeTempDir({ prefix: "mpmd_control_" });
+  try {
+    const config = join(dir, "mpmd.yaml");
+    await Deno.writeTextFile(
+      config,
+      [
+        `Listen: 127.0.0.1:${taken.addr.port}`,
+        `DocumentRoot: ${new URL("../examples/site", import.meta.url).pathname}`,
+        `ErrorLog: ${dir}/error.log`,
+      ].join("\n"),
+    );
+    const result = await runMpmd(["-k", "start", "-f", config], { XDG_RUNTIME_DIR: dir });
+    assert.equal(result.code, 1);
+    const lines = result.stderr.trimEnd().split("\n");
+    assert.match(lines[0]!, /\[core:emerg\] .*\(98\)Address already in use: make_sock/);
+    assert.match(lines[1]!, /\[core:emerg\] .*no listening sockets available, shutting down$/);
+    assert.match(lines[2]!, /^mpmd: Cannot start mpmd: process \d+ exited with code 1/);
+    assert.equal(lines.length, 3, result.stderr);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("-k without a PidFile: a per-user one in $XDG_RUNTIME_DIR, named after the config", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "mpmd_control_" });
+  const env = { XDG_RUNTIME_DIR: dir };
+  let pid: number | null = null;
+  try {
+    const config = join(dir, "site.yaml");
+    await Deno.writeTextFile(
+      config,
+      [
+        "Listen: 127.0.0.1:0",
+        "MPM: prefork",
+        `DocumentRoot: ${new URL("../examples/site", import.meta.url).pathname}`,
+        `ErrorLog: ${dir}/error.log`,
+        "prefork:",
+        "  StartServers: 1",
+      ].join("\n"),
+    );
+    const started = await runMpmd(["-k", "start", "-f", config], env);
+    assert.equal(started.code, 0, started.stderr);
+    const [pidFile, ...others] = [...Deno.readDirSync(join(dir, "mpmd"))].map((e) => e.name);
+    assert.match(pidFile ?? "", /^site-[0-9a-f]{8}\.pid$/);
+    assert.deepEqual(others, []);
+    assert.equal(Deno.statSync(join(dir, "mpmd")).mode! & 0o777, 0o700);
+    pid = readPidFile(join(dir, "mpmd", pidFile!));
+    assert.ok(pid !== null && isProcessAlive(pid));
+
+    const stopped = await runMpmd(["-k", "stop", "-f", config], env);
+    assert.equal(stopped.code, 0, stopped.stderr);
+    const server = pid;
+    await eventually(() => !isProcessAlive(server), "the server's exit", DEADLINE_MS);
+    assert.deepEqual([...Deno.readDirSync(join(dir, "mpmd"))], [], "removed at exit");
+  } finally {
+    if (pid !== null && isProcessAlive(pid)) Deno.kill(pid, "SIGKILL");
     await Deno.remove(dir, { recursive: true });
   }
 });

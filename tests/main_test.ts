@@ -376,12 +376,15 @@ Deno.test("mpmd names a log file it cannot open, exit 1", async (t) => {
           file,
           `Listen: [127.0.0.1:0]\nDocumentRoot: ${SITE}\n${c.line}\n`,
         );
-        const { code, stderr } = await runMpmd(["-f", file]);
-        assert.equal(code, 1, stderr);
-        assert.equal(
-          stderr.replace(/^\[.*\n/gm, ""),
-          `${file}: Cannot open log file ${missing}/${c.path}: no such directory ${missing}\n`,
-        );
+        // Serving and -t alike: the check is the config's, before anything starts.
+        for (const args of [["-f", file], ["-t", "-f", file]]) {
+          const { code, stderr } = await runMpmd(args);
+          assert.equal(code, 1, stderr);
+          assert.equal(
+            stderr.replace(/^\[.*\n/gm, ""),
+            `${file}:3: Cannot open log file ${missing}/${c.path}: no such directory ${missing}\n`,
+          );
+        }
       });
     }
   } finally {

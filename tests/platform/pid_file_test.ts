@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import {
+  defaultPidFilePath,
   isProcessAlive,
   PidFileError,
   readPidFile,
@@ -211,4 +212,41 @@ Deno.test("isProcessAlive() is false for", async (t) => {
       assert.equal(isProcessAlive(c.pid), false);
     });
   }
+});
+
+Deno.test("defaultPidFilePath() is per user, per config file, never in the install directory", async (t) => {
+  const base = { runtimeDir: "/run/user/1000", tempDir: "/tmp", uid: 1000 };
+  const cases = [
+    {
+      name: "the embedded default, in $XDG_RUNTIME_DIR",
+      facts: { ...base, configFile: null },
+      want: "/run/user/1000/mpmd/mpmd.pid",
+    },
+    {
+      name: "no runtime directory: a per-user folder of the temporary directory",
+      facts: { ...base, runtimeDir: undefined, configFile: null },
+      want: "/tmp/mpmd-1000/mpmd.pid",
+    },
+    {
+      name: "an empty $XDG_RUNTIME_DIR counts as none",
+      facts: { ...base, runtimeDir: "", configFile: null },
+      want: "/tmp/mpmd-1000/mpmd.pid",
+    },
+    {
+      name: "no user id (Windows)",
+      facts: { ...base, runtimeDir: undefined, uid: null, configFile: null },
+      want: "/tmp/mpmd/mpmd.pid",
+    },
+  ];
+  for (const c of cases) {
+    await t.step(c.name, () => assert.equal(defaultPidFilePath(c.facts), c.want));
+  }
+  await t.step("a config file: its base name and a hash of its path", () => {
+    const one = defaultPidFilePath({ ...base, configFile: "/srv/a/site.yaml" });
+    const other = defaultPidFilePath({ ...base, configFile: "/srv/b/site.yaml" });
+    assert.match(one, /^\/run\/user\/1000\/mpmd\/site-[0-9a-f]{8}\.pid$/);
+    assert.match(other, /^\/run\/user\/1000\/mpmd\/site-[0-9a-f]{8}\.pid$/);
+    assert.notEqual(one, other);
+    assert.equal(defaultPidFilePath({ ...base, configFile: "/srv/a/site.yaml" }), one, "stable");
+  });
 });

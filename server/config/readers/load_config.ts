@@ -1,7 +1,7 @@
 /**
  * Loads the configuration at startup (and on restart): reads the file, or takes the embedded
- * default, and checks that each DocumentRoot is a readable directory and each App module a
- * file. The I/O edge of
+ * default, and checks that each DocumentRoot is a readable directory, each App module a
+ * file, and that the logs and the PidFile can be written. The I/O edge of
  * {@link parseConfigText}.
  *
  * @module
@@ -12,6 +12,7 @@ import { appConfigYaml, DEFAULT_CONFIG_YAML } from "./default_config.ts";
 import { type LoadedConfig, parseConfigText } from "./parse_config.ts";
 import { ConfigError, ConfigErrors, type MpmName } from "../mod.ts";
 import { DISK_FILES } from "./httpd_conf/mod.ts";
+import { whyNotWritable } from "../../../platform/mod.ts";
 
 /** What the command line says about the configuration. */
 export interface LoadConfigOptions {
@@ -58,6 +59,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
     ...rest,
     checkDirectory: directoryProblem,
     checkFile: fileProblem,
+    checkWritable: whyNotWritable,
     env: environmentVariable,
   };
   if (given === null) {

@@ -11,7 +11,7 @@ import { buildConfig } from "./_build_config.ts";
 import { checkConfig } from "./check_config.ts";
 import { readArgs } from "./_read_args.ts";
 import { readYaml } from "./_read_yaml.ts";
-import { resolveDirectives } from "./_resolve.ts";
+import { type Resolution, resolveDirectives } from "./_resolve.ts";
 import type { ReadResult } from "./_occurrence.ts";
 // Not "./httpd_conf/mod.ts": it re-exports this file's types, importing it back.
 import {
@@ -72,6 +72,11 @@ export interface ParseConfigOptions {
    * can. Omitted: App modules are not checked.
    */
   readonly checkFile?: (path: string) => string | null;
+  /**
+   * Says why a file the server writes (ErrorLog, a CustomLog, the PidFile) cannot be written
+   * (`"no such directory /var/log/mpmd"`), or returns `null` when it can. Omitted: not checked.
+   */
+  readonly checkWritable?: (path: string) => string | null;
   /**
    * How the text is written.
    * @default {configSyntaxOf(file, text)}
@@ -196,6 +201,9 @@ export function parseConfigText(text: string, options: ParseConfigOptions): Load
       );
     }
   }
+  if (options.checkWritable) {
+    errors.push(...unwritableFiles(config, resolution, options.checkWritable, fileLocation));
+  }
   if (errors.length > 0) throw new ConfigErrors(errors, warnings);
   const variables = fileRead.variables ?? Object.fromEntries(defines.map((d) => [d, null]));
   return { config, warnings, syntax, variables };
@@ -203,6 +211,42 @@ export function parseConfigText(text: string, options: ParseConfigOptions): Load
 
 /** Defines no environment variable: parseConfigText() reads none unless the caller passes them. */
 const NO_ENV = (): undefined => undefined;
+
+/**
+ * The files the server will write that it cannot: the error log, the access logs and the
+ * PidFile, each reported where its directive was set, so that `-t` and `-k start` say so on
+ * the terminal and a restart is refused, rather than a log nobody reads saying it later.
+ */
+function unwritableFiles(
+  config: ServerConfig,
+  resolution: Resolution,
+  whyNot: (path: string) => string | null,
+  fileLocation: ConfigLocation,
+): ConfigError[] {
+  const files: [directive: string, path: string | null, what: string][] = [
+    ["ErrorLog", config.errorLog, "Cannot open log file"],
+    ...config.hosts.flatMap((host) =>
+      host.customLogs.map((log): [string, string, string] => [
+        "CustomLog",
+        log.path,
+        "Cannot open log file",
+      ])
+    ),
+    ["PidFile", config.pidFile, "Cannot write PidFile"],
+  ];
+  const seen = new Set<string>();
+  const errors: ConfigError[] = [];
+  for (const [directive, path, what] of files) {
+    if (path === null || path === "stderr" || path === "stdout" || seen.has(path)) continue;
+    if (resolution.failed.includes(directive) || resolution.failed.includes("ServerRoot")) continue;
+    seen.add(path);
+    const problem = whyNot(path);
+    if (problem === null) continue;
+    const at = resolution.locations[directive] ?? fileLocation;
+    errors.push(new ConfigError({ at, directive, detail: `${what} ${path}: ${problem}` }));
+  }
+  return errors;
+}
 
 /** Reads no file at all: parseConfigText() does no I/O unless the caller passes some. */
 const NO_FILES: HttpdConfFiles = {

@@ -65,6 +65,7 @@ Deno.test("loadConfig() applies -D, -C, -c and --mpm to the embedded default", a
 Deno.test("loadConfig() reads a file, resolving paths against its directory", async () => {
   await withTempDir(async (dir) => {
     await Deno.mkdir(join(dir, "www"));
+    await Deno.mkdir(join(dir, "logs"));
     const file = join(dir, "mpmd.yaml");
     await Deno.writeTextFile(
       file,
@@ -160,6 +161,49 @@ Deno.test("loadConfig() refuses a DocumentRoot that is not a directory", async (
         ]);
       });
     }
+  });
+});
+
+Deno.test("loadConfig() refuses logs and a PidFile it cannot write, at their lines, creating nothing", async (t) => {
+  await withTempDir(async (dir) => {
+    const file = join(dir, "mpmd.yaml");
+    await Deno.mkdir(join(dir, "www"));
+    await Deno.mkdir(join(dir, "logs"));
+    await Deno.writeTextFile(join(dir, "logs", "old.log"), "kept\n");
+    const cases = [
+      {
+        yaml: "ErrorLog: nodir/error.log",
+        error: `${file}:3: Cannot open log file ${
+          join(dir, "nodir", "error.log")
+        }: no such directory ${join(dir, "nodir")}`,
+      },
+      {
+        yaml: "CustomLog: www common",
+        error: `${file}:3: Cannot open log file ${join(dir, "www")}: it is a directory`,
+      },
+      {
+        yaml: "PidFile: run/mpmd.pid",
+        error: `${file}:3: Cannot write PidFile ${
+          join(dir, "run", "mpmd.pid")
+        }: no such directory ${join(dir, "run")}`,
+      },
+    ];
+    for (const c of cases) {
+      await t.step(c.yaml, async () => {
+        await Deno.writeTextFile(file, `Listen: 8080\nDocumentRoot: www\n${c.yaml}\n`);
+        assert.deepEqual(await messagesOf({ ...BASE, file }), [c.error]);
+      });
+    }
+    await t.step("writable ones pass, and the check leaves no file behind", async () => {
+      await Deno.writeTextFile(
+        file,
+        "Listen: 8080\nDocumentRoot: www\nErrorLog: logs/old.log\nCustomLog: logs/new.log common\n" +
+          "PidFile: logs/mpmd.pid\n",
+      );
+      await loadConfig({ ...BASE, file });
+      assert.deepEqual([...Deno.readDirSync(join(dir, "logs"))].map((e) => e.name), ["old.log"]);
+      assert.equal(await Deno.readTextFile(join(dir, "logs", "old.log")), "kept\n");
+    });
   });
 });
 
