@@ -31,7 +31,7 @@ import { detectCapabilities, PidFileError } from "./platform/mod.ts";
 import { ConfigErrors } from "./server/config/mod.ts";
 import { configToYaml } from "./server/config/readers/mod.ts";
 
-/** The program's own directory: ServerRoot of the embedded default (also when compiled). */
+/** The program's own directory: where the embedded default finds the example site. */
 const INSTALL_DIR = dirname(fileURLToPath(import.meta.url));
 
 const encoder = new TextEncoder();

@@ -96,11 +96,12 @@ export async function serveWithMpm(
 
 /**
  * `-X`: one slot in this process until SIGTERM/SIGINT (stop: in-flight requests aborted) or
- * SIGWINCH (graceful stop; a SIGTERM/SIGINT during it stops at once).
+ * SIGWINCH (graceful stop; a SIGTERM/SIGINT during it stops at once); under GracefulSigterm
+ * a first SIGTERM stops gracefully too.
  */
 export async function serveSingle(loaded: LoadedConfig): Promise<number> {
   const { config } = loaded;
-  using signals = watchStopSignals(config.gracefulShutdownTimeoutMs);
+  using signals = watchStopSignals(config.gracefulShutdownTimeoutMs, config.gracefulSigterm);
   const sink = openConfiguredLog(config, "ErrorLog", { target: config.errorLog });
   let forgetPid = () => {};
   try {
@@ -113,13 +114,16 @@ export async function serveSingle(loaded: LoadedConfig): Promise<number> {
     const mpmLog = logger.withModule(`mpm_${config.mpm}`);
     announce(mpmLog, server.addresses);
 
-    const graceMs = await signals.first;
-    if (graceMs !== 0) {
-      mpmLog.notice("caught SIGWINCH, shutting down gracefully");
-      const stopped = server.shutdown(graceMs).then(() => false);
-      if (!await Promise.race([stopped, signals.immediate.then(() => true)])) return EXIT.ok;
+    const first = await signals.first;
+    let stopSignal = first.signal;
+    if (first.graceMs !== 0) {
+      mpmLog.notice(`caught ${first.signal}, shutting down gracefully`);
+      const stopped = server.shutdown(first.graceMs).then(() => null);
+      const now = await Promise.race([stopped, signals.immediate]);
+      if (now === null) return EXIT.ok;
+      stopSignal = now;
     }
-    mpmLog.notice("caught SIGTERM, shutting down");
+    mpmLog.notice(`caught ${stopSignal}, shutting down`);
     await server.shutdown(0);
     return EXIT.ok;
   } finally {

@@ -13,6 +13,7 @@
 export { createHostHandler } from "./host_handler.ts";
 export { type AppContext, AppModuleError, loadAppHandler } from "./app/mod.ts";
 export type { ModuleContext } from "./host_handler.ts";
+export { createHealthHandler } from "./health/mod.ts";
 export { createStaticHandler } from "./static/mod.ts";
 export { createStatusHandler } from "./status/mod.ts";
 export type { ServerFacts, StatusContext } from "./status/mod.ts";

@@ -21,10 +21,16 @@
 
 export { detectCapabilities } from "./capabilities.ts";
 export type { PlatformCapabilities } from "./capabilities.ts";
-export { watchStopSignals } from "./stop_signals.ts";
+export { stopActionOf, watchStopSignals } from "./stop_signals.ts";
 export { type FileWatch, WATCHED_EXTENSIONS, watchFiles } from "./watch_files.ts";
 export type { WatchFilesOptions } from "./watch_files.ts";
-export type { StopSignals } from "./stop_signals.ts";
+export type {
+  StopAction,
+  StopRequest,
+  StopSignal,
+  StopSignals,
+  StopState,
+} from "./stop_signals.ts";
 export { buildSelfCommand, DENO_PERMISSIONS, readSelfFacts, selfCommand } from "./self_command.ts";
 export type { DenoPermission, SelfCommand, SelfFacts } from "./self_command.ts";
 export { connectToParent, spawnChild } from "./child_process.ts";

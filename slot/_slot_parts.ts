@@ -20,13 +20,14 @@ export function requestGate(options: SlotOptions): RequestGate | null {
 }
 
 /**
- * The slot's site handler behind `gate`.
+ * The slot's site handler behind `gate`; `draining` says whether the slot retires.
  *
  * @throws what a module throws while loading (an app module that cannot be imported).
  */
 export async function slotHandler(
   options: SlotOptions,
   gate: RequestGate | null,
+  draining: () => boolean,
 ): Promise<Handler> {
   const { scoreboard } = options;
   const siteHandler = await createSiteHandler(options.config, {
@@ -37,6 +38,7 @@ export async function slotHandler(
         index: options.processIndex,
         region: scoreboard.copyRegion(Date.now()),
       }),
+    draining,
   });
   return gate === null ? siteHandler : gate.wrap(siteHandler);
 }

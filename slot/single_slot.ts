@@ -61,7 +61,12 @@ export async function startSingleSlot(config: ServerConfig, logger: Logger): Pro
     return Promise.resolve(decodeSoleProcess(header, scoreboard.copyRegion(Date.now())));
   };
 
-  const handler = await createSiteHandler(config, { logger, readScoreboard });
+  let draining = false;
+  const handler = await createSiteHandler(config, {
+    logger,
+    readScoreboard,
+    draining: () => draining,
+  });
   const server = startServer(config, {
     logger,
     handler,
@@ -72,5 +77,11 @@ export async function startSingleSlot(config: ServerConfig, logger: Logger): Pro
   });
   engine = server.engine;
   record.setState("_");
-  return server;
+  return {
+    ...server,
+    shutdown(graceMs) {
+      draining = true;
+      return server.shutdown(graceMs);
+    },
+  };
 }

@@ -1,12 +1,12 @@
 /**
- * The handler a serving slot answers with: the virtual-host router over each host's module
- * chain. Every slot (the `-X` process, a prefork child, a Worker) builds its own from the same
+ * The handler a serving slot answers with: the health endpoint, then the virtual-host router
+ * over each host's module chain. Every slot (the `-X` process, a prefork child, a Worker) builds its own from the same
  * config, so no handler state is ever shared between isolates.
  *
  * @module
  */
 
-import { createHostHandler, type ServerFacts } from "../modules/mod.ts";
+import { createHealthHandler, createHostHandler, type ServerFacts } from "../modules/mod.ts";
 import type { ScoreboardDetail } from "../scoreboard/mod.ts";
 import type { HostConfig, ServerConfig } from "../server/config/mod.ts";
 import { builtAt, type Handler, serverBanner } from "../server/http/mod.ts";
@@ -19,6 +19,8 @@ export interface SiteContext {
   readonly logger: Logger;
   /** Reads the whole scoreboard now (the status module's source). */
   readonly readScoreboard: () => Promise<ScoreboardDetail>;
+  /** Whether the slot drains (the health endpoint then answers 503). */
+  readonly draining: () => boolean;
 }
 
 /**
@@ -48,8 +50,12 @@ export async function createSiteHandler(
     handler: await createHostHandler(host, moduleContext),
   });
   const [defaultHost, ...otherHosts] = config.hosts;
-  return createVirtualHostRouter([
+  const site = createVirtualHostRouter([
     await virtualHost(defaultHost),
     ...await Promise.all(otherHosts.map(virtualHost)),
   ]);
+  if (config.healthLocation === null) return site;
+  // Before the hosts: a probe reaches it whatever its Host, and no module can hide it.
+  const health = createHealthHandler(config.healthLocation, context.draining);
+  return (request) => health(request) ?? site(request);
 }

@@ -59,7 +59,7 @@ export async function startSlot(options: SlotOptions): Promise<Slot> {
   };
 
   const gate = async ? requestGate(options) : null;
-  const handler = await slotHandler(options, gate);
+  const handler = await slotHandler(options, gate, () => retiring);
   const { engine, closeLogs } = createServingEngine(config, {
     logger,
     handler,

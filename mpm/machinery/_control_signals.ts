@@ -1,18 +1,23 @@
 /**
- * The parent's signals, as httpd's: SIGTERM and SIGINT stop, SIGWINCH stops gracefully,
- * SIGHUP restarts, SIGUSR2 restarts gracefully (never SIGUSR1: Deno starts its inspector on it).
+ * The parent's signals, as httpd's: SIGTERM and SIGINT stop, SIGWINCH stops gracefully (and
+ * SIGTERM under GracefulSigterm), SIGHUP restarts, SIGUSR2 restarts gracefully (never SIGUSR1:
+ * Deno starts its inspector on it).
  *
  * @module
  */
 
+import { stopActionOf, type StopSignal } from "../../platform/mod.ts";
+
 /** What each signal asks of the parent. */
 export interface ControlHandlers {
   /** Stop now; resolves when every child is gone. */
-  stop(signal: "SIGTERM" | "SIGINT"): Promise<void>;
+  stop(signal: StopSignal): Promise<void>;
   /** Let requests in flight finish, then stop; resolves when every child is gone. */
-  gracefulStop(): Promise<void>;
+  gracefulStop(signal: StopSignal): Promise<void>;
   /** Restart: a new generation, the old one retired (`graceful`) or terminated. */
   restart(signal: "SIGHUP" | "SIGUSR2", graceful: boolean): void;
+  /** GracefulSigterm of the configuration in force: whether a SIGTERM stops gracefully. */
+  gracefulSigterm(): boolean;
 }
 
 /** The installed listeners. */
@@ -24,8 +29,9 @@ export interface ControlSignals {
 }
 
 /**
- * Installs the listeners. A second SIGWINCH is ignored; a SIGTERM during a graceful stop
- * stops at once, and whichever stop finishes first ends `stopped`.
+ * Installs the listeners. The stop signals mean what platform's `stopActionOf()` says (a
+ * second graceful request is ignored, an immediate one during a graceful stop stops at
+ * once); whichever stop finishes first ends `stopped`.
  */
 export function watchControlSignals(handlers: ControlHandlers): ControlSignals {
   const listeners: [Deno.Signal, () => void][] = [];
@@ -34,14 +40,19 @@ export function watchControlSignals(handlers: ControlHandlers): ControlSignals {
     Deno.addSignalListener(signal, action);
   };
   const stopped = Promise.withResolvers<void>();
-  let gracefulStop: Promise<void> | null = null;
-  on("SIGTERM", () => void handlers.stop("SIGTERM").then(stopped.resolve));
-  on("SIGINT", () => void handlers.stop("SIGINT").then(stopped.resolve));
-  on("SIGWINCH", () => {
-    if (gracefulStop !== null) return;
-    gracefulStop = handlers.gracefulStop();
-    void gracefulStop.then(stopped.resolve);
-  });
+  let stoppingGracefully = false;
+  for (const signal of ["SIGTERM", "SIGINT", "SIGWINCH"] as const) {
+    on(signal, () => {
+      const gracefulSigterm = handlers.gracefulSigterm();
+      const action = stopActionOf(signal, { gracefulSigterm, stoppingGracefully });
+      if (action === "graceful-stop") {
+        stoppingGracefully = true;
+        void handlers.gracefulStop(signal).then(stopped.resolve);
+      } else if (action === "stop") {
+        void handlers.stop(signal).then(stopped.resolve);
+      }
+    });
+  }
   on("SIGHUP", () => handlers.restart("SIGHUP", false));
   on("SIGUSR2", () => handlers.restart("SIGUSR2", true));
   return {

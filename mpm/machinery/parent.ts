@@ -152,11 +152,12 @@ class Parent {
         this.#logger.notice(`caught ${signal}, shutting down`);
         return this.#stop();
       },
-      gracefulStop: () => {
-        this.#logger.notice("caught SIGWINCH, shutting down gracefully");
+      gracefulStop: (signal) => {
+        this.#logger.notice(`caught ${signal}, shutting down gracefully`);
         return this.#gracefulStop();
       },
       restart: (signal, graceful) => this.#queueRestart(signal, graceful),
+      gracefulSigterm: () => this.#generation.config.gracefulSigterm,
     });
   }
 

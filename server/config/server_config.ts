@@ -159,6 +159,16 @@ export interface ServerConfig {
   /** GracefulShutdownTimeout: how long a graceful stop waits for in-flight work; 0 waits forever. */
   readonly gracefulShutdownTimeoutMs: number;
   /**
+   * GracefulSigterm (mpmd's own; default Off, as httpd): a SIGTERM stops gracefully, as
+   * SIGWINCH does, bounded by GracefulShutdownTimeout. The setting for containers.
+   */
+  readonly gracefulSigterm: boolean;
+  /**
+   * Health (mpmd's own): the path answering 200 while the server takes requests and 503 once
+   * it drains, on every host and to every client; `null` (Off) for none.
+   */
+  readonly healthLocation: string | null;
+  /**
    * RequestTimeout (mpmd's own): a slot whose isolate has not run its timers for this long
    * (a handler in a busy loop) is terminated and replaced.
    */

@@ -10,6 +10,7 @@ import { type Directive, duration, flag, integer, oneOf, path } from "./directiv
 import { LISTEN } from "./_listen.ts";
 import { ERROR_LOG, ERROR_LOG_FORMAT, LOG_FORMAT } from "./_logs.ts";
 import { REQUEST_READ_TIMEOUT } from "./request_read_timeout.ts";
+import { HEALTH } from "./_health.ts";
 import {
   HTTP_ENGINES,
   type HttpEngineName,
@@ -126,6 +127,12 @@ export const SERVER_DIRECTIVES = {
     default: 0,
     minMs: 0,
   }),
+  GracefulSigterm: flag({
+    name: "GracefulSigterm",
+    help: "Whether SIGTERM stops gracefully, as SIGWINCH does (the container setting)",
+    default: false,
+  }),
+  Health: HEALTH,
   RequestTimeout: duration({
     name: "RequestTimeout",
     help: "How long a slot may stay stuck (its isolate not running) before it is replaced",

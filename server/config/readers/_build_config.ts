@@ -71,6 +71,8 @@ export function buildConfig(r: Resolution, source: BuildSource): ServerConfig {
     limitRequestBodyBytes: get(S.LimitRequestBody),
     serverTokens: get(S.ServerTokens),
     gracefulShutdownTimeoutMs: get(S.GracefulShutdownTimeout),
+    gracefulSigterm: get(S.GracefulSigterm),
+    healthLocation: get(S.Health),
     requestTimeoutMs: get(S.RequestTimeout),
     maintenanceIntervalMs: get(S.MaintenanceInterval),
     maxConnectionsPerChildJitter: get(S.MaxConnectionsPerChildJitter),

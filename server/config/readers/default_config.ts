@@ -1,15 +1,24 @@
 /**
  * The configuration used when no config file is given: the bundled example site on the
- * loopback interface, quiet (no access log), with small process and thread pools. ServerRoot is the program's own directory, so
- * `examples/site` is found next to `main.ts` or the compiled binary.
+ * loopback interface, quiet (no access log), with small process and thread pools. ServerRoot
+ * is the working directory (a log or PidFile named on the command line lands where the user
+ * runs mpmd, never in the install directory or a compiled binary's embedded files), so the
+ * example site is named by its absolute path.
  *
  * @module
  */
 
-/** The embedded default configuration, in the same YAML format as a config file. */
-export const DEFAULT_CONFIG_YAML = `# mpmd's built-in configuration (used when no -f file is given).
+/**
+ * The embedded default configuration, in the same YAML format as a config file.
+ *
+ * @param exampleSite the bundled example site's absolute path (next to `main.ts`, or among a
+ *   compiled binary's embedded files).
+ */
+export function defaultConfigYaml(exampleSite: string): string {
+  // A JSON string is a YAML flow scalar: any path is quoted safely.
+  return `# mpmd's built-in configuration (used when no -f file is given).
 Listen: 127.0.0.1:8080
-DocumentRoot: examples/site
+DocumentRoot: ${JSON.stringify(exampleSite)}
 LogLevel: warn
 
 # Pools sized for a laptop or a small container, not httpd's 3 x 25 threads: every thread is
@@ -34,14 +43,17 @@ prefork:
   MaxSpareServers: 6
   MaxRequestWorkers: 32
 `;
+}
 
 /**
  * The configuration of `mpmd app.ts` (or `--app app.ts`): the embedded default with the
  * module mounted on `/`, so that it answers every request as under `deno serve`.
  *
+ * @param exampleSite the bundled example site's absolute path.
  * @param module The module's absolute path.
  */
-export function appConfigYaml(module: string): string {
-  // A JSON string is a YAML flow scalar: any path is quoted safely.
-  return `${DEFAULT_CONFIG_YAML}App:\n  - Location: /\n    Module: ${JSON.stringify(module)}\n`;
+export function appConfigYaml(exampleSite: string, module: string): string {
+  return `${defaultConfigYaml(exampleSite)}App:\n  - Location: /\n    Module: ${
+    JSON.stringify(module)
+  }\n`;
 }

@@ -7,8 +7,8 @@
  * @module
  */
 
-import { resolve } from "node:path";
-import { appConfigYaml, DEFAULT_CONFIG_YAML } from "./default_config.ts";
+import { join, resolve } from "node:path";
+import { appConfigYaml, defaultConfigYaml } from "./default_config.ts";
 import { type LoadedConfig, parseConfigText } from "./parse_config.ts";
 import { ConfigError, ConfigErrors, type MpmName } from "../mod.ts";
 import { DISK_FILES } from "./httpd_conf/mod.ts";
@@ -43,7 +43,7 @@ export interface LoadConfigOptions {
   readonly mpmOverride?: MpmName;
   /** The platform's default MPM. */
   readonly platformDefaultMpm: MpmName;
-  /** The program's own directory: ServerRoot of the embedded default. */
+  /** The program's own directory, where the embedded default finds the example site. */
   readonly installDir: string;
 }
 
@@ -64,11 +64,13 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
   };
   if (given === null) {
     // Resolved against the working directory, as the user typed it, not against ServerRoot.
-    const text = app === null ? DEFAULT_CONFIG_YAML : appConfigYaml(resolve(app));
+    const site = join(installDir, "examples", "site");
+    const text = app === null ? defaultConfigYaml(site) : appConfigYaml(site, resolve(app));
     return parseConfigText(text, {
       ...common,
       file: null,
-      defaultServerRoot: installDir,
+      // The user's directory: what they name on the command line lands where they are.
+      defaultServerRoot: Deno.cwd(),
     });
   }
   if (app !== null) throw new TypeError(`Cannot serve ${app}: --app works without -f only`);

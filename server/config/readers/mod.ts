@@ -46,7 +46,7 @@
 export { checkConfig, type CheckConfigInput, type CheckConfigResult } from "./check_config.ts";
 export { type LoadedConfig, type ParseConfigOptions, parseConfigText } from "./parse_config.ts";
 export { loadConfig, type LoadConfigOptions } from "./load_config.ts";
-export { appConfigYaml, DEFAULT_CONFIG_YAML } from "./default_config.ts";
+export { appConfigYaml, defaultConfigYaml } from "./default_config.ts";
 export {
   CONFIG_SYNTAXES,
   type ConfigSyntax,

@@ -59,6 +59,8 @@ export function configToYaml(config: ServerConfig, options: ConfigToYamlOptions 
     ["LimitRequestBody", config.limitRequestBodyBytes],
     ["ServerTokens", config.serverTokens],
     ["GracefulShutdownTimeout", config.gracefulShutdownTimeoutMs],
+    ["GracefulSigterm", config.gracefulSigterm],
+    ["Health", config.healthLocation],
     ["RequestTimeout", config.requestTimeoutMs],
     ["MaintenanceInterval", config.maintenanceIntervalMs],
     ["MaxConnectionsPerChildJitter", config.maxConnectionsPerChildJitter],

@@ -30,7 +30,8 @@ Deno.test("loadConfig() loads the embedded default, serving <installDir>/example
     const { config, warnings } = await loadConfig({ ...BASE, file: null, installDir: dir });
     assert.deepEqual(warnings, []);
     assert.equal(config.file, null);
-    assert.equal(config.serverRoot, dir);
+    // Relative paths on the command line are the user's: ServerRoot is the working directory.
+    assert.equal(config.serverRoot, Deno.cwd());
     assert.equal(config.hosts[0].documentRoot, join(dir, "examples", "site"));
     assert.deepEqual(config.listen, [{
       hostname: "127.0.0.1",

@@ -161,6 +161,10 @@ const INVALID: { yaml: string; error: string }[] = [
   { yaml: "ServerName: bad name", error: 'Cannot set ServerName: "bad name" is not a host name' },
   { yaml: "ServerRoot: 5", error: "Cannot set ServerRoot: 5 is not a string" },
   { yaml: "PidFile: {}", error: "Cannot set PidFile: a map is not a string" },
+  { yaml: "GracefulSigterm: soon", error: 'Cannot set GracefulSigterm: "soon" is not On or Off' },
+  { yaml: "Health: healthz", error: 'Cannot set Health: "healthz" does not start with /' },
+  { yaml: "Health: /", error: 'Cannot set Health: "/" would hide the whole site' },
+  { yaml: "Health: /ready/", error: 'Cannot set Health: "/ready/" ends with / (write /ready)' },
   {
     yaml: "RequestReadTimeout: header=abc",
     error:
