@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import parsePrometheusTextFormat from "parse-prometheus-text-format";
+import { parsePrometheusTextFormat } from "../../_dev_deps.ts";
 import { formatMetrics, statusReport } from "../../../modules/status/mod.ts";
 import { INPUT } from "./_report_fixture.ts";
 

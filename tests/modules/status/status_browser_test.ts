@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
+import { chromium } from "../../_dev_deps.ts";
 import { eventually } from "../../_deadline.ts";
 import { FAULTY_APP, mpmConfig, startMpmd } from "../../mpm/machinery/_mpm.ts";
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { Ajv } from "ajv";
-import parsePrometheusTextFormat from "parse-prometheus-text-format";
+import { Ajv } from "../../_dev_deps.ts";
+import { parsePrometheusTextFormat } from "../../_dev_deps.ts";
 import type { StatusReport } from "../../../modules/status/mod.ts";
 import { FLUSH_INTERVAL_MS } from "../../../scoreboard/mod.ts";
 import { eventually, within } from "../../_deadline.ts";
