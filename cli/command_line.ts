@@ -183,7 +183,14 @@ export function readConfig(args: Args, installDir: string): Promise<LoadedConfig
     ...(args.mpm !== undefined && { mpmOverride: args.mpm }),
     platformDefaultMpm: chooseDefaultMpm(detectCapabilities()).mpm,
     installDir,
+    checkWritable: args["test-config"] || !readsOnly(args),
   });
+}
+
+/** Whether the command line only reads the configuration: dumps, a conversion, `-V`. */
+function readsOnly(args: Args): boolean {
+  const { build, "dump-modules": modules, "dump-settings": settings } = args;
+  return args.convert !== undefined || Boolean(build || modules || settings);
 }
 
 /** httpd's `-M` and `-S` are `-D DUMP_…` names, which IfDefine sees too. */

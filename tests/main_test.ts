@@ -385,6 +385,11 @@ Deno.test("mpmd names a log file it cannot open, exit 1", async (t) => {
             `${file}:3: Cannot open log file ${missing}/${c.path}: no such directory ${missing}\n`,
           );
         }
+        // As httpd, what only reads the configuration does not open the logs.
+        for (const args of [["-S", "-f", file], ["-M", "-f", file], ["--convert", file]]) {
+          const { code, stderr } = await runMpmd(args);
+          assert.equal(code, 0, `${args.join(" ")}: ${stderr}`);
+        }
       });
     }
   } finally {

@@ -45,6 +45,12 @@ export interface LoadConfigOptions {
   readonly platformDefaultMpm: MpmName;
   /** The program's own directory, where the embedded default finds the example site. */
   readonly installDir: string;
+  /**
+   * Whether to check that the logs and the PidFile can be written: yes for a start, a restart
+   * and `-t`; no for what only reads the configuration (`-M`, `-S`, `--convert`, `-V`).
+   * @default {true}
+   */
+  readonly checkWritable?: boolean;
 }
 
 /**
@@ -54,12 +60,12 @@ export interface LoadConfigOptions {
  * @throws {ConfigErrors} listing every problem, including an unreadable config file.
  */
 export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConfig> {
-  const { file: given, app = null, installDir, ...rest } = options;
+  const { file: given, app = null, installDir, checkWritable = true, ...rest } = options;
   const common = {
     ...rest,
     checkDirectory: directoryProblem,
     checkFile: fileProblem,
-    checkWritable: whyNotWritable,
+    ...(checkWritable && { checkWritable: whyNotWritable }),
     env: environmentVariable,
   };
   if (given === null) {
