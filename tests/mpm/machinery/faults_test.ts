@@ -107,7 +107,14 @@ Deno.test("prefork: a child that stops running is killed after RequestTimeout an
     ["-c", "RequestTimeout 1"],
   );
   const [stuck] = scoreboardPids(
-    await scoreboardWhere(server, (s) => s.processes.length === 2, "two children"),
+    // Serving, so it has beaten: a child stopped before its first heartbeat never started.
+    await scoreboardWhere(
+      server,
+      (s) =>
+        s.processes.length === 2 &&
+        s.processes.every((p) => p.slots.some((slot) => slot.state === "_")),
+      "two children, serving",
+    ),
   );
   // A stopped process runs no timers, exactly like an isolate caught in a busy loop.
   Deno.kill(stuck!, "SIGSTOP");
