@@ -6,8 +6,14 @@
  */
 
 import type { PlatformCapabilities } from "../platform/mod.ts";
-import type { DefaultMpmChoice, Forking, MpmPolicy, Threading } from "../mpm/mod.ts";
-import { MPM_NAMES, type MpmSource } from "../server/config/mod.ts";
+import {
+  type DefaultMpmChoice,
+  type Forking,
+  type MpmPolicy,
+  THIS_BUILD,
+  type Threading,
+} from "../mpm/mod.ts";
+import type { MpmSource } from "../server/config/mod.ts";
 import { serverBanner } from "../server/http/mod.ts";
 
 /** The modules compiled into this executable besides the MPMs, as `-l` lists them. */
@@ -62,6 +68,7 @@ export function buildReport(input: BuildReportInput): string {
     `    forked:     ${FORKED_TEXT[mpm.caps.forked]}`,
     `  chosen by:    ${input.mpmSource}`,
     `Default MPM:    ${defaultMpm.mpm} (${defaultMpm.reason})`,
+    `Built-in MPMs:  ${THIS_BUILD.mpms.join(" ")}`,
     `Platform:       ${caps.os}`,
     `  threads:              ${caps.threads ? "yes (Deno Workers)" : "no"}`,
     `  thread-safe polling:  ${caps.poller === null ? "no" : `yes (${caps.poller})`}`,
@@ -70,8 +77,8 @@ export function buildReport(input: BuildReportInput): string {
   ].join("\n");
 }
 
-/** `mpmd -l`: the compiled-in modules and MPMs, as httpd's `-l`. */
+/** `mpmd -l`: the compiled-in modules and the MPMs this build holds, as httpd's `-l`. */
 export function moduleReport(): string {
-  const lines = [...COMPILED_MODULES, ...MPM_NAMES.map((name) => `mpm_${name}`)];
+  const lines = [...COMPILED_MODULES, ...THIS_BUILD.mpms.map((name) => `mpm_${name}`)];
   return ["Compiled in modules:", ...lines.map((name) => `  ${name}`)].join("\n");
 }

@@ -24,7 +24,12 @@
  */
 
 export { MPM_DIRECTIVES, MPMS } from "./registry.ts";
-export { chooseDefaultMpm, type DefaultMpmChoice } from "./default_mpm.ts";
+export {
+  chooseDefaultMpm,
+  type DefaultMpmChoice,
+  type MpmBuild,
+  THIS_BUILD,
+} from "./default_mpm.ts";
 export { FORKING, THREADING } from "./mpm_policy.ts";
 export {
   type ConnectionCounts,

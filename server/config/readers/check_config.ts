@@ -1,14 +1,15 @@
 /**
- * The rules that involve more than one value: at least one Listen address and no address
- * twice, sound RequestReadTimeout ranges, CustomLog formats that name a known LogFormat, no
- * two App mounts on one Location, and KeepAlive off when KeepAliveTimeout is 0.
+ * The rules that involve more than one value: an MPM this build holds, at least one Listen
+ * address and no address twice, sound RequestReadTimeout ranges, CustomLog formats that name a
+ * known LogFormat, no two App mounts on one Location, and KeepAlive off when KeepAliveTimeout
+ * is 0.
  * Pure: a configuration and the places its directives came from in, the checked
  * configuration and its warnings out.
  *
  * @module
  */
 
-import { MPMS } from "../../../mpm/mod.ts";
+import { MPMS, THIS_BUILD } from "../../../mpm/mod.ts";
 import { didYouMeanHint } from "./_did_you_mean.ts";
 import { compileLogFormat, LogFormatError } from "../../log/mod.ts";
 import {
@@ -62,6 +63,15 @@ export function checkConfig(input: CheckConfigInput): CheckConfigResult {
   const report = (directive: string, detail: string) =>
     errors.push(new ConfigError({ at: locations[directive] ?? file, directive, detail }));
 
+  if (!THIS_BUILD.mpms.includes(config.mpm)) {
+    const chosenBy = config.mpmChosenBy === "--mpm" ? " (--mpm)" : "";
+    report(
+      "MPM",
+      `Cannot run the ${config.mpm} MPM${chosenBy}: this mpmd was built with ${
+        THIS_BUILD.mpms.join(", ")
+      } only (mpmd -l lists them)`,
+    );
+  }
   if (!failed.has("Listen")) checkListen(config, report);
   if (!failed.has("RequestReadTimeout")) {
     for (const stage of ["header", "body"] as const) {
