@@ -36,13 +36,17 @@ export async function tempConfig(
   return { path, [Symbol.asyncDispose]: () => Deno.remove(path).catch(() => {}) };
 }
 
-/** Runs mpmd to completion (for -t, -V, bad configs) and returns its output. */
+/**
+ * Runs mpmd to completion (for -t, -V, bad configs) and returns its output; `main` is the
+ * entry module (a staged build's, say).
+ */
 export async function runMpmd(
   args: string[],
   env: Readonly<Record<string, string>> = {},
+  main: string = MAIN,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN, ...args],
+    args: ["run", "-A", main, ...args],
     stdin: "null",
     env: { NO_COLOR: "1", ...env },
   }).output();
@@ -70,6 +74,11 @@ export interface StartMpmdOptions {
    * @default {}
    */
   readonly env?: Readonly<Record<string, string>>;
+  /**
+   * The entry module: another copy of mpmd's `main.ts` (a staged build's).
+   * @default {the repository's main.ts}
+   */
+  readonly main?: string;
 }
 
 /**
@@ -89,7 +98,7 @@ export async function startMpmd(
     fileArgs.push("-f", configFile);
   }
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN, ...fileArgs, ...args],
+    args: ["run", "-A", options.main ?? MAIN, ...fileArgs, ...args],
     stdin: "null",
     stdout: "null",
     stderr: "piped",

@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 /** Tools and tests stand outside the server's layers. */
-const OUTSIDE = ["tests/", "bench/", "examples/"];
+const OUTSIDE = ["tests/", "bench/", "build/", "examples/"];
 
 /** README's numbered layout list, top layer first: each item's backquoted paths. */
 function layers(): string[][] {
