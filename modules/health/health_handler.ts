@@ -7,7 +7,7 @@
  * @module
  */
 
-import { type Handler, HttpError } from "../../server/http/mod.ts";
+import { type Handler, methodRefusal } from "../../server/http/mod.ts";
 import { normaliseForMatching } from "../_location.ts";
 
 const encoder = new TextEncoder();
@@ -25,9 +25,7 @@ export function createHealthHandler(location: string, draining: () => boolean): 
   return (request) => {
     if (normaliseForMatching(request.path) !== location) return null;
     if (request.method !== "GET" && request.method !== "HEAD") {
-      throw new HttpError(405, `${request.method} on the health endpoint`, {
-        headers: [["Allow", "GET, HEAD"]],
-      });
+      throw methodRefusal(request.method, "GET, HEAD", "the health endpoint");
     }
     const serving = !draining();
     return {

@@ -10,6 +10,7 @@ import type { HostConfig } from "../../server/config/mod.ts";
 import {
   type Handler,
   HttpError,
+  methodRefusal,
   type ServerRequest,
   type ServerResponse,
 } from "../../server/http/mod.ts";
@@ -289,9 +290,7 @@ export function createStaticHandler(host: HostConfig, options: StaticOptions): H
       if (method === "OPTIONS") {
         return { status: 200, headers: [["Allow", STATIC_ALLOW]], body: null };
       }
-      throw new HttpError(405, `Cannot ${method} a static file: only ${STATIC_ALLOW} are allowed`, {
-        headers: [["Allow", STATIC_ALLOW]],
-      });
+      throw methodRefusal(method, STATIC_ALLOW, "a static file");
     }
     const mapped = mapRequestPath(request.path);
     if (!mapped.ok) {

@@ -10,6 +10,7 @@
 import {
   type Handler,
   HttpError,
+  methodRefusal,
   type ServerRequest,
   type ServerResponse,
 } from "../../server/http/mod.ts";
@@ -60,9 +61,7 @@ export function createStatusHandler(status: StatusConfig, context: StatusContext
       throw new HttpError(403, `client ${request.remote.hostname} is not in the Status Allow list`);
     }
     if (request.method !== "GET" && request.method !== "HEAD") {
-      throw new HttpError(405, `${request.method} on the status page`, {
-        headers: [["Allow", "GET, HEAD"]],
-      });
+      throw methodRefusal(request.method, "GET, HEAD", "the status page");
     }
     // The more specific Location wins when one lies under the other (a status page on /).
     const metrics = onMetrics && (!onPage || metricsLocation.length > location.length);

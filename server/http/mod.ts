@@ -31,7 +31,7 @@
  */
 
 export type { Handler } from "./handler.ts";
-export { HttpError } from "./http_error.ts";
+export { HttpError, methodRefusal } from "./http_error.ts";
 export { HTTP_VERSIONS } from "./server_request.ts";
 export type {
   EngineRequest,

@@ -13,7 +13,9 @@ Deno.test("createStaticHandler() answers methods as httpd's default handler", as
     { method: "POST", status: 405, allow: STATIC_ALLOW },
     { method: "PUT", status: 405, allow: STATIC_ALLOW },
     { method: "DELETE", status: 405, allow: STATIC_ALLOW },
-    { method: "get", status: 405, allow: STATIC_ALLOW },
+    // RFC 9110 §9.1, as httpd: a method the server does not know is not implemented.
+    { method: "get", status: 501, allow: undefined },
+    { method: "FOO", status: 501, allow: undefined },
   ];
   for (const c of cases) {
     await t.step(`${c.method} /hello.txt → ${c.status}`, async () => {

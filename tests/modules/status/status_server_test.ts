@@ -300,6 +300,9 @@ Deno.test("server-status answers GET and HEAD only, and is absent unless configu
   const post = await fetch(`${server.origin}/server-status`, { method: "POST", body: "x" });
   await post.body?.cancel();
   assert.deepEqual([post.status, post.headers.get("allow")], [405, "GET, HEAD"]);
+  const foo = await fetch(`${server.origin}/server-status`, { method: "FOO" });
+  await foo.body?.cancel();
+  assert.deepEqual([foo.status, foo.headers.get("allow")], [501, null]);
   const head = await fetch(`${server.origin}/server-status`, { method: "HEAD" });
   assert.deepEqual([head.status, head.headers.get("content-type")], [
     200,
