@@ -8,6 +8,7 @@
 
 import type { HostConfig } from "../../server/config/mod.ts";
 import {
+  errorResponse,
   type Handler,
   HttpError,
   methodRefusal,
@@ -304,13 +305,10 @@ export function createStaticHandler(host: HostConfig, options: StaticOptions): H
       return respondWithFile(request, node);
     }
     if (!mapped.trailingSlash) {
-      // mod_dir: a directory is only ever served at its slash-terminated URL.
+      // mod_dir: a directory is only ever served at its slash-terminated URL. The short page
+      // names its type, as every body must (httpd sends one too).
       const query = request.query === "" ? "" : `?${request.query}`;
-      return {
-        status: 301,
-        headers: [["Location", `${encodeKey(mapped.key)}/${query}`]],
-        body: null,
-      };
+      return errorResponse(301, [["Location", `${encodeKey(mapped.key)}/${query}`]]);
     }
     if (node.indexKey !== null) {
       const index = lookup(node.indexKey, request.receivedAt);

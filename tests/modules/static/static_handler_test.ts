@@ -80,6 +80,8 @@ Deno.test("createStaticHandler() handles directories as mod_dir", async (t) => {
       const response = await serve(handler, c.path);
       assert.equal(response.status, 301);
       assert.equal(headerOf(response, "Location"), c.location);
+      assert.equal(headerOf(response, "Content-Type"), "text/html; charset=utf-8");
+      assert.match(await bodyText(response), /301 Moved Permanently/);
     });
   }
   await t.step("/sub/ serves its index.html", async () => {
