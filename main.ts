@@ -14,6 +14,7 @@ import { describeError } from "./base/mod.ts";
 import {
   type Args,
   buildReport,
+  checkAppModules,
   configDumps,
   control,
   EXIT,
@@ -77,7 +78,10 @@ async function main(argv: string[]): Promise<number> {
       for (const warning of loaded.warnings) printError(warning);
       for (const dump of configDumps(loaded)) print(dump);
       // As httpd: -M and -S only dump; -t -D DUMP_… dumps, then checks.
-      if (args["test-config"]) printError("Syntax OK");
+      if (args["test-config"]) {
+        await checkAppModules(loaded);
+        printError("Syntax OK");
+      }
       return EXIT.ok;
     }
     const verb = args.control;

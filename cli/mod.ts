@@ -1,6 +1,6 @@
 /**
  * The command line's parts that `main.ts` wires together: its flags, the exit codes, the
- * reading of the configuration they name, serving (with the MPM, or `-X`), `-k`, and what
+ * reading of the configuration they name (and `-t`'s loading of App modules), serving (with the MPM, or `-X`), `-k`, and what
  * `-v`, `-V` and `-l` print.
  *
  * @module
@@ -14,6 +14,7 @@ export {
   readConfig,
   USAGE,
 } from "./command_line.ts";
+export { checkAppModules } from "./check_app_modules.ts";
 export { serveSingle, serveWithMpm } from "./serve.ts";
 export { control, type ControlOutcome } from "./control.ts";
 export {

@@ -11,7 +11,7 @@
  */
 
 export { createHostHandler } from "./host_handler.ts";
-export { type AppContext, AppModuleError, loadAppHandler } from "./app/mod.ts";
+export { type AppContext, AppModuleError, importAppModule, loadAppHandler } from "./app/mod.ts";
 export type { ModuleContext } from "./host_handler.ts";
 export { createHealthHandler } from "./health/mod.ts";
 export { createStaticHandler } from "./static/mod.ts";

@@ -231,7 +231,7 @@ Deno.test("mpmd APP.ts --watch restarts gracefully when the module changes", asy
   );
 });
 
-Deno.test("mpmd APP.ts refuses a module it cannot load at startup, naming the file and cause, exit 1", async (t) => {
+Deno.test("mpmd APP.ts and -t refuse a module that cannot load, naming the file and cause, exit 1", async (t) => {
   await using modules = await tempModules({
     "syntax.ts": "export default { fetch( };\n",
     "no_fetch.ts": "export default { handler() {} };\n",
@@ -246,12 +246,29 @@ Deno.test("mpmd APP.ts refuses a module it cannot load at startup, naming the fi
   for (const c of CASES) {
     await t.step(c.file, async () => {
       const path = `${modules.dir}/${c.file}`;
-      const { code, stderr } = await runMpmd([path, "-c", "Listen 127.0.0.1:0"]);
-      assert.equal(code, 1);
-      assert.match(stderr, new RegExp(`Cannot load app module ${path}: `));
-      assert.match(stderr, c.cause);
+      // -t loads the module as a slot would: what fails the start fails the check.
+      for (const args of [[path, "-c", "Listen 127.0.0.1:0"], ["-t", path]]) {
+        const { code, stderr } = await runMpmd(args);
+        assert.equal(code, 1, stderr);
+        assert.match(stderr, new RegExp(`Cannot load app module ${path}: `));
+        assert.match(stderr, c.cause);
+        assert.doesNotMatch(stderr, /Syntax OK/);
+      }
     });
   }
+  await t.step("-t -f names the App line", async () => {
+    const config = `${modules.dir}/mpmd.yaml`;
+    await Deno.writeTextFile(
+      config,
+      `Listen: [127.0.0.1:0]\nDocumentRoot: ${SITE}\nApp:\n  - { Location: /api, Module: syntax.ts }\n`,
+    );
+    const { code, stderr } = await runMpmd(["-t", "-f", config]);
+    assert.equal(code, 1, stderr);
+    assert.match(
+      stderr,
+      new RegExp(`^${config}:3: Cannot load app module ${modules.dir}/syntax.ts: SyntaxError`, "m"),
+    );
+  });
 });
 
 Deno.test("mpmd refuses two app modules, one with -f, or --watch with -X, as a usage error", async (t) => {

@@ -26,7 +26,7 @@ export interface AppContext {
 }
 
 /** The shape `deno serve` expects as a module's default export. */
-interface ServeDefault {
+export interface ServeDefault {
   fetch(request: Request, info: FetchInfo): unknown;
 }
 
@@ -55,12 +55,7 @@ function isServeDefault(value: unknown): value is ServeDefault {
  *   at top level), with the failure as `cause`; or when the default export has no `fetch`.
  */
 export async function loadAppHandler(mount: AppMount, context: AppContext): Promise<Handler> {
-  const app = await importDefault(mount.module);
-  if (!isServeDefault(app)) {
-    throw new AppModuleError(
-      `Cannot load app module ${mount.module}: its default export has no fetch function`,
-    );
-  }
+  const app = await importAppModule(mount.module);
   const checked = (request: Request, response: unknown): Response => {
     if (response instanceof Response) return response;
     throw new TypeError(
@@ -87,6 +82,23 @@ export async function loadAppHandler(mount: AppMount, context: AppContext): Prom
   logger.debug(`Mounted app module ${mount.module} on ${mount.location}`);
   const { location } = mount;
   return (request) => isUnderLocation(request.path, location) ? deadlines.run(request, call) : null;
+}
+
+/**
+ * Imports an app module and checks its default export, as a slot does before it serves (and
+ * `-t`, so that a module that cannot load fails the check). The module's top-level code runs.
+ *
+ * @param module the module's absolute path.
+ * @throws {AppModuleError} when the import fails or the default export has no `fetch`.
+ */
+export async function importAppModule(module: string): Promise<ServeDefault> {
+  const app = await importDefault(module);
+  if (!isServeDefault(app)) {
+    throw new AppModuleError(
+      `Cannot load app module ${module}: its default export has no fetch function`,
+    );
+  }
+  return app;
 }
 
 async function importDefault(module: string): Promise<unknown> {

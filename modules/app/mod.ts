@@ -20,5 +20,10 @@
  * @module
  */
 
-export { type AppContext, loadAppHandler } from "./app_handler.ts";
+export {
+  type AppContext,
+  importAppModule,
+  loadAppHandler,
+  type ServeDefault,
+} from "./app_handler.ts";
 export { AppModuleError } from "./app_module_error.ts";

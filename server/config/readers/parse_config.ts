@@ -105,6 +105,11 @@ export interface LoadedConfig {
   readonly syntax: ConfigSyntax;
   /** Defined names (`-D`, httpd.conf's `Define`) → value, or `null` for a name without one. */
   readonly variables: Readonly<Record<string, string | null>>;
+  /**
+   * Where a directive was written, for checks made after reading (`-t` loading App modules):
+   * its file and line, or the file alone for one that was not written.
+   */
+  placeOf(directive: string): ConfigLocation;
 }
 
 /**
@@ -206,7 +211,8 @@ export function parseConfigText(text: string, options: ParseConfigOptions): Load
   }
   if (errors.length > 0) throw new ConfigErrors(errors, warnings);
   const variables = fileRead.variables ?? Object.fromEntries(defines.map((d) => [d, null]));
-  return { config, warnings, syntax, variables };
+  const placeOf = (directive: string) => resolution.locations[directive] ?? fileLocation;
+  return { config, warnings, syntax, variables, placeOf };
 }
 
 /** Defines no environment variable: parseConfigText() reads none unless the caller passes them. */
