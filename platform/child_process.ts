@@ -130,3 +130,19 @@ export function connectToParent(): ParentChannel {
   const writer = messageWriter(Deno.stdout.writable);
   return { messages: readMessages(Deno.stdin.readable), send: writer.send };
 }
+
+/**
+ * The path by which a child process can open this process's stdout for writing, since its own
+ * stdout is its message pipe: `/proc/<pid>/fd/1` when stdout is a terminal, a pipe or a file;
+ * `null` when it is a socket (which cannot be opened by path: systemd's journal), closed, or
+ * the OS has no `/proc`.
+ */
+export function stdoutPathForChildren(pid: number = Deno.pid): string | null {
+  const path = `/proc/${pid}/fd/1`;
+  try {
+    return Deno.statSync(path).isSocket ? null : path;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return null;
+    throw error;
+  }
+}

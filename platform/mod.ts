@@ -33,7 +33,7 @@ export type {
 } from "./stop_signals.ts";
 export { buildSelfCommand, DENO_PERMISSIONS, readSelfFacts, selfCommand } from "./self_command.ts";
 export type { DenoPermission, SelfCommand, SelfFacts } from "./self_command.ts";
-export { connectToParent, spawnChild } from "./child_process.ts";
+export { connectToParent, spawnChild, stdoutPathForChildren } from "./child_process.ts";
 export type { ChildHandle, ParentChannel, SpawnChildOptions } from "./child_process.ts";
 export { MessageFormatError } from "./message_format_error.ts";
 export { parseProcessCpu, PROC_TICKS_PER_SECOND, readProcessCpu } from "./process_cpu.ts";

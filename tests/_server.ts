@@ -25,6 +25,8 @@ export interface TestServer extends AsyncDisposable {
   waitForLog(pattern: RegExp, deadlineMs?: number): Promise<string>;
   /** Sends `signal` and waits for exit; returns the exit code. */
   stop(signal?: Deno.Signal): Promise<number>;
+  /** Everything it wrote to stdout, once it has exited; `""` unless `captureStdout`. */
+  readonly stdout: Promise<string>;
 }
 
 /** A config file in the temp directory, removed when disposed (`await using`). */
@@ -79,6 +81,11 @@ export interface StartMpmdOptions {
    * @default {the repository's main.ts}
    */
   readonly main?: string;
+  /**
+   * Keep what the server writes to stdout (for {@link TestServer.stdout}) rather than drop it.
+   * @default {false}
+   */
+  readonly captureStdout?: boolean;
 }
 
 /**
@@ -100,10 +107,11 @@ export async function startMpmd(
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", options.main ?? MAIN, ...fileArgs, ...args],
     stdin: "null",
-    stdout: "null",
+    stdout: options.captureStdout ? "piped" : "null",
     stderr: "piped",
     env: { NO_COLOR: "1", ...options.env },
   }).spawn();
+  const stdout = options.captureStdout ? new Response(child.stdout).text() : Promise.resolve("");
 
   const stderr: string[] = [];
   const waiters: Array<{ pattern: RegExp; resolve: (line: string) => void }> = [];
@@ -189,6 +197,7 @@ export async function startMpmd(
     stderr,
     waitForLog,
     stop,
+    stdout,
     async [Symbol.asyncDispose]() {
       if (!exited) await stop();
     },

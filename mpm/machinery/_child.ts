@@ -7,6 +7,7 @@
  */
 
 import { type ChildHandle, selfCommand, spawnChild } from "../../platform/mod.ts";
+import { ConfigError, ConfigErrors, type ServerConfig } from "../../server/config/mod.ts";
 import type { SlotStart } from "../../slot/mod.ts";
 import type { Topology } from "../mpm_policy.ts";
 import { startInProcessHost } from "./_in_process_host.ts";
@@ -76,6 +77,34 @@ export function startChild(spec: ChildSpec): Child {
     spec.onExit(status);
   });
   return child;
+}
+
+/**
+ * The configuration as a child process gets it. Its stdout is its message pipe to the parent,
+ * so each `CustomLog stdout` writes to the parent's stdout, reopened at `stdoutPath`, instead.
+ *
+ * @param stdoutPath where a child opens the parent's stdout, or `null` where it cannot.
+ * @throws {ConfigErrors} at CustomLog when the configuration logs to stdout and there is no
+ *   such path.
+ */
+export function childProcessConfig(config: ServerConfig, stdoutPath: string | null): ServerConfig {
+  const logsToStdout = config.hosts.some((host) =>
+    host.customLogs.some((log) => log.path === "stdout")
+  );
+  if (!logsToStdout) return config;
+  if (stdoutPath === null) {
+    const at = { file: config.file ?? "embedded default", line: null, column: null };
+    const detail =
+      "Cannot log to stdout from child processes: this server's stdout is a socket (or there is no /proc), which they cannot open; log to stderr or a file";
+    throw new ConfigErrors([new ConfigError({ at, directive: "CustomLog", detail })]);
+  }
+  const hosts = config.hosts.map((host) => ({
+    ...host,
+    customLogs: host.customLogs.map((log) =>
+      log.path === "stdout" ? { ...log, path: stdoutPath } : log
+    ),
+  }));
+  return { ...config, hosts: [hosts[0]!, ...hosts.slice(1)] };
 }
 
 /** Sends `message`; a child that is gone is not an error here (its exit is handled). */

@@ -13,6 +13,7 @@ import type { Logger } from "../../server/log/mod.ts";
 import type { ListenSource } from "../../slot/mod.ts";
 import type { MpmPolicy, Topology } from "../mpm_policy.ts";
 import type { ListenSockets } from "./_listen_sockets.ts";
+import { childProcessConfig } from "./_child.ts";
 
 /** What a restart reads: the configuration, and the warnings its readers gave. */
 export interface ReloadedConfig {
@@ -27,6 +28,8 @@ export interface Generation {
   readonly number: number;
   /** The configuration, every `Listen` port as bound. */
   readonly config: ServerConfig;
+  /** The same, as its child processes get it (see {@link childProcessConfig}). */
+  readonly childConfig: ServerConfig;
   /** Its MPM's checked settings. */
   readonly settings: object;
   readonly topology: Topology;
@@ -44,7 +47,34 @@ export interface NextGenerationParts {
   readonly policy: MpmPolicy;
   /** The parent's sockets: the new generation's addresses are bound there. */
   readonly sockets: ListenSockets;
+  /** Where child processes open the parent's stdout (see {@link childProcessConfig}). */
+  readonly stdoutPath: string | null;
   readonly logger: Logger;
+}
+
+/**
+ * A generation from its checked configuration: its `Listen` addresses bound on the parent's
+ * sockets, and the configuration its child processes get.
+ *
+ * @throws {ConfigErrors} when an address cannot be bound, or the children cannot log as asked.
+ */
+export function makeGeneration(
+  number: number,
+  config: ServerConfig,
+  checked: { readonly settings: object; readonly topology: Topology },
+  parts: Pick<NextGenerationParts, "sockets" | "stdoutPath">,
+): Generation {
+  const childConfig = checked.topology.threadsInParent
+    ? config
+    : childProcessConfig(config, parts.stdoutPath);
+  const bound = parts.sockets.bind(config);
+  return {
+    number,
+    ...bound,
+    childConfig: { ...childConfig, listen: bound.config.listen },
+    ...checked,
+    startedMs: Date.now(),
+  };
 }
 
 /** The generation a restart would start, bound and checked; `null` (logged) if refused. */
@@ -77,13 +107,11 @@ export async function nextGeneration(
   );
   for (const warning of [...loaded.warnings, ...fresh]) logger.warn(warning);
   try {
-    return {
-      number: running.number + 1,
-      ...parts.sockets.bind(config),
-      settings: checked.settings,
-      topology: policy.topology(checked.settings),
-      startedMs: Date.now(),
-    };
+    const { settings } = checked;
+    return makeGeneration(running.number + 1, config, {
+      settings,
+      topology: policy.topology(settings),
+    }, parts);
   } catch (error) {
     logger.error(`Cannot restart: ${describeFailure(error)}; ${keeps}`);
     return null;

@@ -9,7 +9,7 @@
  */
 
 import { describeError, TIMED_OUT, withDeadline } from "../../base/mod.ts";
-import { detectCapabilities } from "../../platform/mod.ts";
+import { detectCapabilities, stdoutPathForChildren } from "../../platform/mod.ts";
 import type { ServerConfig } from "../../server/config/mod.ts";
 import type { Logger } from "../../server/log/mod.ts";
 import {
@@ -23,7 +23,12 @@ import type { MpmPolicy } from "../mpm_policy.ts";
 import { type Action, afterGracefulRestart, INITIAL_MAINTENANCE_STATE } from "../plan.ts";
 import { MPMS } from "../registry.ts";
 import { type Child, describeExit, sendTo, startChild } from "./_child.ts";
-import { type Generation, nextGeneration, type ReloadedConfig } from "./_generation.ts";
+import {
+  type Generation,
+  makeGeneration,
+  nextGeneration,
+  type ReloadedConfig,
+} from "./_generation.ts";
 import { type ControlSignals, watchControlSignals } from "./_control_signals.ts";
 import { chooseAcceptMode, fallbackNotice, ListenSockets } from "./_listen_sockets.ts";
 import { reclaimChildren } from "./_parent_exits.ts";
@@ -78,6 +83,8 @@ class Parent {
   readonly #options: ParentOptions;
   readonly #scoreboard: ScoreboardFile;
   readonly #sockets: ListenSockets;
+  /** Where child processes open this process's stdout (their own is the message pipe). */
+  readonly #stdoutPath: string | null;
   /** A restart's new generation is starting: maintenance waits. */
   #restarting = false;
   #stopping = false;
@@ -91,13 +98,11 @@ class Parent {
     this.#policy = MPMS[options.config.mpm];
     const settings = this.#policy.check(options.config.mpmDirectives).settings;
     const topology = this.#policy.topology(settings);
-    this.#generation = {
-      number: 1,
-      ...sockets.bind(options.config),
-      settings,
-      topology,
-      startedMs: Date.now(),
-    };
+    this.#stdoutPath = stdoutPathForChildren();
+    this.#generation = makeGeneration(1, options.config, { settings, topology }, {
+      sockets,
+      stdoutPath: this.#stdoutPath,
+    });
     this.#scoreboard = ScoreboardFile.create(defaultScoreboardPath(Deno.pid), {
       serverLimit: topology.serverLimit,
       threadLimit: topology.threadLimit,
@@ -177,6 +182,7 @@ class Parent {
       reload: this.#options.reload,
       policy: this.#policy,
       sockets: this.#sockets,
+      stdoutPath: this.#stdoutPath,
       logger: this.#logger,
     });
     if (next === null) return;
@@ -224,7 +230,7 @@ class Parent {
   /** Starts one child of the running generation; null when the scoreboard is full. */
   #spawn(): Child | null {
     const generation = this.#generation;
-    const { topology, config, listen } = generation;
+    const { topology, config, childConfig, listen } = generation;
     const used = new Set([...this.#children.values()].map((child) => child.index));
     let index = 0;
     while (used.has(index)) index++;
@@ -236,7 +242,7 @@ class Parent {
       generation: generation.number,
       topology,
       slot: {
-        config,
+        config: childConfig,
         listen,
         discipline: topology.discipline,
         processSlots: Math.max(1, topology.threadsPerProcess),
