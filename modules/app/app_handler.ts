@@ -27,6 +27,7 @@ export interface AppContext {
 
 /** The shape `deno serve` expects as a module's default export. */
 export interface ServeDefault {
+  /** Answers one request: a `Response`, or a promise of one. */
   fetch(request: Request, info: FetchInfo): unknown;
 }
 
