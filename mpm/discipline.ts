@@ -11,7 +11,7 @@ export type Discipline =
   | { readonly kind: "connection" }
   /**
    * event: a slot holds requests, not connections. Its process accepts while under
-   * {@link overConnectionLimit}'s limit, and a slot runs at most `maxRequestsPerThread`
+   * {@link overConnectionLimit}'s limits, and a slot runs at most `maxRequestsPerThread`
    * handlers at once (0: no cap).
    */
   | {
@@ -20,6 +20,8 @@ export type Discipline =
     readonly asyncRequestWorkerFactor: number;
     /** MaxRequestsPerThread; 0: no cap. */
     readonly maxRequestsPerThread: number;
+    /** MaxReadingPerThread, at least 1. */
+    readonly maxReadingPerThread: number;
   };
 
 /** One connection per slot at a time: what every MPM but event does. */
@@ -31,20 +33,32 @@ export interface ConnectionCounts {
   readonly connections: number;
   /** Of those, idle keep-alive connections (parked, needing no thread). */
   readonly keepAlive: number;
+  /** Of those, connections waiting for or reading a request head. */
+  readonly reading: number;
   /** Slots of the process. */
   readonly slots: number;
-  /** Of those, idle. */
+  /** Of those, the ones that may take more requests (below MaxRequestsPerThread). */
   readonly idleSlots: number;
 }
 
 /**
- * Whether a process must stop accepting under event's limit, httpd's ThreadsPerChild +
- * AsyncRequestWorkerFactor × idle threads. The connections that count are those that need a
- * thread: a parked keep-alive connection costs a few KiB here, not a thread, so it does not
- * keep new clients out (httpd counts it). Never for one-connection slots.
+ * Whether a process must stop accepting under event's limits. A connection counts where it
+ * costs something:
+ * - one that is still sending its request head costs a buffer and a RequestReadTimeout
+ *   timer, not a thread: slow clients have their own, larger bound, MaxReadingPerThread for
+ *   each slot of the process, so that a few hundred of them cannot keep other clients out;
+ * - one whose request is in progress counts against httpd's ThreadsPerChild +
+ *   AsyncRequestWorkerFactor × idle threads, where a thread is idle while it may take more
+ *   requests: an isolate whose handlers await takes others (up to MaxRequestsPerThread), so a
+ *   hung request costs only its own socket;
+ * - a parked keep-alive connection costs a few KiB, not a thread, and is not counted (httpd
+ *   counts it).
+ *
+ * Never for one-connection slots.
  */
 export function overConnectionLimit(discipline: Discipline, counts: ConnectionCounts): boolean {
   if (discipline.kind === "connection") return false;
-  const limit = counts.slots + discipline.asyncRequestWorkerFactor * counts.idleSlots;
-  return counts.connections - counts.keepAlive >= limit;
+  if (counts.reading >= counts.slots * discipline.maxReadingPerThread) return true;
+  const inProgress = counts.connections - counts.keepAlive - counts.reading;
+  return inProgress >= counts.slots + discipline.asyncRequestWorkerFactor * counts.idleSlots;
 }

@@ -58,10 +58,14 @@ export const PROCESS_FIELDS = {
   flushedMs: 32,
   /** Int32, changed with `Atomics.add`: connections accepted since the process started. */
   accepted: 40,
+  /** Int32, changed with `Atomics.add`: connections waiting for or reading a request head. */
+  reading: 44,
   /** Int32 bumped (and notified) whenever a connection stops needing a thread. */
   roomSeq: 48,
   /** Int32, changed with `Atomics.add`: Workers that died and were started again. */
   threadRestarts: 52,
+  /** Int32, changed with `Atomics.add`: slots running as many handlers as they may at once. */
+  fullSlots: 56,
 } as const;
 
 /** Bits of the process record's `flags` field. */

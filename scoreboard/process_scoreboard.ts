@@ -177,6 +177,19 @@ export class ProcessScoreboard {
   }
 
   /**
+   * Adds `delta` (negative to subtract) to the connections waiting for or reading a request
+   * head; safe from any thread.
+   */
+  addReading(delta: number): void {
+    Atomics.add(this.#ints, PROCESS_FIELDS.reading / 4, delta);
+  }
+
+  /** Adds `delta` (negative to subtract) to the slots that may run no more handlers. */
+  addFullSlots(delta: number): void {
+    Atomics.add(this.#ints, PROCESS_FIELDS.fullSlots / 4, delta);
+  }
+
+  /**
    * Counts one accepted connection; safe from any thread.
    *
    * @returns the process's total after this one (MaxConnectionsPerChild compares it).
@@ -227,18 +240,14 @@ export class ProcessScoreboard {
     return Atomics.load(this.#ints, PROCESS_FIELDS.keepAlive / 4);
   }
 
-  /**
-   * How many of the first `count` slots are idle (`_` or `S`): event's per-process connection
-   * limit grows with them. A single byte per slot is read; no lock is needed for a count that
-   * is stale by the time it is used anyway.
-   */
-  idleSlots(count: number): number {
-    let idle = 0;
-    for (let slot = 0; slot < Math.min(count, this.slotCount); slot++) {
-      const state = SLOT_STATE_CODES[this.#bytes[slotOffset(slot) + SLOT_FIELDS.state]!];
-      if (state === "_" || state === "S") idle++;
-    }
-    return idle;
+  /** The connections of the whole process waiting for or reading a request head. */
+  get reading(): number {
+    return Atomics.load(this.#ints, PROCESS_FIELDS.reading / 4);
+  }
+
+  /** The slots of the process running as many handlers as they may (MaxRequestsPerThread). */
+  get fullSlots(): number {
+    return Atomics.load(this.#ints, PROCESS_FIELDS.fullSlots / 4);
   }
 
   /**

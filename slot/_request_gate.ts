@@ -13,16 +13,22 @@ import type { Handler } from "../server/http/mod.ts";
 export class RequestGate {
   readonly #cap: number;
   readonly #onRoom: () => void;
+  readonly #onFull: (full: boolean) => void;
   readonly #waiting: Array<() => void> = [];
   #inFlight = 0;
 
   /**
    * @param cap Handlers that may run at once (at least 1).
-   * @param onRoom Called when a place frees and no request was waiting for it.
+   * @param hooks `onRoom`: a place freed and no request was waiting for it; `onFull`: the gate
+   *   became full (`true`) or has room again (`false`).
    */
-  constructor(cap: number, onRoom: () => void) {
+  constructor(
+    cap: number,
+    hooks: { readonly onRoom: () => void; readonly onFull: (full: boolean) => void },
+  ) {
     this.#cap = cap;
-    this.#onRoom = onRoom;
+    this.#onRoom = hooks.onRoom;
+    this.#onFull = hooks.onFull;
   }
 
   /** Whether `cap` handlers are running. */
@@ -33,8 +39,13 @@ export class RequestGate {
   /** `handler` behind the gate. */
   wrap(handler: Handler): Handler {
     return (request) => {
-      if (!this.full) return this.#run(handler, request);
+      if (!this.full) {
+        this.#inFlight++;
+        if (this.full) this.#onFull(true);
+        return this.#run(handler, request);
+      }
       return new Promise((resolve, reject) => {
+        // Run when a handler ends, in its place: the count does not change.
         this.#waiting.push(() => {
           try {
             resolve(this.#run(handler, request));
@@ -46,8 +57,8 @@ export class RequestGate {
     };
   }
 
+  /** Runs a request already counted in the gate; its end frees the place. */
   #run(handler: Handler, request: Parameters<Handler>[0]): ReturnType<Handler> {
-    this.#inFlight++;
     let result: ReturnType<Handler>;
     try {
       result = handler(request);
@@ -63,9 +74,14 @@ export class RequestGate {
   }
 
   #release(): void {
-    this.#inFlight--;
     const next = this.#waiting.shift();
-    if (next !== undefined) next();
-    else this.#onRoom();
+    if (next !== undefined) {
+      next();
+      return;
+    }
+    const wasFull = this.full;
+    this.#inFlight--;
+    if (wasFull) this.#onFull(false);
+    this.#onRoom();
   }
 }

@@ -15,7 +15,10 @@ import type { SlotOptions } from "./slot.ts";
 export function requestGate(options: SlotOptions): RequestGate | null {
   const { scoreboard, discipline } = options;
   return discipline.kind === "requests" && discipline.maxRequestsPerThread > 0
-    ? new RequestGate(discipline.maxRequestsPerThread, () => scoreboard.signalRoom())
+    ? new RequestGate(discipline.maxRequestsPerThread, {
+      onRoom: () => scoreboard.signalRoom(),
+      onFull: (full) => scoreboard.addFullSlots(full ? 1 : -1),
+    })
     : null;
 }
 

@@ -37,6 +37,7 @@ export async function startSlot(options: SlotOptions): Promise<Slot> {
   const async = discipline.kind === "requests";
   const requests = requestRecorder(record, config);
   const keptAlive = new Set<number>();
+  const reading = new Set<number>();
   let ending = false;
   let retiring = false;
 
@@ -48,9 +49,19 @@ export async function startSlot(options: SlotOptions): Promise<Slot> {
     } else if (keptAlive.delete(connection.id)) {
       scoreboard.addKeepAlive(-1);
     }
+    let doneReading = false;
+    if (state === "read") {
+      if (!reading.has(connection.id)) scoreboard.addReading(1);
+      reading.add(connection.id);
+    } else if (reading.delete(connection.id)) {
+      scoreboard.addReading(-1);
+      doneReading = true;
+    }
     if (state === "busy") requests.start(connection);
     if (state === "closed") scoreboard.addConnections(-1);
-    if (async && (state === "closed" || state === "keepalive")) scoreboard.signalRoom();
+    if (async && (doneReading || state === "closed" || state === "keepalive")) {
+      scoreboard.signalRoom();
+    }
     if (state === "busy") return;
     let letter = SLOT_LETTER[state];
     if (async) letter = engine.stats.busy + engine.stats.writing > 0 ? "W" : "_";
@@ -84,8 +95,9 @@ export async function startSlot(options: SlotOptions): Promise<Slot> {
     overConnectionLimit(discipline, {
       connections: scoreboard.connections,
       keepAlive: scoreboard.keepAlive,
+      reading: scoreboard.reading,
       slots: processSlots,
-      idleSlots: scoreboard.idleSlots(processSlots),
+      idleSlots: processSlots - scoreboard.fullSlots,
     });
   // MaxRequestsPerThread: a full thread leaves new connections to the other slots.
   const mustWait = () => overLimit() || gate?.full === true;

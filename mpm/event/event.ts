@@ -22,7 +22,8 @@ import { decimal, type Directive } from "../../server/config/mod.ts";
 
 /**
  * event's directives: worker's, plus AsyncRequestWorkerFactor (default 2, a fraction allowed)
- * and mpmd's own MaxRequestsPerThread (default 0: no cap).
+ * and mpmd's own MaxRequestsPerThread (default 0: no cap) and MaxReadingPerThread (default
+ * 256).
  */
 export const EVENT_DIRECTIVES: readonly Directive<number>[] = [
   ...WORKER_DIRECTIVES,
@@ -38,6 +39,11 @@ export const EVENT_DIRECTIVES: readonly Directive<number>[] = [
     "Requests a thread runs at once before it stops taking new ones (0: no cap)",
     0,
   ),
+  mpmCount(
+    "MaxReadingPerThread",
+    "Connections still sending their request heads a process holds per thread",
+    256,
+  ),
 ];
 
 /**
@@ -52,6 +58,8 @@ export interface EventSettings extends ThreadedChildrenSettings {
   readonly asyncRequestWorkerFactor: number;
   /** Handlers a thread runs at once before it stops taking requests; 0: no cap. */
   readonly maxRequestsPerThread: number;
+  /** Connections still sending their heads a process holds per thread; at least 1. */
+  readonly maxReadingPerThread: number;
 }
 
 /** Applies httpd's event rules (event.c: `event_check_config`, `event_run`, `set_worker_factor`). */
@@ -71,6 +79,7 @@ export function checkEvent(
     ...settings,
     asyncRequestWorkerFactor: factor,
     maxRequestsPerThread: c.get("MaxRequestsPerThread"),
+    maxReadingPerThread: c.atLeastOne("MaxReadingPerThread", c.get("MaxReadingPerThread")),
   });
 }
 
@@ -98,5 +107,6 @@ export const EVENT: MpmPolicy<EventSettings> = {
       kind: "requests",
       asyncRequestWorkerFactor: s.asyncRequestWorkerFactor,
       maxRequestsPerThread: s.maxRequestsPerThread,
+      maxReadingPerThread: s.maxReadingPerThread,
     }),
 };

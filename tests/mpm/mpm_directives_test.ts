@@ -33,6 +33,7 @@ const HTTPD_DEFAULTS = {
     MaxConnectionsPerChild: 0,
     AsyncRequestWorkerFactor: 2,
     MaxRequestsPerThread: 0,
+    MaxReadingPerThread: 256,
   },
   winnt: { ThreadsPerChild: 64, ThreadLimit: 1920, MaxConnectionsPerChild: 0 },
   netware: {

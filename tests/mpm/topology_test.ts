@@ -40,7 +40,12 @@ const CASES: { mpm: keyof typeof MPMS; directives: Record<string, number>; want:
       startProcesses: 3,
       threadsPerProcess: 25,
       maxConnectionsPerChild: 0,
-      discipline: { kind: "requests", asyncRequestWorkerFactor: 3, maxRequestsPerThread: 4 },
+      discipline: {
+        kind: "requests",
+        asyncRequestWorkerFactor: 3,
+        maxRequestsPerThread: 4,
+        maxReadingPerThread: 256,
+      },
       threadsInParent: false,
       restartIsGraceful: false,
     },

@@ -126,17 +126,6 @@ Deno.test("ProcessScoreboard.setFlags() and counters change the process record",
   assert.equal(processOf(scoreboard).accepted, 2);
 });
 
-Deno.test("ProcessScoreboard.idleSlots() counts '_' and 'S' among the first slots", () => {
-  const scoreboard = fresh(3);
-  assert.equal(scoreboard.idleSlots(3), 0, "open slots are not idle");
-  scoreboard.slot(0).setState("_");
-  scoreboard.slot(1).setState("S");
-  scoreboard.slot(2).setState("W");
-  assert.equal(scoreboard.idleSlots(3), 2);
-  assert.equal(scoreboard.idleSlots(1), 1, "only the first slot is asked about");
-  assert.equal(scoreboard.idleSlots(99), 2, "a count past the region stops at its end");
-});
-
 function startWorker(job: WorkerJob): { worker: Worker; done: Promise<void> } {
   const worker = new Worker(new URL("./_worker.ts", import.meta.url), { type: "module" });
   const done = new Promise<void>((resolve, reject) => {

@@ -7,7 +7,11 @@ const REQUEST = {} as ServerRequest;
 
 Deno.test("RequestGate runs at most cap handlers at once and admits the next as one returns", async () => {
   let rooms = 0;
-  const gate = new RequestGate(2, () => rooms++);
+  const fullness: boolean[] = [];
+  const gate = new RequestGate(2, {
+    onRoom: () => rooms++,
+    onFull: (full) => fullness.push(full),
+  });
   const started: number[] = [];
   const finish: Array<() => void> = [];
   let n = 0;
@@ -19,19 +23,23 @@ Deno.test("RequestGate runs at most cap handlers at once and admits the next as 
   const answers = [handler(REQUEST), handler(REQUEST), handler(REQUEST)];
   assert.deepEqual(started, [0, 1]);
   assert.equal(gate.full, true);
+  assert.deepEqual(fullness, [true]);
   finish[0]!();
   await answers[0];
   assert.deepEqual(started, [0, 1, 2], "the waiting request takes the freed place");
   assert.equal(rooms, 0, "no room is announced while a request was waiting");
+  assert.deepEqual(fullness, [true], "still full: the waiting request took the place");
   finish[1]!();
   finish[2]!();
   await Promise.all(answers);
   assert.equal(gate.full, false);
   assert.equal(rooms, 2);
+  assert.deepEqual(fullness, [true, false], "room again once the first of the last two ended");
 });
 
 Deno.test("RequestGate frees the place of a synchronous answer and of a throw", () => {
-  const gate = new RequestGate(1, () => {});
+  const fullness: boolean[] = [];
+  const gate = new RequestGate(1, { onRoom: () => {}, onFull: (full) => fullness.push(full) });
   assert.equal(gate.wrap(() => RESPONSE)(REQUEST), RESPONSE);
   assert.throws(() =>
     gate.wrap(() => {
@@ -39,4 +47,5 @@ Deno.test("RequestGate frees the place of a synchronous answer and of a throw", 
     })(REQUEST)
   );
   assert.equal(gate.full, false);
+  assert.deepEqual(fullness, [true, false, true, false]);
 });

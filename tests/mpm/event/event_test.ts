@@ -20,6 +20,7 @@ const DEFAULTS: EventSettings = {
   maxConnectionsPerChild: 0,
   asyncRequestWorkerFactor: 2,
   maxRequestsPerThread: 0,
+  maxReadingPerThread: 256,
 };
 
 const CHECK_CASES: CheckCase<EventSettings>[] = [
@@ -58,6 +59,12 @@ const CHECK_CASES: CheckCase<EventSettings>[] = [
     given: { AsyncRequestWorkerFactor: 0.5 },
     settings: { asyncRequestWorkerFactor: 1 },
     warnings: ["AsyncRequestWorkerFactor of 0.5 is less than 1, increasing to 1"],
+  },
+  {
+    name: "raises a MaxReadingPerThread of 0 to 1",
+    given: { MaxReadingPerThread: 0 },
+    settings: { maxReadingPerThread: 1 },
+    warnings: ["MaxReadingPerThread of 0 not allowed, increasing to 1"],
   },
 ];
 
