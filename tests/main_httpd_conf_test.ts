@@ -73,6 +73,7 @@ Deno.test("mpmd -S shows the listeners and the effective settings", async () => 
       "  MaxConnectionsPerChild: 0",
       "  AsyncRequestWorkerFactor: 2",
       "  MaxRequestsPerThread: 0",
+      "  MaxReadingPerThread: 256",
       "",
     ].join("\n"),
   );

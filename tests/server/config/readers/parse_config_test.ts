@@ -231,6 +231,7 @@ Deno.test("parseConfigText() fills httpd 2.4's defaults (and mpmd's own choices)
       MaxRequestWorkers: 400,
       MaxRequestsPerThread: 0,
       MaxConnectionsPerChild: 0,
+      MaxReadingPerThread: 256,
       AsyncRequestWorkerFactor: 2,
     },
     httpEngine: "mpmd",

@@ -163,6 +163,7 @@ Deno.test("Debian's split layout: mods-enabled, ports.conf, conf-enabled, sites-
     ServerLimit: 16,
     MaxRequestWorkers: 150,
     MaxConnectionsPerChild: 0,
+    MaxReadingPerThread: 256,
     AsyncRequestWorkerFactor: 2,
     MaxRequestsPerThread: 0,
   });
