@@ -38,6 +38,7 @@ export type { ChildHandle, ParentChannel, SpawnChildOptions } from "./child_proc
 export { MessageFormatError } from "./message_format_error.ts";
 export { parseProcessCpu, PROC_TICKS_PER_SECOND, readProcessCpu } from "./process_cpu.ts";
 export type { ProcessCpu } from "./process_cpu.ts";
+export { parseResidentBytes, readResidentBytes } from "./process_memory.ts";
 export {
   closeListenSocket,
   DEFAULT_LISTEN_BACKLOG,

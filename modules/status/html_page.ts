@@ -168,6 +168,7 @@ function processTable(processes: readonly ProcessRow[]): string {
     "Graceful",
     "Requests",
     "Sent",
+    "Memory",
   ];
   const rows = processes.map((p) =>
     row([
@@ -183,6 +184,7 @@ function processTable(processes: readonly ProcessRow[]): string {
       String(p.graceful),
       count(p.accesses),
       bytes(p.bytes),
+      p.residentBytes === null ? "—" : bytes(p.residentBytes),
     ])
   );
   return table("processes", "Processes", head, rows);

@@ -101,7 +101,7 @@ export function formatMetrics(report: StatusReport): string {
     counter("mpmd_child_crashes_total", "Children that exited unasked", report.childCrashes),
     counter(
       "mpmd_children_recycled_total",
-      "Children retired by MaxConnectionsPerChild",
+      "Children replaced by MaxConnectionsPerChild or MaxMemoryPerChild",
       report.childrenRecycled,
     ),
     counter(
@@ -110,6 +110,16 @@ export function formatMetrics(report: StatusReport): string {
       report.threadRestarts,
     ),
   ];
+  const resident = report.processes.filter((row) => row.residentBytes !== null);
+  if (resident.length > 0) {
+    families.push(
+      gauge(
+        "mpmd_process_resident_bytes",
+        "Resident memory of each live child process (MaxMemoryPerChild bounds it)",
+        resident.map((row) => [{ pid: String(row.pid) }, row.residentBytes!]),
+      ),
+    );
+  }
   if (report.cpu !== null) {
     const { cpu } = report;
     families.push({

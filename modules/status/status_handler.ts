@@ -31,7 +31,7 @@ import {
   parseAddressRange,
   type StatusConfig,
 } from "../../server/config/mod.ts";
-import { readProcessCpu } from "../../platform/mod.ts";
+import { readProcessCpu, readResidentBytes } from "../../platform/mod.ts";
 
 /** What the status module reads besides its configuration. */
 export interface StatusContext {
@@ -83,6 +83,7 @@ async function answer(
     nowMs: Date.now(),
     loadAverage: Deno.loadavg(),
     cpu: await cpuOf(scoreboard),
+    residentBytes: await residentBytesOf(scoreboard),
   });
   const [contentType, text] = render(report);
   return {
@@ -124,6 +125,14 @@ function hostOnly(host: string): string {
   if (host.startsWith("[")) return host.slice(1, host.indexOf("]"));
   const colon = host.lastIndexOf(":");
   return colon === -1 ? host : host.slice(0, colon);
+}
+
+/** The resident memory of each process of the scoreboard that the OS tells of. */
+async function residentBytesOf(scoreboard: ScoreboardDetail): Promise<Map<number, number>> {
+  const sizes = await Promise.all(
+    scoreboard.processes.map(async ({ pid }) => [pid, await readResidentBytes(pid)] as const),
+  );
+  return new Map(sizes.filter((entry): entry is [number, number] => entry[1] !== null));
 }
 
 /**

@@ -55,6 +55,8 @@ export interface StatusInput {
   readonly loadAverage: readonly number[];
   /** CPU seconds, or `null` where the OS does not tell. */
   readonly cpu: CpuSeconds | null;
+  /** Resident memory of each process the OS tells it of, in bytes, by pid. */
+  readonly residentBytes: ReadonlyMap<number, number>;
 }
 
 /** One process of the scoreboard, as the process table shows it. */
@@ -85,6 +87,8 @@ export interface ProcessRow {
   readonly bytes: number;
   /** Worker threads it restarted after they died. */
   readonly threadRestarts: number;
+  /** Its resident memory in bytes (MaxMemoryPerChild bounds it), or `null` where unknown. */
+  readonly residentBytes: number | null;
 }
 
 /** One live slot, as the ExtendedStatus table shows it. */
@@ -212,6 +216,7 @@ export function statusReport(input: StatusInput): StatusReport {
       accesses: processTally.accesses,
       bytes: processTally.bytes,
       threadRestarts: process.threadRestarts,
+      residentBytes: input.residentBytes.get(process.pid) ?? null,
     };
   });
   const sum = (pick: (row: ProcessRow) => number) =>

@@ -9,8 +9,12 @@
  */
 
 import { describeError, TIMED_OUT, withDeadline } from "../../base/mod.ts";
-import { detectCapabilities, stdoutPathForChildren } from "../../platform/mod.ts";
-import type { ServerConfig } from "../../server/config/mod.ts";
+import {
+  detectCapabilities,
+  readResidentBytes,
+  stdoutPathForChildren,
+} from "../../platform/mod.ts";
+import { formatSize, type ServerConfig } from "../../server/config/mod.ts";
 import type { Logger } from "../../server/log/mod.ts";
 import {
   defaultScoreboardPath,
@@ -327,6 +331,29 @@ class Parent {
     this.#maintenance = plan.state;
     for (const action of plan.actions) this.#apply(action);
     this.#watchStuck(details);
+    await this.#watchMemory();
+  }
+
+  /**
+   * MaxMemoryPerChild: a serving child whose resident memory passed the bound (a handler that
+   * leaks or hoards) gets a successor, then finishes its requests and exits, freeing it all.
+   */
+  async #watchMemory(): Promise<void> {
+    const { config, topology } = this.#generation;
+    const limit = config.maxMemoryPerChildBytes;
+    // netware's threads live in the parent, which cannot replace itself.
+    if (limit === 0 || topology.threadsInParent) return;
+    for (const child of this.#children.values()) {
+      if (child.state !== "serving") continue;
+      const resident = await readResidentBytes(child.pid);
+      if (resident === null || resident <= limit) continue;
+      this.#logger.warn(
+        `child pid ${child.pid} uses ${formatSize(resident)} of memory (MaxMemoryPerChild ${
+          formatSize(limit)
+        }): replacing it`,
+      );
+      void this.#recycle(child);
+    }
   }
 
   /** The child `pid` names that serves the running generation (an old one may share it). */

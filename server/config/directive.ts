@@ -265,6 +265,47 @@ export function formatDuration(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }
 
+/** The units of a size: binary multiples, as nginx's `k`, `m`, `g` (case ignored). */
+const SIZE_UNITS: Readonly<Record<string, number>> = { "": 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30 };
+
+/**
+ * Parses a size to bytes: a whole number of bytes, or text with a `K`, `M` or `G` unit
+ * (`"512M"`, `"2g"`), each a power of 1024.
+ *
+ * @throws {DirectiveValueError} for anything else.
+ */
+export function parseSize(value: unknown, ctx: DirectiveContext): number {
+  let bytes = NaN;
+  if (typeof value === "number" && Number.isInteger(value) && value >= 0) bytes = value;
+  else if (typeof value === "string") {
+    const m = /^(\d+)([kmg]?)$/i.exec(singleText(value, ctx));
+    if (m) bytes = Number(m[1]) * SIZE_UNITS[m[2]!.toLowerCase()]!;
+  }
+  if (!Number.isSafeInteger(bytes)) {
+    throw new DirectiveValueError(
+      `${describeValue(value)} is not a size (bytes, or a number with K, M or G)`,
+    );
+  }
+  return bytes;
+}
+
+/** A size directive, kept in bytes. */
+export function size(info: DirectiveInfo<number>): Directive<number> {
+  return { ...info, parse: parseSize };
+}
+
+/** Formats bytes for a message, in the largest unit that keeps one decimal: `512 MiB`. */
+export function formatSize(bytes: number): string {
+  const [unit, factor] = bytes >= 2 ** 30
+    ? ["GiB", 2 ** 30]
+    : bytes >= 2 ** 20
+    ? ["MiB", 2 ** 20]
+    : bytes >= 2 ** 10
+    ? ["KiB", 2 ** 10]
+    : ["bytes", 1];
+  return `${Math.round((bytes / factor) * 10) / 10} ${unit}`;
+}
+
 /**
  * Parses httpd's On/Off (any case) or a YAML boolean.
  *

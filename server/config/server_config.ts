@@ -176,6 +176,11 @@ export interface ServerConfig {
   /** MaintenanceInterval (mpmd's own; httpd's is a fixed second): the parent's cycle. */
   readonly maintenanceIntervalMs: number;
   /**
+   * MaxMemoryPerChild (mpmd's own), in bytes: a child process whose resident memory passes it
+   * finishes its requests and is replaced; 0: no bound.
+   */
+  readonly maxMemoryPerChildBytes: number;
+  /**
    * MaxConnectionsPerChildJitter (mpmd's own, as gunicorn's max_requests_jitter): each child
    * adds a random 0…N to MaxConnectionsPerChild, so that children do not all recycle at once.
    */

@@ -6,7 +6,7 @@
  */
 
 import { LOG_LEVELS, type LogLevel } from "../log/mod.ts";
-import { type Directive, duration, flag, integer, oneOf, path } from "./directive.ts";
+import { type Directive, duration, flag, integer, oneOf, path, size } from "./directive.ts";
 import { LISTEN } from "./_listen.ts";
 import { ERROR_LOG, ERROR_LOG_FORMAT, LOG_FORMAT } from "./_logs.ts";
 import { REQUEST_READ_TIMEOUT } from "./request_read_timeout.ts";
@@ -144,6 +144,11 @@ export const SERVER_DIRECTIVES = {
     help: "Time between two spare-server maintenance cycles of the parent",
     default: 1_000,
     minMs: 10,
+  }),
+  MaxMemoryPerChild: size({
+    name: "MaxMemoryPerChild",
+    help: "Resident memory past which a child process is replaced gracefully (0: no bound)",
+    default: 0,
   }),
   MaxConnectionsPerChildJitter: integer({
     name: "MaxConnectionsPerChildJitter",

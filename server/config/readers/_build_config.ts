@@ -75,6 +75,7 @@ export function buildConfig(r: Resolution, source: BuildSource): ServerConfig {
     healthLocation: get(S.Health),
     requestTimeoutMs: get(S.RequestTimeout),
     maintenanceIntervalMs: get(S.MaintenanceInterval),
+    maxMemoryPerChildBytes: get(S.MaxMemoryPerChild),
     maxConnectionsPerChildJitter: get(S.MaxConnectionsPerChildJitter),
     extendedStatus: get(S.ExtendedStatus),
     pidFile: get(S.PidFile),

@@ -106,4 +106,6 @@ export const INPUT: StatusInput = {
   nowMs: NOW_MS,
   loadAverage: [0.5, 0.25, 0.125],
   cpu: { user: 8, system: 2, childrenUser: 1, childrenSystem: 1 },
+  // Process 101 is gone from /proc by the time it is read.
+  residentBytes: new Map([[100, 64 * 2 ** 20]]),
 };

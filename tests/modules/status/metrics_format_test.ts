@@ -47,6 +47,8 @@ Deno.test("formatMetrics() is text exposition a Prometheus parser reads", () => 
   assert.equal(value("mpmd_processes", { state: "stopping" }), 1);
   assert.equal(value("mpmd_connections", { state: "keepalive" }), 2);
   assert.equal(value("mpmd_cpu_seconds_total", { mode: "user" }), 8);
+  assert.equal(value("mpmd_process_resident_bytes", { pid: "100" }), 64 * 2 ** 20);
+  assert.equal(parsed.get("mpmd_process_resident_bytes")?.metrics.length, 1, "no row when unknown");
 
   const histogram = parsed.get("mpmd_request_duration_seconds");
   assert.equal(histogram?.type, "HISTOGRAM");

@@ -41,6 +41,7 @@ Deno.test("statusReport() rows: processes always, slots only with ExtendedStatus
     [0, 100, 2, 1, true],
     [2, 101, 1, 0, false],
   ]);
+  assert.deepEqual(report.processes.map((p) => p.residentBytes), [64 * 2 ** 20, null]);
   assert.deepEqual(report.slots.map((s) => `${s.process}-${s.slot}${s.state}`), [
     "0-0W",
     "0-1K",

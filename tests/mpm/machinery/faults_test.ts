@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { RawClient } from "../../server/http/_raw_client.ts";
 import { eventually } from "../../_deadline.ts";
 import { startLoad } from "./_load_client.ts";
+import { readResidentBytes } from "../../../platform/mod.ts";
 import {
   caseConfig,
   caseName,
@@ -274,3 +275,28 @@ for (const [c, death] of cases) {
     await allServed(server.origin);
   });
 }
+
+Deno.test("event: a child whose memory passes MaxMemoryPerChild is replaced and gives it back", async () => {
+  await using server = await startMpmd(
+    mpmConfig("event", ONE_CHILD_TWO_THREADS, `${FAULTY_APP}\nMaxMemoryPerChild: 512M`),
+  );
+  const [hoarder] = scoreboardPids(
+    await scoreboardWhere(server, (s) => s.processes.length === 1, "one child"),
+  );
+  assert.equal(await getStatus(server.origin, "/app/hoard?mb=2048"), 200);
+  await server.waitForLog(
+    new RegExp(
+      `child pid ${hoarder} uses [\\d.]+ [MG]iB of memory \\(MaxMemoryPerChild 512 MiB\\)`,
+    ),
+  );
+  await scoreboardWhere(
+    server,
+    (s) => !scoreboardPids(s).includes(hoarder!) && !childrenOf(server.pid).includes(hoarder!),
+    "the hoarding child gone",
+  );
+  assert.equal(await getStatus(server.origin, "/hello.txt"), 200);
+  const tree = [server.pid, ...childrenOf(server.pid)];
+  const resident = await Promise.all(tree.map(readResidentBytes));
+  const total = resident.reduce<number>((sum, bytes) => sum + (bytes ?? 0), 0);
+  assert.ok(total < 2 ** 30, `the server's processes hold ${total} bytes`);
+});

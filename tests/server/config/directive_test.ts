@@ -6,10 +6,12 @@ import {
   DirectiveValueError,
   duration,
   flag,
+  formatSize,
   integer,
   list,
   oneOf,
   path,
+  size,
   text,
 } from "../../../server/config/mod.ts";
 
@@ -25,6 +27,7 @@ const info = { name: "X", help: "test" };
 const INT = integer({ ...info, default: 1, min: 0, max: 10 });
 const DEC = decimal({ ...info, default: 2, above: 0, max: 100 });
 const DUR = duration({ ...info, default: 0, minMs: 0 });
+const SIZE = size({ ...info, default: 0 });
 const FLAG = flag({ ...info, default: true });
 const TEXT = text({ ...info, default: "a", pattern: /^[a-z]+$/, expected: "lower-case letters" });
 const PATH = path({ ...info, default: "." });
@@ -64,6 +67,14 @@ const CASES: {
   { d: DUR, value: "2 s", error: '"2 s" is not a duration (seconds, or a number with ms/s)' },
   { d: DUR, value: "1m", error: '"1m" is not a duration (seconds, or a number with ms/s)' },
   { d: DUR, value: 3_000_000, error: "3000000 is above the maximum (2147483s)" },
+  { d: SIZE, value: 0, want: 0 },
+  { d: SIZE, value: "4096", want: 4096 },
+  { d: SIZE, value: "512M", want: 512 * 2 ** 20 },
+  { d: SIZE, value: "2g", ctx: httpd, want: 2 * 2 ** 30 },
+  { d: SIZE, value: "64k", want: 65_536 },
+  { d: SIZE, value: "1.5G", error: '"1.5G" is not a size (bytes, or a number with K, M or G)' },
+  { d: SIZE, value: "512MB", error: '"512MB" is not a size (bytes, or a number with K, M or G)' },
+  { d: SIZE, value: -1, error: "-1 is not a size (bytes, or a number with K, M or G)" },
   { d: FLAG, value: "OFF", want: false },
   { d: FLAG, value: "'on'", ctx: httpd, want: true },
   { d: FLAG, value: "'on'", error: `"'on'" is not On or Off` },
@@ -108,4 +119,11 @@ Deno.test("list() adds up within a source and is replaced by a later one", () =>
   assert.deepEqual(LIST.combine?.(["a"], ["b"], "same source"), ["a", "b"]);
   assert.deepEqual(LIST.combine?.(["a"], ["b"], "later source"), ["b"]);
   assert.equal(INT.combine, undefined);
+});
+
+Deno.test("formatSize() names a size in its largest unit", () => {
+  assert.deepEqual(
+    [512, 65_536, 512 * 2 ** 20, 1.5 * 2 ** 30].map(formatSize),
+    ["512 bytes", "64 KiB", "512 MiB", "1.5 GiB"],
+  );
 });

@@ -4,13 +4,15 @@
  * answers and then throws outside any request (its isolate dies), `/app/throw` throws,
  * `/app/exit` calls `Deno.exit(3)`, `/app/hang` never answers, `/app/count` answers with the
  * number of request body bytes it read (chunk by chunk), `/app/events?count=N&ms=M` streams N
- * server-sent events M ms apart, and `/app/whoami` names its isolate (pid and whether a thread).
- * Anything else says hello.
+ * server-sent events M ms apart, `/app/hoard?mb=N` keeps N MiB of memory for good, and
+ * `/app/whoami` names its isolate (pid and whether a thread). Anything else says hello.
  *
  * @module
  */
 
 const encoder = new TextEncoder();
+/** What `/app/hoard` keeps: never freed while the isolate lives. */
+const hoard: Uint8Array[] = [];
 
 function events(count: number, intervalMs: number): ReadableStream<Uint8Array> {
   let sent = 0;
@@ -57,6 +59,12 @@ export default {
         return new Response(events(number("count"), number("ms")), {
           headers: { "content-type": "text/event-stream" },
         });
+      case "/app/hoard":
+        for (let mib = 0; mib < number("mb"); mib += 64) {
+          // Written, so that the pages are resident, not only reserved.
+          hoard.push(new Uint8Array(64 * 2 ** 20).fill(1));
+        }
+        return new Response(`hoarding ${hoard.length * 64} MiB\n`);
       case "/app/whoami":
         return new Response(
           `${Deno.pid} ${"WorkerGlobalScope" in globalThis ? "thread" : "process"}`,

@@ -240,6 +240,7 @@ Deno.test("parseConfigText() fills httpd 2.4's defaults (and mpmd's own choices)
     keepAlive: true,
     keepAliveTimeoutMs: 5_000,
     maxKeepAliveRequests: 100,
+    maxMemoryPerChildBytes: 0,
     requestReadTimeout: {
       header: { initialMs: 20_000, maxMs: 40_000, minRateBytesPerSec: 500 },
       body: { initialMs: 20_000, maxMs: MAX, minRateBytesPerSec: 500 },
