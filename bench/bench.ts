@@ -7,7 +7,7 @@
  * @module
  */
 
-import { type AbResult, runAb } from "./ab.ts";
+import { runAb } from "./ab.ts";
 import { BenchError } from "./bench_error.ts";
 import {
   allContenders,
@@ -18,14 +18,15 @@ import {
   slotContenders,
   slotPairs,
 } from "./contenders.ts";
-import { machineFacts } from "./machine.ts";
+import { type MachineFacts, machineFacts } from "./machine.ts";
 import { type BenchOptions, parseBenchArgs, SLOTS, USAGE } from "./options.ts";
 import { type ExpectedFile, waitUntilServing } from "./probe.ts";
+import { HOSTILE_DEFAULTS, type HostileResult, renderHostile, runHostile } from "./hostile.ts";
 import { findProgram, programVersion } from "./programs.ts";
 import { type BenchReport, type ContenderOutcome, renderReport } from "./report.ts";
 import { APP_TARGETS, evaluateTargets, referenceOf, slotTargets, TARGETS } from "./targets.ts";
 import { SESSION_LEADER, startServer } from "./server_process.ts";
-import { runWrk, type WrkResult } from "./wrk.ts";
+import { runWrk } from "./wrk.ts";
 
 /** The file every server serves: exactly 1 KiB of text. */
 const FILE_PATH = "/1k.txt";
@@ -89,12 +90,18 @@ interface RunContext {
   readonly signal: AbortSignal;
 }
 
-/** Starts one contender, verifies it, measures it, and always stops it. */
-async function measure(
+/**
+ * Starts one contender, waits until it serves the expected file, runs `work` on its port, and
+ * always stops it.
+ *
+ * @returns `work`'s result and the pids that needed SIGKILL at the stop.
+ * @throws {BenchError} when the server does not start or serve, or `work` fails.
+ */
+async function withServer<T>(
   contender: Contender,
-  version: string,
   ctx: RunContext,
-): Promise<ContenderOutcome> {
+  work: (port: number) => Promise<T>,
+): Promise<{ readonly result: T; readonly forcedKills: readonly number[] }> {
   const { options, signal } = ctx;
   const port = freePort();
   const spec = contender.launch({
@@ -106,12 +113,28 @@ async function measure(
     ...(options.app ? { appModule: HELLO_APP } : {}),
     ...(options.slots ? { slots: SLOTS } : {}),
   });
-  const base = { name: contender.name, role: contender.role, version };
   await using server = await startServer(contender.name, spec);
-  let result: { keepAlive: WrkResult; close: WrkResult; ab: AbResult | null };
-  try {
-    console.error(`${contender.name}: started (pid ${server.pid}, port ${port})`);
-    await waitUntilServing(server, port, ctx.expected, { deadlineMs: READY_DEADLINE_MS, signal });
+  console.error(`${contender.name}: started (pid ${server.pid}, port ${port})`);
+  await waitUntilServing(server, port, ctx.expected, { deadlineMs: READY_DEADLINE_MS, signal });
+  const result = await work(port);
+  const stopped = await server.stop();
+  if (stopped.kind === "forced") {
+    console.error(
+      `${contender.name}: did not stop on SIGTERM; killed pids ${stopped.killed.join(", ")}`,
+    );
+  }
+  return { result, forcedKills: stopped.killed };
+}
+
+/** Measures one contender under wrk (and ab): keep-alive, then Connection: close. */
+async function measure(
+  contender: Contender,
+  version: string,
+  ctx: RunContext,
+): Promise<ContenderOutcome> {
+  const { options, signal } = ctx;
+  const base = { name: contender.name, role: contender.role, version };
+  const loadServer = async (port: number) => {
     const url = `http://127.0.0.1:${port}${ctx.expected.path}`;
     const load = { url, threads: options.threads, connections: options.connections };
     if (options.warmupSec > 0) {
@@ -133,19 +156,77 @@ async function measure(
         signal,
       )
       : null;
-    result = { keepAlive, close, ab };
+    return { keepAlive, close, ab };
+  };
+  try {
+    const { result, forcedKills } = await withServer(contender, ctx, loadServer);
+    return { ...base, kind: "measured", ...result, forcedKills };
   } catch (error) {
     // An interrupt aborts with a DOMException, which must end the whole run, not this row.
     if (error instanceof BenchError) return { ...base, kind: "failed", error: error.message };
     throw error;
   }
-  const stopped = await server.stop();
-  if (stopped.kind === "forced") {
-    console.error(
-      `${contender.name}: did not stop on SIGTERM; killed pids ${stopped.killed.join(", ")}`,
-    );
+}
+
+/** Runs {@link runHostile} against one contender; a failure to start is the row's text. */
+async function measureHostile(
+  contender: Contender,
+  ctx: RunContext,
+): Promise<{ readonly name: string; readonly result: HostileResult | string }> {
+  const hostile = (port: number) =>
+    runHostile({ ...hostileSettings(ctx.options, ctx.expected), port }, ctx.signal);
+  try {
+    const { result } = await withServer(contender, ctx, hostile);
+    console.error(`${contender.name}: ${result.answered} answered, ${result.failed} failed`);
+    return { name: contender.name, result };
+  } catch (error) {
+    if (error instanceof BenchError) {
+      return { name: contender.name, result: `FAILED: ${error.message}` };
+    }
+    throw error;
   }
-  return { ...base, kind: "measured", ...result, forcedKills: stopped.killed };
+}
+
+/** The settings of a `--hostile` run, from the command line. */
+function hostileSettings(options: BenchOptions, expected: ExpectedFile) {
+  return {
+    ...HOSTILE_DEFAULTS,
+    path: expected.path,
+    slowClients: options.slowClients,
+    durationSec: options.durationSec,
+  };
+}
+
+/** Prints (and with `--json` writes) a `--hostile` run's rows; skipped contenders are rows too. */
+async function reportHostile(
+  options: BenchOptions,
+  expected: ExpectedFile,
+  machine: MachineFacts,
+  rows: readonly (ContenderOutcome | { name: string; result: HostileResult | string })[],
+): Promise<number> {
+  const settings = hostileSettings(options, expected);
+  const named = rows.map((row) =>
+    "result" in row
+      ? row
+      : { name: row.name, result: row.kind === "skipped" ? `skipped: ${row.reason}` : "-" }
+  );
+  console.log(
+    [
+      `mpmd hostile benchmark, ${new Date().toISOString()}`,
+      `machine: ${machine.cores} cores (${machine.cpuModel}), ${machine.os} ${machine.kernel}, deno ${machine.deno}`,
+      "servers as in the load benchmark, with their default clocks for slow heads: Apache's mod_reqtimeout " +
+      "(loaded, as Debian does), nginx's client_header_timeout, mpmd's RequestReadTimeout",
+      ...renderHostile(settings, named),
+    ].join("\n"),
+  );
+  if (options.jsonFile) {
+    await Deno.writeTextFile(
+      options.jsonFile,
+      JSON.stringify({ machine, settings, rows: named }, null, 2) + "\n",
+    );
+    console.log(`results written to ${options.jsonFile}`);
+  }
+  return 0;
 }
 
 /** Runs the benchmark; returns the process exit code. */
@@ -220,6 +301,11 @@ export async function main(args: readonly string[]): Promise<number> {
       runAsUser: Deno.uid() === 0 ? "www-data" : null,
       signal: controller.signal,
     };
+    if (options.hostile) {
+      const rows = [];
+      for (const { contender } of runnable) rows.push(await measureHostile(contender, ctx));
+      return await reportHostile(options, expected, machine, [...outcomes, ...rows]);
+    }
     for (const { contender, version } of runnable) {
       outcomes.push(await measure(contender, version, ctx));
     }

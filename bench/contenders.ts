@@ -90,6 +90,15 @@ export const DEFAULT_MPMD_VARIANTS: readonly (readonly string[])[] = [
 ];
 
 /**
+ * The mpmd runs of `--hostile`: event, the default, whose connections still sending their
+ * heads wait without a thread, and prefork, where each holds a child as in httpd.
+ */
+export const HOSTILE_MPMD_VARIANTS: readonly (readonly string[])[] = [
+  ["--mpm", "event"],
+  ["--mpm", "prefork"],
+];
+
+/**
  * The MPMs of `--slots`, each held to the Apache MPM that holds connections the same way:
  * prefork to Apache's prefork, the threaded ones to Apache's worker.
  */

@@ -20,6 +20,14 @@
 export { type AbOptions, type AbResult, parseAbOutput, runAb } from "./ab.ts";
 export { BenchError } from "./bench_error.ts";
 export {
+  HOSTILE_DEFAULTS,
+  type HostileOptions,
+  type HostileResult,
+  quantile,
+  renderHostile,
+  runHostile,
+} from "./hostile.ts";
+export {
   allContenders,
   APP_MPMD_VARIANTS,
   appContenders,
@@ -28,6 +36,7 @@ export {
   type ContenderRole,
   DEFAULT_MPMD_VARIANTS,
   HELLO_APP,
+  HOSTILE_MPMD_VARIANTS,
   type LaunchSpec,
   MPMD_DENO_CONFIG,
   MPMD_ENTRY,

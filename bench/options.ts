@@ -6,9 +6,11 @@
 
 import { parseArgs } from "node:util";
 import { BenchError } from "./bench_error.ts";
+import { HOSTILE_DEFAULTS } from "./hostile.ts";
 import {
   APP_MPMD_VARIANTS,
   DEFAULT_MPMD_VARIANTS,
+  HOSTILE_MPMD_VARIANTS,
   MPMD_ENTRY,
   SLOT_MPMD_VARIANTS,
 } from "./contenders.ts";
@@ -44,6 +46,13 @@ export interface BenchOptions {
    * @default false
    */
   readonly slots: boolean;
+  /**
+   * Instead of load, slow clients ({@link slowClients} of them, see `hostile.ts`) beside a
+   * normal client, for {@link durationSec} (20 s unless given). @default false
+   */
+  readonly hostile: boolean;
+  /** Slow connections under `--hostile`. @default 300 */
+  readonly slowClients: number;
   /** Write the results as JSON to this file. @default null */
   readonly jsonFile: string | null;
   /** Print the usage and exit. @default false */
@@ -67,6 +76,8 @@ export const BENCH_DEFAULTS: BenchOptions = {
   ab: false,
   app: false,
   slots: false,
+  hostile: false,
+  slowClients: HOSTILE_DEFAULTS.slowClients,
   jsonFile: null,
   help: false,
 };
@@ -95,6 +106,12 @@ Options:
   --slots                   pools of ${SLOTS} slots: mpmd prefork, worker, winnt, netware and
                             mpmt_os2 against Apache prefork (${SLOTS} children) and worker
                             (1 x ${SLOTS} threads), ${SLOTS} connections, with ab -k
+  --hostile                 instead of load: ${HOSTILE_DEFAULTS.slowClients} slow clients (one header byte every
+                            ${
+  HOSTILE_DEFAULTS.byteEveryMs / 1000
+} s) beside a normal client for ${HOSTILE_DEFAULTS.durationSec} s (--duration), against mpmd
+                            (default: "--mpm event", "--mpm prefork"), nginx and Apache
+  --slow-clients N          slow connections under --hostile (default ${HOSTILE_DEFAULTS.slowClients})
   --json FILE               write the results as JSON to FILE
   --help                    show this text
 `;
@@ -132,6 +149,8 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions {
         ab: { type: "boolean" },
         app: { type: "boolean" },
         slots: { type: "boolean" },
+        hostile: { type: "boolean" },
+        "slow-clients": { type: "string" },
         json: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
@@ -140,12 +159,20 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions {
     const reason = error instanceof Error ? error.message : String(error);
     throw new BenchError(`Cannot parse the command line: ${reason}`, { cause: error });
   }
-  if (values.app && values.slots) {
-    throw new BenchError("Cannot use --app with --slots: --slots serves the static file");
+  const modes = (["app", "slots", "hostile"] as const).filter((mode) => values[mode]);
+  if (modes.length > 1) {
+    throw new BenchError(
+      `Cannot use ${modes.map((m) => `--${m}`).join(" with ")}: each is a benchmark of its own`,
+    );
   }
   const d = BENCH_DEFAULTS;
   return {
-    durationSec: positiveInteger("duration", values.duration, d.durationSec, 1),
+    durationSec: positiveInteger(
+      "duration",
+      values.duration,
+      values.hostile ? HOSTILE_DEFAULTS.durationSec : d.durationSec,
+      1,
+    ),
     warmupSec: positiveInteger("warmup", values.warmup, d.warmupSec, 0),
     connections: positiveInteger(
       "connections",
@@ -162,11 +189,19 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions {
     ),
     only: values.only?.split(",").map((s) => s.trim()).filter((s) => s !== "") ?? d.only,
     mpmdVariants: values.mpmd?.map((flags) => flags.split(/\s+/).filter((s) => s !== "")) ??
-      (values.app ? APP_MPMD_VARIANTS : values.slots ? SLOT_MPMD_VARIANTS : d.mpmdVariants),
+      (values.app
+        ? APP_MPMD_VARIANTS
+        : values.slots
+        ? SLOT_MPMD_VARIANTS
+        : values.hostile
+        ? HOSTILE_MPMD_VARIANTS
+        : d.mpmdVariants),
     mpmdEntry: values["mpmd-entry"] ?? d.mpmdEntry,
     ab: values.ab ?? values.slots ?? d.ab,
     app: values.app ?? d.app,
     slots: values.slots ?? d.slots,
+    hostile: values.hostile ?? d.hostile,
+    slowClients: positiveInteger("slow-clients", values["slow-clients"], d.slowClients, 1),
     jsonFile: values.json ?? d.jsonFile,
     help: values.help ?? d.help,
   };

@@ -150,7 +150,8 @@ export function mpmdSlotSections(slots: number): Record<string, Record<string, n
 /** A self-contained httpd.conf for `apache2 -f <file> -DFOREGROUND` with the given MPM. */
 export function httpdConfig(site: SiteLayout, mpm: HttpdMpm): string {
   const base = `${site.dir}/${site.stem}`;
-  const modules = [`mpm_${mpm}`, "authz_core", "mime"];
+  // reqtimeout: Debian enables it by default; it is Apache's answer to slow clients (--hostile).
+  const modules = [`mpm_${mpm}`, "authz_core", "mime", "reqtimeout"];
   const mpmDirectives = Object.entries(
     site.slots === undefined
       ? DEBIAN_HTTPD_MPM_DIRECTIVES[mpm]

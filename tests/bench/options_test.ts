@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import {
   BENCH_DEFAULTS,
   BenchError,
+  HOSTILE_DEFAULTS,
+  HOSTILE_MPMD_VARIANTS,
   parseBenchArgs,
   SLOT_MPMD_VARIANTS,
   SLOTS,
@@ -53,6 +55,26 @@ Deno.test("parseBenchArgs()", async (t) => {
       want: { slots: true, connections: SLOTS, ab: true, mpmdVariants: SLOT_MPMD_VARIANTS },
     },
     {
+      name: "--hostile: mpmd event and prefork, 300 slow clients for 20 s",
+      args: ["--hostile"],
+      want: {
+        hostile: true,
+        durationSec: HOSTILE_DEFAULTS.durationSec,
+        slowClients: 300,
+        mpmdVariants: HOSTILE_MPMD_VARIANTS,
+      },
+    },
+    {
+      name: "--hostile keeps the duration and slow clients asked for",
+      args: ["--hostile", "--duration", "60", "--slow-clients", "500"],
+      want: {
+        hostile: true,
+        durationSec: 60,
+        slowClients: 500,
+        mpmdVariants: HOSTILE_MPMD_VARIANTS,
+      },
+    },
+    {
       name: "--slots keeps the connections asked for",
       args: ["--slots", "--connections", "8"],
       want: { slots: true, connections: 8, ab: true, mpmdVariants: SLOT_MPMD_VARIANTS },
@@ -82,6 +104,16 @@ Deno.test("parseBenchArgs() rejects bad input", async (t) => {
     { name: "an unknown flag", args: ["--fast"], message: /Cannot parse the command line/ },
     { name: "a positional argument", args: ["nginx"], message: /Cannot parse the command line/ },
     { name: "--app with --slots", args: ["--app", "--slots"], message: /--app with --slots/ },
+    {
+      name: "--slots with --hostile",
+      args: ["--hostile", "--slots"],
+      message: /--slots with --hostile/,
+    },
+    {
+      name: "no slow clients",
+      args: ["--hostile", "--slow-clients", "0"],
+      message: /--slow-clients 0/,
+    },
   ];
   for (const c of CASES) {
     await t.step(c.name, () => {
