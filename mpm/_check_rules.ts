@@ -6,12 +6,12 @@
  * @module
  */
 
-import type { CheckResult } from "./mpm_policy.ts";
+import type { CheckResult, ClampWarning } from "./mpm_policy.ts";
 import type { Directive } from "../server/config/mod.ts";
 
 /** One check in progress: the section's values and the warnings so far. */
 export class DirectiveCheck {
-  readonly #warnings: string[] = [];
+  readonly #warnings: ClampWarning[] = [];
   readonly #values = new Map<string, number>();
 
   /** Reads `given` against `table`; a directive `given` leaves out takes its default. */
@@ -34,9 +34,9 @@ export class DirectiveCheck {
     return value;
   }
 
-  /** Records `warning` and returns `used`, the value that replaces the one given. */
-  use(used: number, warning: string): number {
-    this.#warnings.push(warning);
+  /** Records the warning `text` about `directive` and returns `used`, its new value. */
+  use(directive: string, used: number, text: string): number {
+    this.#warnings.push({ directive, text });
     return used;
   }
 
@@ -44,7 +44,7 @@ export class DirectiveCheck {
   atLeastOne(name: string, value: number, advice = ""): number {
     return value >= 1
       ? value
-      : this.use(1, `${name} of ${value} not allowed, increasing to 1${advice}`);
+      : this.use(name, 1, `${name} of ${value} not allowed, increasing to 1${advice}`);
   }
 
   /**
@@ -55,6 +55,7 @@ export class DirectiveCheck {
     const value = this.get(name);
     if (value >= floor + 1) return value;
     return this.use(
+      name,
       floor + 1,
       `${name} of ${value} is not above ${floorName} of ${floor}, increasing to ${floor + 1}`,
     );
@@ -64,6 +65,7 @@ export class DirectiveCheck {
   withinCompiledLimit(name: string, value: number, limit: number, unit: string): number {
     if (value > limit) {
       return this.use(
+        name,
         limit,
         `${name} of ${value} exceeds compile-time limit of ${limit} ${unit}, decreasing to ${limit}`,
       );
@@ -78,6 +80,7 @@ export class DirectiveCheck {
   keptOnRestart(name: string, value: number, running: number | undefined): number {
     if (running === undefined || value === running) return value;
     return this.use(
+      name,
       running,
       `changing ${name} to ${value} from original value of ${running} not allowed during restart`,
     );

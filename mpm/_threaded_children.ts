@@ -38,6 +38,7 @@ export function clampThreadedChildren(
   let perChild = c.get("ThreadsPerChild");
   if (perChild > threadLimit) {
     perChild = c.use(
+      "ThreadsPerChild",
       threadLimit,
       `ThreadsPerChild of ${perChild} exceeds ThreadLimit of ${threadLimit} threads, decreasing ` +
         `to ${threadLimit}. To increase, please see the ThreadLimit directive`,
@@ -48,6 +49,7 @@ export function clampThreadedChildren(
   let workers = c.get("MaxRequestWorkers");
   if (workers < perChild) {
     workers = c.use(
+      "MaxRequestWorkers",
       perChild,
       `MaxRequestWorkers of ${workers} is less than ThreadsPerChild of ${perChild}, increasing ` +
         `to ${perChild}. MaxRequestWorkers must be at least as large as the number of threads ` +
@@ -57,6 +59,7 @@ export function clampThreadedChildren(
   let children = Math.floor(workers / perChild);
   if (workers % perChild !== 0) {
     workers = c.use(
+      "MaxRequestWorkers",
       children * perChild,
       `MaxRequestWorkers of ${workers} is not an integer multiple of ThreadsPerChild of ` +
         `${perChild}, decreasing to nearest multiple ${children * perChild}, for a maximum of ` +
@@ -66,6 +69,7 @@ export function clampThreadedChildren(
   if (children > serverLimit) {
     // httpd lowers only its process count here; its message promises the product, so do both.
     workers = c.use(
+      "MaxRequestWorkers",
       serverLimit * perChild,
       `MaxRequestWorkers of ${workers} would require ${children} servers and would exceed ` +
         `ServerLimit of ${serverLimit}, decreasing to ${serverLimit * perChild}. To increase, ` +
@@ -85,6 +89,7 @@ export function clampThreadedChildren(
   let maxSpare = c.get("MaxSpareThreads");
   if (maxSpare < minSpare + perChild) {
     maxSpare = c.use(
+      "MaxSpareThreads",
       minSpare + perChild,
       `MaxSpareThreads of ${maxSpare} is less than MinSpareThreads plus ThreadsPerChild ` +
         `(${minSpare + perChild}), increasing to ${minSpare + perChild}`,
@@ -92,6 +97,7 @@ export function clampThreadedChildren(
   }
   if (start > children) {
     start = c.use(
+      "StartServers",
       children,
       `StartServers of ${start} exceeds the number of servers MaxRequestWorkers allows ` +
         `(${children}), decreasing to ${children}`,

@@ -40,6 +40,7 @@ export {
 export type {
   CheckOptions,
   CheckResult,
+  ClampWarning,
   Forking,
   MpmCaps,
   MpmPolicy,

@@ -81,12 +81,20 @@ export function topologyOf(layout: TopologyLayout): Topology {
   };
 }
 
+/** A value `check()` changed: the directive, so that the config can say where it was set. */
+export interface ClampWarning {
+  /** The directive whose value was changed. */
+  readonly directive: string;
+  /** One line in httpd's words: the directive, the value given and the value used. */
+  readonly text: string;
+}
+
 /** What a policy's `check()` returns: the settings to run with and why they differ. */
 export interface CheckResult<S> {
   /** Every directive of the section, after httpd's clamping rules. */
   readonly settings: S;
-  /** One line per value changed, in httpd's words (directive, value given, value used). */
-  readonly warnings: readonly string[];
+  /** One per value changed. */
+  readonly warnings: readonly ClampWarning[];
 }
 
 /** What a policy's `check()` may take besides the section's values. */

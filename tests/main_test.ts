@@ -145,7 +145,18 @@ Deno.test("mpmd -t", async (t) => {
     assert.equal(code, 0);
     assert.equal(
       stderr,
-      `${file}: MaxRequestWorkers of 410 is not an integer multiple of ThreadsPerChild of 25, decreasing to nearest multiple 400, for a maximum of 16 servers\nSyntax OK\n`,
+      `${file}:4: MaxRequestWorkers of 410 is not an integer multiple of ThreadsPerChild of 25, decreasing to nearest multiple 400, for a maximum of 16 servers\nSyntax OK\n`,
+    );
+  });
+  await t.step("says when the value it changes is a default the file never wrote", async () => {
+    await using config = await tempConfig(
+      `Listen: [127.0.0.1:0]\nDocumentRoot: ${SITE}\nMPM: event\nevent:\n  MaxRequestWorkers: 25\n`,
+    );
+    const { code, stderr } = await runMpmd(["-t", "-f", config.path]);
+    assert.equal(code, 0);
+    assert.equal(
+      stderr,
+      `${config.path}: StartServers of 3 exceeds the number of servers MaxRequestWorkers allows (1), decreasing to 1 (StartServers is not set: that is its default)\nSyntax OK\n`,
     );
   });
   await t.step("names a missing file", async () => {

@@ -73,7 +73,11 @@ export function checkEvent(
   // set_worker_factor() refuses 0 and below (so does our parser), then silently raises a
   // fraction below 1 to 1: fewer extra connections than idle threads would defeat the MPM.
   if (factor < 1) {
-    factor = c.use(1, `AsyncRequestWorkerFactor of ${factor} is less than 1, increasing to 1`);
+    factor = c.use(
+      "AsyncRequestWorkerFactor",
+      1,
+      `AsyncRequestWorkerFactor of ${factor} is less than 1, increasing to 1`,
+    );
   }
   return c.result({
     ...settings,

@@ -11,7 +11,7 @@ import { describeError } from "../../base/mod.ts";
 import { ConfigErrors, type ServerConfig } from "../../server/config/mod.ts";
 import type { Logger } from "../../server/log/mod.ts";
 import type { ListenSource } from "../../slot/mod.ts";
-import type { MpmPolicy, Topology } from "../mpm_policy.ts";
+import type { ClampWarning, MpmPolicy, Topology } from "../mpm_policy.ts";
 import type { ListenSockets } from "./_listen_sockets.ts";
 import { childProcessConfig } from "./_child.ts";
 
@@ -21,6 +21,8 @@ export interface ReloadedConfig {
   readonly config: ServerConfig;
   /** Its readers' warnings, each naming its file and line. */
   readonly warnings: readonly string[];
+  /** A clamping warning of the MPM's check, located as {@link warnings} are. */
+  locate(warning: ClampWarning): string;
 }
 
 /** One generation: what its children are started with. */
@@ -101,10 +103,8 @@ export async function nextGeneration(
     return null;
   }
   const checked = policy.check(config.mpmDirectives, { running: running.settings });
-  // The config's warnings hold the MPM's clamping ones already, prefixed with the file.
-  const fresh = checked.warnings.filter((warning) =>
-    !loaded.warnings.some((given) => given.endsWith(warning))
-  );
+  // The config's warnings hold the MPM's clamping ones already; a restart may add its own.
+  const fresh = checked.warnings.map(loaded.locate).filter((w) => !loaded.warnings.includes(w));
   for (const warning of [...loaded.warnings, ...fresh]) logger.warn(warning);
   try {
     const { settings } = checked;

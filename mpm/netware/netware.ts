@@ -66,6 +66,7 @@ export function checkNetware(
   let start = c.get("StartThreads");
   if (start > maxThreads) {
     start = c.use(
+      "StartThreads",
       maxThreads,
       `StartThreads of ${start} exceeds MaxThreads of ${maxThreads}, decreasing to ${maxThreads}`,
     );

@@ -64,6 +64,7 @@ export function checkPrefork(
   let workers = c.get("MaxRequestWorkers");
   if (workers > limit) {
     workers = c.use(
+      "MaxRequestWorkers",
       limit,
       `MaxRequestWorkers of ${workers} exceeds ServerLimit value of ${limit} servers, ` +
         `decreasing MaxRequestWorkers to ${limit}. To increase, please see the ServerLimit directive`,
@@ -75,6 +76,7 @@ export function checkPrefork(
   const { min: minSpare, max: maxSpare } = c.spares("MinSpareServers", "MaxSpareServers");
   if (start > workers) {
     start = c.use(
+      "StartServers",
       workers,
       `StartServers of ${start} exceeds MaxRequestWorkers of ${workers}, decreasing to ${workers}`,
     );

@@ -48,6 +48,7 @@ export function checkWinnt(
   let perChild = c.get("ThreadsPerChild");
   if (perChild > limit) {
     perChild = c.use(
+      "ThreadsPerChild",
       limit,
       `ThreadsPerChild of ${perChild} exceeds ThreadLimit of ${limit} threads, decreasing to ` +
         `${limit}. To increase, please see the ThreadLimit directive`,

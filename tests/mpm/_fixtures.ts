@@ -139,7 +139,9 @@ export async function stepThroughChecks<S extends object>(
     await t.step(c.name, () => {
       const result = check(c.given, c.running ? { running: c.running } : {});
       assert.deepEqual(result.settings, { ...defaults, ...c.settings });
-      assert.deepEqual(result.warnings, c.warnings);
+      assert.deepEqual(result.warnings.map((w) => w.text), c.warnings);
+      // Each names the directive it is about, which the config locates.
+      for (const w of result.warnings) assert.ok(w.text.includes(w.directive), w.text);
     });
   }
 }

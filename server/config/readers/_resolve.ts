@@ -59,7 +59,10 @@ export interface Resolution {
   readonly core: ReadonlyMap<string, unknown>;
   /** The active MPM's directives with defaults filled in. */
   readonly mpmDirectives: Readonly<Record<string, number>>;
-  /** Core directive name → where its value was last set; absent when left at its default. */
+  /**
+   * Directive name (core, or the active MPM's) → where its value was last set; absent when
+   * left at its default.
+   */
   readonly locations: Readonly<Record<string, ConfigLocation>>;
   /** Directives (`Listen`, `prefork StartServers`) with a refused value in force. */
   readonly failed: readonly string[];
@@ -177,6 +180,8 @@ export function resolveDirectives(
   const mpmDirectives: Record<string, number> = {};
   for (const d of MPM_DIRECTIVES[mpm]) {
     mpmDirectives[d.name] = fold(d, parsed, `${mpm} ${d.name}`) as number;
+    const last = parsed.findLast((p) => p.active && p.key === `${mpm} ${d.name}`);
+    if (last) locations[d.name] = last.at;
   }
   return {
     serverRoot,

@@ -9,7 +9,7 @@
  * @module
  */
 
-import { MPMS, THIS_BUILD } from "../../../mpm/mod.ts";
+import { type ClampWarning, MPMS, THIS_BUILD } from "../../../mpm/mod.ts";
 import { didYouMeanHint } from "./_did_you_mean.ts";
 import { compileLogFormat, LogFormatError } from "../../log/mod.ts";
 import {
@@ -102,10 +102,28 @@ export function checkConfig(input: CheckConfigInput): CheckConfigResult {
     warnings: [
       ...engineWarnings,
       ...MPMS[config.mpm].check(config.mpmDirectives).warnings.map((warning) =>
-        `${formatLocation(file)}: ${warning}`
+        locateClampWarning(warning, locations, file)
       ),
     ],
   };
+}
+
+/**
+ * An MPM's clamping warning where the config's warnings are: at the line that set its
+ * directive, or, for a directive left at its default, at the file, saying so (the value in
+ * the message was never written there).
+ */
+export function locateClampWarning(
+  warning: ClampWarning,
+  locations: Readonly<Record<string, ConfigLocation>>,
+  file: ConfigLocation,
+): string {
+  const at = locations[warning.directive];
+  return at === undefined
+    ? `${
+      formatLocation(file)
+    }: ${warning.text} (${warning.directive} is not set: that is its default)`
+    : `${formatLocation(at)}: ${warning.text}`;
 }
 
 type Report = (directive: string, detail: string) => void;

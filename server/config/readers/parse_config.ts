@@ -8,7 +8,8 @@
 
 import { dirname, resolve } from "node:path";
 import { buildConfig } from "./_build_config.ts";
-import { checkConfig } from "./check_config.ts";
+import { checkConfig, locateClampWarning } from "./check_config.ts";
+import type { ClampWarning } from "../../../mpm/mod.ts";
 import { readArgs } from "./_read_args.ts";
 import { readYaml } from "./_read_yaml.ts";
 import { type Resolution, resolveDirectives } from "./_resolve.ts";
@@ -110,6 +111,11 @@ export interface LoadedConfig {
    * its file and line, or the file alone for one that was not written.
    */
   placeOf(directive: string): ConfigLocation;
+  /**
+   * An MPM clamping warning as {@link warnings} gives them, for a check made again after
+   * reading (a restart checks the MPM's values against the running server's).
+   */
+  locate(warning: ClampWarning): string;
 }
 
 /**
@@ -212,7 +218,9 @@ export function parseConfigText(text: string, options: ParseConfigOptions): Load
   if (errors.length > 0) throw new ConfigErrors(errors, warnings);
   const variables = fileRead.variables ?? Object.fromEntries(defines.map((d) => [d, null]));
   const placeOf = (directive: string) => resolution.locations[directive] ?? fileLocation;
-  return { config, warnings, syntax, variables, placeOf };
+  const locate = (warning: ClampWarning) =>
+    locateClampWarning(warning, resolution.locations, fileLocation);
+  return { config, warnings, syntax, variables, placeOf, locate };
 }
 
 /** Defines no environment variable: parseConfigText() reads none unless the caller passes them. */

@@ -175,6 +175,28 @@ Deno.test("a restart into a broken config is refused; the running generation kee
   }
 });
 
+Deno.test("a graceful restart keeps ServerLimit and names the line that asked to change it", async () => {
+  await using server = await startMpmd(
+    mpmConfig("worker", { ...ONE_CHILD_TWO_THREADS, ServerLimit: 4 }),
+  );
+  const written = (await Deno.readTextFile(server.configFile!)).replace(
+    "ServerLimit: 4",
+    "ServerLimit: 8",
+  );
+  await Deno.writeTextFile(server.configFile!, written);
+  const line = written.split("\n").indexOf("  ServerLimit: 8") + 1;
+  Deno.kill(server.pid, "SIGUSR2");
+  const warning = await server.waitForLog(/changing ServerLimit/);
+  assert.ok(
+    warning.endsWith(
+      `${server.configFile}:${line}: changing ServerLimit to 8 from original value of 4 not allowed during restart`,
+    ),
+    warning,
+  );
+  await server.waitForLog(/generation 2 serving/);
+  assert.equal(await getStatus(server.origin), 200);
+});
+
 Deno.test("SIGHUP restarts at once: new children, generation 2", async () => {
   await using server = await startMpmd(
     mpmConfig("worker", ONE_CHILD_TWO_THREADS),
