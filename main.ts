@@ -24,6 +24,7 @@ import {
   serveSingle,
   serveWithMpm,
   USAGE,
+  USAGE_HINT,
   versionReport,
 } from "./cli/mod.ts";
 import { chooseDefaultMpm, MPMS } from "./mpm/mod.ts";
@@ -45,7 +46,7 @@ async function main(argv: string[]): Promise<number> {
     args = parseCommandLine(argv);
   } catch (error) {
     const reason = describeError(error);
-    printError(`mpmd: ${reason}\n${USAGE}`);
+    printError(`mpmd: ${reason}\n${USAGE_HINT}`);
     return EXIT.usage;
   }
   const report = args.help

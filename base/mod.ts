@@ -1,6 +1,7 @@
 /**
- * What every layer of mpmd uses and none owns: the wording of a caught error, and waits bounded
- * in time. Nothing here knows HTTP, processes or the OS.
+ * What every layer of mpmd uses and none owns: the wording of a caught error, "did you mean"
+ * hints for misspelt names, and waits bounded in time. Nothing here knows HTTP, processes or
+ * the OS.
  *
  * @example
  * ```ts
@@ -16,3 +17,4 @@
 
 export { delay, TIMED_OUT, withDeadline } from "./deadline.ts";
 export { describeError } from "./describe_error.ts";
+export { didYouMean, didYouMeanHint } from "./did_you_mean.ts";

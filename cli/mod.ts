@@ -12,7 +12,9 @@ export {
   EXIT,
   parseCommandLine,
   readConfig,
+  type ServeTarget,
   USAGE,
+  USAGE_HINT,
 } from "./command_line.ts";
 export { checkAppModules } from "./check_app_modules.ts";
 export { serveSingle, serveWithMpm } from "./serve.ts";

@@ -86,6 +86,11 @@ export interface StartMpmdOptions {
    * @default {false}
    */
   readonly captureStdout?: boolean;
+  /**
+   * The server's working directory (relative paths on its command line are read from there).
+   * @default {this process's}
+   */
+  readonly cwd?: string;
 }
 
 /**
@@ -110,6 +115,7 @@ export async function startMpmd(
     stdout: options.captureStdout ? "piped" : "null",
     stderr: "piped",
     env: { NO_COLOR: "1", ...options.env },
+    ...(options.cwd !== undefined && { cwd: options.cwd }),
   }).spawn();
   const stdout = options.captureStdout ? new Response(child.stdout).text() : Promise.resolve("");
 

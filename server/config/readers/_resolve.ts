@@ -10,7 +10,7 @@
 
 import { resolve } from "node:path";
 import { MPM_DIRECTIVES } from "../../../mpm/mod.ts";
-import { didYouMeanHint } from "./_did_you_mean.ts";
+import { didYouMeanHint } from "../../../base/mod.ts";
 import {
   type Occurrence,
   type Section,

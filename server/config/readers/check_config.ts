@@ -10,7 +10,7 @@
  */
 
 import { type ClampWarning, MPMS, THIS_BUILD } from "../../../mpm/mod.ts";
-import { didYouMeanHint } from "./_did_you_mean.ts";
+import { didYouMeanHint } from "../../../base/mod.ts";
 import { compileLogFormat, LogFormatError } from "../../log/mod.ts";
 import {
   ConfigError,

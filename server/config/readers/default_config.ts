@@ -11,14 +11,14 @@
 /**
  * The embedded default configuration, in the same YAML format as a config file.
  *
- * @param exampleSite the bundled example site's absolute path (next to `main.ts`, or among a
- *   compiled binary's embedded files).
+ * @param documentRoot the bundled example site's absolute path (next to `main.ts`, or among a
+ *   compiled binary's embedded files), or the directory `mpmd DIR` serves.
  */
-export function defaultConfigYaml(exampleSite: string): string {
+export function defaultConfigYaml(documentRoot: string): string {
   // A JSON string is a YAML flow scalar: any path is quoted safely.
   return `# mpmd's built-in configuration (used when no -f file is given).
 Listen: 127.0.0.1:8080
-DocumentRoot: ${JSON.stringify(exampleSite)}
+DocumentRoot: ${JSON.stringify(documentRoot)}
 LogLevel: warn
 
 # Pools sized for a laptop or a small container, not httpd's 3 x 25 threads: every thread is
@@ -43,6 +43,16 @@ prefork:
   MaxSpareServers: 6
   MaxRequestWorkers: 32
 `;
+}
+
+/**
+ * The configuration of `mpmd DIR`: the embedded default serving `directory`, with listings
+ * of folders that have no index, as `python3 -m http.server` does.
+ *
+ * @param directory The directory's absolute path.
+ */
+export function directoryConfigYaml(directory: string): string {
+  return `${defaultConfigYaml(directory)}Options: [Indexes]\n`;
 }
 
 /**

@@ -8,22 +8,27 @@
  */
 
 import { join, resolve } from "node:path";
-import { appConfigYaml, defaultConfigYaml } from "./default_config.ts";
-import { type LoadedConfig, parseConfigText } from "./parse_config.ts";
+import { appConfigYaml, defaultConfigYaml, directoryConfigYaml } from "./default_config.ts";
+import { type ListenOverride, type LoadedConfig, parseConfigText } from "./parse_config.ts";
 import { ConfigError, ConfigErrors, type MpmName } from "../mod.ts";
 import { DISK_FILES } from "./httpd_conf/mod.ts";
 import { whyNotWritable } from "../../../platform/mod.ts";
+
+/** What `mpmd TARGET` serves: an app module on `/`, or a directory with listings. */
+export type ServeWhat = { readonly app: string } | { readonly directory: string };
 
 /** What the command line says about the configuration. */
 export interface LoadConfigOptions {
   /** The config file as given (`-f`), or `null` for the embedded default. */
   readonly file: string | null;
   /**
-   * An app module to serve on `/` with the embedded default (`mpmd app.ts`, `--app`); only
-   * without `file`.
+   * What to serve with the embedded default (`mpmd DIR`, `mpmd app.ts`, `--app`), as an
+   * absolute path; only without `file`.
    * @default {null}
    */
-  readonly app?: string | null;
+  readonly serve?: ServeWhat | null;
+  /** `--port` and `--host`: they replace the Listen addresses, the file's too. */
+  readonly listen?: ListenOverride;
   /**
    * `-D` names, for IfDefine.
    * @default {[]}
@@ -43,6 +48,12 @@ export interface LoadConfigOptions {
   readonly mpmOverride?: MpmName;
   /** The platform's default MPM. */
   readonly platformDefaultMpm: MpmName;
+  /**
+   * Where the user ran mpmd: the config file's path and the embedded default's ServerRoot
+   * resolve there.
+   * @default {Deno.cwd()}
+   */
+  readonly userDir?: string;
   /** The program's own directory, where the embedded default finds the example site. */
   readonly installDir: string;
   /**
@@ -56,11 +67,12 @@ export interface LoadConfigOptions {
 /**
  * Loads and validates the configuration.
  *
- * @throws {TypeError} when both `file` and `app` are given.
+ * @throws {TypeError} when both `file` and `serve` are given.
  * @throws {ConfigErrors} listing every problem, including an unreadable config file.
  */
 export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConfig> {
-  const { file: given, app = null, installDir, checkWritable = true, ...rest } = options;
+  const { file: given, serve = null, installDir, checkWritable = true, ...rest } = options;
+  const userDir = options.userDir ?? Deno.cwd();
   const common = {
     ...rest,
     checkDirectory: directoryProblem,
@@ -71,16 +83,23 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
   if (given === null) {
     // Resolved against the working directory, as the user typed it, not against ServerRoot.
     const site = join(installDir, "examples", "site");
-    const text = app === null ? defaultConfigYaml(site) : appConfigYaml(site, resolve(app));
+    const text = serve === null
+      ? defaultConfigYaml(site)
+      : "app" in serve
+      ? appConfigYaml(site, serve.app)
+      : directoryConfigYaml(serve.directory);
     return parseConfigText(text, {
       ...common,
       file: null,
       // The user's directory: what they name on the command line lands where they are.
-      defaultServerRoot: Deno.cwd(),
+      defaultServerRoot: userDir,
     });
   }
-  if (app !== null) throw new TypeError(`Cannot serve ${app}: --app works without -f only`);
-  const file = resolve(given);
+  if (serve !== null) {
+    const path = "app" in serve ? serve.app : serve.directory;
+    throw new TypeError(`Cannot serve ${path}: it works without -f only`);
+  }
+  const file = resolve(userDir, given);
   let text: string;
   try {
     text = await Deno.readTextFile(file);

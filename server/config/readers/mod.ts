@@ -44,9 +44,14 @@
  */
 
 export { checkConfig, type CheckConfigInput, type CheckConfigResult } from "./check_config.ts";
-export { type LoadedConfig, type ParseConfigOptions, parseConfigText } from "./parse_config.ts";
-export { loadConfig, type LoadConfigOptions } from "./load_config.ts";
-export { appConfigYaml, defaultConfigYaml } from "./default_config.ts";
+export {
+  type ListenOverride,
+  type LoadedConfig,
+  type ParseConfigOptions,
+  parseConfigText,
+} from "./parse_config.ts";
+export { loadConfig, type LoadConfigOptions, type ServeWhat } from "./load_config.ts";
+export { appConfigYaml, defaultConfigYaml, directoryConfigYaml } from "./default_config.ts";
 export {
   CONFIG_SYNTAXES,
   type ConfigSyntax,

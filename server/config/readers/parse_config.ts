@@ -19,6 +19,7 @@ import {
   ConfigError,
   ConfigErrors,
   type ConfigLocation,
+  type ListenAddress,
   MPM_NAMES,
   type MpmName,
   type ServerConfig,
@@ -89,6 +90,11 @@ export interface ParseConfigOptions {
    */
   readonly files?: HttpdConfFiles;
   /**
+   * `--port` and `--host`: they replace every Listen address, with one.
+   * @default {none: Listen decides}
+   */
+  readonly listen?: ListenOverride;
+  /**
    * Environment variables: the values of `${NAME}` in YAML and `-C` / `-c` arguments, and in
    * httpd.conf after its Defines.
    * @default {none}
@@ -116,6 +122,31 @@ export interface LoadedConfig {
    * reading (a restart checks the MPM's values against the running server's).
    */
   locate(warning: ClampWarning): string;
+}
+
+/** `--port` and `--host`: what replaces the Listen addresses (the first one gives the rest). */
+export interface ListenOverride {
+  /** The port; the first Listen address's when absent. */
+  readonly port?: number;
+  /** The numeric address; the first Listen address's when absent. */
+  readonly hostname?: string;
+}
+
+/** The one address `override` makes of `listen`; none to change when `listen` is empty. */
+function overriddenListen(
+  listen: readonly ListenAddress[],
+  override: ListenOverride,
+): ListenAddress[] {
+  const first = listen[0] ?? { hostname: "127.0.0.1", port: 8080 };
+  const flags = [
+    ...(override.port !== undefined ? ["--port"] : []),
+    ...(override.hostname !== undefined ? ["--host"] : []),
+  ];
+  return [{
+    hostname: override.hostname ?? first.hostname,
+    port: override.port ?? first.port,
+    origin: `${flags.join(" and ")} argument`,
+  }];
 }
 
 /**
@@ -165,6 +196,9 @@ export function parseConfigText(text: string, options: ParseConfigOptions): Load
 
   const fileLocation: ConfigLocation = { file: label, line: null, column: null };
   let config = buildConfig(resolution, { file: options.file, defines });
+  if (options.listen !== undefined) {
+    config = { ...config, listen: overriddenListen(config.listen, options.listen) };
+  }
   try {
     const checked = checkConfig({
       config,

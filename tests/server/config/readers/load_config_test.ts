@@ -263,18 +263,57 @@ Deno.test("loadConfig() refuses an App module that is not a file, at the App lin
   });
 });
 
-Deno.test("loadConfig() with app mounts that module on / over the embedded default", async () => {
+Deno.test("loadConfig() with serve.app mounts that module on / over the embedded default", async () => {
   await withTempDir(async (dir) => {
     await Deno.mkdir(join(dir, "examples", "site"), { recursive: true });
     const module = join(dir, "my app.ts");
     await Deno.writeTextFile(module, "export default { fetch: () => new Response('x') };\n");
-    const { config } = await loadConfig({ ...BASE, file: null, installDir: dir, app: module });
+    const serve = { app: module };
+    const { config } = await loadConfig({ ...BASE, file: null, installDir: dir, serve });
     assert.deepEqual(config.hosts[0].apps, [{ location: "/", module }]);
     assert.equal(config.listen[0]?.port, 8080);
-    await assert.rejects(
-      loadConfig({ ...BASE, file: join(dir, "mpmd.yaml"), app: module }),
-      TypeError,
+    await assert.rejects(loadConfig({ ...BASE, file: join(dir, "mpmd.yaml"), serve }), TypeError);
+  });
+});
+
+Deno.test("loadConfig() with serve.directory serves it with listings over the embedded default", async () => {
+  await withTempDir(async (dir) => {
+    const { config } = await loadConfig({
+      ...BASE,
+      file: null,
+      installDir: "/nonexistent",
+      serve: { directory: dir },
+    });
+    assert.equal(config.hosts[0].documentRoot, dir);
+    assert.equal(config.hosts[0].indexes, true);
+    assert.deepEqual(config.hosts[0].apps, []);
+  });
+});
+
+Deno.test("loadConfig() with listen replaces every Listen address by one, the first's by default", async (t) => {
+  await withTempDir(async (dir) => {
+    const file = join(dir, "mpmd.yaml");
+    await Deno.writeTextFile(
+      file,
+      `Listen: [127.0.0.2:81, "[::1]:82"]\nDocumentRoot: ${JSON.stringify(dir)}\n`,
     );
+    const CASES = [
+      { listen: { port: 0 }, want: ["127.0.0.2", 0, "--port argument"] },
+      { listen: { hostname: "::1" }, want: ["::1", 81, "--host argument"] },
+      {
+        listen: { port: 9, hostname: "0.0.0.0" },
+        want: ["0.0.0.0", 9, "--port and --host argument"],
+      },
+    ] as const;
+    for (const c of CASES) {
+      await t.step(JSON.stringify(c.listen), async () => {
+        const { config } = await loadConfig({ ...BASE, file, listen: c.listen });
+        assert.deepEqual(
+          config.listen.map((a) => [a.hostname, a.port, a.origin]),
+          [c.want],
+        );
+      });
+    }
   });
 });
 

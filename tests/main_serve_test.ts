@@ -1,0 +1,81 @@
+import assert from "node:assert/strict";
+import { runMpmd, startMpmd, tempConfig } from "./_server.ts";
+
+const SITE = new URL("../examples/site", import.meta.url).pathname;
+const REPO = new URL("..", import.meta.url).pathname;
+
+/** A directory with a file and a sub-directory without an index, removed when disposed. */
+async function tempSite(): Promise<{ readonly dir: string } & AsyncDisposable> {
+  const dir = await Deno.makeTempDir();
+  await Deno.writeTextFile(`${dir}/note.txt`, "a note\n");
+  await Deno.mkdir(`${dir}/docs`);
+  await Deno.writeTextFile(`${dir}/docs/a.md`, "# a\n");
+  return { dir, [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }) };
+}
+
+Deno.test("mpmd DIR --port 0 serves that directory with listings and prints its URL", async (t) => {
+  await using site = await tempSite();
+  const CASES = [
+    { args: [site.dir, "--port", "0"], cwd: REPO, env: {} },
+    // "." is where the user is: the working directory, or INIT_CWD where deno task (and npm)
+    // set it, since they run mpmd in its own folder.
+    { args: ["-p", "0", "."], cwd: site.dir, env: { INIT_CWD: "" } },
+    { args: ["-p", "0", "."], cwd: REPO, env: { INIT_CWD: site.dir } },
+  ];
+  for (const c of CASES) {
+    await t.step(`${c.args.join(" ")} ${JSON.stringify(c.env)}`, async () => {
+      await using server = await startMpmd(null, c.args, { cwd: c.cwd, env: c.env });
+      const listening = await server.waitForLog(/Listening on /);
+      assert.match(listening, new RegExp(`Listening on ${server.origin}/$`));
+      assert.notEqual(server.port, 0);
+      const file = await fetch(`${server.origin}/note.txt`);
+      assert.equal(await file.text(), "a note\n");
+      const listing = await fetch(`${server.origin}/docs/`);
+      assert.equal(listing.status, 200);
+      assert.match(await listing.text(), /href="a\.md"/);
+    });
+  }
+});
+
+Deno.test("--port and --host replace the Listen addresses of -f's file", async () => {
+  await using config = await tempConfig(
+    `Listen: [127.0.0.1:1, 127.0.0.1:2]\nDocumentRoot: ${SITE}\n`,
+  );
+  await using server = await startMpmd(null, ["-f", config.path, "--host", "localhost", "-p", "0"]);
+  assert.match(server.origin, /^http:\/\/127\.0\.0\.1:\d+$/);
+  assert.equal((await fetch(`${server.origin}/hello.txt`)).status, 200);
+  assert.equal(server.stderr.filter((line) => /Listening on /.test(line)).length, 1);
+});
+
+Deno.test("mpmd refuses a bad --port or --host, or a target that does not exist, in one line", async (t) => {
+  const CASES = [
+    {
+      args: ["--port", "http"],
+      code: 2,
+      message: /^mpmd: Cannot use --port http: not a port number/,
+    },
+    { args: ["-p", "70000"], code: 2, message: /^mpmd: Cannot use --port 70000/ },
+    {
+      args: ["--host", "example.com"],
+      code: 2,
+      message: /^mpmd: Cannot use --host example\.com: not an IP address/,
+    },
+    {
+      args: ["--prot", "8"],
+      code: 2,
+      message: /^mpmd: Cannot use --prot: unknown option \(did you mean --port\?\)\nRun mpmd -h/,
+    },
+    {
+      args: ["/nonexistent/site"],
+      code: 1,
+      message: /^command line: Cannot serve \/nonexistent\/site: no such file or directory\n$/,
+    },
+  ];
+  for (const c of CASES) {
+    await t.step(c.args.join(" "), async () => {
+      const { code, stderr } = await runMpmd(c.args);
+      assert.equal(code, c.code, stderr);
+      assert.match(stderr, c.message);
+    });
+  }
+});
