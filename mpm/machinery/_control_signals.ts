@@ -31,7 +31,9 @@ export interface ControlSignals {
 /**
  * Installs the listeners. The stop signals mean what platform's `stopActionOf()` says (a
  * second graceful request is ignored, an immediate one during a graceful stop stops at
- * once); whichever stop finishes first ends `stopped`.
+ * once); once an immediate stop has begun, stop signals are ignored: a signal that reaches
+ * the parent twice (from the terminal's process group and again from `deno task` or an init
+ * that forwards it) stops it once. Whichever stop finishes first ends `stopped`.
  */
 export function watchControlSignals(handlers: ControlHandlers): ControlSignals {
   const listeners: [Deno.Signal, () => void][] = [];
@@ -41,14 +43,17 @@ export function watchControlSignals(handlers: ControlHandlers): ControlSignals {
   };
   const stopped = Promise.withResolvers<void>();
   let stoppingGracefully = false;
+  let stoppingNow = false;
   for (const signal of ["SIGTERM", "SIGINT", "SIGWINCH"] as const) {
     on(signal, () => {
+      if (stoppingNow) return;
       const gracefulSigterm = handlers.gracefulSigterm();
       const action = stopActionOf(signal, { gracefulSigterm, stoppingGracefully });
       if (action === "graceful-stop") {
         stoppingGracefully = true;
         void handlers.gracefulStop(signal).then(stopped.resolve);
       } else if (action === "stop") {
+        stoppingNow = true;
         void handlers.stop(signal).then(stopped.resolve);
       }
     });
