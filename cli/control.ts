@@ -13,6 +13,7 @@ import {
   ServerStartError,
   signalServer,
   startDetached,
+  waitForExit,
 } from "../platform/mod.ts";
 import type { ServerConfig } from "../server/config/mod.ts";
 import { EXIT } from "./command_line.ts";
@@ -49,7 +50,37 @@ export async function control(
     const started = await startInBackground(argv, config, pidFile);
     return { ...started, message: [result.message, started.message].filter(Boolean).join("\n") };
   }
+  const stopping = verb === "stop" || verb === "graceful-stop";
+  if (stopping && result.signalled !== null) {
+    return await untilExited(result.signalled, stopWaitMs(verb, config));
+  }
   return { exitCode: result.exitCode, message: result.message };
+}
+
+/** How long a stop may take before `-k` gives up waiting: `null` for as long as it takes. */
+const STOP_WAIT_MS = 10_000;
+
+/**
+ * How long `-k stop` and `-k graceful-stop` wait for the server to exit: a stop ends the
+ * children at once; a graceful stop lets requests finish for up to GracefulShutdownTimeout
+ * (0: no limit, so neither is there one here).
+ */
+function stopWaitMs(verb: "stop" | "graceful-stop", config: ServerConfig): number | null {
+  if (verb === "stop") return STOP_WAIT_MS;
+  const grace = config.gracefulShutdownTimeoutMs;
+  return grace === 0 ? null : grace + STOP_WAIT_MS;
+}
+
+/**
+ * Returns once the signalled server has exited, so that a script's next line (a start, a
+ * removal of its files) finds it gone; says so if it does not within `timeoutMs`.
+ */
+async function untilExited(pid: number, timeoutMs: number | null): Promise<ControlOutcome> {
+  if (await waitForExit(pid, timeoutMs)) return { exitCode: EXIT.ok, message: "" };
+  return {
+    exitCode: EXIT.error,
+    message: `mpmd (pid ${pid}) is still running ${timeoutMs! / 1000} s after the signal`,
+  };
 }
 
 /** Starts the server detached; if it fails, the outcome carries what its error log said. */

@@ -144,6 +144,8 @@ export interface ControlResult {
   readonly message: string;
   /** httpd's exit status for this outcome (0 also when the caller is to start the server). */
   readonly exitCode: 0 | 1;
+  /** The process signalled, or `null` when none was. */
+  readonly signalled: number | null;
 }
 
 /**
@@ -166,7 +168,7 @@ export function signalServer(verb: ControlVerb, pidFile: string): ControlResult 
   if (plan.kind !== "signal") return resultOf(plan);
   try {
     Deno.kill(plan.pid, plan.signal);
-    return { ok: true, startInstead: false, message: "", exitCode: 0 };
+    return { ok: true, startInstead: false, message: "", exitCode: 0, signalled: plan.pid };
   } catch (error: unknown) {
     if (error instanceof Deno.errors.NotFound) {
       return resultOf(planNotRunning(verb, plan.pid));
@@ -177,6 +179,7 @@ export function signalServer(verb: ControlVerb, pidFile: string): ControlResult 
       startInstead: false,
       message: `Cannot send ${plan.signal} to mpmd (pid ${plan.pid}): ${reason}`,
       exitCode: plan.failureExitCode,
+      signalled: null,
     };
   }
 }
@@ -184,8 +187,14 @@ export function signalServer(verb: ControlVerb, pidFile: string): ControlResult 
 /** The result of a plan that sends nothing. */
 function resultOf(plan: QuietPlan): ControlResult {
   return plan.kind === "start"
-    ? { ok: true, startInstead: true, message: plan.message, exitCode: 0 }
-    : { ok: false, startInstead: false, message: plan.message, exitCode: plan.exitCode };
+    ? { ok: true, startInstead: true, message: plan.message, exitCode: 0, signalled: null }
+    : {
+      ok: false,
+      startInstead: false,
+      message: plan.message,
+      exitCode: plan.exitCode,
+      signalled: null,
+    };
 }
 
 /**

@@ -59,6 +59,7 @@ export {
   pidFileFor,
   readPidFile,
   removePidFile,
+  waitForExit,
   writePidFile,
 } from "./pid_file.ts";
 export type { PidFileFacts } from "./pid_file.ts";

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import process from "node:process";
 import { DEAD_PROC_STATES, procStatState } from "./_proc_stat.ts";
-import { describeError } from "../base/mod.ts";
+import { delay, describeError } from "../base/mod.ts";
 
 /** A PidFile that cannot be written, read or removed, or that holds no process id. */
 export class PidFileError extends Error {
@@ -158,6 +158,26 @@ export function isProcessAlive(pid: number): boolean {
   } catch (error: unknown) {
     return errorCode(error) === "EPERM";
   }
+}
+
+/** How often {@link waitForExit} looks. */
+const EXIT_POLL_MS = 20;
+
+/**
+ * Waits until process `pid` has exited ({@link isProcessAlive} says no), for a process this
+ * one did not start and so cannot wait on.
+ *
+ * @param pid the process id.
+ * @param timeoutMs how long to wait; `null` for as long as it takes.
+ * @returns `true` once it has exited, `false` if it still runs after `timeoutMs`.
+ */
+export async function waitForExit(pid: number, timeoutMs: number | null): Promise<boolean> {
+  const deadline = timeoutMs === null ? Infinity : Date.now() + timeoutMs;
+  while (isProcessAlive(pid)) {
+    if (Date.now() >= deadline) return false;
+    await delay(EXIT_POLL_MS);
+  }
+  return true;
 }
 
 function removeQuietly(path: string): void {

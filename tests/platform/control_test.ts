@@ -148,6 +148,7 @@ Deno.test("signalServer() sends each verb's signal to the server in the PidFile"
           startInstead: false,
           message: "",
           exitCode: 0,
+          signalled: child.pid,
         });
         assert.equal(await within(output, `${sig} from the signal child`, DEADLINE_MS), `${sig}\n`);
         assert.equal((await child.status).code, 0);
@@ -205,7 +206,11 @@ Deno.test("signalServer() without a running server", async (t) => {
     await t.step(c.name, () => {
       const pidFile = join(dir.path, `${index}.pid`);
       if (c.pid !== null) writePidFile(pidFile, c.pid);
-      assert.deepEqual(signalServer(c.verb, pidFile), { ...c.result, exitCode: 0 });
+      assert.deepEqual(signalServer(c.verb, pidFile), {
+        ...c.result,
+        exitCode: 0,
+        signalled: null,
+      });
       if (c.pid !== null) assert.equal(readPidFile(pidFile), c.pid, "the PidFile is left alone");
     });
   }
@@ -237,6 +242,7 @@ Deno.test("signalServer() start with a live server says it is already running, e
     startInstead: false,
     message: `mpmd (pid ${Deno.pid}) already running`,
     exitCode: 0,
+    signalled: null,
   });
 });
 

@@ -6,6 +6,7 @@ import {
   PidFileError,
   readPidFile,
   removePidFile,
+  waitForExit,
   writePidFile,
 } from "../../platform/mod.ts";
 
@@ -249,4 +250,16 @@ Deno.test("defaultPidFilePath() is per user, per config file, never in the insta
     assert.notEqual(one, other);
     assert.equal(defaultPidFilePath({ ...base, configFile: "/srv/a/site.yaml" }), one, "stable");
   });
+});
+
+Deno.test("waitForExit() resolves once a process has exited, or says it still runs", async () => {
+  const child = new Deno.Command("sleep", { args: ["30"], stdout: "null", stderr: "null" }).spawn();
+  try {
+    assert.equal(await waitForExit(child.pid, 50), false);
+    child.kill("SIGTERM");
+    // A child not yet reaped is a zombie: dead for waitForExit, as for isProcessAlive.
+    assert.equal(await waitForExit(child.pid, DEADLINE_MS), true);
+  } finally {
+    await child.status;
+  }
 });
