@@ -46,11 +46,9 @@ export function fallbackNotice(mode: AcceptMode, tcpMigrateReq: boolean | null):
   if (mode.kind === "shared") return null;
   const resets = tcpMigrateReq === true
     ? ""
-    : "; a slot that stops listening resets the connections queued on its socket " +
-      "(sysctl -w net.ipv4.tcp_migrate_req=1 moves them to another slot instead)";
-  return `Cannot share the listening sockets between slots (${mode.reason}): each slot ` +
-    "listens on its own (SO_REUSEPORT), and a connection the kernel gives to a busy slot waits " +
-    `for it while others are idle${resets}`;
+    : ", and is reset if that slot stops (unless net.ipv4.tcp_migrate_req=1)";
+  return `Cannot share the listening sockets (${mode.reason}): a socket per slot, where a ` +
+    `connection may wait for a busy slot${resets}`;
 }
 
 /** One bound address: where it was asked for, and its socket (none under reuseport). */
