@@ -9,6 +9,7 @@
 // Not "../mod.ts": it re-exports this folder, which would make the two import each other.
 import { MPM_DIRECTIVES } from "../../../../mpm/mod.ts";
 import { HOST_DIRECTIVES, MPM_NAMES, SERVER_DIRECTIVES } from "../../mod.ts";
+import { HTTPD_DIRECTIVE_NAMES, HTTPD_DIRECTIVE_SPELLINGS } from "./_httpd_directives.ts";
 
 /** Names of the directives that belong to a host (and may appear in a `<VirtualHost>`). */
 export const HOST_DIRECTIVE_NAMES: ReadonlySet<string> = new Set(Object.keys(HOST_DIRECTIVES));
@@ -47,3 +48,16 @@ export function implementedName(written: string): string | null {
 
 /** Every implemented name, for "did you mean" hints. */
 export const IMPLEMENTED_NAMES: readonly string[] = [...new Set(IMPLEMENTED.values())];
+
+/**
+ * Whether httpd would know `written` with its own modules loaded: a directive of one of them,
+ * or one mpmd implements (the MPMs of other platforms included).
+ */
+export function isHttpdDirective(written: string): boolean {
+  return implementedName(written) !== null || HTTPD_DIRECTIVE_NAMES.has(written.toLowerCase());
+}
+
+/** What a misspelt name may have meant: mpmd's names first, then the rest of httpd's. */
+export const KNOWN_NAMES: readonly string[] = [
+  ...new Set([...IMPLEMENTED_NAMES, ...HTTPD_DIRECTIVE_SPELLINGS]),
+];

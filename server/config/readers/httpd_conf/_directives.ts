@@ -9,11 +9,15 @@
 
 import { MPM_DIRECTIVES } from "../../../../mpm/mod.ts";
 import { resolve } from "node:path";
+import { didYouMeanHint } from "../../../../base/mod.ts";
 import {
   DIRECTORY_DIRECTIVE_NAMES,
   HOST_DIRECTIVE_NAMES,
   implementedName,
+  isHttpdDirective,
+  KNOWN_NAMES,
 } from "./_directive_names.ts";
+import { HTTPD_MODULE_IDS } from "./_httpd_directives.ts";
 import { BUILTIN_MODULES, isMpmModuleId, MPM_MODULES, mpmOfModule } from "./modules.ts";
 import {
   fail,
@@ -81,18 +85,30 @@ export function readDirective(
     else notHere(state, "LoadModule", line.at, ctx);
     return;
   }
+  if (lower === "mpm") {
+    return fail(
+      state,
+      line.at,
+      "MPM",
+      "Cannot use MPM in httpd.conf: load the MPM instead (LoadModule mpm_event_module modules/mod_mpm_event.so)",
+    );
+  }
+  if (!isHttpdDirective(line.name) && state.foreignModules.length === 0) {
+    // httpd's own words, and a hint.
+    return fail(
+      state,
+      line.at,
+      line.name,
+      `Invalid command '${line.name}', perhaps misspelled or defined by a module not included in the server configuration${
+        didYouMeanHint(line.name, KNOWN_NAMES)
+      }`,
+    );
+  }
   if (ctx.kind === "location") return locationDirective(line, ctx.section);
   if (SAME_AS_MPMD.some((s) => s.name === lower && s.value.test(line.args))) return;
   const name = lower === "transferlog" ? "CustomLog" : implementedName(line.name);
   if (name === null) {
-    if (lower === "mpm") {
-      fail(
-        state,
-        line.at,
-        "MPM",
-        "Cannot use MPM in httpd.conf: load the MPM instead (LoadModule mpm_event_module modules/mod_mpm_event.so)",
-      );
-    } else if (ctx.kind === "directory") {
+    if (ctx.kind === "directory") {
       ctx.section.unimplemented.push({ name: line.name, at: line.at });
     } else unimplemented(state, line.name, line.at);
     return;
@@ -215,6 +231,7 @@ function loadModule(state: ReaderState, line: DirectiveLine): void {
         `Cannot load ${id}: mpmd has no such MPM (it has ${known})`,
       );
     } else {
+      if (!HTTPD_MODULE_IDS.has(id)) state.foreignModules.push(id);
       warn(
         state,
         line.at,

@@ -29,6 +29,11 @@ export interface ReaderState {
   readonly sections: Sections;
   readonly errors: ConfigError[];
   readonly warnings: string[];
+  /**
+   * Modules loaded that are not httpd's own (`LoadModule wsgi_module …`): while there are any,
+   * a name httpd does not know may be one of theirs, a warning rather than an error.
+   */
+  readonly foreignModules: string[];
   /** Directives mpmd does not implement, by name as first written: warned once each. */
   readonly unimplemented: Map<string, { readonly at: ConfigLocation; count: number }>;
 }

@@ -57,6 +57,7 @@ export function readHttpdConf(text: string, options: ReadHttpdConfOptions): Http
     sections: { main: [], vhost: [], directories: [], locations: [], vhosts: 0 },
     errors: [],
     warnings: [],
+    foreignModules: [],
     unimplemented: new Map(),
   };
   readText(state, text, { label: options.fileLabel, path: options.file, depth: 0 }, {

@@ -236,6 +236,58 @@ Deno.test("readHttpdConf() warns once per directive it does not implement", () =
   ]);
 });
 
+Deno.test("readHttpdConf() refuses a name httpd does not know, in httpd's words", async (t) => {
+  const INVALID =
+    "perhaps misspelled or defined by a module not included in the server configuration";
+  await assertRefusals(t, [
+    {
+      name: "a typo of an implemented directive, with a hint",
+      text: "KeepAliveTimout 5",
+      errors: [
+        `httpd.conf:1: Invalid command 'KeepAliveTimout', ${INVALID} (did you mean KeepAliveTimeout?)`,
+      ],
+    },
+    {
+      name: "a typo of one httpd has and mpmd does not, with a hint",
+      text: "ServerSignatur Off",
+      errors: [
+        `httpd.conf:1: Invalid command 'ServerSignatur', ${INVALID} (did you mean ServerSignature?)`,
+      ],
+    },
+    {
+      name: "inside sections too",
+      text:
+        "<Directory /srv/htdocs>\nOptionz Indexes\n</Directory>\n<Location /x>\nFooBar 1\n</Location>",
+      errors: [
+        `httpd.conf:2: Invalid command 'Optionz', ${INVALID} (did you mean Options?)`,
+        `httpd.conf:5: Invalid command 'FooBar', ${INVALID}`,
+      ],
+    },
+    {
+      name: "before the module that might define it is loaded",
+      text: "WSGIScriptAlias / /srv/app.wsgi\nLoadModule wsgi_module modules/mod_wsgi.so",
+      errors: [`httpd.conf:1: Invalid command 'WSGIScriptAlias', ${INVALID}`],
+    },
+  ]);
+  await t.step(
+    "after a module that is not httpd's own, only a warning: it may be one of its",
+    () => {
+      const { warnings } = readConf(
+        "LoadModule wsgi_module modules/mod_wsgi.so\nWSGIScriptAlias / /srv/app.wsgi\nListen 80",
+      );
+      assert.deepEqual(warnings, [
+        "httpd.conf:1: Ignoring LoadModule wsgi_module: mpmd does not implement it, so its <IfModule> sections are skipped",
+        "httpd.conf:2: Ignoring WSGIScriptAlias: mpmd does not implement it",
+      ]);
+    },
+  );
+  await t.step("httpd's own modules do not make names unknown to httpd acceptable", () => {
+    assert.throws(() =>
+      readConf("LoadModule rewrite_module modules/mod_rewrite.so\nRewriteRulez x")
+    );
+  });
+});
+
 Deno.test("readHttpdConf() ignores httpd's ErrorLogFormat strings, with a warning", () => {
   const { config, warnings } = readConf(
     'ErrorLogFormat "[%t] [%l] %M"\nErrorLogFormat connection "[%t] %a"',
