@@ -242,6 +242,32 @@ Deno.test("mpmd APP.ts --watch restarts gracefully when the module changes", asy
   );
 });
 
+Deno.test("--watch ends on the newest code when changes come faster than the old generations finish", async () => {
+  // One scoreboard region per generation, two in all: while a slow request keeps the first
+  // generation finishing, a second restart has no region and must wait for it.
+  const VERSIONED = (v: string) =>
+    `export default { fetch: async (r: Request) => { if (new URL(r.url).pathname === "/slow") await new Promise((ok) => setTimeout(ok, 3000)); return new Response("${v}"); } };\n`;
+  await using modules = await tempModules({ "app.ts": VERSIONED("v1") });
+  await using server = await startMpmd(
+    `Listen: 127.0.0.1:0\nMPM: event\nDocumentRoot: ${SITE}\nApp: / ${modules.dir}/app.ts\n` +
+      "event:\n  ServerLimit: 2\n  StartServers: 1\n  ThreadsPerChild: 1\n  MaxRequestWorkers: 2\n" +
+      "  MinSpareThreads: 1\n  MaxSpareThreads: 2\n",
+    ["--watch"],
+  );
+  const text = async (path: string) =>
+    await (await fetch(`${server.origin}${path}`, { headers: { connection: "close" } })).text();
+  assert.equal(await text("/"), "v1");
+  const slow = text("/slow");
+  await Deno.writeTextFile(`${modules.dir}/app.ts`, VERSIONED("v2"));
+  await server.waitForLog(/generation 2 serving/);
+  await Deno.writeTextFile(`${modules.dir}/app.ts`, VERSIONED("v3"));
+  await server.waitForLog(/restart waits for 1 scoreboard region/);
+  await Deno.writeTextFile(`${modules.dir}/app.ts`, VERSIONED("v4"));
+  assert.equal(await slow, "v1");
+  await eventually(async () => await text("/") === "v4", "the newest code", 15_000);
+  assert.deepEqual(server.stderr.filter((line) => /Cannot restart/.test(line)), []);
+});
+
 Deno.test("mpmd APP.ts and -t refuse a module that cannot load, naming the file and cause, exit 1", async (t) => {
   await using modules = await tempModules({
     "syntax.ts": "export default { fetch( };\n",

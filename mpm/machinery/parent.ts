@@ -8,7 +8,7 @@
  * @module
  */
 
-import { describeError, TIMED_OUT, withDeadline } from "../../base/mod.ts";
+import { delay, describeError, TIMED_OUT, withDeadline } from "../../base/mod.ts";
 import {
   detectCapabilities,
   readResidentBytes,
@@ -43,6 +43,8 @@ import { planStuckSlots } from "./stuck_slots.ts";
 const READY_DEADLINE_MS = 30_000;
 /** A retired child drains as long as its requests take. */
 const DRAIN: RetireOptions = { graceMs: Infinity };
+/** How often a restart that waits for scoreboard regions looks again. */
+const REGION_POLL_MS = 50;
 
 /** What the parent needs from `main.ts`. */
 export interface ParentOptions {
@@ -93,6 +95,8 @@ class Parent {
   #restarting = false;
   #stopping = false;
   #restartQueue: Promise<void> = Promise.resolve();
+  /** A restart queued and not begun: later requests join it (it reads the newest config). */
+  #pendingRestart: { graceful: boolean } | null = null;
 
   /** @throws {ConfigErrors} when a `Listen` address of the first generation cannot be bound. */
   constructor(options: ParentOptions, sockets: ListenSockets) {
@@ -175,7 +179,33 @@ class Parent {
     const graceful = asked || this.#generation.topology.restartIsGraceful;
     const kind = graceful ? "Graceful restart" : "SIGHUP";
     this.#logger.notice(`${kind} requested (${signal}), doing restart`);
-    this.#restartQueue = this.#restartQueue.then(() => this.#restart(graceful));
+    // Requests that arrive while one restart runs (--watch saving file after file) make one
+    // more restart, not one each: it reads the configuration and modules as they are then.
+    const pending = this.#pendingRestart;
+    if (pending !== null) {
+      pending.graceful &&= graceful;
+      return;
+    }
+    const next = { graceful };
+    this.#pendingRestart = next;
+    this.#restartQueue = this.#restartQueue.then(() => {
+      this.#pendingRestart = null;
+      return this.#restart(next.graceful);
+    });
+  }
+
+  /**
+   * Resolves once `count` scoreboard regions are free, or the server stops. Children of
+   * generations still finishing hold theirs (httpd's do too), so a restart soon after another
+   * waits for them rather than failing; the running generation serves meanwhile.
+   */
+  async #freeRegions(count: number): Promise<void> {
+    const free = () => this.#generation.topology.serverLimit - this.#children.size;
+    if (free() >= count) return;
+    this.#logger.notice(
+      `restart waits for ${count - free()} scoreboard region(s) held by generations still finishing`,
+    );
+    while (!this.#stopping && free() < count) await delay(REGION_POLL_MS);
   }
 
   /** Reads the config again and, if it is valid and can listen, replaces the generation. */
@@ -190,6 +220,11 @@ class Parent {
       logger: this.#logger,
     });
     if (next === null) return;
+    await this.#freeRegions(next.topology.startProcesses);
+    if (this.#stopping) {
+      this.#sockets.rollBack();
+      return;
+    }
 
     const old = [...this.#children.values()];
     this.#generation = next;
