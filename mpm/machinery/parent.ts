@@ -201,9 +201,10 @@ class Parent {
    */
   async #freeRegions(count: number): Promise<void> {
     const free = () => this.#generation.topology.serverLimit - this.#children.size;
-    if (free() >= count) return;
+    const missing = count - free();
+    if (missing <= 0) return;
     this.#logger.notice(
-      `restart waits for ${count - free()} scoreboard region(s) held by generations still finishing`,
+      `restart waits for ${missing} scoreboard region(s) held by generations still finishing`,
     );
     while (!this.#stopping && free() < count) await delay(REGION_POLL_MS);
   }
