@@ -5,10 +5,10 @@
  * @module
  */
 
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import type { AppMount } from "../../server/config/mod.ts";
 import { fetchHandler, type FetchInfo, type Handler } from "../../server/http/mod.ts";
-import { escapeLogItem, type Logger } from "../../server/log/mod.ts";
+import { escapeLogItem, type Logger, stripAnsiSequences } from "../../server/log/mod.ts";
 import { AppModuleError } from "./app_module_error.ts";
 import { isUnderLocation } from "../_location.ts";
 import { ResponseDeadlines } from "./_response_deadlines.ts";
@@ -108,10 +108,27 @@ async function importDefault(module: string): Promise<unknown> {
     namespace = await import(pathToFileURL(module).href);
   } catch (error) {
     // Whatever the user's module throws while loading is a reason to refuse it, not a bug here.
-    const reason = describeError(error);
+    const reason = loadFailure(error);
     throw new AppModuleError(`Cannot load app module ${module}: ${reason}`, { cause: error });
   }
   return namespace.default;
+}
+
+/** A place in a module as Deno's load errors end with it: `    at file:///a/b.ts:1:25`. */
+const PLACE = /^\s*at (file:\/\/\S+?):(\d+):(\d+)$/;
+
+/**
+ * Why a module did not load, on one line. Deno's load errors (a syntax error, an import that
+ * does not resolve) add a code frame and the place on lines of their own, which a log line
+ * would carry as escaped `\n`s (and colour codes, whatever the terminal): the first line is
+ * kept, and the place once, as a path.
+ */
+function loadFailure(error: unknown): string {
+  const [first = "", ...rest] = stripAnsiSequences(describeError(error)).split("\n");
+  const place = rest.map((line) => PLACE.exec(line)).findLast((match) => match !== null);
+  if (place === undefined || place === null) return first;
+  const [, url, line, column] = place;
+  return `${first} (at ${fileURLToPath(url!)}:${line}:${column})`;
 }
 
 function describe(value: unknown): string {

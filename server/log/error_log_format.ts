@@ -7,7 +7,7 @@
 
 import type { LogLevel } from "./logger.ts";
 import type { Endpoint } from "./access_record.ts";
-import { escapeControlChars } from "./escape_log_item.ts";
+import { escapeControlChars, stripAnsiSequences } from "./escape_log_item.ts";
 import { formatErrorLogTime, formatIsoTime, timeParts } from "./_time_format.ts";
 
 /**
@@ -53,18 +53,16 @@ const MAX_CAUSE_DEPTH = 4;
  * in local time, then `: ` and the cause: an Error's stack (its frames on the following,
  * indented lines) or `String(cause)`.
  *
- * Control characters left in the message or in an Error's message are escaped (see
- * `escapeControlChars()`), so that the only line breaks in an entry are those of a stack's
- * frames and no text can forge an entry.
+ * Terminal colour sequences are removed, and control characters left in the message or in an
+ * Error's message are escaped (see `escapeControlChars()`), so that the only line breaks in an
+ * entry are those of a stack's frames and no text can forge an entry.
  */
 function renderDefault(entry: ErrorLogEntry): string {
   const time = formatErrorLogTime(timeParts(entry.timeMs, entry.utcOffsetMinutes));
   const client = entry.client === null ? "" : `[client ${endpointText(entry.client)}] `;
-  const tail = entry.cause === undefined
-    ? ""
-    : `: ${describeCause(entry.cause, escapeControlChars)}`;
+  const tail = entry.cause === undefined ? "" : `: ${describeCause(entry.cause, plainText)}`;
   return `[${time}] [${entry.module}:${entry.level}] [pid ${entry.pid}:tid ${entry.tid}] ` +
-    `${client}${escapeControlChars(entry.message)}${tail}`;
+    `${client}${plainText(entry.message)}${tail}`;
 }
 
 /**
@@ -72,8 +70,9 @@ function renderDefault(entry: ErrorLogEntry): string {
  * `{"time":"2026-11-26T10:14:51.123456Z","level":"error","module":"core","pid":1234,"tid":0,`
  * `"client":"1.2.3.4:5678","message":"…","cause":"TypeError: …\n    at …"}`. `time` is always
  * UTC (`Z`) with microseconds, whatever the host's time zone; `client` and `cause` are present
- * only when known. Text is written as given: `JSON.stringify()` escapes control characters (and
- * lone surrogates), so a message or a stack can never break the line.
+ * only when known. Text is written as given but for terminal colour sequences:
+ * `JSON.stringify()` escapes control characters (and lone surrogates), so a message or a stack
+ * can never break the line.
  */
 function renderJson(entry: ErrorLogEntry): string {
   return JSON.stringify({
@@ -83,9 +82,14 @@ function renderJson(entry: ErrorLogEntry): string {
     pid: entry.pid,
     tid: entry.tid,
     ...(entry.client === null ? {} : { client: endpointText(entry.client) }),
-    message: entry.message,
-    ...(entry.cause === undefined ? {} : { cause: describeCause(entry.cause, (text) => text) }),
+    message: stripAnsiSequences(entry.message),
+    ...(entry.cause === undefined ? {} : { cause: describeCause(entry.cause, stripAnsiSequences) }),
   });
+}
+
+/** Text for a default-layout line: no terminal colours, control characters escaped. */
+function plainText(text: string): string {
+  return escapeControlChars(stripAnsiSequences(text));
 }
 
 /** The renderer of each {@link ErrorLogFormat}. */

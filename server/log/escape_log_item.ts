@@ -62,6 +62,19 @@ export function escapeControlChars(text: string): string {
   });
 }
 
+// deno-lint-ignore no-control-regex -- ESC starts the sequences to remove
+const ANSI_SEQUENCES = /\x1b\[[0-9;?]*[ -/]*[@-~]/g;
+
+/**
+ * `text` without ANSI terminal sequences (colours, bold: ESC `[` … a final letter): Deno's own
+ * error messages carry them when its stderr is a terminal, and a log would show them escaped
+ * as `\x1b[31m` noise. An ESC that starts no such sequence is left for
+ * {@link escapeControlChars}.
+ */
+export function stripAnsiSequences(text: string): string {
+  return text.includes("\x1b") ? text.replace(ANSI_SEQUENCES, "") : text;
+}
+
 function hexEscape(byte: number): string {
   return `\\x${byte.toString(16).padStart(2, "0")}`;
 }

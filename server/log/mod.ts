@@ -58,4 +58,4 @@ export {
 export type { LogFormatOptions, LogFormatter } from "./log_format.ts";
 export { createAccessLog } from "./access_log.ts";
 export type { AccessLog, AccessLogOptions } from "./access_log.ts";
-export { escapeLogItem } from "./escape_log_item.ts";
+export { escapeLogItem, stripAnsiSequences } from "./escape_log_item.ts";

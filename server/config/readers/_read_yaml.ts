@@ -34,6 +34,11 @@ import {
 export interface ReadYamlOptions {
   /** How messages name the file. */
   readonly file: string;
+  /**
+   * Whether messages give lines: not for a text the user never saw.
+   * @default {true}
+   */
+  readonly lines?: boolean;
   /** `-D` names, deciding which IfDefine sections apply. */
   readonly defines: readonly string[];
   /** Environment variables: the values of `${NAME}` (a `-D` name has no value). */
@@ -54,7 +59,9 @@ export function readYaml(text: string, options: ReadYamlOptions): ReadResult {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   const atOffset = (offset: number | undefined): ConfigLocation => {
-    if (offset === undefined) return { file: options.file, line: null, column: null };
+    if (offset === undefined || options.lines === false) {
+      return { file: options.file, line: null, column: null };
+    }
     const { line, col } = lineCounter.linePos(offset);
     return { file: options.file, line, column: col };
   };

@@ -91,6 +91,8 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
     return parseConfigText(text, {
       ...common,
       file: null,
+      // What the command line asked to serve: its problems are the command line's.
+      ...(serve !== null && { fileLabel: "command line", lines: false }),
       // The user's directory: what they name on the command line lands where they are.
       defaultServerRoot: userDir,
     });

@@ -41,6 +41,12 @@ export interface ParseConfigOptions {
    */
   readonly fileLabel?: string;
   /**
+   * Whether messages give the lines of a YAML text: not for one the user never saw (the
+   * configuration `mpmd DIR` and `mpmd app.ts` make).
+   * @default {true}
+   */
+  readonly lines?: boolean;
+  /**
    * ServerRoot when the config sets none; required when `file` is `null`.
    * @default {dirname(file)}
    */
@@ -169,7 +175,10 @@ export function parseConfigText(text: string, options: ParseConfigOptions): Load
   const after = readArgs(options.directivesAfter ?? [], { source: "after", env });
   const mpmOverride = options.mpmOverride ?? null;
   const fileRead = syntax === "yaml"
-    ? { ...readYaml(text, { file: label, defines, env }), variables: null }
+    ? {
+      ...readYaml(text, { file: label, lines: options.lines ?? true, defines, env }),
+      variables: null,
+    }
     : readHttpdConf(text, {
       file: options.file ?? resolve(defaultServerRoot, label),
       fileLabel: label,

@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { AppModuleError, loadAppHandler } from "../../../modules/app/mod.ts";
 import type { ServerRequest, ServerResponse } from "../../../server/http/mod.ts";
+import { stripAnsiSequences } from "../../../server/log/mod.ts";
 import { collectingLogger, type LogEntry, startEngine } from "../../server/http/_test_engine.ts";
 import { makeRequest } from "../static/_request.ts";
 
@@ -109,9 +110,17 @@ Deno.test("loadAppHandler() wraps a failed import, keeping the cause", async (t)
   try {
     // Written here, not kept as fixtures: deno check and deno lint would refuse them.
     const CASES = [
-      { name: "a syntax error", source: "export default { fetch( {\n" },
-      { name: "a missing import", source: 'import "./does_not_exist.ts";\nexport default {};\n' },
-      { name: "a throw at top level", source: 'throw new Error("top-level failure");\n' },
+      { name: "a syntax error", source: "export default { fetch( {\n", place: ":1:26" },
+      {
+        name: "a missing import",
+        source: 'import "./does_not_exist.ts";\nexport default {};\n',
+        place: ":1:8",
+      },
+      {
+        name: "a throw at top level",
+        source: 'throw new Error("top-level failure");\n',
+        place: null,
+      },
     ];
     for (const [i, c] of CASES.entries()) {
       await t.step(c.name, async () => {
@@ -120,7 +129,10 @@ Deno.test("loadAppHandler() wraps a failed import, keeping the cause", async (t)
         await assert.rejects(loadAppHandler({ location: "/", module }, context), (e) => {
           assert.ok(e instanceof AppModuleError);
           assert.ok(e.cause instanceof Error, "the import's failure is the cause");
-          assert.equal(e.message, `Cannot load app module ${module}: ${e.cause.message}`);
+          // One line: the first of Deno's message, with its place once, without colours.
+          const first = stripAnsiSequences(e.cause.message.split("\n")[0]!);
+          const place = c.place === null ? "" : ` (at ${module}${c.place})`;
+          assert.equal(e.message, `Cannot load app module ${module}: ${first}${place}`);
           return true;
         });
       });

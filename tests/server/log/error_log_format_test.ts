@@ -114,7 +114,7 @@ const CASES: ReadonlyArray<{
     },
   },
   {
-    name: "control characters are kept, for JSON.stringify to escape",
+    name: "control characters are kept, for JSON.stringify to escape; terminal colours go",
     write: (log) => log.error('a\r\nb\x1b[31m\x00\x7f "q" \\'),
     want: {
       time: TIME,
@@ -122,7 +122,7 @@ const CASES: ReadonlyArray<{
       module: "core",
       pid: 1234,
       tid: 0,
-      message: 'a\r\nb\x1b[31m\x00\x7f "q" \\',
+      message: 'a\r\nb\x00\x7f "q" \\',
     },
   },
 ];
@@ -188,6 +188,30 @@ Deno.test("ERROR_LOG_RENDERERS render one entry in each format", async (t) => {
       '"cause":"reset"}',
   } as const;
   assert.deepEqual(Object.keys(ERROR_LOG_RENDERERS).sort(), [...ERROR_LOG_FORMATS].sort());
+  for (const format of ERROR_LOG_FORMATS) {
+    await t.step(format, () => assert.equal(ERROR_LOG_RENDERERS[format](entry), WANT[format]));
+  }
+});
+
+Deno.test("ERROR_LOG_RENDERERS drop terminal colours and escape a stray ESC", async (t) => {
+  const entry: ErrorLogEntry = {
+    timeMs: NOW_MS,
+    utcOffsetMinutes: 0,
+    level: "error",
+    module: "app",
+    pid: 1,
+    tid: 0,
+    client: null,
+    // As Deno writes an error on a terminal: red, bold, reset; then an ESC that starts nothing.
+    message: "\x1b[0m\x1b[1m\x1b[31merror\x1b[0m: Unexpected token \x1b!",
+    cause: "\x1b[38;5;245mat\x1b[0m x.ts",
+  };
+  const WANT = {
+    default: "[Thu Nov 26 10:14:51.123500 2026] [app:error] [pid 1:tid 0] " +
+      String.raw`error: Unexpected token \x1b!: at x.ts`,
+    json: '{"time":"2026-11-26T10:14:51.123500Z","level":"error","module":"app","pid":1,' +
+      String.raw`"tid":0,"message":"error: Unexpected token \u001b!","cause":"at x.ts"}`,
+  } as const;
   for (const format of ERROR_LOG_FORMATS) {
     await t.step(format, () => assert.equal(ERROR_LOG_RENDERERS[format](entry), WANT[format]));
   }

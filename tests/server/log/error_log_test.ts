@@ -171,12 +171,12 @@ Deno.test("createErrorLog() appends the cause", async (t) => {
 
 Deno.test("createErrorLog() keeps each entry on its own line whatever the text", async (t) => {
   const FORGED = "[Thu Nov 26 10:14:51.123500 2026] [core:emerg] [pid 1:tid 0] forged";
-  await t.step("control characters in the message are escaped", () => {
+  await t.step("control characters in the message are escaped, terminal colours dropped", () => {
     const { sink, log } = setup();
-    log.error(`Cannot find /srv/www/a\r\n${FORGED}\x1b[31m\x00\x7f`);
+    log.error(`Cannot find /srv/www/a\r\n${FORGED}\x1b[31m\x00\x7f\x1b`);
     assert.deepEqual(sink.lines, [
       "[Thu Nov 26 10:14:51.123500 2026] [core:error] [pid 1234:tid 0] " +
-      String.raw`Cannot find /srv/www/a\r\n${FORGED}\x1b[31m\x00\x7f`,
+      String.raw`Cannot find /srv/www/a\r\n${FORGED}\x00\x7f\x1b`,
     ]);
   });
   await t.step("text escaped by escapeLogItem() is not escaped twice", () => {
