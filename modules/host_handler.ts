@@ -20,6 +20,8 @@ export interface ModuleContext {
   readonly requestTimeoutMs: number;
   /** What the status module reads: the server's facts and the scoreboard. */
   readonly status: StatusContext;
+  /** Resolves with the addresses the slot accepts on, once it does (apps' `onListen`). */
+  readonly listening: Promise<readonly Deno.NetAddr[]>;
 }
 
 /**
@@ -35,7 +37,11 @@ export async function createHostHandler(
 ): Promise<Handler> {
   const appLogger = context.logger.withModule("app");
   const mounts = [...host.apps].sort((a, b) => b.location.length - a.location.length);
-  const appContext = { logger: appLogger, requestTimeoutMs: context.requestTimeoutMs };
+  const appContext = {
+    logger: appLogger,
+    requestTimeoutMs: context.requestTimeoutMs,
+    listening: context.listening,
+  };
   const apps = await Promise.all(mounts.map((m) => loadAppHandler(m, appContext)));
   const serveStatic = createStaticHandler(host, { logger: context.logger.withModule("static") });
   // The status Locations come first: an App on / must not hide the server's own page.

@@ -23,7 +23,8 @@ export function requestGate(options: SlotOptions): RequestGate | null {
 }
 
 /**
- * The slot's site handler behind `gate`; `draining` says whether the slot retires.
+ * The slot's site handler behind `gate`; `draining` says whether the slot retires, `listening`
+ * resolves once it accepts.
  *
  * @throws what a module throws while loading (an app module that cannot be imported).
  */
@@ -31,6 +32,7 @@ export async function slotHandler(
   options: SlotOptions,
   gate: RequestGate | null,
   draining: () => boolean,
+  listening: Promise<readonly Deno.NetAddr[]>,
 ): Promise<Handler> {
   const { scoreboard } = options;
   const siteHandler = await createSiteHandler(options.config, {
@@ -42,6 +44,7 @@ export async function slotHandler(
         region: scoreboard.copyRegion(Date.now()),
       }),
     draining,
+    listening,
   });
   return gate === null ? siteHandler : gate.wrap(siteHandler);
 }

@@ -62,10 +62,12 @@ export async function startSingleSlot(config: ServerConfig, logger: Logger): Pro
   };
 
   let draining = false;
+  const listening = Promise.withResolvers<readonly Deno.NetAddr[]>();
   const handler = await createSiteHandler(config, {
     logger,
     readScoreboard,
     draining: () => draining,
+    listening: listening.promise,
   });
   const server = startServer(config, {
     logger,
@@ -76,6 +78,7 @@ export async function startSingleSlot(config: ServerConfig, logger: Logger): Pro
     onExchange: requests.end,
   });
   engine = server.engine;
+  listening.resolve(server.addresses);
   record.setState("_");
   return {
     ...server,

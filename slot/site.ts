@@ -21,6 +21,8 @@ export interface SiteContext {
   readonly readScoreboard: () => Promise<ScoreboardDetail>;
   /** Whether the slot drains (the health endpoint then answers 503). */
   readonly draining: () => boolean;
+  /** Resolves with the addresses the slot accepts on, once it does (apps' `onListen`). */
+  readonly listening: Promise<readonly Deno.NetAddr[]>;
 }
 
 /**
@@ -44,6 +46,7 @@ export async function createSiteHandler(
     logger: context.logger,
     requestTimeoutMs: config.requestTimeoutMs,
     status: { server, readScoreboard: context.readScoreboard },
+    listening: context.listening,
   };
   const virtualHost = async (host: HostConfig): Promise<VirtualHost> => ({
     config: host,

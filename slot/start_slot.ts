@@ -70,7 +70,8 @@ export async function startSlot(options: SlotOptions): Promise<Slot> {
   };
 
   const gate = async ? requestGate(options) : null;
-  const handler = await slotHandler(options, gate, () => retiring);
+  const listening = Promise.withResolvers<readonly Deno.NetAddr[]>();
+  const handler = await slotHandler(options, gate, () => retiring, listening.promise);
   const { engine, closeLogs } = createServingEngine(config, {
     logger,
     handler,
@@ -84,6 +85,9 @@ export async function startSlot(options: SlotOptions): Promise<Slot> {
     void closeLogs();
     throw error;
   }
+  listening.resolve(
+    config.listen.map(({ hostname, port }) => ({ transport: "tcp", hostname, port })),
+  );
   const heartbeat = setInterval(() => record.heartbeat(Date.now()), HEARTBEAT_MS);
   Deno.unrefTimer(heartbeat);
   record.heartbeat(Date.now());

@@ -23,12 +23,16 @@ export interface AppContext {
    * chunk of request body it reads; 0: no limit.
    */
   readonly requestTimeoutMs: number;
+  /** Resolves with the addresses the slot accepts on, once it does: the time of `onListen`. */
+  readonly listening: Promise<readonly Deno.NetAddr[]>;
 }
 
 /** The shape `deno serve` expects as a module's default export. */
 export interface ServeDefault {
   /** Answers one request: a `Response`, or a promise of one. */
   fetch(request: Request, info: FetchInfo): unknown;
+  /** Called once the slot listens, with each address (as `deno serve` calls it). */
+  onListen?(localAddr: Deno.NetAddr): void;
 }
 
 function isServeDefault(value: unknown): value is ServeDefault {
@@ -42,8 +46,9 @@ function isServeDefault(value: unknown): value is ServeDefault {
  * synchronously (the next handler tries), and a returned promise always resolves to an answer.
  *
  * The app sees the full URL: the Location prefix is not stripped (a module mounted on `/api`
- * gets `http://host/api/users`, not `/users`). `info` holds `remoteAddr` only. The module
- * runs in the server's isolate with the server's permissions; an error it throws, or a value
+ * gets `http://host/api/users`, not `/users`). `info` holds `remoteAddr` and `completed`; an
+ * `onListen` of the module is called once the slot accepts. The module runs in the server's
+ * isolate with the server's permissions; an error it throws, or a value
  * it returns that is not a `Response`, becomes the engine's 500 and an error-log entry. A
  * `fetch` that returns no response within `context.requestTimeoutMs` is answered 504 (with
  * `Connection: close`) and logged; its late response is discarded.
@@ -57,6 +62,7 @@ function isServeDefault(value: unknown): value is ServeDefault {
  */
 export async function loadAppHandler(mount: AppMount, context: AppContext): Promise<Handler> {
   const app = await importAppModule(mount.module);
+  if (typeof app.onListen === "function") callOnListen(app, mount.module, context);
   const checked = (request: Request, response: unknown): Response => {
     if (response instanceof Response) return response;
     throw new TypeError(
@@ -100,6 +106,19 @@ export async function importAppModule(module: string): Promise<ServeDefault> {
     );
   }
   return app;
+}
+
+/** Calls the module's `onListen` with each address once the slot accepts; logs what it throws. */
+function callOnListen(app: ServeDefault, module: string, context: AppContext): void {
+  void context.listening.then((addresses) => {
+    for (const address of addresses) {
+      try {
+        app.onListen!(address);
+      } catch (error) {
+        context.logger.error(`app module ${module}: onListen threw`, error);
+      }
+    }
+  });
 }
 
 async function importDefault(module: string): Promise<unknown> {

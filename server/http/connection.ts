@@ -145,12 +145,15 @@ export class HttpConnection implements ConnectionView {
           await discardStreamBody(response.body);
           break;
         }
-        if (!await this.#respond(response, body)) break;
+        const keep = await this.#respond(response, body);
+        this.#complete();
+        if (!keep) break;
       }
       if (this.#lingerWanted) await this.#io.linger();
     } catch (error) {
       this.#host.logger.error(`Cannot serve connection from ${this.remote.hostname}`, error);
     } finally {
+      this.#complete();
       this.#io.abort();
       this.#io.recycle();
     }
@@ -238,7 +241,20 @@ export class HttpConnection implements ConnectionView {
       local: this.local,
       body,
       receivedAt: this.#receivedAt,
+      completed: this.#completed,
     };
+  }
+
+  /** The running exchange's `completed`, made only when its handler asks. */
+  #completion: PromiseWithResolvers<void> | null = null;
+  /** Every request's {@link ServerRequest.completed} on this connection: one function. */
+  readonly #completed = (): Promise<void> =>
+    (this.#completion ??= Promise.withResolvers<void>()).promise;
+
+  /** The exchange has ended (sent, or given up): what its handler awaits may go on. */
+  #complete(): void {
+    this.#completion?.resolve();
+    this.#completion = null;
   }
 
   async #readHead(): Promise<RequestHead | HttpError | null> {

@@ -22,6 +22,27 @@ import type {
 export interface FetchInfo {
   /** The client's address. */
   readonly remoteAddr: Deno.NetAddr;
+  /** Resolves once the response has been sent, or the exchange ended otherwise. */
+  readonly completed: Promise<void>;
+}
+
+/**
+ * The `info` of one request. A class with a getter: `completed` costs a promise only when
+ * the app reads it, and the info stays one allocation.
+ */
+class ExchangeInfo implements FetchInfo {
+  readonly remoteAddr: Deno.NetAddr;
+  readonly #request: ServerRequest;
+
+  constructor(request: ServerRequest) {
+    const { hostname, port } = request.remote;
+    this.remoteAddr = { transport: "tcp", hostname, port };
+    this.#request = request;
+  }
+
+  get completed(): Promise<void> {
+    return this.#request.completed();
+  }
 }
 
 /** An application handler in the shape of a Deno `fetch` handler. */
@@ -132,10 +153,7 @@ class PassedResponse implements WebResponse {
  */
 export function fetchHandler(fn: FetchHandler): Handler {
   return (request) => {
-    const { hostname, port } = request.remote;
-    const response = fn(toRequest(request), {
-      remoteAddr: { transport: "tcp", hostname, port },
-    });
+    const response = fn(toRequest(request), new ExchangeInfo(request));
     // A Response made at once is answered at once: Deno's server sends a Response it is
     // handed sooner than one it has to wait for.
     return response instanceof Promise

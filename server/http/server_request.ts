@@ -77,4 +77,10 @@ export interface RequestFields {
   readonly body: RequestBody;
   /** Wall-clock time (ms since the epoch) at which the request head was complete. */
   readonly receivedAt: number;
+  /**
+   * Resolves once the exchange has ended: the response sent, or the connection gone (what
+   * `deno serve` gives a handler as `info.completed`). A method, so that a request whose
+   * handler never asks costs no promise.
+   */
+  completed(): Promise<void>;
 }

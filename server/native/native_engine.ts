@@ -206,6 +206,7 @@ class NativeEngine implements HttpEngine {
       local: connection.local,
       limitBodyBytes: this.#limitBodyBytes,
       serverName: this.#serverName,
+      completed: info.completed,
     });
     connection.requestLine = exchange.requestLine;
     this.#setState(connection, "busy");

@@ -25,6 +25,8 @@ export interface NativeRequestContext {
   readonly local: Endpoint;
   /** LimitRequestBody in bytes; 0: unlimited. */
   readonly limitBodyBytes: number;
+  /** Deno's `info.completed` for the request. */
+  readonly completed: Promise<void>;
 }
 
 /** The body bytes of a request read so far, for the access log's `%I`. */
@@ -95,6 +97,11 @@ class NativeServerRequest implements WebRequest {
 
   get body(): RequestBody {
     return this.requestBody ??= bodyOf(this.web, this.context.limitBodyBytes, this.count);
+  }
+
+  completed(): Promise<void> {
+    // Deno rejects it when the connection goes first; mpmd's engine resolves it either way.
+    return this.context.completed.catch(() => {});
   }
 }
 

@@ -34,6 +34,7 @@ Deno.test("createHostHandler() tries App mounts longest Location first, then sta
       logger: collectingLogger([]),
       requestTimeoutMs: 60_000,
       status: NO_STATUS,
+      listening: new Promise(() => {}),
     });
     const CASES = [
       { target: "/api/echo/x", method: "POST", status: 201 },

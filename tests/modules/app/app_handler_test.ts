@@ -8,7 +8,13 @@ import { collectingLogger, type LogEntry, startEngine } from "../../server/http/
 import { makeRequest } from "../static/_request.ts";
 
 const fixture = (name: string) => fileURLToPath(new URL(`./_fixtures/${name}`, import.meta.url));
-const context = { logger: collectingLogger([]), requestTimeoutMs: 60_000 };
+/** A slot that never listens: no onListen is called. */
+const NEVER_LISTENING = new Promise<readonly Deno.NetAddr[]>(() => {});
+const context = {
+  logger: collectingLogger([]),
+  requestTimeoutMs: 60_000,
+  listening: NEVER_LISTENING,
+};
 
 /** An engine request for `target` from 192.0.2.7 to example.test; a body comes as JSON. */
 function request(target: string, init: { method?: string; body?: string } = {}): ServerRequest {
@@ -170,7 +176,7 @@ Deno.test("loadAppHandler(): a fetch that returns nothing within RequestTimeout 
   const module = fixture("hangs.ts");
   const handler = await loadAppHandler(
     { location: "/", module },
-    { logger: collectingLogger(logged), requestTimeoutMs: 50 },
+    { logger: collectingLogger(logged), requestTimeoutMs: 50, listening: NEVER_LISTENING },
   );
   const started = Date.now();
   const response = await handler(request("/hang"));
@@ -188,7 +194,7 @@ Deno.test("loadAppHandler(): a fetch that returns nothing within RequestTimeout 
 Deno.test("loadAppHandler(): each chunk of request body the app reads restarts RequestTimeout", async () => {
   const handler = await loadAppHandler(
     { location: "/", module: fixture("hangs.ts") },
-    { logger: collectingLogger([]), requestTimeoutMs: 100 },
+    { logger: collectingLogger([]), requestTimeoutMs: 100, listening: NEVER_LISTENING },
   );
   // Five chunks 40 ms apart: 200 ms in all, twice the limit, but never 100 ms without one.
   let left = 5;

@@ -58,6 +58,7 @@ export function makeRequest(target: string, init: TestRequestInit = {}): ServerR
     local: { hostname: "127.0.0.1", port: 8080 },
     body: init.body === undefined ? EMPTY_BODY : oneChunkBody(init.body),
     receivedAt: init.receivedAt ?? Date.now(),
+    completed: () => Promise.resolve(),
   };
 }
 

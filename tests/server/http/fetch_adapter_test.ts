@@ -26,6 +26,7 @@ function request(overrides: Partial<ServerRequest>): ServerRequest {
     local: { hostname: "127.0.0.1", port: 8080 },
     body: EMPTY_BODY,
     receivedAt: 0,
+    completed: () => Promise.resolve(),
     ...overrides,
   };
 }
