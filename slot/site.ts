@@ -37,6 +37,8 @@ export async function createSiteHandler(
 ): Promise<Handler> {
   const server: ServerFacts = {
     version: serverBanner("Full"),
+    deno: Deno.version.deno,
+    v8: Deno.version.v8,
     built: builtAt(),
     mpm: config.mpm,
     mpmDirectives: config.mpmDirectives,

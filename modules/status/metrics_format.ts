@@ -1,6 +1,7 @@
 /**
  * The status report as Prometheus metrics, in the text exposition format (version 0.0.4):
- * `mpmd_` gauges and counters, and the request-duration histogram. Pure.
+ * `mpmd_` gauges and counters, the request-duration histogram, and the `process_` families
+ * client libraries export, for the server's whole process tree. Pure.
  *
  * @module
  */
@@ -52,9 +53,11 @@ export function formatMetrics(report: StatusReport): string {
     return [{ le }, cumulative, "_bucket"] as const;
   });
   const families: Family[] = [
-    gauge("mpmd_info", "The server's version and MPM (always 1)", [[{
+    gauge("mpmd_info", "The server's version, MPM and runtime (always 1)", [[{
       version: report.server.version,
       mpm: report.server.mpm,
+      deno: report.server.deno,
+      v8: report.server.v8,
     }, 1]]),
     gauge("mpmd_start_time_seconds", "When the parent started, seconds since the epoch", [[
       {},
@@ -120,8 +123,30 @@ export function formatMetrics(report: StatusReport): string {
       ),
     );
   }
+  families.push(
+    gauge("process_start_time_seconds", "When the server (its parent) started", [[
+      {},
+      report.startTimeMs / 1000,
+    ]]),
+  );
+  if (resident.length > 0) {
+    const sum = resident.reduce((total, row) => total + row.residentBytes!, 0);
+    families.push(
+      gauge("process_resident_memory_bytes", "Resident memory of the live child processes", [[
+        {},
+        sum,
+      ]]),
+    );
+  }
   if (report.cpu !== null) {
     const { cpu } = report;
+    families.push(
+      counter(
+        "process_cpu_seconds_total",
+        "User and system CPU seconds of the parent and of every child, live or reaped",
+        cpu.user + cpu.system + cpu.childrenUser + cpu.childrenSystem,
+      ),
+    );
     families.push({
       name: "mpmd_cpu_seconds_total",
       type: "counter",

@@ -21,6 +21,10 @@ import type { MpmName } from "../../server/config/mod.ts";
 export interface ServerFacts {
   /** The full version banner (`mpmd/0.1.0 (Deno 2.9.6)`). */
   readonly version: string;
+  /** The Deno runtime's version (`2.9.6`). */
+  readonly deno: string;
+  /** Its V8's version. */
+  readonly v8: string;
   /** When the running program was built (ISO 8601 without zone, as httpd's `Server Built`). */
   readonly built: string;
   /** The active MPM. */

@@ -11,7 +11,15 @@ const FIXTURES = fileURLToPath(new URL("./app/_fixtures/", import.meta.url));
 
 /** A status context for hosts without Status: never read. */
 const NO_STATUS: StatusContext = {
-  server: { version: "", built: "", mpm: "event", mpmDirectives: {}, extendedStatus: true },
+  server: {
+    version: "",
+    deno: "",
+    v8: "",
+    built: "",
+    mpm: "event",
+    mpmDirectives: {},
+    extendedStatus: true,
+  },
   readScoreboard: () => Promise.reject(new Error("no scoreboard in this test")),
 };
 

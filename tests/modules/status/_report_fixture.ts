@@ -93,6 +93,8 @@ export const SCOREBOARD: ScoreboardDetail = {
 /** The fixture's server. */
 export const SERVER: ServerFacts = {
   version: "mpmd/0.1.0 (Deno 2.9.6)",
+  deno: "2.9.6",
+  v8: "14.7.173.20",
   built: "2026-11-12T08:58:41",
   mpm: "event",
   mpmDirectives: { StartServers: 2, ThreadsPerChild: 4 },

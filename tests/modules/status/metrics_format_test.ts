@@ -37,7 +37,15 @@ Deno.test("formatMetrics() is text exposition a Prometheus parser reads", () => 
   assert.equal(value("mpmd_children_recycled_total"), 2);
   assert.equal(value("mpmd_thread_restarts_total"), 5);
   assert.equal(value("mpmd_generation"), 2);
-  assert.equal(value("mpmd_info", { mpm: "event", version: "mpmd/0.1.0 (Deno 2.9.6)" }), 1);
+  assert.equal(
+    value("mpmd_info", {
+      mpm: "event",
+      version: "mpmd/0.1.0 (Deno 2.9.6)",
+      deno: "2.9.6",
+      v8: "14.7.173.20",
+    }),
+    1,
+  );
   assert.equal(value("mpmd_slots", { state: "sending" }), 1);
   assert.equal(value("mpmd_slots", { state: "keepalive" }), 1);
   assert.equal(value("mpmd_slots", { state: "waiting" }), 2);
@@ -49,6 +57,15 @@ Deno.test("formatMetrics() is text exposition a Prometheus parser reads", () => 
   assert.equal(value("mpmd_cpu_seconds_total", { mode: "user" }), 8);
   assert.equal(value("mpmd_process_resident_bytes", { pid: "100" }), 64 * 2 ** 20);
   assert.equal(parsed.get("mpmd_process_resident_bytes")?.metrics.length, 1, "no row when unknown");
+  // The process_ families client libraries export, for the whole tree.
+  assert.equal(parsed.get("process_cpu_seconds_total")?.type, "COUNTER");
+  const cpu = INPUT.cpu!;
+  assert.equal(
+    value("process_cpu_seconds_total"),
+    cpu.user + cpu.system + cpu.childrenUser + cpu.childrenSystem,
+  );
+  assert.equal(value("process_resident_memory_bytes"), 64 * 2 ** 20);
+  assert.equal(value("process_start_time_seconds"), statusReport(INPUT).startTimeMs / 1000);
 
   const histogram = parsed.get("mpmd_request_duration_seconds");
   assert.equal(histogram?.type, "HISTOGRAM");
@@ -77,7 +94,11 @@ Deno.test("formatMetrics() escapes label values and leaves out CPU where unknown
     server: { ...INPUT.server, version: 'a"b\\c\nd' },
   });
   const text = formatMetrics(report);
-  assert.match(text, /mpmd_info\{version="a\\"b\\\\c\\nd",mpm="event"\} 1/);
+  assert.match(
+    text,
+    /mpmd_info\{version="a\\"b\\\\c\\nd",mpm="event",deno="2\.9\.6",v8="[^"]+"\} 1/,
+  );
   assert.ok(!text.includes("mpmd_cpu_seconds_total"));
+  assert.ok(!text.includes("process_cpu_seconds_total"));
   assert.equal(families(text).get("mpmd_info")?.metrics[0]?.labels?.version, 'a"b\\c\nd');
 });
