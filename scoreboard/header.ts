@@ -8,6 +8,7 @@
 import {
   DURATION_BUCKET_COUNT,
   HEADER_BYTES,
+  RESPONSE_KIND_COUNT,
   SCOREBOARD_LAYOUT_VERSION,
   SCOREBOARD_MAGIC,
 } from "./layout.ts";
@@ -34,6 +35,8 @@ export const HEADER_FIELDS = {
   retiredThreadRestarts: 80,
   /** {@link DURATION_BUCKET_COUNT} Float64 counters. */
   retiredDurationBuckets: 88,
+  /** {@link RESPONSE_KIND_COUNT} Float64 counters. */
+  retiredResponseKinds: 88 + 8 * DURATION_BUCKET_COUNT,
 } as const;
 
 /** The whole file's header. */
@@ -64,6 +67,8 @@ export interface Tally {
   readonly durationMs: number;
   /** Requests by duration bucket ({@link DURATION_BUCKETS_MS}, then the overflow bucket). */
   readonly durationBuckets: readonly number[];
+  /** Responses by method and status class (`responseKindOf()` in layout.ts). */
+  readonly responseKinds: readonly number[];
 }
 
 /**
@@ -91,6 +96,7 @@ export const EMPTY_LEDGER: Ledger = {
     bytes: 0,
     durationMs: 0,
     durationBuckets: new Array<number>(DURATION_BUCKET_COUNT).fill(0),
+    responseKinds: new Array<number>(RESPONSE_KIND_COUNT).fill(0),
   },
 };
 
@@ -114,6 +120,10 @@ export function encodeHeader(view: DataView, header: HeaderRecord): void {
   for (let bucket = 0; bucket < DURATION_BUCKET_COUNT; bucket++) {
     const count = ledger.retired.durationBuckets[bucket] ?? 0;
     view.setFloat64(HEADER_FIELDS.retiredDurationBuckets + 8 * bucket, count, true);
+  }
+  for (let kind = 0; kind < RESPONSE_KIND_COUNT; kind++) {
+    const count = ledger.retired.responseKinds[kind] ?? 0;
+    view.setFloat64(HEADER_FIELDS.retiredResponseKinds + 8 * kind, count, true);
   }
 }
 
@@ -160,6 +170,10 @@ export function decodeHeader(view: DataView): HeaderRecord {
         durationBuckets: Array.from(
           { length: DURATION_BUCKET_COUNT },
           (_, bucket) => view.getFloat64(HEADER_FIELDS.retiredDurationBuckets + 8 * bucket, true),
+        ),
+        responseKinds: Array.from(
+          { length: RESPONSE_KIND_COUNT },
+          (_, kind) => view.getFloat64(HEADER_FIELDS.retiredResponseKinds + 8 * kind, true),
         ),
       },
     },

@@ -12,13 +12,13 @@ import { SLOT_STATES, type SlotState } from "./scoreboard_snapshot.ts";
 /** The file's first four bytes, "MPSB" read as a little-endian number. */
 export const SCOREBOARD_MAGIC = 0x4253504d;
 /** Bumped whenever a field moves: a reader refuses a file of another version. */
-export const SCOREBOARD_LAYOUT_VERSION = 3;
+export const SCOREBOARD_LAYOUT_VERSION = 4;
 /** Bytes of the file header: identity, then the parent's ledger of events and retired tallies. */
-export const HEADER_BYTES = 256;
+export const HEADER_BYTES = 512;
 /** Bytes of a process record, at the start of each process region. */
 export const PROCESS_RECORD_BYTES = 64;
 /** Bytes of a thread slot record: one cache line multiple, so two threads never share a line. */
-export const SLOT_RECORD_BYTES = 320;
+export const SLOT_RECORD_BYTES = 448;
 /** Bytes kept of a request line (httpd keeps 64 too). */
 export const REQUEST_LINE_BYTES = 64;
 /** Bytes kept of a client address: the longest IPv6 text form (45) fits. */
@@ -33,6 +33,46 @@ export const VHOST_BYTES = 64;
 export const DURATION_BUCKETS_MS = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000] as const;
 /** Counters per histogram: one per bound and the overflow bucket. */
 export const DURATION_BUCKET_COUNT: number = DURATION_BUCKETS_MS.length + 1;
+
+/** The request methods counted apart in responses by method and status class; the rest is `other`. */
+export const COUNTED_METHODS = [
+  "GET",
+  "HEAD",
+  "POST",
+  "PUT",
+  "DELETE",
+  "PATCH",
+  "OPTIONS",
+  "other",
+] as const;
+/** Status classes, by a response's first digit. */
+export const STATUS_CLASSES = ["1xx", "2xx", "3xx", "4xx", "5xx"] as const;
+/** Counters of responses: one per counted method and status class, method-major. */
+export const RESPONSE_KIND_COUNT: number = COUNTED_METHODS.length * STATUS_CLASSES.length;
+
+/** The method and status class of response counter `kind`. */
+export function responseKindLabels(
+  kind: number,
+): { readonly method: string; readonly code: string } {
+  const classes = STATUS_CLASSES.length;
+  return {
+    method: COUNTED_METHODS[Math.floor(kind / classes)]!,
+    code: STATUS_CLASSES[kind % classes]!,
+  };
+}
+
+/**
+ * The counter a response of `status` to a `method` request is counted in. A status outside
+ * 100–599 (none is sent) counts as 5xx; a request that had no method (refused before it was
+ * read) as `other`.
+ */
+export function responseKindOf(method: string, status: number): number {
+  const index = COUNTED_METHODS.indexOf(method as typeof COUNTED_METHODS[number]);
+  const methodIndex = index === -1 ? COUNTED_METHODS.length - 1 : index;
+  const digit = Math.floor(status / 100);
+  const classIndex = digit >= 1 && digit <= 5 ? digit - 1 : STATUS_CLASSES.length - 1;
+  return methodIndex * STATUS_CLASSES.length + classIndex;
+}
 
 /**
  * Slot states by their one-byte code. `.` is 0 so that a zero-filled region (a fresh file, a
@@ -93,6 +133,8 @@ export const SLOT_FIELDS = {
   totalDurationMs: 56 + REQUEST_LINE_BYTES + CLIENT_BYTES + VHOST_BYTES,
   /** {@link DURATION_BUCKET_COUNT} Uint32 counters: finished requests by duration bucket. */
   durationBuckets: 64 + REQUEST_LINE_BYTES + CLIENT_BYTES + VHOST_BYTES,
+  /** {@link RESPONSE_KIND_COUNT} Uint32 counters: responses by method and status class. */
+  responseKinds: 64 + REQUEST_LINE_BYTES + CLIENT_BYTES + VHOST_BYTES + 4 * DURATION_BUCKET_COUNT,
 } as const;
 
 /** A process record; `pid` 0 means the process slot is empty. */
@@ -148,6 +190,8 @@ export interface SlotRecord {
   readonly totalDurationMs: number;
   /** Its finished requests by duration bucket ({@link DURATION_BUCKETS_MS}, then overflow). */
   readonly durationBuckets: readonly number[];
+  /** Its responses by method and status class ({@link responseKindOf}). */
+  readonly responseKinds: readonly number[];
 }
 
 /** A slot that never ran: what a zero-filled record decodes to. */
@@ -164,6 +208,7 @@ export const EMPTY_SLOT: SlotRecord = {
   heartbeatMs: 0,
   totalDurationMs: 0,
   durationBuckets: new Array<number>(DURATION_BUCKET_COUNT).fill(0),
+  responseKinds: new Array<number>(RESPONSE_KIND_COUNT).fill(0),
 };
 
 /** Bytes of one process region: its record and its `threadLimit` slot records. */
@@ -276,6 +321,10 @@ export function encodeSlot(view: DataView, offset: number, record: SlotRecord): 
     const count = record.durationBuckets[bucket] ?? 0;
     view.setUint32(offset + SLOT_FIELDS.durationBuckets + 4 * bucket, count, true);
   }
+  for (let kind = 0; kind < RESPONSE_KIND_COUNT; kind++) {
+    const count = record.responseKinds[kind] ?? 0;
+    view.setUint32(offset + SLOT_FIELDS.responseKinds + 4 * kind, count, true);
+  }
   writeRequestText(view, bytes, offset, record);
 }
 
@@ -315,6 +364,10 @@ export function decodeSlot(view: DataView, offset: number): SlotRecord {
     durationBuckets: Array.from(
       { length: DURATION_BUCKET_COUNT },
       (_, bucket) => view.getUint32(offset + SLOT_FIELDS.durationBuckets + 4 * bucket, true),
+    ),
+    responseKinds: Array.from(
+      { length: RESPONSE_KIND_COUNT },
+      (_, kind) => view.getUint32(offset + SLOT_FIELDS.responseKinds + 4 * kind, true),
     ),
   };
 }

@@ -68,6 +68,7 @@ export { FLUSH_INTERVAL_MS, startFlushing } from "./flusher.ts";
 export type { Flusher, FlusherOptions } from "./flusher.ts";
 export {
   CLIENT_BYTES,
+  COUNTED_METHODS,
   decodeProcess,
   decodeSlot,
   DURATION_BUCKET_COUNT,
@@ -81,12 +82,16 @@ export {
   regionBytes,
   regionOffset,
   REQUEST_LINE_BYTES,
+  RESPONSE_KIND_COUNT,
+  responseKindLabels,
+  responseKindOf,
   SCOREBOARD_LAYOUT_VERSION,
   SCOREBOARD_MAGIC,
   scoreboardBytes,
   SLOT_RECORD_BYTES,
   SLOT_STATE_CODES,
   slotOffset,
+  STATUS_CLASSES,
   VHOST_BYTES,
 } from "./layout.ts";
 export type { ProcessRecord, SlotRecord } from "./layout.ts";

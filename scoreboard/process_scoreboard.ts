@@ -21,6 +21,7 @@ import {
   PROCESS_FIELDS,
   PROCESS_FLAGS,
   regionBytes,
+  responseKindOf,
   SLOT_FIELDS,
   SLOT_RECORD_BYTES,
   SLOT_STATE_CODES,
@@ -77,6 +78,10 @@ export interface RequestEnd {
   readonly durationMs: number;
   /** When the response finished (ms since the epoch). */
   readonly nowMs: number;
+  /** The request's method (`""` for one refused before it was read). */
+  readonly method: string;
+  /** The status sent. */
+  readonly status: number;
 }
 
 /** A process's scoreboard region, shared by its main thread and its Workers. */
@@ -345,7 +350,7 @@ export class SlotWriter {
 
   /**
    * Counts a finished request: one access, its bytes, its duration (in the total and in its
-   * histogram bucket); the state is left.
+   * histogram bucket), its method and status class; the state is left.
    */
   endRequest(end: RequestEnd): void {
     const view = this.#view;
@@ -362,6 +367,8 @@ export class SlotWriter {
     view.setFloat64(offset + SLOT_FIELDS.lastRequestMs, durationMs, true);
     view.setFloat64(offset + SLOT_FIELDS.totalDurationMs, totalMs + durationMs, true);
     view.setUint32(bucket, view.getUint32(bucket, true) + 1, true);
+    const kind = offset + SLOT_FIELDS.responseKinds + 4 * responseKindOf(end.method, end.status);
+    view.setUint32(kind, view.getUint32(kind, true) + 1, true);
     Atomics.add(this.#ints, this.#seqIndex, 1);
   }
 }

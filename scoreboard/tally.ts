@@ -1,12 +1,13 @@
 /**
- * Tallies: what a set of slots served (accesses, bytes, durations and their histogram), summed
+ * Tallies: what a set of slots served (accesses, bytes, durations and their histogram,
+ * responses by method and status class), summed
  * over live slots and the ledger of processes that are gone. Pure.
  *
  * @module
  */
 
 import type { Tally } from "./header.ts";
-import { DURATION_BUCKET_COUNT, type SlotRecord } from "./layout.ts";
+import { DURATION_BUCKET_COUNT, RESPONSE_KIND_COUNT, type SlotRecord } from "./layout.ts";
 
 /** What one slot served, as a {@link Tally}. */
 export function slotTally(slot: SlotRecord): Tally {
@@ -15,12 +16,14 @@ export function slotTally(slot: SlotRecord): Tally {
     bytes: slot.bytesServed,
     durationMs: slot.totalDurationMs,
     durationBuckets: slot.durationBuckets,
+    responseKinds: slot.responseKinds,
   };
 }
 
 /** The sum of `tallies`. */
 export function addTallies(tallies: readonly Tally[]): Tally {
   const buckets = new Array<number>(DURATION_BUCKET_COUNT).fill(0);
+  const kinds = new Array<number>(RESPONSE_KIND_COUNT).fill(0);
   let accesses = 0;
   let bytes = 0;
   let durationMs = 0;
@@ -29,6 +32,7 @@ export function addTallies(tallies: readonly Tally[]): Tally {
     bytes += tally.bytes;
     durationMs += tally.durationMs;
     tally.durationBuckets.forEach((count, bucket) => buckets[bucket] = buckets[bucket]! + count);
+    tally.responseKinds.forEach((count, kind) => kinds[kind] = kinds[kind]! + count);
   }
-  return { accesses, bytes, durationMs, durationBuckets: buckets };
+  return { accesses, bytes, durationMs, durationBuckets: buckets, responseKinds: kinds };
 }

@@ -51,6 +51,8 @@ export function requestRecorder(record: SlotWriter, config: ServerConfig): Reque
         bytes: access.bodyBytes,
         durationMs,
         nowMs: access.startedAt + durationMs,
+        method: access.method,
+        status: access.status,
       });
     },
   };

@@ -71,6 +71,12 @@ export function formatMetrics(report: StatusReport): string {
     counter("mpmd_requests_total", "Requests served (httpd's Total Accesses)", totals.accesses),
     counter("mpmd_sent_bytes_total", "Response body bytes sent", totals.bytes),
     {
+      name: "mpmd_responses_total",
+      type: "counter",
+      help: "Responses by request method (GET … OPTIONS, other) and status class",
+      samples: totals.responses.map(({ method, code, count }) => [{ method, code }, count]),
+    },
+    {
       name: "mpmd_request_duration_seconds",
       type: "histogram",
       help: "Time from a request's line to its response's end",

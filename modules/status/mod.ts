@@ -21,6 +21,7 @@ export { statusReport } from "./status_report.ts";
 export type {
   CpuSeconds,
   ProcessRow,
+  ResponseCount,
   ServerFacts,
   SlotRow,
   StatusInput,

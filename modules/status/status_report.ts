@@ -9,6 +9,7 @@
 import {
   addTallies,
   DURATION_BUCKETS_MS,
+  responseKindLabels,
   type ScoreboardDetail,
   secondsOnRequest,
   type SlotState,
@@ -33,6 +34,23 @@ export interface ServerFacts {
   readonly mpmDirectives: Readonly<Record<string, number>>;
   /** ExtendedStatus: slots record request lines, clients and hosts. */
   readonly extendedStatus: boolean;
+}
+
+/** How many responses of one status class answered requests of one method. */
+export interface ResponseCount {
+  /** `GET`, `HEAD`, `POST`, `PUT`, `DELETE`, `PATCH`, `OPTIONS` or `other`. */
+  readonly method: string;
+  /** `1xx` to `5xx`. */
+  readonly code: string;
+  /** Responses counted. */
+  readonly count: number;
+}
+
+/** The counters that counted something, labelled. */
+function responseCounts(kinds: readonly number[]): ResponseCount[] {
+  return kinds.flatMap((count, kind) =>
+    count === 0 ? [] : [{ ...responseKindLabels(kind), count }]
+  );
 }
 
 /** CPU seconds of the server: its processes' own, and the reaped children's. */
@@ -146,7 +164,9 @@ export interface StatusReport {
   /** CPU seconds and their share of the uptime (%), or `null` where the OS does not tell. */
   readonly cpu: (CpuSeconds & { readonly loadPercent: number }) | null;
   /** Totals since the parent started, processes that are gone included. */
-  readonly totals: Tally & {
+  readonly totals: Omit<Tally, "responseKinds"> & {
+    /** Responses by method and status class, those counted at least once. */
+    readonly responses: readonly ResponseCount[];
     readonly requestsPerSecond: number;
     readonly bytesPerSecond: number;
     /** 0 before the first request. */
@@ -250,7 +270,11 @@ export function statusReport(input: StatusInput): StatusReport {
       loadPercent: perSecond(cpu.user + cpu.system + cpu.childrenUser + cpu.childrenSystem) * 100,
     },
     totals: {
-      ...tally,
+      accesses: tally.accesses,
+      bytes: tally.bytes,
+      durationMs: tally.durationMs,
+      durationBuckets: tally.durationBuckets,
+      responses: responseCounts(tally.responseKinds),
       requestsPerSecond: perSecond(tally.accesses),
       bytesPerSecond: perSecond(tally.bytes),
       bytesPerRequest: perRequest(tally.bytes),

@@ -4,6 +4,7 @@ import {
   EMPTY_LEDGER,
   encodeHeader,
   HEADER_BYTES,
+  RESPONSE_KIND_COUNT,
   SCOREBOARD_LAYOUT_VERSION,
   ScoreboardError,
 } from "../../scoreboard/mod.ts";
@@ -25,6 +26,8 @@ Deno.test("encodeHeader() and decodeHeader() round-trip", () => {
         bytes: 2 ** 50 + 1,
         durationMs: 1234.5,
         durationBuckets: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 2 ** 33],
+        // The last counter too: it ends within the header.
+        responseKinds: Array.from({ length: RESPONSE_KIND_COUNT }, (_, kind) => kind + 2 ** 40),
       },
     },
   };
@@ -35,7 +38,11 @@ Deno.test("encodeHeader() and decodeHeader() round-trip", () => {
 
 Deno.test("decodeHeader() rejects what is not a scoreboard of this layout", async (t) => {
   const CASES = [
-    { name: "too short", bytes: new Uint8Array(10), message: /10 bytes, need 256/ },
+    {
+      name: "too short",
+      bytes: new Uint8Array(10),
+      message: new RegExp(`10 bytes, need ${HEADER_BYTES}`),
+    },
     { name: "zero magic", bytes: new Uint8Array(HEADER_BYTES), message: /magic 0x0 is not/ },
     {
       name: "another layout version",

@@ -75,14 +75,15 @@ Deno.test("SlotWriter records a request's start, end and state", () => {
     heartbeatMs: 0,
     totalDurationMs: 0,
     durationBuckets: EMPTY_SLOT.durationBuckets,
+    responseKinds: EMPTY_SLOT.responseKinds,
   });
-  slot.endRequest({ bytes: 1024, durationMs: 30, nowMs: 1030 });
+  slot.endRequest({ bytes: 1024, durationMs: 30, nowMs: 1030, method: "GET", status: 200 });
   slot.startRequest({ line: "HEAD / HTTP/1.0", client: "::1", vhost: "b.test", nowMs: 2000 });
-  slot.endRequest({ bytes: 0, durationMs: 5, nowMs: 2005 });
+  slot.endRequest({ bytes: 0, durationMs: 5, nowMs: 2005, method: "HEAD", status: 200 });
   slot.startRequest({ line: "GET /slow HTTP/1.1", client: "::1", vhost: "b.test", nowMs: 3000 });
-  slot.endRequest({ bytes: 10, durationMs: 20_000, nowMs: 23_000 });
+  slot.endRequest({ bytes: 10, durationMs: 20_000, nowMs: 23_000, method: "GET", status: 504 });
   slot.startRequest({ line: "HEAD / HTTP/1.0", client: "::1", vhost: "b.test", nowMs: 24_000 });
-  slot.endRequest({ bytes: 0, durationMs: 5, nowMs: 24_005 });
+  slot.endRequest({ bytes: 0, durationMs: 5, nowMs: 24_005, method: "HEAD", status: 200 });
   slot.setState("K");
   slot.heartbeat(2010);
   scoreboard.countThreadRestart();
@@ -101,6 +102,8 @@ Deno.test("SlotWriter records a request's start, end and state", () => {
     totalDurationMs: 30 + 5 + 20_000 + 5,
     // 30 ms ≤ 50; 5 ms twice ≤ 5; 20 s beyond the last bound (10 s).
     durationBuckets: [2, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1],
+    // Method-major, five status classes each: GET 2xx, GET 5xx, HEAD 2xx twice.
+    responseKinds: [0, 1, 0, 0, 1, 0, 2, 0, 0, 0, ...new Array(30).fill(0)],
   });
   assert.equal(slotOf(scoreboard, 0).state, ".", "the other slot is untouched");
 });

@@ -125,7 +125,7 @@ Deno.test("ScoreboardFile rejects bad limits, indexes, sizes and files", async (
     });
     await t.step("a truncated scoreboard", async () => {
       const bytes = await Deno.readFile(file.path);
-      assert.throws(() => decodeScoreboard(bytes.subarray(0, 300)), /300 bytes, ServerLimit 3/);
+      assert.throws(() => decodeScoreboard(bytes.subarray(0, 600)), /600 bytes, ServerLimit 3/);
     });
   });
 });
@@ -173,9 +173,21 @@ Deno.test("a flushed region reads back as a process; clearProcess() keeps its ta
     assert.equal(idleSlotsOf(process), 1);
     assert.equal(spareSlotsOf(detail), 0, "generation 2 is old once the parent runs 3");
 
-    scoreboard.slot(1).endRequest({ bytes: 300, durationMs: 40, nowMs: 10_040 });
+    scoreboard.slot(1).endRequest({
+      bytes: 300,
+      durationMs: 40,
+      nowMs: 10_040,
+      method: "GET",
+      status: 200,
+    });
     scoreboard.slot(0).startRequest({ line: "GET /", client: "::1", vhost: "h", nowMs: 11_000 });
-    scoreboard.slot(0).endRequest({ bytes: 200, durationMs: 2, nowMs: 11_002 });
+    scoreboard.slot(0).endRequest({
+      bytes: 200,
+      durationMs: 2,
+      nowMs: 11_002,
+      method: "GET",
+      status: 200,
+    });
     scoreboard.countThreadRestart();
     child.writeRegion(2, scoreboard.copyRegion(11_003));
     parent.countChild("childCrashes");
@@ -194,6 +206,8 @@ Deno.test("a flushed region reads back as a process; clearProcess() keeps its ta
         bytes: 500,
         durationMs: 42,
         durationBuckets: [1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0],
+        // Both GET, both 2xx: the second counter of the first method.
+        responseKinds: [0, 2, ...new Array(38).fill(0)],
       },
     });
     parent.setGeneration(4, 3_000);

@@ -8,6 +8,8 @@
 import {
   EMPTY_SLOT,
   type ProcessDetail,
+  RESPONSE_KIND_COUNT,
+  responseKindOf,
   type ScoreboardDetail,
   type SlotRecord,
   type SlotState,
@@ -19,6 +21,13 @@ export const START_MS = Date.UTC(2026, 10, 26, 15, 0, 0);
 export const NOW_MS = START_MS + 100_000;
 
 const buckets = (...counts: number[]) => [...counts, ...new Array(12 - counts.length).fill(0)];
+
+/** Response counters with `count` responses of `status` to `method` requests, each. */
+function kinds(counted: readonly (readonly [string, number, number])[]): number[] {
+  const counters = new Array<number>(RESPONSE_KIND_COUNT).fill(0);
+  for (const [method, status, count] of counted) counters[responseKindOf(method, status)] = count;
+  return counters;
+}
 
 function process(
   index: number,
@@ -62,7 +71,13 @@ export const SCOREBOARD: ScoreboardDetail = {
     childCrashes: 1,
     childrenRecycled: 2,
     retiredThreadRestarts: 3,
-    retired: { accesses: 50, bytes: 51_200, durationMs: 500, durationBuckets: buckets(40, 10) },
+    retired: {
+      accesses: 50,
+      bytes: 51_200,
+      durationMs: 500,
+      durationBuckets: buckets(40, 10),
+      responseKinds: kinds([["GET", 200, 45], ["POST", 503, 5]]),
+    },
   },
   processes: [
     process(0, 100, 2, false, [
@@ -71,6 +86,7 @@ export const SCOREBOARD: ScoreboardDetail = {
         bytesServed: 20_480,
         totalDurationMs: 250,
         durationBuckets: buckets(19, 0, 0, 0, 0, 1),
+        responseKinds: kinds([["GET", 200, 18], ["HEAD", 304, 2]]),
         requestStartMs: NOW_MS - 2_500,
         lastRequestMs: 12,
         request: "GET /<script> HTTP/1.1",

@@ -32,6 +32,10 @@ Deno.test("formatMetrics() is text exposition a Prometheus parser reads", () => 
   assert.equal(parsed.get("mpmd_requests_total")?.type, "COUNTER");
   assert.equal(value("mpmd_requests_total"), 100);
   assert.equal(value("mpmd_sent_bytes_total"), 102_400);
+  assert.equal(parsed.get("mpmd_responses_total")?.type, "COUNTER");
+  assert.equal(value("mpmd_responses_total", { method: "GET", code: "2xx" }), 63);
+  assert.equal(value("mpmd_responses_total", { method: "POST", code: "5xx" }), 5);
+  assert.equal(parsed.get("mpmd_responses_total")?.metrics.length, 3, "only what was counted");
   assert.equal(value("mpmd_restarts_total"), 1);
   assert.equal(value("mpmd_child_crashes_total"), 1);
   assert.equal(value("mpmd_children_recycled_total"), 2);

@@ -24,6 +24,12 @@ Deno.test("statusReport() totals live slots and the retired ledger", () => {
     [100, 102_400, 1_000],
   );
   assert.deepEqual(totals.durationBuckets, [89, 10, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0]);
+  // The live slot's and the ledger's, added up; only what was counted.
+  assert.deepEqual(totals.responses, [
+    { method: "GET", code: "2xx", count: 63 },
+    { method: "HEAD", code: "3xx", count: 2 },
+    { method: "POST", code: "5xx", count: 5 },
+  ]);
   assert.deepEqual(
     [
       totals.requestsPerSecond,

@@ -256,6 +256,10 @@ for (const c of CASES) {
         DEADLINE_MS,
       );
       const requests = Number(byName.get("mpmd_requests_total")?.metrics[0]?.value);
+      // The slow requests were GETs answered 200.
+      const responses = byName.get("mpmd_responses_total")?.metrics ?? [];
+      const getOk = responses.find((m) => m.labels?.method === "GET" && m.labels?.code === "2xx");
+      assert.ok(Number(getOk?.value) >= 2, JSON.stringify(responses));
       const histogram = byName.get("mpmd_request_duration_seconds");
       assert.equal(histogram?.type, "HISTOGRAM");
       assert.equal(Number(histogram?.metrics[0]?.count), requests);
