@@ -1,7 +1,8 @@
 /**
- * The mpmd command line: `mpmd [APP.ts] [--app APP.ts] [--watch] [-f FILE] [-k VERB] [-X]
- * [-t] [-v] [-V] [-l] [-M] [-S] [--convert FILE] [--mpm NAME] [-D NAME] [-C "Directive value"]
- * [-c "Directive value"]`, and the hidden `--child` entry of a re-executed child. This file
+ * The mpmd command line: `mpmd [DIR | APP.ts | --app APP.ts] [-p PORT] [--host ADDR] [--watch]
+ * [-f FILE] [-k VERB] [-X] [-t] [-v] [-V] [-l] [-M] [-S] [--convert FILE] [--mpm NAME] [-D NAME]
+ * [-C "Directive value"] [-c "Directive value"]`, and the hidden `--child` entry of a
+ * re-executed child. This file
  * wires the command line's parts (`cli/`) together, prints what they report, and is the one
  * place where errors become exit codes.
  *

@@ -227,13 +227,14 @@ function listenOverride(values: { port?: string; host?: string }): ListenOverrid
   if (number !== undefined && !(Number.isInteger(number) && number >= 0 && number <= 65_535)) {
     throw new TypeError(`Cannot use --port ${port}: not a port number (0 to 65535)`);
   }
-  const hostname = host === "localhost" ? "127.0.0.1" : host;
-  if (hostname !== undefined && isIP(hostname.replace(/^\[(.*)\]$/, "$1")) === 0) {
+  // An IPv6 address may come in brackets, as in a URL.
+  const hostname = host === "localhost" ? "127.0.0.1" : host?.replace(/^\[(.*)\]$/, "$1");
+  if (hostname !== undefined && isIP(hostname) === 0) {
     throw new TypeError(`Cannot use --host ${host}: not an IP address (nor localhost)`);
   }
   return {
     ...(number !== undefined && { port: number }),
-    ...(hostname !== undefined && { hostname: hostname.replace(/^\[(.*)\]$/, "$1") }),
+    ...(hostname !== undefined && { hostname }),
   };
 }
 

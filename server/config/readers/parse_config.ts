@@ -138,7 +138,10 @@ export interface ListenOverride {
   readonly hostname?: string;
 }
 
-/** The one address `override` makes of `listen`; none to change when `listen` is empty. */
+/**
+ * The one address `override` makes of `listen`: what it leaves out comes from the first
+ * Listen address (127.0.0.1:8080 when there is none).
+ */
 function overriddenListen(
   listen: readonly ListenAddress[],
   override: ListenOverride,
