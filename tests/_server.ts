@@ -91,6 +91,11 @@ export interface StartMpmdOptions {
    * @default {this process's}
    */
   readonly cwd?: string;
+  /**
+   * What `deno run` gets before the entry module.
+   * @default {["-A"]}
+   */
+  readonly runFlags?: readonly string[];
 }
 
 /**
@@ -110,7 +115,7 @@ export async function startMpmd(
     fileArgs.push("-f", configFile);
   }
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", options.main ?? MAIN, ...fileArgs, ...args],
+    args: ["run", ...(options.runFlags ?? ["-A"]), options.main ?? MAIN, ...fileArgs, ...args],
     stdin: "null",
     stdout: options.captureStdout ? "piped" : "null",
     stderr: "piped",

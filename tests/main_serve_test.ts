@@ -79,3 +79,17 @@ Deno.test("mpmd refuses a bad --port or --host, or a target that does not exist,
     });
   }
 });
+
+Deno.test("mpmd needs no import map: under --no-config, from another folder, it serves", async () => {
+  // An app's own deno.json may be the process's: mpmd names its packages in full.
+  await using site = await tempSite();
+  await using server = await startMpmd(null, [".", "-p", "0"], {
+    cwd: site.dir,
+    env: { INIT_CWD: "" },
+    runFlags: ["-A", "--no-config", "--unstable-net"],
+  });
+  const response = await fetch(`${server.origin}/note.txt`);
+  // mime-db answered the media type; the YAML reader read the embedded configuration.
+  assert.equal(response.headers.get("content-type"), "text/plain");
+  assert.equal(await response.text(), "a note\n");
+});

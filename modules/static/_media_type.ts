@@ -5,7 +5,7 @@
  * @module
  */
 
-import mimeDb from "mime-db";
+import { mimeDb } from "./_mime_db_package.ts";
 
 /** The fields of a mime-db entry this module reads. */
 interface MimeDbEntry {

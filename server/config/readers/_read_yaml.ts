@@ -18,7 +18,7 @@ import {
   LineCounter,
   parseDocument,
   visit,
-} from "yaml";
+} from "./_yaml_package.ts";
 import type { Occurrence, ReadResult, UndefinedVariable } from "./_occurrence.ts";
 import { expandVariables } from "./_variables.ts";
 import {

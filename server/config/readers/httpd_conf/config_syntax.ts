@@ -7,7 +7,7 @@
  * @module
  */
 
-import { isMap, parseDocument } from "yaml";
+import { isMap, parseDocument } from "../_yaml_package.ts";
 
 /** The two ways a config file may be written. */
 export const CONFIG_SYNTAXES = ["yaml", "httpd"] as const;

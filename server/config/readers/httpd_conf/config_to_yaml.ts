@@ -7,7 +7,7 @@
  * @module
  */
 
-import { stringify } from "yaml";
+import { stringify } from "../_yaml_package.ts";
 import { MPM_DIRECTIVES } from "../../../../mpm/mod.ts";
 import { resolve } from "node:path";
 import {
