@@ -13,6 +13,7 @@ import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describeError } from "./base/mod.ts";
 import {
+  appDenoConfig,
   type Args,
   buildReport,
   checkAppModules,
@@ -22,6 +23,7 @@ import {
   moduleReport,
   parseCommandLine,
   readConfig,
+  runUnder,
   serveSingle,
   serveWithMpm,
   USAGE,
@@ -75,6 +77,12 @@ async function main(argv: string[]): Promise<number> {
       for (const warning of loaded.warnings) printError(warning);
       print(configToYaml(loaded.config, { source: args.convert }).trimEnd());
       return EXIT.ok;
+    }
+    // An app module with its own deno.json resolves its imports with it, as under deno serve.
+    const denoConfig = appDenoConfig(loaded.config, INSTALL_DIR);
+    if (denoConfig !== null) {
+      const problem = runUnder(denoConfig, argv);
+      if (problem !== null) printError(`mpmd: ${problem}`);
     }
     if (args["test-config"] || args["dump-modules"] || args["dump-settings"]) {
       for (const warning of loaded.warnings) printError(warning);

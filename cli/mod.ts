@@ -17,6 +17,7 @@ export {
   USAGE_HINT,
 } from "./command_line.ts";
 export { checkAppModules } from "./check_app_modules.ts";
+export { appDenoConfig, runUnder } from "./app_deno_config.ts";
 export { serveSingle, serveWithMpm } from "./serve.ts";
 export { control, type ControlOutcome } from "./control.ts";
 export {

@@ -58,6 +58,7 @@ const SYMBOLS = {
   inet_ntop: { parameters: ["i32", "buffer", "buffer", "u32"], result: "pointer" },
   __errno_location: { parameters: [], result: "pointer" },
   strerror: { parameters: ["i32"], result: "pointer" },
+  execve: { parameters: ["buffer", "buffer", "buffer"], result: "i32" },
 } as const;
 
 /** The loaded C library's functions. */

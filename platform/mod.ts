@@ -31,7 +31,14 @@ export type {
   StopSignals,
   StopState,
 } from "./stop_signals.ts";
-export { buildSelfCommand, DENO_PERMISSIONS, readSelfFacts, selfCommand } from "./self_command.ts";
+export {
+  buildSelfCommand,
+  DENO_CONFIG_ENV,
+  DENO_PERMISSIONS,
+  readSelfFacts,
+  selfCommand,
+} from "./self_command.ts";
+export { replaceProcess } from "./replace_process.ts";
 export type { DenoPermission, SelfCommand, SelfFacts } from "./self_command.ts";
 export { connectToParent, spawnChild, stdoutPathForChildren } from "./child_process.ts";
 export type { ChildHandle, ParentChannel, SpawnChildOptions } from "./child_process.ts";

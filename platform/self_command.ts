@@ -36,7 +36,19 @@ export interface SelfFacts {
   readonly granted: ReadonlySet<DenoPermission>;
   /** The unstable features in effect, as in `--unstable-<feature>` (e.g. `net`). */
   readonly unstable: readonly string[];
+  /**
+   * The `deno.json` the program runs with when it is not the one beside its entry module (an
+   * app's own: {@link DENO_CONFIG_ENV}), or `null`.
+   */
+  readonly denoConfig: string | null;
 }
+
+/**
+ * Names the `deno.json` this program was started with, for its children: Deno finds the
+ * config beside the entry module by itself, and another one (an app module's own, whose import
+ * map its imports need) must be passed on.
+ */
+export const DENO_CONFIG_ENV = "MPMD_DENO_CONFIG";
 
 /** A program and its arguments, ready for `new Deno.Command(command, { args })`. */
 export interface SelfCommand {
@@ -71,6 +83,8 @@ export function buildSelfCommand(facts: SelfFacts, extraArgs: readonly string[])
       "--no-prompt",
       ...permissionFlags,
       ...facts.unstable.map((feature) => `--unstable-${feature}`),
+      // The app's lock file is its own: mpmd's packages are not written into it.
+      ...(facts.denoConfig === null ? [] : ["--config", facts.denoConfig, "--no-lock"]),
       modulePath(facts.mainModule),
       ...extraArgs,
     ],
@@ -107,6 +121,7 @@ export function readSelfFacts(): SelfFacts {
       DENO_PERMISSIONS.filter((name) => Deno.permissions.querySync({ name }).state === "granted"),
     ),
     unstable: "listenDatagram" in Deno ? ["net"] : [],
+    denoConfig: Deno.env.get(DENO_CONFIG_ENV) || null,
   };
 }
 

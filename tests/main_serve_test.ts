@@ -93,3 +93,43 @@ Deno.test("mpmd needs no import map: under --no-config, from another folder, it 
   assert.equal(response.headers.get("content-type"), "text/plain");
   assert.equal(await response.text(), "a note\n");
 });
+
+Deno.test("an app module with its own deno.json resolves its imports with it, as under deno serve", async (t) => {
+  const dir = await Deno.makeTempDir();
+  try {
+    // A local import map entry: what `"hono": "npm:hono@4"` needs, without the registry.
+    await Deno.writeTextFile(
+      `${dir}/deno.json`,
+      '{ "imports": { "greeting": "./greeting.ts" } }\n',
+    );
+    await Deno.writeTextFile(`${dir}/greeting.ts`, 'export const greeting = "from its map";\n');
+    await Deno.mkdir(`${dir}/api`);
+    await Deno.writeTextFile(
+      `${dir}/api/app.ts`,
+      'import { greeting } from "greeting";\nexport default { fetch: () => new Response(greeting) };\n',
+    );
+    const app = `${dir}/api/app.ts`;
+    await t.step("-t loads it", async () => {
+      const { code, stderr } = await runMpmd(["-t", app]);
+      assert.equal(code, 0, stderr);
+      assert.equal(stderr, "Syntax OK\n");
+    });
+    for (const flags of [[], ["-X"]]) {
+      await t.step(
+        `served ${flags.length === 0 ? "by the default MPM's children" : "by -X"}`,
+        async () => {
+          await using server = await startMpmd(null, [app, "-p", "0", ...flags]);
+          assert.equal(await (await fetch(`${server.origin}/`)).text(), "from its map");
+        },
+      );
+    }
+    // mpmd's own packages are not written into the app's lock file (none is made).
+    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name).sort(), [
+      "api",
+      "deno.json",
+      "greeting.ts",
+    ]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -5,6 +5,7 @@ import {
   DENO_PERMISSIONS,
   type DenoPermission,
   readSelfFacts,
+  replaceProcess,
   selfCommand,
   type SelfFacts,
 } from "../../platform/mod.ts";
@@ -15,6 +16,7 @@ const BASE: SelfFacts = {
   standalone: false,
   granted: new Set(DENO_PERMISSIONS),
   unstable: ["net"],
+  denoConfig: null,
 };
 
 const CASES: ReadonlyArray<{ name: string; facts: Partial<SelfFacts>; args: string[] }> = [
@@ -57,6 +59,21 @@ const CASES: ReadonlyArray<{ name: string; facts: Partial<SelfFacts>; args: stri
     args: ["run", "--no-prompt", "--allow-all", "/srv/my mpmd/main.ts", "--child"],
   },
   {
+    name: "deno run passes on an app's own deno.json, without its lock file",
+    facts: { denoConfig: "/srv/app/deno.json" },
+    args: [
+      "run",
+      "--no-prompt",
+      "--allow-all",
+      "--unstable-net",
+      "--config",
+      "/srv/app/deno.json",
+      "--no-lock",
+      "/srv/mpmd/main.ts",
+      "--child",
+    ],
+  },
+  {
     name: "a compiled binary runs itself with only the extra arguments",
     facts: { execPath: "/usr/local/bin/mpmd", standalone: true, mainModule: "file:///x/main.ts" },
     args: ["--child"],
@@ -87,4 +104,10 @@ Deno.test("selfCommand() appends the extra arguments after the main module", () 
   const { command, args } = selfCommand(["--child", "7"]);
   assert.equal(command, Deno.execPath());
   assert.deepEqual(args.slice(-3), [fileURLToPath(Deno.mainModule), "--child", "7"]);
+});
+
+Deno.test("replaceProcess() returns why when the program cannot run, and this one goes on", () => {
+  const error = replaceProcess({ command: "/nonexistent/deno", args: ["run"] }, {});
+  assert.ok(error instanceof Error);
+  assert.match(error.message, /^execve \/nonexistent\/deno: No such file or directory/);
 });
