@@ -7,8 +7,10 @@
  * @module
  */
 
+import { createHash } from "node:crypto";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { DENO_CONFIG_ENV, replaceProcess, selfCommand } from "../platform/mod.ts";
+import { DENO_CONFIG_ENV, DENO_LOCK_ENV, replaceProcess, selfCommand } from "../platform/mod.ts";
 import type { ServerConfig } from "../server/config/mod.ts";
 
 const CONFIG_NAMES = ["deno.json", "deno.jsonc"];
@@ -49,7 +51,30 @@ export function runUnder(denoConfig: string, argv: readonly string[]): string | 
     return `${denoConfig} is not used: a compiled mpmd resolves app modules with the import map it was built with`;
   }
   Deno.env.set(DENO_CONFIG_ENV, denoConfig);
+  const lock = privateLockCopy(join(dirname(denoConfig), "deno.lock"));
+  if (lock !== null) Deno.env.set(DENO_LOCK_ENV, lock);
   const error = replaceProcess(selfCommand(argv), Deno.env.toObject());
   Deno.env.delete(DENO_CONFIG_ENV);
+  Deno.env.delete(DENO_LOCK_ENV);
   return `Cannot run again under ${denoConfig}: ${error.message}`;
+}
+
+/**
+ * A copy of the app's lock file, fresh at each start, where Deno checks the app's packages
+ * against their pins and may add mpmd's own without touching the user's file; `null` when the
+ * app has none. One copy per app, in the temp directory, so that starts do not pile up files.
+ */
+function privateLockCopy(appLock: string): string | null {
+  let text: string;
+  try {
+    text = Deno.readTextFileSync(appLock);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return null;
+    throw error;
+  }
+  const dir = join(tmpdir(), "mpmd-locks");
+  Deno.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const copy = join(dir, `${createHash("sha256").update(appLock).digest("hex").slice(0, 16)}.lock`);
+  Deno.writeTextFileSync(copy, text, { mode: 0o600 });
+  return copy;
 }

@@ -34,6 +34,7 @@ export type {
 export {
   buildSelfCommand,
   DENO_CONFIG_ENV,
+  DENO_LOCK_ENV,
   DENO_PERMISSIONS,
   readSelfFacts,
   selfCommand,

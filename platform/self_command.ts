@@ -41,6 +41,8 @@ export interface SelfFacts {
    * app's own: {@link DENO_CONFIG_ENV}), or `null`.
    */
   readonly denoConfig: string | null;
+  /** The lock file that goes with {@link denoConfig} ({@link DENO_LOCK_ENV}), or `null`. */
+  readonly denoLock: string | null;
 }
 
 /**
@@ -49,6 +51,13 @@ export interface SelfFacts {
  * map its imports need) must be passed on.
  */
 export const DENO_CONFIG_ENV = "MPMD_DENO_CONFIG";
+
+/**
+ * Names the lock file that goes with {@link DENO_CONFIG_ENV}'s configuration: a private copy of
+ * the app's `deno.lock`, which checks the app's packages without mpmd's being written into the
+ * user's file. Unset: `--no-lock`.
+ */
+export const DENO_LOCK_ENV = "MPMD_DENO_LOCK";
 
 /** A program and its arguments, ready for `new Deno.Command(command, { args })`. */
 export interface SelfCommand {
@@ -83,8 +92,11 @@ export function buildSelfCommand(facts: SelfFacts, extraArgs: readonly string[])
       "--no-prompt",
       ...permissionFlags,
       ...facts.unstable.map((feature) => `--unstable-${feature}`),
-      // The app's lock file is its own: mpmd's packages are not written into it.
-      ...(facts.denoConfig === null ? [] : ["--config", facts.denoConfig, "--no-lock"]),
+      ...(facts.denoConfig === null ? [] : [
+        "--config",
+        facts.denoConfig,
+        facts.denoLock === null ? "--no-lock" : `--lock=${facts.denoLock}`,
+      ]),
       modulePath(facts.mainModule),
       ...extraArgs,
     ],
@@ -122,6 +134,7 @@ export function readSelfFacts(): SelfFacts {
     ),
     unstable: "listenDatagram" in Deno ? ["net"] : [],
     denoConfig: Deno.env.get(DENO_CONFIG_ENV) || null,
+    denoLock: Deno.env.get(DENO_LOCK_ENV) || null,
   };
 }
 

@@ -133,3 +133,33 @@ Deno.test("an app module with its own deno.json resolves its imports with it, as
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a hono app with its own deno.json and deno.lock is served unchanged; its lock file is left as it was", async (t) => {
+  // hono from the npm registry, as a user's app has it.
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/deno.json`, '{ "imports": { "hono": "npm:hono@4.13.23" } }\n');
+    await Deno.writeTextFile(
+      `${dir}/main.ts`,
+      'import { Hono } from "hono";\nconst app = new Hono();\napp.get("/", (c) => c.text("hello from hono"));\nexport default app;\n',
+    );
+    const cached = await new Deno.Command(Deno.execPath(), {
+      args: ["cache", "--config", `${dir}/deno.json`, `${dir}/main.ts`],
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+    assert.equal(cached.code, 0, new TextDecoder().decode(cached.stderr));
+    const lock = await Deno.readTextFile(`${dir}/deno.lock`);
+    await t.step("served by the default MPM", async () => {
+      await using server = await startMpmd(null, [`${dir}/main.ts`, "-p", "0"]);
+      assert.equal(await (await fetch(`${server.origin}/`)).text(), "hello from hono");
+    });
+    assert.equal(
+      await Deno.readTextFile(`${dir}/deno.lock`),
+      lock,
+      "mpmd's packages are not added",
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -17,6 +17,7 @@ const BASE: SelfFacts = {
   granted: new Set(DENO_PERMISSIONS),
   unstable: ["net"],
   denoConfig: null,
+  denoLock: null,
 };
 
 const CASES: ReadonlyArray<{ name: string; facts: Partial<SelfFacts>; args: string[] }> = [
@@ -69,6 +70,20 @@ const CASES: ReadonlyArray<{ name: string; facts: Partial<SelfFacts>; args: stri
       "--config",
       "/srv/app/deno.json",
       "--no-lock",
+      "/srv/mpmd/main.ts",
+      "--child",
+    ],
+  },
+  {
+    name: "deno run passes on an app's own deno.json with the private copy of its lock file",
+    facts: { denoConfig: "/srv/app/deno.json", denoLock: "/tmp/mpmd-locks/1.lock", unstable: [] },
+    args: [
+      "run",
+      "--no-prompt",
+      "--allow-all",
+      "--config",
+      "/srv/app/deno.json",
+      "--lock=/tmp/mpmd-locks/1.lock",
       "/srv/mpmd/main.ts",
       "--child",
     ],
