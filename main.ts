@@ -78,8 +78,10 @@ async function main(argv: string[]): Promise<number> {
       print(configToYaml(loaded.config, { source: args.convert }).trimEnd());
       return EXIT.ok;
     }
-    // An app module with its own deno.json resolves its imports with it, as under deno serve.
-    const denoConfig = appDenoConfig(loaded.config, INSTALL_DIR);
+    // An app module with its own deno.json resolves its imports with it, as under deno serve:
+    // for whatever imports the apps (-t, serving, the server -k starts), not for -M and -S.
+    const importsApps = args["test-config"] || !(args["dump-modules"] || args["dump-settings"]);
+    const denoConfig = importsApps ? appDenoConfig(loaded.config, INSTALL_DIR) : null;
     if (denoConfig !== null) {
       const problem = runUnder(denoConfig, argv);
       if (problem !== null) printError(`mpmd: ${problem}`);

@@ -144,8 +144,8 @@ const PLACE = /^\s*at (file:\/\/\S+?):(\d+):(\d+)$/;
  */
 function loadFailure(error: unknown): string {
   const [first = "", ...rest] = stripAnsiSequences(describeError(error)).split("\n");
-  const place = rest.map((line) => PLACE.exec(line)).findLast((match) => match !== null);
-  if (place === undefined || place === null) return first;
+  const place = rest.map((line) => PLACE.exec(line)).filter((match) => match !== null).at(-1);
+  if (place === undefined) return first;
   const [, url, line, column] = place;
   return `${first} (at ${fileURLToPath(url!)}:${line}:${column})`;
 }

@@ -119,25 +119,21 @@ export function formatMetrics(report: StatusReport): string {
       report.threadRestarts,
     ),
   ];
-  const resident = report.processes.filter((row) => row.residentBytes !== null);
-  if (resident.length > 0) {
-    families.push(
-      gauge(
-        "mpmd_process_resident_bytes",
-        "Resident memory of each live child process (MaxMemoryPerChild bounds it)",
-        resident.map((row) => [{ pid: String(row.pid) }, row.residentBytes!]),
-      ),
-    );
-  }
   families.push(
     gauge("process_start_time_seconds", "When the server (its parent) started", [[
       {},
       report.startTimeMs / 1000,
     ]]),
   );
+  const resident = report.processes.filter((row) => row.residentBytes !== null);
   if (resident.length > 0) {
     const sum = resident.reduce((total, row) => total + row.residentBytes!, 0);
     families.push(
+      gauge(
+        "mpmd_process_resident_bytes",
+        "Resident memory of each live child process (MaxMemoryPerChild bounds it)",
+        resident.map((row) => [{ pid: String(row.pid) }, row.residentBytes!]),
+      ),
       gauge("process_resident_memory_bytes", "Resident memory of the live child processes", [[
         {},
         sum,

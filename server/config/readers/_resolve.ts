@@ -170,19 +170,17 @@ export function resolveDirectives(
     }
   }
 
-  const core = new Map<string, unknown>();
   const locations: Record<string, ConfigLocation> = {};
-  for (const d of CORE_DIRECTIVES) {
-    core.set(d.name, fold(d, parsed, d.name));
-    const last = parsed.findLast((p) => p.active && p.key === d.name);
+  /** Folds the values of `key` and records where the one in force was written, as `name`. */
+  const settle = <T>(d: Directive<T>, key: string): T => {
+    const last = parsed.findLast((p) => p.active && p.key === key);
     if (last) locations[d.name] = last.at;
-  }
+    return fold(d, parsed, key);
+  };
+  const core = new Map<string, unknown>();
+  for (const d of CORE_DIRECTIVES) core.set(d.name, settle(d, d.name));
   const mpmDirectives: Record<string, number> = {};
-  for (const d of MPM_DIRECTIVES[mpm]) {
-    mpmDirectives[d.name] = fold(d, parsed, `${mpm} ${d.name}`) as number;
-    const last = parsed.findLast((p) => p.active && p.key === `${mpm} ${d.name}`);
-    if (last) locations[d.name] = last.at;
-  }
+  for (const d of MPM_DIRECTIVES[mpm]) mpmDirectives[d.name] = settle(d, `${mpm} ${d.name}`);
   return {
     serverRoot,
     mpm,
