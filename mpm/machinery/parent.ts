@@ -9,12 +9,8 @@
  */
 
 import { delay, describeError, TIMED_OUT, withDeadline } from "../../base/mod.ts";
-import {
-  detectCapabilities,
-  readResidentBytes,
-  stdoutPathForChildren,
-} from "../../platform/mod.ts";
-import { formatSize, type ServerConfig } from "../../server/config/mod.ts";
+import { detectCapabilities, stdoutPathForChildren } from "../../platform/mod.ts";
+import type { ServerConfig } from "../../server/config/mod.ts";
 import type { Logger } from "../../server/log/mod.ts";
 import {
   defaultScoreboardPath,
@@ -35,7 +31,9 @@ import {
 } from "./_generation.ts";
 import { type ControlSignals, watchControlSignals } from "./_control_signals.ts";
 import { chooseAcceptMode, fallbackNotice, ListenSockets } from "./_listen_sockets.ts";
+import { replaceOverMemory } from "./_memory_bound.ts";
 import { reclaimChildren } from "./_parent_exits.ts";
+import { RestartQueue } from "./_restart_queue.ts";
 import { snapshotOf } from "./parent_snapshot.ts";
 import { planStuckSlots } from "./stuck_slots.ts";
 
@@ -94,9 +92,12 @@ class Parent {
   /** A restart's new generation is starting: maintenance waits. */
   #restarting = false;
   #stopping = false;
-  #restartQueue: Promise<void> = Promise.resolve();
-  /** A restart queued and not begun: later requests join it (it reads the newest config). */
-  #pendingRestart: { graceful: boolean } | null = null;
+  /** Resolved once the first generation serves: restarts wait for it. */
+  readonly #started = Promise.withResolvers<void>();
+  readonly #restarts = new RestartQueue(
+    this.#started.promise,
+    (graceful) => this.#restart(graceful),
+  );
 
   /** @throws {ConfigErrors} when a `Listen` address of the first generation cannot be bound. */
   constructor(options: ParentOptions, sockets: ListenSockets) {
@@ -124,8 +125,6 @@ class Parent {
     const logger = this.#logger;
     // Signals are watched from the start: a stop or restart sent while the first generation
     // starts must not fall to the default action (SIGHUP and SIGUSR2 would end the parent).
-    const { promise: started, resolve: startedNow } = Promise.withResolvers<void>();
-    this.#restartQueue = started;
     const signals = this.#watchSignals();
     try {
       const first = Array.from(
@@ -142,7 +141,7 @@ class Parent {
       }
       this.#sockets.commit();
       this.#options.onListening(this.#generation.config);
-      startedNow();
+      this.#started.resolve();
       const timer = setInterval(
         () => void this.#cycle(),
         this.#generation.config.maintenanceIntervalMs,
@@ -179,19 +178,7 @@ class Parent {
     const graceful = asked || this.#generation.topology.restartIsGraceful;
     const kind = graceful ? "Graceful restart" : "SIGHUP";
     this.#logger.notice(`${kind} requested (${signal}), doing restart`);
-    // Requests that arrive while one restart runs (--watch saving file after file) make one
-    // more restart, not one each: it reads the configuration and modules as they are then.
-    const pending = this.#pendingRestart;
-    if (pending !== null) {
-      pending.graceful &&= graceful;
-      return;
-    }
-    const next = { graceful };
-    this.#pendingRestart = next;
-    this.#restartQueue = this.#restartQueue.then(() => {
-      this.#pendingRestart = null;
-      return this.#restart(next.graceful);
-    });
+    this.#restarts.request(graceful);
   }
 
   /**
@@ -350,7 +337,7 @@ class Parent {
       this.#logger.error(describeError(error));
       return;
     }
-    const { number, topology, settings } = this.#generation;
+    const { number, topology, settings, config } = this.#generation;
     const snapshot = snapshotOf({
       children: [...this.#children.values()].map((child) => ({
         index: child.index,
@@ -367,28 +354,12 @@ class Parent {
     this.#maintenance = plan.state;
     for (const action of plan.actions) this.#apply(action);
     this.#watchStuck(details);
-    await this.#watchMemory();
-  }
-
-  /**
-   * MaxMemoryPerChild: a serving child whose resident memory passed the bound (a handler that
-   * leaks or hoards) gets a successor, then finishes its requests and exits, freeing it all.
-   */
-  async #watchMemory(): Promise<void> {
-    const { config, topology } = this.#generation;
-    const limit = config.maxMemoryPerChildBytes;
     // netware's threads live in the parent, which cannot replace itself.
-    if (limit === 0 || topology.threadsInParent) return;
-    for (const child of this.#children.values()) {
-      if (child.state !== "serving") continue;
-      const resident = await readResidentBytes(child.pid);
-      if (resident === null || resident <= limit) continue;
-      this.#logger.warn(
-        `child pid ${child.pid} uses ${formatSize(resident)} of memory (MaxMemoryPerChild ${
-          formatSize(limit)
-        }): replacing it`,
-      );
-      void this.#recycle(child);
+    if (config.maxMemoryPerChildBytes > 0 && !topology.threadsInParent) {
+      await replaceOverMemory(this.#children.values(), config.maxMemoryPerChildBytes, {
+        logger: this.#logger,
+        recycle: (child) => void this.#recycle(child),
+      });
     }
   }
 
