@@ -1,6 +1,7 @@
 /**
  * The core directives that belong to a host (httpd's "virtual host" context), with httpd
- * 2.4's defaults unless noted. Today they configure the one default host.
+ * 2.4's defaults unless noted. A `<VirtualHost>` sets them for itself; what it leaves unset is
+ * the main server's.
  *
  * @module
  */
@@ -66,6 +67,11 @@ export const HOST_DIRECTIVES = {
     default: [],
     item: "host name",
     pattern: HOST_NAME,
+  }),
+  ServerAdmin: text({
+    name: "ServerAdmin",
+    help: "The address error pages name for the host's administrator",
+    default: "[no address given]",
   }),
   DocumentRoot: path({
     name: "DocumentRoot",

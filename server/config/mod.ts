@@ -23,7 +23,9 @@ export {
   type ServerConfig,
   type ServerTokens,
   type StatusConfig,
+  type VirtualHostAddress,
 } from "./server_config.ts";
+export { formatVirtualHostAddress, parseVirtualHostAddresses } from "./virtual_host_address.ts";
 export {
   type AddressRange,
   ALL_RANGES,

@@ -87,8 +87,28 @@ export interface StatusConfig {
   readonly allow: readonly string[];
 }
 
-/** Settings that belong to one virtual host (today: the one default host). */
+/** One address of a `<VirtualHost>`; `null` parts match any address or port. */
+export interface VirtualHostAddress {
+  /** Numeric address, canonical (`127.0.0.1`, `::1`), or `null` for `*` and `_default_`. */
+  readonly hostname: string | null;
+  /** TCP port, or `null` for `*` (or none written). */
+  readonly port: number | null;
+}
+
+/**
+ * Settings that belong to one host: the main server (`hosts[0]`, which has no addresses) or a
+ * `<VirtualHost>`, whose unset directives are the main server's, as in httpd.
+ */
 export interface HostConfig {
+  /**
+   * The `<VirtualHost>` addresses whose connections try this host's names; empty for the
+   * main server, which answers connections that no virtual host's address matches.
+   */
+  readonly addresses: readonly VirtualHostAddress[];
+  /** Where the host was declared (`sites.conf:12`), or where the main server's file is. */
+  readonly declaredAt: string;
+  /** ServerAdmin: the address error pages and signatures name. */
+  readonly serverAdmin: string;
   /** ServerName: the host's name, used in access logs and redirects. */
   readonly serverName: string;
   /** ServerAlias: further names that select this host. */
@@ -205,6 +225,10 @@ export interface ServerConfig {
   /** LogFormat nicknames → format strings (includes `common` and `combined`). */
   readonly logFormats: Readonly<Record<string, string>>;
 
-  /** Virtual hosts; `hosts[0]` is the default host and always exists. */
+  /**
+   * The main server (`hosts[0]`, always there) and then each `<VirtualHost>` in the order
+   * written: for one connection, the first virtual host with its address is that address's
+   * default.
+   */
   readonly hosts: readonly [HostConfig, ...HostConfig[]];
 }

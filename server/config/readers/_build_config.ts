@@ -8,12 +8,15 @@
 import { resolve } from "node:path";
 import type { Resolution } from "./_resolve.ts";
 import {
+  type ConfigLocation,
   DEFAULT_REQUEST_READ_TIMEOUT,
   type Directive,
+  formatLocation,
   HOST_DIRECTIVES,
   type HostConfig,
   SERVER_DIRECTIVES,
   type ServerConfig,
+  type VirtualHostAddress,
 } from "../mod.ts";
 
 /** What the config records about where it came from. */
@@ -30,24 +33,18 @@ export function buildConfig(r: Resolution, source: BuildSource): ServerConfig {
   const get = <T>(d: Directive<T>): T => (r.core.has(d.name) ? r.core.get(d.name) as T : d.default);
   const inRoot = (p: string) => resolve(r.serverRoot, p);
   const S = SERVER_DIRECTIVES;
-  const H = HOST_DIRECTIVES;
-  const options = get(H.Options);
   const readTimeout = get(S.RequestReadTimeout);
   const errorLog = get(S.ErrorLog);
-
-  const host: HostConfig = {
-    serverName: get(H.ServerName),
-    serverAliases: get(H.ServerAlias),
-    documentRoot: inRoot(get(H.DocumentRoot)),
-    directoryIndex: get(H.DirectoryIndex),
-    indexes: options.indexes ?? false,
-    followSymLinks: options.followSymLinks ?? false,
-    addType: get(H.AddType),
-    addDefaultCharset: get(H.AddDefaultCharset),
-    customLogs: get(H.CustomLog),
-    apps: get(H.App),
-    status: get(H.Status),
-  };
+  const mainAt = { file: source.file ?? "embedded default", line: null, column: null };
+  const main = hostConfig(get, inRoot, [], mainAt);
+  const virtualHosts = r.virtualHosts.map((host) =>
+    hostConfig(
+      <T>(d: Directive<T>) => host.values.get(d.name) as T,
+      inRoot,
+      host.addresses,
+      host.at,
+    )
+  );
   return {
     file: source.file,
     serverRoot: r.serverRoot,
@@ -83,6 +80,33 @@ export function buildConfig(r: Resolution, source: BuildSource): ServerConfig {
     errorLogFormat: get(S.ErrorLogFormat),
     logLevel: get(S.LogLevel),
     logFormats: get(S.LogFormat),
-    hosts: [host],
+    hosts: [main, ...virtualHosts],
+  };
+}
+
+/** One host's settings from its directive values. */
+function hostConfig(
+  get: <T>(d: Directive<T>) => T,
+  inRoot: (path: string) => string,
+  addresses: readonly VirtualHostAddress[],
+  declaredAt: ConfigLocation,
+): HostConfig {
+  const H = HOST_DIRECTIVES;
+  const options = get(H.Options);
+  return {
+    addresses,
+    declaredAt: formatLocation(declaredAt),
+    serverName: get(H.ServerName),
+    serverAliases: get(H.ServerAlias),
+    serverAdmin: get(H.ServerAdmin),
+    documentRoot: inRoot(get(H.DocumentRoot)),
+    directoryIndex: get(H.DirectoryIndex),
+    indexes: options.indexes ?? false,
+    followSymLinks: options.followSymLinks ?? false,
+    addType: get(H.AddType),
+    addDefaultCharset: get(H.AddDefaultCharset),
+    customLogs: get(H.CustomLog),
+    apps: get(H.App),
+    status: get(H.Status),
   };
 }

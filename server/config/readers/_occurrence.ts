@@ -38,6 +38,11 @@ export interface Occurrence {
   readonly syntax: ValueSyntax;
   readonly source: Source;
   readonly section: Section;
+  /**
+   * The host it sets: 0 for the main server, `k` for the k-th of its source's
+   * {@link ReadResult.virtualHosts}.
+   */
+  readonly host: number;
   /** `false` inside an IfDefine whose condition does not hold: checked, then ignored. */
   readonly active: boolean;
   readonly at: ConfigLocation;
@@ -50,11 +55,22 @@ export interface Occurrence {
   readonly undefinedVariables: readonly UndefinedVariable[];
 }
 
+/** A `<VirtualHost>` (or an item of YAML's `VirtualHost` list) as written. */
+export interface VirtualHostDeclaration {
+  /** Its addresses: the tag's argument text, or the YAML value of `Address`. */
+  readonly addresses: unknown;
+  readonly at: ConfigLocation;
+  /** `false` inside an IfDefine whose condition does not hold: checked, then left out. */
+  readonly active: boolean;
+}
+
 /** What a reader returns: occurrences, and the problems it could see on its own. */
 export interface ReadResult {
   /** `false` when a syntax error stopped the reading: then only `errors` are worth reporting. */
   readonly complete: boolean;
   readonly occurrences: readonly Occurrence[];
+  /** The virtual hosts declared, in the order written (`Occurrence.host` 1 is the first). */
+  readonly virtualHosts: readonly VirtualHostDeclaration[];
   readonly errors: readonly ConfigError[];
   readonly warnings: readonly string[];
 }

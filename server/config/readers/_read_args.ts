@@ -45,7 +45,10 @@ export function readArgs(args: readonly string[], options: ReadArgsOptions): Rea
       continue;
     }
     const name = m[1]!;
-    if (name === "IfDefine" || (MPM_NAMES as readonly string[]).includes(name)) {
+    if (
+      name === "IfDefine" || name === "VirtualHost" ||
+      (MPM_NAMES as readonly string[]).includes(name)
+    ) {
       errors.push(
         new ConfigError({
           at,
@@ -62,11 +65,12 @@ export function readArgs(args: readonly string[], options: ReadArgsOptions): Rea
       syntax: "httpd",
       source,
       section: "command line",
+      host: 0,
       active: true,
       at,
       itemLines: [],
       undefinedVariables: expanded.undefinedNames.map((name) => ({ name, at })),
     });
   }
-  return { complete: true, occurrences, errors, warnings: [] };
+  return { complete: true, occurrences, virtualHosts: [], errors, warnings: [] };
 }

@@ -1,7 +1,8 @@
 /**
  * Reads a YAML config into {@link Occurrence}s with their lines: top-level directives, the
- * MPM sections (`prefork:`, …) and the IfDefine sections, whose directives apply after the
- * top-level ones of the same map, as overrides. `${NAME}` and `${NAME:-default}` in string
+ * MPM sections (`prefork:`, …), the `VirtualHost` list (maps of an `Address` and host
+ * directives) and the IfDefine sections, whose directives apply after the top-level ones of
+ * the same map, as overrides. `${NAME}` and `${NAME:-default}` in string
  * values (not keys) are replaced from the environment.
  *
  * @module
@@ -19,7 +20,12 @@ import {
   parseDocument,
   visit,
 } from "./_yaml_package.ts";
-import type { Occurrence, ReadResult, UndefinedVariable } from "./_occurrence.ts";
+import type {
+  Occurrence,
+  ReadResult,
+  UndefinedVariable,
+  VirtualHostDeclaration,
+} from "./_occurrence.ts";
 import { expandVariables } from "./_variables.ts";
 import {
   ConfigError,
@@ -51,8 +57,12 @@ interface State {
   readonly env: (name: string) => string | undefined;
   readonly at: (node: unknown) => ConfigLocation;
   readonly occurrences: Occurrence[];
+  readonly virtualHosts: VirtualHostDeclaration[];
   readonly errors: ConfigError[];
 }
+
+/** Where a map's directives go: the top level, an MPM section, or a virtual host (1, 2, …). */
+type Scope = { readonly section: "top level" | MpmName; readonly host: number };
 
 /** Reads the directives of a YAML config; a syntax error stops the reading there. */
 export function readYaml(text: string, options: ReadYamlOptions): ReadResult {
@@ -74,7 +84,7 @@ export function readYaml(text: string, options: ReadYamlOptions): ReadResult {
     })
   );
   if (unresolved.length > 0) {
-    return { complete: false, occurrences: [], errors: unresolved, warnings: [] };
+    return { complete: false, occurrences: [], virtualHosts: [], errors: unresolved, warnings: [] };
   }
   if (doc.errors.length > 0) {
     const errors = doc.errors.map((e) =>
@@ -85,7 +95,7 @@ export function readYaml(text: string, options: ReadYamlOptions): ReadResult {
         cause: e,
       })
     );
-    return { complete: false, occurrences: [], errors, warnings: [] };
+    return { complete: false, occurrences: [], virtualHosts: [], errors, warnings: [] };
   }
   const warnings = doc.warnings.map((w) => `${formatLocation(atOffset(w.pos[0]))}: ${w.message}`);
   const state: State = {
@@ -94,10 +104,11 @@ export function readYaml(text: string, options: ReadYamlOptions): ReadResult {
     env: options.env,
     at: (node) => atOffset(isNode(node) ? node.range?.[0] : undefined),
     occurrences: [],
+    virtualHosts: [],
     errors: [],
   };
   const top = doc.contents;
-  if (isMap(top)) readMap(state, top, "top level", true);
+  if (isMap(top)) readMap(state, top, TOP_LEVEL, true);
   else if (!isEmpty(top)) {
     const error = new ConfigError({
       at: state.at(top),
@@ -106,24 +117,33 @@ export function readYaml(text: string, options: ReadYamlOptions): ReadResult {
         describeValue(toJS(state, top))
       }, not a map of directives`,
     });
-    return { complete: false, occurrences: [], errors: [error], warnings };
+    return { complete: false, occurrences: [], virtualHosts: [], errors: [error], warnings };
   }
-  return { complete: true, occurrences: state.occurrences, errors: state.errors, warnings };
+  const { occurrences, virtualHosts, errors } = state;
+  return { complete: true, occurrences, virtualHosts, errors, warnings };
 }
+
+const TOP_LEVEL: Scope = { section: "top level", host: 0 };
 
 function readMap(
   state: State,
   map: { readonly items: readonly { key: unknown; value: unknown }[] },
-  section: "top level" | MpmName,
+  scope: Scope,
   active: boolean,
 ): void {
+  const { section, host } = scope;
   const ifDefines: unknown[] = [];
+  const topLevel = section === "top level" && host === 0;
   for (const { key, value } of map.items) {
     const name = isScalar(key) ? String(key.value) : describeValue(toJS(state, key));
-    if (section === "top level" && name === "IfDefine") {
+    if (topLevel && name === "IfDefine") {
       ifDefines.push(value);
-    } else if (section === "top level" && isMpmName(name)) {
+    } else if (topLevel && isMpmName(name)) {
       readSection(state, value, name, active, key);
+    } else if (topLevel && name === "VirtualHost") {
+      readVirtualHosts(state, value, active, key);
+    } else if (host > 0 && name === "Address") {
+      continue;
     } else {
       const node = isAlias(value) ? value.resolve(state.doc) : value;
       const at = state.at(key);
@@ -135,6 +155,7 @@ function readMap(
         syntax: "yaml",
         source: "file",
         section,
+        host,
         active,
         at,
         itemLines,
@@ -156,7 +177,7 @@ function readSection(
   key: unknown,
 ): void {
   const node = isAlias(value) ? value.resolve(state.doc) : value;
-  if (isMap(node)) readMap(state, node, mpm, active);
+  if (isMap(node)) readMap(state, node, { section: mpm, host: 0 }, active);
   else if (!isEmpty(node)) {
     state.errors.push(
       new ConfigError({
@@ -211,7 +232,53 @@ function readIfDefine(state: State, value: unknown, active: boolean): void {
       continue;
     }
     const applies = state.defines.includes(m[2]!) !== (m[1] === "!");
-    if (isMap(bodyNode)) readMap(state, bodyNode, "top level", active && applies);
+    if (isMap(bodyNode)) readMap(state, bodyNode, TOP_LEVEL, active && applies);
+  }
+}
+
+/**
+ * `VirtualHost` is a list of maps, each a host: its `Address` (httpd's `<VirtualHost>`
+ * arguments) and its host directives, read like the top level's.
+ */
+function readVirtualHosts(state: State, value: unknown, active: boolean, key: unknown): void {
+  const node = isAlias(value) ? value.resolve(state.doc) : value;
+  const refuse = (at: unknown, why: string): void => {
+    state.errors.push(
+      new ConfigError({
+        at: state.at(at),
+        directive: "VirtualHost",
+        detail: `Cannot use VirtualHost: ${why}`,
+      }),
+    );
+  };
+  if (isEmpty(node)) return;
+  if (!isSeq(node)) {
+    return refuse(key, `${describeValue(toJS(state, node))} is not a list of hosts`);
+  }
+  for (const item of node.items) {
+    const hostNode = isAlias(item) ? item.resolve(state.doc) : item;
+    if (!isMap(hostNode)) {
+      refuse(
+        item,
+        `${
+          describeValue(toJS(state, hostNode))
+        } is not a host (a map of Address and host directives)`,
+      );
+      continue;
+    }
+    const address = hostNode.items.find((pair) =>
+      isScalar(pair.key) && pair.key.value === "Address"
+    );
+    if (address === undefined) {
+      refuse(item, 'a host needs its Address (for example Address: "*:8080")');
+      continue;
+    }
+    state.virtualHosts.push({
+      addresses: expandValue(toJS(state, address.value), state.env).value,
+      at: state.at(address.key),
+      active,
+    });
+    readMap(state, hostNode, { section: "top level", host: state.virtualHosts.length }, active);
   }
 }
 

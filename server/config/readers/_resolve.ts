@@ -17,6 +17,7 @@ import {
   type Source,
   SOURCES,
   type UndefinedVariable,
+  type VirtualHostDeclaration,
 } from "./_occurrence.ts";
 import {
   type CombineScope,
@@ -30,7 +31,9 @@ import {
   MPM_NAMES,
   type MpmName,
   type MpmSource,
+  parseVirtualHostAddresses,
   SERVER_DIRECTIVES,
+  type VirtualHostAddress,
 } from "../mod.ts";
 
 /** Every core directive: the server-wide ones, then the per-host ones. */
@@ -49,6 +52,23 @@ export interface ResolveOptions {
   readonly platformDefaultMpm: MpmName;
 }
 
+/** A virtual host's addresses and the values of its host directives. */
+export interface VirtualHostResolution {
+  readonly addresses: readonly VirtualHostAddress[];
+  /** Where it was declared. */
+  readonly at: ConfigLocation;
+  /** Host directive name → value: its own, merged with or else the main server's. */
+  readonly values: ReadonlyMap<string, unknown>;
+  /** Host directive name → where the value in force was set (absent at the default). */
+  readonly locations: Readonly<Record<string, ConfigLocation>>;
+}
+
+/**
+ * Host directives whose value in a virtual host adds to the main server's rather than
+ * replaces it (httpd merges these per-directory and mime settings).
+ */
+const MERGED_INTO_VIRTUAL_HOST: ReadonlySet<string> = new Set(["Options", "AddType"]);
+
 /** The values of every directive, and what went wrong on the way. */
 export interface Resolution {
   readonly serverRoot: string;
@@ -59,6 +79,8 @@ export interface Resolution {
   readonly core: ReadonlyMap<string, unknown>;
   /** The active MPM's directives with defaults filled in. */
   readonly mpmDirectives: Readonly<Record<string, number>>;
+  /** The active virtual hosts, in the order declared. */
+  readonly virtualHosts: readonly VirtualHostResolution[];
   /**
    * Directive name (core, or the active MPM's) → where its value was last set; absent when
    * left at its default.
@@ -74,6 +96,8 @@ interface Parsed {
   readonly key: string;
   readonly value: unknown;
   readonly source: Source;
+  /** 0: the main server; k: the k-th virtual host of its source. */
+  readonly host: number;
   readonly active: boolean;
   readonly at: ConfigLocation;
 }
@@ -93,14 +117,21 @@ interface Target {
 }
 
 const CORE_BY_NAME = new Map(CORE_DIRECTIVES.map((d) => [d.name, d]));
+const HOST_BY_NAME = new Map(
+  (Object.values(HOST_DIRECTIVES) as Directive<unknown>[]).map((d) => [d.name, d]),
+);
 const ALL_MPM_DIRECTIVE_NAMES = [
   ...new Set(MPM_NAMES.flatMap((m) => MPM_DIRECTIVES[m].map((d) => d.name))),
 ];
 
-/** Parses and folds every occurrence; problems are collected, never thrown. */
+/**
+ * Parses and folds every occurrence; problems are collected, never thrown. `virtualHosts` are
+ * the config file's declarations (only the file declares hosts).
+ */
 export function resolveDirectives(
   occurrences: readonly Occurrence[],
   options: ResolveOptions,
+  virtualHosts: readonly VirtualHostDeclaration[] = [],
 ): Resolution {
   const errors: ConfigError[] = [];
   const warnings: string[] = [];
@@ -125,7 +156,14 @@ export function resolveDirectives(
         warnings.push(`${formatLocation(o.at)}: ${target.ignoredBecause}`);
         return null;
       }
-      return { key: target.key, value, source: o.source, active: o.active, at: o.at };
+      return {
+        key: target.key,
+        value,
+        source: o.source,
+        host: o.host,
+        active: o.active,
+        at: o.at,
+      };
     } catch (e) {
       if (!(e instanceof DirectiveValueError)) throw e;
       const directive = target.directive.name;
@@ -140,7 +178,7 @@ export function resolveDirectives(
   };
 
   const isEarly = (o: Occurrence) =>
-    isMainSection(o.section) &&
+    o.host === 0 && isMainSection(o.section) &&
     (o.name === "ServerRoot" || o.name === "MPM");
   const early = occurrences.filter(isEarly).flatMap((o) => {
     const target = { key: o.name, directive: CORE_BY_NAME.get(o.name)! };
@@ -150,9 +188,9 @@ export function resolveDirectives(
   // Its default "." becomes the config file's directory; a written one is already absolute.
   const serverRoot = resolve(
     options.defaultServerRoot,
-    fold(SERVER_DIRECTIVES.ServerRoot, early, "ServerRoot"),
+    fold(SERVER_DIRECTIVES.ServerRoot, early.filter((p) => p.key === "ServerRoot")),
   );
-  const written = fold(SERVER_DIRECTIVES.MPM, early, "MPM");
+  const written = fold(SERVER_DIRECTIVES.MPM, early.filter((p) => p.key === "MPM"));
   const [mpm, mpmChosenBy]: [MpmName, MpmSource] = options.mpmOverride !== null
     ? [options.mpmOverride, "--mpm"]
     : written !== null
@@ -173,25 +211,75 @@ export function resolveDirectives(
   const locations: Record<string, ConfigLocation> = {};
   /** Folds the values of `key` and records where the one in force was written, as `name`. */
   const settle = <T>(d: Directive<T>, key: string): T => {
-    const last = parsed.findLast((p) => p.active && p.key === key);
+    const last = parsed.findLast((p) => p.active && p.key === key && p.host === 0);
     if (last) locations[d.name] = last.at;
-    return fold(d, parsed, key);
+    return fold(d, parsed.filter((p) => p.key === key && p.host === 0));
   };
   const core = new Map<string, unknown>();
   for (const d of CORE_DIRECTIVES) core.set(d.name, settle(d, d.name));
   const mpmDirectives: Record<string, number> = {};
   for (const d of MPM_DIRECTIVES[mpm]) mpmDirectives[d.name] = settle(d, `${mpm} ${d.name}`);
+  const resolvedHosts = virtualHosts.flatMap((declaration, index) => {
+    const host = resolveVirtualHost(declaration, index + 1, { parsed, core, locations });
+    if (host instanceof ConfigError) errors.push(host);
+    return host instanceof ConfigError || !declaration.active ? [] : [host];
+  });
   return {
     serverRoot,
     mpm,
     mpmChosenBy,
     core,
     mpmDirectives,
+    virtualHosts: resolvedHosts,
     locations,
     failed: [...failed],
     errors,
     warnings,
   };
+}
+
+/** What a virtual host's values are settled against: the main server's. */
+interface MainServer {
+  readonly parsed: readonly Parsed[];
+  readonly core: ReadonlyMap<string, unknown>;
+  readonly locations: Readonly<Record<string, ConfigLocation>>;
+}
+
+/**
+ * A virtual host's addresses and values: a host directive it sets replaces the main server's
+ * (or, for {@link MERGED_INTO_VIRTUAL_HOST}, adds to it); one it leaves unset is the main
+ * server's.
+ */
+function resolveVirtualHost(
+  declaration: VirtualHostDeclaration,
+  host: number,
+  main: MainServer,
+): VirtualHostResolution | ConfigError {
+  let addresses: VirtualHostAddress[];
+  try {
+    addresses = parseVirtualHostAddresses(declaration.addresses);
+  } catch (e) {
+    if (!(e instanceof DirectiveValueError)) throw e;
+    return new ConfigError({
+      at: declaration.at,
+      directive: "VirtualHost",
+      detail: `Cannot use VirtualHost: ${e.message}`,
+    });
+  }
+  const values = new Map<string, unknown>();
+  const locations: Record<string, ConfigLocation> = {};
+  for (const d of Object.values(HOST_DIRECTIVES) as Directive<unknown>[]) {
+    const own = main.parsed.filter((p) => p.key === d.name && p.host === host && p.active);
+    const at = own.at(-1)?.at ?? main.locations[d.name];
+    if (at !== undefined) locations[d.name] = at;
+    if (own.length === 0) values.set(d.name, main.core.get(d.name));
+    else if (!MERGED_INTO_VIRTUAL_HOST.has(d.name)) values.set(d.name, fold(d, own));
+    else {
+      const inMain = main.parsed.filter((p) => p.key === d.name && p.host === 0);
+      values.set(d.name, fold(d, [...inMain, ...own]));
+    }
+  }
+  return { addresses, at: declaration.at, values, locations };
 }
 
 function undefinedVariableError(target: Target, v: UndefinedVariable): ConfigError {
@@ -213,6 +301,20 @@ function findTarget(o: Occurrence, activeMpm: MpmName): Target | ConfigError {
     ...(ignoredBecause === undefined ? {} : { ignoredBecause }),
   });
 
+  if (o.host > 0) {
+    const host = HOST_BY_NAME.get(o.name);
+    if (host) return { key: host.name, directive: host };
+    if (CORE_BY_NAME.has(o.name) || owners.length > 0) {
+      return error(
+        `Cannot use ${o.name} in a VirtualHost: it applies to the whole server (set it at the top level)`,
+      );
+    }
+    return error(
+      `Cannot use ${o.name}: unknown directive${
+        didYouMeanHint(o.name, [...HOST_BY_NAME.keys(), "Address"])
+      }`,
+    );
+  }
   if (isMainSection(o.section)) {
     const core = CORE_BY_NAME.get(o.name);
     if (core) return { key: core.name, directive: core };
@@ -263,15 +365,18 @@ function isMainSection(
   return section === "top level" || section === "command line" || section === "server config";
 }
 
-/** Folds the active values of one directive in source order, starting from its default. */
-function fold<T>(d: Directive<T>, parsed: readonly Parsed[], key: string): T {
+/**
+ * Folds the active values of one directive (`parsed` holds its values only) in source order,
+ * starting from its default.
+ */
+function fold<T>(d: Directive<T>, parsed: readonly Parsed[]): T {
   const join = (earlier: T, later: T, scope: CombineScope): T =>
     d.combine ? d.combine(earlier, later, scope) : later;
   let value = d.default;
   for (const source of SOURCES) {
     // Parsed values were produced by this very directive's parse(), so they are Ts.
     const values = parsed
-      .filter((p) => p.active && p.key === key && p.source === source)
+      .filter((p) => p.active && p.source === source)
       .map((p) => p.value as T);
     if (values.length === 0) continue;
     value = join(value, values.reduce((a, b) => join(a, b, "same source")), "later source");

@@ -202,7 +202,7 @@ export function parseConfigText(text: string, options: ParseConfigOptions): Load
     defaultServerRoot,
     mpmOverride: options.mpmOverride ?? null,
     platformDefaultMpm: options.platformDefaultMpm,
-  });
+  }, fileRead.virtualHosts);
   errors.push(...resolution.errors);
   warnings.push(...resolution.warnings);
 
@@ -225,38 +225,49 @@ export function parseConfigText(text: string, options: ParseConfigOptions): Load
     errors.push(...e.errors);
   }
 
+  // Each host's directives were set where its own locations say (the main server's first).
+  const hostLocations = [resolution.locations, ...resolution.virtualHosts.map((h) => h.locations)];
+  const reported = new Set<string>();
+  const reportOnce = (error: ConfigError) => {
+    if (reported.has(error.message)) return;
+    reported.add(error.message);
+    errors.push(error);
+  };
   const rootFailed = ["ServerRoot", "DocumentRoot"].some((d) => resolution.failed.includes(d));
   if (options.checkDirectory && !rootFailed) {
-    const at = resolution.locations["DocumentRoot"];
-    for (const host of config.hosts) {
+    config.hosts.forEach((host, i) => {
+      const at = hostLocations[i]?.["DocumentRoot"];
       // An App on / answers every request: an unset DocumentRoot is never read.
-      if (at === undefined && host.apps.some((app) => app.location === "/")) continue;
-      const problem = options.checkDirectory(host.documentRoot);
-      if (problem === null) continue;
+      if (at === undefined && host.apps.some((app) => app.location === "/")) return;
+      const problem = options.checkDirectory!(host.documentRoot);
+      if (problem === null) return;
       const hint = at === undefined ? " (the default; set DocumentRoot)" : "";
-      errors.push(
+      reportOnce(
         new ConfigError({
           at: at ?? fileLocation,
           directive: "DocumentRoot",
           detail: `Cannot use DocumentRoot ${host.documentRoot}: ${problem}${hint}`,
         }),
       );
-    }
+    });
   }
-  const appAt = resolution.locations["App"];
   const appsFailed = ["ServerRoot", "App"].some((d) => resolution.failed.includes(d));
-  if (options.checkFile && appAt !== undefined && !appsFailed) {
-    for (const app of config.hosts.flatMap((host) => host.apps)) {
-      const problem = options.checkFile(app.module);
-      if (problem === null) continue;
-      errors.push(
-        new ConfigError({
-          at: appAt,
-          directive: "App",
-          detail: `Cannot load app module ${app.module}: ${problem}`,
-        }),
-      );
-    }
+  if (options.checkFile && !appsFailed) {
+    config.hosts.forEach((host, i) => {
+      const at = hostLocations[i]?.["App"];
+      if (at === undefined) return;
+      for (const app of host.apps) {
+        const problem = options.checkFile!(app.module);
+        if (problem === null) continue;
+        reportOnce(
+          new ConfigError({
+            at,
+            directive: "App",
+            detail: `Cannot load app module ${app.module}: ${problem}`,
+          }),
+        );
+      }
+    });
   }
   if (options.checkWritable) {
     errors.push(...unwritableFiles(config, resolution, options.checkWritable, fileLocation));

@@ -136,6 +136,9 @@ export async function createStaticFixture(): Promise<StaticFixture> {
     css,
     js,
     host: (overrides = {}) => ({
+      addresses: [],
+      declaredAt: "test",
+      serverAdmin: "[no address given]",
       serverName: "localhost",
       serverAliases: [],
       documentRoot: root,

@@ -326,6 +326,9 @@ Deno.test("createStaticHandler() refuses anything but a regular file or a direct
 
 Deno.test("createStaticHandler() rejects negative options", () => {
   const host = {
+    addresses: [],
+    declaredAt: "test",
+    serverAdmin: "[no address given]",
     serverName: "x",
     serverAliases: [],
     documentRoot: "/nonexistent",

@@ -118,8 +118,9 @@ export function readDirective(
   if (value === null) return;
   const o = occurrence(name, value, line.at);
   if (ctx.kind === "server") state.sections.main.push(o);
-  else if (ctx.kind === "vhost" && HOST_DIRECTIVE_NAMES.has(name)) state.sections.vhost.push(o);
-  else if (ctx.kind === "directory" && DIRECTORY_DIRECTIVE_NAMES.has(name)) {
+  else if (ctx.kind === "vhost" && HOST_DIRECTIVE_NAMES.has(name)) {
+    state.sections.vhosts[ctx.host - 1]!.occurrences.push(o);
+  } else if (ctx.kind === "directory" && DIRECTORY_DIRECTIVE_NAMES.has(name)) {
     ctx.section.occurrences.push(o);
   } else {
     const text = `Ignoring ${name} inside ${describeContext(ctx)}: mpmd sets it ${

@@ -69,6 +69,7 @@ export function occurrence(name: string, value: unknown, at: ConfigLocation): Oc
     syntax: "httpd",
     source: "file",
     section: "server config",
+    host: 0,
     active: true,
     at,
     itemLines: [],

@@ -1,16 +1,15 @@
 /**
  * httpd's sections as mpmd reads them. `<IfModule>` and `<IfDefine>` decide whether their
- * lines are read. The first `<VirtualHost>` configures mpmd's one host; a `<Directory>` that
- * holds the DocumentRoot sets that host's Options (and DirectoryIndex, AddType,
- * AddDefaultCharset), from the least to the most specific; `<Location>` with
- * `SetHandler server-status` becomes the host's Status. Every other section is skipped with a
- * warning, never an error.
+ * lines are read. Each `<VirtualHost>` declares a host; a `<Directory>` that holds a host's
+ * DocumentRoot sets that host's Options (and DirectoryIndex, AddType, AddDefaultCharset), from
+ * the least to the most specific; `<Location>` with `SetHandler server-status` becomes its
+ * host's Status. Every other section is skipped with a warning, never an error.
  *
  * @module
  */
 
 import { resolve } from "node:path";
-import type { Occurrence } from "../_occurrence.ts";
+import type { Occurrence, VirtualHostDeclaration } from "../_occurrence.ts";
 import { BUILTIN_MODULES, MPM_MODULES, namesModule } from "./modules.ts";
 import { fail, occurrence, type ReaderState, unimplemented, warn } from "./_reader_state.ts";
 import {
@@ -28,6 +27,8 @@ export interface DirectorySection {
   /** The opening tag's arguments as written. */
   readonly written: string;
   readonly at: ConfigLocation;
+  /** The host it was written in: 0 for the main server (it then applies to every host). */
+  readonly host: number;
   readonly occurrences: Occurrence[];
   /** Warnings given only if the section applies. */
   readonly warnings: string[];
@@ -39,7 +40,8 @@ export interface DirectorySection {
 export interface LocationSection {
   readonly path: string;
   readonly at: ConfigLocation;
-  readonly inVirtualHost: boolean;
+  /** The host it was written in: 0 for the main server. */
+  readonly host: number;
   handler: string | null;
   /** Allow-list words from Require lines; `null` while no Require was read. */
   allow: string[] | null;
@@ -47,23 +49,27 @@ export interface LocationSection {
   readonly unimplemented: { readonly name: string; readonly at: ConfigLocation }[];
 }
 
-/** Where a line is: the main server, the first VirtualHost, a Directory or a Location. */
+/** Where a line is: the main server, a VirtualHost (1, 2, …), a Directory or a Location. */
 export type Context =
   | { readonly kind: "server" }
-  | { readonly kind: "vhost" }
+  | { readonly kind: "vhost"; readonly host: number }
   | { readonly kind: "directory"; readonly section: DirectorySection }
   | { readonly kind: "location"; readonly section: LocationSection };
+
+/** A `<VirtualHost>` read: where and on which addresses, and its host directives. */
+export interface VirtualHostSection {
+  readonly declaration: VirtualHostDeclaration;
+  readonly occurrences: Occurrence[];
+}
 
 /** The sections' contents, gathered as they are read. */
 export interface Sections {
   /** Directives of the main server, in file order. */
   readonly main: Occurrence[];
-  /** Host directives of the first VirtualHost. */
-  readonly vhost: Occurrence[];
+  /** The VirtualHost sections, in file order (host `k` is `vhosts[k - 1]`). */
+  readonly vhosts: VirtualHostSection[];
   readonly directories: DirectorySection[];
   readonly locations: LocationSection[];
-  /** VirtualHost sections seen so far. */
-  vhosts: number;
 }
 
 /** An opening tag. */
@@ -72,9 +78,6 @@ export interface SectionTag {
   readonly args: string;
   readonly at: ConfigLocation;
 }
-
-/** Host directives that a VirtualHost's value adds to rather than replaces (as in httpd). */
-const MERGED_INTO_VHOST = new Set(["Options", "AddType"]);
 
 /**
  * Decides how a section is read: the context of its lines, or `null` to skip them (a
@@ -87,15 +90,9 @@ export function enterSection(state: ReaderState, tag: SectionTag, ctx: Context):
   }
   if (kind === "virtualhost") {
     if (ctx.kind !== "server") return nested(state, tag, ctx);
-    if (++state.sections.vhosts > 1) {
-      warn(
-        state,
-        tag.at,
-        `Ignoring <VirtualHost ${tag.args}>: mpmd serves one host, configured by the first <VirtualHost>`,
-      );
-      return null;
-    }
-    return { kind: "vhost" };
+    const declaration = { addresses: tag.args, at: tag.at, active: true };
+    state.sections.vhosts.push({ declaration, occurrences: [] });
+    return { kind: "vhost", host: state.sections.vhosts.length };
   }
   if (kind === "directory" || kind === "location") {
     if (ctx.kind === "directory" || ctx.kind === "location") return nested(state, tag, ctx);
@@ -108,7 +105,7 @@ export function enterSection(state: ReaderState, tag: SectionTag, ctx: Context):
       const section: LocationSection = {
         path: args[0]!,
         at: tag.at,
-        inVirtualHost: ctx.kind === "vhost",
+        host: ctx.kind === "vhost" ? ctx.host : 0,
         handler: null,
         allow: null,
         warnings: [],
@@ -121,6 +118,7 @@ export function enterSection(state: ReaderState, tag: SectionTag, ctx: Context):
       path: /[*?[]/.test(args[0]!) ? null : resolve(state.serverRoot, args[0]!),
       written: tag.args,
       at: tag.at,
+      host: ctx.kind === "vhost" ? ctx.host : 0,
       occurrences: [],
       warnings: [],
       unimplemented: [],
@@ -182,33 +180,43 @@ function moduleLoaded(state: ReaderState, name: string, at: ConfigLocation): boo
 }
 
 /**
- * The occurrences in the order they apply: the main server; the first VirtualHost (whose host
- * directives replace the main server's, except Options and AddType, which merge); then the
- * Directory sections that hold the DocumentRoot, least specific first; Status from Location.
+ * The occurrences of every host: the main server's, then each VirtualHost's (marked with its
+ * host number), then for each host the Directory sections that hold its DocumentRoot, least
+ * specific first (a section written in a VirtualHost counts for that host only); Status from
+ * Location.
  */
 export function finishSections(state: ReaderState): Occurrence[] {
-  const { main, vhost } = state.sections;
+  const { main, vhosts } = state.sections;
+  const hostOccurrences = [main, ...vhosts.map((v) => v.occurrences)];
   for (const location of state.sections.locations) {
     const status = statusOf(state, location);
-    if (status !== null) (location.inVirtualHost ? vhost : main).push(status);
+    if (status !== null) hostOccurrences[location.host]!.push(status);
   }
-  const replaced = new Set(vhost.map((o) => o.name).filter((n) => !MERGED_INTO_VHOST.has(n)));
-  const occurrences = [
-    ...main.map((o) => (replaced.has(o.name) ? { ...o, active: false } : o)),
-    ...vhost,
-  ];
-  const documentRoot = documentRootOf(state, occurrences);
-  if (documentRoot === null) return occurrences;
-  const holding = state.sections.directories.filter((d) => {
-    if (d.path !== null && contains(d.path, documentRoot)) return true;
-    const reason = d.path === null
-      ? "mpmd does not implement wildcards in <Directory>"
-      : `it does not hold the DocumentRoot (${documentRoot}), the only directory mpmd serves`;
-    warn(state, d.at, `Ignoring <Directory ${d.written}>: ${reason}`);
-    return false;
-  }).sort((a, b) => a.path!.length - b.path!.length);
-  for (const d of holding) {
-    occurrences.push(...d.occurrences);
+  // A VirtualHost's DocumentRoot is the last of its own, else the main server's.
+  const roots = hostOccurrences.map((own, host) =>
+    documentRootOf(state, host === 0 ? main : [...main, ...own])
+  );
+  const applied = new Set<DirectorySection>();
+  const occurrences = hostOccurrences.flatMap((own, host) => {
+    const root = roots[host] ?? null;
+    const holding = root === null
+      ? []
+      : state.sections.directories.filter((d) =>
+        (d.host === 0 || d.host === host) && d.path !== null && contains(d.path, root)
+      ).sort((a, b) => a.path!.length - b.path!.length);
+    for (const d of holding) applied.add(d);
+    return [...own, ...holding.flatMap((d) => d.occurrences)].map((o) => ({ ...o, host }));
+  });
+  for (const d of state.sections.directories) {
+    if (!applied.has(d)) {
+      const reason = d.path === null
+        ? "mpmd does not implement wildcards in <Directory>"
+        : `it holds no DocumentRoot (${
+          [...new Set(roots.filter((r) => r !== null))].join(", ")
+        }), the only directories mpmd serves`;
+      warn(state, d.at, `Ignoring <Directory ${d.written}>: ${reason}`);
+      continue;
+    }
     state.warnings.push(...d.warnings);
     for (const u of d.unimplemented) unimplemented(state, u.name, u.at);
   }

@@ -14,6 +14,7 @@ import {
   DEFAULT_REQUEST_READ_TIMEOUT,
   formatDuration,
   formatListenAddress,
+  formatVirtualHostAddress,
   HOST_DIRECTIVES,
   type HostConfig,
   type ReadTimeout,
@@ -86,7 +87,15 @@ export function configToYaml(config: ServerConfig, options: ConfigToYamlOptions 
     ),
   );
   if (Object.keys(formats).length > 0) entries.LogFormat = formats;
-  Object.assign(entries, hostEntries(config.hosts[0], config.serverRoot));
+  const [main, ...virtualHosts] = config.hosts;
+  Object.assign(entries, hostEntries(main, defaultHost(config.serverRoot)));
+  if (virtualHosts.length > 0) {
+    // What a virtual host leaves unset is the main server's: it writes only what differs.
+    entries.VirtualHost = virtualHosts.map((host) => ({
+      Address: host.addresses.map(formatVirtualHostAddress).join(" "),
+      ...hostEntries(host, main),
+    }));
+  }
 
   const mpmSection: Entries = {};
   for (const d of MPM_DIRECTIVES[config.mpm]) {
@@ -101,44 +110,67 @@ export function configToYaml(config: ServerConfig, options: ConfigToYamlOptions 
   return header + stringify(entries, { lineWidth: 0 });
 }
 
-function hostEntries(host: HostConfig, serverRoot: string): Entries {
+/** The host every directive's default makes: what the main server's entries differ from. */
+function defaultHost(serverRoot: string): HostConfig {
   const H = HOST_DIRECTIVES;
+  return {
+    addresses: [],
+    declaredAt: "",
+    serverName: H.ServerName.default,
+    serverAliases: H.ServerAlias.default,
+    serverAdmin: H.ServerAdmin.default,
+    documentRoot: resolve(serverRoot, H.DocumentRoot.default),
+    directoryIndex: H.DirectoryIndex.default,
+    indexes: H.Options.default.indexes ?? false,
+    followSymLinks: H.Options.default.followSymLinks ?? false,
+    addType: H.AddType.default,
+    addDefaultCharset: H.AddDefaultCharset.default,
+    customLogs: H.CustomLog.default,
+    apps: H.App.default,
+    status: H.Status.default,
+  };
+}
+
+/** A host's directives that differ from `base`'s. */
+function hostEntries(host: HostConfig, base: HostConfig): Entries {
   const entries: Entries = {};
-  const put = (key: string, value: unknown, defaultValue: unknown, shown: unknown = value) =>
-    putChanged(entries, key, value, defaultValue, shown);
-  put("ServerName", host.serverName, H.ServerName.default);
-  put("ServerAlias", host.serverAliases, H.ServerAlias.default);
-  put("DocumentRoot", host.documentRoot, resolve(serverRoot, H.DocumentRoot.default));
+  const put = <K extends keyof HostConfig>(key: string, field: K, shown: unknown = host[field]) =>
+    putChanged(entries, key, host[field], base[field], shown);
+  put("ServerName", "serverName");
+  put("ServerAlias", "serverAliases");
+  put("ServerAdmin", "serverAdmin");
+  put("DocumentRoot", "documentRoot");
   put(
     "DirectoryIndex",
-    host.directoryIndex,
-    H.DirectoryIndex.default,
+    "directoryIndex",
     host.directoryIndex.length === 0 ? "disabled" : host.directoryIndex,
   );
   const options = [
     ...(host.indexes ? ["Indexes"] : []),
     ...(host.followSymLinks ? ["FollowSymLinks"] : []),
   ];
-  if (options.length > 0) entries.Options = options;
+  if (host.indexes !== base.indexes || host.followSymLinks !== base.followSymLinks) {
+    entries.Options = options.length > 0 ? options : "None";
+  }
   const types: Record<string, string[]> = {};
   for (const [extension, type] of Object.entries(host.addType)) {
-    (types[type] ??= []).push(extension);
+    if (base.addType[extension] !== type) (types[type] ??= []).push(extension);
   }
   if (Object.keys(types).length > 0) entries.AddType = types;
-  if (host.addDefaultCharset !== null) entries.AddDefaultCharset = host.addDefaultCharset;
-  if (host.customLogs.length > 0) {
-    entries.CustomLog = host.customLogs.map((log) => ({ path: log.path, format: log.format }));
-  }
-  if (host.apps.length > 0) {
-    entries.App = host.apps.map((app) => ({ Location: app.location, Module: app.module }));
-  }
+  put("AddDefaultCharset", "addDefaultCharset", host.addDefaultCharset ?? "Off");
+  put(
+    "CustomLog",
+    "customLogs",
+    host.customLogs.map((log) => ({ path: log.path, format: log.format })),
+  );
+  put("App", "apps", host.apps.map((app) => ({ Location: app.location, Module: app.module })));
   if (host.status !== null) {
-    entries.Status = {
+    put("Status", "status", {
       Location: host.status.location,
       Metrics: host.status.metricsLocation ?? "Off",
       Allow: host.status.allow,
-    };
-  }
+    });
+  } else put("Status", "status", "Off");
   return entries;
 }
 

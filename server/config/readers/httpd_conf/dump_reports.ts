@@ -1,12 +1,17 @@
 /**
  * What `-S` (`-t -D DUMP_VHOSTS -D DUMP_RUN_CFG`) and `-t -D DUMP_RUN_CFG` print, in the shape
- * httpd prints them, with mpmd's settings: the listeners and the host, ServerRoot, the main
+ * httpd prints them, with mpmd's settings: the virtual hosts (or the listeners), ServerRoot, the main
  * DocumentRoot and ErrorLog, PidFile, the defined names, and the MPM with its directives.
  *
  * @module
  */
 
-import { formatListenAddress, type ServerConfig } from "../../mod.ts";
+import {
+  formatListenAddress,
+  formatVirtualHostAddress,
+  type HostConfig,
+  type ServerConfig,
+} from "../../mod.ts";
 
 /** A configuration and the names it was read with, as `parseConfigText()` returns them. */
 export interface DumpInput {
@@ -16,12 +21,40 @@ export interface DumpInput {
   readonly variables: Readonly<Record<string, string | null>>;
 }
 
-/** `DUMP_VHOSTS`: each listener and the host that answers on it, with where it was set. */
+/**
+ * `DUMP_VHOSTS`, in httpd's layout: each virtual-host address with its hosts (the first is that
+ * address's default), or, without virtual hosts, each listener and the main server.
+ */
 export function virtualHostReport(config: ServerConfig): string {
-  const host = config.hosts[0];
-  const lines = config.listen.map((address) =>
-    `${formatListenAddress(address).padEnd(22)} ${host.serverName} (${address.origin})`
-  );
+  const [main, ...virtualHosts] = config.hosts;
+  if (virtualHosts.length === 0) {
+    const lines = config.listen.map((address) =>
+      `${formatListenAddress(address).padEnd(22)} ${main.serverName} (${address.origin})`
+    );
+    return ["VirtualHost configuration:", ...lines].join("\n");
+  }
+  const byAddress = new Map<string, HostConfig[]>();
+  for (const host of virtualHosts) {
+    for (const address of host.addresses) {
+      const key = formatVirtualHostAddress(address);
+      byAddress.set(key, [...byAddress.get(key) ?? [], host]);
+    }
+  }
+  const lines = [...byAddress].flatMap(([address, hosts]) => {
+    const named = (host: HostConfig) => `${host.serverName} (${host.declaredAt})`;
+    if (hosts.length === 1) return [`${address.padEnd(22)} ${named(hosts[0]!)}`];
+    const port = address.slice(address.lastIndexOf(":") + 1);
+    return [
+      `${address.padEnd(22)} is a NameVirtualHost`,
+      `${"".padEnd(8)} default server ${named(hosts[0]!)}`,
+      ...hosts.flatMap((host) => [
+        `${"".padEnd(8)} port ${port} namevhost ${named(host)}`,
+        ...host.serverAliases.map((alias) =>
+          `${"".padEnd(16)} ${/[*?]/.test(alias) ? "wild alias" : "alias"} ${alias}`
+        ),
+      ]),
+    ];
+  });
   return ["VirtualHost configuration:", ...lines].join("\n");
 }
 

@@ -54,7 +54,7 @@ export function readHttpdConf(text: string, options: ReadHttpdConfOptions): Http
     variables: new Map(options.defines.map((name) => [name, null])),
     mpm: { loaded: null, defaultTestedAt: null },
     transferLogFormat: "common",
-    sections: { main: [], vhost: [], directories: [], locations: [], vhosts: 0 },
+    sections: { main: [], vhosts: [], directories: [], locations: [] },
     errors: [],
     warnings: [],
     foreignModules: [],
@@ -73,6 +73,7 @@ export function readHttpdConf(text: string, options: ReadHttpdConfOptions): Http
   return {
     complete: true,
     occurrences,
+    virtualHosts: state.sections.vhosts.map((v) => v.declaration),
     errors: state.errors,
     warnings: state.warnings,
     variables: Object.fromEntries(state.variables),

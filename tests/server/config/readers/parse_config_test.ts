@@ -266,8 +266,11 @@ Deno.test("parseConfigText() fills httpd 2.4's defaults (and mpmd's own choices)
       combined: '%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i"',
     },
     hosts: [{
+      addresses: [],
+      declaredAt: "/srv/mpmd.yaml",
       serverName: "localhost",
       serverAliases: [],
+      serverAdmin: "[no address given]",
       documentRoot: "/srv/htdocs",
       directoryIndex: ["index.html"],
       // mpmd differs from httpd (FollowSymLinks): no Options by default.

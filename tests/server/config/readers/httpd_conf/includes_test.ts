@@ -66,7 +66,7 @@ Deno.test("Include reads files relative to ServerRoot, in the context of the lin
     "Include conf/a.conf\n<IfDefine !NEVER>\nInclude conf.d/\n</IfDefine>\nIncludeOptional missing/*.conf",
     {
       tree: {
-        "conf/a.conf": "Timeout 31\nServerAdmin x",
+        "conf/a.conf": "Timeout 31\nContentDigest On",
         "conf.d/1.conf": "KeepAlive Off\n",
         "conf.d/2.conf": "<IfModule mod_mime.c>\nMaxKeepAliveRequests 3\n</IfModule>",
       },
@@ -76,7 +76,7 @@ Deno.test("Include reads files relative to ServerRoot, in the context of the lin
   assert.equal(config.keepAlive, false);
   assert.equal(config.maxKeepAliveRequests, 3);
   // Included files are named relative to the main file's directory.
-  assert.deepEqual(warnings, ["conf/a.conf:2: Ignoring ServerAdmin: mpmd does not implement it"]);
+  assert.deepEqual(warnings, ["conf/a.conf:2: Ignoring ContentDigest: mpmd does not implement it"]);
 });
 
 Deno.test("Include follows a ServerRoot set above it", () => {

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { assertRefusals, confErrors, readConf } from "./_read_conf.ts";
+import type { HostConfig } from "../../../../../server/config/mod.ts";
 
-Deno.test("the first <VirtualHost> configures the host, over the main server", () => {
+Deno.test("each <VirtualHost> is a host, its unset directives the main server's", () => {
   const { config, warnings } = readConf(
     [
       "DocumentRoot main",
@@ -17,13 +18,16 @@ Deno.test("the first <VirtualHost> configures the host, over the main server", (
       "  AddType text/x-b .b",
       "  ErrorLog logs/site-error.log",
       "</VirtualHost>",
-      "<VirtualHost *:8081>",
+      "<VirtualHost 127.0.0.1:8081 [::1]>",
       "  DocumentRoot other",
       "</VirtualHost>",
     ].join("\n"),
   );
-  const host = config.hosts[0];
-  assert.equal(config.hosts.length, 1);
+  assert.equal(config.hosts.length, 3);
+  const [main, host, other] = config.hosts as unknown as [HostConfig, HostConfig, HostConfig];
+  assert.deepEqual([main.addresses, main.documentRoot], [[], "/srv/main"]);
+  assert.deepEqual(host.addresses, [{ hostname: null, port: 8080 }]);
+  assert.equal(host.declaredAt, "httpd.conf:5");
   assert.equal(host.serverName, "www.example.com");
   assert.deepEqual(host.serverAliases, ["example.com"]);
   assert.equal(host.documentRoot, "/srv/site");
@@ -33,9 +37,21 @@ Deno.test("the first <VirtualHost> configures the host, over the main server", (
   assert.equal(host.followSymLinks, true);
   assert.deepEqual(host.addType, { a: "text/x-a", b: "text/x-b" });
   assert.equal(config.errorLog, "stderr");
+  // What the second host leaves unset is the main server's, not the first host's.
+  assert.deepEqual(other.addresses, [
+    { hostname: "127.0.0.1", port: 8081 },
+    { hostname: "::1", port: null },
+  ]);
+  assert.deepEqual(
+    [other.documentRoot, other.serverName, other.customLogs.map((l) => l.path)],
+    ["/srv/other", "localhost", ["/srv/logs/main.log"]],
+  );
+  assert.deepEqual(
+    [other.indexes, other.followSymLinks, other.addType],
+    [true, false, { a: "text/x-a" }],
+  );
   assert.deepEqual(warnings, [
     "httpd.conf:12: Ignoring ErrorLog inside <VirtualHost>: mpmd sets it for the whole server (write it outside <VirtualHost>)",
-    "httpd.conf:14: Ignoring <VirtualHost *:8081>: mpmd serves one host, configured by the first <VirtualHost>",
   ]);
 });
 
@@ -110,7 +126,7 @@ Deno.test("<Directory> sections that hold the DocumentRoot set its Options, most
       indexes: false,
       followSymLinks: false,
       warnings: [
-        'httpd.conf:1: Ignoring <Directory "/srv/cgi-bin">: it does not hold the DocumentRoot (/srv/htdocs), the only directory mpmd serves',
+        'httpd.conf:1: Ignoring <Directory "/srv/cgi-bin">: it holds no DocumentRoot (/srv/htdocs), the only directories mpmd serves',
       ],
     },
     {

@@ -228,10 +228,10 @@ Deno.test("readHttpdConf() reports what it cannot read, with file and line", asy
 
 Deno.test("readHttpdConf() warns once per directive it does not implement", () => {
   const { warnings } = readConf(
-    "ServerAdmin a@example.com\nTimeout 5\nserveradmin b@example.com\nUseCanonicalName On",
+    "ContentDigest On\nTimeout 5\ncontentdigest Off\nUseCanonicalName On",
   );
   assert.deepEqual(warnings, [
-    "httpd.conf:1: Ignoring ServerAdmin: mpmd does not implement it (written 2 times; the first is shown)",
+    "httpd.conf:1: Ignoring ContentDigest: mpmd does not implement it (written 2 times; the first is shown)",
     "httpd.conf:4: Ignoring UseCanonicalName: mpmd does not implement it",
   ]);
 });
