@@ -10,6 +10,7 @@ import type { ServerConfig } from "../server/config/mod.ts";
 import type { ConnectionView } from "../server/http/mod.ts";
 import type { SlotWriter } from "../scoreboard/mod.ts";
 import type { AccessRecord } from "../server/log/mod.ts";
+import { VirtualHostTable } from "./virtual_hosts.ts";
 
 /** The two moments of a request a slot records. */
 export interface RequestRecorder {
@@ -24,7 +25,7 @@ export interface RequestRecorder {
 
 /** What {@link RequestRecorder.start} reads of a request: a connection view, or an exchange. */
 export type RequestStart =
-  & Pick<ConnectionView, "requestLine" | "remote">
+  & Pick<ConnectionView, "requestLine" | "remote" | "local" | "host">
   & { readonly startedAt?: number };
 
 /**
@@ -33,7 +34,7 @@ export type RequestStart =
  * more than the rest of the record on some virtual machines, measured).
  */
 export function requestRecorder(record: SlotWriter, config: ServerConfig): RequestRecorder {
-  const vhost = config.hosts[0].serverName;
+  const hosts = new VirtualHostTable(config.hosts);
   // Without ExtendedStatus a slot keeps its counts and times but not what it serves.
   const extended = config.extendedStatus;
   return {
@@ -41,7 +42,7 @@ export function requestRecorder(record: SlotWriter, config: ServerConfig): Reque
       record.startRequest({
         line: extended ? request.requestLine : "",
         client: extended ? request.remote.hostname : "",
-        vhost: extended ? vhost : "",
+        vhost: extended ? hosts.hostOf(request.local, request.host).serverName : "",
         nowMs: request.startedAt ?? Date.now(),
       });
     },

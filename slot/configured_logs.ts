@@ -17,6 +17,7 @@ import {
 } from "../server/log/mod.ts";
 import { ConfigError, ConfigErrors, type ServerConfig } from "../server/config/mod.ts";
 import { describeError } from "../base/mod.ts";
+import type { VirtualHostTable } from "./virtual_hosts.ts";
 
 /** Each host's access logs behind one exchange hook. */
 export interface AccessLogging {
@@ -24,6 +25,14 @@ export interface AccessLogging {
   readonly onExchange?: (record: AccessRecord) => void;
   /** Flushes and closes the access logs. */
   closeLogs(): Promise<void>;
+}
+
+/** Options of {@link openAccessLogging}. */
+export interface AccessLoggingOptions {
+  /** Chooses the host whose logs a record goes to. */
+  readonly hosts: VirtualHostTable;
+  /** Called after the logs are written (the scoreboard). */
+  readonly then?: (record: AccessRecord) => void;
 }
 
 /**
@@ -35,19 +44,18 @@ export interface AccessLogging {
 export function openAccessLogging(
   config: ServerConfig,
   logger: Logger,
-  then?: (record: AccessRecord) => void,
+  options: AccessLoggingOptions,
 ): AccessLogging {
-  const accessLogs = openAccessLogs(config, logger);
-  const closeLogs = () => closeAll(accessLogs);
-  if (accessLogs.size === 0) {
+  const { hosts, then } = options;
+  const { byHost, all } = openAccessLogs(config, logger);
+  const closeLogs = () => closeAll(all);
+  if (all.length === 0) {
     return then === undefined ? { closeLogs } : { onExchange: then, closeLogs };
   }
-  const [defaultHost] = config.hosts;
-  const logsOf = (record: AccessRecord) =>
-    accessLogs.get(record.serverName) ?? accessLogs.get(defaultHost.serverName) ?? [];
   return {
     onExchange(record) {
-      for (const log of logsOf(record)) log.write(record);
+      const host = hosts.select(record.local, record.requestHeaders.get("host") ?? "");
+      for (const log of byHost[host]!) log.write(record);
       then?.(record);
     },
     closeLogs,
@@ -61,7 +69,7 @@ export function openAccessLogging(
  * @throws {ConfigErrors} naming the config file and the log's reason.
  */
 export async function checkAccessLogs(config: ServerConfig, logger: Logger): Promise<void> {
-  await closeAll(openAccessLogs(config, logger));
+  await closeAll(openAccessLogs(config, logger).all);
 }
 
 /**
@@ -87,25 +95,41 @@ export function openConfiguredLog(
   }
 }
 
-function openAccessLogs(config: ServerConfig, logger: Logger): Map<string, AccessLog[]> {
-  const byHost = new Map<string, AccessLog[]>();
-  try {
-    for (const host of config.hosts) {
-      if (host.customLogs.length === 0 || byHost.has(host.serverName)) continue;
-      const logs: AccessLog[] = [];
-      byHost.set(host.serverName, logs);
-      for (const log of host.customLogs) {
-        const sink = openConfiguredLog(config, "CustomLog", { target: log.path, errorLog: logger });
-        logs.push(createAccessLog({ format: log.format, sink }));
-      }
-    }
-  } catch (error) {
-    void closeAll(byHost);
-    throw error;
-  }
-  return byHost;
+/** Each host's access logs (in `config.hosts` order), and every log once. */
+interface OpenedAccessLogs {
+  readonly byHost: readonly (readonly AccessLog[])[];
+  readonly all: readonly AccessLog[];
 }
 
-async function closeAll(accessLogs: Map<string, AccessLog[]>): Promise<void> {
-  await Promise.all([...accessLogs.values()].flat().map((log) => log.close()));
+/**
+ * Opens each CustomLog once, however many hosts write it (a virtual host without CustomLog
+ * writes the main server's), so that their lines share one buffer and never interleave.
+ */
+function openAccessLogs(config: ServerConfig, logger: Logger): OpenedAccessLogs {
+  const logs = new Map<string, AccessLog>();
+  try {
+    const byHost = config.hosts.map((host) =>
+      host.customLogs.map((log) => {
+        const key = `${log.path}\n${log.format}`;
+        let accessLog = logs.get(key);
+        if (accessLog === undefined) {
+          const sink = openConfiguredLog(config, "CustomLog", {
+            target: log.path,
+            errorLog: logger,
+          });
+          accessLog = createAccessLog({ format: log.format, sink });
+          logs.set(key, accessLog);
+        }
+        return accessLog;
+      })
+    );
+    return { byHost, all: [...logs.values()] };
+  } catch (error) {
+    void closeAll([...logs.values()]);
+    throw error;
+  }
+}
+
+async function closeAll(accessLogs: readonly AccessLog[]): Promise<void> {
+  await Promise.all(accessLogs.map((log) => log.close()));
 }

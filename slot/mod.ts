@@ -42,9 +42,10 @@ export {
   startServer,
 } from "./start_server.ts";
 export { createSiteHandler, type SiteContext } from "./site.ts";
-export { createVirtualHostRouter, hostName, type VirtualHost } from "./virtual_hosts.ts";
+export { createVirtualHostRouter, hostName, VirtualHostTable } from "./virtual_hosts.ts";
 export {
   type AccessLogging,
+  type AccessLoggingOptions,
   checkAccessLogs,
   openAccessLogging,
   openConfiguredLog,

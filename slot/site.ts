@@ -11,7 +11,7 @@ import type { ScoreboardDetail } from "../scoreboard/mod.ts";
 import type { HostConfig, ServerConfig } from "../server/config/mod.ts";
 import { builtAt, type Handler, serverBanner } from "../server/http/mod.ts";
 import type { Logger } from "../server/log/mod.ts";
-import { createVirtualHostRouter, type VirtualHost } from "./virtual_hosts.ts";
+import { createVirtualHostRouter, VirtualHostTable } from "./virtual_hosts.ts";
 
 /** What a serving slot gives its site's modules. */
 export interface SiteContext {
@@ -50,14 +50,11 @@ export async function createSiteHandler(
     status: { server, readScoreboard: context.readScoreboard },
     listening: context.listening,
   };
-  const virtualHost = async (host: HostConfig): Promise<VirtualHost> => ({
-    config: host,
-    handler: await createHostHandler(host, moduleContext),
-  });
-  const [defaultHost, ...otherHosts] = config.hosts;
-  const site = createVirtualHostRouter([
-    await virtualHost(defaultHost),
-    ...await Promise.all(otherHosts.map(virtualHost)),
+  const handlerOf = (host: HostConfig) => createHostHandler(host, moduleContext);
+  const [main, ...virtualHosts] = config.hosts;
+  const site = createVirtualHostRouter(new VirtualHostTable(config.hosts), [
+    await handlerOf(main),
+    ...await Promise.all(virtualHosts.map(handlerOf)),
   ]);
   if (config.healthLocation === null) return site;
   // Before the hosts: a probe reaches it whatever its Host, and no module can hide it.

@@ -15,7 +15,8 @@ import {
   type HttpEngine,
   openListeners,
 } from "../server/http/mod.ts";
-import type { AccessRecord, Logger } from "../server/log/mod.ts";
+import type { AccessRecord, Endpoint, Logger } from "../server/log/mod.ts";
+import { VirtualHostTable } from "./virtual_hosts.ts";
 import type { ServerConfig } from "../server/config/mod.ts";
 import { createNativeEngine } from "../server/native/mod.ts";
 
@@ -65,10 +66,15 @@ export function createServingEngine(
   options: ServingEngineOptions,
 ): ServingEngine {
   const { logger, handler } = options;
-  const { onExchange, closeLogs } = openAccessLogging(config, logger, options.onExchange);
+  const hosts = new VirtualHostTable(config.hosts);
+  const { onExchange, closeLogs } = openAccessLogging(config, logger, {
+    hosts,
+    ...(options.onExchange !== undefined && { then: options.onExchange }),
+  });
   const hooks = {
     ...(onExchange !== undefined && { onExchange }),
     ...(options.onState !== undefined && { onState: options.onState }),
+    serverNameOf: (local: Endpoint, host: string) => hosts.hostOf(local, host).serverName,
   };
   try {
     const engine = config.httpEngine === "native"
@@ -77,7 +83,6 @@ export function createServingEngine(
         ...config,
         handler,
         logger: logger.withModule("http"),
-        serverName: config.hosts[0].serverName,
         ...hooks,
       });
     return { engine, closeLogs };

@@ -1,20 +1,16 @@
 /**
- * Name-based virtual hosts: picks the host whose ServerName or ServerAlias matches the
- * request's Host, else the default host (the first), as httpd does.
+ * Virtual hosts as httpd chooses them (vhost.c): the connection's local address picks the
+ * candidates — the virtual hosts with that very IP address, else those with `*` — and the
+ * request's Host picks among them by ServerName, then ServerAlias (wildcards allowed), in the
+ * order written; the first candidate is that address's default. A connection no virtual host's
+ * address matches is the main server's.
  *
  * @module
  */
 
 import type { HostConfig } from "../server/config/mod.ts";
 import type { Handler } from "../server/http/mod.ts";
-
-/** A host and the handler chain that serves it. */
-export interface VirtualHost {
-  /** Its names, DocumentRoot and modules. */
-  readonly config: HostConfig;
-  /** What answers its requests. */
-  readonly handler: Handler;
-}
+import type { Endpoint } from "../server/log/mod.ts";
 
 /**
  * The name a Host field value designates: lower-case, without port, IPv6 brackets or the
@@ -33,20 +29,123 @@ export function hostName(host: string): string {
   return (name.endsWith(".") ? name.slice(0, -1) : name).toLowerCase();
 }
 
+/** One address's candidates, and the choices already made for the names asked. */
+interface AddressChoice {
+  /** Indexes into the host list, in the order written; empty: the main server. */
+  readonly candidates: readonly number[];
+  readonly byName: Map<string, number>;
+}
+
+/** How one host's names match a Host field. */
+interface NameMatcher {
+  readonly names: ReadonlySet<string>;
+  readonly wildcards: readonly RegExp[];
+}
+
+/** Names remembered per address: Host values past this are chosen again each time. */
+const MAX_REMEMBERED_NAMES = 1024;
+
 /**
- * Builds one handler that routes each request to its virtual host.
- *
- * @param hosts the hosts in configuration order; the first is the default.
+ * Chooses the host that serves a request: pure, and cheap on the request path (each address's
+ * candidates and each name's choice are worked out once).
  */
-export function createVirtualHostRouter(hosts: readonly [VirtualHost, ...VirtualHost[]]): Handler {
-  const [fallback] = hosts;
-  if (hosts.length === 1) return fallback.handler;
-  const byName = new Map<string, Handler>();
-  for (const host of hosts) {
-    for (const name of [host.config.serverName, ...host.config.serverAliases]) {
-      const key = name.toLowerCase();
-      if (!byName.has(key)) byName.set(key, host.handler);
+export class VirtualHostTable {
+  readonly #hosts: readonly HostConfig[];
+  readonly #matchers: readonly NameMatcher[];
+  readonly #byAddress = new Map<string, AddressChoice>();
+
+  /**
+   * Builds the table of a configuration's hosts.
+   *
+   * @param hosts the main server first, then the virtual hosts in the order written.
+   */
+  constructor(hosts: readonly [HostConfig, ...HostConfig[]]) {
+    this.#hosts = hosts;
+    this.#matchers = hosts.map(nameMatcher);
+  }
+
+  /** Whether there is only the main server (every request is its). */
+  get single(): boolean {
+    return this.#hosts.length === 1;
+  }
+
+  /**
+   * The index of the host serving a request that arrived on `local` with this Host field
+   * (`""` for none: the address's default).
+   */
+  select(local: Endpoint, host: string): number {
+    if (this.#hosts.length === 1) return 0;
+    const key = `${local.hostname} ${local.port}`;
+    let choice = this.#byAddress.get(key);
+    if (choice === undefined) {
+      choice = { candidates: this.#candidates(local), byName: new Map() };
+      this.#byAddress.set(key, choice);
+    }
+    const { candidates, byName } = choice;
+    if (candidates.length === 0) return 0;
+    const name = hostName(host);
+    const known = byName.get(name);
+    if (known !== undefined) return known;
+    const chosen = candidates.find((i) => matches(this.#matchers[i]!, name)) ?? candidates[0]!;
+    if (byName.size < MAX_REMEMBERED_NAMES) byName.set(name, chosen);
+    return chosen;
+  }
+
+  /** The host {@link select} chooses. */
+  hostOf(local: Endpoint, host: string): HostConfig {
+    return this.#hosts[this.select(local, host)]!;
+  }
+
+  #candidates(local: Endpoint): number[] {
+    // A connection to an IPv4 address through an IPv6 listener arrives as ::ffff:a.b.c.d.
+    const address = local.hostname.startsWith("::ffff:") && local.hostname.includes(".")
+      ? local.hostname.slice("::ffff:".length)
+      : local.hostname;
+    const withAddress = (exact: boolean) =>
+      this.#hosts.flatMap((host, i) =>
+        host.addresses.some((a) =>
+            (exact ? a.hostname === address : a.hostname === null) &&
+            (a.port === null || a.port === local.port)
+          )
+          ? [i]
+          : []
+      );
+    const exact = withAddress(true);
+    return exact.length > 0 ? exact : withAddress(false);
+  }
+}
+
+function nameMatcher(host: HostConfig): NameMatcher {
+  const names = new Set<string>();
+  const wildcards: RegExp[] = [];
+  for (const written of [host.serverName, ...host.serverAliases]) {
+    const name = hostName(written);
+    if (!/[*?]/.test(name)) names.add(name);
+    else {
+      const source = name.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(
+        /\?/g,
+        ".",
+      );
+      wildcards.push(new RegExp(`^${source}$`));
     }
   }
-  return (request) => (byName.get(hostName(request.host)) ?? fallback.handler)(request);
+  return { names, wildcards };
+}
+
+function matches(matcher: NameMatcher, name: string): boolean {
+  return matcher.names.has(name) || matcher.wildcards.some((w) => w.test(name));
+}
+
+/**
+ * Builds one handler that routes each request to its host's handler.
+ *
+ * @param table chooses the host.
+ * @param handlers each host's handler, in the table's order.
+ */
+export function createVirtualHostRouter(
+  table: VirtualHostTable,
+  handlers: readonly [Handler, ...Handler[]],
+): Handler {
+  if (table.single) return handlers[0];
+  return (request) => handlers[table.select(request.local, request.host)]!(request);
 }

@@ -7,7 +7,12 @@
 
 import type { BufferPool } from "./_buffer_pool.ts";
 import type { HttpConnection } from "./connection.ts";
-import type { ConnectionState, ConnectionView, EngineSettings } from "./engine_options.ts";
+import type {
+  ConnectionState,
+  ConnectionView,
+  EngineSettings,
+  ServerNameOf,
+} from "./engine_options.ts";
 import type { Handler } from "./handler.ts";
 import type { AccessRecord, Logger } from "../log/mod.ts";
 
@@ -18,7 +23,7 @@ export interface ConnectionHost {
   readonly buffers: BufferPool;
   readonly handler: Handler;
   readonly logger: Logger;
-  readonly serverName: string;
+  readonly serverNameOf: ServerNameOf;
   /** The `Server` value, `""` for none. */
   readonly banner: string;
   /** Bytes a buffered head may reach before the scanner has refused it. */

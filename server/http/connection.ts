@@ -48,6 +48,7 @@ export class HttpConnection implements ConnectionView {
   readonly local: Endpoint;
   requests = 0;
   requestLine = "";
+  host = "";
 
   readonly #host: ConnectionHost;
   readonly #io: Transport;
@@ -212,6 +213,7 @@ export class HttpConnection implements ConnectionView {
   #begin(head: RequestHead): EngineBody {
     this.#head = head;
     this.requestLine = head.requestLine;
+    this.host = head.host;
     const io = this.#io;
     io.bodyStartMs = this.#receivedAt;
     io.bodyBytes = 0;
@@ -353,6 +355,7 @@ export class HttpConnection implements ConnectionView {
       return false;
     }
     this.requestLine = "";
+    this.host = "";
     this.#head = null;
     this.#io.enter(IDLE, Date.now() + host.settings.keepAliveTimeoutMs);
     return true;
@@ -456,7 +459,7 @@ export class HttpConnection implements ConnectionView {
         sentBytes,
         keepAliveRequests: this.requests,
         connectionStatus: outcome.keep,
-        serverName: this.#host.serverName,
+        serverName: this.#host.serverNameOf(this.local, head?.host ?? ""),
       }),
     );
   }

@@ -18,6 +18,7 @@ import {
   DEFAULT_ENGINE_SETTINGS,
   type EngineSettings,
   type HttpEngineOptions,
+  type ServerNameOf,
 } from "./engine_options.ts";
 import type { Logger } from "../log/mod.ts";
 import { TIMED_OUT, withDeadline } from "../../base/mod.ts";
@@ -148,7 +149,7 @@ class Engine implements HttpEngine, ConnectionHost {
   readonly settings: Readonly<EngineSettings>;
   readonly handler: HttpEngineOptions["handler"];
   readonly logger: Logger;
-  readonly serverName: string;
+  readonly serverNameOf: ServerNameOf;
   readonly banner: string;
   readonly maxHeadBytes: number;
   readonly onExchange: HttpEngineOptions["onExchange"];
@@ -183,7 +184,7 @@ class Engine implements HttpEngine, ConnectionHost {
     });
     this.handler = options.handler;
     this.logger = options.logger;
-    this.serverName = options.serverName ?? "localhost";
+    this.serverNameOf = options.serverNameOf ?? (() => "localhost");
     this.banner = serverBanner(this.settings.serverTokens);
     const s = this.settings;
     this.maxHeadBytes = maxHeadBytes(s);

@@ -75,7 +75,15 @@ export interface ConnectionView {
   readonly requests: number;
   /** Request line of the request in progress, `""` between requests. */
   readonly requestLine: string;
+  /** Host field (or absolute-form authority) of the request in progress, `""` between requests. */
+  readonly host: string;
 }
+
+/**
+ * Names the host that answers a request (`%v`, the status page's vhost): from the address it
+ * arrived on and its Host field (`""` when it has none or could not be read).
+ */
+export type ServerNameOf = (local: Endpoint, host: string) => string;
 
 /** Options of `createHttpEngine()`: settings (each defaulting as in httpd) and hooks. */
 export interface HttpEngineOptions extends Partial<EngineSettings> {
@@ -84,10 +92,10 @@ export interface HttpEngineOptions extends Partial<EngineSettings> {
   /** Where errors go (handler crashes, stream failures, accept failures). */
   readonly logger: Logger;
   /**
-   * ServerName reported in access records (`%v`).
-   * @default "localhost"
+   * Names the host reported in access records (`%v`).
+   * @default {() => "localhost"}
    */
-  readonly serverName?: string;
+  readonly serverNameOf?: ServerNameOf;
   /** Called once per finished exchange, including rejected requests (the access log). */
   readonly onExchange?: (record: AccessRecord) => void;
   /** Called whenever a connection changes state (the scoreboard). */

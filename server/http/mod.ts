@@ -56,6 +56,7 @@ export type {
   ConnectionView,
   EngineSettings,
   HttpEngineOptions,
+  ServerNameOf,
 } from "./engine_options.ts";
 export { fetchHandler, fromResponse, toRequest } from "./fetch_adapter.ts";
 export type { FetchHandler, FetchInfo } from "./fetch_adapter.ts";

@@ -17,6 +17,7 @@ import { type AccessRecord, type Endpoint, escapeLogItem, type Logger } from "..
 import {
   failureResponse,
   type ResponseHeaders,
+  type ServerNameOf,
   type ServerRequest,
   type ServerResponse,
 } from "../http/mod.ts";
@@ -43,13 +44,16 @@ export class NativeExchange implements AccessRecord {
   private response: ServerResponse = NO_RESPONSE;
   private readonly startedMs = performance.now();
 
-  constructor(request: Request, context: NativeRequestContext & { readonly serverName: string }) {
+  constructor(
+    request: Request,
+    context: NativeRequestContext & { readonly serverNameOf: ServerNameOf },
+  ) {
     this.remote = context.remote;
     this.local = context.local;
     this.request = nativeServerRequest(request, context, this.received);
     this.startedAt = this.request.receivedAt;
     this.requestLine = `${request.method} ${this.request.target} HTTP/1.1`;
-    this.serverName = context.serverName;
+    this.serverName = context.serverNameOf(this.local, this.request.host);
   }
 
   get method(): string {

@@ -30,6 +30,7 @@ import {
   type Handler,
   type HttpEngine,
   serverBanner,
+  type ServerNameOf,
   type ServerResponse,
   type ShutdownOptions,
 } from "../http/mod.ts";
@@ -45,6 +46,11 @@ export interface NativeEngineOptions {
   readonly onState?: (connection: ConnectionView) => void;
   /** Called once per finished exchange (the access log). */
   readonly onExchange?: (record: AccessRecord) => void;
+  /**
+   * Names the host reported in access records (`%v`).
+   * @default {the main server's ServerName}
+   */
+  readonly serverNameOf?: ServerNameOf;
 }
 
 /**
@@ -62,6 +68,7 @@ class NativeConnection implements ConnectionView {
   state: ConnectionState = "read";
   requests = 0;
   requestLine = "";
+  host = "";
   /** Requests whose answer is not completely sent yet. */
   inFlight = 0;
   server: ConnectionServer | null = null;
@@ -81,7 +88,7 @@ class NativeEngine implements HttpEngine {
   readonly #onState: ((connection: ConnectionView) => void) | undefined;
   readonly #onExchange: ((record: AccessRecord) => void) | undefined;
   readonly #banner: string;
-  readonly #serverName: string;
+  readonly #serverNameOf: ServerNameOf;
   readonly #limitBodyBytes: number;
   readonly #graceMs: number;
   readonly #connections = new Set<NativeConnection>();
@@ -100,7 +107,8 @@ class NativeEngine implements HttpEngine {
     this.#onState = options.onState;
     this.#onExchange = options.onExchange;
     this.#banner = serverBanner(config.serverTokens);
-    this.#serverName = config.hosts[0].serverName;
+    const mainName = config.hosts[0].serverName;
+    this.#serverNameOf = options.serverNameOf ?? (() => mainName);
     this.#limitBodyBytes = config.limitRequestBodyBytes;
     this.#graceMs = drainIdleGraceMs(config);
     this.#closing = !config.keepAlive;
@@ -205,10 +213,11 @@ class NativeEngine implements HttpEngine {
       remote: connection.remote,
       local: connection.local,
       limitBodyBytes: this.#limitBodyBytes,
-      serverName: this.#serverName,
+      serverNameOf: this.#serverNameOf,
       completed: info.completed,
     });
     connection.requestLine = exchange.requestLine;
+    connection.host = exchange.request.host;
     this.#setState(connection, "busy");
     let result: ReturnType<Handler>;
     try {
@@ -264,6 +273,7 @@ class NativeEngine implements HttpEngine {
     this.#onExchange?.(exchange);
     if (connection.inFlight > 0 || connection.state === "closed") return;
     connection.requestLine = "";
+    connection.host = "";
     this.#setState(connection, "keepalive");
     // Deno's server keeps a connection after a `Connection: close` answer until the client
     // closes it: close it here, as mpmd's engine does.
