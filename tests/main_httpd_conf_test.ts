@@ -15,7 +15,7 @@ Deno.test("mpmd -t -f httpd.conf lists each warning once, then says Syntax OK", 
   assert.equal(stdout, "");
   const lines = stderr.trimEnd().split("\n");
   assert.equal(lines.at(-1), "Syntax OK");
-  assert.equal(lines.filter((l) => l.includes("Ignoring ServerAdmin")).length, 1);
+  assert.equal(lines.filter((l) => l.includes("Ignoring TypesConfig")).length, 1);
   assert.ok(
     lines.some((l) =>
       l.endsWith("conf/extra/httpd-mpm.conf:67: Ignoring MaxMemFree: mpmd does not implement it")
@@ -116,13 +116,13 @@ Deno.test("mpmd -t prints a refused httpd.conf's warnings before its errors", as
   try {
     await Deno.writeTextFile(
       file,
-      `Listen 8080\nServerAdmin ops@example.test\nKeepAlive Sometimes\nDocumentRoot ${ROOT}/htdocs\n`,
+      `Listen 8080\nContentDigest On\nKeepAlive Sometimes\nDocumentRoot ${ROOT}/htdocs\n`,
     );
     const { code, stderr } = await runMpmd(["-t", "-f", file]);
     assert.equal(code, 1);
     assert.equal(
       stderr,
-      `${file}:2: Ignoring ServerAdmin: mpmd does not implement it\n` +
+      `${file}:2: Ignoring ContentDigest: mpmd does not implement it\n` +
         `${file}:3: Cannot set KeepAlive: "Sometimes" is not On or Off\n`,
     );
   } finally {

@@ -1,0 +1,159 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { runMpmd, startMpmd, type TestServer } from "./_server.ts";
+import { parseConfigText } from "../server/config/readers/mod.ts";
+
+/** Three sites and a main server, each a directory whose index names it. */
+async function sites(): Promise<{ readonly dir: string } & AsyncDisposable> {
+  const dir = await Deno.makeTempDir({ prefix: "mpmd-vhosts-" });
+  for (const site of ["main", "default", "a", "b"]) {
+    await Deno.mkdir(join(dir, site));
+    await Deno.writeTextFile(join(dir, site, "index.html"), `site ${site}\n`);
+  }
+  await Deno.mkdir(join(dir, "logs"));
+  return { dir, [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }) };
+}
+
+function yamlConfig(dir: string): string {
+  return `
+Listen: [127.0.0.1:0]
+ServerName: main.test
+DocumentRoot: ${dir}/main
+Status: /server-status
+LogFormat: { hosts: "%v %V %>s %U" }
+CustomLog: ["${dir}/logs/main.log hosts"]
+VirtualHost:
+  - Address: "*"
+    ServerName: default.test
+    DocumentRoot: ${dir}/default
+  - Address: "*"
+    ServerName: www.a.test
+    ServerAlias: [a.test, "*.a.test"]
+    DocumentRoot: ${dir}/a
+    CustomLog: ["${dir}/logs/a.log hosts"]
+  - Address: "*"
+    ServerName: b.test
+    DocumentRoot: ${dir}/b
+`;
+}
+
+function httpdConfig(dir: string): string {
+  return `
+LoadModule mpm_event_module modules/mod_mpm_event.so
+Listen 127.0.0.1:0
+StartServers 1
+ThreadsPerChild 2
+MinSpareThreads 1
+MaxSpareThreads 3
+ServerName main.test
+DocumentRoot ${dir}/main
+<Location /server-status>
+  SetHandler server-status
+</Location>
+LogFormat "%v %V %>s %U" hosts
+CustomLog ${dir}/logs/main.log hosts
+<VirtualHost *>
+  ServerName default.test
+  DocumentRoot ${dir}/default
+</VirtualHost>
+<VirtualHost *>
+  ServerName www.a.test
+  ServerAlias a.test *.a.test
+  DocumentRoot ${dir}/a
+  CustomLog ${dir}/logs/a.log hosts
+</VirtualHost>
+<VirtualHost *>
+  ServerName b.test
+  DocumentRoot ${dir}/b
+</VirtualHost>
+`;
+}
+
+/** The body a GET with this Host field gets (`null`: none), over raw TCP to send it as written. */
+async function served(server: TestServer, host: string | null, path = "/"): Promise<string> {
+  using conn = await Deno.connect({ hostname: server.hostname, port: server.port });
+  const hostLine = host === null ? "" : `Host: ${host}\r\n`;
+  await conn.write(new TextEncoder().encode(`GET ${path} HTTP/1.0\r\n${hostLine}\r\n`));
+  const text = await new Response(conn.readable).text();
+  return text.slice(text.indexOf("\r\n\r\n") + 4);
+}
+
+/** Requests and the site that answers each, as httpd chooses. */
+const ROUTES: readonly [host: string | null, site: string][] = [
+  ["www.a.test", "a"],
+  ["A.TEST:80", "a"],
+  ["shop.a.test", "a"],
+  ["b.test", "b"],
+  // Unknown names and none at all: the first virtual host, never the main server.
+  ["unknown.test", "default"],
+  [null, "default"],
+];
+
+async function checkServing(server: TestServer, dir: string): Promise<void> {
+  for (const [host, site] of ROUTES) {
+    assert.equal(await served(server, host), `site ${site}\n`, `Host: ${host}`);
+  }
+  // The status page is the main server's, and so every host's; its own request shows its host.
+  const status = await served(server, "b.test", "/server-status?json");
+  const report = JSON.parse(status) as { slots: { state: string; vhost: string }[] };
+  assert.deepEqual(report.slots.filter((s) => s.state === "W").map((s) => s.vhost), ["b.test"]);
+  assert.equal(await server.stop(), 0);
+  // a.test has its own log; the others write the main server's, each line naming its host.
+  const aLog = await Deno.readTextFile(join(dir, "logs/a.log"));
+  assert.deepEqual(aLog.trimEnd().split("\n"), [
+    "www.a.test www.a.test 200 /",
+    "www.a.test a.test 200 /",
+    "www.a.test shop.a.test 200 /",
+  ]);
+  const mainLog = await Deno.readTextFile(join(dir, "logs/main.log"));
+  assert.deepEqual(mainLog.trimEnd().split("\n"), [
+    "b.test b.test 200 /",
+    "default.test unknown.test 200 /",
+    "default.test default.test 200 /",
+    "b.test b.test 200 /server-status",
+  ]);
+}
+
+Deno.test("name-based virtual hosts from YAML: routing, per-host logs, %v %V, status vhost", async () => {
+  await using s = await sites();
+  await using server = await startMpmd(yamlConfig(s.dir));
+  await checkServing(server, s.dir);
+});
+
+Deno.test("name-based virtual hosts from httpd.conf serve the same", async () => {
+  await using s = await sites();
+  const conf = join(s.dir, "httpd.conf");
+  await Deno.writeTextFile(conf, httpdConfig(s.dir));
+  await using server = await startMpmd(null, ["-f", conf]);
+  await checkServing(server, s.dir);
+});
+
+Deno.test("mpmd -S lists virtual hosts as httpd does; --convert writes them as YAML", async () => {
+  await using s = await sites();
+  const conf = join(s.dir, "httpd.conf");
+  await Deno.writeTextFile(conf, httpdConfig(s.dir));
+  const dump = await runMpmd(["-S", "-f", conf]);
+  assert.equal(dump.code, 0, dump.stderr);
+  assert.equal(
+    dump.stdout.slice(0, dump.stdout.indexOf("ServerRoot:")),
+    [
+      "VirtualHost configuration:",
+      "*:*                    is a NameVirtualHost",
+      `         default server default.test (${conf}:15)`,
+      `         port * namevhost default.test (${conf}:15)`,
+      `         port * namevhost www.a.test (${conf}:19)`,
+      "                 alias a.test",
+      "                 wild alias *.a.test",
+      `         port * namevhost b.test (${conf}:25)`,
+      "",
+    ].join("\n"),
+  );
+  const converted = await runMpmd(["--convert", conf]);
+  assert.equal(converted.code, 0, converted.stderr);
+  const options = { platformDefaultMpm: "event" as const, defaultServerRoot: s.dir };
+  const fromYaml = parseConfigText(converted.stdout, { ...options, file: join(s.dir, "c.yaml") });
+  const fromConf = parseConfigText(httpdConfig(s.dir), { ...options, file: conf });
+  const hosts = (c: typeof fromYaml) => c.config.hosts.map((h) => ({ ...h, declaredAt: "" }));
+  assert.deepEqual(hosts(fromYaml), hosts(fromConf));
+  assert.equal(fromYaml.config.hosts.length, 4);
+});
