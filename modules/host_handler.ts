@@ -8,6 +8,7 @@
 import type { HostConfig } from "../server/config/mod.ts";
 import type { Handler } from "../server/http/mod.ts";
 import type { Logger } from "../server/log/mod.ts";
+import { createRedirectHandler } from "./alias/mod.ts";
 import { loadAppHandler } from "./app/mod.ts";
 import { createStaticHandler } from "./static/mod.ts";
 import { createStatusHandler, type StatusContext } from "./status/mod.ts";
@@ -25,7 +26,7 @@ export interface ModuleContext {
 }
 
 /**
- * Builds the handler chain for one host: the status module (if Status is on), its App
+ * Builds the handler chain for one host: its redirects, the status module (if Status is on), its App
  * mounts, the longest Location first (so `/api/v2` wins over `/api`, and `/` comes last),
  * then the static-file module.
  *
@@ -44,10 +45,14 @@ export async function createHostHandler(
   };
   const apps = await Promise.all(mounts.map((m) => loadAppHandler(m, appContext)));
   const serveStatic = createStaticHandler(host, { logger: context.logger.withModule("static") });
-  // The status Locations come first: an App on / must not hide the server's own page.
-  const modules = host.status === null
-    ? apps
-    : [createStatusHandler(host.status, context.status), ...apps];
+  // Redirects first, as httpd maps URLs before any handler; then the status Locations: an
+  // App on / must not hide the server's own page.
+  const redirect = createRedirectHandler(host.redirects);
+  const modules = [
+    ...(redirect === null ? [] : [redirect]),
+    ...(host.status === null ? [] : [createStatusHandler(host.status, context.status)]),
+    ...apps,
+  ];
   if (modules.length === 0) return serveStatic;
   // An app handler says null synchronously for a path outside its Location, and anything
   // else is its answer: the static module's synchronous answers stay synchronous.

@@ -22,6 +22,7 @@ DocumentRoot: ${dir}/main
 Status: /server-status
 LogFormat: { hosts: "%v %V %>s %U" }
 CustomLog: ["${dir}/logs/main.log hosts"]
+Redirect: ["permanent /old https://example.test/new"]
 VirtualHost:
   - Address: "*"
     ServerName: default.test
@@ -34,6 +35,7 @@ VirtualHost:
   - Address: "*"
     ServerName: b.test
     DocumentRoot: ${dir}/b
+    RedirectMatch: ["^/docs/(.*)$ /manual/$1"]
 `;
 }
 
@@ -52,6 +54,7 @@ DocumentRoot ${dir}/main
 </Location>
 LogFormat "%v %V %>s %U" hosts
 CustomLog ${dir}/logs/main.log hosts
+Redirect permanent /old https://example.test/new
 <VirtualHost *>
   ServerName default.test
   DocumentRoot ${dir}/default
@@ -65,17 +68,30 @@ CustomLog ${dir}/logs/main.log hosts
 <VirtualHost *>
   ServerName b.test
   DocumentRoot ${dir}/b
+  RedirectMatch ^/docs/(.*)$ /manual/$1
 </VirtualHost>
 `;
 }
 
-/** The body a GET with this Host field gets (`null`: none), over raw TCP to send it as written. */
-async function served(server: TestServer, host: string | null, path = "/"): Promise<string> {
+/** The answer to a GET with this Host field (`null`: none), over raw TCP to send it as written. */
+async function get(server: TestServer, host: string | null, path = "/"): Promise<string> {
   using conn = await Deno.connect({ hostname: server.hostname, port: server.port });
   const hostLine = host === null ? "" : `Host: ${host}\r\n`;
   await conn.write(new TextEncoder().encode(`GET ${path} HTTP/1.0\r\n${hostLine}\r\n`));
-  const text = await new Response(conn.readable).text();
+  return await new Response(conn.readable).text();
+}
+
+/** The body of {@link get}'s answer. */
+async function served(server: TestServer, host: string | null, path = "/"): Promise<string> {
+  const text = await get(server, host, path);
   return text.slice(text.indexOf("\r\n\r\n") + 4);
+}
+
+/** The status code and Location of {@link get}'s answer. */
+async function redirected(server: TestServer, host: string, path: string): Promise<string> {
+  const head = (await get(server, host, path)).split("\r\n\r\n")[0]!.split("\r\n");
+  const location = head.find((line) => line.toLowerCase().startsWith("location:"));
+  return `${head[0]!.split(" ")[1]} ${location?.slice("location:".length).trim() ?? ""}`;
 }
 
 /** Requests and the site that answers each, as httpd chooses. */
@@ -93,28 +109,39 @@ async function checkServing(server: TestServer, dir: string): Promise<void> {
   for (const [host, site] of ROUTES) {
     assert.equal(await served(server, host), `site ${site}\n`, `Host: ${host}`);
   }
+  // The main server's Redirect holds for every host; b.test tries its own RedirectMatch first.
+  assert.equal(
+    await redirected(server, "default.test", "/old/p?q=1"),
+    "301 https://example.test/new/p?q=1",
+  );
+  assert.equal(await redirected(server, "b.test", "/docs/intro"), "302 /manual/intro");
+  assert.equal(await redirected(server, "b.test", "/old"), "301 https://example.test/new");
   // The status page is the main server's, and so every host's; its own request shows its host.
   const status = await served(server, "b.test", "/server-status?json");
   const report = JSON.parse(status) as { slots: { state: string; vhost: string }[] };
   assert.deepEqual(report.slots.filter((s) => s.state === "W").map((s) => s.vhost), ["b.test"]);
   assert.equal(await server.stop(), 0);
   // a.test has its own log; the others write the main server's, each line naming its host.
-  const aLog = await Deno.readTextFile(join(dir, "logs/a.log"));
-  assert.deepEqual(aLog.trimEnd().split("\n"), [
-    "www.a.test www.a.test 200 /",
+  // (Each thread buffers its own lines: the order across threads is not the order sent.)
+  const lines = async (log: string) =>
+    (await Deno.readTextFile(join(dir, "logs", log))).trimEnd().split("\n").sort();
+  assert.deepEqual(await lines("a.log"), [
     "www.a.test a.test 200 /",
     "www.a.test shop.a.test 200 /",
+    "www.a.test www.a.test 200 /",
   ]);
-  const mainLog = await Deno.readTextFile(join(dir, "logs/main.log"));
-  assert.deepEqual(mainLog.trimEnd().split("\n"), [
+  assert.deepEqual(await lines("main.log"), [
     "b.test b.test 200 /",
-    "default.test unknown.test 200 /",
-    "default.test default.test 200 /",
     "b.test b.test 200 /server-status",
+    "b.test b.test 301 /old",
+    "b.test b.test 302 /docs/intro",
+    "default.test default.test 200 /",
+    "default.test default.test 301 /old/p",
+    "default.test unknown.test 200 /",
   ]);
 }
 
-Deno.test("name-based virtual hosts from YAML: routing, per-host logs, %v %V, status vhost", async () => {
+Deno.test("name-based virtual hosts from YAML: routing, redirects, per-host logs, %v %V, status vhost", async () => {
   await using s = await sites();
   await using server = await startMpmd(yamlConfig(s.dir));
   await checkServing(server, s.dir);
@@ -139,12 +166,12 @@ Deno.test("mpmd -S lists virtual hosts as httpd does; --convert writes them as Y
     [
       "VirtualHost configuration:",
       "*:*                    is a NameVirtualHost",
-      `         default server default.test (${conf}:15)`,
-      `         port * namevhost default.test (${conf}:15)`,
-      `         port * namevhost www.a.test (${conf}:19)`,
+      `         default server default.test (${conf}:16)`,
+      `         port * namevhost default.test (${conf}:16)`,
+      `         port * namevhost www.a.test (${conf}:20)`,
       "                 alias a.test",
       "                 wild alias *.a.test",
-      `         port * namevhost b.test (${conf}:25)`,
+      `         port * namevhost b.test (${conf}:26)`,
       "",
     ].join("\n"),
   );

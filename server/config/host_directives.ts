@@ -20,6 +20,7 @@ import { ADD_TYPE } from "./_add_type.ts";
 import { APP } from "./_app.ts";
 import { CUSTOM_LOG } from "./_logs.ts";
 import { OPTIONS } from "./_options.ts";
+import { REDIRECT_DIRECTIVES } from "./_redirect.ts";
 import { STATUS } from "./_status.ts";
 
 // RFC 9110 section 5.6.2 token: what a charset name may hold.
@@ -89,6 +90,7 @@ export const HOST_DIRECTIVES = {
   Options: OPTIONS,
   AddType: ADD_TYPE,
   AddDefaultCharset: ADD_DEFAULT_CHARSET,
+  ...REDIRECT_DIRECTIVES,
   CustomLog: CUSTOM_LOG,
   App: APP,
   Status: STATUS,

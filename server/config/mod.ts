@@ -19,6 +19,7 @@ export {
   type MpmName,
   type MpmSource,
   type ReadTimeout,
+  type RedirectRule,
   SERVER_TOKENS,
   type ServerConfig,
   type ServerTokens,

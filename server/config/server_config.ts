@@ -87,6 +87,21 @@ export interface StatusConfig {
   readonly allow: readonly string[];
 }
 
+/**
+ * One redirect of mod_alias: a URL-path prefix (`Redirect`) or a regular expression
+ * (`RedirectMatch`), the status, and where to send the client.
+ */
+export interface RedirectRule {
+  /** `prefix`: the path is `match` or below it; `regex`: `match` finds itself in the path. */
+  readonly kind: "prefix" | "regex";
+  /** The URL path (`/old`) or the regular expression's source. */
+  readonly match: string;
+  /** 301, 302, 303, another 3xx, or a 4xx/5xx such as 410 (gone) that sends no Location. */
+  readonly status: number;
+  /** Where to: a URL, or a path on this host; `$1`… from a regex's groups; `null` for 4xx/5xx. */
+  readonly target: string | null;
+}
+
 /** One address of a `<VirtualHost>`; `null` parts match any address or port. */
 export interface VirtualHostAddress {
   /** Numeric address, canonical (`127.0.0.1`, `::1`), or `null` for `*` and `_default_`. */
@@ -125,6 +140,11 @@ export interface HostConfig {
   readonly addType: Readonly<Record<string, string>>;
   /** AddDefaultCharset: charset added to text/plain and text/html responses, or `null` (Off). */
   readonly addDefaultCharset: string | null;
+  /**
+   * Redirect, RedirectPermanent, RedirectTemp, then RedirectMatch rules, each in the order
+   * written: the first that matches answers.
+   */
+  readonly redirects: readonly RedirectRule[];
   /** Access logs of this host. */
   readonly customLogs: readonly CustomLog[];
   /** App: handler modules mounted on URL prefixes, in the order written. */

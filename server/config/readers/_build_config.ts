@@ -105,6 +105,12 @@ function hostConfig(
     followSymLinks: options.followSymLinks ?? false,
     addType: get(H.AddType),
     addDefaultCharset: get(H.AddDefaultCharset),
+    redirects: [
+      ...get(H.Redirect),
+      ...get(H.RedirectPermanent),
+      ...get(H.RedirectTemp),
+      ...get(H.RedirectMatch),
+    ],
     customLogs: get(H.CustomLog),
     apps: get(H.App),
     status: get(H.Status),

@@ -65,9 +65,18 @@ export interface VirtualHostResolution {
 
 /**
  * Host directives whose value in a virtual host adds to the main server's rather than
- * replaces it (httpd merges these per-directory and mime settings).
+ * replaces it, and which comes first: the main server's Options and AddType are adjusted by
+ * the host's (httpd's per-directory and mime merges); the host's redirects are tried before
+ * the main server's (mod_alias's merge).
  */
-const MERGED_INTO_VIRTUAL_HOST: ReadonlySet<string> = new Set(["Options", "AddType"]);
+const MERGED_INTO_VIRTUAL_HOST: ReadonlyMap<string, "main first" | "host first"> = new Map([
+  ["Options", "main first"],
+  ["AddType", "main first"],
+  ["Redirect", "host first"],
+  ["RedirectMatch", "host first"],
+  ["RedirectPermanent", "host first"],
+  ["RedirectTemp", "host first"],
+]);
 
 /** The values of every directive, and what went wrong on the way. */
 export interface Resolution {
@@ -272,12 +281,12 @@ function resolveVirtualHost(
     const own = main.parsed.filter((p) => p.key === d.name && p.host === host && p.active);
     const at = own.at(-1)?.at ?? main.locations[d.name];
     if (at !== undefined) locations[d.name] = at;
+    const merge = MERGED_INTO_VIRTUAL_HOST.get(d.name);
+    const inMain = () => main.parsed.filter((p) => p.key === d.name && p.host === 0);
     if (own.length === 0) values.set(d.name, main.core.get(d.name));
-    else if (!MERGED_INTO_VIRTUAL_HOST.has(d.name)) values.set(d.name, fold(d, own));
-    else {
-      const inMain = main.parsed.filter((p) => p.key === d.name && p.host === 0);
-      values.set(d.name, fold(d, [...inMain, ...own]));
-    }
+    else if (merge === undefined) values.set(d.name, fold(d, own));
+    else if (merge === "main first") values.set(d.name, fold(d, [...inMain(), ...own]));
+    else values.set(d.name, fold(d, [...own, ...inMain()]));
   }
   return { addresses, at: declaration.at, values, locations };
 }

@@ -147,6 +147,7 @@ export async function createStaticFixture(): Promise<StaticFixture> {
       followSymLinks: false,
       addType: {},
       addDefaultCharset: null,
+      redirects: [],
       customLogs: [],
       apps: [],
       status: null,

@@ -337,6 +337,7 @@ Deno.test("createStaticHandler() rejects negative options", () => {
     followSymLinks: false,
     addType: {},
     addDefaultCharset: null,
+    redirects: [],
     customLogs: [],
     apps: [],
     status: null,

@@ -8,6 +8,7 @@
  */
 
 import { stringify } from "../_yaml_package.ts";
+import { quoteArg } from "./_reader_state.ts";
 import { MPM_DIRECTIVES } from "../../../../mpm/mod.ts";
 import { resolve } from "node:path";
 import {
@@ -18,6 +19,7 @@ import {
   HOST_DIRECTIVES,
   type HostConfig,
   type ReadTimeout,
+  type RedirectRule,
   SERVER_DIRECTIVES,
   type ServerConfig,
 } from "../../mod.ts";
@@ -125,6 +127,7 @@ function defaultHost(serverRoot: string): HostConfig {
     followSymLinks: H.Options.default.followSymLinks ?? false,
     addType: H.AddType.default,
     addDefaultCharset: H.AddDefaultCharset.default,
+    redirects: [],
     customLogs: H.CustomLog.default,
     apps: H.App.default,
     status: H.Status.default,
@@ -158,6 +161,18 @@ function hostEntries(host: HostConfig, base: HostConfig): Entries {
   }
   if (Object.keys(types).length > 0) entries.AddType = types;
   put("AddDefaultCharset", "addDefaultCharset", host.addDefaultCharset ?? "Off");
+  // A virtual host tries its own redirects, then the main server's: it writes its own.
+  const ownRedirects = host.redirects.filter((r) => !base.redirects.some((b) => same(b, r)));
+  if (ownRedirects.length > 0) {
+    const rules = (kind: RedirectRule["kind"]) =>
+      ownRedirects.filter((r) => r.kind === kind).map((r) =>
+        [String(r.status), quoteArg(r.match), ...(r.target === null ? [] : [quoteArg(r.target)])]
+          .join(" ")
+      );
+    for (const [key, kind] of [["Redirect", "prefix"], ["RedirectMatch", "regex"]] as const) {
+      if (rules(kind).length > 0) entries[key] = rules(kind);
+    }
+  }
   put(
     "CustomLog",
     "customLogs",

@@ -278,6 +278,7 @@ Deno.test("parseConfigText() fills httpd 2.4's defaults (and mpmd's own choices)
       followSymLinks: false,
       addType: {},
       addDefaultCharset: null,
+      redirects: [],
       customLogs: [],
       apps: [],
       status: null,

@@ -100,3 +100,66 @@ Deno.test("a virtual host's missing DocumentRoot is reported at its own line, on
     "mpmd.yaml:7: Cannot use DocumentRoot /srv/missing: no such directory",
   ]);
 });
+
+Deno.test("Redirect rules: httpd's forms in YAML and httpd.conf; a host tries its own first", () => {
+  const { config } = parseYaml(
+    [
+      "Listen: 8080",
+      "Redirect: [permanent /old https://example.test/new, gone /gone]",
+      "RedirectMatch: '303 ^/d/(.*)$ /docs/$1'",
+      "RedirectTemp: /tmp /temporary",
+      "VirtualHost:",
+      "  - Address: '*'",
+      "    Redirect: /a http://a.test/",
+    ].join("\n"),
+  );
+  const main = [
+    { kind: "prefix", match: "/old", status: 301, target: "https://example.test/new" },
+    { kind: "prefix", match: "/gone", status: 410, target: null },
+    { kind: "prefix", match: "/tmp", status: 302, target: "/temporary" },
+    { kind: "regex", match: "^/d/(.*)$", status: 303, target: "/docs/$1" },
+  ];
+  assert.deepEqual(config.hosts[0].redirects, main);
+  assert.deepEqual(config.hosts[1]!.redirects, [
+    { kind: "prefix", match: "/a", status: 302, target: "http://a.test/" },
+    ...main,
+  ]);
+});
+
+Deno.test("Redirect rules: mistakes are refused with their line", async (t) => {
+  const CASES: [name: string, line: string, error: string][] = [
+    [
+      "a bad regular expression",
+      "RedirectMatch: '^/(a /b/$1'",
+      'mpmd.yaml:2: Cannot set RedirectMatch: "^/(a" is not a valid regular expression: /^/(a/: Unterminated group',
+    ],
+    [
+      "no URL for a redirect",
+      "Redirect: permanent /old",
+      "mpmd.yaml:2: Cannot set Redirect: status 301 needs a URL to send the client to",
+    ],
+    [
+      "a URL for gone",
+      "Redirect: gone /old /new",
+      'mpmd.yaml:2: Cannot set Redirect: status 410 sends no Location: give no URL after "/old"',
+    ],
+    [
+      "a relative URL",
+      "Redirect: /old new.html",
+      'mpmd.yaml:2: Cannot set Redirect: "new.html" is not a URL (scheme://host/… or a path starting with /)',
+    ],
+    [
+      "a status out of range",
+      "Redirect: 200 /old /new",
+      "mpmd.yaml:2: Cannot set Redirect: 200 is not a redirect or error status (300 to 599)",
+    ],
+    [
+      "a path without its slash",
+      "RedirectPermanent: old /new",
+      'mpmd.yaml:2: Cannot set RedirectPermanent: "old" is not a URL path starting with /',
+    ],
+  ];
+  for (const [name, line, error] of CASES) {
+    await t.step(name, () => assert.deepEqual(errorsOf(`Listen: 8080\n${line}`), [error]));
+  }
+});

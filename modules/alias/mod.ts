@@ -1,0 +1,18 @@
+/**
+ * mod_alias: the host's redirects (`Redirect`, `RedirectMatch`, `RedirectPermanent`,
+ * `RedirectTemp`), tried before every other module of the host, as httpd maps a URL before
+ * any handler runs.
+ *
+ * @example
+ * ```ts
+ * import { createRedirectHandler } from "./mod.ts";
+ *
+ * const redirect = createRedirectHandler([
+ *   { kind: "prefix", match: "/old", status: 301, target: "https://example.test/new" },
+ * ]);
+ * ```
+ *
+ * @module
+ */
+
+export { createRedirectHandler, matchUrlPrefix } from "./redirect_handler.ts";
