@@ -29,11 +29,12 @@ export function hostName(host: string): string {
   return (name.endsWith(".") ? name.slice(0, -1) : name).toLowerCase();
 }
 
-/** One address's candidates, and the choices already made for the names asked. */
+/** One address's candidates, and the choices already made for the Host values seen. */
 interface AddressChoice {
   /** Indexes into the host list, in the order written; empty: the main server. */
   readonly candidates: readonly number[];
-  readonly byName: Map<string, number>;
+  /** Host field value as sent → chosen index. */
+  readonly byHost: Map<string, number>;
 }
 
 /** How one host's names match a Host field. */
@@ -42,8 +43,8 @@ interface NameMatcher {
   readonly wildcards: readonly RegExp[];
 }
 
-/** Names remembered per address: Host values past this are chosen again each time. */
-const MAX_REMEMBERED_NAMES = 1024;
+/** Host values remembered per address: values past this are chosen again each time. */
+const MAX_REMEMBERED_HOSTS = 1024;
 
 /**
  * Chooses the host that serves a request: pure, and cheap on the request path (each address's
@@ -53,6 +54,8 @@ export class VirtualHostTable {
   readonly #hosts: readonly HostConfig[];
   readonly #matchers: readonly NameMatcher[];
   readonly #byAddress = new Map<string, AddressChoice>();
+  /** A connection's local Endpoint is one object for all its requests: no key to build. */
+  readonly #byEndpoint = new WeakMap<Endpoint, AddressChoice>();
 
   /**
    * Builds the table of a configuration's hosts.
@@ -75,25 +78,32 @@ export class VirtualHostTable {
    */
   select(local: Endpoint, host: string): number {
     if (this.#hosts.length === 1) return 0;
-    const key = `${local.hostname} ${local.port}`;
-    let choice = this.#byAddress.get(key);
-    if (choice === undefined) {
-      choice = { candidates: this.#candidates(local), byName: new Map() };
-      this.#byAddress.set(key, choice);
-    }
-    const { candidates, byName } = choice;
-    if (candidates.length === 0) return 0;
-    const name = hostName(host);
-    const known = byName.get(name);
+    const choice = this.#byEndpoint.get(local) ?? this.#choiceFor(local);
+    const known = choice.byHost.get(host);
     if (known !== undefined) return known;
-    const chosen = candidates.find((i) => matches(this.#matchers[i]!, name)) ?? candidates[0]!;
-    if (byName.size < MAX_REMEMBERED_NAMES) byName.set(name, chosen);
+    const { candidates, byHost } = choice;
+    const name = hostName(host);
+    const chosen = candidates.length === 0
+      ? 0
+      : candidates.find((i) => matches(this.#matchers[i]!, name)) ?? candidates[0]!;
+    if (byHost.size < MAX_REMEMBERED_HOSTS) byHost.set(host, chosen);
     return chosen;
   }
 
   /** The host {@link select} chooses. */
   hostOf(local: Endpoint, host: string): HostConfig {
     return this.#hosts[this.select(local, host)]!;
+  }
+
+  #choiceFor(local: Endpoint): AddressChoice {
+    const key = `${local.hostname} ${local.port}`;
+    let choice = this.#byAddress.get(key);
+    if (choice === undefined) {
+      choice = { candidates: this.#candidates(local), byHost: new Map() };
+      this.#byAddress.set(key, choice);
+    }
+    this.#byEndpoint.set(local, choice);
+    return choice;
   }
 
   #candidates(local: Endpoint): number[] {
