@@ -8,7 +8,7 @@
 import type { HostConfig } from "../server/config/mod.ts";
 import type { Handler } from "../server/http/mod.ts";
 import type { Logger } from "../server/log/mod.ts";
-import { createRedirectHandler } from "./alias/mod.ts";
+import { createAliasHandler, createRedirectHandler } from "./alias/mod.ts";
 import { loadAppHandler } from "./app/mod.ts";
 import { createStaticHandler } from "./static/mod.ts";
 import { createStatusHandler, type StatusContext } from "./status/mod.ts";
@@ -26,9 +26,9 @@ export interface ModuleContext {
 }
 
 /**
- * Builds the handler chain for one host: its redirects, the status module (if Status is on), its App
- * mounts, the longest Location first (so `/api/v2` wins over `/api`, and `/` comes last),
- * then the static-file module.
+ * Builds the handler chain for one host: its redirects, the status module (if Status is on),
+ * its aliases, its App mounts, the longest Location first (so `/api/v2` wins over `/api`, and
+ * `/` comes last), then the static-file module.
  *
  * @throws {AppModuleError} when an App module cannot be loaded.
  */
@@ -44,13 +44,17 @@ export async function createHostHandler(
     listening: context.listening,
   };
   const apps = await Promise.all(mounts.map((m) => loadAppHandler(m, appContext)));
-  const serveStatic = createStaticHandler(host, { logger: context.logger.withModule("static") });
+  const staticOptions = { logger: context.logger.withModule("static") };
+  const serveStatic = createStaticHandler(host, staticOptions);
   // Redirects first, as httpd maps URLs before any handler; then the status Locations: an
-  // App on / must not hide the server's own page.
+  // App on / must not hide the server's own page; then aliases (Alias /static/ beside an App
+  // on /, as with httpd's WSGIScriptAlias).
   const redirect = createRedirectHandler(host.redirects);
+  const alias = createAliasHandler(host, staticOptions);
   const modules = [
     ...(redirect === null ? [] : [redirect]),
     ...(host.status === null ? [] : [createStatusHandler(host.status, context.status)]),
+    ...(alias === null ? [] : [alias]),
     ...apps,
   ];
   if (modules.length === 0) return serveStatic;

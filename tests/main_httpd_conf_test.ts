@@ -35,6 +35,7 @@ Deno.test("mpmd -M lists the loaded modules as httpd does; -t -D DUMP_MODULES th
     " status_module (static)",
     " autoindex_module (static)",
     " dir_module (static)",
+    " alias_module (static)",
     " mpm_event_module (shared)",
   ].join("\n");
   for (const args of [["-M"], ["-t", "-D", "DUMP_MODULES"]]) {

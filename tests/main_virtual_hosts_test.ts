@@ -11,6 +11,8 @@ async function sites(): Promise<{ readonly dir: string } & AsyncDisposable> {
     await Deno.writeTextFile(join(dir, site, "index.html"), `site ${site}\n`);
   }
   await Deno.mkdir(join(dir, "logs"));
+  await Deno.mkdir(join(dir, "icons"));
+  await Deno.writeTextFile(join(dir, "icons", "a.txt"), "icon a\n");
   return { dir, [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }) };
 }
 
@@ -23,6 +25,7 @@ Status: /server-status
 LogFormat: { hosts: "%v %V %>s %U" }
 CustomLog: ["${dir}/logs/main.log hosts"]
 Redirect: ["permanent /old https://example.test/new"]
+Alias: ["/icons/ ${dir}/icons/"]
 VirtualHost:
   - Address: "*"
     ServerName: default.test
@@ -32,6 +35,7 @@ VirtualHost:
     ServerAlias: [a.test, "*.a.test"]
     DocumentRoot: ${dir}/a
     CustomLog: ["${dir}/logs/a.log hosts"]
+    ScriptAlias: ["/cgi-bin/ ${dir}/a/"]
   - Address: "*"
     ServerName: b.test
     DocumentRoot: ${dir}/b
@@ -55,6 +59,7 @@ DocumentRoot ${dir}/main
 LogFormat "%v %V %>s %U" hosts
 CustomLog ${dir}/logs/main.log hosts
 Redirect permanent /old https://example.test/new
+Alias /icons/ ${dir}/icons/
 <VirtualHost *>
   ServerName default.test
   DocumentRoot ${dir}/default
@@ -64,6 +69,7 @@ Redirect permanent /old https://example.test/new
   ServerAlias a.test *.a.test
   DocumentRoot ${dir}/a
   CustomLog ${dir}/logs/a.log hosts
+  ScriptAlias /cgi-bin/ ${dir}/a/
 </VirtualHost>
 <VirtualHost *>
   ServerName b.test
@@ -116,6 +122,9 @@ async function checkServing(server: TestServer, dir: string): Promise<void> {
   );
   assert.equal(await redirected(server, "b.test", "/docs/intro"), "302 /manual/intro");
   assert.equal(await redirected(server, "b.test", "/old"), "301 https://example.test/new");
+  // The main server's Alias serves every host; a ScriptAlias is refused, its files never sent.
+  assert.equal(await served(server, "b.test", "/icons/a.txt"), "icon a\n");
+  assert.equal(await redirected(server, "www.a.test", "/cgi-bin/index.html"), "403 ");
   // The status page is the main server's, and so every host's; its own request shows its host.
   const status = await served(server, "b.test", "/server-status?json");
   const report = JSON.parse(status) as { slots: { state: string; vhost: string }[] };
@@ -129,9 +138,11 @@ async function checkServing(server: TestServer, dir: string): Promise<void> {
     "www.a.test a.test 200 /",
     "www.a.test shop.a.test 200 /",
     "www.a.test www.a.test 200 /",
+    "www.a.test www.a.test 403 /cgi-bin/index.html",
   ]);
   assert.deepEqual(await lines("main.log"), [
     "b.test b.test 200 /",
+    "b.test b.test 200 /icons/a.txt",
     "b.test b.test 200 /server-status",
     "b.test b.test 301 /old",
     "b.test b.test 302 /docs/intro",
@@ -166,12 +177,12 @@ Deno.test("mpmd -S lists virtual hosts as httpd does; --convert writes them as Y
     [
       "VirtualHost configuration:",
       "*:*                    is a NameVirtualHost",
-      `         default server default.test (${conf}:16)`,
-      `         port * namevhost default.test (${conf}:16)`,
-      `         port * namevhost www.a.test (${conf}:20)`,
+      `         default server default.test (${conf}:17)`,
+      `         port * namevhost default.test (${conf}:17)`,
+      `         port * namevhost www.a.test (${conf}:21)`,
       "                 alias a.test",
       "                 wild alias *.a.test",
-      `         port * namevhost b.test (${conf}:26)`,
+      `         port * namevhost b.test (${conf}:28)`,
       "",
     ].join("\n"),
   );

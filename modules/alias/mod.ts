@@ -1,7 +1,8 @@
 /**
  * mod_alias: the host's redirects (`Redirect`, `RedirectMatch`, `RedirectPermanent`,
  * `RedirectTemp`), tried before every other module of the host, as httpd maps a URL before
- * any handler runs.
+ * any handler runs, and its aliases (`Alias`, `AliasMatch`), which serve URL paths from
+ * directories and files outside the DocumentRoot.
  *
  * @example
  * ```ts
@@ -16,3 +17,4 @@
  */
 
 export { createRedirectHandler, matchUrlPrefix } from "./redirect_handler.ts";
+export { createAliasHandler } from "./alias_handler.ts";

@@ -23,11 +23,14 @@
  */
 
 export {
+  createFileServer,
   createStaticHandler,
   DEFAULT_MAX_CACHE_BYTES,
   DEFAULT_MAX_CACHE_ENTRIES,
   DEFAULT_MAX_CACHED_FILE_BYTES,
   DEFAULT_REVALIDATE_MS,
+  type FileServer,
+  type FileSite,
   STATIC_ALLOW,
   type StaticOptions,
 } from "./static_handler.ts";

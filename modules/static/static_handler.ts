@@ -105,8 +105,37 @@ interface DirNode {
 
 type Node = FileNode | DirNode;
 
+/** What a file server reads of a host: its directory and how it serves it. */
+export type FileSite = Pick<
+  HostConfig,
+  "documentRoot" | "followSymLinks" | "addType" | "addDefaultCharset" | "directoryIndex" | "indexes"
+>;
+
 /**
- * Creates the handler serving `host.documentRoot`.
+ * Serves the file that `path` (a percent-encoded URL path under the site's directory) names,
+ * for `request`. `mount` is the URL path the directory is served at (`""` for a DocumentRoot,
+ * `/icons` for an Alias), which a redirect's `Location` and a listing's title start with; `null`
+ * when no fixed prefix maps onto the directory (AliasMatch): they then use the request's path.
+ */
+export type FileServer = (
+  request: ServerRequest,
+  path: string,
+  mount: string | null,
+) => ReturnType<Handler>;
+
+/**
+ * Creates the handler serving `site.documentRoot`: {@link createFileServer} for the request's
+ * own path.
+ *
+ * @throws {RangeError} When an option is negative or not a number.
+ */
+export function createStaticHandler(host: FileSite, options: StaticOptions): Handler {
+  const serve = createFileServer(host, options);
+  return (request) => serve(request, request.path, "");
+}
+
+/**
+ * Creates the server of the files under `site.documentRoot`.
  *
  * Refusals: 400/403/404 from the path rules of the mapping (see `mapRequestPath` in
  * `_path.ts`: malformed or climbing paths 400, `.ht*` 403, other dot segments and `%2F` 404);
@@ -126,7 +155,7 @@ type Node = FileNode | DirNode;
  *
  * @throws {RangeError} When an option is negative or not a number.
  */
-export function createStaticHandler(host: HostConfig, options: StaticOptions): Handler {
+export function createFileServer(site: FileSite, options: StaticOptions): FileServer {
   const revalidateMs = checkedOption("revalidateMs", options.revalidateMs, DEFAULT_REVALIDATE_MS);
   const maxCachedFileBytes = checkedOption(
     "maxCachedFileBytes",
@@ -142,13 +171,13 @@ export function createStaticHandler(host: HostConfig, options: StaticOptions): H
     ),
   });
   const logger = options.logger;
-  const root = new DocumentRoot(host.documentRoot, host.followSymLinks);
+  const root = new DocumentRoot(site.documentRoot, site.followSymLinks);
   const media: MediaTypeSettings = {
-    addType: host.addType,
-    addDefaultCharset: host.addDefaultCharset,
+    addType: site.addType,
+    addDefaultCharset: site.addDefaultCharset,
   };
   // DirectoryIndex entries naming another directory or a hidden file are not ours to serve.
-  const indexNames = host.directoryIndex.filter((name) =>
+  const indexNames = site.directoryIndex.filter((name) =>
     name !== "" && !name.startsWith(".") && !name.includes("/") && !name.includes("\\")
   );
 
@@ -270,14 +299,13 @@ export function createStaticHandler(host: HostConfig, options: StaticOptions): H
     return respondWithRepresentation(request, rep);
   }
 
-  async function respondWithListing(key: string, node: DirNode): Promise<ServerResponse> {
+  async function respondWithListing(urlPath: string, node: DirNode): Promise<ServerResponse> {
     let entries: ListingEntry[];
     try {
       entries = await readListing(node.path, root, logger);
     } catch (error) {
       throw toHttpError(error, node.path);
     }
-    const urlPath = key === "" ? "/" : `/${key}/`;
     return {
       status: 200,
       headers: [["Content-Type", "text/html; charset=utf-8"]],
@@ -285,7 +313,7 @@ export function createStaticHandler(host: HostConfig, options: StaticOptions): H
     };
   }
 
-  return function serveStatic(request) {
+  return function serveFile(request, path, mount) {
     const method = request.method;
     if (method !== "GET" && method !== "HEAD") {
       if (method === "OPTIONS") {
@@ -293,7 +321,7 @@ export function createStaticHandler(host: HostConfig, options: StaticOptions): H
       }
       throw methodRefusal(method, STATIC_ALLOW, "a static file");
     }
-    const mapped = mapRequestPath(request.path);
+    const mapped = mapRequestPath(path);
     if (!mapped.ok) {
       throw new HttpError(mapped.status, `Cannot map ${request.path}: ${mapped.reason}`);
     }
@@ -308,17 +336,30 @@ export function createStaticHandler(host: HostConfig, options: StaticOptions): H
       // mod_dir: a directory is only ever served at its slash-terminated URL. The short page
       // names its type, as every body must (httpd sends one too).
       const query = request.query === "" ? "" : `?${request.query}`;
-      return errorResponse(301, [["Location", `${encodeKey(mapped.key)}/${query}`]]);
+      const to = mount === null ? request.path : mount + encodeKey(mapped.key);
+      return errorResponse(301, [["Location", `${to}/${query}`]]);
     }
     if (node.indexKey !== null) {
       const index = lookup(node.indexKey, request.receivedAt);
       if (index.kind === "file") return respondWithFile(request, index);
     }
-    if (!host.indexes) {
+    if (!site.indexes) {
       throw new HttpError(403, `Cannot list ${node.path}: no DirectoryIndex and Indexes is off`);
     }
-    return respondWithListing(mapped.key, node);
+    const title = mount === null
+      ? displayPath(request.path)
+      : displayPath(mount) + (mapped.key === "" ? "/" : `/${mapped.key}/`);
+    return respondWithListing(title, node);
   };
+}
+
+/** A URL path as a listing's title shows it: decoded where it decodes. */
+function displayPath(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
 }
 
 function checkedOption(name: string, value: number | undefined, fallback: number): number {

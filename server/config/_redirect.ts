@@ -8,6 +8,7 @@
 
 import {
   argsOf,
+  checkRegExp,
   describeValue,
   type Directive,
   DirectiveValueError,
@@ -75,14 +76,7 @@ function parseRule(
     }
     return { kind: "prefix", match, status, target: target ?? null };
   }
-  try {
-    new RegExp(match);
-  } catch (e) {
-    const reason = e instanceof Error ? e.message.replace(/^Invalid regular expression: /, "") : e;
-    throw new DirectiveValueError(
-      `${JSON.stringify(match)} is not a valid regular expression: ${reason}`,
-    );
-  }
+  checkRegExp(match);
   return { kind: "regex", match, status, target: target ?? null };
 }
 

@@ -152,6 +152,25 @@ export function wordsOf(value: unknown, noun: string): string[] {
   throw new DirectiveValueError(`${describeValue(value)} is not a list of ${noun}s`);
 }
 
+/**
+ * Checks that `source` compiles as a regular expression (JavaScript's syntax, which covers the
+ * PCRE patterns httpd configurations commonly use).
+ *
+ * @throws {DirectiveValueError} with the compiler's reason.
+ */
+export function checkRegExp(source: string): void {
+  try {
+    new RegExp(source);
+  } catch (e) {
+    const reason = e instanceof Error
+      ? e.message.replace(/^Invalid regular expression: /, "")
+      : String(e);
+    throw new DirectiveValueError(
+      `${JSON.stringify(source)} is not a valid regular expression: ${reason}`,
+    );
+  }
+}
+
 /** `"a file name"`, `"an option"`. */
 export function withArticle(noun: string): string {
   return `${/^[aeiou]/i.test(noun) ? "an" : "a"} ${noun}`;

@@ -17,6 +17,7 @@ import {
   text,
 } from "./directive.ts";
 import { ADD_TYPE } from "./_add_type.ts";
+import { ALIAS, ALIAS_MATCH, SCRIPT_ALIAS } from "./_alias.ts";
 import { APP } from "./_app.ts";
 import { CUSTOM_LOG } from "./_logs.ts";
 import { OPTIONS } from "./_options.ts";
@@ -91,6 +92,9 @@ export const HOST_DIRECTIVES = {
   AddType: ADD_TYPE,
   AddDefaultCharset: ADD_DEFAULT_CHARSET,
   ...REDIRECT_DIRECTIVES,
+  Alias: ALIAS,
+  AliasMatch: ALIAS_MATCH,
+  ScriptAlias: SCRIPT_ALIAS,
   CustomLog: CUSTOM_LOG,
   App: APP,
   Status: STATUS,

@@ -8,6 +8,7 @@
  */
 
 export {
+  type AliasRule,
   type AppMount,
   type CustomLog,
   type HostConfig,
@@ -46,6 +47,7 @@ export {
 export {
   appendInSameSource,
   argsOf,
+  checkRegExp,
   type CombineScope,
   decimal,
   describeValue,

@@ -102,6 +102,22 @@ export interface RedirectRule {
   readonly target: string | null;
 }
 
+/**
+ * One mapping of mod_alias: a URL-path prefix (`Alias`), a regular expression (`AliasMatch`), or
+ * a ScriptAlias prefix, which mpmd refuses (no CGI).
+ */
+export interface AliasRule {
+  /**
+   * `prefix`: the path is `match` or below it; `regex`: `match` finds itself in the path;
+   * `script`: as `prefix`, answered 403.
+   */
+  readonly kind: "prefix" | "regex" | "script";
+  /** The URL path (`/icons/`) or the regular expression's source. */
+  readonly match: string;
+  /** Absolute file system path: a directory or a file; `$1`… from a regex's groups. */
+  readonly target: string;
+}
+
 /** One address of a `<VirtualHost>`; `null` parts match any address or port. */
 export interface VirtualHostAddress {
   /** Numeric address, canonical (`127.0.0.1`, `::1`), or `null` for `*` and `_default_`. */
@@ -145,6 +161,8 @@ export interface HostConfig {
    * written: the first that matches answers.
    */
   readonly redirects: readonly RedirectRule[];
+  /** Alias, then AliasMatch rules, each in the order written: the first that matches serves. */
+  readonly aliases: readonly AliasRule[];
   /** Access logs of this host. */
   readonly customLogs: readonly CustomLog[];
   /** App: handler modules mounted on URL prefixes, in the order written. */

@@ -111,6 +111,7 @@ function hostConfig(
       ...get(H.RedirectTemp),
       ...get(H.RedirectMatch),
     ],
+    aliases: [...get(H.ScriptAlias), ...get(H.Alias), ...get(H.AliasMatch)],
     customLogs: get(H.CustomLog),
     apps: get(H.App),
     status: get(H.Status),

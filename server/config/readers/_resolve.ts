@@ -76,6 +76,9 @@ const MERGED_INTO_VIRTUAL_HOST: ReadonlyMap<string, "main first" | "host first">
   ["RedirectMatch", "host first"],
   ["RedirectPermanent", "host first"],
   ["RedirectTemp", "host first"],
+  ["Alias", "host first"],
+  ["AliasMatch", "host first"],
+  ["ScriptAlias", "host first"],
 ]);
 
 /** The values of every directive, and what went wrong on the way. */

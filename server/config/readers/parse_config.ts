@@ -19,6 +19,7 @@ import {
   ConfigError,
   ConfigErrors,
   type ConfigLocation,
+  formatLocation,
   type ListenAddress,
   MPM_NAMES,
   type MpmName,
@@ -269,6 +270,16 @@ export function parseConfigText(text: string, options: ParseConfigOptions): Load
       }
     });
   }
+  // No CGI: the URL paths of ScriptAlias are refused rather than served from the disk.
+  config.hosts.forEach((host, i) => {
+    const at = hostLocations[i]?.["ScriptAlias"] ?? fileLocation;
+    for (const alias of host.aliases.filter((a) => a.kind === "script")) {
+      const text = `${
+        formatLocation(at)
+      }: ScriptAlias ${alias.match}: mpmd runs no CGI programs; requests under it are answered 403 Forbidden`;
+      if (!warnings.includes(text)) warnings.push(text);
+    }
+  });
   if (options.checkWritable) {
     errors.push(...unwritableFiles(config, resolution, options.checkWritable, fileLocation));
   }

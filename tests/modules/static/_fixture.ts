@@ -148,6 +148,7 @@ export async function createStaticFixture(): Promise<StaticFixture> {
       addType: {},
       addDefaultCharset: null,
       redirects: [],
+      aliases: [],
       customLogs: [],
       apps: [],
       status: null,

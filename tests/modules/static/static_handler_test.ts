@@ -338,6 +338,7 @@ Deno.test("createStaticHandler() rejects negative options", () => {
     addType: {},
     addDefaultCharset: null,
     redirects: [],
+    aliases: [],
     customLogs: [],
     apps: [],
     status: null,

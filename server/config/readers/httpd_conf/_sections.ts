@@ -213,7 +213,7 @@ export function finishSections(state: ReaderState): Occurrence[] {
         ? "mpmd does not implement wildcards in <Directory>"
         : `it holds no DocumentRoot (${
           [...new Set(roots.filter((r) => r !== null))].join(", ")
-        }), the only directories mpmd serves`;
+        }), the only directories mpmd applies <Directory> to`;
       warn(state, d.at, `Ignoring <Directory ${d.written}>: ${reason}`);
       continue;
     }

@@ -12,6 +12,7 @@ import { quoteArg } from "./_reader_state.ts";
 import { MPM_DIRECTIVES } from "../../../../mpm/mod.ts";
 import { resolve } from "node:path";
 import {
+  type AliasRule,
   DEFAULT_REQUEST_READ_TIMEOUT,
   formatDuration,
   formatListenAddress,
@@ -128,6 +129,7 @@ function defaultHost(serverRoot: string): HostConfig {
     addType: H.AddType.default,
     addDefaultCharset: H.AddDefaultCharset.default,
     redirects: [],
+    aliases: [],
     customLogs: H.CustomLog.default,
     apps: H.App.default,
     status: H.Status.default,
@@ -172,6 +174,15 @@ function hostEntries(host: HostConfig, base: HostConfig): Entries {
     for (const [key, kind] of [["Redirect", "prefix"], ["RedirectMatch", "regex"]] as const) {
       if (rules(kind).length > 0) entries[key] = rules(kind);
     }
+  }
+  // As redirects: a virtual host tries its own aliases first, and writes those.
+  const ownAliases = host.aliases.filter((r) => !base.aliases.some((b) => same(b, r)));
+  const aliasKeys = [["ScriptAlias", "script"], ["Alias", "prefix"], ["AliasMatch", "regex"]];
+  for (const [key, kind] of aliasKeys as [string, AliasRule["kind"]][]) {
+    const rules = ownAliases.filter((r) => r.kind === kind).map((r) =>
+      `${quoteArg(r.match)} ${quoteArg(r.target)}`
+    );
+    if (rules.length > 0) entries[key] = rules;
   }
   put(
     "CustomLog",

@@ -28,6 +28,7 @@ export const BUILTIN_MODULES: readonly HttpdModule[] = [
   { id: "status_module", otherNames: ["mod_status.c"] },
   { id: "autoindex_module", otherNames: ["mod_autoindex.c"] },
   { id: "dir_module", otherNames: ["mod_dir.c"] },
+  { id: "alias_module", otherNames: ["mod_alias.c"] },
 ];
 
 /**

@@ -279,6 +279,7 @@ Deno.test("parseConfigText() fills httpd 2.4's defaults (and mpmd's own choices)
       addType: {},
       addDefaultCharset: null,
       redirects: [],
+      aliases: [],
       customLogs: [],
       apps: [],
       status: null,

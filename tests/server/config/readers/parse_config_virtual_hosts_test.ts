@@ -163,3 +163,43 @@ Deno.test("Redirect rules: mistakes are refused with their line", async (t) => {
     await t.step(name, () => assert.deepEqual(errorsOf(`Listen: 8080\n${line}`), [error]));
   }
 });
+
+Deno.test("Alias, AliasMatch and ScriptAlias: paths resolved against ServerRoot, mistakes refused", async (t) => {
+  const { config, warnings } = parseYaml(
+    [
+      "Listen: 8080",
+      "Alias: ['/icons/ icons/', '/robots.txt /srv/robots.txt']",
+      "AliasMatch: '^/manual/(.*)$ /usr/share/doc/$1'",
+      "ScriptAlias: /cgi-bin/ /usr/lib/cgi-bin/",
+    ].join("\n"),
+  );
+  assert.deepEqual(config.hosts[0].aliases, [
+    { kind: "script", match: "/cgi-bin/", target: "/usr/lib/cgi-bin" },
+    { kind: "prefix", match: "/icons/", target: "/srv/icons" },
+    { kind: "prefix", match: "/robots.txt", target: "/srv/robots.txt" },
+    { kind: "regex", match: "^/manual/(.*)$", target: "/usr/share/doc/$1" },
+  ]);
+  assert.deepEqual(warnings, [
+    "mpmd.yaml:4: ScriptAlias /cgi-bin/: mpmd runs no CGI programs; requests under it are answered 403 Forbidden",
+  ]);
+  const CASES: [name: string, line: string, error: string][] = [
+    [
+      "a bad regular expression",
+      "AliasMatch: '^/(a /srv/$1'",
+      'mpmd.yaml:2: Cannot set AliasMatch: "^/(a" is not a valid regular expression: /^/(a/: Unterminated group',
+    ],
+    [
+      "no path",
+      "Alias: /icons/",
+      'mpmd.yaml:2: Cannot set Alias: "/icons/" is not a URL path followed by a file system path',
+    ],
+    [
+      "a URL path without its slash",
+      "Alias: icons /srv/icons",
+      'mpmd.yaml:2: Cannot set Alias: "icons" is not a URL path starting with /',
+    ],
+  ];
+  for (const [name, line, error] of CASES) {
+    await t.step(name, () => assert.deepEqual(errorsOf(`Listen: 8080\n${line}`), [error]));
+  }
+});

@@ -76,7 +76,6 @@ const UNIMPLEMENTED_MODULES = [
   [28, "authz_core_module"],
   [32, "headers_module"],
   [33, "unixd_module"],
-  [37, "alias_module"],
 ] as const;
 
 /** The stock httpd.conf with `mpm`'s module loaded instead of event's. */
@@ -142,9 +141,12 @@ Deno.test("the stock httpd.conf shape maps onto the same settings as its YAML", 
     `${at(88)}: Ignoring <Files ".ht*">: mpmd does not implement <Files>`,
     `${
       at(116)
-    }: Ignoring <Directory "cgi-bin">: it holds no DocumentRoot (${root}/htdocs), the only directories mpmd serves`,
+    }: Ignoring <Directory "cgi-bin">: it holds no DocumentRoot (${root}/htdocs), the only directories mpmd applies <Directory> to`,
     `${at(127)}: Ignoring TypesConfig: mpmd does not implement it`,
     "httpd/conf/extra/httpd-mpm.conf:67: Ignoring MaxMemFree: mpmd does not implement it",
+    `${
+      at(113)
+    }: ScriptAlias /cgi-bin/: mpmd runs no CGI programs; requests under it are answered 403 Forbidden`,
   ]);
 });
 

@@ -126,7 +126,7 @@ Deno.test("<Directory> sections that hold the DocumentRoot set its Options, most
       indexes: false,
       followSymLinks: false,
       warnings: [
-        'httpd.conf:1: Ignoring <Directory "/srv/cgi-bin">: it holds no DocumentRoot (/srv/htdocs), the only directories mpmd serves',
+        'httpd.conf:1: Ignoring <Directory "/srv/cgi-bin">: it holds no DocumentRoot (/srv/htdocs), the only directories mpmd applies <Directory> to',
       ],
     },
     {
