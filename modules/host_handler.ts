@@ -8,7 +8,8 @@
 import type { HostConfig } from "../server/config/mod.ts";
 import type { Handler } from "../server/http/mod.ts";
 import type { Logger } from "../server/log/mod.ts";
-import { createAliasHandler, createRedirectHandler } from "./alias/mod.ts";
+import { createAccessHandler } from "./access/mod.ts";
+import { AliasMap, createAliasHandler, createRedirectHandler } from "./alias/mod.ts";
 import { loadAppHandler } from "./app/mod.ts";
 import { createStaticHandler } from "./static/mod.ts";
 import { createStatusHandler, type StatusContext } from "./status/mod.ts";
@@ -26,7 +27,8 @@ export interface ModuleContext {
 }
 
 /**
- * Builds the handler chain for one host: its redirects, the status module (if Status is on),
+ * Builds the handler chain for one host: its redirects, its access control, the status module
+ * (if Status is on),
  * its aliases, its App mounts, the longest Location first (so `/api/v2` wins over `/api`, and
  * `/` comes last), then the static-file module.
  *
@@ -51,8 +53,14 @@ export async function createHostHandler(
   // on /, as with httpd's WSGIScriptAlias).
   const redirect = createRedirectHandler(host.redirects);
   const alias = createAliasHandler(host, staticOptions);
+  // Access control after redirects (httpd redirects before it authorizes), before the rest.
+  const access = createAccessHandler(host, {
+    logger: context.logger.withModule("authz_core"),
+    aliases: new AliasMap(host.aliases),
+  });
   const modules = [
     ...(redirect === null ? [] : [redirect]),
+    ...(access === null ? [] : [access]),
     ...(host.status === null ? [] : [createStatusHandler(host.status, context.status)]),
     ...(alias === null ? [] : [alias]),
     ...apps,

@@ -36,6 +36,12 @@ Deno.test("mpmd -M lists the loaded modules as httpd does; -t -D DUMP_MODULES th
     " autoindex_module (static)",
     " dir_module (static)",
     " alias_module (static)",
+    " authn_file_module (static)",
+    " authn_core_module (static)",
+    " authz_host_module (static)",
+    " authz_user_module (static)",
+    " authz_core_module (static)",
+    " auth_basic_module (static)",
     " mpm_event_module (shared)",
   ].join("\n");
   for (const args of [["-M"], ["-t", "-D", "DUMP_MODULES"]]) {

@@ -13,6 +13,16 @@ async function sites(): Promise<{ readonly dir: string } & AsyncDisposable> {
   await Deno.mkdir(join(dir, "logs"));
   await Deno.mkdir(join(dir, "icons"));
   await Deno.writeTextFile(join(dir, "icons", "a.txt"), "icon a\n");
+  for (const area of ["private", "local", "lan"]) {
+    await Deno.mkdir(join(dir, "b", area));
+    await Deno.writeTextFile(join(dir, "b", area, "index.html"), `${area}\n`);
+  }
+  // htpasswd -nbB alice wonder; htpasswd -nbm bob builder
+  await Deno.writeTextFile(
+    join(dir, "users"),
+    "alice:$2y$05$E9OmVROQo1IC4atCvIjjROrWYIo6z8ZCBqhMQPqWCG0Ekbl9XxvXK\n" +
+      "bob:$apr1$ui1GaVHq$DrRN4wK9RRx/V31ThFEtu1\n",
+  );
   return { dir, [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }) };
 }
 
@@ -40,6 +50,14 @@ VirtualHost:
     ServerName: b.test
     DocumentRoot: ${dir}/b
     RedirectMatch: ["^/docs/(.*)$ /manual/$1"]
+    Location:
+      /private:
+        AuthType: Basic
+        AuthName: Staff only
+        AuthUserFile: ${dir}/users
+        Require: valid-user
+      /local: { Require: ip 127.0.0.0/8 }
+      /lan: { Require: ip 10.0.0.0/8 }
 `;
 }
 
@@ -75,29 +93,61 @@ Alias /icons/ ${dir}/icons/
   ServerName b.test
   DocumentRoot ${dir}/b
   RedirectMatch ^/docs/(.*)$ /manual/$1
+  <Location /private>
+    AuthType Basic
+    AuthName "Staff only"
+    AuthUserFile ${dir}/users
+    Require valid-user
+  </Location>
+  <Location /local>
+    Require ip 127.0.0.0/8
+  </Location>
+  <Location /lan>
+    Require ip 10.0.0.0/8
+  </Location>
 </VirtualHost>
 `;
 }
 
-/** The answer to a GET with this Host field (`null`: none), over raw TCP to send it as written. */
-async function get(server: TestServer, host: string | null, path = "/"): Promise<string> {
+/**
+ * The answer to a GET with this Host field (`null`: none) and these Basic credentials, over
+ * raw TCP to send it as written.
+ */
+async function get(
+  server: TestServer,
+  host: string | null,
+  path = "/",
+  credentials?: string,
+): Promise<string> {
   using conn = await Deno.connect({ hostname: server.hostname, port: server.port });
   const hostLine = host === null ? "" : `Host: ${host}\r\n`;
-  await conn.write(new TextEncoder().encode(`GET ${path} HTTP/1.0\r\n${hostLine}\r\n`));
+  const auth = credentials === undefined ? "" : `Authorization: Basic ${btoa(credentials)}\r\n`;
+  await conn.write(new TextEncoder().encode(`GET ${path} HTTP/1.0\r\n${hostLine}${auth}\r\n`));
   return await new Response(conn.readable).text();
 }
 
 /** The body of {@link get}'s answer. */
-async function served(server: TestServer, host: string | null, path = "/"): Promise<string> {
-  const text = await get(server, host, path);
+async function served(
+  server: TestServer,
+  host: string | null,
+  path = "/",
+  credentials?: string,
+): Promise<string> {
+  const text = await get(server, host, path, credentials);
   return text.slice(text.indexOf("\r\n\r\n") + 4);
 }
 
-/** The status code and Location of {@link get}'s answer. */
-async function redirected(server: TestServer, host: string, path: string): Promise<string> {
-  const head = (await get(server, host, path)).split("\r\n\r\n")[0]!.split("\r\n");
-  const location = head.find((line) => line.toLowerCase().startsWith("location:"));
-  return `${head[0]!.split(" ")[1]} ${location?.slice("location:".length).trim() ?? ""}`;
+/** The status code and the Location or WWW-Authenticate of {@link get}'s answer. */
+async function redirected(
+  server: TestServer,
+  host: string,
+  path: string,
+  credentials?: string,
+): Promise<string> {
+  const answer = await get(server, host, path, credentials);
+  const head = answer.split("\r\n\r\n")[0]!.split("\r\n");
+  const field = head.find((line) => /^(location|www-authenticate):/i.test(line));
+  return `${head[0]!.split(" ")[1]} ${field?.slice(field.indexOf(":") + 1).trim() ?? ""}`;
 }
 
 /** Requests and the site that answers each, as httpd chooses. */
@@ -125,6 +175,18 @@ async function checkServing(server: TestServer, dir: string): Promise<void> {
   // The main server's Alias serves every host; a ScriptAlias is refused, its files never sent.
   assert.equal(await served(server, "b.test", "/icons/a.txt"), "icon a\n");
   assert.equal(await redirected(server, "www.a.test", "/cgi-bin/index.html"), "403 ");
+  // b.test's access sections: Basic with bcrypt and apr1 users, and address rules.
+  assert.equal(await redirected(server, "b.test", "/private/"), '401 Basic realm="Staff only"');
+  assert.equal(
+    await redirected(server, "b.test", "/private/", "alice:wrong"),
+    '401 Basic realm="Staff only"',
+  );
+  assert.equal(await served(server, "b.test", "/private/", "alice:wonder"), "private\n");
+  assert.equal(await served(server, "b.test", "/private/", "bob:builder"), "private\n");
+  assert.equal(await served(server, "b.test", "/local/"), "local\n");
+  assert.equal(await redirected(server, "b.test", "/lan/"), "403 ");
+  // Another host has no such sections.
+  assert.equal(await redirected(server, "default.test", "/lan/"), "404 ");
   // The status page is the main server's, and so every host's; its own request shows its host.
   const status = await served(server, "b.test", "/server-status?json");
   const report = JSON.parse(status) as { slots: { state: string; vhost: string }[] };
@@ -134,22 +196,35 @@ async function checkServing(server: TestServer, dir: string): Promise<void> {
   // (Each thread buffers its own lines: the order across threads is not the order sent.)
   const lines = async (log: string) =>
     (await Deno.readTextFile(join(dir, "logs", log))).trimEnd().split("\n").sort();
-  assert.deepEqual(await lines("a.log"), [
-    "www.a.test a.test 200 /",
-    "www.a.test shop.a.test 200 /",
-    "www.a.test www.a.test 200 /",
-    "www.a.test www.a.test 403 /cgi-bin/index.html",
-  ]);
-  assert.deepEqual(await lines("main.log"), [
-    "b.test b.test 200 /",
-    "b.test b.test 200 /icons/a.txt",
-    "b.test b.test 200 /server-status",
-    "b.test b.test 301 /old",
-    "b.test b.test 302 /docs/intro",
-    "default.test default.test 200 /",
-    "default.test default.test 301 /old/p",
-    "default.test unknown.test 200 /",
-  ]);
+  assert.deepEqual(
+    await lines("a.log"),
+    [
+      "www.a.test a.test 200 /",
+      "www.a.test shop.a.test 200 /",
+      "www.a.test www.a.test 200 /",
+      "www.a.test www.a.test 403 /cgi-bin/index.html",
+    ].sort(),
+  );
+  assert.deepEqual(
+    await lines("main.log"),
+    [
+      "b.test b.test 200 /",
+      "b.test b.test 200 /icons/a.txt",
+      "b.test b.test 200 /server-status",
+      "b.test b.test 200 /local/",
+      "b.test b.test 200 /private/",
+      "b.test b.test 200 /private/",
+      "b.test b.test 301 /old",
+      "b.test b.test 302 /docs/intro",
+      "b.test b.test 401 /private/",
+      "b.test b.test 401 /private/",
+      "b.test b.test 403 /lan/",
+      "default.test default.test 200 /",
+      "default.test default.test 301 /old/p",
+      "default.test default.test 404 /lan/",
+      "default.test unknown.test 200 /",
+    ].sort(),
+  );
 }
 
 Deno.test("name-based virtual hosts from YAML: routing, redirects, per-host logs, %v %V, status vhost", async () => {

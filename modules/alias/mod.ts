@@ -18,3 +18,4 @@
 
 export { createRedirectHandler, matchUrlPrefix } from "./redirect_handler.ts";
 export { createAliasHandler } from "./alias_handler.ts";
+export { AliasMap, type AliasMapping } from "./alias_map.ts";

@@ -7,6 +7,7 @@
 
 /** A path that names something under DocumentRoot. */
 export interface MappedPath {
+  /** It maps. */
   readonly ok: true;
   /** Decoded segments joined by `/`, no leading or trailing slash; `""` is the root itself. */
   readonly key: string;
@@ -16,7 +17,9 @@ export interface MappedPath {
 
 /** A path refused before any file system access. */
 export interface RefusedPath {
+  /** It is refused. */
   readonly ok: false;
+  /** The status the request gets. */
   readonly status: 400 | 403 | 404;
   /** For the error log only. */
   readonly reason: string;

@@ -34,3 +34,4 @@ export {
   STATIC_ALLOW,
   type StaticOptions,
 } from "./static_handler.ts";
+export { type MappedPath, mapRequestPath, type PathMapping, type RefusedPath } from "./_path.ts";

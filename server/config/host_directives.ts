@@ -16,6 +16,7 @@ import {
   path,
   text,
 } from "./directive.ts";
+import { ACCESS_SECTIONS } from "./_access.ts";
 import { ADD_TYPE } from "./_add_type.ts";
 import { ALIAS, ALIAS_MATCH, SCRIPT_ALIAS } from "./_alias.ts";
 import { APP } from "./_app.ts";
@@ -95,6 +96,7 @@ export const HOST_DIRECTIVES = {
   Alias: ALIAS,
   AliasMatch: ALIAS_MATCH,
   ScriptAlias: SCRIPT_ALIAS,
+  ...ACCESS_SECTIONS,
   CustomLog: CUSTOM_LOG,
   App: APP,
   Status: STATUS,

@@ -8,6 +8,7 @@
  */
 
 export {
+  type AccessSection,
   type AliasRule,
   type AppMount,
   type CustomLog,
@@ -19,8 +20,11 @@ export {
   MPM_SOURCES,
   type MpmName,
   type MpmSource,
+  PATH_SECTION_KINDS,
+  type PathSectionKind,
   type ReadTimeout,
   type RedirectRule,
+  type Requirement,
   SERVER_TOKENS,
   type ServerConfig,
   type ServerTokens,
@@ -84,3 +88,5 @@ export { SERVER_DIRECTIVES } from "./server_directives.ts";
 export { formatListenAddress } from "./_listen.ts";
 export { DEFAULT_REQUEST_READ_TIMEOUT } from "./request_read_timeout.ts";
 export { HOST_DIRECTIVES } from "./host_directives.ts";
+export { type Htpasswd, parseHtpasswd, type PasswordScheme, passwordScheme } from "./htpasswd.ts";
+export { directoryPattern, parseRequireLine, wildcardSource } from "./_access.ts";

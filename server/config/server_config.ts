@@ -102,6 +102,56 @@ export interface RedirectRule {
   readonly target: string | null;
 }
 
+/** httpd's per-path sections. */
+export const PATH_SECTION_KINDS = [
+  "Directory",
+  "DirectoryMatch",
+  "Files",
+  "FilesMatch",
+  "Location",
+  "LocationMatch",
+] as const;
+/** One of {@link PATH_SECTION_KINDS}. */
+export type PathSectionKind = typeof PATH_SECTION_KINDS[number];
+
+/**
+ * An authorization rule of mod_authz_core: a `Require` line, or a container of them (`any` is
+ * RequireAny, and several Require lines together; `all-of` is RequireAll; `none` RequireNone).
+ */
+export type Requirement =
+  | { readonly kind: "all"; readonly granted: boolean }
+  /** `Require [not] ip …` and `Require [not] local`: canonical CIDR ranges. */
+  | { readonly kind: "ip"; readonly ranges: readonly string[]; readonly not: boolean }
+  | { readonly kind: "valid-user" }
+  | { readonly kind: "user"; readonly names: readonly string[]; readonly not: boolean }
+  | { readonly kind: "any" | "all-of" | "none"; readonly rules: readonly Requirement[] };
+
+/** One per-path section and the access rules it sets (`null`: left as an outer section says). */
+export interface AccessSection {
+  /** Which section it is. */
+  readonly kind: PathSectionKind;
+  /**
+   * What it matches: an absolute directory (Directory, wildcards `*` `?` allowed), a file name
+   * (Files, wildcards allowed), a URL path (Location), or a regular expression (…Match).
+   */
+  readonly match: string;
+  /** Require: who may read; `null` keeps the outer sections' rule. */
+  readonly require: Requirement | null;
+  /** AuthType: `Basic`, or `None` to turn an outer section's off. */
+  readonly authType: "Basic" | "None" | null;
+  /** AuthName: the realm a Basic challenge names. */
+  readonly authName: string | null;
+  /** AuthUserFile: absolute path of an htpasswd file. */
+  readonly authUserFile: string | null;
+  /**
+   * Options of a Directory section (`null` parts: as the outer sections say): they apply to
+   * the Alias targets it holds (a DocumentRoot takes its Options host-wide).
+   */
+  readonly options:
+    | { readonly indexes: boolean | null; readonly followSymLinks: boolean | null }
+    | null;
+}
+
 /**
  * One mapping of mod_alias: a URL-path prefix (`Alias`), a regular expression (`AliasMatch`), or
  * a ScriptAlias prefix, which mpmd refuses (no CGI).
@@ -163,6 +213,11 @@ export interface HostConfig {
   readonly redirects: readonly RedirectRule[];
   /** Alias, then AliasMatch rules, each in the order written: the first that matches serves. */
   readonly aliases: readonly AliasRule[];
+  /**
+   * Per-path sections in httpd's order of application: Directory, DirectoryMatch, Files,
+   * FilesMatch, Location, LocationMatch, each in the order written.
+   */
+  readonly sections: readonly AccessSection[];
   /** Access logs of this host. */
   readonly customLogs: readonly CustomLog[];
   /** App: handler modules mounted on URL prefixes, in the order written. */

@@ -32,6 +32,7 @@ import {
   type MpmName,
   type MpmSource,
   parseVirtualHostAddresses,
+  PATH_SECTION_KINDS,
   SERVER_DIRECTIVES,
   type VirtualHostAddress,
 } from "../mod.ts";
@@ -69,7 +70,10 @@ export interface VirtualHostResolution {
  * the host's (httpd's per-directory and mime merges); the host's redirects are tried before
  * the main server's (mod_alias's merge).
  */
-const MERGED_INTO_VIRTUAL_HOST: ReadonlyMap<string, "main first" | "host first"> = new Map([
+const MERGED_INTO_VIRTUAL_HOST: ReadonlyMap<string, "main first" | "host first"> = new Map<
+  string,
+  "main first" | "host first"
+>([
   ["Options", "main first"],
   ["AddType", "main first"],
   ["Redirect", "host first"],
@@ -79,6 +83,8 @@ const MERGED_INTO_VIRTUAL_HOST: ReadonlyMap<string, "main first" | "host first">
   ["Alias", "host first"],
   ["AliasMatch", "host first"],
   ["ScriptAlias", "host first"],
+  // httpd appends a virtual host's sections to the main server's.
+  ...PATH_SECTION_KINDS.map((kind) => [kind, "main first"] as const),
 ]);
 
 /** The values of every directive, and what went wrong on the way. */

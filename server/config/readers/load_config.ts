@@ -77,6 +77,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
     ...rest,
     checkDirectory: directoryProblem,
     checkFile: fileProblem,
+    readUserFile,
     ...(checkWritable && { checkWritable: whyNotWritable }),
     env: environmentVariable,
   };
@@ -155,6 +156,18 @@ function directoryProblem(path: string): string | null {
     if (e instanceof Deno.errors.NotFound) return "no such directory";
     if (e instanceof Deno.errors.NotADirectory) return "not a directory";
     if (e instanceof Deno.errors.PermissionDenied) return "permission denied";
+    throw e;
+  }
+}
+
+/** An AuthUserFile's text, or why it cannot be read. */
+function readUserFile(path: string): string | { readonly problem: string } {
+  const problem = fileProblem(path);
+  if (problem !== null) return { problem };
+  try {
+    return Deno.readTextFileSync(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.PermissionDenied) return { problem: "permission denied" };
     throw e;
   }
 }

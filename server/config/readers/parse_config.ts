@@ -23,6 +23,7 @@ import {
   type ListenAddress,
   MPM_NAMES,
   type MpmName,
+  parseHtpasswd,
   type ServerConfig,
 } from "../mod.ts";
 import {
@@ -81,6 +82,11 @@ export interface ParseConfigOptions {
    * can. Omitted: App modules are not checked.
    */
   readonly checkFile?: (path: string) => string | null;
+  /**
+   * Reads an AuthUserFile (htpasswd) for its check: its text, or why it cannot be read.
+   * Omitted: user files are not checked.
+   */
+  readonly readUserFile?: (path: string) => string | { readonly problem: string };
   /**
    * Says why a file the server writes (ErrorLog, a CustomLog, the PidFile) cannot be written
    * (`"no such directory /var/log/mpmd"`), or returns `null` when it can. Omitted: not checked.
@@ -238,8 +244,10 @@ export function parseConfigText(text: string, options: ParseConfigOptions): Load
   if (options.checkDirectory && !rootFailed) {
     config.hosts.forEach((host, i) => {
       const at = hostLocations[i]?.["DocumentRoot"];
-      // An App on / answers every request: an unset DocumentRoot is never read.
+      // An App on / answers every request: an unset DocumentRoot is never read. Nor is the
+      // main server's when virtual hosts take the connections (Debian's layout): httpd starts.
       if (at === undefined && host.apps.some((app) => app.location === "/")) return;
+      if (at === undefined && i === 0 && config.hosts.length > 1) return;
       const problem = options.checkDirectory!(host.documentRoot);
       if (problem === null) return;
       const hint = at === undefined ? " (the default; set DocumentRoot)" : "";
@@ -270,6 +278,9 @@ export function parseConfigText(text: string, options: ParseConfigOptions): Load
       }
     });
   }
+  if (options.readUserFile && !resolution.failed.includes("ServerRoot")) {
+    errors.push(...userFileErrors(config, hostLocations, options.readUserFile, fileLocation));
+  }
   // No CGI: the URL paths of ScriptAlias are refused rather than served from the disk.
   config.hosts.forEach((host, i) => {
     const at = hostLocations[i]?.["ScriptAlias"] ?? fileLocation;
@@ -289,6 +300,48 @@ export function parseConfigText(text: string, options: ParseConfigOptions): Load
   const locate = (warning: ClampWarning) =>
     locateClampWarning(warning, resolution.locations, fileLocation);
   return { config, warnings, syntax, variables, placeOf, locate };
+}
+
+/**
+ * Every AuthUserFile a section names, read once: one it cannot read is refused where the
+ * section is; a line it cannot take, at that line of the user file itself.
+ */
+function userFileErrors(
+  config: ServerConfig,
+  hostLocations: readonly Readonly<Record<string, ConfigLocation>>[],
+  read: (path: string) => string | { readonly problem: string },
+  fileLocation: ConfigLocation,
+): ConfigError[] {
+  const errors: ConfigError[] = [];
+  const seen = new Set<string>();
+  config.hosts.forEach((host, i) => {
+    for (const section of host.sections) {
+      const path = section.authUserFile;
+      if (path === null || seen.has(path)) continue;
+      seen.add(path);
+      const text = read(path);
+      if (typeof text !== "string") {
+        errors.push(
+          new ConfigError({
+            at: hostLocations[i]?.[section.kind] ?? fileLocation,
+            directive: "AuthUserFile",
+            detail: `Cannot use AuthUserFile ${path}: ${text.problem}`,
+          }),
+        );
+        continue;
+      }
+      for (const { line, detail } of parseHtpasswd(text).problems) {
+        errors.push(
+          new ConfigError({
+            at: { file: path, line, column: null },
+            directive: "AuthUserFile",
+            detail: `Cannot use this AuthUserFile line: it ${detail}`,
+          }),
+        );
+      }
+    }
+  });
+  return errors;
 }
 
 /** Defines no environment variable: parseConfigText() reads none unless the caller passes them. */

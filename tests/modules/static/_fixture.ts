@@ -149,6 +149,7 @@ export async function createStaticFixture(): Promise<StaticFixture> {
       addDefaultCharset: null,
       redirects: [],
       aliases: [],
+      sections: [],
       customLogs: [],
       apps: [],
       status: null,

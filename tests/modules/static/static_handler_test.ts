@@ -339,6 +339,7 @@ Deno.test("createStaticHandler() rejects negative options", () => {
     addDefaultCharset: null,
     redirects: [],
     aliases: [],
+    sections: [],
     customLogs: [],
     apps: [],
     status: null,

@@ -28,7 +28,13 @@ import {
   warn,
 } from "./_reader_state.ts";
 import { type Context, describeContext, type LocationSection, words } from "./_sections.ts";
-import { type ConfigLocation, formatLocation, MPM_NAMES } from "../../mod.ts";
+import {
+  type ConfigLocation,
+  DirectiveValueError,
+  formatLocation,
+  MPM_NAMES,
+  parseRequireLine,
+} from "../../mod.ts";
 
 /** One directive line, variables already replaced. */
 export interface DirectiveLine {
@@ -60,7 +66,7 @@ const SAME_AS_MPMD: readonly { readonly name: string; readonly value: RegExp }[]
   { name: "allowoverride", value: /^none$/i },
   { name: "allowoverridelist", value: /^none$/i },
   { name: "hostnamelookups", value: /^off$/i },
-  { name: "require", value: /^all\s+(granted|denied)$/i },
+  { name: "authbasicprovider", value: /^file$/i },
 ];
 
 /** Reads one directive line in its context. */
@@ -104,6 +110,9 @@ export function readDirective(
       }`,
     );
   }
+  if (ctx.kind === "directory" || ctx.kind === "location" || ctx.kind === "require") {
+    if (accessDirective(state, line, ctx)) return;
+  }
   if (ctx.kind === "location") return locationDirective(line, ctx.section);
   if (SAME_AS_MPMD.some((s) => s.name === lower && s.value.test(line.args))) return;
   const name = lower === "transferlog" ? "CustomLog" : implementedName(line.name);
@@ -122,6 +131,9 @@ export function readDirective(
     state.sections.vhosts[ctx.host - 1]!.occurrences.push(o);
   } else if (ctx.kind === "directory" && DIRECTORY_DIRECTIVE_NAMES.has(name)) {
     ctx.section.occurrences.push(o);
+    if (name === "Options" && ctx.section.kind === "Directory") {
+      ctx.section.access.Options = line.args;
+    }
   } else {
     const text = `Ignoring ${name} inside ${describeContext(ctx)}: mpmd sets it ${
       ctx.kind === "vhost"
@@ -280,23 +292,63 @@ function locationDirective(line: DirectiveLine, section: LocationSection): void 
     section.handler = args[0]!.toLowerCase();
     return;
   }
-  if (lower === "require") {
-    const allow = (section.allow ??= []);
-    const [kind = "", ...rest] = args;
-    const k = kind.toLowerCase();
-    if (k === "local" && rest.length === 0) allow.push("local");
-    else if (k === "ip" && rest.length > 0) allow.push(...rest);
-    else if (k === "all" && rest.length === 1 && /^granted$/i.test(rest[0]!)) allow.push("all");
-    else if (!(k === "all" && rest.length === 1 && /^denied$/i.test(rest[0]!))) {
-      section.warnings.push(
-        `${
-          formatLocation(line.at)
-        }: Ignoring Require ${line.args}: mpmd implements Require local, Require ip and Require all`,
-      );
-    }
-    return;
-  }
   section.unimplemented.push({ name: line.name, at: line.at });
+}
+
+/** The access body keys by the lower-case directive name. */
+const ACCESS_KEYS = {
+  authtype: "AuthType",
+  authname: "AuthName",
+  authuserfile: "AuthUserFile",
+} as const;
+
+/**
+ * Takes a Require, AuthType, AuthName or AuthUserFile line of a path section into its access
+ * body (a Require line checked here, so that a mistake names its own line); `false` for any
+ * other line. Inside `<RequireAll>` and the like only Require lines may be.
+ */
+function accessDirective(
+  state: ReaderState,
+  line: DirectiveLine,
+  ctx: Extract<Context, { kind: "directory" | "location" | "require" }>,
+): boolean {
+  const lower = line.name.toLowerCase();
+  if (lower === "require") {
+    try {
+      parseRequireLine(line.args);
+    } catch (e) {
+      if (!(e instanceof DirectiveValueError)) throw e;
+      fail(state, line.at, "Require", `Cannot use Require: ${e.message}`);
+      return true;
+    }
+    const list = ctx.kind === "require" ? ctx.list : (ctx.section.access.Require ??= []);
+    list.push(line.args);
+    if (ctx.section.kind === "Location") statusAllow(ctx.section as LocationSection, line.args);
+    return true;
+  }
+  if (ctx.kind === "require") {
+    fail(
+      state,
+      line.at,
+      line.name,
+      `Cannot use ${line.name} inside ${describeContext(ctx)}: it holds Require lines only`,
+    );
+    return true;
+  }
+  const key = ACCESS_KEYS[lower as keyof typeof ACCESS_KEYS];
+  if (key === undefined) return false;
+  ctx.section.access[key] = line.args;
+  return true;
+}
+
+/** What a status page's Require line lets read it: its Allow words (none for a denial). */
+function statusAllow(section: LocationSection, args: string): void {
+  const allow = (section.allow ??= []);
+  const [kind = "", ...rest] = words(args) ?? [];
+  const k = kind.toLowerCase();
+  if (k === "local" && rest.length === 0) allow.push("local");
+  else if (k === "ip" && rest.length > 0) allow.push(...rest);
+  else if (k === "all" && /^granted$/i.test(rest[0] ?? "")) allow.push("all");
 }
 
 function notHere(state: ReaderState, name: string, at: ConfigLocation, ctx: Context): void {

@@ -1,9 +1,12 @@
 /**
  * httpd's sections as mpmd reads them. `<IfModule>` and `<IfDefine>` decide whether their
- * lines are read. Each `<VirtualHost>` declares a host; a `<Directory>` that holds a host's
- * DocumentRoot sets that host's Options (and DirectoryIndex, AddType, AddDefaultCharset), from
- * the least to the most specific; `<Location>` with `SetHandler server-status` becomes its
- * host's Status. Every other section is skipped with a warning, never an error.
+ * lines are read. Each `<VirtualHost>` declares a host. `<Directory>`, `<DirectoryMatch>`,
+ * `<Files>`, `<FilesMatch>`, `<Location>` and `<LocationMatch>` (and their `~` forms) carry
+ * their Require lines (with `<RequireAll>`, `<RequireAny>`, `<RequireNone>`) and AuthType,
+ * AuthName, AuthUserFile into the host's access sections; a `<Directory>` that holds a host's
+ * DocumentRoot also sets that host's Options (and DirectoryIndex, AddType, AddDefaultCharset),
+ * from the least to the most specific; `<Location>` with `SetHandler server-status` becomes
+ * its host's Status. Every other section is skipped with a warning, never an error.
  *
  * @module
  */
@@ -15,14 +18,33 @@ import { fail, occurrence, type ReaderState, unimplemented, warn } from "./_read
 import {
   ArgumentSyntaxError,
   type ConfigLocation,
+  directoryPattern,
   HOST_DIRECTIVES,
   MPM_NAMES,
+  type PathSectionKind,
   splitArgs,
 } from "../../mod.ts";
 
-/** A `<Directory>` read, waiting for the DocumentRoot to be known. */
+/** What a section says about access, as the section directives' parser takes it. */
+export interface AccessBody {
+  /** Require lines (argument text) and containers (`{ RequireAll: [...] }`), in order. */
+  Require?: unknown[];
+  AuthType?: string;
+  AuthName?: string;
+  AuthUserFile?: string;
+  /** A Directory's last Options line (argument text), for the Alias targets it holds. */
+  Options?: string;
+}
+
+/**
+ * A `<Directory>` (or `<DirectoryMatch>`, `<Files>`, `<FilesMatch>`) read, waiting for the
+ * DocumentRoot to be known.
+ */
 export interface DirectorySection {
-  /** Absolute path without a trailing slash (`/` stays), or `null` for a pattern. */
+  readonly kind: Exclude<PathSectionKind, "Location" | "LocationMatch">;
+  /** What the access section matches: an absolute directory, a file name or a regex. */
+  readonly pattern: string;
+  /** A Directory's absolute path without a trailing slash (`/` stays); `null` otherwise. */
   readonly path: string | null;
   /** The opening tag's arguments as written. */
   readonly written: string;
@@ -34,10 +56,12 @@ export interface DirectorySection {
   readonly warnings: string[];
   /** Directives mpmd does not implement, reported only if the section applies. */
   readonly unimplemented: { readonly name: string; readonly at: ConfigLocation }[];
+  readonly access: AccessBody;
 }
 
-/** A `<Location>` read: whether it is a status page, and for whom. */
+/** A `<Location>` (or `<LocationMatch>`) read: its access, a status page, and for whom. */
 export interface LocationSection {
+  readonly kind: "Location" | "LocationMatch";
   readonly path: string;
   readonly at: ConfigLocation;
   /** The host it was written in: 0 for the main server. */
@@ -47,6 +71,7 @@ export interface LocationSection {
   allow: string[] | null;
   readonly warnings: string[];
   readonly unimplemented: { readonly name: string; readonly at: ConfigLocation }[];
+  readonly access: AccessBody;
 }
 
 /** Where a line is: the main server, a VirtualHost (1, 2, …), a Directory or a Location. */
@@ -54,7 +79,14 @@ export type Context =
   | { readonly kind: "server" }
   | { readonly kind: "vhost"; readonly host: number }
   | { readonly kind: "directory"; readonly section: DirectorySection }
-  | { readonly kind: "location"; readonly section: LocationSection };
+  | { readonly kind: "location"; readonly section: LocationSection }
+  /** Inside `<RequireAll>`, `<RequireAny>` or `<RequireNone>`: its list of Require lines. */
+  | {
+    readonly kind: "require";
+    readonly section: DirectorySection | LocationSection;
+    readonly list: unknown[];
+    readonly name: string;
+  };
 
 /** A `<VirtualHost>` read: where and on which addresses, and its host directives. */
 export interface VirtualHostSection {
@@ -94,34 +126,58 @@ export function enterSection(state: ReaderState, tag: SectionTag, ctx: Context):
     state.sections.vhosts.push({ declaration, occurrences: [] });
     return { kind: "vhost", host: state.sections.vhosts.length };
   }
-  if (kind === "directory" || kind === "location") {
-    if (ctx.kind === "directory" || ctx.kind === "location") return nested(state, tag, ctx);
-    const args = words(tag.args);
-    if (args === null || args.length !== 1) {
-      fail(state, tag.at, tag.name, `Cannot use <${tag.name}>: it takes one path`);
+  const container = REQUIRE_CONTAINERS[kind];
+  if (container !== undefined) {
+    if (ctx.kind !== "directory" && ctx.kind !== "location" && ctx.kind !== "require") {
+      fail(
+        state,
+        tag.at,
+        tag.name,
+        `Cannot use <${tag.name}> outside a <Directory>, <Files> or <Location>`,
+      );
       return null;
     }
-    if (kind === "location") {
+    const list: unknown[] = [];
+    const outer = ctx.kind === "require" ? ctx.list : (ctx.section.access.Require ??= []);
+    outer.push({ [container]: list });
+    return { kind: "require", section: ctx.section, list, name: tag.name };
+  }
+  const sectionKind = PATH_SECTIONS[kind];
+  if (sectionKind !== undefined) {
+    // httpd nests <Files> in <Directory>; mpmd applies it to every directory of the host.
+    const inDirectory = ctx.kind === "directory" && sectionKind.startsWith("Files");
+    if (ctx.kind !== "server" && ctx.kind !== "vhost" && !inDirectory) {
+      return nested(state, tag, ctx);
+    }
+    const host = ctx.kind === "vhost" ? ctx.host : ctx.kind === "directory" ? ctx.section.host : 0;
+    const args = words(tag.args);
+    const regex = args?.length === 2 && args[0] === "~";
+    if (args === null || !(args.length === 1 || regex)) {
+      fail(state, tag.at, tag.name, `Cannot use <${tag.name}>: it takes one path or pattern`);
+      return null;
+    }
+    const pattern = args.at(-1)!;
+    const resolvedKind = (regex ? `${sectionKind}Match` : sectionKind) as PathSectionKind;
+    const common = { at: tag.at, host, warnings: [], unimplemented: [], access: {} };
+    if (resolvedKind === "Location" || resolvedKind === "LocationMatch") {
       const section: LocationSection = {
-        path: args[0]!,
-        at: tag.at,
-        host: ctx.kind === "vhost" ? ctx.host : 0,
+        ...common,
+        kind: resolvedKind,
+        path: pattern,
         handler: null,
         allow: null,
-        warnings: [],
-        unimplemented: [],
       };
       state.sections.locations.push(section);
       return { kind: "location", section };
     }
+    const isDirectory = resolvedKind === "Directory";
     const section: DirectorySection = {
-      path: /[*?[]/.test(args[0]!) ? null : resolve(state.serverRoot, args[0]!),
+      ...common,
+      kind: resolvedKind,
+      pattern: isDirectory ? resolve(state.serverRoot, pattern) : pattern,
+      path: isDirectory && !/[*?[]/.test(pattern) ? resolve(state.serverRoot, pattern) : null,
       written: tag.args,
-      at: tag.at,
-      host: ctx.kind === "vhost" ? ctx.host : 0,
       occurrences: [],
-      warnings: [],
-      unimplemented: [],
     };
     state.sections.directories.push(section);
     return { kind: "directory", section };
@@ -131,19 +187,33 @@ export function enterSection(state: ReaderState, tag: SectionTag, ctx: Context):
 }
 
 function nested(state: ReaderState, tag: SectionTag, ctx: Context): null {
-  const outer = ctx.kind === "vhost"
-    ? "VirtualHost"
-    : ctx.kind === "directory"
-    ? "Directory"
-    : "Location";
   fail(
     state,
     tag.at,
     tag.name,
-    `Cannot use <${tag.name}> inside <${outer}>: httpd does not allow it there`,
+    `Cannot use <${tag.name}> inside ${describeContext(ctx)}: httpd does not allow it there`,
   );
   return null;
 }
+
+/** The path sections by lower-case tag name (the `~` form makes the Match kind). */
+const PATH_SECTIONS: Readonly<
+  Record<string, "Directory" | "Files" | "Location" | PathSectionKind>
+> = {
+  directory: "Directory",
+  directorymatch: "DirectoryMatch",
+  files: "Files",
+  filesmatch: "FilesMatch",
+  location: "Location",
+  locationmatch: "LocationMatch",
+};
+
+/** The Require containers by lower-case tag name, as the section body writes them. */
+const REQUIRE_CONTAINERS: Readonly<Record<string, string>> = {
+  requireall: "RequireAll",
+  requireany: "RequireAny",
+  requirenone: "RequireNone",
+};
 
 /** Whether an IfModule / IfDefine condition holds; `false` after reporting a malformed one. */
 function condition(state: ReaderState, tag: SectionTag): boolean {
@@ -191,6 +261,12 @@ export function finishSections(state: ReaderState): Occurrence[] {
   for (const location of state.sections.locations) {
     const status = statusOf(state, location);
     if (status !== null) hostOccurrences[location.host]!.push(status);
+    const access = accessOf(location.kind, location.path, location);
+    if (access !== null) hostOccurrences[location.host]!.push(access);
+  }
+  for (const d of state.sections.directories) {
+    const access = accessOf(d.kind, d.pattern, d);
+    if (access !== null) hostOccurrences[d.host]!.push(access);
   }
   // A VirtualHost's DocumentRoot is the last of its own, else the main server's.
   const roots = hostOccurrences.map((own, host) =>
@@ -207,15 +283,29 @@ export function finishSections(state: ReaderState): Occurrence[] {
     for (const d of holding) applied.add(d);
     return [...own, ...holding.flatMap((d) => d.occurrences)].map((o) => ({ ...o, host }));
   });
+  const aliasTargets = occurrences.flatMap((o) => {
+    if (o.name !== "Alias" && o.name !== "ScriptAlias") return [];
+    const target = words(String(o.value))?.[1];
+    return target === undefined ? [] : [stripSlash(resolve(state.serverRoot, target))];
+  });
   for (const d of state.sections.directories) {
-    if (!applied.has(d)) {
+    // Its access lines always apply; its Options to the Alias targets it holds; its host
+    // settings only for a DocumentRoot it holds.
+    const holdsAlias = d.kind === "Directory" &&
+      aliasTargets.some((t) => directoryPattern(d.pattern).test(`${t}/`));
+    if (!applied.has(d) && !holdsAlias && d.occurrences.length > 0) {
       const reason = d.path === null
-        ? "mpmd does not implement wildcards in <Directory>"
+        ? `mpmd applies the Options of a <${d.kind}> only to a directory holding a DocumentRoot or an Alias target`
         : `it holds no DocumentRoot (${
           [...new Set(roots.filter((r) => r !== null))].join(", ")
-        }), the only directories mpmd applies <Directory> to`;
-      warn(state, d.at, `Ignoring <Directory ${d.written}>: ${reason}`);
-      continue;
+        }) and no Alias target, the only directories mpmd applies Options and DirectoryIndex to`;
+      warn(
+        state,
+        d.at,
+        `Ignoring ${
+          d.occurrences.map((o) => o.name).join(", ")
+        } in <${d.kind} ${d.written}>: ${reason}`,
+      );
     }
     state.warnings.push(...d.warnings);
     for (const u of d.unimplemented) unimplemented(state, u.name, u.at);
@@ -223,18 +313,29 @@ export function finishSections(state: ReaderState): Occurrence[] {
   return occurrences;
 }
 
+/** The access section a path section makes, or `null` when it says nothing about access. */
+function accessOf(
+  kind: PathSectionKind,
+  pattern: string,
+  section: DirectorySection | LocationSection,
+): Occurrence | null {
+  if (Object.keys(section.access).length === 0) return null;
+  return occurrence(kind, { [pattern]: section.access }, section.at);
+}
+
 /** The Status occurrence of a `<Location>` with `SetHandler server-status`, or `null`. */
 function statusOf(state: ReaderState, location: LocationSection): Occurrence | null {
-  if (location.handler !== "server-status") {
+  state.warnings.push(...location.warnings);
+  for (const u of location.unimplemented) unimplemented(state, u.name, u.at);
+  if (location.handler === null) return null;
+  if (location.handler !== "server-status" || location.kind !== "Location") {
     warn(
       state,
       location.at,
-      `Ignoring <Location ${location.path}>: mpmd implements <Location> only for SetHandler server-status`,
+      `Ignoring SetHandler ${location.handler} in <${location.kind} ${location.path}>: mpmd implements SetHandler server-status in a <Location> only`,
     );
     return null;
   }
-  state.warnings.push(...location.warnings);
-  for (const u of location.unimplemented) unimplemented(state, u.name, u.at);
   // Without a Require line, httpd 2.4 grants access to everyone.
   const allow = location.allow ?? ["all"];
   if (allow.length === 0) {
@@ -279,11 +380,16 @@ export function words(text: string): string[] | null {
 
 /** Where a directive written inside a section is reported as being. */
 export function describeContext(ctx: Context): string {
-  return ctx.kind === "server"
-    ? "the main server"
-    : ctx.kind === "vhost"
-    ? "<VirtualHost>"
-    : ctx.kind === "directory"
-    ? `<Directory ${ctx.section.written}>`
-    : `<Location ${ctx.section.path}>`;
+  switch (ctx.kind) {
+    case "server":
+      return "the main server";
+    case "vhost":
+      return "<VirtualHost>";
+    case "directory":
+      return `<${ctx.section.kind} ${ctx.section.written}>`;
+    case "location":
+      return `<${ctx.section.kind} ${ctx.section.path}>`;
+    case "require":
+      return `<${ctx.name}>`;
+  }
 }

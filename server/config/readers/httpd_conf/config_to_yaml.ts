@@ -12,6 +12,7 @@ import { quoteArg } from "./_reader_state.ts";
 import { MPM_DIRECTIVES } from "../../../../mpm/mod.ts";
 import { resolve } from "node:path";
 import {
+  type AccessSection,
   type AliasRule,
   DEFAULT_REQUEST_READ_TIMEOUT,
   formatDuration,
@@ -19,8 +20,10 @@ import {
   formatVirtualHostAddress,
   HOST_DIRECTIVES,
   type HostConfig,
+  PATH_SECTION_KINDS,
   type ReadTimeout,
   type RedirectRule,
+  type Requirement,
   SERVER_DIRECTIVES,
   type ServerConfig,
 } from "../../mod.ts";
@@ -130,6 +133,7 @@ function defaultHost(serverRoot: string): HostConfig {
     addDefaultCharset: H.AddDefaultCharset.default,
     redirects: [],
     aliases: [],
+    sections: [],
     customLogs: H.CustomLog.default,
     apps: H.App.default,
     status: H.Status.default,
@@ -184,6 +188,17 @@ function hostEntries(host: HostConfig, base: HostConfig): Entries {
     );
     if (rules.length > 0) entries[key] = rules;
   }
+  // As aliases, but a virtual host's sections come after the main server's.
+  const ownSections = host.sections.filter((r) => !base.sections.some((b) => same(b, r)));
+  for (const kind of PATH_SECTION_KINDS) {
+    const sections = ownSections.filter((section) => section.kind === kind).map(sectionEntry);
+    const patterns = sections.map((entry) => Object.keys(entry)[0]);
+    if (sections.length === 0) continue;
+    // A map when every pattern is written once; a list of one-entry maps otherwise.
+    entries[kind] = new Set(patterns).size === patterns.length
+      ? Object.assign({}, ...sections)
+      : sections;
+  }
   put(
     "CustomLog",
     "customLogs",
@@ -198,6 +213,48 @@ function hostEntries(host: HostConfig, base: HostConfig): Entries {
     });
   } else put("Status", "status", "Off");
   return entries;
+}
+
+/** A section as YAML writes it: `{ pattern: { Require, AuthType, AuthName, AuthUserFile } }`. */
+function sectionEntry(section: AccessSection): Entries {
+  const body: Entries = {};
+  if (section.require !== null) {
+    body.Require = section.require.kind === "any"
+      ? section.require.rules.map(requirementEntry)
+      : requirementEntry(section.require);
+  }
+  if (section.authType !== null) body.AuthType = section.authType;
+  if (section.authName !== null) body.AuthName = section.authName;
+  if (section.authUserFile !== null) body.AuthUserFile = section.authUserFile;
+  if (section.options !== null) {
+    // Relative words keep an outer section's choice where this one says nothing.
+    const word = (on: boolean | null, name: string) =>
+      on === null ? [] : [`${on ? "+" : "-"}${name}`];
+    body.Options = [
+      ...word(section.options.indexes, "Indexes"),
+      ...word(section.options.followSymLinks, "FollowSymLinks"),
+    ];
+  }
+  return { [section.match]: body };
+}
+
+/** A requirement as a Require line, or a container of them. */
+function requirementEntry(rule: Requirement): unknown {
+  const not = "not" in rule && rule.not ? "not " : "";
+  switch (rule.kind) {
+    case "all":
+      return `all ${rule.granted ? "granted" : "denied"}`;
+    case "ip":
+      return `${not}ip ${rule.ranges.join(" ")}`;
+    case "valid-user":
+      return "valid-user";
+    case "user":
+      return `${not}user ${rule.names.map(quoteArg).join(" ")}`;
+    default: {
+      const name = { any: "RequireAny", "all-of": "RequireAll", none: "RequireNone" }[rule.kind];
+      return { [name]: rule.rules.map(requirementEntry) };
+    }
+  }
 }
 
 /** Sets `entries[key]` to `shown` unless `value` is the default. */

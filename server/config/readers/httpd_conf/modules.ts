@@ -29,6 +29,12 @@ export const BUILTIN_MODULES: readonly HttpdModule[] = [
   { id: "autoindex_module", otherNames: ["mod_autoindex.c"] },
   { id: "dir_module", otherNames: ["mod_dir.c"] },
   { id: "alias_module", otherNames: ["mod_alias.c"] },
+  { id: "authn_file_module", otherNames: ["mod_authn_file.c"] },
+  { id: "authn_core_module", otherNames: ["mod_authn_core.c"] },
+  { id: "authz_host_module", otherNames: ["mod_authz_host.c"] },
+  { id: "authz_user_module", otherNames: ["mod_authz_user.c"] },
+  { id: "authz_core_module", otherNames: ["mod_authz_core.c"] },
+  { id: "auth_basic_module", otherNames: ["mod_auth_basic.c"] },
 ];
 
 /**

@@ -280,6 +280,7 @@ Deno.test("parseConfigText() fills httpd 2.4's defaults (and mpmd's own choices)
       addDefaultCharset: null,
       redirects: [],
       aliases: [],
+      sections: [],
       customLogs: [],
       apps: [],
       status: null,

@@ -70,10 +70,6 @@ const MPM_BLOCKS: Readonly<Record<MpmName, Readonly<Record<string, number>>>> = 
 
 /** The LoadModule lines of the stock fixture that mpmd warns about. */
 const UNIMPLEMENTED_MODULES = [
-  [25, "authn_file_module"],
-  [26, "authn_core_module"],
-  [27, "authz_host_module"],
-  [28, "authz_core_module"],
   [32, "headers_module"],
   [33, "unixd_module"],
 ] as const;
@@ -138,10 +134,6 @@ Deno.test("the stock httpd.conf shape maps onto the same settings as its YAML", 
         at(line)
       }: Ignoring LoadModule ${id}: mpmd does not implement it, so its <IfModule> sections are skipped`
     ),
-    `${at(88)}: Ignoring <Files ".ht*">: mpmd does not implement <Files>`,
-    `${
-      at(116)
-    }: Ignoring <Directory "cgi-bin">: it holds no DocumentRoot (${root}/htdocs), the only directories mpmd applies <Directory> to`,
     `${at(127)}: Ignoring TypesConfig: mpmd does not implement it`,
     "httpd/conf/extra/httpd-mpm.conf:67: Ignoring MaxMemFree: mpmd does not implement it",
     `${

@@ -82,13 +82,13 @@ Deno.test("readHttpdConf() refuses server-only directives and nesting where http
       name: "a Directory in a Location",
       text: "<Location /x>\n<Directory /y>\n</Directory>\n</Location>",
       errors: [
-        "httpd.conf:2: Cannot use <Directory> inside <Location>: httpd does not allow it there",
+        "httpd.conf:2: Cannot use <Directory> inside <Location /x>: httpd does not allow it there",
       ],
     },
     {
       name: "a Directory without a path",
       text: "<Directory>\n</Directory>",
-      errors: ["httpd.conf:1: Cannot use <Directory>: it takes one path"],
+      errors: ["httpd.conf:1: Cannot use <Directory>: it takes one path or pattern"],
     },
   ];
   await assertRefusals(t, CASES);
@@ -126,7 +126,8 @@ Deno.test("<Directory> sections that hold the DocumentRoot set its Options, most
       indexes: false,
       followSymLinks: false,
       warnings: [
-        'httpd.conf:1: Ignoring <Directory "/srv/cgi-bin">: it holds no DocumentRoot (/srv/htdocs), the only directories mpmd applies <Directory> to',
+        'httpd.conf:1: Ignoring Options in <Directory "/srv/cgi-bin">: it holds no DocumentRoot (/srv/htdocs) and no Alias target, the only directories mpmd applies Options and DirectoryIndex to',
+        "httpd.conf:3: Ignoring ScriptInterpreterSource: mpmd does not implement it",
       ],
     },
     {
@@ -135,7 +136,7 @@ Deno.test("<Directory> sections that hold the DocumentRoot set its Options, most
       indexes: false,
       followSymLinks: false,
       warnings: [
-        'httpd.conf:1: Ignoring <Directory "/srv/*/htdocs">: mpmd does not implement wildcards in <Directory>',
+        'httpd.conf:1: Ignoring Options in <Directory "/srv/*/htdocs">: mpmd applies the Options of a <Directory> only to a directory holding a DocumentRoot or an Alias target',
       ],
     },
     {
@@ -202,7 +203,7 @@ Deno.test("<Location> warns about what it cannot map", async (t) => {
       name: "another handler",
       text: "<Location /server-info>\nSetHandler server-info\n</Location>",
       warnings: [
-        "httpd.conf:1: Ignoring <Location /server-info>: mpmd implements <Location> only for SetHandler server-status",
+        "httpd.conf:1: Ignoring SetHandler server-info in <Location /server-info>: mpmd implements SetHandler server-status in a <Location> only",
       ],
       status: false,
     },
@@ -215,13 +216,9 @@ Deno.test("<Location> warns about what it cannot map", async (t) => {
       status: false,
     },
     {
-      name: "Require host, and other directives",
-      text:
-        "<Location /s>\nSetHandler server-status\nRequire host .example.com\nRequire local\nHeader set X-A b\n</Location>",
-      warnings: [
-        "httpd.conf:3: Ignoring Require host .example.com: mpmd implements Require local, Require ip and Require all",
-        "httpd.conf:5: Ignoring Header: mpmd does not implement it",
-      ],
+      name: "Require local, and other directives",
+      text: "<Location /s>\nSetHandler server-status\nRequire local\nHeader set X-A b\n</Location>",
+      warnings: ["httpd.conf:4: Ignoring Header: mpmd does not implement it"],
       status: true,
     },
   ];
@@ -239,13 +236,29 @@ Deno.test("ExtendedStatus maps onto the server-wide setting", () => {
   assert.equal(readConf("Timeout 5").config.extendedStatus, true);
 });
 
-Deno.test("a bad Require ip address is refused with the Location's line", () => {
-  assert.deepEqual(
-    confErrors(
-      "Timeout 5\n<Location /s>\nSetHandler server-status\nRequire ip 300.1.1.1\n</Location>",
-    ),
+Deno.test("a bad Require line is refused at its own line, with a hint", async (t) => {
+  const CASES = [
     [
-      'httpd.conf:2: Cannot set Status: Allow "300.1.1.1" is not local, all, an IP address or a CIDR range',
+      "Require ip 300.1.1.1",
+      'httpd.conf:4: Cannot use Require: "Require ip 300.1.1.1": "300.1.1.1" is not local, all, an IP address or a CIDR range',
     ],
-  );
+    [
+      "Require host .example.com",
+      'httpd.conf:4: Cannot use Require: "Require host .example.com": mpmd does not implement Require host (it has all, ip, local, valid-user, user, not)',
+    ],
+    [
+      "Require al granted",
+      'httpd.conf:4: Cannot use Require: "Require al granted": "al" is not a Require provider (did you mean all?)',
+    ],
+    [
+      "Require valid-user now",
+      'httpd.conf:4: Cannot use Require: "Require valid-user now": valid-user takes no arguments',
+    ],
+  ];
+  for (const [line, error] of CASES) {
+    await t.step(line!, () => {
+      const text = `Timeout 5\n<Location /s>\nSetHandler server-status\n${line}\n</Location>`;
+      assert.deepEqual(confErrors(text), [error]);
+    });
+  }
 });

@@ -170,14 +170,18 @@ Deno.test("<IfDefine> holds for -D names and Define, with ! for the opposite", a
   }
 });
 
-Deno.test("readHttpdConf() skips sections it does not implement, with a warning", () => {
+Deno.test("readHttpdConf() skips sections it does not implement, with a warning; <Files> holds access", () => {
   const { config, warnings } = readConf(
     '<Files ".ht*">\nRequire all denied\nTimeout 9\n</Files>\n<IfVersion >= 2.4>\nTimeout 8\n</IfVersion>',
   );
   assert.equal(config.timeoutMs, 60_000);
+  // <Files> is read for its access lines; what it cannot hold is ignored.
+  assert.deepEqual(config.hosts[0].sections.map((s) => [s.kind, s.match, s.require]), [
+    ["Files", ".ht*", { kind: "all", granted: false }],
+  ]);
   assert.deepEqual(warnings, [
-    'httpd.conf:1: Ignoring <Files ".ht*">: mpmd does not implement <Files>',
     "httpd.conf:5: Ignoring <IfVersion >= 2.4>: mpmd does not implement <IfVersion>",
+    'httpd.conf:3: Ignoring Timeout inside <Files ".ht*">: mpmd sets it per host, not per directory',
   ]);
 });
 
