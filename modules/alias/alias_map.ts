@@ -72,8 +72,14 @@ export class AliasMap {
     return this.#compiled.length === 0;
   }
 
-  /** Where the first matching rule maps `path` (percent-encoded), or `null` for none. */
-  map(path: string): AliasMapping | null {
+  /**
+   * Where the first matching rule maps `path` (percent-encoded), or `null` for none. Rules are
+   * matched against the path with its `.` and `..` segments resolved, as httpd resolves the URL
+   * before mod_alias sees it (`/icons/../index.html` is no alias's); a path that climbs above
+   * `/` is matched as sent, and the file server refuses it.
+   */
+  map(sent: string): AliasMapping | null {
+    const path = removeDotSegments(sent);
     for (let index = 0; index < this.#compiled.length; index++) {
       const { rule, regex, root, file } = this.#compiled[index]!;
       if (regex !== null) {
@@ -92,7 +98,13 @@ export class AliasMap {
       if (file !== null) {
         return { index, rule, root, path: rest === "" || rest === "/" ? file : null, mount };
       }
-      const under = rest === "" ? "" : rest.startsWith("/") ? rest : `/${rest}`;
+      // `/icons` for `Alias /icons /dir` is the directory without its slash; for
+      // `Alias /icons/ /dir/`, `/icons/` is the directory itself.
+      const under = rest === ""
+        ? (rule.match.endsWith("/") ? "/" : "")
+        : rest.startsWith("/")
+        ? rest
+        : `/${rest}`;
       return { index, rule, root, path: under, mount };
     }
     return null;
@@ -105,4 +117,26 @@ function isRegularFile(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * `path` with its literal `.` and `..` segments resolved (RFC 3986 section 5.2.4), or as
+ * sent when a `..` would climb above the root.
+ */
+function removeDotSegments(path: string): string {
+  if (!/(^|\/)\.\.?(\/|$)/.test(path)) return path;
+  const out: string[] = [];
+  const segments = path.split("/");
+  for (let i = 1; i < segments.length; i++) {
+    const segment = segments[i]!;
+    const last = i === segments.length - 1;
+    if (segment === ".") {
+      if (last) out.push("");
+    } else if (segment === "..") {
+      if (out.length === 0) return path;
+      out.pop();
+      if (last) out.push("");
+    } else out.push(segment);
+  }
+  return `/${out.join("/")}`;
 }

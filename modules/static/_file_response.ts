@@ -6,6 +6,7 @@
  */
 
 import {
+  errorResponse,
   HttpError,
   type ResponseHeaders,
   type ServerRequest,
@@ -65,11 +66,8 @@ function respondWithRanges(rep: Representation, field: string): ServerResponse |
   const decision = decideRanges(field, size);
   if (decision.kind === "full") return null;
   if (decision.kind === "unsatisfiable") {
-    return {
-      status: 416,
-      headers: [["Content-Range", `bytes */${size}`], ...rep.varyHeaders],
-      body: null,
-    };
+    // With the short page that names the status, as httpd's error pages do.
+    return errorResponse(416, [["Content-Range", `bytes */${size}`], ...rep.varyHeaders]);
   }
   const [only, ...more] = decision.ranges;
   if (only !== undefined && more.length === 0) {

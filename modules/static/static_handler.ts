@@ -50,7 +50,7 @@ export const DEFAULT_MAX_CACHE_BYTES = 64 * 1024 * 1024;
 export const DEFAULT_MAX_CACHE_ENTRIES = 10_000;
 
 /** The methods a static resource supports, as sent in `Allow`. */
-export const STATIC_ALLOW = "GET, HEAD, OPTIONS";
+export const STATIC_ALLOW = "GET, HEAD, POST, OPTIONS";
 
 /** Options of {@link createStaticHandler}. */
 export interface StaticOptions {
@@ -315,7 +315,8 @@ export function createFileServer(site: FileSite, options: StaticOptions): FileSe
 
   return function serveFile(request, path, mount) {
     const method = request.method;
-    if (method !== "GET" && method !== "HEAD") {
+    // As httpd's default handler, a POST to a file gets the file (its body is read away).
+    if (method !== "GET" && method !== "HEAD" && method !== "POST") {
       if (method === "OPTIONS") {
         return { status: 200, headers: [["Allow", STATIC_ALLOW]], body: null };
       }
