@@ -141,7 +141,7 @@ async function probe(port: number, [method, path, headers]: Probe): Promise<stri
     lines.find((l) => l.toLowerCase().startsWith(`${name}:`))?.slice(name.length + 1).trim();
   // The media type only (Apache names Latin-1 where mpmd writes UTF-8 for its own pages);
   // a Location's path only (Apache makes it absolute with its own port).
-  const type = field("content-type")?.split(";")[0]!.toLowerCase() ?? "-";
+  const type = (field("content-type")?.split(";")[0] ?? "-").toLowerCase();
   const location = field("location")?.replace(/^https?:\/\/[^/]+/, "") ?? "-";
   return `${statusLine.split(" ")[1]} type=${type} location=${location}`;
 }
