@@ -11,6 +11,7 @@ import type { Logger } from "../server/log/mod.ts";
 import { createAccessHandler } from "./access/mod.ts";
 import { AliasMap, createAliasHandler, createRedirectHandler } from "./alias/mod.ts";
 import { loadAppHandler } from "./app/mod.ts";
+import { withHeaderRules } from "./headers/mod.ts";
 import { createStaticHandler } from "./static/mod.ts";
 import { createStatusHandler, type StatusContext } from "./status/mod.ts";
 
@@ -65,14 +66,15 @@ export async function createHostHandler(
     ...(alias === null ? [] : [alias]),
     ...apps,
   ];
-  if (modules.length === 0) return serveStatic;
   // An app handler says null synchronously for a path outside its Location, and anything
   // else is its answer: the static module's synchronous answers stay synchronous.
-  return (request) => {
+  const chain: Handler = modules.length === 0 ? serveStatic : (request) => {
     for (const module of modules) {
       const response = module(request);
       if (response !== null) return response;
     }
     return serveStatic(request);
   };
+  // Header and RequestHeader lines around everything the host answers.
+  return withHeaderRules(chain, host, { logger: context.logger.withModule("headers") });
 }

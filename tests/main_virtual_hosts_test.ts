@@ -36,6 +36,7 @@ LogFormat: { hosts: "%v %V %>s %U" }
 CustomLog: ["${dir}/logs/main.log hosts"]
 Redirect: ["permanent /old https://example.test/new"]
 Alias: ["/icons/ ${dir}/icons/"]
+Header: ["always set X-Frame-Options DENY"]
 VirtualHost:
   - Address: "*"
     ServerName: default.test
@@ -50,6 +51,7 @@ VirtualHost:
     ServerName: b.test
     DocumentRoot: ${dir}/b
     RedirectMatch: ["^/docs/(.*)$ /manual/$1"]
+    Header: ['set Cache-Control "max-age=60"']
     Location:
       /private:
         AuthType: Basic
@@ -78,6 +80,7 @@ LogFormat "%v %V %>s %U" hosts
 CustomLog ${dir}/logs/main.log hosts
 Redirect permanent /old https://example.test/new
 Alias /icons/ ${dir}/icons/
+Header always set X-Frame-Options DENY
 <VirtualHost *>
   ServerName default.test
   DocumentRoot ${dir}/default
@@ -93,6 +96,7 @@ Alias /icons/ ${dir}/icons/
   ServerName b.test
   DocumentRoot ${dir}/b
   RedirectMatch ^/docs/(.*)$ /manual/$1
+  Header set Cache-Control "max-age=60"
   <Location /private>
     AuthType Basic
     AuthName "Staff only"
@@ -185,6 +189,18 @@ async function checkServing(server: TestServer, dir: string): Promise<void> {
   assert.equal(await served(server, "b.test", "/private/", "bob:builder"), "private\n");
   assert.equal(await served(server, "b.test", "/local/"), "local\n");
   assert.equal(await redirected(server, "b.test", "/lan/"), "403 ");
+  // Header lines: the main server's `always` line on every host and answer, b.test's own
+  // (onsuccess) on its successful answers only.
+  const fields = async (host: string, path: string) => {
+    const head = (await get(server, host, path)).split("\r\n\r\n")[0]!.toLowerCase();
+    return ["x-frame-options: deny", "cache-control: max-age=60"].filter((f) => head.includes(f));
+  };
+  assert.deepEqual(await fields("b.test", "/"), [
+    "x-frame-options: deny",
+    "cache-control: max-age=60",
+  ]);
+  assert.deepEqual(await fields("b.test", "/missing"), ["x-frame-options: deny"]);
+  assert.deepEqual(await fields("www.a.test", "/"), ["x-frame-options: deny"]);
   // Another host has no such sections.
   assert.equal(await redirected(server, "default.test", "/lan/"), "404 ");
   // The status page is the main server's, and so every host's; its own request shows its host.
@@ -202,6 +218,7 @@ async function checkServing(server: TestServer, dir: string): Promise<void> {
       "www.a.test a.test 200 /",
       "www.a.test shop.a.test 200 /",
       "www.a.test www.a.test 200 /",
+      "www.a.test www.a.test 200 /",
       "www.a.test www.a.test 403 /cgi-bin/index.html",
     ].sort(),
   );
@@ -209,6 +226,8 @@ async function checkServing(server: TestServer, dir: string): Promise<void> {
     await lines("main.log"),
     [
       "b.test b.test 200 /",
+      "b.test b.test 200 /",
+      "b.test b.test 404 /missing",
       "b.test b.test 200 /icons/a.txt",
       "b.test b.test 200 /server-status",
       "b.test b.test 200 /local/",
@@ -252,12 +271,12 @@ Deno.test("mpmd -S lists virtual hosts as httpd does; --convert writes them as Y
     [
       "VirtualHost configuration:",
       "*:*                    is a NameVirtualHost",
-      `         default server default.test (${conf}:17)`,
-      `         port * namevhost default.test (${conf}:17)`,
-      `         port * namevhost www.a.test (${conf}:21)`,
+      `         default server default.test (${conf}:18)`,
+      `         port * namevhost default.test (${conf}:18)`,
+      `         port * namevhost www.a.test (${conf}:22)`,
       "                 alias a.test",
       "                 wild alias *.a.test",
-      `         port * namevhost b.test (${conf}:28)`,
+      `         port * namevhost b.test (${conf}:29)`,
       "",
     ].join("\n"),
   );

@@ -19,6 +19,7 @@ import {
 import { ACCESS_SECTIONS } from "./_access.ts";
 import { ADD_TYPE } from "./_add_type.ts";
 import { ALIAS, ALIAS_MATCH, SCRIPT_ALIAS } from "./_alias.ts";
+import { HEADER, REQUEST_HEADER } from "./_headers.ts";
 import { APP } from "./_app.ts";
 import { CUSTOM_LOG } from "./_logs.ts";
 import { OPTIONS } from "./_options.ts";
@@ -97,6 +98,8 @@ export const HOST_DIRECTIVES = {
   AliasMatch: ALIAS_MATCH,
   ScriptAlias: SCRIPT_ALIAS,
   ...ACCESS_SECTIONS,
+  Header: HEADER,
+  RequestHeader: REQUEST_HEADER,
   CustomLog: CUSTOM_LOG,
   App: APP,
   Status: STATUS,

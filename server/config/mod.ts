@@ -12,6 +12,8 @@ export {
   type AliasRule,
   type AppMount,
   type CustomLog,
+  type HeaderAction,
+  type HeaderRule,
   type HostConfig,
   HTTP_ENGINES,
   type HttpEngineName,

@@ -102,6 +102,21 @@ export interface RedirectRule {
   readonly target: string | null;
 }
 
+/** What a Header or RequestHeader line does to its field. */
+export type HeaderAction = "set" | "append" | "add" | "merge" | "setifempty" | "unset";
+
+/** One Header or RequestHeader line. */
+export interface HeaderRule {
+  /** `onsuccess` (the default): 2xx and 304 responses; `always`: every response. */
+  readonly when: "onsuccess" | "always";
+  /** What it does to the field. */
+  readonly action: HeaderAction;
+  /** The field name as written. */
+  readonly name: string;
+  /** The value, as written; `null` for unset. */
+  readonly value: string | null;
+}
+
 /** httpd's per-path sections. */
 export const PATH_SECTION_KINDS = [
   "Directory",
@@ -218,6 +233,10 @@ export interface HostConfig {
    * FilesMatch, Location, LocationMatch, each in the order written.
    */
   readonly sections: readonly AccessSection[];
+  /** Header lines, in the order written (the main server's first, as httpd merges them). */
+  readonly headers: readonly HeaderRule[];
+  /** RequestHeader lines, in the order written. */
+  readonly requestHeaders: readonly HeaderRule[];
   /** Access logs of this host. */
   readonly customLogs: readonly CustomLog[];
   /** App: handler modules mounted on URL prefixes, in the order written. */

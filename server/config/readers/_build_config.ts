@@ -114,6 +114,8 @@ function hostConfig(
     ],
     aliases: [...get(H.ScriptAlias), ...get(H.Alias), ...get(H.AliasMatch)],
     sections: PATH_SECTION_KINDS.flatMap((kind) => get(H[kind])),
+    headers: get(H.Header),
+    requestHeaders: get(H.RequestHeader),
     customLogs: get(H.CustomLog),
     apps: get(H.App),
     status: get(H.Status),

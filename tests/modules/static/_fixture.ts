@@ -150,6 +150,8 @@ export async function createStaticFixture(): Promise<StaticFixture> {
       redirects: [],
       aliases: [],
       sections: [],
+      headers: [],
+      requestHeaders: [],
       customLogs: [],
       apps: [],
       status: null,

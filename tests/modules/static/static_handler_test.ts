@@ -340,6 +340,8 @@ Deno.test("createStaticHandler() rejects negative options", () => {
     redirects: [],
     aliases: [],
     sections: [],
+    headers: [],
+    requestHeaders: [],
     customLogs: [],
     apps: [],
     status: null,

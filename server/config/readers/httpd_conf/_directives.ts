@@ -113,7 +113,9 @@ export function readDirective(
   if (ctx.kind === "directory" || ctx.kind === "location" || ctx.kind === "require") {
     if (accessDirective(state, line, ctx)) return;
   }
-  if (ctx.kind === "location") return locationDirective(line, ctx.section);
+  if (ctx.kind === "location" && implementedName(line.name) === null) {
+    return locationDirective(line, ctx.section);
+  }
   if (SAME_AS_MPMD.some((s) => s.name === lower && s.value.test(line.args))) return;
   const name = lower === "transferlog" ? "CustomLog" : implementedName(line.name);
   if (name === null) {

@@ -18,6 +18,7 @@ import {
   formatDuration,
   formatListenAddress,
   formatVirtualHostAddress,
+  type HeaderRule,
   HOST_DIRECTIVES,
   type HostConfig,
   PATH_SECTION_KINDS,
@@ -134,6 +135,8 @@ function defaultHost(serverRoot: string): HostConfig {
     redirects: [],
     aliases: [],
     sections: [],
+    headers: [],
+    requestHeaders: [],
     customLogs: H.CustomLog.default,
     apps: H.App.default,
     status: H.Status.default,
@@ -198,6 +201,18 @@ function hostEntries(host: HostConfig, base: HostConfig): Entries {
     entries[kind] = new Set(patterns).size === patterns.length
       ? Object.assign({}, ...sections)
       : sections;
+  }
+  // As sections: the main server's lines first, a virtual host writes its own.
+  const headerLine = (r: HeaderRule) =>
+    [...(r.when === "always" ? ["always"] : []), r.action, r.name, r.value ?? ""]
+      .filter((w) => w !== "").map(quoteArg).join(" ");
+  for (
+    const [key, field] of [["Header", "headers"], ["RequestHeader", "requestHeaders"]] as const
+  ) {
+    const own = host[field].slice(base[field].length);
+    const prefixed = same(host[field].slice(0, base[field].length), base[field]);
+    const lines = (prefixed ? own : host[field]).map(headerLine);
+    if (lines.length > 0) entries[key] = lines;
   }
   put(
     "CustomLog",

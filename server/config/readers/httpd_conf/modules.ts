@@ -35,6 +35,7 @@ export const BUILTIN_MODULES: readonly HttpdModule[] = [
   { id: "authz_user_module", otherNames: ["mod_authz_user.c"] },
   { id: "authz_core_module", otherNames: ["mod_authz_core.c"] },
   { id: "auth_basic_module", otherNames: ["mod_auth_basic.c"] },
+  { id: "headers_module", otherNames: ["mod_headers.c"] },
 ];
 
 /**

@@ -113,3 +113,46 @@ Deno.test("YAML sections: mistakes are refused with their line and a hint", asyn
     await t.step(name, () => assert.deepEqual(errorsOf(`Listen: 8080\n${line}`), [error]));
   }
 });
+
+Deno.test("Header and RequestHeader: mod_headers' lines, mistakes refused at their line", async (t) => {
+  const { config } = parseYaml(
+    [
+      "Listen: 8080",
+      'Header: [always set Strict-Transport-Security "max-age=63072000", unset X-Powered-By]',
+      "RequestHeader: append X-Via mpmd",
+    ].join("\n"),
+  );
+  assert.deepEqual(config.hosts[0].headers, [
+    { when: "always", action: "set", name: "Strict-Transport-Security", value: "max-age=63072000" },
+    { when: "onsuccess", action: "unset", name: "X-Powered-By", value: null },
+  ]);
+  assert.deepEqual(config.hosts[0].requestHeaders, [
+    { when: "onsuccess", action: "append", name: "X-Via", value: "mpmd" },
+  ]);
+  const CASES: [name: string, line: string, error: string][] = [
+    ["no value", "Header: set X-A", "mpmd.yaml:2: Cannot set Header: set needs a value for X-A"],
+    [
+      "an action mpmd lacks",
+      "Header: edit X-A a b",
+      "mpmd.yaml:2: Cannot set Header: mpmd does not implement Header edit (it has set, append, add, merge, setifempty, unset)",
+    ],
+    [
+      "a condition",
+      "Header: set X-A b env=HTTPS",
+      "mpmd.yaml:2: Cannot set Header: mpmd does not implement Header conditions (env=HTTPS): a line is when action name value",
+    ],
+    [
+      "a misspelt action",
+      "Header: sett X-A b",
+      'mpmd.yaml:2: Cannot set Header: "sett" is not an action (set, append, add, merge, setifempty, unset)',
+    ],
+    [
+      "always on a request",
+      "RequestHeader: always set X-A b",
+      'mpmd.yaml:2: Cannot set RequestHeader: "always" is not an action (set, append, add, merge, setifempty, unset)',
+    ],
+  ];
+  for (const [name, line, error] of CASES) {
+    await t.step(name, () => assert.deepEqual(errorsOf(`Listen: 8080\n${line}`), [error]));
+  }
+});

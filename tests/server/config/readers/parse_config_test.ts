@@ -281,6 +281,8 @@ Deno.test("parseConfigText() fills httpd 2.4's defaults (and mpmd's own choices)
       redirects: [],
       aliases: [],
       sections: [],
+      headers: [],
+      requestHeaders: [],
       customLogs: [],
       apps: [],
       status: null,

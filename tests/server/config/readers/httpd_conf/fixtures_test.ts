@@ -70,7 +70,6 @@ const MPM_BLOCKS: Readonly<Record<MpmName, Readonly<Record<string, number>>>> = 
 
 /** The LoadModule lines of the stock fixture that mpmd warns about. */
 const UNIMPLEMENTED_MODULES = [
-  [32, "headers_module"],
   [33, "unixd_module"],
 ] as const;
 
