@@ -80,11 +80,13 @@ export const APP_MPMD_VARIANTS: readonly (readonly string[])[] = [
 
 /**
  * The mpmd command-line flags benchmarked when none are asked for: the event MPM (a parent
- * and two children, see `mpmdConfig`), `-X`, one process without the MPM machinery, and
+ * and two children, see `mpmdConfig`), the same behind three virtual hosts and five
+ * `<Directory>` sections (`-D VHOSTS`), `-X`, one process without the MPM machinery, and
  * prefork (a process per connection, against Apache's prefork).
  */
 export const DEFAULT_MPMD_VARIANTS: readonly (readonly string[])[] = [
   ["--mpm", "event"],
+  ["--mpm", "event", "-D", "VHOSTS"],
   ["-X"],
   ["--mpm", "prefork"],
 ];

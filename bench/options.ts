@@ -97,7 +97,8 @@ Options:
   --keepalive-requests N    requests per keep-alive connection, all servers (default ${BENCH_DEFAULTS.keepAliveRequests}, 0 = unlimited)
   --only NAMES              comma-separated contenders: mpmd, nginx, apache, apache-event, ...
   --mpmd="FLAGS"            benchmark mpmd with these flags; repeat for several runs
-                            (default: "--mpm event" and "-X")
+                            (default: "--mpm event", "--mpm event -D VHOSTS" (three
+                            virtual hosts, five <Directory> sections), "-X", "--mpm prefork")
   --mpmd-entry FILE         mpmd entry module (default: main.ts of this checkout)
   --ab                      also run ab -k as a cross-check
   --app                     serve examples/apps/hello instead: mpmd (default: "--mpm event

@@ -206,6 +206,22 @@ export function mpmdConfig(site: SiteLayout): string {
     "  MaxSpareThreads: 2",
     "  ServerLimit: 2",
     "  MaxRequestWorkers: 2",
+    // `-D VHOSTS`: the same file behind three name-based virtual hosts (wrk's Host names none,
+    // so the first answers) and five <Directory> sections, against the one-host run.
+    "IfDefine:",
+    "  VHOSTS:",
+    "    VirtualHost:",
+    ...["a", "b", "c"].flatMap((name) => [
+      `      - Address: "*"`,
+      `        ServerName: ${name}.bench.test`,
+      `        DocumentRoot: ${JSON.stringify(site.docRoot)}`,
+    ]),
+    "    Directory:",
+    `      "/": { Require: all denied }`,
+    `      ${JSON.stringify(site.docRoot)}: { Require: all granted, Options: [FollowSymLinks] }`,
+    `      ${JSON.stringify(`${site.docRoot}/assets`)}: { Require: all granted }`,
+    `      ${JSON.stringify(`${site.docRoot}/private`)}: { Require: all denied }`,
+    `      ${JSON.stringify(`${site.docRoot}/*/drafts`)}: { Require: ip 10.0.0.0/8 }`,
     ...(site.slots === undefined ? [] : Object.entries(mpmdSlotSections(site.slots)).flatMap((
       [mpm, section],
     ) => [`${mpm}:`, ...Object.entries(section).map(([name, value]) => `  ${name}: ${value}`)])),

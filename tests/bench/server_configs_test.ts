@@ -56,9 +56,41 @@ Deno.test("mpmdConfig() writes YAML with httpd directive names", () => {
       "  MaxSpareThreads: 2",
       "  ServerLimit: 2",
       "  MaxRequestWorkers: 2",
+      "IfDefine:",
+      "  VHOSTS:",
+      "    VirtualHost:",
+      '      - Address: "*"',
+      "        ServerName: a.bench.test",
+      '        DocumentRoot: "/tmp/b/htdocs"',
+      '      - Address: "*"',
+      "        ServerName: b.bench.test",
+      '        DocumentRoot: "/tmp/b/htdocs"',
+      '      - Address: "*"',
+      "        ServerName: c.bench.test",
+      '        DocumentRoot: "/tmp/b/htdocs"',
+      "    Directory:",
+      '      "/": { Require: all denied }',
+      '      "/tmp/b/htdocs": { Require: all granted, Options: [FollowSymLinks] }',
+      '      "/tmp/b/htdocs/assets": { Require: all granted }',
+      '      "/tmp/b/htdocs/private": { Require: all denied }',
+      '      "/tmp/b/htdocs/*/drafts": { Require: ip 10.0.0.0/8 }',
       "",
     ].join("\n"),
   );
+});
+
+Deno.test("mpmd -S -D VHOSTS: the bench's three virtual hosts load", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "mpmd_bench_test_" });
+  try {
+    const config = `${dir}/mpmd.yaml`;
+    await Deno.writeTextFile(config, mpmdConfig({ ...SITE, dir, docRoot: dir }));
+    const { code, stdout, stderr } = await runMpmd(["-S", "-f", config, "-D", "VHOSTS"]);
+    assert.equal(code, 0, stderr);
+    assert.match(stdout, /^\*:\* +is a NameVirtualHost$/m);
+    assert.equal(stdout.match(/namevhost [abc]\.bench\.test/g)?.length, 3);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
 
 Deno.test("httpdConfig() loads only the chosen MPM and its Debian directives", async (t) => {
