@@ -11,6 +11,7 @@ import type { Logger } from "../server/log/mod.ts";
 import { createAccessHandler } from "./access/mod.ts";
 import { AliasMap, createAliasHandler, createRedirectHandler } from "./alias/mod.ts";
 import { loadAppHandler } from "./app/mod.ts";
+import { withErrorDocuments } from "./error_document/mod.ts";
 import { withHeaderRules } from "./headers/mod.ts";
 import { createStaticHandler } from "./static/mod.ts";
 import { createStatusHandler, type StatusContext } from "./status/mod.ts";
@@ -75,6 +76,8 @@ export async function createHostHandler(
     }
     return serveStatic(request);
   };
-  // Header and RequestHeader lines around everything the host answers.
-  return withHeaderRules(chain, host, { logger: context.logger.withModule("headers") });
+  // ErrorDocuments on the chain's error answers, then Header and RequestHeader lines around
+  // everything the host answers (error documents included).
+  const logger = context.logger.withModule("core");
+  return withHeaderRules(withErrorDocuments(chain, host, { logger }), host, { logger });
 }

@@ -13,6 +13,8 @@ async function sites(): Promise<{ readonly dir: string } & AsyncDisposable> {
   await Deno.mkdir(join(dir, "logs"));
   await Deno.mkdir(join(dir, "icons"));
   await Deno.writeTextFile(join(dir, "icons", "a.txt"), "icon a\n");
+  await Deno.mkdir(join(dir, "errors"));
+  await Deno.writeTextFile(join(dir, "errors", "404.html"), "not here\n");
   for (const area of ["private", "local", "lan"]) {
     await Deno.mkdir(join(dir, "b", area));
     await Deno.writeTextFile(join(dir, "b", area, "index.html"), `${area}\n`);
@@ -35,7 +37,8 @@ Status: /server-status
 LogFormat: { hosts: "%v %V %>s %U" }
 CustomLog: ["${dir}/logs/main.log hosts"]
 Redirect: ["permanent /old https://example.test/new"]
-Alias: ["/icons/ ${dir}/icons/"]
+Alias: ["/icons/ ${dir}/icons/", "/errors/ ${dir}/errors/"]
+ErrorDocument: ["404 /errors/404.html"]
 Header: ["always set X-Frame-Options DENY"]
 VirtualHost:
   - Address: "*"
@@ -80,6 +83,8 @@ LogFormat "%v %V %>s %U" hosts
 CustomLog ${dir}/logs/main.log hosts
 Redirect permanent /old https://example.test/new
 Alias /icons/ ${dir}/icons/
+Alias /errors/ ${dir}/errors/
+ErrorDocument 404 /errors/404.html
 Header always set X-Frame-Options DENY
 <VirtualHost *>
   ServerName default.test
@@ -200,6 +205,9 @@ async function checkServing(server: TestServer, dir: string): Promise<void> {
     "cache-control: max-age=60",
   ]);
   assert.deepEqual(await fields("b.test", "/missing"), ["x-frame-options: deny"]);
+  // The main server's ErrorDocument, through its Alias, for every host's 404.
+  assert.equal(await served(server, "b.test", "/missing"), "not here\n");
+  assert.equal(await redirected(server, "www.a.test", "/missing"), "404 ");
   assert.deepEqual(await fields("www.a.test", "/"), ["x-frame-options: deny"]);
   // Another host has no such sections.
   assert.equal(await redirected(server, "default.test", "/lan/"), "404 ");
@@ -220,6 +228,7 @@ async function checkServing(server: TestServer, dir: string): Promise<void> {
       "www.a.test www.a.test 200 /",
       "www.a.test www.a.test 200 /",
       "www.a.test www.a.test 403 /cgi-bin/index.html",
+      "www.a.test www.a.test 404 /missing",
     ].sort(),
   );
   assert.deepEqual(
@@ -227,6 +236,7 @@ async function checkServing(server: TestServer, dir: string): Promise<void> {
     [
       "b.test b.test 200 /",
       "b.test b.test 200 /",
+      "b.test b.test 404 /missing",
       "b.test b.test 404 /missing",
       "b.test b.test 200 /icons/a.txt",
       "b.test b.test 200 /server-status",
@@ -271,12 +281,12 @@ Deno.test("mpmd -S lists virtual hosts as httpd does; --convert writes them as Y
     [
       "VirtualHost configuration:",
       "*:*                    is a NameVirtualHost",
-      `         default server default.test (${conf}:18)`,
-      `         port * namevhost default.test (${conf}:18)`,
-      `         port * namevhost www.a.test (${conf}:22)`,
+      `         default server default.test (${conf}:20)`,
+      `         port * namevhost default.test (${conf}:20)`,
+      `         port * namevhost www.a.test (${conf}:24)`,
       "                 alias a.test",
       "                 wild alias *.a.test",
-      `         port * namevhost b.test (${conf}:29)`,
+      `         port * namevhost b.test (${conf}:31)`,
       "",
     ].join("\n"),
   );

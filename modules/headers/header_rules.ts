@@ -7,14 +7,13 @@
  */
 
 import type { HeaderRule, HostConfig } from "../../server/config/mod.ts";
-import {
-  errorResponse,
-  failureResponse,
-  fromResponse,
-  type Handler,
-  type ServerRequest,
-  type ServerResponse,
+import type {
+  FieldsResponse,
+  Handler,
+  ServerRequest,
+  ServerResponse,
 } from "../../server/http/mod.ts";
+import { answerOf } from "../_answer.ts";
 import type { Logger } from "../../server/log/mod.ts";
 
 /** `fields` (name, value pairs) with `rules` applied, in order; `fields` is not changed. */
@@ -81,36 +80,15 @@ export function withHeaderRules(
   const { headers: responseRules, requestHeaders: requestRules } = host;
   if (responseRules.length === 0 && requestRules.length === 0) return handler;
   const always = responseRules.filter((r) => r.when === "always");
-  const finish = (response: ServerResponse): ServerResponse => {
-    const fields = response.web === undefined ? response : fromResponse(response.web);
-    const rules = succeeded(fields.status) ? responseRules : always;
+  const finish = (response: FieldsResponse): ServerResponse => {
+    const rules = succeeded(response.status) ? responseRules : always;
     return rules.length === 0
-      ? fields
-      : { ...fields, headers: applyHeaderRules(fields.headers, rules) };
+      ? response
+      : { ...response, headers: applyHeaderRules(response.headers, rules) };
   };
-  const fail = (request: ServerRequest, error: unknown): ServerResponse =>
-    finish(
-      failureResponse(error, {
-        request: `${request.method} ${request.target}`,
-        peer: request.remote.hostname,
-        logger: options.logger,
-      }),
-    );
   return (sent) => {
     const request = requestRules.length === 0 ? sent : withRequestRules(sent, requestRules);
-    let result: ReturnType<Handler>;
-    try {
-      result = handler(request);
-    } catch (error) {
-      return fail(request, error);
-    }
-    if (result instanceof Promise) {
-      return result.then(
-        (response) => finish(response ?? errorResponse(404)),
-        (error) => fail(request, error),
-      );
-    }
-    return finish(result ?? errorResponse(404));
+    return answerOf(handler, request, options.logger, finish);
   };
 }
 

@@ -19,6 +19,7 @@ import {
 import { ACCESS_SECTIONS } from "./_access.ts";
 import { ADD_TYPE } from "./_add_type.ts";
 import { ALIAS, ALIAS_MATCH, SCRIPT_ALIAS } from "./_alias.ts";
+import { ERROR_DOCUMENT } from "./_error_document.ts";
 import { HEADER, REQUEST_HEADER } from "./_headers.ts";
 import { APP } from "./_app.ts";
 import { CUSTOM_LOG } from "./_logs.ts";
@@ -98,6 +99,7 @@ export const HOST_DIRECTIVES = {
   AliasMatch: ALIAS_MATCH,
   ScriptAlias: SCRIPT_ALIAS,
   ...ACCESS_SECTIONS,
+  ErrorDocument: ERROR_DOCUMENT,
   Header: HEADER,
   RequestHeader: REQUEST_HEADER,
   CustomLog: CUSTOM_LOG,

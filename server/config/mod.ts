@@ -12,6 +12,7 @@ export {
   type AliasRule,
   type AppMount,
   type CustomLog,
+  type ErrorDocument,
   type HeaderAction,
   type HeaderRule,
   type HostConfig,

@@ -102,6 +102,14 @@ export interface RedirectRule {
   readonly target: string | null;
 }
 
+/** An ErrorDocument: a local URL path, an external URL, or a text. */
+export interface ErrorDocument {
+  /** `path`: served with the error's status; `url`: a 302 to it; `text`: the body itself. */
+  readonly kind: "path" | "url" | "text";
+  /** The path, the URL or the text. */
+  readonly value: string;
+}
+
 /** What a Header or RequestHeader line does to its field. */
 export type HeaderAction = "set" | "append" | "add" | "merge" | "setifempty" | "unset";
 
@@ -237,6 +245,8 @@ export interface HostConfig {
   readonly headers: readonly HeaderRule[];
   /** RequestHeader lines, in the order written. */
   readonly requestHeaders: readonly HeaderRule[];
+  /** ErrorDocument: status → document; `null` (`default`) for the built-in page. */
+  readonly errorDocuments: Readonly<Record<number, ErrorDocument | null>>;
   /** Access logs of this host. */
   readonly customLogs: readonly CustomLog[];
   /** App: handler modules mounted on URL prefixes, in the order written. */

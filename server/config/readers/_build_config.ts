@@ -114,6 +114,7 @@ function hostConfig(
     ],
     aliases: [...get(H.ScriptAlias), ...get(H.Alias), ...get(H.AliasMatch)],
     sections: PATH_SECTION_KINDS.flatMap((kind) => get(H[kind])),
+    errorDocuments: get(H.ErrorDocument),
     headers: get(H.Header),
     requestHeaders: get(H.RequestHeader),
     customLogs: get(H.CustomLog),

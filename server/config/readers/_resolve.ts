@@ -83,6 +83,7 @@ const MERGED_INTO_VIRTUAL_HOST: ReadonlyMap<string, "main first" | "host first">
   ["Alias", "host first"],
   ["AliasMatch", "host first"],
   ["ScriptAlias", "host first"],
+  ["ErrorDocument", "main first"],
   ["Header", "main first"],
   ["RequestHeader", "main first"],
   // httpd appends a virtual host's sections to the main server's.

@@ -150,6 +150,7 @@ export async function createStaticFixture(): Promise<StaticFixture> {
       redirects: [],
       aliases: [],
       sections: [],
+      errorDocuments: {},
       headers: [],
       requestHeaders: [],
       customLogs: [],

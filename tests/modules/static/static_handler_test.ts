@@ -340,6 +340,7 @@ Deno.test("createStaticHandler() rejects negative options", () => {
     redirects: [],
     aliases: [],
     sections: [],
+    errorDocuments: {},
     headers: [],
     requestHeaders: [],
     customLogs: [],

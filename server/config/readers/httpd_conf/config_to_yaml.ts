@@ -135,6 +135,7 @@ function defaultHost(serverRoot: string): HostConfig {
     redirects: [],
     aliases: [],
     sections: [],
+    errorDocuments: {},
     headers: [],
     requestHeaders: [],
     customLogs: H.CustomLog.default,
@@ -201,6 +202,16 @@ function hostEntries(host: HostConfig, base: HostConfig): Entries {
     entries[kind] = new Set(patterns).size === patterns.length
       ? Object.assign({}, ...sections)
       : sections;
+  }
+  const documents = Object.entries(host.errorDocuments).filter(([status, d]) =>
+    !same(d, base.errorDocuments[Number(status)] ?? null) ||
+    !(Number(status) in base.errorDocuments)
+  );
+  if (documents.length > 0) {
+    entries.ErrorDocument = Object.fromEntries(documents.map(([status, d]) => [
+      status,
+      d === null ? "default" : d.kind === "text" ? `"${d.value.replace(/"/g, '\\"')}"` : d.value,
+    ]));
   }
   // As sections: the main server's lines first, a virtual host writes its own.
   const headerLine = (r: HeaderRule) =>

@@ -156,3 +156,32 @@ Deno.test("Header and RequestHeader: mod_headers' lines, mistakes refused at the
     await t.step(name, () => assert.deepEqual(errorsOf(`Listen: 8080\n${line}`), [error]));
   }
 });
+
+Deno.test("ErrorDocument: httpd's three forms and default, in lines or a map", async (t) => {
+  const { config } = parseYaml(
+    [
+      "Listen: 8080",
+      "ErrorDocument:",
+      "  - 404 /errors/404.html",
+      '  - 500 "Sorry, \\"we\\" broke it"',
+      "  - 403 https://example.test/denied",
+      "  - 503 default",
+    ].join("\n"),
+  );
+  assert.deepEqual(config.hosts[0].errorDocuments, {
+    404: { kind: "path", value: "/errors/404.html" },
+    500: { kind: "text", value: 'Sorry, "we" broke it' },
+    403: { kind: "url", value: "https://example.test/denied" },
+    503: null,
+  });
+  const fromMap = parseYaml("Listen: 8080\nErrorDocument: { 404: /x.html, 410: Gone for good }");
+  assert.deepEqual(fromMap.config.hosts[0].errorDocuments, {
+    404: { kind: "path", value: "/x.html" },
+    410: { kind: "text", value: "Gone for good" },
+  });
+  await t.step("a status that is no error", () => {
+    assert.deepEqual(errorsOf("Listen: 8080\nErrorDocument: 200 /x.html"), [
+      'mpmd.yaml:2: Cannot set ErrorDocument: "200" is not an error status (400 to 599)',
+    ]);
+  });
+});

@@ -281,6 +281,7 @@ Deno.test("parseConfigText() fills httpd 2.4's defaults (and mpmd's own choices)
       redirects: [],
       aliases: [],
       sections: [],
+      errorDocuments: {},
       headers: [],
       requestHeaders: [],
       customLogs: [],

@@ -1,0 +1,54 @@
+/**
+ * A handler's answer as a response, whatever form it took: a thrown `HttpError` or crash
+ * becomes its error page (logged as the engine logs it), no answer a 404, a `Response` handed
+ * back whole its fields. For the modules that work on every answer a host gives (Header,
+ * ErrorDocument): they see error pages too.
+ *
+ * @module
+ */
+
+import {
+  errorResponse,
+  failureResponse,
+  type FieldsResponse,
+  fromResponse,
+  type Handler,
+  type ServerRequest,
+  type ServerResponse,
+} from "../server/http/mod.ts";
+import type { Logger } from "../server/log/mod.ts";
+
+/**
+ * Calls `handler` and hands its answer, as fields, to `then`; synchronous answers stay
+ * synchronous.
+ */
+export function answerOf(
+  handler: Handler,
+  request: ServerRequest,
+  logger: Logger,
+  then: (response: FieldsResponse) => ServerResponse | Promise<ServerResponse>,
+): ServerResponse | Promise<ServerResponse> {
+  const fail = (error: unknown) =>
+    then(
+      failureResponse(error, {
+        request: `${request.method} ${request.target}`,
+        peer: request.remote.hostname,
+        logger,
+      }) as FieldsResponse,
+    );
+  const fields = (response: ServerResponse | null) =>
+    then(
+      response === null
+        ? errorResponse(404) as FieldsResponse
+        : response.web === undefined
+        ? response
+        : fromResponse(response.web),
+    );
+  let result: ReturnType<Handler>;
+  try {
+    result = handler(request);
+  } catch (error) {
+    return fail(error);
+  }
+  return result instanceof Promise ? result.then(fields, fail) : fields(result);
+}
