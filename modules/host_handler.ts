@@ -26,6 +26,8 @@ export interface ModuleContext {
   readonly status: StatusContext;
   /** Resolves with the addresses the slot accepts on, once it does (apps' `onListen`). */
   readonly listening: Promise<readonly Deno.NetAddr[]>;
+  /** TypesConfig's types, extension → media type (empty without TypesConfig). */
+  readonly types: Readonly<Record<string, string>>;
 }
 
 /**
@@ -48,7 +50,7 @@ export async function createHostHandler(
     listening: context.listening,
   };
   const apps = await Promise.all(mounts.map((m) => loadAppHandler(m, appContext)));
-  const staticOptions = { logger: context.logger.withModule("static") };
+  const staticOptions = { logger: context.logger.withModule("static"), types: context.types };
   const serveStatic = createStaticHandler(host, staticOptions);
   // Redirects first, as httpd maps URLs before any handler; then the status Locations: an
   // App on / must not hide the server's own page; then aliases (Alias /static/ beside an App

@@ -49,6 +49,7 @@ export async function createSiteHandler(
     requestTimeoutMs: config.requestTimeoutMs,
     status: { server, readScoreboard: context.readScoreboard },
     listening: context.listening,
+    types: config.typesConfig?.types ?? {},
   };
   const handlerOf = (host: HostConfig) => createHostHandler(host, moduleContext);
   const [main, ...virtualHosts] = config.hosts;

@@ -15,7 +15,7 @@ Deno.test("mpmd -t -f httpd.conf lists each warning once, then says Syntax OK", 
   assert.equal(stdout, "");
   const lines = stderr.trimEnd().split("\n");
   assert.equal(lines.at(-1), "Syntax OK");
-  assert.equal(lines.filter((l) => l.includes("Ignoring TypesConfig")).length, 1);
+  assert.equal(lines.filter((l) => l.includes("Ignoring MaxMemFree")).length, 1);
   assert.ok(
     lines.some((l) =>
       l.endsWith("conf/extra/httpd-mpm.conf:67: Ignoring MaxMemFree: mpmd does not implement it")

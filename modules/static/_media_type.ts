@@ -48,8 +48,10 @@ const EXTENSION_TABLE: ReadonlyMap<string, string> = buildExtensionTable(mimeDb)
 
 /** Settings of one host that shape its Content-Type values. */
 export interface MediaTypeSettings {
-  /** AddType: lower-case extension without the dot → media type; wins over mime-db. */
+  /** AddType: lower-case extension without the dot → media type; wins over the rest. */
   readonly addType: Readonly<Record<string, string>>;
+  /** TypesConfig's types, over mime-db's. */
+  readonly types: Readonly<Record<string, string>>;
   /** AddDefaultCharset, or `null` when Off. */
   readonly addDefaultCharset: string | null;
 }
@@ -67,6 +69,8 @@ export function contentTypeFor(fileName: string, settings: MediaTypeSettings): s
       ? undefined
       : Object.hasOwn(settings.addType, ext)
       ? settings.addType[ext]
+      : Object.hasOwn(settings.types, ext)
+      ? settings.types[ext]
       : EXTENSION_TABLE.get(ext)) ?? FALLBACK_MEDIA_TYPE;
   const charset = settings.addDefaultCharset;
   if (charset === null) return type;

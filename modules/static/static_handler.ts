@@ -81,6 +81,13 @@ export interface StaticOptions {
    * @default 10000
    */
   readonly maxCacheEntries?: number;
+  /**
+   * TypesConfig's types (extension → media type), over the built-in table; AddType wins over
+   * both.
+   *
+   * @default {}
+   */
+  readonly types?: Readonly<Record<string, string>>;
 }
 
 interface FileNode {
@@ -174,6 +181,7 @@ export function createFileServer(site: FileSite, options: StaticOptions): FileSe
   const root = new DocumentRoot(site.documentRoot, site.followSymLinks);
   const media: MediaTypeSettings = {
     addType: site.addType,
+    types: options.types ?? {},
     addDefaultCharset: site.addDefaultCharset,
   };
   // DirectoryIndex entries naming another directory or a hidden file are not ours to serve.

@@ -91,5 +91,6 @@ export { SERVER_DIRECTIVES } from "./server_directives.ts";
 export { formatListenAddress } from "./_listen.ts";
 export { DEFAULT_REQUEST_READ_TIMEOUT } from "./request_read_timeout.ts";
 export { HOST_DIRECTIVES } from "./host_directives.ts";
+export { parseMimeTypes } from "./mime_types.ts";
 export { type Htpasswd, parseHtpasswd, type PasswordScheme, passwordScheme } from "./htpasswd.ts";
 export { directoryPattern, parseRequireLine, wildcardSource } from "./_access.ts";

@@ -338,6 +338,14 @@ export interface ServerConfig {
    * none unless `-k start` started it (which names one on its command line).
    */
   readonly pidFile: string | null;
+  /**
+   * TypesConfig: its path and the types it gives, extension → media type (read when the
+   * configuration is loaded with file access; empty otherwise); `null` for none: mime-db's
+   * table alone.
+   */
+  readonly typesConfig:
+    | { readonly path: string; readonly types: Readonly<Record<string, string>> }
+    | null;
   /** Absolute path, or `stderr`. */
   readonly errorLog: string;
   /** ErrorLogFormat (keywords only): httpd's default layout, or one JSON object per line. */

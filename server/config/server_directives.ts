@@ -46,6 +46,16 @@ const PID_FILE: Directive<string | null> = {
   default: null,
 };
 
+/** TypesConfig: a mime.types file whose types come before mime-db's (AddType still wins). */
+const TYPES_CONFIG: Directive<string | null> = {
+  ...path({
+    name: "TypesConfig",
+    help: "A mime.types file: media types by extension, over the built-in table",
+    default: "",
+  }),
+  default: null,
+};
+
 /** The server-wide directives, by name. */
 export const SERVER_DIRECTIVES = {
   ServerRoot: path({
@@ -163,6 +173,7 @@ export const SERVER_DIRECTIVES = {
     default: true,
   }),
   PidFile: PID_FILE,
+  TypesConfig: TYPES_CONFIG,
   ErrorLog: ERROR_LOG,
   ErrorLogFormat: ERROR_LOG_FORMAT,
   LogLevel: oneOf<LogLevel>({

@@ -43,6 +43,7 @@ Deno.test("createHostHandler() tries App mounts longest Location first, then sta
       requestTimeoutMs: 60_000,
       status: NO_STATUS,
       listening: new Promise(() => {}),
+      types: {},
     });
     const CASES = [
       { target: "/api/echo/x", method: "POST", status: 201 },

@@ -77,6 +77,8 @@ export function buildConfig(r: Resolution, source: BuildSource): ServerConfig {
     maxConnectionsPerChildJitter: get(S.MaxConnectionsPerChildJitter),
     extendedStatus: get(S.ExtendedStatus),
     pidFile: get(S.PidFile),
+    // Its types are read by parseConfigText(), which has the file access.
+    typesConfig: get(S.TypesConfig) === null ? null : { path: get(S.TypesConfig)!, types: {} },
     errorLog: errorLog === "stderr" ? errorLog : inRoot(errorLog),
     errorLogFormat: get(S.ErrorLogFormat),
     logLevel: get(S.LogLevel),

@@ -77,7 +77,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
     ...rest,
     checkDirectory: directoryProblem,
     checkFile: fileProblem,
-    readUserFile,
+    readFile,
     ...(checkWritable && { checkWritable: whyNotWritable }),
     env: environmentVariable,
   };
@@ -160,8 +160,8 @@ function directoryProblem(path: string): string | null {
   }
 }
 
-/** An AuthUserFile's text, or why it cannot be read. */
-function readUserFile(path: string): string | { readonly problem: string } {
+/** A file a directive names (AuthUserFile, TypesConfig): its text, or why it cannot be read. */
+function readFile(path: string): string | { readonly problem: string } {
   const problem = fileProblem(path);
   if (problem !== null) return { problem };
   try {

@@ -24,6 +24,7 @@ import {
   MPM_NAMES,
   type MpmName,
   parseHtpasswd,
+  parseMimeTypes,
   type ServerConfig,
 } from "../mod.ts";
 import {
@@ -83,10 +84,10 @@ export interface ParseConfigOptions {
    */
   readonly checkFile?: (path: string) => string | null;
   /**
-   * Reads an AuthUserFile (htpasswd) for its check: its text, or why it cannot be read.
-   * Omitted: user files are not checked.
+   * Reads a file a directive names (an AuthUserFile, the TypesConfig): its text, or why it
+   * cannot be read. Omitted: user files are not checked and TypesConfig is not read.
    */
-  readonly readUserFile?: (path: string) => string | { readonly problem: string };
+  readonly readFile?: (path: string) => string | { readonly problem: string };
   /**
    * Says why a file the server writes (ErrorLog, a CustomLog, the PidFile) cannot be written
    * (`"no such directory /var/log/mpmd"`), or returns `null` when it can. Omitted: not checked.
@@ -278,8 +279,23 @@ export function parseConfigText(text: string, options: ParseConfigOptions): Load
       }
     });
   }
-  if (options.readUserFile && !resolution.failed.includes("ServerRoot")) {
-    errors.push(...userFileErrors(config, hostLocations, options.readUserFile, fileLocation));
+  if (options.readFile && !resolution.failed.includes("ServerRoot")) {
+    errors.push(...userFileErrors(config, hostLocations, options.readFile, fileLocation));
+    const typesPath = resolution.core.get("TypesConfig") as string | null;
+    if (typesPath !== null && !resolution.failed.includes("TypesConfig")) {
+      const text = options.readFile(typesPath);
+      if (typeof text === "string") {
+        config = { ...config, typesConfig: { path: typesPath, types: parseMimeTypes(text) } };
+      } else {
+        errors.push(
+          new ConfigError({
+            at: resolution.locations["TypesConfig"] ?? fileLocation,
+            directive: "TypesConfig",
+            detail: `Cannot use TypesConfig ${typesPath}: ${text.problem}`,
+          }),
+        );
+      }
+    }
   }
   // No CGI: the URL paths of ScriptAlias are refused rather than served from the disk.
   config.hosts.forEach((host, i) => {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { contentTypeFor, FALLBACK_MEDIA_TYPE } from "../../../modules/static/_media_type.ts";
 
 Deno.test("contentTypeFor() resolves collisions in mime-db by source", async (t) => {
-  const plain = { addType: {}, addDefaultCharset: null };
+  const plain = { addType: {}, types: {}, addDefaultCharset: null };
   const cases = [
     { name: "a.js", type: "text/javascript" },
     { name: "a.mjs", type: "text/javascript" },
@@ -52,9 +52,26 @@ Deno.test("contentTypeFor() applies AddType and AddDefaultCharset", async (t) =>
   for (const c of cases) {
     await t.step(`${c.name} ${JSON.stringify(c.addType)} ${c.charset}`, () => {
       assert.equal(
-        contentTypeFor(c.name, { addType: c.addType, addDefaultCharset: c.charset }),
+        contentTypeFor(c.name, { addType: c.addType, types: {}, addDefaultCharset: c.charset }),
         c.type,
       );
     });
+  }
+});
+
+Deno.test("contentTypeFor(): AddType over TypesConfig over the built-in table", async (t) => {
+  const settings = {
+    addType: { foo: "text/x-added" },
+    types: { foo: "text/x-file", bar: "text/x-file", png: "image/x-from-file" },
+    addDefaultCharset: null,
+  };
+  const CASES = [
+    ["a.foo", "text/x-added"],
+    ["a.bar", "text/x-file"],
+    ["a.png", "image/x-from-file"],
+    ["a.css", "text/css"],
+  ] as const;
+  for (const [name, type] of CASES) {
+    await t.step(`${name} → ${type}`, () => assert.equal(contentTypeFor(name, settings), type));
   }
 });

@@ -82,6 +82,7 @@ export function configToYaml(config: ServerConfig, options: ConfigToYamlOptions 
     putChanged(entries, name, value, S[name].default, shown);
   }
   putChanged(entries, "PidFile", config.pidFile, null);
+  putChanged(entries, "TypesConfig", config.typesConfig?.path ?? null, null);
   const stages: Entries = {};
   for (const stage of ["header", "body"] as const) {
     const t = config.requestReadTimeout[stage];

@@ -185,3 +185,16 @@ Deno.test("ErrorDocument: httpd's three forms and default, in lines or a map", a
     ]);
   });
 });
+
+Deno.test("TypesConfig: read when the configuration is loaded; a missing file is refused", () => {
+  const readFile = (path: string) =>
+    path === "/srv/mime.types" ? "text/x-test tst\nimage/png png\n" : { problem: "no such file" };
+  const { config } = parseYaml("Listen: 8080\nTypesConfig: mime.types", { readFile });
+  assert.deepEqual(config.typesConfig, {
+    path: "/srv/mime.types",
+    types: { tst: "text/x-test", png: "image/png" },
+  });
+  assert.deepEqual(errorsOf("Listen: 8080\nTypesConfig: /nowhere/mime.types", { readFile }), [
+    "mpmd.yaml:2: Cannot use TypesConfig /nowhere/mime.types: no such file",
+  ]);
+});

@@ -258,6 +258,7 @@ Deno.test("parseConfigText() fills httpd 2.4's defaults (and mpmd's own choices)
     maxConnectionsPerChildJitter: 0,
     extendedStatus: true,
     pidFile: null,
+    typesConfig: null,
     errorLog: "stderr",
     errorLogFormat: "default",
     logLevel: "warn",

@@ -133,7 +133,6 @@ Deno.test("the stock httpd.conf shape maps onto the same settings as its YAML", 
         at(line)
       }: Ignoring LoadModule ${id}: mpmd does not implement it, so its <IfModule> sections are skipped`
     ),
-    `${at(127)}: Ignoring TypesConfig: mpmd does not implement it`,
     "httpd/conf/extra/httpd-mpm.conf:67: Ignoring MaxMemFree: mpmd does not implement it",
     `${
       at(113)
