@@ -143,7 +143,7 @@ function parseSections(
 ): AccessSection[] {
   // A list of maps writes two sections with the same pattern, as httpd.conf may.
   if (Array.isArray(value)) return value.flatMap((item) => parseSections(kind, item, ctx));
-  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+  if (value === null || typeof value !== "object") {
     throw new DirectiveValueError(
       `${describeValue(value)} is not a map of ${PATTERN_OF[kind]} patterns to sections`,
     );
