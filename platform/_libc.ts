@@ -59,6 +59,10 @@ const SYMBOLS = {
   __errno_location: { parameters: [], result: "pointer" },
   strerror: { parameters: ["i32"], result: "pointer" },
   execve: { parameters: ["buffer", "buffer", "buffer"], result: "i32" },
+  open: { parameters: ["buffer", "i32", "u32"], result: "i32" },
+  setgroups: { parameters: ["usize", "buffer"], result: "i32" },
+  setgid: { parameters: ["u32"], result: "i32" },
+  setuid: { parameters: ["u32"], result: "i32" },
 } as const;
 
 /** The loaded C library's functions. */

@@ -89,3 +89,23 @@ export type {
 } from "./control.ts";
 export { DEFAULT_READY_TIMEOUT_MS, ServerStartError, startDetached } from "./start_detached.ts";
 export type { DetachedServer, StartDetachedOptions } from "./start_detached.ts";
+export {
+  type Account,
+  findGroup,
+  findUser,
+  type GroupEntry,
+  groupsOf,
+  lookupGroup,
+  lookupUser,
+  parseGroups,
+  parsePasswd,
+} from "./accounts.ts";
+export { dropPrivileges, isRoot, type ServeAs } from "./drop_privileges.ts";
+export {
+  adoptHeldFiles,
+  type HeldFiles,
+  heldFiles,
+  type HeldFileWriter,
+  heldFileWriter,
+  holdFiles,
+} from "./held_files.ts";

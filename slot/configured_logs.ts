@@ -95,6 +95,15 @@ export function openConfiguredLog(
   }
 }
 
+/** The files `config` logs to: its ErrorLog and every host's CustomLogs that are files. */
+export function logFilePaths(config: ServerConfig): Set<string> {
+  const targets = [
+    config.errorLog,
+    ...config.hosts.flatMap((h) => h.customLogs.map((l) => l.path)),
+  ];
+  return new Set(targets.filter((target) => target !== "stderr" && target !== "stdout"));
+}
+
 /** Each host's access logs (in `config.hosts` order), and every log once. */
 interface OpenedAccessLogs {
   readonly byHost: readonly (readonly AccessLog[])[];

@@ -47,6 +47,7 @@ export {
   type AccessLogging,
   type AccessLoggingOptions,
   checkAccessLogs,
+  logFilePaths,
   openAccessLogging,
   openConfiguredLog,
 } from "./configured_logs.ts";

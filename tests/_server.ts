@@ -29,6 +29,25 @@ export interface TestServer extends AsyncDisposable {
   readonly stdout: Promise<string>;
 }
 
+/**
+ * The test runner's Deno cache, for a server a test starts as root with a User, hard-linked (no copying) into
+ * a directory of `mode`: threads load mpmd's code after the drop, and the runner's cache may
+ * sit in root's home, where the User cannot read it.
+ */
+export async function denoDirCopy(
+  mode = 0o755,
+): Promise<{ readonly path: string } & AsyncDisposable> {
+  const out = await new Deno.Command(Deno.execPath(), { args: ["info", "--json"] }).output();
+  const { denoDir } = JSON.parse(new TextDecoder().decode(out.stdout)) as { denoDir: string };
+  const path = await Deno.makeTempDir({ prefix: "mpmd-deno-dir-" });
+  await Deno.chmod(path, mode);
+  const copy = await new Deno.Command("cp", {
+    args: ["-al", `${denoDir}/npm`, `${denoDir}/gen`, path],
+  }).output();
+  if (copy.code !== 0) throw new Error(`cp: ${new TextDecoder().decode(copy.stderr)}`);
+  return { path, [Symbol.asyncDispose]: () => Deno.remove(path, { recursive: true }) };
+}
+
 /** A config file in the temp directory, removed when disposed (`await using`). */
 export async function tempConfig(
   yaml: string,

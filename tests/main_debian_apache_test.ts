@@ -7,7 +7,7 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { startMpmd, type TestServer } from "./_server.ts";
+import { denoDirCopy, startMpmd, type TestServer } from "./_server.ts";
 
 const TREE = "/etc/apache2";
 const APACHE = "/usr/sbin/apache2";
@@ -179,8 +179,10 @@ Deno.test({
         "MaxSpareThreads 3",
         "ErrorLog stderr",
       ];
+      // Its children serve as www-data, as Apache's do, and their threads load code as it.
+      await using denoDir = await denoDirCopy();
       mpmd = await startMpmd(null, ["-f", conf(mpmdDir), ...pool.flatMap((d) => ["-c", d])], {
-        env: mpmdEnv,
+        env: { ...mpmdEnv, DENO_DIR: denoDir.path },
       });
       await accepting(apachePort, 20_000);
       const differences: string[] = [];

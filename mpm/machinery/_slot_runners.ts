@@ -10,6 +10,7 @@ import type { ProcessScoreboard } from "../../scoreboard/mod.ts";
 import { type ChildStart, type FromThread, isMessage, type ToThread } from "./messages.ts";
 import { type RetireOptions, startSlot } from "../../slot/mod.ts";
 import { TIMED_OUT, withDeadline } from "../../base/mod.ts";
+import { heldFiles } from "../../platform/mod.ts";
 
 /** The shortest life after which a dead thread is replaced at once. */
 const RESPAWN_DELAY_MS = 1_000;
@@ -178,6 +179,15 @@ export class ThreadSlot implements SlotRunner {
     worker.onerror = (event) => {
       event.preventDefault();
       if (worker !== this.#worker) return;
+      if (this.#onReady !== null) {
+        // It never started (its code could not be loaded, say, by a User that cannot read
+        // it): another would fail the same way, so the start fails instead of spinning.
+        this.#onReady.reject(new Error(`thread ${this.#slot} could not start: ${event.message}`));
+        this.#onReady = null;
+        this.#ending = true;
+        this.#ended();
+        return;
+      }
       if (this.#ending) {
         this.#ended();
         return;
@@ -190,6 +200,7 @@ export class ThreadSlot implements SlotRunner {
         slot: this.#start.slot,
         scoreboard: this.#scoreboard.buffer,
         index: this.#slot,
+        heldFiles: heldFiles(),
       } satisfies ToThread,
     );
   }

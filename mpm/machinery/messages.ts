@@ -8,6 +8,7 @@
 
 import type { Topology } from "../mpm_policy.ts";
 import type { RetireOptions, SlotStart } from "../../slot/mod.ts";
+import type { HeldFiles } from "../../platform/mod.ts";
 
 /** What a child is started with: the parent's first message. */
 export interface ChildStart {
@@ -52,6 +53,8 @@ export interface ThreadStart {
   readonly scoreboard: SharedArrayBuffer;
   /** The thread's slot index in that region. */
   readonly index: number;
+  /** The log files its process holds open (it gave up root): written by descriptor. */
+  readonly heldFiles: HeldFiles;
 }
 
 /** Child main thread → Worker. */

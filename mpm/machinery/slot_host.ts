@@ -8,12 +8,14 @@
  * @module
  */
 
-import { setInheritable } from "../../platform/mod.ts";
+import { dropPrivileges, holdFiles, isRoot, setInheritable } from "../../platform/mod.ts";
+import type { ServerConfig } from "../../server/config/mod.ts";
+import type { Topology } from "../mpm_policy.ts";
 import type { Logger } from "../../server/log/mod.ts";
 import { ProcessScoreboard, ScoreboardFile, startFlushing } from "../../scoreboard/mod.ts";
 import { type ChildMessage, type ChildStart, isMessage, type ParentMessage } from "./messages.ts";
 import { mainThreadSlot, type SlotRunner, ThreadSlot } from "./_slot_runners.ts";
-import { openIsolateLog } from "../../slot/mod.ts";
+import { logFilePaths, openIsolateLog } from "../../slot/mod.ts";
 import { delay, describeError } from "../../base/mod.ts";
 
 /** Both directions of a host's channel to its parent (a pipe, or in-process queues). */
@@ -30,6 +32,30 @@ export interface SlotHost {
   readonly exited: Promise<number>;
   /** Stops at once: listeners closed, connections aborted (SIGTERM). */
   stop(): void;
+}
+
+/**
+ * Gives up root for the User and Group, as httpd's children do, once the scoreboard is open
+ * and the logs are held (the slots write them by descriptor, as the User could not open them).
+ * Not root: nothing to give up, whoever started the server serves.
+ *
+ * @returns why the host cannot serve as the User, or `null` when it does (or need not).
+ */
+function serveAsUser(config: ServerConfig, topology: Topology): string | null {
+  const { runAs } = config;
+  if (runAs === null || !isRoot()) return null;
+  const who = `User ${runAs.user}`;
+  if (topology.threadsInParent) {
+    return `Cannot serve as ${who}: ${config.mpm} serves from the parent process, which keeps ` +
+      "root; start mpmd as that user, or use an MPM with child processes (prefork, worker, event)";
+  }
+  try {
+    holdFiles(logFilePaths(config));
+    dropPrivileges({ user: runAs.user, uid: runAs.uid, gid: runAs.gid });
+    return null;
+  } catch (error) {
+    return `Cannot serve as ${who}: ${describeError(error)}`;
+  }
 }
 
 /** Starts a slot host on `channel`; it waits for the parent's `start` message. */
@@ -60,6 +86,13 @@ async function host(channel: HostChannel, stopped: Promise<void>): Promise<numbe
     nowMs: Date.now(),
   });
   const file = ScoreboardFile.open(start.slot.scoreboardPath);
+  const asUser = config.runAs !== null && isRoot() ? config.runAs.user : null;
+  const cannotServeAs = serveAsUser(config, topology);
+  if (cannotServeAs !== null) {
+    await send({ type: "failed", message: cannotServeAs });
+    await log.close();
+    return 1;
+  }
   const flusher = startFlushing({
     scoreboard,
     file,
@@ -89,7 +122,11 @@ async function host(channel: HostChannel, stopped: Promise<void>): Promise<numbe
     // Ready once one slot accepts: the rest of the threads start while this process serves.
     await threads.start(topology.threadsPerProcess);
   } catch (error) {
-    await send({ type: "failed", message: describeError(error) });
+    // Threads load their code after the drop: under `deno run`, from files the User may not read.
+    const hint = asUser === null ? "" : ` (threads serving as User ${asUser} load mpmd's code ` +
+      "and Deno's cache (DENO_DIR) as that user: run the compiled binary, or keep both where " +
+      "it can read them)";
+    await send({ type: "failed", message: describeError(error) + hint });
     await Promise.allSettled([...slots.values()].map((slot) => slot.stop()));
     flusher.stop();
     await log.close();

@@ -12,6 +12,7 @@ import { ProcessScoreboard } from "../../scoreboard/mod.ts";
 import { type FromThread, isMessage, type ThreadStart, type ToThread } from "./messages.ts";
 import { keepStdoutForMessages, openIsolateLog, type Slot, startSlot } from "../../slot/mod.ts";
 import { describeError } from "../../base/mod.ts";
+import { adoptHeldFiles } from "../../platform/mod.ts";
 
 const post = (message: FromThread) => self.postMessage(message);
 let slot: Slot | null = null;
@@ -21,6 +22,7 @@ let closeLog: () => Promise<void> = () => Promise.resolve();
 
 async function start(message: ThreadStart): Promise<void> {
   const { config } = message.slot;
+  adoptHeldFiles(message.heldFiles);
   const log = openIsolateLog(config, `mpm_${config.mpm}`, message.index + 1);
   closeLog = log.close;
   try {

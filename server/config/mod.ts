@@ -28,6 +28,7 @@ export {
   type ReadTimeout,
   type RedirectRule,
   type Requirement,
+  type RunAs,
   SERVER_TOKENS,
   type ServerConfig,
   type ServerTokens,

@@ -34,6 +34,18 @@ export const HTTP_ENGINES = ["mpmd", "native"] as const;
 /** One of {@link HTTP_ENGINES}. */
 export type HttpEngineName = typeof HTTP_ENGINES[number];
 
+/** User and Group as the serving processes take them. */
+export interface RunAs {
+  /** The User as written. */
+  readonly user: string;
+  /** The Group as written, or `null` for the user's own. */
+  readonly group: string | null;
+  /** The User's id. */
+  readonly uid: number;
+  /** The Group's id (the User's own group when no Group is written). */
+  readonly gid: number;
+}
+
 /** One `Listen` address. */
 export interface ListenAddress {
   /** Numeric address to bind (`0.0.0.0`, `127.0.0.1`, `::1`, `::`). */
@@ -346,6 +358,11 @@ export interface ServerConfig {
   readonly typesConfig:
     | { readonly path: string; readonly types: Readonly<Record<string, string>> }
     | null;
+  /**
+   * User and Group, looked up: who the serving processes become when the server is started
+   * as root (`null`: no User, or not looked up); the parent keeps root.
+   */
+  readonly runAs: RunAs | null;
   /** Absolute path, or `stderr`. */
   readonly errorLog: string;
   /** ErrorLogFormat (keywords only): httpd's default layout, or one JSON object per line. */

@@ -6,7 +6,7 @@
  */
 
 import { LOG_LEVELS, type LogLevel } from "../log/mod.ts";
-import { type Directive, duration, flag, integer, oneOf, path, size } from "./directive.ts";
+import { type Directive, duration, flag, integer, oneOf, path, size, text } from "./directive.ts";
 import { LISTEN } from "./_listen.ts";
 import { ERROR_LOG, ERROR_LOG_FORMAT, LOG_FORMAT } from "./_logs.ts";
 import { REQUEST_READ_TIMEOUT } from "./request_read_timeout.ts";
@@ -55,6 +55,22 @@ const TYPES_CONFIG: Directive<string | null> = {
   }),
   default: null,
 };
+// A user or group name as the system database spells one, or httpd's `#id`.
+const ACCOUNT = /^(#\d+|[A-Za-z_][A-Za-z0-9_.-]*\$?)$/;
+
+/** User and Group: no default (httpd's `#-1`): the processes keep who started them. */
+function account(name: "User" | "Group", help: string): Directive<string | null> {
+  return {
+    ...text({
+      name,
+      help,
+      default: "",
+      pattern: ACCOUNT,
+      expected: `a ${name.toLowerCase()} name or #id`,
+    }),
+    default: null,
+  };
+}
 
 /** The server-wide directives, by name. */
 export const SERVER_DIRECTIVES = {
@@ -174,6 +190,11 @@ export const SERVER_DIRECTIVES = {
   }),
   PidFile: PID_FILE,
   TypesConfig: TYPES_CONFIG,
+  User: account(
+    "User",
+    "The user the serving processes run as, when the server is started as root",
+  ),
+  Group: account("Group", "The group the serving processes run as (default: the User's own)"),
   ErrorLog: ERROR_LOG,
   ErrorLogFormat: ERROR_LOG_FORMAT,
   LogLevel: oneOf<LogLevel>({

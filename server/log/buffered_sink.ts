@@ -10,7 +10,7 @@ import type { Logger } from "./logger.ts";
 import type { LogSink } from "./log_sink.ts";
 import { createErrorLog } from "./error_log.ts";
 import { writeAll, writeAllSync } from "./_write_all.ts";
-import { openFailure } from "../../platform/mod.ts";
+import { heldFileWriter, openFailure } from "../../platform/mod.ts";
 
 /** Default {@link BufferedSinkOptions.flushIntervalMs}: at most a second of lines waits in memory. */
 export const DEFAULT_FLUSH_INTERVAL_MS = 1000;
@@ -79,6 +79,11 @@ export function createBufferedSink(
  * @throws {Error} `Cannot open log file <path>: <reason>` when the file cannot be opened.
  */
 export function createFileSink(path: string, options: BufferedSinkOptions = {}): LogSink {
+  // Opened before this process gave up root: written by that descriptor, which stays open.
+  const held = heldFileWriter(path);
+  if (held !== null) {
+    return createBufferedSink({ writer: held, description: `log file ${path}` }, options);
+  }
   let file: Deno.FsFile;
   try {
     file = Deno.openSync(path, { append: true, create: true });

@@ -79,6 +79,8 @@ export function buildConfig(r: Resolution, source: BuildSource): ServerConfig {
     pidFile: get(S.PidFile),
     // Its types are read by parseConfigText(), which has the file access.
     typesConfig: get(S.TypesConfig) === null ? null : { path: get(S.TypesConfig)!, types: {} },
+    // Looked up by parseConfigText(), which has the user database.
+    runAs: null,
     errorLog: errorLog === "stderr" ? errorLog : inRoot(errorLog),
     errorLogFormat: get(S.ErrorLogFormat),
     logLevel: get(S.LogLevel),

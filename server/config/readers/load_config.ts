@@ -12,7 +12,7 @@ import { appConfigYaml, defaultConfigYaml, directoryConfigYaml } from "./default
 import { type ListenOverride, type LoadedConfig, parseConfigText } from "./parse_config.ts";
 import { ConfigError, ConfigErrors, type MpmName } from "../mod.ts";
 import { DISK_FILES } from "./httpd_conf/mod.ts";
-import { whyNotWritable } from "../../../platform/mod.ts";
+import { lookupGroup, lookupUser, whyNotWritable } from "../../../platform/mod.ts";
 
 /** What `mpmd TARGET` serves: an app module on `/`, or a directory with listings. */
 export type ServeWhat = { readonly app: string } | { readonly directory: string };
@@ -78,6 +78,10 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
     checkDirectory: directoryProblem,
     checkFile: fileProblem,
     readFile,
+    accounts: {
+      user: (name: string) => lookupUser(name),
+      group: (name: string) => lookupGroup(name),
+    },
     ...(checkWritable && { checkWritable: whyNotWritable }),
     env: environmentVariable,
   };

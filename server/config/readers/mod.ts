@@ -45,6 +45,7 @@
 
 export { checkConfig, type CheckConfigInput, type CheckConfigResult } from "./check_config.ts";
 export {
+  type Accounts,
   type ListenOverride,
   type LoadedConfig,
   type ParseConfigOptions,

@@ -25,6 +25,7 @@ import {
   type MpmName,
   parseHtpasswd,
   parseMimeTypes,
+  type RunAs,
   type ServerConfig,
 } from "../mod.ts";
 import {
@@ -84,6 +85,11 @@ export interface ParseConfigOptions {
    */
   readonly checkFile?: (path: string) => string | null;
   /**
+   * The user and group database, for User and Group. Omitted: they are not looked up, and the
+   * configuration runs as whoever starts it.
+   */
+  readonly accounts?: Accounts;
+  /**
    * Reads a file a directive names (an AuthUserFile, the TypesConfig): its text, or why it
    * cannot be read. Omitted: user files are not checked and TypesConfig is not read.
    */
@@ -136,6 +142,14 @@ export interface LoadedConfig {
    * reading (a restart checks the MPM's values against the running server's).
    */
   locate(warning: ClampWarning): string;
+}
+
+/** The user and group database, as `platform/` reads it. */
+export interface Accounts {
+  /** The account `name` names (`www-data`, `#33`): its uid and primary gid, or `null`. */
+  user(name: string): { readonly uid: number; readonly gid: number } | null;
+  /** The gid of group `name` (`www-data`, `#33`), or `null`. */
+  group(name: string): number | null;
 }
 
 /** `--port` and `--host`: what replaces the Listen addresses (the first one gives the rest). */
@@ -297,6 +311,11 @@ export function parseConfigText(text: string, options: ParseConfigOptions): Load
       }
     }
   }
+  if (options.accounts !== undefined) {
+    const runAs = lookUpAccounts(resolution, options.accounts, fileLocation);
+    if (runAs instanceof ConfigError) errors.push(runAs);
+    else config = { ...config, runAs };
+  }
   // No CGI: the URL paths of ScriptAlias are refused rather than served from the disk.
   config.hosts.forEach((host, i) => {
     const at = hostLocations[i]?.["ScriptAlias"] ?? fileLocation;
@@ -316,6 +335,35 @@ export function parseConfigText(text: string, options: ParseConfigOptions): Load
   const locate = (warning: ClampWarning) =>
     locateClampWarning(warning, resolution.locations, fileLocation);
   return { config, warnings, syntax, variables, placeOf, locate };
+}
+
+/**
+ * User and Group looked up, or the error naming the one the database lacks. A Group is
+ * checked even without a User, though only a User makes the processes change who they are.
+ */
+function lookUpAccounts(
+  resolution: Resolution,
+  accounts: Accounts,
+  fileLocation: ConfigLocation,
+): RunAs | null | ConfigError {
+  const written = (d: "User" | "Group") =>
+    resolution.failed.includes(d) ? null : resolution.core.get(d) as string | null;
+  const unknown = (d: "User" | "Group", name: string, hint: string) =>
+    new ConfigError({
+      at: resolution.locations[d] ?? fileLocation,
+      directive: d,
+      detail: `Cannot use ${d} ${name}: no such ${d.toLowerCase()} (${hint})`,
+    });
+  const user = written("User");
+  const group = written("Group");
+  const gid = group === null ? null : accounts.group(group);
+  if (group !== null && gid === null) return unknown("Group", group, "getent group lists them");
+  if (user === null) return null;
+  const account = accounts.user(user);
+  if (account === null) {
+    return unknown("User", user, "getent passwd lists them; #uid names one by number");
+  }
+  return { user, group, uid: account.uid, gid: gid ?? account.gid };
 }
 
 /**

@@ -83,6 +83,8 @@ export function configToYaml(config: ServerConfig, options: ConfigToYamlOptions 
   }
   putChanged(entries, "PidFile", config.pidFile, null);
   putChanged(entries, "TypesConfig", config.typesConfig?.path ?? null, null);
+  putChanged(entries, "User", config.runAs?.user ?? null, null);
+  putChanged(entries, "Group", config.runAs?.group ?? null, null);
   const stages: Entries = {};
   for (const stage of ["header", "body"] as const) {
     const t = config.requestReadTimeout[stage];
