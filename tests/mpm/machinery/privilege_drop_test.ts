@@ -151,3 +151,14 @@ Deno.test("an unknown User or Group is a config error at its line", async () => 
     assert.match(run.stderr, new RegExp(`:3.*Cannot use ${directive} ${name}: no such`));
   }
 });
+
+Deno.test("-D DUMP_RUN_CFG shows User and Group with their ids, as httpd does", async () => {
+  await using file = await tempConfig(
+    `Listen: [127.0.0.1:0]\nDocumentRoot: /tmp\nUser: ${USER}\nGroup: "#4"\n`,
+  );
+  const run = await runMpmd(["-t", "-D", "DUMP_RUN_CFG", "-f", file.path]);
+  assert.equal(run.code, 0, run.stderr);
+  const user = lookupUser(USER)!;
+  assert.match(run.stdout, new RegExp(`^User: name="${USER}" id=${user.uid}$`, "m"));
+  assert.match(run.stdout, /^Group: name="#4" id=4$/m);
+});

@@ -1,7 +1,7 @@
 /**
  * What `-S` (`-t -D DUMP_VHOSTS -D DUMP_RUN_CFG`) and `-t -D DUMP_RUN_CFG` print, in the shape
  * httpd prints them, with mpmd's settings: the virtual hosts (or the listeners), ServerRoot, the main
- * DocumentRoot and ErrorLog, PidFile, the defined names, and the MPM with its directives.
+ * DocumentRoot and ErrorLog, PidFile, User and Group, the defined names, and the MPM with its directives.
  *
  * @module
  */
@@ -73,6 +73,11 @@ export function runConfigReport(input: DumpInput): string {
     `PidFile: ${
       config.pidFile === null ? "none (-k start writes a per-user one)" : quoted(config.pidFile)
     }`,
+    // httpd's words; its children take them only when started as root, as mpmd's do.
+    ...(config.runAs === null ? [] : [
+      `User: name=${quoted(config.runAs.user)} id=${config.runAs.uid}`,
+      `Group: name=${quoted(config.runAs.group ?? `#${config.runAs.gid}`)} id=${config.runAs.gid}`,
+    ]),
     ...defines,
     `MPM: ${config.mpm} (chosen by ${config.mpmChosenBy})`,
     ...mpm,
