@@ -25,7 +25,7 @@ import {
   HttpError,
   type ServerRequest,
 } from "../../server/http/mod.ts";
-import type { Logger } from "../../server/log/mod.ts";
+import { basicCredentials, type Logger } from "../../server/log/mod.ts";
 import type { AliasMap } from "../alias/mod.ts";
 import { mapRequestPath } from "../static/mod.ts";
 import { UserFile } from "./_user_file.ts";
@@ -285,21 +285,10 @@ export function createAccessHandler(host: HostConfig, options: AccessOptions): H
 
 /** The user a Basic `Authorization` field proves, or `null` (none sent, or a wrong password). */
 function authenticatedUser(request: ServerRequest, file: UserFile, logger: Logger): string | null {
-  const field = request.headers.get("authorization");
-  const m = field === undefined ? null : /^Basic[ \t]+([A-Za-z0-9+/=]+)[ \t]*$/i.exec(field);
-  if (m === null) return null;
-  let decoded: string;
-  try {
-    decoded = new TextDecoder("utf-8", { fatal: true }).decode(
-      Uint8Array.from(atob(m[1]!), (c) => c.charCodeAt(0)),
-    );
-  } catch {
-    return null;
-  }
-  const colon = decoded.indexOf(":");
-  if (colon < 0) return null;
-  const user = decoded.slice(0, colon);
-  if (file.verify(user, decoded.slice(colon + 1))) return user;
+  const credentials = basicCredentials(request.headers.get("authorization"));
+  if (credentials === null) return null;
+  const { user, password } = credentials;
+  if (file.verify(user, password)) return user;
   logger.info(
     `user ${
       JSON.stringify(user)

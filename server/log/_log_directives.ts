@@ -11,6 +11,7 @@ import { escapeLogItem } from "./escape_log_item.ts";
 import { compileStrftime } from "./_strftime.ts";
 import { formatClfTime, pad, type TimeParts, timeParts } from "./_time_format.ts";
 import type { AccessRecord } from "./access_record.ts";
+import { basicCredentials } from "./basic_credentials.ts";
 
 /** One field of a log line; `null` is written as `-`, as httpd does for a missing value. */
 export type LogField = (record: AccessRecord) => string | null;
@@ -142,8 +143,11 @@ export const LOG_DIRECTIVES: Readonly<Record<string, DirectiveFactory>> = {
   h: () => (record) => record.remote.hostname,
   A: () => (record) => record.local.hostname,
   l: () => dash,
-  // No authentication exists yet, so there is never a remote user.
-  u: () => dash,
+  // Whenever Basic credentials are sent, as nginx's $remote_user (httpd: where it checks them).
+  u: () => (record) => {
+    const credentials = basicCredentials(record.requestHeaders.get("authorization"));
+    return credentials === null ? null : escapedOrDash(credentials.user);
+  },
   t: (ctx) => ctx.arg === null ? clfTime(ctx) : formattedTime(ctx, ctx.arg),
   r: () => (record) => escapedOrDash(record.requestLine),
   // No internal redirects exist, so the original and final status are the same.

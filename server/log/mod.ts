@@ -59,3 +59,4 @@ export type { LogFormatOptions, LogFormatter } from "./log_format.ts";
 export { createAccessLog } from "./access_log.ts";
 export type { AccessLog, AccessLogOptions } from "./access_log.ts";
 export { escapeLogItem, stripAnsiSequences } from "./escape_log_item.ts";
+export { type BasicCredentials, basicCredentials } from "./basic_credentials.ts";

@@ -26,6 +26,21 @@ const DIRECTIVES: readonly Case[] = [
   { format: "%A", expected: "192.0.2.1" },
   { format: "%l", expected: "-" },
   { format: "%u", expected: "-" },
+  {
+    format: "%u",
+    expected: "alice",
+    record: { requestHeaders: new Map([["authorization", `Basic ${btoa("alice:wonder")}`]]) },
+  },
+  {
+    format: "%u",
+    expected: 'al\\"ice',
+    record: { requestHeaders: new Map([["authorization", `Basic ${btoa('al"ice:x')}`]]) },
+  },
+  {
+    format: "%u",
+    expected: "-",
+    record: { requestHeaders: new Map([["authorization", "Bearer abc"]]) },
+  },
   { format: "%t", expected: "[26/Nov/2026:10:14:51 +0000]" },
   {
     format: "%t",
