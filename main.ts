@@ -23,6 +23,7 @@ import {
   moduleReport,
   parseCommandLine,
   readConfig,
+  restartPreview,
   runUnder,
   serveSingle,
   serveWithMpm,
@@ -92,6 +93,8 @@ async function main(argv: string[]): Promise<number> {
       // As httpd: -M and -S only dump; -t -D DUMP_… dumps, then checks.
       if (args["test-config"]) {
         await checkAppModules(loaded);
+        const preview = await restartPreview(loaded.config);
+        if (preview !== null) printError(preview);
         printError("Syntax OK");
       }
       return EXIT.ok;

@@ -20,6 +20,7 @@ export { checkAppModules } from "./check_app_modules.ts";
 export { appDenoConfig, runUnder } from "./app_deno_config.ts";
 export { serveSingle, serveWithMpm } from "./serve.ts";
 export { control, type ControlOutcome } from "./control.ts";
+export { restartPreview } from "./running_server.ts";
 export {
   buildReport,
   type BuildReportInput,

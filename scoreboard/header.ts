@@ -37,7 +37,12 @@ export const HEADER_FIELDS = {
   retiredDurationBuckets: 88,
   /** {@link RESPONSE_KIND_COUNT} Float64 counters. */
   retiredResponseKinds: 88 + 8 * DURATION_BUCKET_COUNT,
+  /** {@link MPM_NAME_BYTES} of ASCII, NUL-padded: the running generation's MPM. */
+  mpm: 88 + 8 * (DURATION_BUCKET_COUNT + RESPONSE_KIND_COUNT),
 } as const;
+
+/** Room for an MPM's name in the header: the longest, `mpmt_os2`, fits. */
+export const MPM_NAME_BYTES = 8;
 
 /** The whole file's header. */
 export interface HeaderRecord {
@@ -53,6 +58,11 @@ export interface HeaderRecord {
   readonly startTimeMs: number;
   /** When the running generation started (ms since the epoch). */
   readonly restartTimeMs: number;
+  /**
+   * The MPM the running generation serves with (a restart may switch it), or `""` for a file
+   * made without one.
+   */
+  readonly mpm: string;
   /** What the parent counted: crashes, recycling, and the tallies of gone processes. */
   readonly ledger: Ledger;
 }
@@ -110,6 +120,8 @@ export function encodeHeader(view: DataView, header: HeaderRecord): void {
   view.setUint32(HEADER_FIELDS.parentPid, header.parentPid, true);
   view.setFloat64(HEADER_FIELDS.startTimeMs, header.startTimeMs, true);
   view.setFloat64(HEADER_FIELDS.restartTimeMs, header.restartTimeMs, true);
+  const name = new TextEncoder().encode(header.mpm).subarray(0, MPM_NAME_BYTES);
+  for (let i = 0; i < MPM_NAME_BYTES; i++) view.setUint8(HEADER_FIELDS.mpm + i, name[i] ?? 0);
   const { ledger } = header;
   view.setUint32(HEADER_FIELDS.childCrashes, ledger.childCrashes, true);
   view.setUint32(HEADER_FIELDS.childrenRecycled, ledger.childrenRecycled, true);
@@ -159,6 +171,9 @@ export function decodeHeader(view: DataView): HeaderRecord {
     parentPid: view.getUint32(HEADER_FIELDS.parentPid, true),
     startTimeMs: view.getFloat64(HEADER_FIELDS.startTimeMs, true),
     restartTimeMs: view.getFloat64(HEADER_FIELDS.restartTimeMs, true),
+    mpm: new TextDecoder().decode(
+      new Uint8Array(view.buffer, view.byteOffset + HEADER_FIELDS.mpm, MPM_NAME_BYTES),
+    ).replace(/\0+$/, ""),
     ledger: {
       childCrashes: view.getUint32(HEADER_FIELDS.childCrashes, true),
       childrenRecycled: view.getUint32(HEADER_FIELDS.childrenRecycled, true),

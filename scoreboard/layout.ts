@@ -12,7 +12,7 @@ import { SLOT_STATES, type SlotState } from "./scoreboard_snapshot.ts";
 /** The file's first four bytes, "MPSB" read as a little-endian number. */
 export const SCOREBOARD_MAGIC = 0x4253504d;
 /** Bumped whenever a field moves: a reader refuses a file of another version. */
-export const SCOREBOARD_LAYOUT_VERSION = 4;
+export const SCOREBOARD_LAYOUT_VERSION = 5;
 /** Bytes of the file header: identity, then the parent's ledger of events and retired tallies. */
 export const HEADER_BYTES = 512;
 /** Bytes of a process record, at the start of each process region. */

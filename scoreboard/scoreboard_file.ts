@@ -20,9 +20,11 @@ import {
   decodeProcess,
   decodeSlot,
   HEADER_BYTES,
+  PROCESS_RECORD_BYTES,
   regionBytes,
   regionOffset,
   scoreboardBytes,
+  SLOT_RECORD_BYTES,
   slotOffset,
 } from "./layout.ts";
 import { addTallies, slotTally } from "./tally.ts";
@@ -44,6 +46,8 @@ export interface CreateScoreboardOptions {
   readonly parentPid: number;
   /** The parent's start time (ms since the epoch); also the first restart time. */
   readonly nowMs: number;
+  /** The MPM the first generation serves with. */
+  readonly mpm: string;
 }
 
 /**
@@ -60,21 +64,35 @@ export function defaultScoreboardPath(parentPid: number): string {
   return join(tmpdir(), name);
 }
 
-/** An open scoreboard file: the parent's (create) or a process's (open). */
+/**
+ * An open scoreboard file: the parent's (create) or a process's (open). The parent may give
+ * the file another shape ({@link ScoreboardFile.reshape}, when a restart changes the MPM); an
+ * open file follows its path to the new one at its next write.
+ */
 export class ScoreboardFile implements Disposable {
   /** The file's path. */
   readonly path: string;
-  /** ServerLimit of the file. */
-  readonly serverLimit: number;
-  /** ThreadLimit of the file. */
-  readonly threadLimit: number;
-  readonly #file: Deno.FsFile;
+  #file: Deno.FsFile;
+  #inode: number | null;
+  #serverLimit: number;
+  #threadLimit: number;
 
   private constructor(path: string, file: Deno.FsFile, serverLimit: number, threadLimit: number) {
     this.path = path;
     this.#file = file;
-    this.serverLimit = serverLimit;
-    this.threadLimit = threadLimit;
+    this.#inode = file.statSync().ino;
+    this.#serverLimit = serverLimit;
+    this.#threadLimit = threadLimit;
+  }
+
+  /** ServerLimit of the file: how many process regions it holds. */
+  get serverLimit(): number {
+    return this.#serverLimit;
+  }
+
+  /** ThreadLimit of the file: how many slots each region holds. */
+  get threadLimit(): number {
+    return this.#threadLimit;
   }
 
   /**
@@ -99,6 +117,7 @@ export class ScoreboardFile implements Disposable {
       parentPid: options.parentPid,
       startTimeMs: options.nowMs,
       restartTimeMs: options.nowMs,
+      mpm: options.mpm,
       ledger: EMPTY_LEDGER,
     });
     const file = wrap(
@@ -117,19 +136,45 @@ export class ScoreboardFile implements Disposable {
    * @throws {ScoreboardError} if the file is missing or not a scoreboard of this layout
    */
   static open(path: string): ScoreboardFile {
-    const file = wrap(
-      `open scoreboard ${path}`,
-      () => Deno.openSync(path, { read: true, write: true }),
-    );
-    try {
-      const head = new Uint8Array(HEADER_BYTES);
-      const read = readFully(file, 0, head);
-      const header = decodeHeader(new DataView(head.buffer, 0, read));
-      return new ScoreboardFile(path, file, header.serverLimit, header.threadLimit);
-    } catch (error) {
-      file.close();
-      throw error;
+    const { file, header } = openScoreboard(path);
+    return new ScoreboardFile(path, file, header.serverLimit, header.threadLimit);
+  }
+
+  /**
+   * Rewrites the file at `path` in another shape, for the parent: the header and every
+   * region copied (a process record and the slots both shapes have), then renamed over the
+   * old file, so that a reader never sees half of it. Writers follow at their next write;
+   * one that writes the old file meanwhile lands there once, and its next flush here.
+   *
+   * @returns the parent's handle on the new file.
+   * @throws {ScoreboardError} if a process in use has no region in the new shape, or on I/O
+   */
+  static reshape(
+    path: string,
+    limits: { readonly serverLimit: number; readonly threadLimit: number },
+  ): ScoreboardFile {
+    const bytes = wrap(`reshape scoreboard ${path}`, () => Deno.readFileSync(path));
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const header = decodeHeader(view);
+    const out = new Uint8Array(scoreboardBytes(limits.serverLimit, limits.threadLimit));
+    encodeHeader(new DataView(out.buffer), { ...header, ...limits });
+    const kept = Math.min(regionBytes(header.threadLimit), regionBytes(limits.threadLimit));
+    for (let index = 0; index < header.serverLimit; index++) {
+      const from = regionOffset(index, header.threadLimit);
+      if (index < limits.serverLimit) {
+        out.set(bytes.subarray(from, from + kept), regionOffset(index, limits.threadLimit));
+      } else if (decodeProcess(view, from).pid !== 0) {
+        throw new ScoreboardError(
+          `Cannot reshape scoreboard ${path}: process region ${index} is in use and ServerLimit would be ${limits.serverLimit}`,
+        );
+      }
     }
+    const next = `${path}.next`;
+    wrap(`reshape scoreboard ${path}`, () => {
+      Deno.writeFileSync(next, out, { mode: 0o644 });
+      Deno.renameSync(next, path);
+    });
+    return ScoreboardFile.open(path);
   }
 
   /**
@@ -138,15 +183,18 @@ export class ScoreboardFile implements Disposable {
    * @throws {ScoreboardError} if the index or size does not fit the file, or the write fails
    */
   writeRegion(index: number, region: Uint8Array): void {
+    this.#follow();
     this.#checkIndex(index, "write scoreboard region");
-    if (region.byteLength !== regionBytes(this.threadLimit)) {
+    const slots = (region.byteLength - PROCESS_RECORD_BYTES) / SLOT_RECORD_BYTES;
+    if (!Number.isInteger(slots) || slots < 1) {
       throw new ScoreboardError(
-        `Cannot write scoreboard region ${index}: ${region.byteLength} bytes, the file's ThreadLimit ${this.threadLimit} needs ${
-          regionBytes(this.threadLimit)
-        }`,
+        `Cannot write scoreboard region ${index}: ${region.byteLength} bytes is not a process record and whole slots`,
       );
     }
-    this.#writeAt(regionOffset(index, this.threadLimit), region, "write scoreboard region");
+    // A process of another MPM than the file was shaped for (a restart switched it) writes
+    // its record and the slots the file has room for; slots beyond its own stay open.
+    const bytes = region.subarray(0, Math.min(region.byteLength, regionBytes(this.#threadLimit)));
+    this.#writeAt(regionOffset(index, this.#threadLimit), bytes, "write scoreboard region");
   }
 
   /**
@@ -155,11 +203,11 @@ export class ScoreboardFile implements Disposable {
    */
   clearProcess(index: number): void {
     this.#checkIndex(index, "clear scoreboard process");
-    const offset = regionOffset(index, this.threadLimit);
-    const region = new Uint8Array(regionBytes(this.threadLimit));
+    const offset = regionOffset(index, this.#threadLimit);
+    const region = new Uint8Array(regionBytes(this.#threadLimit));
     this.#readAt(offset, region, "clear scoreboard process");
     const header = this.#readHeader();
-    this.#writeHeader({ ...header, ledger: withRetired(header.ledger, region, this.threadLimit) });
+    this.#writeHeader({ ...header, ledger: withRetired(header.ledger, region, this.#threadLimit) });
     this.#writeAt(offset, new Uint8Array(region.byteLength), "clear scoreboard process");
   }
 
@@ -172,9 +220,30 @@ export class ScoreboardFile implements Disposable {
     });
   }
 
-  /** Records a new generation and when it started (a restart), for the parent. */
-  setGeneration(generation: number, restartTimeMs: number): void {
-    this.#writeHeader({ ...this.#readHeader(), generation, restartTimeMs });
+  /** Records a new generation, when it started (a restart) and its MPM, for the parent. */
+  setGeneration(generation: number, restartTimeMs: number, mpm: string): void {
+    this.#writeHeader({ ...this.#readHeader(), generation, restartTimeMs, mpm });
+  }
+
+  /**
+   * Opens the file at the path again when the parent has reshaped it (a new inode there);
+   * a path gone (the parent removed it on its way out) keeps the file already open.
+   */
+  #follow(): void {
+    let inode: number | null;
+    try {
+      inode = Deno.statSync(this.path).ino;
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return;
+      throw new ScoreboardError(`Cannot write scoreboard ${this.path}: ${message(error)}`);
+    }
+    if (inode === this.#inode) return;
+    const { file, header } = openScoreboard(this.path);
+    this.#file.close();
+    this.#file = file;
+    this.#inode = inode;
+    this.#serverLimit = header.serverLimit;
+    this.#threadLimit = header.threadLimit;
   }
 
   /** Closes the file (the file itself stays; the parent removes it at exit). */
@@ -204,7 +273,7 @@ export class ScoreboardFile implements Disposable {
   }
 
   #checkIndex(index: number, verb: string): void {
-    if (!Number.isInteger(index) || index < 0 || index >= this.serverLimit) {
+    if (!Number.isInteger(index) || index < 0 || index >= this.#serverLimit) {
       throw new ScoreboardError(
         `Cannot ${verb} ${index}: ServerLimit of ${this.path} is ${this.serverLimit}`,
       );
@@ -251,11 +320,28 @@ export async function readScoreboard(path: string, live?: LiveRegion): Promise<S
     const { threadLimit, serverLimit } = decodeHeader(
       new DataView(bytes.buffer, 0, bytes.byteLength),
     );
-    if (live.index < serverLimit && live.region.byteLength === regionBytes(threadLimit)) {
-      bytes.set(live.region, regionOffset(live.index, threadLimit));
+    if (live.index < serverLimit) {
+      const kept = Math.min(live.region.byteLength, regionBytes(threadLimit));
+      bytes.set(live.region.subarray(0, kept), regionOffset(live.index, threadLimit));
     }
   }
   return decodeScoreboard(bytes);
+}
+
+/** Opens a scoreboard file for reading and writing, with its header read. */
+function openScoreboard(path: string): { file: Deno.FsFile; header: HeaderRecord } {
+  const file = wrap(
+    `open scoreboard ${path}`,
+    () => Deno.openSync(path, { read: true, write: true }),
+  );
+  try {
+    const head = new Uint8Array(HEADER_BYTES);
+    const read = readFully(file, 0, head);
+    return { file, header: decodeHeader(new DataView(head.buffer, 0, read)) };
+  } catch (error) {
+    file.close();
+    throw error;
+  }
 }
 
 /** `ledger` with a gone process's region (its slots' tallies, its thread restarts) added. */

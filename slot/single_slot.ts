@@ -48,6 +48,7 @@ export async function startSingleSlot(config: ServerConfig, logger: Logger): Pro
     parentPid: Deno.pid,
     startTimeMs,
     restartTimeMs: startTimeMs,
+    mpm: config.mpm,
     ledger: EMPTY_LEDGER,
   };
   // The engine's own counts stand in for the bookkeeping an MPM slot does per connection:

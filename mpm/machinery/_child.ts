@@ -30,6 +30,8 @@ export interface Child {
   terminated: boolean;
   /** When each slot was last found stuck, so one stuck slot is acted on once per timeout. */
   stuckSince: ReadonlyMap<number, number>;
+  /** Whether its slots are Worker threads (its MPM's topology says), or it is its one slot. */
+  readonly threaded: boolean;
 }
 
 /** What a child is started with, and what the parent hears from it. */
@@ -63,6 +65,7 @@ export function startChild(spec: ChildSpec): Child {
     state: "starting",
     terminated: false,
     stuckSince: new Map(),
+    threaded: spec.topology.threadsPerProcess > 0,
   };
   child.ready.catch(() => {});
   void sendTo(child, {

@@ -12,6 +12,7 @@ export { runParent } from "./parent.ts";
 export { CHILD_ARGUMENT } from "./_child.ts";
 export type { ParentOptions } from "./parent.ts";
 export type { ReloadedConfig } from "./_generation.ts";
+export { switchPreview, switchRefusal } from "./_generation.ts";
 export { runChild } from "./child.ts";
 export { runSlotHost } from "./slot_host.ts";
 export type { HostChannel, SlotHost } from "./slot_host.ts";

@@ -2,8 +2,10 @@
  * The parent (httpd's master): binds the listening sockets, creates the scoreboard, starts and
  * reaps children, runs the MPM's maintenance decision every MaintenanceInterval, replaces
  * crashed and stuck slots, and owns generations — a graceful restart starts a new generation
- * on the same sockets, and the old one stops accepting and drains. It serves no traffic and
- * knows no MPM by name: the policy's `check`, `plan` and `topology` say everything.
+ * on the same sockets, and the old one stops accepting and drains; the new one may run another
+ * MPM (the scoreboard then takes a shape both fit until the old one is gone). It serves no
+ * traffic and knows no MPM by name: each generation's policy (`check`, `plan`, `topology`)
+ * says everything.
  *
  * @module
  */
@@ -19,7 +21,7 @@ import {
   ScoreboardFile,
 } from "../../scoreboard/mod.ts";
 import type { RetireOptions } from "../../slot/mod.ts";
-import type { MpmPolicy } from "../mpm_policy.ts";
+import type { MpmPolicy, Topology } from "../mpm_policy.ts";
 import { type Action, afterGracefulRestart, INITIAL_MAINTENANCE_STATE } from "../plan.ts";
 import { MPMS } from "../registry.ts";
 import { type Child, describeExit, sendTo, startChild } from "./_child.ts";
@@ -78,14 +80,14 @@ export async function runParent(options: ParentOptions): Promise<number> {
 }
 
 class Parent {
-  readonly #policy: MpmPolicy;
   #generation: Generation;
   #maintenance = INITIAL_MAINTENANCE_STATE;
   /** The children by scoreboard index (an in-process host shares the parent's pid). */
   readonly #children = new Map<number, Child>();
   readonly #logger: Logger;
   readonly #options: ParentOptions;
-  readonly #scoreboard: ScoreboardFile;
+  /** Replaced when a restart into another MPM reshapes the file (same path). */
+  #scoreboard: ScoreboardFile;
   readonly #sockets: ListenSockets;
   /** Where child processes open this process's stdout (their own is the message pipe). */
   readonly #stdoutPath: string | null;
@@ -104,9 +106,9 @@ class Parent {
     this.#options = options;
     this.#logger = options.logger;
     this.#sockets = sockets;
-    this.#policy = MPMS[options.config.mpm];
-    const settings = this.#policy.check(options.config.mpmDirectives).settings;
-    const topology = this.#policy.topology(settings);
+    const policy = MPMS[options.config.mpm];
+    const settings = policy.check(options.config.mpmDirectives).settings;
+    const topology = policy.topology(settings);
     this.#stdoutPath = stdoutPathForChildren();
     this.#generation = makeGeneration(1, options.config, { settings, topology }, {
       sockets,
@@ -118,7 +120,13 @@ class Parent {
       generation: 1,
       parentPid: Deno.pid,
       nowMs: this.#generation.startedMs,
+      mpm: options.config.mpm,
     });
+  }
+
+  /** The running generation's MPM. */
+  get #policy(): MpmPolicy {
+    return MPMS[this.#generation.config.mpm];
   }
 
   async run(): Promise<number> {
@@ -187,7 +195,7 @@ class Parent {
    * waits for them rather than failing; the running generation serves meanwhile.
    */
   async #freeRegions(count: number): Promise<void> {
-    const free = () => this.#generation.topology.serverLimit - this.#children.size;
+    const free = () => this.#scoreboard.serverLimit - this.#children.size;
     const missing = count - free();
     if (missing <= 0) return;
     this.#logger.notice(
@@ -202,12 +210,28 @@ class Parent {
     const running = this.#generation;
     const next = await nextGeneration(running, {
       reload: this.#options.reload,
-      policy: this.#policy,
       sockets: this.#sockets,
       stdoutPath: this.#stdoutPath,
       logger: this.#logger,
     });
     if (next === null) return;
+    const switching = next.config.mpm !== running.config.mpm;
+    if (switching) {
+      try {
+        this.#reshapeScoreboard(next.topology, "grow");
+      } catch (error) {
+        this.#logger.error(
+          `Cannot restart into the ${next.config.mpm} MPM: ${
+            describeError(error)
+          }; generation ${running.number} keeps serving`,
+        );
+        this.#sockets.rollBack();
+        return;
+      }
+      this.#logger.notice(
+        `switching MPM: generation ${next.number} starts under ${next.config.mpm} on the same sockets; generation ${running.number} drains under ${running.config.mpm}`,
+      );
+    }
     await this.#freeRegions(next.topology.startProcesses);
     if (this.#stopping) {
       this.#sockets.rollBack();
@@ -216,7 +240,7 @@ class Parent {
 
     const old = [...this.#children.values()];
     this.#generation = next;
-    this.#scoreboard.setGeneration(next.number, next.startedMs);
+    this.#scoreboard.setGeneration(next.number, next.startedMs, next.config.mpm);
     this.#maintenance = afterGracefulRestart(this.#maintenance);
     this.#restarting = true;
     const started = Array.from({ length: next.topology.startProcesses }, () => this.#spawn());
@@ -235,7 +259,7 @@ class Parent {
       );
       for (const child of started) child?.handle.kill("SIGKILL");
       this.#generation = running;
-      this.#scoreboard.setGeneration(running.number, running.startedMs);
+      this.#scoreboard.setGeneration(running.number, running.startedMs, running.config.mpm);
       this.#sockets.rollBack();
       this.#restarting = false;
       return;
@@ -258,10 +282,15 @@ class Parent {
   #spawn(): Child | null {
     const generation = this.#generation;
     const { topology, config, childConfig, listen } = generation;
-    const used = new Set([...this.#children.values()].map((child) => child.index));
+    const children = [...this.#children.values()];
+    // ServerLimit bounds the generation's processes; the file may hold more regions while an
+    // older generation of another MPM drains.
+    const own = children.filter((child) => child.generation === generation.number).length;
+    if (own >= topology.serverLimit) return null;
+    const used = new Set(children.map((child) => child.index));
     let index = 0;
     while (used.has(index)) index++;
-    if (index >= topology.serverLimit) return null;
+    if (index >= this.#scoreboard.serverLimit) return null;
 
     const { maxConnectionsPerChild } = topology;
     const jitter = Math.floor(Math.random() * (config.maxConnectionsPerChildJitter + 1));
@@ -290,6 +319,7 @@ class Parent {
     this.#children.delete(child.index);
     try {
       this.#scoreboard.clearProcess(child.index);
+      if (!this.#restarting) this.#reshapeScoreboard(this.#generation.topology, "fit");
     } catch (error) {
       this.#logger.error(describeError(error));
     }
@@ -301,6 +331,32 @@ class Parent {
       this.#logger.error(`child pid ${child.pid} exit ${describeExit(status)}`);
       this.#countChild("childCrashes");
     }
+  }
+
+  /**
+   * Gives the scoreboard the shape its processes need. `grow` (before a generation of another
+   * MPM starts): room for both the processes there are and `topology`'s. `fit` (after a child
+   * is gone): `topology`'s own shape, once every process left has a region in it — the
+   * generations of another MPM have drained. Nothing to do: the file is left alone.
+   *
+   * @throws {ScoreboardError} when the file cannot be rewritten.
+   */
+  #reshapeScoreboard(topology: Topology, how: "grow" | "fit"): void {
+    const file = this.#scoreboard;
+    const wanted = how === "grow"
+      ? {
+        serverLimit: Math.max(file.serverLimit, topology.serverLimit),
+        threadLimit: Math.max(file.threadLimit, topology.threadLimit),
+      }
+      : { serverLimit: topology.serverLimit, threadLimit: topology.threadLimit };
+    if (wanted.serverLimit === file.serverLimit && wanted.threadLimit === file.threadLimit) return;
+    if (how === "fit") {
+      const running = this.#generation.number;
+      const children = [...this.#children.values()];
+      if (children.some((c) => c.generation !== running || c.index >= wanted.serverLimit)) return;
+    }
+    this.#scoreboard = ScoreboardFile.reshape(file.path, wanted);
+    file.close();
   }
 
   /** MaxConnectionsPerChild: start a successor first, then let the child retire. */
@@ -397,7 +453,6 @@ class Parent {
     const { actions, stuckSince } = planStuckSlots({
       details,
       children: this.#children,
-      threaded: this.#generation.topology.threadsPerProcess > 0,
       nowMs: Date.now(),
       limitMs: this.#generation.config.requestTimeoutMs,
     });

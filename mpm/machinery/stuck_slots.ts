@@ -43,6 +43,8 @@ export interface WatchedChild {
   readonly pid: number;
   /** When each of its slots was last acted on. */
   readonly stuckSince: ReadonlyMap<number, number>;
+  /** Whether its slots are threads (else it is its one slot): its generation's MPM says. */
+  readonly threaded: boolean;
 }
 
 /** One thing to do about a stuck slot. */
@@ -61,8 +63,6 @@ export interface StuckWatchInput {
   readonly details: readonly ProcessDetail[];
   /** The parent's children by region. */
   readonly children: ReadonlyMap<number, WatchedChild>;
-  /** Whether the MPM's slots are threads (else each child is its one slot). */
-  readonly threaded: boolean;
   /** The time of this cycle. */
   readonly nowMs: number;
   /** RequestTimeout. */
@@ -91,7 +91,7 @@ export function planStuckSlots(input: StuckWatchInput): {
         continue;
       }
       since.set(slot.index, input.nowMs);
-      actions.push({ kind: input.threaded ? "restartThread" : "kill", index: detail.index, slot });
+      actions.push({ kind: child.threaded ? "restartThread" : "kill", index: detail.index, slot });
     }
     stuckSince.set(detail.index, since);
   }

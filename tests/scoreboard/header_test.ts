@@ -17,6 +17,7 @@ Deno.test("encodeHeader() and decodeHeader() round-trip", () => {
     parentPid: 4_000_000,
     startTimeMs: 1_764_000_000_123,
     restartTimeMs: 1_764_000_100_456,
+    mpm: "mpmt_os2",
     ledger: {
       childCrashes: 3,
       childrenRecycled: 41,
@@ -56,6 +57,7 @@ Deno.test("decodeHeader() rejects what is not a scoreboard of this layout", asyn
           parentPid: 1,
           startTimeMs: 0,
           restartTimeMs: 0,
+          mpm: "",
           ledger: EMPTY_LEDGER,
         });
         view.setUint16(4, 99, true);

@@ -25,6 +25,7 @@ function createIn(dir: string): ScoreboardFile {
     ...LIMITS,
     generation: 2,
     parentPid: 99,
+    mpm: "worker",
     nowMs: 1_000,
   });
 }
@@ -71,6 +72,7 @@ Deno.test("ScoreboardFile.create() writes a full-size file with no processes", a
       parentPid: 99,
       startTimeMs: 1_000,
       restartTimeMs: 1_000,
+      mpm: "worker",
       ledger: EMPTY_LEDGER,
       processes: [],
     });
@@ -89,6 +91,7 @@ Deno.test("ScoreboardFile rejects bad limits, indexes, sizes and files", async (
             serverLimit: 0,
             generation: 1,
             parentPid: 1,
+            mpm: "worker",
             nowMs: 0,
           }),
         message: /serverLimit 0 is not a positive integer/,
@@ -99,9 +102,9 @@ Deno.test("ScoreboardFile rejects bad limits, indexes, sizes and files", async (
         message: /Cannot clear scoreboard process 3: ServerLimit of .* is 3/,
       },
       {
-        name: "a region of another ThreadLimit",
+        name: "a region that is not a process record and whole slots",
         act: () => file.writeRegion(0, new Uint8Array(10)),
-        message: /Cannot write scoreboard region 0: 10 bytes/,
+        message: /Cannot write scoreboard region 0: 10 bytes is not a process record/,
       },
       {
         name: "a missing file",
@@ -149,13 +152,14 @@ Deno.test("a flushed region reads back as a process; clearProcess() keeps its ta
       nowMs: 10_000,
     });
     child.writeRegion(2, scoreboard.copyRegion(9));
-    parent.setGeneration(3, 2_000);
+    parent.setGeneration(3, 2_000, "event");
 
     const detail = await readScoreboard(parent.path);
-    assert.deepEqual([detail.generation, detail.restartTimeMs, detail.startTimeMs], [
+    assert.deepEqual([detail.generation, detail.restartTimeMs, detail.startTimeMs, detail.mpm], [
       3,
       2_000,
       1_000,
+      "event",
     ]);
     const [process] = detail.processes;
     assert.ok(process);
@@ -210,7 +214,7 @@ Deno.test("a flushed region reads back as a process; clearProcess() keeps its ta
         responseKinds: [0, 2, ...new Array(38).fill(0)],
       },
     });
-    parent.setGeneration(4, 3_000);
+    parent.setGeneration(4, 3_000, "event");
     assert.deepEqual((await readScoreboard(parent.path)).ledger, after.ledger, "kept by a restart");
   });
 });
@@ -332,5 +336,54 @@ Deno.test("two child processes share the file; a SIGKILLed child stays until cle
         await child.stdout.cancel().catch(() => {});
       }
     }
+  });
+});
+
+Deno.test("a reshaped file keeps every region, and open files follow it at their next write", async () => {
+  await withDir(async (dir) => {
+    using parent = createIn(dir);
+    using child = ScoreboardFile.open(parent.path);
+    const region = (pid: number, threadLimit: number) => {
+      const scoreboard = ProcessScoreboard.create({ pid, generation: 1, threadLimit, nowMs: 5 });
+      scoreboard.slot(0).setState("_");
+      scoreboard.slot(threadLimit - 1).setState("W");
+      return scoreboard.copyRegion(9);
+    };
+    child.writeRegion(2, region(7, 2));
+    parent.countChild("childCrashes");
+
+    using wider = ScoreboardFile.reshape(parent.path, { serverLimit: 5, threadLimit: 4 });
+    assert.deepEqual([wider.serverLimit, wider.threadLimit], [5, 4]);
+    let detail = await readScoreboard(parent.path);
+    assert.deepEqual([detail.serverLimit, detail.threadLimit, detail.ledger.childCrashes], [
+      5,
+      4,
+      1,
+    ]);
+    assert.deepEqual(detail.processes.map((p) => [p.index, p.pid]), [[2, 7]]);
+    assert.deepEqual(detail.processes[0]!.slots.map((slot) => slot.state), ["_", "W", ".", "."]);
+
+    // A process of the new shape and one of the old write side by side.
+    child.writeRegion(4, region(8, 4));
+    assert.deepEqual([child.serverLimit, child.threadLimit], [5, 4], "the child followed");
+    child.writeRegion(2, region(7, 2));
+    detail = await readScoreboard(parent.path);
+    assert.deepEqual(
+      detail.processes.map((p) => [p.pid, p.slots.map((slot) => slot.state).join("")]),
+      [[7, "_W.."], [8, "_..W"]],
+    );
+
+    assert.throws(
+      () => ScoreboardFile.reshape(parent.path, { serverLimit: 3, threadLimit: 1 }),
+      /process region 4 is in use and ServerLimit would be 3/,
+    );
+    wider.clearProcess(4);
+    using narrower = ScoreboardFile.reshape(parent.path, { serverLimit: 3, threadLimit: 2 });
+    detail = await readScoreboard(parent.path);
+    assert.deepEqual(
+      detail.processes.map((p) => [p.pid, p.slots.map((slot) => slot.state).join("")]),
+      [[7, "_W"]],
+    );
+    assert.equal(narrower.serverLimit, 3);
   });
 });

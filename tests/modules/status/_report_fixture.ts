@@ -67,6 +67,7 @@ export const SCOREBOARD: ScoreboardDetail = {
   parentPid: 99,
   startTimeMs: START_MS,
   restartTimeMs: START_MS + 40_000,
+  mpm: "event",
   ledger: {
     childCrashes: 1,
     childrenRecycled: 2,

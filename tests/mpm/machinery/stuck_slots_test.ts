@@ -77,8 +77,12 @@ Deno.test("planStuckSlots() acts once per RequestTimeout on each stuck slot", as
     await t.step(c.name, () => {
       const { actions, stuckSince } = planStuckSlots({
         details: [detail(42, [...c.slots])],
-        children: new Map([[0, { index: 0, pid: 42, stuckSince: new Map(c.acted) }]]),
-        threaded: c.threaded,
+        children: new Map([[0, {
+          index: 0,
+          pid: 42,
+          stuckSince: new Map(c.acted),
+          threaded: c.threaded,
+        }]]),
         nowMs: NOW,
         limitMs: LIMIT,
       });
@@ -89,8 +93,7 @@ Deno.test("planStuckSlots() acts once per RequestTimeout on each stuck slot", as
   await t.step("a region now held by another process is left alone", () => {
     const { actions } = planStuckSlots({
       details: [detail(43, [slot("W", 1_000)])],
-      children: new Map([[0, { index: 0, pid: 42, stuckSince: new Map() }]]),
-      threaded: false,
+      children: new Map([[0, { index: 0, pid: 42, stuckSince: new Map(), threaded: false }]]),
       nowMs: NOW,
       limitMs: LIMIT,
     });
