@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { createStaticHandler, STATIC_ALLOW } from "../../../modules/static/mod.ts";
+import { DEFAULT_AUTOINDEX } from "../../../server/config/mod.ts";
 import { createStaticFixture, testLogger } from "./_fixture.ts";
 import { bodyBytes, bodyText, headerOf, serve } from "./_request.ts";
 
@@ -335,6 +336,7 @@ Deno.test("createStaticHandler() rejects negative options", () => {
     directoryIndex: [],
     indexes: false,
     followSymLinks: false,
+    autoindex: DEFAULT_AUTOINDEX,
     addType: {},
     addDefaultCharset: null,
     redirects: [],
