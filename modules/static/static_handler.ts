@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { HostConfig } from "../../server/config/mod.ts";
+import type { HostConfig, IndexOptionFlag } from "../../server/config/mod.ts";
 import {
   errorResponse,
   type Handler,
@@ -24,7 +24,11 @@ import {
 } from "./_content_coding.ts";
 import { DocumentRoot, toHttpError } from "./_document_root.ts";
 import { respondWithRepresentation } from "./_file_response.ts";
-import { type ListingEntry, readListing, renderListing } from "./_listing.ts";
+import { indexIgnoreMatcher } from "./_index_ignore.ts";
+import { type ListingEntry, readListing, readListingNote } from "./_listing.ts";
+import { sortListing } from "./_listing_order.ts";
+import { type ListingLayout, type ListingRow, renderListingPage } from "./_listing_page.ts";
+import { parseListingQuery } from "./_listing_query.ts";
 import { contentTypeFor, type MediaTypeSettings } from "./_media_type.ts";
 import { NodeCache } from "./_node_cache.ts";
 import { encodeKey, mapRequestPath } from "./_path.ts";
@@ -115,7 +119,13 @@ type Node = FileNode | DirNode;
 /** What a file server reads of a host: its directory and how it serves it. */
 export type FileSite = Pick<
   HostConfig,
-  "documentRoot" | "followSymLinks" | "addType" | "addDefaultCharset" | "directoryIndex" | "indexes"
+  | "documentRoot"
+  | "followSymLinks"
+  | "addType"
+  | "addDefaultCharset"
+  | "directoryIndex"
+  | "indexes"
+  | "autoindex"
 >;
 
 /**
@@ -184,6 +194,9 @@ export function createFileServer(site: FileSite, options: StaticOptions): FileSe
     types: options.types ?? {},
     addDefaultCharset: site.addDefaultCharset,
   };
+  const autoindex = site.autoindex;
+  const isIgnored = indexIgnoreMatcher(autoindex.ignore);
+  const typeOf = (name: string) => contentTypeFor(name, media);
   // DirectoryIndex entries naming another directory or a hidden file are not ours to serve.
   const indexNames = site.directoryIndex.filter((name) =>
     name !== "" && !name.startsWith(".") && !name.includes("/") && !name.includes("\\")
@@ -307,17 +320,58 @@ export function createFileServer(site: FileSite, options: StaticOptions): FileSe
     return respondWithRepresentation(request, rep);
   }
 
-  async function respondWithListing(urlPath: string, node: DirNode): Promise<ServerResponse> {
+  async function respondWithListing(
+    request: ServerRequest,
+    urlPath: string,
+    node: DirNode,
+  ): Promise<ServerResponse> {
     let entries: ListingEntry[];
     try {
-      entries = await readListing(node.path, root, logger);
+      entries = await readListing(node.path, root, { logger, isIgnored });
     } catch (error) {
       throw toHttpError(error, node.path);
     }
+    const has = (flag: IndexOptionFlag) => autoindex.flags.includes(flag);
+    const order = parseListingQuery(request.query, autoindex.orderDefault);
+    const sorted = sortListing(entries, order, {
+      foldersFirst: has("FoldersFirst"),
+      ignoreCase: has("IgnoreCase"),
+      versionSort: has("VersionSort"),
+    });
+    const rows: ListingRow[] = sorted.map((e) => ({
+      label: e.isDirectory ? `${e.name}/` : e.name,
+      href: encodeURIComponent(e.name) + (e.isDirectory ? "/" : ""),
+      mtimeMs: e.mtimeMs,
+      size: e.isDirectory ? null : e.size,
+    }));
+    if (urlPath !== "/") {
+      rows.unshift({ label: "Parent Directory", href: "../", mtimeMs: null, size: null });
+    }
+    const note = (name: string | null) =>
+      name === null ? null : readListingNote(node.path, name, { root, typeOf });
+    const layout: ListingLayout = !has("FancyIndexing")
+      ? "list"
+      : has("HTMLTable")
+      ? "table"
+      : "fancy";
+    const charset = autoindex.charset ?? "utf-8";
+    const html = renderListingPage({
+      path: urlPath,
+      layout,
+      rows,
+      order,
+      sortable: !has("SuppressColumnSorting"),
+      columns: { lastModified: !has("SuppressLastModified"), size: !has("SuppressSize") },
+      nameWidth: autoindex.nameWidth,
+      charset,
+      suppressPreamble: has("SuppressHTMLPreamble"),
+      header: await note(autoindex.headerName),
+      readme: await note(autoindex.readmeName),
+    });
     return {
       status: 200,
-      headers: [["Content-Type", "text/html; charset=utf-8"]],
-      body: new TextEncoder().encode(renderListing(urlPath, entries)),
+      headers: [["Content-Type", `text/html; charset=${charset}`]],
+      body: new TextEncoder().encode(html),
     };
   }
 
@@ -358,7 +412,7 @@ export function createFileServer(site: FileSite, options: StaticOptions): FileSe
     const title = mount === null
       ? displayPath(request.path)
       : displayPath(mount) + (mapped.key === "" ? "/" : `/${mapped.key}/`);
-    return respondWithListing(title, node);
+    return respondWithListing(request, title, node);
   };
 }
 
