@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { HostConfig, IndexOptionFlag } from "../../server/config/mod.ts";
+import type { HostConfig } from "../../server/config/mod.ts";
 import {
   errorResponse,
   type Handler,
@@ -26,9 +26,8 @@ import { DocumentRoot, toHttpError } from "./_document_root.ts";
 import { respondWithRepresentation } from "./_file_response.ts";
 import { indexIgnoreMatcher } from "./_index_ignore.ts";
 import { type ListingEntry, readListing, readListingNote } from "./_listing.ts";
-import { sortListing } from "./_listing_order.ts";
-import { type ListingLayout, type ListingRow, renderListingPage } from "./_listing_page.ts";
-import { parseListingQuery } from "./_listing_query.ts";
+import { renderListingPage } from "./_listing_page.ts";
+import { listingView } from "./_listing_view.ts";
 import { contentTypeFor, type MediaTypeSettings } from "./_media_type.ts";
 import { NodeCache } from "./_node_cache.ts";
 import { encodeKey, mapRequestPath } from "./_path.ts";
@@ -331,47 +330,20 @@ export function createFileServer(site: FileSite, options: StaticOptions): FileSe
     } catch (error) {
       throw toHttpError(error, node.path);
     }
-    const has = (flag: IndexOptionFlag) => autoindex.flags.includes(flag);
-    const order = parseListingQuery(request.query, autoindex.orderDefault);
-    const sorted = sortListing(entries, order, {
-      foldersFirst: has("FoldersFirst"),
-      ignoreCase: has("IgnoreCase"),
-      versionSort: has("VersionSort"),
-    });
-    const rows: ListingRow[] = sorted.map((e) => ({
-      label: e.isDirectory ? `${e.name}/` : e.name,
-      href: encodeURIComponent(e.name) + (e.isDirectory ? "/" : ""),
-      mtimeMs: e.mtimeMs,
-      size: e.isDirectory ? null : e.size,
-    }));
-    if (urlPath !== "/") {
-      rows.unshift({ label: "Parent Directory", href: "../", mtimeMs: null, size: null });
-    }
     const note = (name: string | null) =>
       name === null ? null : readListingNote(node.path, name, { root, typeOf });
-    const layout: ListingLayout = !has("FancyIndexing")
-      ? "list"
-      : has("HTMLTable")
-      ? "table"
-      : "fancy";
-    const charset = autoindex.charset ?? "utf-8";
-    const html = renderListingPage({
+    const page = listingView({
       path: urlPath,
-      layout,
-      rows,
-      order,
-      sortable: !has("SuppressColumnSorting"),
-      columns: { lastModified: !has("SuppressLastModified"), size: !has("SuppressSize") },
-      nameWidth: autoindex.nameWidth,
-      charset,
-      suppressPreamble: has("SuppressHTMLPreamble"),
+      query: request.query,
+      autoindex,
+      entries,
       header: await note(autoindex.headerName),
       readme: await note(autoindex.readmeName),
     });
     return {
       status: 200,
-      headers: [["Content-Type", `text/html; charset=${charset}`]],
-      body: new TextEncoder().encode(html),
+      headers: [["Content-Type", `text/html; charset=${page.charset}`]],
+      body: new TextEncoder().encode(renderListingPage(page)),
     };
   }
 
