@@ -1,13 +1,13 @@
 /**
- * Directory listings (mod_autoindex's job, a small subset): reading a directory and
- * rendering it as HTML.
+ * Directory listings, the reading part (mod_autoindex's): a directory's entries and its
+ * HeaderName and ReadmeName files. `_listing_page.ts` renders them.
  *
  * @module
  */
 
 import type { Logger } from "../../server/log/mod.ts";
 import type { DocumentRoot } from "./_document_root.ts";
-import { escapeHtml } from "../_escape_html.ts";
+import type { ListingNote } from "./_listing_page.ts";
 import { describeError } from "../../base/mod.ts";
 
 /** One listed entry. */
@@ -20,17 +20,19 @@ export interface ListingEntry {
 
 /**
  * Reads the entries of a directory to list. Hidden: names starting with `.` (as the dotfile
- * rule forbids them anyway), links leading outside DocumentRoot when they may not be followed,
- * broken links, and entries that cannot be stat'ed (logged at debug).
+ * rule forbids them anyway), names `isIgnored` matches (IndexIgnore), links leading outside
+ * DocumentRoot when they may not be followed, broken links, and entries that cannot be
+ * stat'ed (logged at debug).
  */
 export async function readListing(
   dirPath: string,
   root: DocumentRoot,
-  logger: Logger,
+  options: { readonly logger: Logger; readonly isIgnored: (name: string) => boolean },
 ): Promise<ListingEntry[]> {
+  const { logger, isIgnored } = options;
   const entries: ListingEntry[] = [];
   for await (const entry of Deno.readDir(dirPath)) {
-    if (entry.name.startsWith(".")) continue;
+    if (entry.name.startsWith(".") || isIgnored(entry.name)) continue;
     const path = `${dirPath}/${entry.name}`;
     if (entry.isSymlink && root.tryResolve(path) === null) continue;
     let info: Deno.FileInfo;
@@ -51,43 +53,33 @@ export async function readListing(
 }
 
 /**
- * Renders a listing page: a parent link except at the root, then directories and files,
- * each group sorted by name in code-point order (httpd's `IndexOptions FoldersFirst`). Names
- * are HTML-escaped; links are relative and percent-encoded, so any name round-trips.
+ * Reads a HeaderName or ReadmeName file of the directory: `name`, or when there is no such
+ * file `name.html` (where httpd would need MultiViews to find `HEADER.html` for `HEADER`). It
+ * is used when it is a regular file the DocumentRoot's link rule lets us reach and its media
+ * type (`typeOf`) is `text/*`: `text/html` is inserted as it is, other text escaped.
  *
- * @param urlPath The decoded path of the directory, with its trailing slash (`/docs/`).
+ * @returns The note, or `null` when there is none to show.
  */
-export function renderListing(urlPath: string, entries: readonly ListingEntry[]): string {
-  const sorted = [...entries].sort((a, b) =>
-    a.isDirectory !== b.isDirectory
-      ? (a.isDirectory ? -1 : 1)
-      : a.name < b.name
-      ? -1
-      : a.name > b.name
-      ? 1
-      : 0
-  );
-  const title = `Index of ${escapeHtml(urlPath)}`;
-  const rows = sorted.map((e) => {
-    const href = encodeURIComponent(e.name) + (e.isDirectory ? "/" : "");
-    const label = escapeHtml(e.name) + (e.isDirectory ? "/" : "");
-    const size = e.isDirectory ? "-" : String(e.size);
-    return `<tr><td><a href="${href}">${label}</a></td><td>${formatListingTime(e.mtimeMs)}</td>` +
-      `<td align="right">${size}</td></tr>`;
-  });
-  if (urlPath !== "/") {
-    rows.unshift(
-      `<tr><td><a href="../">Parent Directory</a></td><td></td><td align="right">-</td></tr>`,
-    );
+export async function readListingNote(
+  dirPath: string,
+  name: string,
+  options: { readonly root: DocumentRoot; readonly typeOf: (name: string) => string },
+): Promise<ListingNote | null> {
+  for (const candidate of [name, `${name}.html`]) {
+    const path = `${dirPath}/${candidate}`;
+    try {
+      const info = await Deno.stat(path);
+      const real = options.root.tryResolve(path);
+      const type = options.typeOf(candidate).split(";", 1)[0]!.trim().toLowerCase();
+      if (!info.isFile || real === null || !type.startsWith("text/")) return null;
+      const content = new TextDecoder().decode(await Deno.readFile(real));
+      return { kind: type === "text/html" ? "html" : "text", content };
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) continue;
+      // Unreadable: the listing goes on without it, as httpd's does.
+      if (error instanceof Deno.errors.PermissionDenied) return null;
+      throw error;
+    }
   }
-  return `<!DOCTYPE html>\n<html>\n<head>\n<meta charset="utf-8">\n<title>${title}</title>\n` +
-    `</head>\n<body>\n<h1>${title}</h1>\n<table>\n` +
-    `<tr><th>Name</th><th>Last modified</th><th>Size</th></tr>\n${rows.join("\n")}\n` +
-    `</table>\n</body>\n</html>\n`;
-}
-
-// httpd's listing shows "2024-05-01 13:45" in the server's zone; UTC here, as everywhere
-// else in HTTP.
-function formatListingTime(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 16).replace("T", " ");
+  return null;
 }

@@ -1,7 +1,8 @@
 /**
  * Static files: serves a host's DocumentRoot as httpd's core does, with mod_dir
  * (DirectoryIndex, trailing-slash redirects), mod_autoindex (listings under `Options
- * Indexes`), mod_mime (types from mime-db, AddType, AddDefaultCharset), precompressed
+ * Indexes`, plain or fancy as IndexOptions says, sortable, with IndexIgnore, HeaderName and
+ * ReadmeName), mod_mime (types from mime-db, AddType, AddDefaultCharset), precompressed
  * `.br`/`.gz` siblings, conditional and range requests, and an in-memory cache of small
  * files revalidated by stat.
  *

@@ -24,7 +24,10 @@ import {
 } from "./_content_coding.ts";
 import { DocumentRoot, toHttpError } from "./_document_root.ts";
 import { respondWithRepresentation } from "./_file_response.ts";
-import { type ListingEntry, readListing, renderListing } from "./_listing.ts";
+import { indexIgnoreMatcher } from "./_index_ignore.ts";
+import { type ListingEntry, readListing, readListingNote } from "./_listing.ts";
+import { renderListingPage } from "./_listing_page.ts";
+import { listingView } from "./_listing_view.ts";
 import { contentTypeFor, type MediaTypeSettings } from "./_media_type.ts";
 import { NodeCache } from "./_node_cache.ts";
 import { encodeKey, mapRequestPath } from "./_path.ts";
@@ -115,7 +118,13 @@ type Node = FileNode | DirNode;
 /** What a file server reads of a host: its directory and how it serves it. */
 export type FileSite = Pick<
   HostConfig,
-  "documentRoot" | "followSymLinks" | "addType" | "addDefaultCharset" | "directoryIndex" | "indexes"
+  | "documentRoot"
+  | "followSymLinks"
+  | "addType"
+  | "addDefaultCharset"
+  | "directoryIndex"
+  | "indexes"
+  | "autoindex"
 >;
 
 /**
@@ -184,6 +193,9 @@ export function createFileServer(site: FileSite, options: StaticOptions): FileSe
     types: options.types ?? {},
     addDefaultCharset: site.addDefaultCharset,
   };
+  const autoindex = site.autoindex;
+  const isIgnored = indexIgnoreMatcher(autoindex.ignore);
+  const typeOf = (name: string) => contentTypeFor(name, media);
   // DirectoryIndex entries naming another directory or a hidden file are not ours to serve.
   const indexNames = site.directoryIndex.filter((name) =>
     name !== "" && !name.startsWith(".") && !name.includes("/") && !name.includes("\\")
@@ -307,17 +319,31 @@ export function createFileServer(site: FileSite, options: StaticOptions): FileSe
     return respondWithRepresentation(request, rep);
   }
 
-  async function respondWithListing(urlPath: string, node: DirNode): Promise<ServerResponse> {
+  async function respondWithListing(
+    request: ServerRequest,
+    urlPath: string,
+    node: DirNode,
+  ): Promise<ServerResponse> {
     let entries: ListingEntry[];
     try {
-      entries = await readListing(node.path, root, logger);
+      entries = await readListing(node.path, root, { logger, isIgnored });
     } catch (error) {
       throw toHttpError(error, node.path);
     }
+    const note = (name: string | null) =>
+      name === null ? null : readListingNote(node.path, name, { root, typeOf });
+    const page = listingView({
+      path: urlPath,
+      query: request.query,
+      autoindex,
+      entries,
+      header: await note(autoindex.headerName),
+      readme: await note(autoindex.readmeName),
+    });
     return {
       status: 200,
-      headers: [["Content-Type", "text/html; charset=utf-8"]],
-      body: new TextEncoder().encode(renderListing(urlPath, entries)),
+      headers: [["Content-Type", `text/html; charset=${page.charset}`]],
+      body: new TextEncoder().encode(renderListingPage(page)),
     };
   }
 
@@ -358,7 +384,7 @@ export function createFileServer(site: FileSite, options: StaticOptions): FileSe
     const title = mount === null
       ? displayPath(request.path)
       : displayPath(mount) + (mapped.key === "" ? "/" : `/${mapped.key}/`);
-    return respondWithListing(title, node);
+    return respondWithListing(request, title, node);
   };
 }
 

@@ -36,10 +36,11 @@ export interface DirectiveContext {
 
 /**
  * Which two values {@link Directive.combine} joins: two occurrences in one source (a config
- * file with its IfDefine sections, or all `-C` arguments, or all `-c` arguments), or a value
- * and the one a later source sets.
+ * file with its IfDefine sections, or all `-C` arguments, or all `-c` arguments), a value
+ * and the one a later source sets, or the main server's value and a virtual host's own (for
+ * the directives that the resolver merges that way).
  */
-export type CombineScope = "same source" | "later source";
+export type CombineScope = "same source" | "later source" | "virtual host";
 
 /** One directive: its name, a line of help, its value parser and httpd's default. */
 export interface Directive<T> {

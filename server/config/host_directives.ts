@@ -18,6 +18,14 @@ import {
 } from "./directive.ts";
 import { ACCESS_SECTIONS } from "./_access.ts";
 import { ADD_TYPE } from "./_add_type.ts";
+import {
+  FANCY_INDEXING,
+  HEADER_NAME,
+  INDEX_IGNORE,
+  INDEX_OPTIONS,
+  INDEX_ORDER_DEFAULT,
+  README_NAME,
+} from "./_autoindex.ts";
 import { ALIAS, ALIAS_MATCH, SCRIPT_ALIAS } from "./_alias.ts";
 import { ERROR_DOCUMENT } from "./_error_document.ts";
 import { HEADER, REQUEST_HEADER } from "./_headers.ts";
@@ -92,6 +100,12 @@ export const HOST_DIRECTIVES = {
     },
   } satisfies Directive<readonly string[]>,
   Options: OPTIONS,
+  IndexOptions: INDEX_OPTIONS,
+  FancyIndexing: FANCY_INDEXING,
+  IndexOrderDefault: INDEX_ORDER_DEFAULT,
+  IndexIgnore: INDEX_IGNORE,
+  HeaderName: HEADER_NAME,
+  ReadmeName: README_NAME,
   AddType: ADD_TYPE,
   AddDefaultCharset: ADD_DEFAULT_CHARSET,
   ...REDIRECT_DIRECTIVES,

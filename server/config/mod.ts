@@ -11,6 +11,7 @@ export {
   type AccessSection,
   type AliasRule,
   type AppMount,
+  type AutoindexConfig,
   type CustomLog,
   type ErrorDocument,
   type HeaderAction,
@@ -18,7 +19,10 @@ export {
   type HostConfig,
   HTTP_ENGINES,
   type HttpEngineName,
+  INDEX_OPTION_FLAGS,
+  type IndexOptionFlag,
   type ListenAddress,
+  type ListingOrder,
   MPM_NAMES,
   MPM_SOURCES,
   type MpmName,
@@ -32,6 +36,8 @@ export {
   SERVER_TOKENS,
   type ServerConfig,
   type ServerTokens,
+  SORT_KEYS,
+  type SortKey,
   type StatusConfig,
   type VirtualHostAddress,
 } from "./server_config.ts";
@@ -95,3 +101,11 @@ export { HOST_DIRECTIVES } from "./host_directives.ts";
 export { parseMimeTypes } from "./mime_types.ts";
 export { type Htpasswd, parseHtpasswd, type PasswordScheme, passwordScheme } from "./htpasswd.ts";
 export { directoryPattern, parseRequireLine, wildcardSource } from "./_access.ts";
+export {
+  DEFAULT_AUTOINDEX,
+  formatListingOrder,
+  IGNORED_INDEX_OPTIONS,
+  indexOptionFlags,
+  type IndexOptionsValue,
+  isIgnoredIndexOption,
+} from "./_autoindex.ts";

@@ -203,6 +203,52 @@ export interface AliasRule {
   readonly target: string;
 }
 
+/** The IndexOptions flags mpmd implements, in httpd's manual's order. */
+export const INDEX_OPTION_FLAGS = [
+  "FancyIndexing",
+  "FoldersFirst",
+  "HTMLTable",
+  "IgnoreCase",
+  "SuppressColumnSorting",
+  "SuppressHTMLPreamble",
+  "SuppressLastModified",
+  "SuppressSize",
+  "VersionSort",
+] as const;
+/** One of {@link INDEX_OPTION_FLAGS}. */
+export type IndexOptionFlag = typeof INDEX_OPTION_FLAGS[number];
+
+/** The columns a listing sorts by, as its query names them: Name, Modified, Size, Description. */
+export const SORT_KEYS = ["N", "M", "S", "D"] as const;
+/** One of {@link SORT_KEYS}. */
+export type SortKey = typeof SORT_KEYS[number];
+
+/** The order of a listing: a column and a direction. */
+export interface ListingOrder {
+  /** The column sorted by (names break ties). */
+  readonly key: SortKey;
+  /** Smallest first. */
+  readonly ascending: boolean;
+}
+
+/** mod_autoindex's settings of a host: how a directory listing looks. */
+export interface AutoindexConfig {
+  /** IndexOptions flags in force (FancyIndexing also from the FancyIndexing directive). */
+  readonly flags: readonly IndexOptionFlag[];
+  /** IndexOptions NameWidth: characters of a name shown, or `*` for the longest name's. */
+  readonly nameWidth: number | "*";
+  /** IndexOptions Charset: the listing's charset, or `null` for UTF-8. */
+  readonly charset: string | null;
+  /** IndexOrderDefault: the order of a listing whose query names none. */
+  readonly orderDefault: ListingOrder;
+  /** IndexIgnore: wildcard patterns of names left out. */
+  readonly ignore: readonly string[];
+  /** HeaderName: a file of the listed directory shown above it, or `null`. */
+  readonly headerName: string | null;
+  /** ReadmeName: a file of the listed directory shown below it, or `null`. */
+  readonly readmeName: string | null;
+}
+
 /** One address of a `<VirtualHost>`; `null` parts match any address or port. */
 export interface VirtualHostAddress {
   /** Numeric address, canonical (`127.0.0.1`, `::1`), or `null` for `*` and `_default_`. */
@@ -237,6 +283,8 @@ export interface HostConfig {
   readonly indexes: boolean;
   /** `Options FollowSymLinks`: follow symbolic links that lead outside DocumentRoot. */
   readonly followSymLinks: boolean;
+  /** mod_autoindex: how a listing under `indexes` looks. */
+  readonly autoindex: AutoindexConfig;
   /** AddType overrides: lower-case extension without the dot → media type. */
   readonly addType: Readonly<Record<string, string>>;
   /** AddDefaultCharset: charset added to text/plain and text/html responses, or `null` (Off). */

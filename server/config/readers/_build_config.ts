@@ -9,11 +9,14 @@ import { resolve } from "node:path";
 import type { Resolution } from "./_resolve.ts";
 import {
   type ConfigLocation,
+  DEFAULT_AUTOINDEX,
   DEFAULT_REQUEST_READ_TIMEOUT,
   type Directive,
   formatLocation,
   HOST_DIRECTIVES,
   type HostConfig,
+  INDEX_OPTION_FLAGS,
+  indexOptionFlags,
   PATH_SECTION_KINDS,
   SERVER_DIRECTIVES,
   type ServerConfig,
@@ -108,6 +111,7 @@ function hostConfig(
     directoryIndex: get(H.DirectoryIndex),
     indexes: options.indexes ?? false,
     followSymLinks: options.followSymLinks ?? false,
+    autoindex: autoindexConfig(get),
     addType: get(H.AddType),
     addDefaultCharset: get(H.AddDefaultCharset),
     redirects: [
@@ -124,5 +128,24 @@ function hostConfig(
     customLogs: get(H.CustomLog),
     apps: get(H.App),
     status: get(H.Status),
+  };
+}
+
+/** mod_autoindex's settings from IndexOptions and its neighbours. */
+function autoindexConfig(get: <T>(d: Directive<T>) => T): HostConfig["autoindex"] {
+  const H = HOST_DIRECTIVES;
+  const options = get(H.IndexOptions);
+  const on = new Set(indexOptionFlags(options));
+  const fancy = get(H.FancyIndexing);
+  if (fancy === true) on.add("FancyIndexing");
+  if (fancy === false) on.delete("FancyIndexing");
+  return {
+    flags: INDEX_OPTION_FLAGS.filter((f) => on.has(f)),
+    nameWidth: options.nameWidth ?? DEFAULT_AUTOINDEX.nameWidth,
+    charset: options.charset,
+    orderDefault: get(H.IndexOrderDefault),
+    ignore: get(H.IndexIgnore),
+    headerName: get(H.HeaderName),
+    readmeName: get(H.ReadmeName),
   };
 }

@@ -66,29 +66,30 @@ export interface VirtualHostResolution {
 
 /**
  * Host directives whose value in a virtual host adds to the main server's rather than
- * replaces it, and which comes first: the main server's Options and AddType are adjusted by
- * the host's (httpd's per-directory and mime merges); the host's redirects are tried before
- * the main server's (mod_alias's merge).
+ * replaces it, and how: the main server's Options and AddType are adjusted by the host's
+ * (httpd's per-directory and mime merges); the host's redirects are tried before the main
+ * server's (mod_alias's merge); IndexOptions is inherited by the directive's own rule
+ * (`combine` with the "virtual host" scope: mod_autoindex's merge).
  */
-const MERGED_INTO_VIRTUAL_HOST: ReadonlyMap<string, "main first" | "host first"> = new Map<
-  string,
-  "main first" | "host first"
->([
-  ["Options", "main first"],
-  ["AddType", "main first"],
-  ["Redirect", "host first"],
-  ["RedirectMatch", "host first"],
-  ["RedirectPermanent", "host first"],
-  ["RedirectTemp", "host first"],
-  ["Alias", "host first"],
-  ["AliasMatch", "host first"],
-  ["ScriptAlias", "host first"],
-  ["ErrorDocument", "main first"],
-  ["Header", "main first"],
-  ["RequestHeader", "main first"],
-  // httpd appends a virtual host's sections to the main server's.
-  ...PATH_SECTION_KINDS.map((kind) => [kind, "main first"] as const),
-]);
+const MERGED_INTO_VIRTUAL_HOST: ReadonlyMap<string, "main first" | "host first" | "inherited"> =
+  new Map<string, "main first" | "host first" | "inherited">([
+    ["Options", "main first"],
+    ["IndexOptions", "inherited"],
+    ["IndexIgnore", "main first"],
+    ["AddType", "main first"],
+    ["Redirect", "host first"],
+    ["RedirectMatch", "host first"],
+    ["RedirectPermanent", "host first"],
+    ["RedirectTemp", "host first"],
+    ["Alias", "host first"],
+    ["AliasMatch", "host first"],
+    ["ScriptAlias", "host first"],
+    ["ErrorDocument", "main first"],
+    ["Header", "main first"],
+    ["RequestHeader", "main first"],
+    // httpd appends a virtual host's sections to the main server's.
+    ...PATH_SECTION_KINDS.map((kind) => [kind, "main first"] as const),
+  ]);
 
 /** The values of every directive, and what went wrong on the way. */
 export interface Resolution {
@@ -298,7 +299,8 @@ function resolveVirtualHost(
     if (own.length === 0) values.set(d.name, main.core.get(d.name));
     else if (merge === undefined) values.set(d.name, fold(d, own));
     else if (merge === "main first") values.set(d.name, fold(d, [...inMain(), ...own]));
-    else values.set(d.name, fold(d, [...own, ...inMain()]));
+    else if (merge === "host first") values.set(d.name, fold(d, [...own, ...inMain()]));
+    else values.set(d.name, d.combine!(main.core.get(d.name), fold(d, own), "virtual host"));
   }
   return { addresses, at: declaration.at, values, locations };
 }

@@ -47,12 +47,14 @@ prefork:
 
 /**
  * The configuration of `mpmd DIR`: the embedded default serving `directory`, with listings
- * of folders that have no index, as `python3 -m http.server` does.
+ * of folders that have no index, as `python3 -m http.server` does (as a table with sizes and
+ * dates, folders first).
  *
  * @param directory The directory's absolute path.
  */
 export function directoryConfigYaml(directory: string): string {
-  return `${defaultConfigYaml(directory)}Options: [Indexes]\n`;
+  return `${defaultConfigYaml(directory)}Options: [Indexes]\n` +
+    "IndexOptions: [FancyIndexing, HTMLTable, FoldersFirst, VersionSort]\n";
 }
 
 /**

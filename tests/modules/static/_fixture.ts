@@ -21,7 +21,7 @@
  */
 
 import { brotliCompressSync, gzipSync } from "node:zlib";
-import type { HostConfig } from "../../../server/config/mod.ts";
+import { DEFAULT_AUTOINDEX, type HostConfig } from "../../../server/config/mod.ts";
 import type { Logger, LogLevel } from "../../../server/log/mod.ts";
 
 /** The fixture tree and what the tests compare against. */
@@ -145,6 +145,7 @@ export async function createStaticFixture(): Promise<StaticFixture> {
       directoryIndex: ["index.html"],
       indexes: false,
       followSymLinks: false,
+      autoindex: DEFAULT_AUTOINDEX,
       addType: {},
       addDefaultCharset: null,
       redirects: [],

@@ -5,6 +5,7 @@
  * @module
  */
 
+import assert from "node:assert/strict";
 import {
   type Handler,
   HttpError,
@@ -131,4 +132,13 @@ export async function serve(
   }
   if (response === null) throw new Error(`The handler declined ${target}`);
   return response;
+}
+
+/** Asserts that a page holds each of `has` and none of `lacks`, showing the page when not. */
+export function assertParts(
+  text: string,
+  parts: { readonly has?: readonly string[]; readonly lacks?: readonly string[] },
+): void {
+  for (const part of parts.has ?? []) assert.ok(text.includes(part), `no ${part} in\n${text}`);
+  for (const part of parts.lacks ?? []) assert.ok(!text.includes(part), `${part} in\n${text}`);
 }

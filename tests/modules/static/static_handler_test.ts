@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { createStaticHandler, STATIC_ALLOW } from "../../../modules/static/mod.ts";
+import { DEFAULT_AUTOINDEX } from "../../../server/config/mod.ts";
 import { createStaticFixture, testLogger } from "./_fixture.ts";
 import { bodyBytes, bodyText, headerOf, serve } from "./_request.ts";
 
@@ -155,15 +156,29 @@ Deno.test("createStaticHandler() lists a directory under Options Indexes", async
     assert.ok(!html.includes(".hidden"));
     assert.ok(!html.includes("link-out.txt"));
   });
-  await t.step("has a parent link, sizes and mtimes, directories first then sorted", () => {
-    assert.ok(html.includes('<a href="../">Parent Directory</a>'));
-    assert.match(
-      html,
-      /<a href="a.txt">a.txt<\/a><\/td><td>\d{4}-\d{2}-\d{2} \d{2}:\d{2}<\/td><td align="right">1<\/td>/,
-    );
-    assert.match(html, /z.txt<\/a><\/td><td>[^<]+<\/td><td align="right">3<\/td>/);
-    const order = ["b%20dir/", "%3Cscript%3Ex.txt", "a.txt", "quote%22", "z.txt"]
+  await t.step("has a parent link, then the names sorted (httpd's plain list)", () => {
+    assert.ok(html.includes('<li><a href="../">Parent Directory</a></li>'));
+    const order = ["../", "%3Cscript%3Ex.txt", "a.txt", "b%20dir/", "quote%22", "z.txt"]
       .map((href) => html.indexOf(`href="${href}`));
+    assert.ok(order.every((at) => at > 0), String(order));
+    assert.deepEqual([...order].sort((a, b) => a - b), order);
+  });
+  await t.step("IndexOptions FancyIndexing HTMLTable FoldersFirst: sizes and mtimes", async () => {
+    const fancy = createStaticHandler(
+      fx.host({
+        indexes: true,
+        autoindex: { ...DEFAULT_AUTOINDEX, flags: ["FancyIndexing", "FoldersFirst", "HTMLTable"] },
+      }),
+      { logger: testLogger() },
+    );
+    const table = await bodyText(await serve(fancy, "/noindex/"));
+    assert.match(
+      table,
+      /<a href="a.txt">a.txt<\/a><\/td><td align="right">\d{4}-\d{2}-\d{2} \d{2}:\d{2}<\/td><td align="right">1<\/td>/,
+    );
+    assert.match(table, /z.txt<\/a><\/td><td align="right">[^<]+<\/td><td align="right">3<\/td>/);
+    const order = ["../", "b%20dir/", "%3Cscript%3Ex.txt", "a.txt", "quote%22", "z.txt"]
+      .map((href) => table.indexOf(`href="${href}`));
     assert.ok(order.every((at) => at > 0), String(order));
     assert.deepEqual([...order].sort((a, b) => a - b), order);
   });
@@ -335,6 +350,7 @@ Deno.test("createStaticHandler() rejects negative options", () => {
     directoryIndex: [],
     indexes: false,
     followSymLinks: false,
+    autoindex: DEFAULT_AUTOINDEX,
     addType: {},
     addDefaultCharset: null,
     redirects: [],

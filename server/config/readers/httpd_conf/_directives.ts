@@ -32,6 +32,7 @@ import {
   type ConfigLocation,
   DirectiveValueError,
   formatLocation,
+  isIgnoredIndexOption,
   MPM_NAMES,
   parseRequireLine,
 } from "../../mod.ts";
@@ -188,6 +189,18 @@ function valueOf(
       `Ignoring ErrorLogFormat ${line.args}: mpmd writes httpd's default layout (or json)`,
     );
     return null;
+  }
+  if (name === "IndexOptions" && args.some(isIgnoredIndexOption)) {
+    const ignored = args.filter(isIgnoredIndexOption);
+    warn(
+      state,
+      line.at,
+      `Ignoring IndexOptions ${ignored.join(" ")}: mpmd does not implement ${
+        ignored.length === 1 ? "it" : "them"
+      }`,
+    );
+    const kept = args.filter((word) => !isIgnoredIndexOption(word));
+    return kept.length === 0 ? null : kept.map(quoteArg).join(" ");
   }
   if (name === "CustomLog" && args.length === 3) {
     warn(

@@ -14,9 +14,11 @@ import { resolve } from "node:path";
 import {
   type AccessSection,
   type AliasRule,
+  DEFAULT_AUTOINDEX,
   DEFAULT_REQUEST_READ_TIMEOUT,
   formatDuration,
   formatListenAddress,
+  formatListingOrder,
   formatVirtualHostAddress,
   type HeaderRule,
   HOST_DIRECTIVES,
@@ -133,6 +135,7 @@ function defaultHost(serverRoot: string): HostConfig {
     directoryIndex: H.DirectoryIndex.default,
     indexes: H.Options.default.indexes ?? false,
     followSymLinks: H.Options.default.followSymLinks ?? false,
+    autoindex: DEFAULT_AUTOINDEX,
     addType: H.AddType.default,
     addDefaultCharset: H.AddDefaultCharset.default,
     redirects: [],
@@ -168,6 +171,7 @@ function hostEntries(host: HostConfig, base: HostConfig): Entries {
   if (host.indexes !== base.indexes || host.followSymLinks !== base.followSymLinks) {
     entries.Options = options.length > 0 ? options : "None";
   }
+  Object.assign(entries, autoindexEntries(host.autoindex, base.autoindex));
   const types: Record<string, string[]> = {};
   for (const [extension, type] of Object.entries(host.addType)) {
     if (base.addType[extension] !== type) (types[type] ??= []).push(extension);
@@ -241,6 +245,40 @@ function hostEntries(host: HostConfig, base: HostConfig): Entries {
       Allow: host.status.allow,
     });
   } else put("Status", "status", "Off");
+  return entries;
+}
+
+/** mod_autoindex's directives of a host that differ from `base`'s. */
+function autoindexEntries(
+  autoindex: HostConfig["autoindex"],
+  base: HostConfig["autoindex"],
+): Entries {
+  const entries: Entries = {};
+  const { flags, nameWidth, charset } = autoindex;
+  // Flags without a sign replace what a virtual host inherits: the whole set is written.
+  if (!same([flags, nameWidth, charset], [base.flags, base.nameWidth, base.charset])) {
+    const words = [
+      ...flags,
+      // A width left out would be the main server's, not the default.
+      ...(nameWidth === DEFAULT_AUTOINDEX.nameWidth && base.nameWidth === nameWidth
+        ? []
+        : [`NameWidth=${nameWidth}`]),
+      ...(charset === null ? [] : [`Charset=${charset}`]),
+    ];
+    entries.IndexOptions = flags.length === 0 ? ["None", ...words] : words;
+  }
+  if (!same(autoindex.orderDefault, base.orderDefault)) {
+    entries.IndexOrderDefault = formatListingOrder(autoindex.orderDefault);
+  }
+  // As Header lines: the main server's patterns first, a virtual host writes its own.
+  const inherited = same(autoindex.ignore.slice(0, base.ignore.length), base.ignore);
+  const ignore = inherited ? autoindex.ignore.slice(base.ignore.length) : autoindex.ignore;
+  if (ignore.length > 0) entries.IndexIgnore = ignore;
+  for (
+    const [key, field] of [["HeaderName", "headerName"], ["ReadmeName", "readmeName"]] as const
+  ) {
+    if (autoindex[field] !== base[field]) entries[key] = autoindex[field];
+  }
   return entries;
 }
 

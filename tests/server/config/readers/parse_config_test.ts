@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { ServerConfig } from "../../../../server/config/mod.ts";
+import { DEFAULT_AUTOINDEX, type ServerConfig } from "../../../../server/config/mod.ts";
 import { parseYaml, withListen } from "./_parse_yaml.ts";
 
 const host = (c: ServerConfig) => c.hosts[0];
@@ -254,6 +254,7 @@ Deno.test("parseConfigText() fills httpd 2.4's defaults (and mpmd's own choices)
     gracefulSigterm: false,
     healthLocation: null,
     requestTimeoutMs: 60_000,
+    runAs: null,
     maintenanceIntervalMs: 1_000,
     maxConnectionsPerChildJitter: 0,
     extendedStatus: true,
@@ -277,6 +278,7 @@ Deno.test("parseConfigText() fills httpd 2.4's defaults (and mpmd's own choices)
       // mpmd differs from httpd (FollowSymLinks): no Options by default.
       indexes: false,
       followSymLinks: false,
+      autoindex: DEFAULT_AUTOINDEX,
       addType: {},
       addDefaultCharset: null,
       redirects: [],

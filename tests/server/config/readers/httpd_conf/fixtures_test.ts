@@ -186,6 +186,20 @@ Deno.test("Debian's split layout: mods-enabled, ports.conf, conf-enabled, sites-
     },
   ]);
   assert.deepEqual(host.status?.allow, ["127.0.0.0/8", "::1/128"]);
+  assert.deepEqual(host.autoindex, {
+    flags: ["FancyIndexing", "HTMLTable", "VersionSort"],
+    nameWidth: "*",
+    charset: "UTF-8",
+    orderDefault: { key: "N", ascending: true },
+    ignore: [".??*", "*~", "*#", "RCS", "CVS", "*,v", "*,t"],
+    headerName: "HEADER.html",
+    readmeName: "README.html",
+  });
+  assert.ok(
+    warnings.includes(
+      "debian/mods-enabled/autoindex.conf:3: Ignoring IndexOptions DescriptionWidth=*: mpmd does not implement it",
+    ),
+  );
   assert.ok(
     warnings.includes(
       "debian/mods-enabled/rewrite.load:1: Ignoring LoadModule rewrite_module: mpmd does not implement it, so its <IfModule> sections are skipped",
