@@ -5,10 +5,9 @@
  * @module
  */
 
-import { LOG_LEVELS, type LogLevel } from "../log/mod.ts";
 import { type Directive, duration, flag, integer, oneOf, path, size } from "./directive.ts";
 import { LISTEN } from "./_listen.ts";
-import { ERROR_LOG, ERROR_LOG_FORMAT, LOG_FORMAT } from "./_logs.ts";
+import { ERROR_LOG_FORMAT, LOG_FORMAT } from "./_logs.ts";
 import { REQUEST_READ_TIMEOUT } from "./request_read_timeout.ts";
 import { HEALTH } from "./_health.ts";
 import {
@@ -174,13 +173,6 @@ export const SERVER_DIRECTIVES = {
   }),
   PidFile: PID_FILE,
   TypesConfig: TYPES_CONFIG,
-  ErrorLog: ERROR_LOG,
   ErrorLogFormat: ERROR_LOG_FORMAT,
-  LogLevel: oneOf<LogLevel>({
-    name: "LogLevel",
-    help: "Least severe error-log entries written",
-    default: "warn",
-    values: LOG_LEVELS,
-  }),
   LogFormat: LOG_FORMAT,
 } as const;

@@ -35,7 +35,6 @@ export function buildConfig(r: Resolution, source: BuildSource): ServerConfig {
   const inRoot = (p: string) => resolve(r.serverRoot, p);
   const S = SERVER_DIRECTIVES;
   const readTimeout = get(S.RequestReadTimeout);
-  const errorLog = get(S.ErrorLog);
   const mainAt = { file: source.file ?? "embedded default", line: null, column: null };
   const main = hostConfig(get, inRoot, [], mainAt);
   const virtualHosts = r.virtualHosts.map((host) =>
@@ -79,9 +78,9 @@ export function buildConfig(r: Resolution, source: BuildSource): ServerConfig {
     pidFile: get(S.PidFile),
     // Its types are read by parseConfigText(), which has the file access.
     typesConfig: get(S.TypesConfig) === null ? null : { path: get(S.TypesConfig)!, types: {} },
-    errorLog: errorLog === "stderr" ? errorLog : inRoot(errorLog),
+    errorLog: main.errorLog,
     errorLogFormat: get(S.ErrorLogFormat),
-    logLevel: get(S.LogLevel),
+    logLevel: main.logLevel,
     logFormats: get(S.LogFormat),
     hosts: [main, ...virtualHosts],
   };
@@ -96,6 +95,7 @@ function hostConfig(
 ): HostConfig {
   const H = HOST_DIRECTIVES;
   const options = get(H.Options);
+  const errorLog = get(H.ErrorLog);
   return {
     addresses,
     declaredAt: formatLocation(declaredAt),
@@ -107,7 +107,11 @@ function hostConfig(
     indexes: options.indexes ?? false,
     followSymLinks: options.followSymLinks ?? false,
     addType: get(H.AddType),
+    addCharset: get(H.AddCharset),
+    forceType: get(H.ForceType),
     addDefaultCharset: get(H.AddDefaultCharset),
+    serverSignature: get(H.ServerSignature),
+    useCanonicalName: get(H.UseCanonicalName),
     redirects: [
       ...get(H.Redirect),
       ...get(H.RedirectPermanent),
@@ -119,6 +123,8 @@ function hostConfig(
     errorDocuments: get(H.ErrorDocument),
     headers: get(H.Header),
     requestHeaders: get(H.RequestHeader),
+    errorLog: errorLog === "stderr" ? errorLog : inRoot(errorLog),
+    logLevel: get(H.LogLevel),
     customLogs: get(H.CustomLog),
     apps: get(H.App),
     status: get(H.Status),

@@ -66,9 +66,9 @@ export interface VirtualHostResolution {
 
 /**
  * Host directives whose value in a virtual host adds to the main server's rather than
- * replaces it, and which comes first: the main server's Options and AddType are adjusted by
- * the host's (httpd's per-directory and mime merges); the host's redirects are tried before
- * the main server's (mod_alias's merge).
+ * replaces it, and which comes first: the main server's Options, AddType and AddCharset are
+ * adjusted by the host's (httpd's per-directory and mime merges); the host's redirects are
+ * tried before the main server's (mod_alias's merge).
  */
 const MERGED_INTO_VIRTUAL_HOST: ReadonlyMap<string, "main first" | "host first"> = new Map<
   string,
@@ -76,6 +76,7 @@ const MERGED_INTO_VIRTUAL_HOST: ReadonlyMap<string, "main first" | "host first">
 >([
   ["Options", "main first"],
   ["AddType", "main first"],
+  ["AddCharset", "main first"],
   ["Redirect", "host first"],
   ["RedirectMatch", "host first"],
   ["RedirectPermanent", "host first"],
