@@ -115,7 +115,14 @@ type Node = FileNode | DirNode;
 /** What a file server reads of a host: its directory and how it serves it. */
 export type FileSite = Pick<
   HostConfig,
-  "documentRoot" | "followSymLinks" | "addType" | "addDefaultCharset" | "directoryIndex" | "indexes"
+  | "documentRoot"
+  | "followSymLinks"
+  | "addType"
+  | "addCharset"
+  | "forceType"
+  | "addDefaultCharset"
+  | "directoryIndex"
+  | "indexes"
 >;
 
 /**
@@ -182,6 +189,8 @@ export function createFileServer(site: FileSite, options: StaticOptions): FileSe
   const media: MediaTypeSettings = {
     addType: site.addType,
     types: options.types ?? {},
+    addCharset: site.addCharset,
+    forceType: site.forceType,
     addDefaultCharset: site.addDefaultCharset,
   };
   // DirectoryIndex entries naming another directory or a hidden file are not ours to serve.
