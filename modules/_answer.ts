@@ -2,7 +2,7 @@
  * A handler's answer as a response, whatever form it took: a thrown `HttpError` or crash
  * becomes its error page (logged as the engine logs it), no answer a 404, a `Response` handed
  * back whole its fields. For the modules that work on every answer a host gives (Header,
- * ErrorDocument): they see error pages too.
+ * ErrorDocument, ServerSignature): they see error pages too.
  *
  * @module
  */
@@ -16,7 +16,16 @@ import {
   type ServerRequest,
   type ServerResponse,
 } from "../server/http/mod.ts";
-import type { Logger } from "../server/log/mod.ts";
+import { escapeLogItem, type Logger } from "../server/log/mod.ts";
+
+/** The error page of a failure of `request`, logged to `logger` as the engine logs one. */
+function failureOf(error: unknown, request: ServerRequest, logger: Logger): ServerResponse {
+  return failureResponse(error, {
+    request: `${request.method} ${escapeLogItem(request.target)}`,
+    peer: request.remote.hostname,
+    logger,
+  });
+}
 
 /**
  * Calls `handler` and hands its answer, as fields, to `then`; synchronous answers stay
@@ -28,14 +37,7 @@ export function answerOf(
   logger: Logger,
   then: (response: FieldsResponse) => ServerResponse | Promise<ServerResponse>,
 ): ServerResponse | Promise<ServerResponse> {
-  const fail = (error: unknown) =>
-    then(
-      failureResponse(error, {
-        request: `${request.method} ${request.target}`,
-        peer: request.remote.hostname,
-        logger,
-      }) as FieldsResponse,
-    );
+  const fail = (error: unknown) => then(failureOf(error, request, logger) as FieldsResponse);
   const fields = (response: ServerResponse | null) =>
     then(
       response === null

@@ -56,8 +56,14 @@ export async function readListing(
  * are HTML-escaped; links are relative and percent-encoded, so any name round-trips.
  *
  * @param urlPath The decoded path of the directory, with its trailing slash (`/docs/`).
+ * @param options `footer`: HTML (already escaped) after the table, the host's ServerSignature,
+ *   or `""`.
  */
-export function renderListing(urlPath: string, entries: readonly ListingEntry[]): string {
+export function renderListing(
+  urlPath: string,
+  entries: readonly ListingEntry[],
+  options: { readonly footer: string },
+): string {
   const sorted = [...entries].sort((a, b) =>
     a.isDirectory !== b.isDirectory
       ? (a.isDirectory ? -1 : 1)
@@ -83,7 +89,7 @@ export function renderListing(urlPath: string, entries: readonly ListingEntry[])
   return `<!DOCTYPE html>\n<html>\n<head>\n<meta charset="utf-8">\n<title>${title}</title>\n` +
     `</head>\n<body>\n<h1>${title}</h1>\n<table>\n` +
     `<tr><th>Name</th><th>Last modified</th><th>Size</th></tr>\n${rows.join("\n")}\n` +
-    `</table>\n</body>\n</html>\n`;
+    `</table>\n${options.footer === "" ? "" : `<hr>\n${options.footer}`}</body>\n</html>\n`;
 }
 
 // httpd's listing shows "2024-05-01 13:45" in the server's zone; UTC here, as everywhere

@@ -28,6 +28,7 @@ import { type ListingEntry, readListing, renderListing } from "./_listing.ts";
 import { contentTypeFor, type MediaTypeSettings } from "./_media_type.ts";
 import { NodeCache } from "./_node_cache.ts";
 import { encodeKey, mapRequestPath } from "./_path.ts";
+import { selfLocation } from "../_self_reference.ts";
 import {
   loadRepresentation,
   type Representation,
@@ -88,6 +89,12 @@ export interface StaticOptions {
    * @default {}
    */
   readonly types?: Readonly<Record<string, string>>;
+  /**
+   * The footer of a listing for a request (the host's ServerSignature, as HTML), or `null`.
+   *
+   * @default null
+   */
+  readonly signature?: ((request: ServerRequest) => string) | null;
 }
 
 interface FileNode {
@@ -123,6 +130,8 @@ export type FileSite = Pick<
   | "addDefaultCharset"
   | "directoryIndex"
   | "indexes"
+  | "serverName"
+  | "useCanonicalName"
 >;
 
 /**
@@ -185,6 +194,8 @@ export function createFileServer(site: FileSite, options: StaticOptions): FileSe
     ),
   });
   const logger = options.logger;
+  const signature = options.signature ?? null;
+  const locationOf = selfLocation(site);
   const root = new DocumentRoot(site.documentRoot, site.followSymLinks);
   const media: MediaTypeSettings = {
     addType: site.addType,
@@ -316,7 +327,11 @@ export function createFileServer(site: FileSite, options: StaticOptions): FileSe
     return respondWithRepresentation(request, rep);
   }
 
-  async function respondWithListing(urlPath: string, node: DirNode): Promise<ServerResponse> {
+  async function respondWithListing(
+    request: ServerRequest,
+    urlPath: string,
+    node: DirNode,
+  ): Promise<ServerResponse> {
     let entries: ListingEntry[];
     try {
       entries = await readListing(node.path, root, logger);
@@ -326,7 +341,9 @@ export function createFileServer(site: FileSite, options: StaticOptions): FileSe
     return {
       status: 200,
       headers: [["Content-Type", "text/html; charset=utf-8"]],
-      body: new TextEncoder().encode(renderListing(urlPath, entries)),
+      body: new TextEncoder().encode(
+        renderListing(urlPath, entries, { footer: signature?.(request) ?? "" }),
+      ),
     };
   }
 
@@ -355,7 +372,7 @@ export function createFileServer(site: FileSite, options: StaticOptions): FileSe
       // names its type, as every body must (httpd sends one too).
       const query = request.query === "" ? "" : `?${request.query}`;
       const to = mount === null ? request.path : mount + encodeKey(mapped.key);
-      return errorResponse(301, [["Location", `${to}/${query}`]]);
+      return errorResponse(301, [["Location", locationOf(request, `${to}/${query}`)]]);
     }
     if (node.indexKey !== null) {
       const index = lookup(node.indexKey, request.receivedAt);
@@ -367,7 +384,7 @@ export function createFileServer(site: FileSite, options: StaticOptions): FileSe
     const title = mount === null
       ? displayPath(request.path)
       : displayPath(mount) + (mapped.key === "" ? "/" : `/${mapped.key}/`);
-    return respondWithListing(title, node);
+    return respondWithListing(request, title, node);
   };
 }
 

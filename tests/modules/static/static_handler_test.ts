@@ -346,6 +346,8 @@ Deno.test("createStaticHandler() rejects negative options", () => {
     addCharset: {},
     forceType: null,
     addDefaultCharset: null,
+    serverName: "localhost",
+    useCanonicalName: false,
   };
   for (const key of ["revalidateMs", "maxCachedFileBytes", "maxCacheBytes", "maxCacheEntries"]) {
     assert.throws(
