@@ -250,6 +250,31 @@ Deno.test("configToYaml() output loads back to the same configuration", async (t
       text: `${stockWith("event")}\nErrorLogFormat json\n`,
       mpmOverride: undefined,
     },
+    {
+      name: "stock httpd.conf with mod_mime and core host directives, per virtual host too",
+      rel: STOCK,
+      text: [
+        stockWith("event"),
+        "AddCharset UTF-8 .utf8",
+        "ServerSignature EMail",
+        "UseCanonicalName On",
+        "LogLevel info",
+        "<VirtualHost *:80>",
+        "  ServerName v.test",
+        "  AddCharset koi8-r .ru",
+        "  ForceType text/plain",
+        "  ServerSignature Off",
+        "  UseCanonicalName Off",
+        "  ErrorLog logs/v_error_log",
+        "  LogLevel debug",
+        "</VirtualHost>",
+        "<VirtualHost *:80>",
+        "  ServerName w.test",
+        "  ForceType None",
+        "</VirtualHost>",
+      ].join("\n"),
+      mpmOverride: undefined,
+    },
   ];
   for (const c of CASES) {
     await t.step(c.name, () => {
