@@ -141,10 +141,26 @@ Deno.test("host directives refuse what mpmd cannot honour, naming the reason", a
   }
 });
 
-Deno.test("HostnameLookups On in httpd.conf is an error, not a silent Off", () => {
-  assert.deepEqual(confErrors("HostnameLookups Double"), [
-    `httpd.conf:1: Cannot set HostnameLookups: "Double" ${LOOKUPS} (write Off)`,
-  ]);
+Deno.test("HostnameLookups On in httpd.conf is an error wherever it is written", async (t) => {
+  const CASES = [
+    { text: "HostnameLookups Double", line: 1, value: "Double" },
+    { text: "<Directory />\n  HostnameLookups On\n</Directory>", line: 2, value: "On" },
+    {
+      text: "<VirtualHost *>\n<Location /x>\n  HostnameLookups On\n</Location>\n</VirtualHost>",
+      line: 3,
+      value: "On",
+    },
+  ];
+  for (const c of CASES) {
+    await t.step(c.text, () => {
+      assert.deepEqual(confErrors(c.text), [
+        `httpd.conf:${c.line}: Cannot set HostnameLookups: "${c.value}" ${LOOKUPS} (write Off)`,
+      ]);
+    });
+  }
+  await t.step("Off inside a section is read silently", () => {
+    assert.deepEqual(readConf("<Directory />\n  HostnameLookups Off\n</Directory>").warnings, []);
+  });
 });
 
 Deno.test("a <VirtualHost> adds to AddCharset and sets its own ErrorLog, LogLevel and the rest", () => {
