@@ -74,11 +74,8 @@ const NO_REVERSE_LOOKUPS = "mpmd does not do reverse DNS lookups";
 
 /** Throws the refusal of a value that needs a reverse DNS lookup, with what to write instead. */
 function refuseLookups(value: unknown, instead: string): never {
-  throw new DirectiveValueError(
-    `${
-      describeValue(value)
-    } needs a reverse DNS lookup and ${NO_REVERSE_LOOKUPS} (write ${instead})`,
-  );
+  const why = `needs a reverse DNS lookup and ${NO_REVERSE_LOOKUPS}`;
+  throw new DirectiveValueError(`${describeValue(value)} ${why} (write ${instead})`);
 }
 
 /**
