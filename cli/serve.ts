@@ -12,7 +12,7 @@ import { ConfigErrors, type ServerConfig } from "../server/config/mod.ts";
 import type { LoadedConfig } from "../server/config/readers/mod.ts";
 import { serverBanner } from "../server/http/mod.ts";
 import { createErrorLog, type Logger } from "../server/log/mod.ts";
-import { checkAccessLogs, listenerUrl, openConfiguredLog, startSingleSlot } from "../slot/mod.ts";
+import { checkHostLogs, listenerUrl, openConfiguredLog, startSingleSlot } from "../slot/mod.ts";
 import { type Args, EXIT, readConfig } from "./command_line.ts";
 import { describeError } from "../base/mod.ts";
 
@@ -67,7 +67,7 @@ export async function serveWithMpm(
     const startupLog = createErrorLog({ level: "warn", format, sink });
     for (const warning of loaded.warnings) startupLog.warn(warning);
     try {
-      await checkAccessLogs(config, logger);
+      await checkHostLogs(config, logger);
       using _watch = args.watch ? watchApps(config, logger) : null;
       return await runParent({
         config,

@@ -2,7 +2,8 @@
  * A handler's answer as a response, whatever form it took: a thrown `HttpError` or crash
  * becomes its error page (logged as the engine logs it), no answer a 404, a `Response` handed
  * back whole its fields. For the modules that work on every answer a host gives (Header,
- * ErrorDocument): they see error pages too.
+ * ErrorDocument, ServerSignature): they see error pages too. And a host's own handling of its
+ * failures, for a host that logs them elsewhere than the engine does.
  *
  * @module
  */
@@ -16,7 +17,16 @@ import {
   type ServerRequest,
   type ServerResponse,
 } from "../server/http/mod.ts";
-import type { Logger } from "../server/log/mod.ts";
+import { escapeLogItem, type Logger } from "../server/log/mod.ts";
+
+/** The error page of a failure of `request`, logged to `logger` as the engine logs one. */
+function failureOf(error: unknown, request: ServerRequest, logger: Logger): ServerResponse {
+  return failureResponse(error, {
+    request: `${request.method} ${escapeLogItem(request.target)}`,
+    peer: request.remote.hostname,
+    logger,
+  });
+}
 
 /**
  * Calls `handler` and hands its answer, as fields, to `then`; synchronous answers stay
@@ -28,14 +38,7 @@ export function answerOf(
   logger: Logger,
   then: (response: FieldsResponse) => ServerResponse | Promise<ServerResponse>,
 ): ServerResponse | Promise<ServerResponse> {
-  const fail = (error: unknown) =>
-    then(
-      failureResponse(error, {
-        request: `${request.method} ${request.target}`,
-        peer: request.remote.hostname,
-        logger,
-      }) as FieldsResponse,
-    );
+  const fail = (error: unknown) => then(failureOf(error, request, logger) as FieldsResponse);
   const fields = (response: ServerResponse | null) =>
     then(
       response === null
@@ -51,4 +54,21 @@ export function answerOf(
     return fail(error);
   }
   return result instanceof Promise ? result.then(fields, fail) : fields(result);
+}
+
+/**
+ * `handler` whose failures (a thrown `HttpError`, a crash) become their error pages here,
+ * logged to `logger`, rather than in the engine, which logs to the server's error log: for a
+ * host with an error log of its own. Answers pass through untouched.
+ */
+export function withFailuresLoggedTo(handler: Handler, logger: Logger): Handler {
+  return (request) => {
+    const fail = (error: unknown) => failureOf(error, request, logger);
+    try {
+      const result = handler(request);
+      return result instanceof Promise ? result.catch(fail) : result;
+    } catch (error) {
+      return fail(error);
+    }
+  };
 }

@@ -13,6 +13,8 @@ import { AliasMap, createAliasHandler, createRedirectHandler } from "./alias/mod
 import { loadAppHandler } from "./app/mod.ts";
 import { withErrorDocuments } from "./error_document/mod.ts";
 import { withHeaderRules } from "./headers/mod.ts";
+import { createSignature, withServerSignature } from "./signature/mod.ts";
+import { selfLocation } from "./_self_reference.ts";
 import { createStaticHandler } from "./static/mod.ts";
 import { createStatusHandler, type StatusContext } from "./status/mod.ts";
 
@@ -28,6 +30,8 @@ export interface ModuleContext {
   readonly listening: Promise<readonly Deno.NetAddr[]>;
   /** TypesConfig's types, extension → media type (empty without TypesConfig). */
   readonly types: Readonly<Record<string, string>>;
+  /** The server's name and version as ServerTokens allows, which a ServerSignature shows. */
+  readonly banner: string;
 }
 
 /**
@@ -50,12 +54,17 @@ export async function createHostHandler(
     listening: context.listening,
   };
   const apps = await Promise.all(mounts.map((m) => loadAppHandler(m, appContext)));
-  const staticOptions = { logger: context.logger.withModule("static"), types: context.types };
+  const signature = createSignature(host, context.banner);
+  const staticOptions = {
+    logger: context.logger.withModule("static"),
+    types: context.types,
+    signature,
+  };
   const serveStatic = createStaticHandler(host, staticOptions);
   // Redirects first, as httpd maps URLs before any handler; then the status Locations: an
   // App on / must not hide the server's own page; then aliases (Alias /static/ beside an App
   // on /, as with httpd's WSGIScriptAlias).
-  const redirect = createRedirectHandler(host.redirects);
+  const redirect = createRedirectHandler(host.redirects, { selfLocation: selfLocation(host) });
   const alias = createAliasHandler(host, staticOptions);
   // Access control after redirects (httpd redirects before it authorizes), before the rest.
   const access = createAccessHandler(host, {
@@ -78,8 +87,9 @@ export async function createHostHandler(
     }
     return serveStatic(request);
   };
-  // ErrorDocuments on the chain's error answers, then Header and RequestHeader lines around
-  // everything the host answers (error documents included).
+  // The signature on the chain's own error pages, ErrorDocuments in place of them, then Header
+  // and RequestHeader lines around everything the host answers (error documents included).
   const logger = context.logger.withModule("core");
-  return withHeaderRules(withErrorDocuments(chain, host, { logger }), host, { logger });
+  const signed = withServerSignature(chain, { signature, logger });
+  return withHeaderRules(withErrorDocuments(signed, host, { logger }), host, { logger });
 }

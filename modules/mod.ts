@@ -11,6 +11,7 @@
  */
 
 export { createHostHandler } from "./host_handler.ts";
+export { withFailuresLoggedTo } from "./_answer.ts";
 export { type AppContext, AppModuleError, importAppModule, loadAppHandler } from "./app/mod.ts";
 export type { ModuleContext } from "./host_handler.ts";
 export { createHealthHandler } from "./health/mod.ts";

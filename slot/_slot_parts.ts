@@ -5,8 +5,7 @@
  * @module
  */
 
-import type { Handler } from "../server/http/mod.ts";
-import { createSiteHandler } from "./site.ts";
+import { createSiteHandler, type Site } from "./site.ts";
 import { readScoreboard } from "../scoreboard/mod.ts";
 import { RequestGate } from "./_request_gate.ts";
 import type { SlotOptions } from "./slot.ts";
@@ -23,19 +22,20 @@ export function requestGate(options: SlotOptions): RequestGate | null {
 }
 
 /**
- * The slot's site handler behind `gate`; `draining` says whether the slot retires, `listening`
- * resolves once it accepts.
+ * The slot's site, its handler behind `gate`; `draining` says whether the slot retires,
+ * `listening` resolves once it accepts.
  *
- * @throws what a module throws while loading (an app module that cannot be imported).
+ * @throws {ConfigErrors} when a virtual host's ErrorLog cannot be opened; what a module throws
+ *   while loading (an app module that cannot be imported).
  */
 export async function slotHandler(
   options: SlotOptions,
   gate: RequestGate | null,
   draining: () => boolean,
   listening: Promise<readonly Deno.NetAddr[]>,
-): Promise<Handler> {
+): Promise<Site> {
   const { scoreboard } = options;
-  const siteHandler = await createSiteHandler(options.config, {
+  const site = await createSiteHandler(options.config, {
     logger: options.logger,
     // The own process as it is now: the request asking is busy in it, as httpd's page shows.
     readScoreboard: () =>
@@ -46,5 +46,5 @@ export async function slotHandler(
     draining,
     listening,
   });
-  return gate === null ? siteHandler : gate.wrap(siteHandler);
+  return gate === null ? site : { ...site, handler: gate.wrap(site.handler) };
 }

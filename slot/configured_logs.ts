@@ -1,7 +1,8 @@
 /**
  * The logs a configuration names, opened the same way by every engine and by the parent: the
- * error log's and access logs' targets (`stderr`, `stdout` or a file), and each host's access
- * logs behind the one hook an engine calls per exchange.
+ * error log's and access logs' targets (`stderr`, `stdout` or a file), each host's access logs
+ * behind the one hook an engine calls per exchange, and each host's error log. A file several
+ * hosts name is opened once.
  *
  * @module
  */
@@ -11,11 +12,18 @@ import {
   type AccessRecord,
   type BufferedSinkOptions,
   createAccessLog,
+  type ErrorLogger,
   type Logger,
   type LogSink,
   openLogSink,
 } from "../server/log/mod.ts";
-import { ConfigError, ConfigErrors, type ServerConfig } from "../server/config/mod.ts";
+import {
+  ConfigError,
+  ConfigErrors,
+  type CustomLog,
+  type HostConfig,
+  type ServerConfig,
+} from "../server/config/mod.ts";
 import { describeError } from "../base/mod.ts";
 import type { VirtualHostTable } from "./virtual_hosts.ts";
 
@@ -47,8 +55,7 @@ export function openAccessLogging(
   options: AccessLoggingOptions,
 ): AccessLogging {
   const { hosts, then } = options;
-  const { byHost, all } = openAccessLogs(config, logger);
-  const closeLogs = () => closeAll(all);
+  const { byHost, all, close: closeLogs } = openHostLogs(config, accessLogs(config, logger));
   if (all.length === 0) {
     return then === undefined ? { closeLogs } : { onExchange: then, closeLogs };
   }
@@ -62,14 +69,45 @@ export function openAccessLogging(
   };
 }
 
+/** Each host's error log, and the way to close the files opened for them. */
+export interface HostErrorLogs {
+  /**
+   * Each host's logger, in `config.hosts` order: the isolate's own for a host that writes the
+   * server's ErrorLog at its LogLevel (the main server always does).
+   */
+  readonly byHost: readonly ErrorLogger[];
+  /** Flushes and closes the files opened for virtual hosts' own ErrorLogs. */
+  close(): Promise<void>;
+}
+
 /**
- * Opens and closes every access log of `config`, so that a parent that writes none itself
- * reports a log it cannot open before any child starts.
+ * Opens the virtual hosts' own ErrorLogs (the server's, which `logger` writes, is not opened
+ * again) and makes each host's logger: `logger`'s format, pid and thread, the host's file and
+ * LogLevel.
+ *
+ * @throws {ConfigErrors} when an error log cannot be opened.
+ */
+export function openHostErrorLogs(config: ServerConfig, logger: ErrorLogger): HostErrorLogs {
+  const { byHost, close } = openHostLogs(config, ownErrorLogs(config));
+  return {
+    byHost: config.hosts.map((host, index) => {
+      const [sink] = byHost[index]!;
+      if (sink === undefined && host.logLevel === config.logLevel) return logger;
+      return logger.withDestination({ ...(sink !== undefined && { sink }), level: host.logLevel });
+    }),
+    close,
+  };
+}
+
+/**
+ * Opens and closes every access log and every virtual host's own error log of `config`, so
+ * that a parent that writes none itself reports a log it cannot open before any child starts.
  *
  * @throws {ConfigErrors} naming the config file and the log's reason.
  */
-export async function checkAccessLogs(config: ServerConfig, logger: Logger): Promise<void> {
-  await closeAll(openAccessLogs(config, logger).all);
+export async function checkHostLogs(config: ServerConfig, logger: Logger): Promise<void> {
+  await openHostLogs(config, accessLogs(config, logger)).close();
+  await openHostLogs(config, ownErrorLogs(config)).close();
 }
 
 /**
@@ -95,50 +133,84 @@ export function openConfiguredLog(
   }
 }
 
-/** The files `config` logs to: its ErrorLog and every host's CustomLogs that are files. */
+/**
+ * The files `config` logs to: every host's ErrorLog and CustomLogs that are files (the main
+ * server's ErrorLog is `hosts[0]`'s).
+ */
 export function logFilePaths(config: ServerConfig): Set<string> {
-  const targets = [
-    config.errorLog,
-    ...config.hosts.flatMap((h) => h.customLogs.map((l) => l.path)),
-  ];
+  const targets = config.hosts.flatMap((h) => [h.errorLog, ...h.customLogs.map((l) => l.path)]);
   return new Set(targets.filter((target) => target !== "stderr" && target !== "stdout"));
 }
 
-/** Each host's access logs (in `config.hosts` order), and every log once. */
-interface OpenedAccessLogs {
-  readonly byHost: readonly (readonly AccessLog[])[];
-  readonly all: readonly AccessLog[];
+/** One kind of log a host writes: the targets it names, and how one is opened and closed. */
+interface HostLogKind<Target, Log> {
+  /** The targets `host` writes. */
+  targetsOf(host: HostConfig): readonly Target[];
+  /** Targets with one key are one log. */
+  keyOf(target: Target): string;
+  /** Opens one; throws {@link ConfigErrors} when it cannot. */
+  open(target: Target): Log;
+  close(log: Log): Promise<void>;
+}
+
+/** Each host's logs of one kind (in `config.hosts` order), every log once, and their closing. */
+interface OpenedHostLogs<Log> {
+  readonly byHost: readonly (readonly Log[])[];
+  readonly all: readonly Log[];
+  close(): Promise<void>;
 }
 
 /**
- * Opens each CustomLog once, however many hosts write it (a virtual host without CustomLog
- * writes the main server's), so that their lines share one buffer and never interleave.
+ * Opens each target of `kind` once, however many hosts write it (a virtual host without its
+ * own writes the main server's), so that their lines share one buffer and never interleave.
+ * When one cannot be opened, those already open are closed.
  */
-function openAccessLogs(config: ServerConfig, logger: Logger): OpenedAccessLogs {
-  const logs = new Map<string, AccessLog>();
+function openHostLogs<Target, Log>(
+  config: ServerConfig,
+  kind: HostLogKind<Target, Log>,
+): OpenedHostLogs<Log> {
+  const logs = new Map<string, Log>();
+  const close = async () => {
+    await Promise.all([...logs.values()].map((log) => kind.close(log)));
+  };
   try {
     const byHost = config.hosts.map((host) =>
-      host.customLogs.map((log) => {
-        const key = `${log.path}\n${log.format}`;
-        let accessLog = logs.get(key);
-        if (accessLog === undefined) {
-          const sink = openConfiguredLog(config, "CustomLog", {
-            target: log.path,
-            errorLog: logger,
-          });
-          accessLog = createAccessLog({ format: log.format, sink });
-          logs.set(key, accessLog);
+      kind.targetsOf(host).map((target) => {
+        const key = kind.keyOf(target);
+        let log = logs.get(key);
+        if (log === undefined) {
+          log = kind.open(target);
+          logs.set(key, log);
         }
-        return accessLog;
+        return log;
       })
     );
-    return { byHost, all: [...logs.values()] };
+    return { byHost, all: [...logs.values()], close };
   } catch (error) {
-    void closeAll([...logs.values()]);
+    void close();
     throw error;
   }
 }
 
-async function closeAll(accessLogs: readonly AccessLog[]): Promise<void> {
-  await Promise.all(accessLogs.map((log) => log.close()));
+/** CustomLogs: one per file and format. */
+function accessLogs(config: ServerConfig, logger: Logger): HostLogKind<CustomLog, AccessLog> {
+  return {
+    targetsOf: (host) => host.customLogs,
+    keyOf: (log) => `${log.path}\n${log.format}`,
+    open(log) {
+      const sink = openConfiguredLog(config, "CustomLog", { target: log.path, errorLog: logger });
+      return createAccessLog({ format: log.format, sink });
+    },
+    close: (log) => log.close(),
+  };
+}
+
+/** The ErrorLogs of virtual hosts that name another than the server's. */
+function ownErrorLogs(config: ServerConfig): HostLogKind<string, LogSink> {
+  return {
+    targetsOf: (host) => host.errorLog === config.errorLog ? [] : [host.errorLog],
+    keyOf: (path) => path,
+    open: (path) => openConfiguredLog(config, "ErrorLog", { target: path }),
+    close: async (sink) => await sink.close(),
+  };
 }

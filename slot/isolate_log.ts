@@ -7,13 +7,13 @@
  */
 
 import type { ServerConfig } from "../server/config/mod.ts";
-import { createErrorLog, type Logger } from "../server/log/mod.ts";
+import { createErrorLog, type ErrorLogger } from "../server/log/mod.ts";
 import { openConfiguredLog } from "./configured_logs.ts";
 
 /** An isolate's error log and the way to flush it on the way out. */
 export interface IsolateLog {
   /** The log, tagged with the isolate's pid and thread number. */
-  readonly logger: Logger;
+  readonly logger: ErrorLogger;
   /** Flushes and closes the sink. */
   close(): Promise<void>;
 }

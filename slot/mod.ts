@@ -41,14 +41,16 @@ export {
   type ServingEngineOptions,
   startServer,
 } from "./start_server.ts";
-export { createSiteHandler, type SiteContext } from "./site.ts";
+export { createSiteHandler, type Site, type SiteContext } from "./site.ts";
 export { createVirtualHostRouter, hostName, VirtualHostTable } from "./virtual_hosts.ts";
 export {
   type AccessLogging,
   type AccessLoggingOptions,
-  checkAccessLogs,
+  checkHostLogs,
+  type HostErrorLogs,
   logFilePaths,
   openAccessLogging,
   openConfiguredLog,
+  openHostErrorLogs,
 } from "./configured_logs.ts";
 export { type IsolateLog, keepStdoutForMessages, openIsolateLog } from "./isolate_log.ts";

@@ -8,10 +8,10 @@
  */
 
 import type { ServerConfig } from "../server/config/mod.ts";
-import type { Logger } from "../server/log/mod.ts";
+import type { ErrorLogger } from "../server/log/mod.ts";
 import { createSiteHandler } from "./site.ts";
 import type { HttpEngine } from "../server/http/mod.ts";
-import { startServer } from "./start_server.ts";
+import { type RunningServer, startServer } from "./start_server.ts";
 import { decodeSoleProcess, EMPTY_LEDGER, ProcessScoreboard } from "../scoreboard/mod.ts";
 import { requestRecorder } from "./_request_record.ts";
 
@@ -33,7 +33,10 @@ export interface SingleSlot {
  * @throws {ConfigErrors} when an address cannot be bound or an access log cannot be opened,
  *   or what a module throws while loading.
  */
-export async function startSingleSlot(config: ServerConfig, logger: Logger): Promise<SingleSlot> {
+export async function startSingleSlot(
+  config: ServerConfig,
+  logger: ErrorLogger,
+): Promise<SingleSlot> {
   const startTimeMs = Date.now();
   const scoreboard = ProcessScoreboard.create({
     pid: Deno.pid,
@@ -64,28 +67,35 @@ export async function startSingleSlot(config: ServerConfig, logger: Logger): Pro
 
   let draining = false;
   const listening = Promise.withResolvers<readonly Deno.NetAddr[]>();
-  const handler = await createSiteHandler(config, {
+  const site = await createSiteHandler(config, {
     logger,
     readScoreboard,
     draining: () => draining,
     listening: listening.promise,
   });
-  const server = startServer(config, {
-    logger,
-    handler,
-    onState: (connection) => {
-      if (connection.state === "busy") requests.start(connection);
-    },
-    onExchange: requests.end,
-  });
+  let server: RunningServer;
+  try {
+    server = startServer(config, {
+      logger,
+      handler: site.handler,
+      onState: (connection) => {
+        if (connection.state === "busy") requests.start(connection);
+      },
+      onExchange: requests.end,
+    });
+  } catch (error) {
+    await site.close();
+    throw error;
+  }
   engine = server.engine;
   listening.resolve(server.addresses);
   record.setState("_");
   return {
     ...server,
-    shutdown(graceMs) {
+    async shutdown(graceMs) {
       draining = true;
-      return server.shutdown(graceMs);
+      await server.shutdown(graceMs);
+      await site.close();
     },
   };
 }

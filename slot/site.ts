@@ -1,22 +1,29 @@
 /**
  * The handler a serving slot answers with: the health endpoint, then the virtual-host router
- * over each host's module chain. Every slot (the `-X` process, a prefork child, a Worker) builds its own from the same
- * config, so no handler state is ever shared between isolates.
+ * over each host's module chain, each host logging to its own ErrorLog. Every slot (the `-X`
+ * process, a prefork child, a Worker) builds its own from the same config, so no handler state
+ * is ever shared between isolates.
  *
  * @module
  */
 
-import { createHealthHandler, createHostHandler, type ServerFacts } from "../modules/mod.ts";
+import {
+  createHealthHandler,
+  createHostHandler,
+  type ServerFacts,
+  withFailuresLoggedTo,
+} from "../modules/mod.ts";
 import type { ScoreboardDetail } from "../scoreboard/mod.ts";
 import type { HostConfig, ServerConfig } from "../server/config/mod.ts";
 import { builtAt, type Handler, serverBanner } from "../server/http/mod.ts";
-import type { Logger } from "../server/log/mod.ts";
+import type { ErrorLogger } from "../server/log/mod.ts";
 import { createVirtualHostRouter, VirtualHostTable } from "./virtual_hosts.ts";
+import { openHostErrorLogs } from "./configured_logs.ts";
 
 /** What a serving slot gives its site's modules. */
 export interface SiteContext {
-  /** The slot's error log. */
-  readonly logger: Logger;
+  /** The slot's error log: the server's ErrorLog, from which virtual hosts' own are derived. */
+  readonly logger: ErrorLogger;
   /** Reads the whole scoreboard now (the status module's source). */
   readonly readScoreboard: () => Promise<ScoreboardDetail>;
   /** Whether the slot drains (the health endpoint then answers 503). */
@@ -25,16 +32,25 @@ export interface SiteContext {
   readonly listening: Promise<readonly Deno.NetAddr[]>;
 }
 
+/** A slot's site: its handler, and the error logs its virtual hosts opened. */
+export interface Site {
+  /** Answers every request of the slot. */
+  readonly handler: Handler;
+  /** Flushes and closes the virtual hosts' own error logs (once the slot has stopped serving). */
+  close(): Promise<void>;
+}
+
 /**
- * Builds the site's handler: name-based virtual hosts, each with its module chain. Modules may
- * load code (app modules), so a slot awaits this before it listens.
+ * Builds the site: name-based virtual hosts, each with its module chain and its error log.
+ * Modules may load code (app modules), so a slot awaits this before it listens.
  *
- * @throws whatever a module throws while loading (an app module that cannot be imported).
+ * @throws {ConfigErrors} when a virtual host's ErrorLog cannot be opened; whatever a module
+ *   throws while loading (an app module that cannot be imported).
  */
 export async function createSiteHandler(
   config: ServerConfig,
   context: SiteContext,
-): Promise<Handler> {
+): Promise<Site> {
   const server: ServerFacts = {
     version: serverBanner("Full"),
     deno: Deno.version.deno,
@@ -50,15 +66,31 @@ export async function createSiteHandler(
     status: { server, readScoreboard: context.readScoreboard },
     listening: context.listening,
     types: config.typesConfig?.types ?? {},
+    banner: serverBanner(config.serverTokens),
   };
-  const handlerOf = (host: HostConfig) => createHostHandler(host, moduleContext);
+  const errorLogs = openHostErrorLogs(config, context.logger);
+  const handlerOf = async (host: HostConfig, index: number) => {
+    const logger = errorLogs.byHost[index]!;
+    const handler = await createHostHandler(host, { ...moduleContext, logger });
+    // The engine logs a failure to the server's log: a host with its own answers its failures.
+    return logger === context.logger
+      ? handler
+      : withFailuresLoggedTo(handler, logger.withModule("core"));
+  };
   const [main, ...virtualHosts] = config.hosts;
-  const site = createVirtualHostRouter(new VirtualHostTable(config.hosts), [
-    await handlerOf(main),
-    ...await Promise.all(virtualHosts.map(handlerOf)),
-  ]);
-  if (config.healthLocation === null) return site;
+  let handlers: [Handler, ...Handler[]];
+  try {
+    handlers = [
+      await handlerOf(main, 0),
+      ...await Promise.all(virtualHosts.map((host, i) => handlerOf(host, i + 1))),
+    ];
+  } catch (error) {
+    await errorLogs.close();
+    throw error;
+  }
+  const site = createVirtualHostRouter(new VirtualHostTable(config.hosts), handlers);
+  if (config.healthLocation === null) return { handler: site, close: errorLogs.close };
   // Before the hosts: a probe reaches it whatever its Host, and no module can hide it.
   const health = createHealthHandler(config.healthLocation, context.draining);
-  return (request) => health(request) ?? site(request);
+  return { handler: (request) => health(request) ?? site(request), close: errorLogs.close };
 }

@@ -8,7 +8,7 @@
  */
 
 import type { ServerConfig } from "../server/config/mod.ts";
-import type { Logger } from "../server/log/mod.ts";
+import type { ErrorLogger } from "../server/log/mod.ts";
 import type { ProcessScoreboard } from "../scoreboard/mod.ts";
 import type { Discipline } from "../mpm/mod.ts";
 import type { ListenSource } from "./acceptor.ts";
@@ -39,8 +39,8 @@ export interface SlotStart {
 
 /** What a slot is started with: its process's {@link SlotStart} and what its isolate has. */
 export interface SlotOptions extends SlotStart {
-  /** This isolate's error log. */
-  readonly logger: Logger;
+  /** This isolate's error log (virtual hosts' own are derived from it). */
+  readonly logger: ErrorLogger;
   /** Its process's scoreboard region. */
   readonly scoreboard: ProcessScoreboard;
   /** Its slot index in that region. */

@@ -9,7 +9,7 @@
  */
 
 import type { ConnectionView } from "../server/http/mod.ts";
-import { createServingEngine } from "./start_server.ts";
+import { createServingEngine, type ServingEngine } from "./start_server.ts";
 import { type ConnectionSource, openConnectionSource, WOKEN } from "./acceptor.ts";
 import { requestRecorder } from "./_request_record.ts";
 import { requestGate, slotHandler } from "./_slot_parts.ts";
@@ -71,13 +71,24 @@ export async function startSlot(options: SlotOptions): Promise<Slot> {
 
   const gate = async ? requestGate(options) : null;
   const listening = Promise.withResolvers<readonly Deno.NetAddr[]>();
-  const handler = await slotHandler(options, gate, () => retiring, listening.promise);
-  const { engine, closeLogs } = createServingEngine(config, {
-    logger,
-    handler,
-    onState,
-    onExchange: requests.end,
-  });
+  const site = await slotHandler(options, gate, () => retiring, listening.promise);
+  let serving: ServingEngine;
+  try {
+    serving = createServingEngine(config, {
+      logger,
+      handler: site.handler,
+      onState,
+      onExchange: requests.end,
+    });
+  } catch (error) {
+    void site.close();
+    throw error;
+  }
+  const { engine } = serving;
+  const closeLogs = async () => {
+    await serving.closeLogs();
+    await site.close();
+  };
   let source: ConnectionSource;
   try {
     source = await openConnectionSource(options.listen, config, logger);

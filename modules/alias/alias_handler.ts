@@ -12,6 +12,7 @@ import { directoryPattern, type HostConfig } from "../../server/config/mod.ts";
 import { errorResponse, type Handler, HttpError } from "../../server/http/mod.ts";
 import { createFileServer, type StaticOptions } from "../static/mod.ts";
 import { AliasMap } from "./alias_map.ts";
+import { selfLocation } from "../_self_reference.ts";
 
 /** The handler of a host's aliases, or `null` when it has none. */
 export function createAliasHandler(host: HostConfig, options: StaticOptions): Handler | null {
@@ -22,6 +23,7 @@ export function createAliasHandler(host: HostConfig, options: StaticOptions): Ha
     const root = aliases.rootOf(index);
     return createFileServer({ ...host, ...optionsOf(host, root), documentRoot: root }, options);
   });
+  const locationOf = selfLocation(host);
   return (request) => {
     const mapped = aliases.map(request.path);
     if (mapped === null) return null;
@@ -38,7 +40,7 @@ export function createAliasHandler(host: HostConfig, options: StaticOptions): Ha
     // mod_dir: a directory only at its slash-terminated URL.
     if (path === "") {
       const query = request.query === "" ? "" : `?${request.query}`;
-      return errorResponse(301, [["Location", `${request.path}/${query}`]]);
+      return errorResponse(301, [["Location", locationOf(request, `${request.path}/${query}`)]]);
     }
     return servers[mapped.index]!(request, path, mount);
   };

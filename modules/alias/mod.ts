@@ -16,6 +16,6 @@
  * @module
  */
 
-export { createRedirectHandler, matchUrlPrefix } from "./redirect_handler.ts";
+export { createRedirectHandler, matchUrlPrefix, type RedirectOptions } from "./redirect_handler.ts";
 export { createAliasHandler } from "./alias_handler.ts";
 export { AliasMap, type AliasMapping } from "./alias_map.ts";

@@ -7,7 +7,7 @@
  */
 
 import type { RedirectRule } from "../../server/config/mod.ts";
-import { errorResponse, type Handler } from "../../server/http/mod.ts";
+import { errorResponse, type Handler, type ServerRequest } from "../../server/http/mod.ts";
 
 /**
  * Where `path` continues after the URL path `prefix`, as httpd's `alias_matches()`: runs of
@@ -56,12 +56,26 @@ function locationOf(
   return rule.target === null ? null : substitute(rule.target, match);
 }
 
+/** Options of {@link createRedirectHandler}. */
+export interface RedirectOptions {
+  /**
+   * The `Location` of a target that is a path on this host (UseCanonicalName decides).
+   *
+   * @default the path itself
+   */
+  readonly selfLocation?: (request: ServerRequest, path: string) => string;
+}
+
 /**
  * The handler of a host's redirect rules, or `null` when it has none (the chain then skips
  * it). Regular expressions are compiled once, here.
  */
-export function createRedirectHandler(rules: readonly RedirectRule[]): Handler | null {
+export function createRedirectHandler(
+  rules: readonly RedirectRule[],
+  options: RedirectOptions = {},
+): Handler | null {
   if (rules.length === 0) return null;
+  const { selfLocation = (_request, path) => path } = options;
   const compiled = rules.map((rule) => ({
     ...rule,
     regex: rule.kind === "regex" ? new RegExp(rule.match) : null,
@@ -70,9 +84,9 @@ export function createRedirectHandler(rules: readonly RedirectRule[]): Handler |
     for (const rule of compiled) {
       const location = locationOf(rule, request.path, request.query);
       if (location === undefined) continue;
-      return location === null
-        ? errorResponse(rule.status)
-        : errorResponse(rule.status, [["Location", location]]);
+      if (location === null) return errorResponse(rule.status);
+      const absolute = location.startsWith("/") ? selfLocation(request, location) : location;
+      return errorResponse(rule.status, [["Location", absolute]]);
     }
     return null;
   };

@@ -53,6 +53,8 @@ export interface ListingPage {
   readonly suppressPreamble: boolean;
   readonly header: ListingNote | null;
   readonly readme: ListingNote | null;
+  /** HTML (already escaped) after the readme: the host's ServerSignature, or `""`. */
+  readonly footer: string;
 }
 
 /** Renders a listing page as HTML. Every name is escaped; every link was encoded before. */
@@ -70,6 +72,7 @@ export function renderListingPage(page: ListingPage): string {
   parts.push(page.header === null ? `<h1>${title}</h1>\n` : noteHtml(page.header));
   parts.push(LAYOUTS[page.layout](page));
   if (page.readme !== null) parts.push(noteHtml(page.readme));
+  if (page.footer !== "") parts.push(`<hr>\n${page.footer}`);
   if (!(page.readme?.kind === "html" && page.suppressPreamble)) parts.push("</body>\n</html>\n");
   return parts.join("");
 }

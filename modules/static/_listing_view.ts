@@ -22,6 +22,8 @@ export interface ListingViewInput {
   readonly entries: readonly ListingEntry[];
   readonly header: ListingNote | null;
   readonly readme: ListingNote | null;
+  /** HTML (already escaped) after the readme: the host's ServerSignature, or `""`. */
+  readonly footer: string;
 }
 
 /**
@@ -59,5 +61,6 @@ export function listingView(input: ListingViewInput): ListingPage {
     suppressPreamble: has("SuppressHTMLPreamble"),
     header: input.header,
     readme: input.readme,
+    footer: input.footer,
   };
 }

@@ -1,6 +1,6 @@
 /**
- * Media types by file extension (mod_mime's job): the mime-db table, AddType overrides and
- * AddDefaultCharset.
+ * Media types by file extension (mod_mime's job): the mime-db table, AddType overrides,
+ * AddCharset, ForceType and AddDefaultCharset.
  *
  * @module
  */
@@ -52,18 +52,36 @@ export interface MediaTypeSettings {
   readonly addType: Readonly<Record<string, string>>;
   /** TypesConfig's types, over mime-db's. */
   readonly types: Readonly<Record<string, string>>;
+  /** AddCharset: lower-case extension without the dot → charset. */
+  readonly addCharset: Readonly<Record<string, string>>;
+  /** ForceType: the type of every file, in place of all the above, or `null`. */
+  readonly forceType: string | null;
   /** AddDefaultCharset, or `null` when Off. */
   readonly addDefaultCharset: string | null;
 }
 
 /**
  * Returns the Content-Type value for a file name: the media type of its last extension
- * (case-insensitive), or {@link FALLBACK_MEDIA_TYPE}; then, as httpd's AddDefaultCharset,
- * `; charset=X` appended to `text/plain` and `text/html` values that carry no charset.
+ * (case-insensitive), or {@link FALLBACK_MEDIA_TYPE}, with `; charset=X` when one of its
+ * extensions (any of them, the last that has one winning, as mod_mime reads a name) has an
+ * AddCharset; ForceType replaces that whole value, as httpd's core does after mod_mime. Then,
+ * as httpd's AddDefaultCharset, `; charset=X` appended to `text/plain` and `text/html` values
+ * that carry no charset.
  */
 export function contentTypeFor(fileName: string, settings: MediaTypeSettings): string {
-  const dot = fileName.lastIndexOf(".");
-  const ext = dot > 0 ? fileName.slice(dot + 1).toLowerCase() : "";
+  const type = settings.forceType ?? typeByExtensions(fileName, settings);
+  const charset = settings.addDefaultCharset;
+  if (charset === null) return type;
+  const essence = type.split(";", 1)[0]?.trim().toLowerCase();
+  if (essence !== "text/plain" && essence !== "text/html") return type;
+  return withCharset(type, charset);
+}
+
+/** mod_mime's answer for a name: its last extension's type, and an AddCharset charset. */
+function typeByExtensions(fileName: string, settings: MediaTypeSettings): string {
+  // A leading dot starts a hidden name, not an extension.
+  const extensions = fileName.slice(1).toLowerCase().split(".").slice(1);
+  const ext = extensions.at(-1) ?? "";
   const type =
     (ext === ""
       ? undefined
@@ -72,9 +90,11 @@ export function contentTypeFor(fileName: string, settings: MediaTypeSettings): s
       : Object.hasOwn(settings.types, ext)
       ? settings.types[ext]
       : EXTENSION_TABLE.get(ext)) ?? FALLBACK_MEDIA_TYPE;
-  const charset = settings.addDefaultCharset;
-  if (charset === null) return type;
-  const essence = type.split(";", 1)[0]?.trim().toLowerCase();
-  if (essence !== "text/plain" && essence !== "text/html") return type;
+  const charset = extensions.findLast((e) => Object.hasOwn(settings.addCharset, e));
+  return charset === undefined ? type : withCharset(type, settings.addCharset[charset]!);
+}
+
+/** `type` with `; charset=X` appended, unless it names a charset already. */
+function withCharset(type: string, charset: string): string {
   return /;\s*charset=/i.test(type) ? type : `${type}; charset=${charset}`;
 }

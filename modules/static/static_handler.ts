@@ -31,6 +31,7 @@ import { listingView } from "./_listing_view.ts";
 import { contentTypeFor, type MediaTypeSettings } from "./_media_type.ts";
 import { NodeCache } from "./_node_cache.ts";
 import { encodeKey, mapRequestPath } from "./_path.ts";
+import { selfLocation } from "../_self_reference.ts";
 import {
   loadRepresentation,
   type Representation,
@@ -91,6 +92,12 @@ export interface StaticOptions {
    * @default {}
    */
   readonly types?: Readonly<Record<string, string>>;
+  /**
+   * The footer of a listing for a request (the host's ServerSignature, as HTML), or `null`.
+   *
+   * @default null
+   */
+  readonly signature?: ((request: ServerRequest) => string) | null;
 }
 
 interface FileNode {
@@ -121,10 +128,14 @@ export type FileSite = Pick<
   | "documentRoot"
   | "followSymLinks"
   | "addType"
+  | "addCharset"
+  | "forceType"
   | "addDefaultCharset"
   | "directoryIndex"
   | "indexes"
   | "autoindex"
+  | "serverName"
+  | "useCanonicalName"
 >;
 
 /**
@@ -187,10 +198,14 @@ export function createFileServer(site: FileSite, options: StaticOptions): FileSe
     ),
   });
   const logger = options.logger;
+  const signature = options.signature ?? null;
+  const locationOf = selfLocation(site);
   const root = new DocumentRoot(site.documentRoot, site.followSymLinks);
   const media: MediaTypeSettings = {
     addType: site.addType,
     types: options.types ?? {},
+    addCharset: site.addCharset,
+    forceType: site.forceType,
     addDefaultCharset: site.addDefaultCharset,
   };
   const autoindex = site.autoindex;
@@ -339,6 +354,7 @@ export function createFileServer(site: FileSite, options: StaticOptions): FileSe
       entries,
       header: await note(autoindex.headerName),
       readme: await note(autoindex.readmeName),
+      footer: signature?.(request) ?? "",
     });
     return {
       status: 200,
@@ -372,7 +388,7 @@ export function createFileServer(site: FileSite, options: StaticOptions): FileSe
       // names its type, as every body must (httpd sends one too).
       const query = request.query === "" ? "" : `?${request.query}`;
       const to = mount === null ? request.path : mount + encodeKey(mapped.key);
-      return errorResponse(301, [["Location", `${to}/${query}`]]);
+      return errorResponse(301, [["Location", locationOf(request, `${to}/${query}`)]]);
     }
     if (node.indexKey !== null) {
       const index = lookup(node.indexKey, request.receivedAt);

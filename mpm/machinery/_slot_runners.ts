@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Logger } from "../../server/log/mod.ts";
+import type { ErrorLogger, Logger } from "../../server/log/mod.ts";
 import type { ProcessScoreboard } from "../../scoreboard/mod.ts";
 import { type ChildStart, type FromThread, isMessage, type ToThread } from "./messages.ts";
 import { type RetireOptions, startSlot } from "../../slot/mod.ts";
@@ -33,7 +33,7 @@ export interface SlotRunner {
 export async function mainThreadSlot(
   start: ChildStart,
   scoreboard: ProcessScoreboard,
-  logger: Logger,
+  logger: ErrorLogger,
   recycle: () => void,
 ): Promise<SlotRunner> {
   const slot = await startSlot({ ...start.slot, logger, scoreboard, index: 0, onRecycle: recycle });

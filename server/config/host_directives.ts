@@ -6,18 +6,21 @@
  * @module
  */
 
+import { LOG_LEVELS, type LogLevel } from "../log/mod.ts";
 import {
   describeValue,
   type Directive,
   DirectiveValueError,
   list,
+  oneOf,
   parseFlag,
   parseText,
   path,
+  singleText,
   text,
 } from "./directive.ts";
 import { ACCESS_SECTIONS } from "./_access.ts";
-import { ADD_TYPE } from "./_add_type.ts";
+import { ADD_CHARSET, ADD_TYPE, FORCE_TYPE } from "./_mod_mime.ts";
 import {
   FANCY_INDEXING,
   HEADER_NAME,
@@ -30,10 +33,11 @@ import { ALIAS, ALIAS_MATCH, SCRIPT_ALIAS } from "./_alias.ts";
 import { ERROR_DOCUMENT } from "./_error_document.ts";
 import { HEADER, REQUEST_HEADER } from "./_headers.ts";
 import { APP } from "./_app.ts";
-import { CUSTOM_LOG } from "./_logs.ts";
+import { CUSTOM_LOG, ERROR_LOG } from "./_logs.ts";
 import { OPTIONS } from "./_options.ts";
 import { REDIRECT_DIRECTIVES } from "./_redirect.ts";
 import { STATUS } from "./_status.ts";
+import { SERVER_SIGNATURES, type ServerSignature } from "./server_config.ts";
 
 // RFC 9110 section 5.6.2 token: what a charset name may hold.
 const TOKEN = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
@@ -53,6 +57,66 @@ const ADD_DEFAULT_CHARSET: Directive<string | null> = {
       throw new DirectiveValueError(`${describeValue(value)} is not On, Off or a charset name`);
     }
     return t;
+  },
+};
+
+const SERVER_SIGNATURE_WORD = oneOf<ServerSignature>({
+  name: "ServerSignature",
+  help: "Footer line of server-generated pages: Off, On, or EMail (the name links to ServerAdmin)",
+  default: "Off",
+  values: SERVER_SIGNATURES,
+});
+
+/** ServerSignature: Off, On or EMail; a YAML boolean is On or Off. */
+const SERVER_SIGNATURE: Directive<ServerSignature> = {
+  ...SERVER_SIGNATURE_WORD,
+  parse: (value, ctx) =>
+    typeof value === "boolean" ? (value ? "On" : "Off") : SERVER_SIGNATURE_WORD.parse(value, ctx),
+};
+
+/**
+ * Why mpmd refuses the values of HostnameLookups and UseCanonicalName that ask for DNS: a
+ * setting accepted and then ignored would be a lie.
+ */
+const NO_REVERSE_LOOKUPS = "mpmd does not do reverse DNS lookups";
+
+/** Throws the refusal of a value that needs a reverse DNS lookup, with what to write instead. */
+function refuseLookups(value: unknown, instead: string): never {
+  const why = `needs a reverse DNS lookup and ${NO_REVERSE_LOOKUPS}`;
+  throw new DirectiveValueError(`${describeValue(value)} ${why} (write ${instead})`);
+}
+
+/**
+ * UseCanonicalName: On names the host by its ServerName (and the port the connection came
+ * to) in the URLs it builds; Off by the client's Host. DNS is refused.
+ */
+const USE_CANONICAL_NAME: Directive<boolean> = {
+  name: "UseCanonicalName",
+  help:
+    "How the host names itself in the URLs it builds: On (ServerName) or Off (the client's Host)",
+  default: false,
+  parse(value, ctx) {
+    if (typeof value === "string" && /^dns$/i.test(singleText(value, ctx))) {
+      refuseLookups(value, "On or Off");
+    }
+    return parseFlag(value, ctx);
+  },
+};
+
+/**
+ * HostnameLookups: Off only, the default; On and Double are refused, since mpmd logs and
+ * checks client addresses, never names.
+ */
+const HOSTNAME_LOOKUPS: Directive<false> = {
+  name: "HostnameLookups",
+  help: "Reverse DNS lookups of clients: Off only (mpmd never looks names up)",
+  default: false,
+  parse(value, ctx) {
+    if (typeof value === "string" && /^double$/i.test(singleText(value, ctx))) {
+      refuseLookups(value, "Off");
+    }
+    if (parseFlag(value, ctx)) refuseLookups(value, "Off");
+    return false;
   },
 };
 
@@ -107,7 +171,12 @@ export const HOST_DIRECTIVES = {
   HeaderName: HEADER_NAME,
   ReadmeName: README_NAME,
   AddType: ADD_TYPE,
+  AddCharset: ADD_CHARSET,
+  ForceType: FORCE_TYPE,
   AddDefaultCharset: ADD_DEFAULT_CHARSET,
+  ServerSignature: SERVER_SIGNATURE,
+  UseCanonicalName: USE_CANONICAL_NAME,
+  HostnameLookups: HOSTNAME_LOOKUPS,
   ...REDIRECT_DIRECTIVES,
   Alias: ALIAS,
   AliasMatch: ALIAS_MATCH,
@@ -116,6 +185,13 @@ export const HOST_DIRECTIVES = {
   ErrorDocument: ERROR_DOCUMENT,
   Header: HEADER,
   RequestHeader: REQUEST_HEADER,
+  ErrorLog: ERROR_LOG,
+  LogLevel: oneOf<LogLevel>({
+    name: "LogLevel",
+    help: "Least severe error-log entries written",
+    default: "warn",
+    values: LOG_LEVELS,
+  }),
   CustomLog: CUSTOM_LOG,
   App: APP,
   Status: STATUS,

@@ -26,6 +26,14 @@ export const SERVER_TOKENS = ["Prod", "Major", "Minor", "Min", "OS", "Full"] as 
 export type ServerTokens = typeof SERVER_TOKENS[number];
 
 /**
+ * httpd's ServerSignature values: no footer on server-generated pages, a footer naming the
+ * server, or that footer with the host's name as a mailto: link to ServerAdmin.
+ */
+export const SERVER_SIGNATURES = ["Off", "On", "EMail"] as const;
+/** One of {@link SERVER_SIGNATURES}. */
+export type ServerSignature = typeof SERVER_SIGNATURES[number];
+
+/**
  * The HTTP engines a slot can serve with: mpmd's own HTTP/1.1 engine over `Deno.listen`
  * (every limit and connection state of httpd), or Deno's built-in server (`Deno.serve`,
  * Rust's hyper), faster, with Deno's own limits.
@@ -287,8 +295,19 @@ export interface HostConfig {
   readonly autoindex: AutoindexConfig;
   /** AddType overrides: lower-case extension without the dot → media type. */
   readonly addType: Readonly<Record<string, string>>;
+  /** AddCharset: lower-case extension without the dot → charset added to its Content-Type. */
+  readonly addCharset: Readonly<Record<string, string>>;
+  /** ForceType: the media type of every file the host serves, or `null` (None). */
+  readonly forceType: string | null;
   /** AddDefaultCharset: charset added to text/plain and text/html responses, or `null` (Off). */
   readonly addDefaultCharset: string | null;
+  /** ServerSignature: the footer of the host's error pages and directory listings. */
+  readonly serverSignature: ServerSignature;
+  /**
+   * UseCanonicalName: `true` (On) names the host by ServerName and the connection's port in the
+   * URLs and signatures it builds; `false` (Off) by the client's Host field.
+   */
+  readonly useCanonicalName: boolean;
   /**
    * Redirect, RedirectPermanent, RedirectTemp, then RedirectMatch rules, each in the order
    * written: the first that matches answers.
@@ -307,6 +326,13 @@ export interface HostConfig {
   readonly requestHeaders: readonly HeaderRule[];
   /** ErrorDocument: status → document; `null` (`default`) for the built-in page. */
   readonly errorDocuments: Readonly<Record<number, ErrorDocument | null>>;
+  /**
+   * ErrorLog: where the error-log entries about this host's requests go (absolute path, or
+   * `stderr`); the main server's unless the host sets its own.
+   */
+  readonly errorLog: string;
+  /** LogLevel: least severe entries about this host's requests that are written. */
+  readonly logLevel: LogLevel;
   /** Access logs of this host. */
   readonly customLogs: readonly CustomLog[];
   /** App: handler modules mounted on URL prefixes, in the order written. */
@@ -411,11 +437,14 @@ export interface ServerConfig {
    * as root (`null`: no User, or not looked up); the parent keeps root.
    */
   readonly runAs: RunAs | null;
-  /** Absolute path, or `stderr`. */
+  /**
+   * The main server's ErrorLog (`hosts[0].errorLog`), absolute path or `stderr`: where entries
+   * not tied to a request go.
+   */
   readonly errorLog: string;
   /** ErrorLogFormat (keywords only): httpd's default layout, or one JSON object per line. */
   readonly errorLogFormat: ErrorLogFormat;
-  /** LogLevel: least severe error-log entries written. */
+  /** The main server's LogLevel (`hosts[0].logLevel`), for entries not tied to a request. */
   readonly logLevel: LogLevel;
   /** LogFormat nicknames → format strings (includes `common` and `combined`). */
   readonly logFormats: Readonly<Record<string, string>>;

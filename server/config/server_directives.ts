@@ -5,10 +5,9 @@
  * @module
  */
 
-import { LOG_LEVELS, type LogLevel } from "../log/mod.ts";
 import { type Directive, duration, flag, integer, oneOf, path, size, text } from "./directive.ts";
 import { LISTEN } from "./_listen.ts";
-import { ERROR_LOG, ERROR_LOG_FORMAT, LOG_FORMAT } from "./_logs.ts";
+import { ERROR_LOG_FORMAT, LOG_FORMAT } from "./_logs.ts";
 import { REQUEST_READ_TIMEOUT } from "./request_read_timeout.ts";
 import { HEALTH } from "./_health.ts";
 import {
@@ -195,13 +194,6 @@ export const SERVER_DIRECTIVES = {
     "The user the serving processes run as, when the server is started as root",
   ),
   Group: account("Group", "The group the serving processes run as (default: the User's own)"),
-  ErrorLog: ERROR_LOG,
   ErrorLogFormat: ERROR_LOG_FORMAT,
-  LogLevel: oneOf<LogLevel>({
-    name: "LogLevel",
-    help: "Least severe error-log entries written",
-    default: "warn",
-    values: LOG_LEVELS,
-  }),
   LogFormat: LOG_FORMAT,
 } as const;

@@ -12,19 +12,33 @@ import { type SerializedHead, serializeResponseHead } from "./write_response.ts"
 import type { Logger } from "../log/mod.ts";
 
 const encoder = new TextEncoder();
+/** The plain pages, one per status: {@link isErrorPage} knows them by identity. */
 const pages = new Map<number, Uint8Array>();
 
 function page(status: number): Uint8Array {
   let body = pages.get(status);
   if (body === undefined) {
-    const title = `${status} ${statusText(status)}`.trimEnd();
-    body = encoder.encode(
-      `<!DOCTYPE html>\n<html><head><title>${title}</title></head>\n` +
-        `<body><h1>${title}</h1></body></html>\n`,
-    );
+    body = errorPage(status, { footer: "" });
     pages.set(status, body);
   }
   return body;
+}
+
+/**
+ * The HTML page naming `status`, with `footer` (HTML, already escaped) at the end of its body:
+ * a host's ServerSignature, which the engine does not know.
+ */
+export function errorPage(status: number, options: { readonly footer: string }): Uint8Array {
+  const title = `${status} ${statusText(status)}`.trimEnd();
+  return encoder.encode(
+    `<!DOCTYPE html>\n<html><head><title>${title}</title></head>\n` +
+      `<body><h1>${title}</h1>${options.footer}</body></html>\n`,
+  );
+}
+
+/** Whether `response` carries the plain page {@link errorResponse} made, unchanged. */
+export function isErrorPage(response: Pick<ServerResponse, "status" | "body">): boolean {
+  return response.body !== null && response.body === pages.get(response.status);
 }
 
 /**

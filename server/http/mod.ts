@@ -60,7 +60,7 @@ export type {
 } from "./engine_options.ts";
 export { fetchHandler, fromResponse, toRequest } from "./fetch_adapter.ts";
 export type { FetchHandler, FetchInfo } from "./fetch_adapter.ts";
-export { errorResponse, failureResponse } from "./error_response.ts";
+export { errorPage, errorResponse, failureResponse, isErrorPage } from "./error_response.ts";
 export { drainIdleGraceMs } from "./keep_alive.ts";
 export { EngineListeners, isClosedListenerError } from "./serve_listener.ts";
 export {

@@ -64,6 +64,23 @@ export interface ErrorLogger extends Logger {
   withModule(module: string): ErrorLogger;
   /** A logger whose entries name `client` (`[client address:port]`), or none for `null`. */
   withClient(client: Endpoint | null): ErrorLogger;
+  /**
+   * A logger tagging entries as this one does (format, pid, thread, module, client) that
+   * writes them to another sink, or filters them at another level: a virtual host's own
+   * ErrorLog and LogLevel.
+   */
+  withDestination(destination: ErrorLogDestination): ErrorLogger;
+}
+
+/** Where {@link ErrorLogger.withDestination} writes, and what it keeps. */
+export interface ErrorLogDestination {
+  /**
+   * Where entries go.
+   * @default the sink of the logger it is derived from
+   */
+  readonly sink?: LogSink;
+  /** Entries less severe than this are dropped (except `notice`). */
+  readonly level: LogLevel;
 }
 
 const RANK: Readonly<Record<LogLevel, number>> = Object.fromEntries(
@@ -175,5 +192,11 @@ class ErrorLog implements ErrorLogger {
 
   withClient(client: Endpoint | null): ErrorLogger {
     return new ErrorLog(this.#shared, this.#module, client);
+  }
+
+  withDestination(destination: ErrorLogDestination): ErrorLogger {
+    const { sink = this.#shared.sink, level } = destination;
+    const shared = { ...this.#shared, sink, level, rank: RANK[level] };
+    return new ErrorLog(shared, this.#module, this.#client);
   }
 }

@@ -34,7 +34,7 @@ export type { AccessRecord, Endpoint, HeaderFields } from "./access_record.ts";
 export { LOG_LEVELS } from "./logger.ts";
 export type { Logger, LogLevel } from "./logger.ts";
 export { createErrorLog } from "./error_log.ts";
-export type { ErrorLogger, ErrorLogOptions } from "./error_log.ts";
+export type { ErrorLogDestination, ErrorLogger, ErrorLogOptions } from "./error_log.ts";
 export { ERROR_LOG_FORMATS, ERROR_LOG_RENDERERS } from "./error_log_format.ts";
 export type { ErrorLogEntry, ErrorLogFormat, ErrorLogRenderer } from "./error_log_format.ts";
 export { createMemorySink, createStderrSink } from "./log_sink.ts";

@@ -38,7 +38,6 @@ export function buildConfig(r: Resolution, source: BuildSource): ServerConfig {
   const inRoot = (p: string) => resolve(r.serverRoot, p);
   const S = SERVER_DIRECTIVES;
   const readTimeout = get(S.RequestReadTimeout);
-  const errorLog = get(S.ErrorLog);
   const mainAt = { file: source.file ?? "embedded default", line: null, column: null };
   const main = hostConfig(get, inRoot, [], mainAt);
   const virtualHosts = r.virtualHosts.map((host) =>
@@ -84,9 +83,9 @@ export function buildConfig(r: Resolution, source: BuildSource): ServerConfig {
     typesConfig: get(S.TypesConfig) === null ? null : { path: get(S.TypesConfig)!, types: {} },
     // Looked up by parseConfigText(), which has the user database.
     runAs: null,
-    errorLog: errorLog === "stderr" ? errorLog : inRoot(errorLog),
+    errorLog: main.errorLog,
     errorLogFormat: get(S.ErrorLogFormat),
-    logLevel: get(S.LogLevel),
+    logLevel: main.logLevel,
     logFormats: get(S.LogFormat),
     hosts: [main, ...virtualHosts],
   };
@@ -101,6 +100,7 @@ function hostConfig(
 ): HostConfig {
   const H = HOST_DIRECTIVES;
   const options = get(H.Options);
+  const errorLog = get(H.ErrorLog);
   return {
     addresses,
     declaredAt: formatLocation(declaredAt),
@@ -113,7 +113,11 @@ function hostConfig(
     followSymLinks: options.followSymLinks ?? false,
     autoindex: autoindexConfig(get),
     addType: get(H.AddType),
+    addCharset: get(H.AddCharset),
+    forceType: get(H.ForceType),
     addDefaultCharset: get(H.AddDefaultCharset),
+    serverSignature: get(H.ServerSignature),
+    useCanonicalName: get(H.UseCanonicalName),
     redirects: [
       ...get(H.Redirect),
       ...get(H.RedirectPermanent),
@@ -125,6 +129,8 @@ function hostConfig(
     errorDocuments: get(H.ErrorDocument),
     headers: get(H.Header),
     requestHeaders: get(H.RequestHeader),
+    errorLog: errorLog === "stderr" ? errorLog : inRoot(errorLog),
+    logLevel: get(H.LogLevel),
     customLogs: get(H.CustomLog),
     apps: get(H.App),
     status: get(H.Status),

@@ -66,9 +66,9 @@ export interface VirtualHostResolution {
 
 /**
  * Host directives whose value in a virtual host adds to the main server's rather than
- * replaces it, and how: the main server's Options and AddType are adjusted by the host's
- * (httpd's per-directory and mime merges); the host's redirects are tried before the main
- * server's (mod_alias's merge); IndexOptions is inherited by the directive's own rule
+ * replaces it, and how: the main server's Options, AddType and AddCharset are adjusted by the
+ * host's (httpd's per-directory and mime merges); the host's redirects are tried before the
+ * main server's (mod_alias's merge); IndexOptions is inherited by the directive's own rule
  * (`combine` with the "virtual host" scope: mod_autoindex's merge).
  */
 const MERGED_INTO_VIRTUAL_HOST: ReadonlyMap<string, "main first" | "host first" | "inherited"> =
@@ -77,6 +77,7 @@ const MERGED_INTO_VIRTUAL_HOST: ReadonlyMap<string, "main first" | "host first" 
     ["IndexOptions", "inherited"],
     ["IndexIgnore", "main first"],
     ["AddType", "main first"],
+    ["AddCharset", "main first"],
     ["Redirect", "host first"],
     ["RedirectMatch", "host first"],
     ["RedirectPermanent", "host first"],

@@ -412,7 +412,7 @@ function userFileErrors(
 const NO_ENV = (): undefined => undefined;
 
 /**
- * The files the server will write that it cannot: the error log, the access logs and the
+ * The files the server will write that it cannot: the error logs, the access logs and the
  * PidFile, each reported where its directive was set, so that `-t` and `-k start` say so on
  * the terminal and a restart is refused, rather than a log nobody reads saying it later.
  */
@@ -422,26 +422,25 @@ function unwritableFiles(
   whyNot: (path: string) => string | null,
   fileLocation: ConfigLocation,
 ): ConfigError[] {
-  const files: [directive: string, path: string | null, what: string][] = [
-    ["ErrorLog", config.errorLog, "Cannot open log file"],
+  type File = [directive: string, path: string | null, what: string, host: number];
+  const files: File[] = [
+    // The main server's ErrorLog first: hosts[0]'s is config.errorLog.
+    ...config.hosts.map((host, i): File => ["ErrorLog", host.errorLog, "Cannot open log file", i]),
     ...config.hosts.flatMap((host) =>
-      host.customLogs.map((log): [string, string, string] => [
-        "CustomLog",
-        log.path,
-        "Cannot open log file",
-      ])
+      host.customLogs.map((log): File => ["CustomLog", log.path, "Cannot open log file", 0])
     ),
-    ["PidFile", config.pidFile, "Cannot write PidFile"],
+    ["PidFile", config.pidFile, "Cannot write PidFile", 0],
   ];
   const seen = new Set<string>();
   const errors: ConfigError[] = [];
-  for (const [directive, path, what] of files) {
+  for (const [directive, path, what, host] of files) {
     if (path === null || path === "stderr" || path === "stdout" || seen.has(path)) continue;
     if (resolution.failed.includes(directive) || resolution.failed.includes("ServerRoot")) continue;
     seen.add(path);
     const problem = whyNot(path);
     if (problem === null) continue;
-    const at = resolution.locations[directive] ?? fileLocation;
+    const at = (host === 0 ? undefined : resolution.virtualHosts[host - 1]?.locations[directive]) ??
+      resolution.locations[directive] ?? fileLocation;
     errors.push(new ConfigError({ at, directive, detail: `${what} ${path}: ${problem}` }));
   }
   return errors;

@@ -25,6 +25,7 @@ const PAGE: ListingPage = {
   suppressPreamble: false,
   header: null,
   readme: null,
+  footer: "",
 };
 
 const has = (html: string, part: string) => assertParts(html, { has: [part] });
@@ -125,6 +126,17 @@ Deno.test("renderListingPage() applies the IndexOptions that shape columns", asy
       assertParts(renderListingPage({ ...PAGE, ...c.page }), c);
     });
   }
+});
+
+Deno.test("renderListingPage() ends with the ServerSignature after the readme, if any", () => {
+  const signature = "<address>mpmd Server at a.test Port 80</address>\n";
+  const html = renderListingPage({
+    ...PAGE,
+    readme: { kind: "text", content: "read me\n" },
+    footer: signature,
+  });
+  assert.ok(html.indexOf("read me") < html.indexOf(`<hr>\n${signature}`), html);
+  lacks(renderListingPage(PAGE), "<address>");
 });
 
 Deno.test("renderListingPage() places HeaderName and ReadmeName files as httpd", async (t) => {

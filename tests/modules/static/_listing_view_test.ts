@@ -13,6 +13,7 @@ const INPUT: ListingViewInput = {
   ],
   header: null,
   readme: null,
+  footer: "",
 };
 
 const withFlags = (...flags: IndexOptionFlag[]): ListingViewInput => ({

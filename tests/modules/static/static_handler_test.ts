@@ -231,6 +231,18 @@ Deno.test("createStaticHandler() sets Content-Type as mod_mime", async (t) => {
       host: { addDefaultCharset: "UTF-8", addType: { txt: "text/plain; charset=koi8-r" } },
       type: "text/plain; charset=koi8-r",
     },
+    {
+      path: "/data.json",
+      host: { addCharset: { json: "UTF-8" } },
+      type: "application/json; charset=UTF-8",
+    },
+    { path: "/app.js", host: { forceType: "text/plain" }, type: "text/plain" },
+    { path: "/noext", host: { forceType: "image/png" }, type: "image/png" },
+    {
+      path: "/",
+      host: { forceType: "text/plain", addDefaultCharset: "UTF-8" },
+      type: "text/plain; charset=UTF-8",
+    },
   ];
   for (const c of cases) {
     await t.step(`${c.path} ${JSON.stringify(c.host)} → ${c.type}`, async () => {
@@ -341,27 +353,17 @@ Deno.test("createStaticHandler() refuses anything but a regular file or a direct
 
 Deno.test("createStaticHandler() rejects negative options", () => {
   const host = {
-    addresses: [],
-    declaredAt: "test",
-    serverAdmin: "[no address given]",
-    serverName: "x",
-    serverAliases: [],
     documentRoot: "/nonexistent",
     directoryIndex: [],
     indexes: false,
     followSymLinks: false,
     autoindex: DEFAULT_AUTOINDEX,
     addType: {},
+    addCharset: {},
+    forceType: null,
     addDefaultCharset: null,
-    redirects: [],
-    aliases: [],
-    sections: [],
-    errorDocuments: {},
-    headers: [],
-    requestHeaders: [],
-    customLogs: [],
-    apps: [],
-    status: null,
+    serverName: "localhost",
+    useCanonicalName: false,
   };
   for (const key of ["revalidateMs", "maxCachedFileBytes", "maxCacheBytes", "maxCacheEntries"]) {
     assert.throws(

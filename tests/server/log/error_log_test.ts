@@ -128,6 +128,33 @@ Deno.test("createErrorLog() withModule() and withClient() tag entries", async (t
   });
 });
 
+Deno.test("createErrorLog() withDestination() writes elsewhere or at another level", async (t) => {
+  const CASES: { name: string; own: boolean; level: LogLevel; logged: string[] }[] = [
+    { name: "another sink, more verbose", own: true, level: "debug", logged: ["warn", "debug"] },
+    { name: "the same sink, less verbose", own: false, level: "error", logged: [] },
+  ];
+  for (const c of CASES) {
+    await t.step(c.name, () => {
+      const { sink, log } = setup({ tid: 3 });
+      const other = createMemorySink();
+      const host = log.withModule("static").withDestination({
+        ...(c.own && { sink: other }),
+        level: c.level,
+      });
+      host.warn("w");
+      host.debug("d");
+      log.info("dropped at warn");
+      const written = c.own ? other.lines : sink.lines;
+      assert.deepEqual(
+        written.map((line) => /:(\w+)\] \[pid 1234:tid 3\]/.exec(line)?.[1]),
+        c.logged,
+      );
+      assert.ok(written.every((line) => line.includes("[static:")));
+      if (c.own) assert.deepEqual(sink.lines, []);
+    });
+  }
+});
+
 Deno.test("createErrorLog() appends the cause", async (t) => {
   await t.step("an Error's stack on the following lines", () => {
     const { sink, log } = setup();

@@ -19,6 +19,7 @@ export const DIRECTORY_DIRECTIVE_NAMES: ReadonlySet<string> = new Set([
   "Options",
   "DirectoryIndex",
   "AddType",
+  "AddCharset",
   "AddDefaultCharset",
 ]);
 

@@ -137,6 +137,11 @@ export function readDirective(
     if (name === "Options" && ctx.section.kind === "Directory") {
       ctx.section.access.Options = line.args;
     }
+  } else if (name === "HostnameLookups" && ctx.kind !== "vhost") {
+    // Off, the one value mpmd has, was read silently above: another is refused at its own line,
+    // in a section as on its host, rather than ignored with a warning.
+    const host = ctx.section.host;
+    (host === 0 ? state.sections.main : state.sections.vhosts[host - 1]!.occurrences).push(o);
   } else {
     const text = `Ignoring ${name} inside ${describeContext(ctx)}: mpmd sets it ${
       ctx.kind === "vhost"

@@ -75,9 +75,7 @@ export function configToYaml(config: ServerConfig, options: ConfigToYamlOptions 
     ["MaintenanceInterval", config.maintenanceIntervalMs],
     ["MaxConnectionsPerChildJitter", config.maxConnectionsPerChildJitter],
     ["ExtendedStatus", config.extendedStatus],
-    ["ErrorLog", config.errorLog],
     ["ErrorLogFormat", config.errorLogFormat],
-    ["LogLevel", config.logLevel],
   ];
   for (const [name, value] of scalars) {
     const shown = DURATIONS.has(name) ? formatDuration(value as number) : value;
@@ -137,13 +135,19 @@ function defaultHost(serverRoot: string): HostConfig {
     followSymLinks: H.Options.default.followSymLinks ?? false,
     autoindex: DEFAULT_AUTOINDEX,
     addType: H.AddType.default,
+    addCharset: H.AddCharset.default,
+    forceType: H.ForceType.default,
     addDefaultCharset: H.AddDefaultCharset.default,
+    serverSignature: H.ServerSignature.default,
+    useCanonicalName: H.UseCanonicalName.default,
     redirects: [],
     aliases: [],
     sections: [],
     errorDocuments: {},
     headers: [],
     requestHeaders: [],
+    errorLog: H.ErrorLog.default,
+    logLevel: H.LogLevel.default,
     customLogs: H.CustomLog.default,
     apps: H.App.default,
     status: H.Status.default,
@@ -172,12 +176,18 @@ function hostEntries(host: HostConfig, base: HostConfig): Entries {
     entries.Options = options.length > 0 ? options : "None";
   }
   Object.assign(entries, autoindexEntries(host.autoindex, base.autoindex));
-  const types: Record<string, string[]> = {};
-  for (const [extension, type] of Object.entries(host.addType)) {
-    if (base.addType[extension] !== type) (types[type] ??= []).push(extension);
+  for (const [key, field] of [["AddType", "addType"], ["AddCharset", "addCharset"]] as const) {
+    // A virtual host's map adds to the main server's: it writes what it changes.
+    const byValue: Record<string, string[]> = {};
+    for (const [extension, value] of Object.entries(host[field])) {
+      if (base[field][extension] !== value) (byValue[value] ??= []).push(extension);
+    }
+    if (Object.keys(byValue).length > 0) entries[key] = byValue;
   }
-  if (Object.keys(types).length > 0) entries.AddType = types;
+  put("ForceType", "forceType", host.forceType ?? "None");
   put("AddDefaultCharset", "addDefaultCharset", host.addDefaultCharset ?? "Off");
+  put("ServerSignature", "serverSignature");
+  put("UseCanonicalName", "useCanonicalName", host.useCanonicalName ? "On" : "Off");
   // A virtual host tries its own redirects, then the main server's: it writes its own.
   const ownRedirects = host.redirects.filter((r) => !base.redirects.some((b) => same(b, r)));
   if (ownRedirects.length > 0) {
@@ -232,6 +242,8 @@ function hostEntries(host: HostConfig, base: HostConfig): Entries {
     const lines = (prefixed ? own : host[field]).map(headerLine);
     if (lines.length > 0) entries[key] = lines;
   }
+  put("ErrorLog", "errorLog");
+  put("LogLevel", "logLevel");
   put(
     "CustomLog",
     "customLogs",

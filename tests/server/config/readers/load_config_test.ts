@@ -183,6 +183,10 @@ Deno.test("loadConfig() refuses logs and a PidFile it cannot write, at their lin
         error: `${file}:3: Cannot open log file ${join(dir, "www")}: it is a directory`,
       },
       {
+        yaml: 'VirtualHost:\n  - Address: "*"\n    ErrorLog: www',
+        error: `${file}:5: Cannot open log file ${join(dir, "www")}: it is a directory`,
+      },
+      {
         yaml: "PidFile: run/mpmd.pid",
         error: `${file}:3: Cannot write PidFile ${
           join(dir, "run", "mpmd.pid")

@@ -36,7 +36,10 @@ Deno.test("each <VirtualHost> is a host, its unset directives the main server's"
   assert.equal(host.indexes, true);
   assert.equal(host.followSymLinks, true);
   assert.deepEqual(host.addType, { a: "text/x-a", b: "text/x-b" });
+  // ErrorLog is per host: the main server keeps its own.
   assert.equal(config.errorLog, "stderr");
+  assert.equal(host.errorLog, "/srv/logs/site-error.log");
+  assert.equal(other.errorLog, "stderr");
   // What the second host leaves unset is the main server's, not the first host's.
   assert.deepEqual(other.addresses, [
     { hostname: "127.0.0.1", port: 8081 },
@@ -50,9 +53,7 @@ Deno.test("each <VirtualHost> is a host, its unset directives the main server's"
     [other.indexes, other.followSymLinks, other.addType],
     [true, false, { a: "text/x-a" }],
   );
-  assert.deepEqual(warnings, [
-    "httpd.conf:12: Ignoring ErrorLog inside <VirtualHost>: mpmd sets it for the whole server (write it outside <VirtualHost>)",
-  ]);
+  assert.deepEqual(warnings, []);
 });
 
 Deno.test("readHttpdConf() refuses server-only directives and nesting where httpd does", async (t) => {
