@@ -146,12 +146,15 @@ export class ScoreboardFile implements Disposable {
    * old file, so that a reader never sees half of it. Writers follow at their next write;
    * one that writes the old file meanwhile lands there once, and its next flush here.
    *
+   * @param owner who the new file belongs to: the User of processes that gave up root and
+   *   must open it again; omitted, whoever makes it.
    * @returns the parent's handle on the new file.
    * @throws {ScoreboardError} if a process in use has no region in the new shape, or on I/O
    */
   static reshape(
     path: string,
     limits: { readonly serverLimit: number; readonly threadLimit: number },
+    owner?: { readonly uid: number; readonly gid: number },
   ): ScoreboardFile {
     const bytes = wrap(`reshape scoreboard ${path}`, () => Deno.readFileSync(path));
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -172,6 +175,7 @@ export class ScoreboardFile implements Disposable {
     const next = `${path}.next`;
     wrap(`reshape scoreboard ${path}`, () => {
       Deno.writeFileSync(next, out, { mode: 0o644 });
+      if (owner !== undefined) Deno.chownSync(next, owner.uid, owner.gid);
       Deno.renameSync(next, path);
     });
     return ScoreboardFile.open(path);

@@ -11,7 +11,7 @@
  */
 
 import { delay, describeError, TIMED_OUT, withDeadline } from "../../base/mod.ts";
-import { detectCapabilities, stdoutPathForChildren } from "../../platform/mod.ts";
+import { detectCapabilities, isRoot, stdoutPathForChildren } from "../../platform/mod.ts";
 import type { ServerConfig } from "../../server/config/mod.ts";
 import type { Logger } from "../../server/log/mod.ts";
 import {
@@ -355,7 +355,11 @@ class Parent {
       const children = [...this.#children.values()];
       if (children.some((c) => c.generation !== running || c.index >= wanted.serverLimit)) return;
     }
-    this.#scoreboard = ScoreboardFile.reshape(file.path, wanted);
+    // Processes that gave up root open the new file as their User (httpd's children can write
+    // its scoreboard too); those to follow it are the running generation's.
+    const { runAs } = this.#generation.config;
+    const owner = runAs !== null && isRoot() ? { uid: runAs.uid, gid: runAs.gid } : undefined;
+    this.#scoreboard = ScoreboardFile.reshape(file.path, wanted, owner);
     file.close();
   }
 

@@ -9,6 +9,8 @@ import { join } from "node:path";
 import { denoDirCopy, runMpmd, startMpmd, tempConfig } from "../../_server.ts";
 import { lookupGroup, lookupUser } from "../../../platform/mod.ts";
 import { eventually } from "../../_deadline.ts";
+import { MPMS } from "../../../mpm/mod.ts";
+import { defaultScoreboardPath, readScoreboard } from "../../../scoreboard/mod.ts";
 
 const AS_ROOT = Deno.uid() === 0;
 const USER = "www-data";
@@ -161,4 +163,54 @@ Deno.test("-D DUMP_RUN_CFG shows User and Group with their ids, as httpd does", 
   const user = lookupUser(USER)!;
   assert.match(run.stdout, new RegExp(`^User: name="${USER}" id=${user.uid}$`, "m"));
   assert.match(run.stdout, /^Group: name="#4" id=4$/m);
+});
+
+Deno.test({
+  name:
+    "a switch from prefork to event as root: the children of both follow the reshaped scoreboard",
+  ignore: !AS_ROOT,
+  async fn() {
+    await using files = await site();
+    await using denoDir = await denoDirCopy();
+    await using server = await startMpmd(config(files.dir, "prefork", "stderr"), [], {
+      env: { DENO_DIR: denoDir.path },
+    });
+    await Deno.writeTextFile(server.configFile!, config(files.dir, "event", "stderr"));
+    const section = { StartServers: 1, ThreadsPerChild: 2, MinSpareThreads: 1, MaxSpareThreads: 3 };
+    const EVENT_SHAPE = MPMS.event.topology(MPMS.event.check(section).settings);
+    Deno.kill(server.pid, "SIGUSR2");
+    await server.waitForLog(/generation 2 serving \(event MPM\)/, 30_000);
+    // Once prefork's children are gone the file takes event's shape again: the event children,
+    // serving as the User, must open it anew.
+    await eventually(
+      async () => {
+        const scoreboard = await readScoreboard(defaultScoreboardPath(server.pid));
+        return scoreboard.processes.length > 0 &&
+          scoreboard.processes.every((p) => p.generation === 2) &&
+          scoreboard.serverLimit === EVENT_SHAPE.serverLimit &&
+          scoreboard.threadLimit === EVENT_SHAPE.threadLimit;
+      },
+      "generation 2 alone, in event's shape",
+      30_000,
+    );
+    for (let i = 0; i < 5; i++) {
+      assert.equal((await fetch(`${server.origin}/public.txt`)).status, 200);
+    }
+    await eventually(
+      async () => {
+        const scoreboard = await readScoreboard(defaultScoreboardPath(server.pid));
+        const served = scoreboard.processes.flatMap((p) => p.slots).reduce(
+          (sum, slot) => sum + slot.accessCount,
+          0,
+        );
+        return served >= 5;
+      },
+      "the event children's counts in the reshaped file",
+      10_000,
+    );
+    assert.deepEqual(
+      server.stderr.filter((line) => /scoreboard/i.test(line) && /Cannot/.test(line)),
+      [],
+    );
+  },
 });
