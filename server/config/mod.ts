@@ -10,6 +10,7 @@
 export {
   type AccessSection,
   type AliasRule,
+  type AllowOverride,
   type AppMount,
   type CustomLog,
   type ErrorDocument,
@@ -23,6 +24,9 @@ export {
   MPM_SOURCES,
   type MpmName,
   type MpmSource,
+  type OptionName,
+  OVERRIDE_CLASSES,
+  type OverrideClass,
   PATH_SECTION_KINDS,
   type PathSectionKind,
   type ReadTimeout,
@@ -93,4 +97,5 @@ export { DEFAULT_REQUEST_READ_TIMEOUT } from "./request_read_timeout.ts";
 export { HOST_DIRECTIVES } from "./host_directives.ts";
 export { parseMimeTypes } from "./mime_types.ts";
 export { type Htpasswd, parseHtpasswd, type PasswordScheme, passwordScheme } from "./htpasswd.ts";
-export { directoryPattern, parseRequireLine, wildcardSource } from "./_access.ts";
+export { directoryPattern, parseRequireLine, parseSectionBody, wildcardSource } from "./_access.ts";
+export { ALLOW_NO_OVERRIDE, parseAllowOverride } from "./allow_override.ts";

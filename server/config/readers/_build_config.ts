@@ -106,6 +106,7 @@ function hostConfig(
     directoryIndex: get(H.DirectoryIndex),
     indexes: options.indexes ?? false,
     followSymLinks: options.followSymLinks ?? false,
+    accessFileNames: get(H.AccessFileName),
     addType: get(H.AddType),
     addDefaultCharset: get(H.AddDefaultCharset),
     redirects: [

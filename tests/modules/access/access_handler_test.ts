@@ -98,6 +98,8 @@ function section(kind: AccessSection["kind"], match: string, require: string): A
     authName: null,
     authUserFile: null,
     options: null,
+    directoryIndex: null,
+    allowOverride: null,
   };
 }
 

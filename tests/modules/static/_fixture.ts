@@ -145,6 +145,7 @@ export async function createStaticFixture(): Promise<StaticFixture> {
       directoryIndex: ["index.html"],
       indexes: false,
       followSymLinks: false,
+      accessFileNames: [".htaccess"],
       addType: {},
       addDefaultCharset: null,
       redirects: [],

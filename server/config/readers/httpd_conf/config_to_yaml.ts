@@ -14,6 +14,7 @@ import { resolve } from "node:path";
 import {
   type AccessSection,
   type AliasRule,
+  type AllowOverride,
   DEFAULT_REQUEST_READ_TIMEOUT,
   formatDuration,
   formatListenAddress,
@@ -21,6 +22,7 @@ import {
   type HeaderRule,
   HOST_DIRECTIVES,
   type HostConfig,
+  OVERRIDE_CLASSES,
   PATH_SECTION_KINDS,
   type ReadTimeout,
   type RedirectRule,
@@ -131,6 +133,7 @@ function defaultHost(serverRoot: string): HostConfig {
     directoryIndex: H.DirectoryIndex.default,
     indexes: H.Options.default.indexes ?? false,
     followSymLinks: H.Options.default.followSymLinks ?? false,
+    accessFileNames: H.AccessFileName.default,
     addType: H.AddType.default,
     addDefaultCharset: H.AddDefaultCharset.default,
     redirects: [],
@@ -166,6 +169,7 @@ function hostEntries(host: HostConfig, base: HostConfig): Entries {
   if (host.indexes !== base.indexes || host.followSymLinks !== base.followSymLinks) {
     entries.Options = options.length > 0 ? options : "None";
   }
+  put("AccessFileName", "accessFileNames");
   const types: Record<string, string[]> = {};
   for (const [extension, type] of Object.entries(host.addType)) {
     if (base.addType[extension] !== type) (types[type] ??= []).push(extension);
@@ -242,7 +246,10 @@ function hostEntries(host: HostConfig, base: HostConfig): Entries {
   return entries;
 }
 
-/** A section as YAML writes it: `{ pattern: { Require, AuthType, AuthName, AuthUserFile } }`. */
+/**
+ * A section as YAML writes it: `{ pattern: { Require, AuthType, AuthName, AuthUserFile,
+ * Options, DirectoryIndex, AllowOverride } }`.
+ */
 function sectionEntry(section: AccessSection): Entries {
   const body: Entries = {};
   if (section.require !== null) {
@@ -262,7 +269,26 @@ function sectionEntry(section: AccessSection): Entries {
       ...word(section.options.followSymLinks, "FollowSymLinks"),
     ];
   }
+  if (section.directoryIndex !== null) {
+    body.DirectoryIndex = section.directoryIndex.length === 0 ? "disabled" : section.directoryIndex;
+  }
+  if (section.allowOverride !== null) {
+    body.AllowOverride = allowOverrideWords(section.allowOverride);
+  }
   return { [section.match]: body };
+}
+
+/** AllowOverride as its words: `None`, `All`, or the classes (`Options=Indexes`). */
+function allowOverrideWords({ classes, options }: AllowOverride): string | string[] {
+  if (classes.length === 0) return "None";
+  const everyOption = options.length === 2;
+  if (classes.length === OVERRIDE_CLASSES.length && everyOption) return "All";
+  const optionWords = options.map((o) => o === "indexes" ? "Indexes" : "FollowSymLinks");
+  return classes.map((c) =>
+    c !== "Options" || everyOption
+      ? c
+      : `Options=${optionWords.length === 0 ? "None" : optionWords.join(",")}`
+  );
 }
 
 /** A requirement as a Require line, or a container of them. */

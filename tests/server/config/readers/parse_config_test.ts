@@ -277,6 +277,7 @@ Deno.test("parseConfigText() fills httpd 2.4's defaults (and mpmd's own choices)
       // mpmd differs from httpd (FollowSymLinks): no Options by default.
       indexes: false,
       followSymLinks: false,
+      accessFileNames: [".htaccess"],
       addType: {},
       addDefaultCharset: null,
       redirects: [],
