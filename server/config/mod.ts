@@ -99,3 +99,4 @@ export { parseMimeTypes } from "./mime_types.ts";
 export { type Htpasswd, parseHtpasswd, type PasswordScheme, passwordScheme } from "./htpasswd.ts";
 export { directoryPattern, parseRequireLine, parseSectionBody, wildcardSource } from "./_access.ts";
 export { ALLOW_NO_OVERRIDE, parseAllowOverride } from "./allow_override.ts";
+export type { OptionsValue } from "./_options.ts";

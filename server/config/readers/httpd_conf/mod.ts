@@ -23,6 +23,12 @@
  * @module
  */
 
+export {
+  type AccessFileContent,
+  type AccessFileOptions,
+  type AccessFileResult,
+  parseAccessFile,
+} from "./access_file.ts";
 export { CONFIG_SYNTAXES, type ConfigSyntax, configSyntaxOf } from "./config_syntax.ts";
 export { configToYaml, type ConfigToYamlOptions } from "./config_to_yaml.ts";
 export { type DumpInput, runConfigReport, virtualHostReport } from "./dump_reports.ts";

@@ -1,0 +1,285 @@
+/**
+ * An access file (`.htaccess`) read as httpd reads one: httpd.conf's line syntax, each
+ * directive checked against the AllowOverride in force where the file is. What mpmd takes in
+ * one: AuthType, AuthName, AuthUserFile, Require and `<RequireAll/Any/None>` (AuthConfig);
+ * Options (Options); DirectoryIndex (Indexes); Redirect, RedirectMatch, RedirectPermanent and
+ * RedirectTemp (FileInfo); `<IfModule>`. The first mistake ends the reading: httpd then answers
+ * every request below the directory with 500, and so does mpmd. Pure: the caller reads the file.
+ *
+ * @module
+ */
+
+import { didYouMeanHint } from "../../../../base/mod.ts";
+import {
+  type AccessSection,
+  type AllowOverride,
+  type DirectiveContext,
+  DirectiveValueError,
+  HOST_DIRECTIVES,
+  type OptionsValue,
+  type OverrideClass,
+  parseRequireLine,
+  parseSectionBody,
+  type RedirectRule,
+} from "../../mod.ts";
+import { isHttpdDirective } from "./_directive_names.ts";
+import { logicalLines, parseLine } from "./_lines.ts";
+import { BUILTIN_MODULES, namesModule } from "./modules.ts";
+import { words } from "./_sections.ts";
+
+/** Where an access file is and what it may set. */
+export interface AccessFileOptions {
+  /** Its path, as messages name it. */
+  readonly file: string;
+  /** The absolute directory it is in, which its settings hold. */
+  readonly directory: string;
+  /** The AllowOverride in force in that directory. */
+  readonly allowOverride: AllowOverride;
+  /** ServerRoot, which a relative AuthUserFile is under (as in httpd). */
+  readonly serverRoot: string;
+}
+
+/** What an access file sets. */
+export interface AccessFileContent {
+  /** Its settings, as a `<Directory>` section of its directory would hold them. */
+  readonly section: AccessSection;
+  /** Its redirects, in the order written. */
+  readonly redirects: readonly RedirectRule[];
+}
+
+/** An access file read: its content, or the first mistake in it (which answers 500). */
+export type AccessFileResult =
+  | { readonly ok: true; readonly content: AccessFileContent }
+  | { readonly ok: false; readonly line: number; readonly reason: string };
+
+/** The directives mpmd takes in an access file, by lower-case name, with their class. */
+const TAKEN: Readonly<Record<string, { readonly name: string; readonly class: OverrideClass }>> = {
+  authtype: { name: "AuthType", class: "AuthConfig" },
+  authname: { name: "AuthName", class: "AuthConfig" },
+  authuserfile: { name: "AuthUserFile", class: "AuthConfig" },
+  require: { name: "Require", class: "AuthConfig" },
+  options: { name: "Options", class: "Options" },
+  directoryindex: { name: "DirectoryIndex", class: "Indexes" },
+  redirect: { name: "Redirect", class: "FileInfo" },
+  redirectmatch: { name: "RedirectMatch", class: "FileInfo" },
+  redirectpermanent: { name: "RedirectPermanent", class: "FileInfo" },
+  redirecttemp: { name: "RedirectTemp", class: "FileInfo" },
+};
+const TAKEN_NAMES = Object.values(TAKEN).map((d) => d.name);
+
+/** The Require containers by lower-case tag name. */
+const CONTAINERS: Readonly<Record<string, string>> = {
+  requireall: "RequireAll",
+  requireany: "RequireAny",
+  requirenone: "RequireNone",
+};
+
+/** mod_access_compat's directives, which mpmd answers with a pointer to Require. */
+const ACCESS_COMPAT = new Set(["order", "allow", "deny", "satisfy"]);
+
+/** Thrown inside the reader for the first mistake; never leaves this file. */
+class Mistake extends Error {
+  constructor(readonly line: number, reason: string) {
+    super(reason);
+  }
+}
+
+/** An open section: a Require container's list, or an `<IfModule>` being read. */
+interface Open {
+  readonly name: string;
+  readonly line: number;
+  readonly list: unknown[] | null;
+}
+
+/** Reads an access file's text for the directory it is in. */
+export function parseAccessFile(text: string, options: AccessFileOptions): AccessFileResult {
+  try {
+    return { ok: true, content: read(text, options) };
+  } catch (e) {
+    if (!(e instanceof Mistake)) throw e;
+    return { ok: false, line: e.line, reason: e.message };
+  }
+}
+
+function read(text: string, options: AccessFileOptions): AccessFileContent {
+  const { allowOverride, directory } = options;
+  const body: { Require?: unknown[]; AuthType?: string; AuthName?: string; AuthUserFile?: string } =
+    {};
+  let settings: Pick<AccessSection, "options" | "directoryIndex"> = {
+    options: null,
+    directoryIndex: null,
+  };
+  const redirects: RedirectRule[] = [];
+  const open: Open[] = [];
+  const lines = logicalLines(text);
+  const ctxAt = (line: number): DirectiveContext => ({
+    serverRoot: options.serverRoot,
+    syntax: "httpd",
+    origin: `${options.file}:${line}`,
+    itemOrigin: () => `${options.file}:${line}`,
+  });
+  for (let i = 0; i < lines.length; i++) {
+    const { line, text } = lines[i]!;
+    const parsed = parseLine(text);
+    const inner = open.at(-1);
+    if (parsed.kind === "error") throw new Mistake(line, parsed.detail);
+    if (parsed.kind === "close") {
+      if (inner === undefined || inner.name.toLowerCase() !== parsed.name.toLowerCase()) {
+        throw new Mistake(line, `</${parsed.name}> closes no open <${parsed.name}>`);
+      }
+      open.pop();
+      if (inner.list !== null && inner.list.length === 0) {
+        throw new Mistake(inner.line, `<${inner.name}> holds no Require line`);
+      }
+      continue;
+    }
+    const lower = parsed.name.toLowerCase();
+    if (parsed.kind === "open") {
+      const container = CONTAINERS[lower];
+      if (lower === "ifmodule") {
+        if (moduleLoaded(parsed.args, line)) open.push({ name: parsed.name, line, list: null });
+        else i = skipSection(lines, i, parsed.name);
+      } else if (container !== undefined) {
+        allowed(allowOverride, "AuthConfig", `<${parsed.name}>`, line);
+        const list: unknown[] = [];
+        const outer = inner?.list ?? (body.Require ??= []);
+        outer.push({ [container]: list });
+        open.push({ name: parsed.name, line, list });
+      } else {
+        throw new Mistake(
+          line,
+          `<${parsed.name}> is not supported in an access file by mpmd (it takes <IfModule>, <RequireAll>, <RequireAny>, <RequireNone>)`,
+        );
+      }
+      continue;
+    }
+    const taken = TAKEN[lower];
+    if (taken === undefined) throw new Mistake(line, notTaken(parsed.name));
+    allowed(allowOverride, taken.class, taken.name, line);
+    if (inner?.list && taken.name !== "Require") {
+      throw new Mistake(
+        line,
+        `${taken.name} cannot be inside <${inner.name}>: it holds Require lines`,
+      );
+    }
+    const ctx = ctxAt(line);
+    try {
+      if (taken.class === "FileInfo") {
+        redirects.push(...HOST_DIRECTIVES[taken.name as "Redirect"].parse(parsed.args, ctx));
+      } else if (taken.name === "Require") {
+        parseRequireLine(parsed.args);
+        (inner?.list ?? (body.Require ??= [])).push(parsed.args);
+      } else if (taken.class === "AuthConfig") {
+        // Checked on its own, so that a mistake names its line.
+        parseSectionBody("Directory", { [taken.name]: parsed.args }, ctx);
+        body[taken.name as "AuthType"] = parsed.args;
+      } else {
+        const own = parseSectionBody("Directory", { [taken.name]: parsed.args }, ctx);
+        if (own.options !== null) checkOptions(own.options, allowOverride, line);
+        settings = mergeSettings(settings, own);
+      }
+    } catch (e) {
+      if (!(e instanceof DirectiveValueError)) throw e;
+      throw new Mistake(line, `${taken.name} ${parsed.args}: ${e.message}`);
+    }
+  }
+  const unclosed = open.at(-1);
+  if (unclosed !== undefined) {
+    throw new Mistake(unclosed.line, `<${unclosed.name}> is not closed`);
+  }
+  const access = parseSectionBody("Directory", body, ctxAt(1));
+  return {
+    section: {
+      ...access,
+      ...settings,
+      kind: "Directory",
+      match: directory,
+      allowOverride: null,
+    },
+    redirects,
+  };
+}
+
+/** Why a directive mpmd does not take is refused, in httpd's words where httpd has them. */
+function notTaken(name: string): string {
+  const lower = name.toLowerCase();
+  if (ACCESS_COMPAT.has(lower)) {
+    return `${name} is mod_access_compat's, which mpmd does not support: write Require lines (AllowOverride AuthConfig)`;
+  }
+  if (!isHttpdDirective(name)) {
+    return `Invalid command '${name}', perhaps misspelled or defined by a module not included in the server configuration${
+      didYouMeanHint(name, TAKEN_NAMES)
+    }`;
+  }
+  return `mpmd does not support ${name} in an access file (it takes ${TAKEN_NAMES.join(", ")})`;
+}
+
+/** Refuses a directive whose class the AllowOverride in force leaves out, as httpd words it. */
+function allowed(
+  allowOverride: AllowOverride,
+  overrideClass: OverrideClass,
+  name: string,
+  line: number,
+): void {
+  if (!allowOverride.classes.includes(overrideClass)) {
+    throw new Mistake(
+      line,
+      `${name} not allowed here (AllowOverride lets access files here hold ${
+        allowOverride.classes.join(", ")
+      }, not ${overrideClass})`,
+    );
+  }
+}
+
+/** Refuses an Options line that sets an option AllowOverride's `Options=` leaves out. */
+function checkOptions(options: OptionsValue, allowOverride: AllowOverride, line: number): void {
+  for (const name of ["indexes", "followSymLinks"] as const) {
+    if (options[name] !== null && !allowOverride.options.includes(name)) {
+      const written = name === "indexes" ? "Indexes" : "FollowSymLinks";
+      throw new Mistake(line, `Option ${written} not allowed here`);
+    }
+  }
+}
+
+/** Options lines adjust one another; DirectoryIndex lines add up (`disabled` clears). */
+function mergeSettings(
+  earlier: Pick<AccessSection, "options" | "directoryIndex">,
+  later: Pick<AccessSection, "options" | "directoryIndex">,
+): Pick<AccessSection, "options" | "directoryIndex"> {
+  const Options = HOST_DIRECTIVES.Options;
+  return {
+    options: later.options === null ? earlier.options : Options.combine!(
+      earlier.options ?? { indexes: null, followSymLinks: null },
+      later.options,
+      "same source",
+    ),
+    directoryIndex: later.directoryIndex === null
+      ? earlier.directoryIndex
+      : later.directoryIndex.length === 0
+      ? []
+      : [...(earlier.directoryIndex ?? []), ...later.directoryIndex],
+  };
+}
+
+/** Whether an `<IfModule>` holds: a module mpmd has built in (`!` negates). */
+function moduleLoaded(args: string, line: number): boolean {
+  const [word, ...extra] = words(args) ?? [];
+  const m = word === undefined || extra.length > 0 ? null : /^(!?)(\S+)$/.exec(word);
+  if (m === null) throw new Mistake(line, '<IfModule> takes a module name, optionally after "!"');
+  return BUILTIN_MODULES.some((module) => namesModule(module, m[2]!)) !== (m[1] === "!");
+}
+
+/** The index of the line closing the section opened at `start`. */
+function skipSection(
+  lines: readonly { readonly line: number; readonly text: string }[],
+  start: number,
+  name: string,
+): number {
+  let depth = 0;
+  for (let i = start + 1; i < lines.length; i++) {
+    const parsed = parseLine(lines[i]!.text);
+    if (parsed.kind === "open") depth++;
+    else if (parsed.kind === "close" && depth-- === 0) return i;
+  }
+  throw new Mistake(lines[start]!.line, `<${name}> is not closed`);
+}
