@@ -13,6 +13,7 @@ import { AliasMap, createAliasHandler, createRedirectHandler } from "./alias/mod
 import { loadAppHandler } from "./app/mod.ts";
 import { withErrorDocuments } from "./error_document/mod.ts";
 import { withHeaderRules } from "./headers/mod.ts";
+import { DirectoryConfigs } from "./per_directory/mod.ts";
 import { createStaticHandler } from "./static/mod.ts";
 import { createStatusHandler, type StatusContext } from "./status/mod.ts";
 
@@ -28,6 +29,8 @@ export interface ModuleContext {
   readonly listening: Promise<readonly Deno.NetAddr[]>;
   /** TypesConfig's types, extension → media type (empty without TypesConfig). */
   readonly types: Readonly<Record<string, string>>;
+  /** ServerRoot, which a relative AuthUserFile in an access file is under. */
+  readonly serverRoot: string;
 }
 
 /**
@@ -50,7 +53,22 @@ export async function createHostHandler(
     listening: context.listening,
   };
   const apps = await Promise.all(mounts.map((m) => loadAppHandler(m, appContext)));
-  const staticOptions = { logger: context.logger.withModule("static"), types: context.types };
+  const aliases = new AliasMap(host.aliases);
+  const directories = new DirectoryConfigs(host, {
+    roots: [host.documentRoot, ...host.aliases.map((_, index) => aliases.rootOf(index))],
+    serverRoot: context.serverRoot,
+    logger: context.logger.withModule("core"),
+  });
+  const perDirectory = host.sections.some((s) =>
+    s.kind === "Directory" || s.kind === "DirectoryMatch"
+  );
+  const staticOptions = {
+    logger: context.logger.withModule("static"),
+    types: context.types,
+    // Without Directory sections every directory is served with the host's settings.
+    ...(perDirectory &&
+      { directoryOptions: (dir: string, now: number) => directories.forRequest(dir, now) }),
+  };
   const serveStatic = createStaticHandler(host, staticOptions);
   // Redirects first, as httpd maps URLs before any handler; then the status Locations: an
   // App on / must not hide the server's own page; then aliases (Alias /static/ beside an App
@@ -60,7 +78,8 @@ export async function createHostHandler(
   // Access control after redirects (httpd redirects before it authorizes), before the rest.
   const access = createAccessHandler(host, {
     logger: context.logger.withModule("authz_core"),
-    aliases: new AliasMap(host.aliases),
+    aliases,
+    directories,
   });
   const modules = [
     ...(redirect === null ? [] : [redirect]),

@@ -50,6 +50,7 @@ export async function createSiteHandler(
     status: { server, readScoreboard: context.readScoreboard },
     listening: context.listening,
     types: config.typesConfig?.types ?? {},
+    serverRoot: config.serverRoot,
   };
   const handlerOf = (host: HostConfig) => createHostHandler(host, moduleContext);
   const [main, ...virtualHosts] = config.hosts;

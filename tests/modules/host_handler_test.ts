@@ -1,27 +1,13 @@
 import assert from "node:assert/strict";
+import { NO_STATUS } from "./_no_status.ts";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { createHostHandler } from "../../modules/mod.ts";
 import { collectingLogger } from "../server/http/_test_engine.ts";
 import { makeRequest } from "./static/_request.ts";
-import type { StatusContext } from "../../modules/mod.ts";
 import { parseConfigText } from "../../server/config/readers/mod.ts";
 
 const FIXTURES = fileURLToPath(new URL("./app/_fixtures/", import.meta.url));
-
-/** A status context for hosts without Status: never read. */
-const NO_STATUS: StatusContext = {
-  server: {
-    version: "",
-    deno: "",
-    v8: "",
-    built: "",
-    mpm: "event",
-    mpmDirectives: {},
-    extendedStatus: true,
-  },
-  readScoreboard: () => Promise.reject(new Error("no scoreboard in this test")),
-};
 
 Deno.test("createHostHandler() tries App mounts longest Location first, then static files", async (t) => {
   const root = await Deno.makeTempDir({ prefix: "mpmd_host_test_" });
@@ -44,6 +30,7 @@ Deno.test("createHostHandler() tries App mounts longest Location first, then sta
       status: NO_STATUS,
       listening: new Promise(() => {}),
       types: {},
+      serverRoot: root,
     });
     const CASES = [
       { target: "/api/echo/x", method: "POST", status: 201 },
