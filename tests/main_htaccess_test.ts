@@ -6,7 +6,7 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { runMpmd, startMpmd, type TestServer } from "./_server.ts";
+import { runMpmd, SMALL_POOL_CONF, startMpmd, type TestServer } from "./_server.ts";
 import { eventually } from "./_deadline.ts";
 
 /** `htpasswd -nbB alice wonder` */
@@ -30,13 +30,7 @@ async function site(): Promise<{ readonly dir: string } & AsyncDisposable> {
   }
   await Deno.writeTextFile(
     join(dir, "httpd.conf"),
-    `
-LoadModule mpm_event_module modules/mod_mpm_event.so
-Listen 127.0.0.1:0
-StartServers 1
-ThreadsPerChild 2
-MinSpareThreads 1
-MaxSpareThreads 3
+    `${SMALL_POOL_CONF}Listen 127.0.0.1:0
 DocumentRoot ${dir}/www
 AccessFileName .htaccess .acl
 <Directory />
