@@ -16,6 +16,7 @@ import {
   type HostConfig,
   isAddressAllowed,
   parseAddressRange,
+  type PathSectionKind,
   type Requirement,
   wildcardSource,
 } from "../../server/config/mod.ts";
@@ -115,9 +116,6 @@ export function decide(rule: CompiledRequirement, subject: AuthzSubject): AuthzR
 /** Paths remembered with their merged access; past this the map starts again. */
 const MAX_REMEMBERED_PATHS = 4096;
 
-/** The order httpd applies the sections after the directory walk in. */
-const ORDER = ["Files", "FilesMatch", "Location", "LocationMatch"];
-
 /** Where a request path leads: a directory and file name, and the decoded URL path. */
 interface Place {
   readonly dir: string | null;
@@ -166,7 +164,10 @@ export interface AccessSectionsOptions {
  * directory walk's result, then Files, FilesMatch, Location and LocationMatch in that order.
  */
 export class AccessSections {
-  readonly #matchers: readonly Matcher[];
+  /** The host's Files, then FilesMatch sections, each in the order written. */
+  readonly #files: readonly Matcher[];
+  /** The host's Location, then LocationMatch sections, each in the order written. */
+  readonly #locations: readonly Matcher[];
   readonly #documentRoot: string;
   readonly #accessFileNames: readonly string[];
   readonly #aliases: AliasMap;
@@ -184,10 +185,10 @@ export class AccessSections {
     this.#aliases = options.aliases;
     this.#directories = options.directories;
     this.#revalidateMs = options.revalidateMs ?? DEFAULT_REVALIDATE_MS;
-    // Each kind in httpd's order; within a kind, the order written.
-    this.#matchers = ORDER.flatMap((kind) =>
-      host.sections.filter((s) => s.kind === kind).map(matcherOf)
-    );
+    const matchers = (kinds: readonly PathSectionKind[]) =>
+      kinds.flatMap((kind) => host.sections.filter((s) => s.kind === kind).map(matcherOf));
+    this.#files = matchers(["Files", "FilesMatch"]);
+    this.#locations = matchers(["Location", "LocationMatch"]);
   }
 
   /**
@@ -210,15 +211,21 @@ export class AccessSections {
     const directory = at.dir === null ? null : this.#directories.forRequest(at.dir, now);
     let access: EffectiveAccess = directory?.access ??
       { require: null, authType: null, authName: null, authUserFile: null };
-    for (const { section, matches } of this.#matchers) {
-      if (!matches(at)) continue;
+    const merge = (section: AccessSection) => {
       access = {
         require: section.require ?? access.require,
         authType: section.authType ?? access.authType,
         authName: section.authName ?? access.authName,
         authUserFile: section.authUserFile ?? access.authUserFile,
       };
+    };
+    // httpd's order after the directory walk: the host's Files sections, the access files'
+    // (appended to the host's as httpd merges them), then Location sections.
+    for (const { section, matches } of this.#files) if (matches(at)) merge(section);
+    for (const { section, name } of directory?.files ?? []) {
+      if (at.name !== null && name.test(at.name)) merge(section);
     }
+    for (const { section, matches } of this.#locations) if (matches(at)) merge(section);
     const accessFile = at.name !== null && this.#accessFileNames.includes(at.name);
     const result = { access, directory, accessFile, dir: at.dir, checkedAt: now };
     this.#byPath.set(path, result);
@@ -296,10 +303,9 @@ export function createAccessHandler(host: HostConfig, options: AccessOptions): H
     if (accessFile) {
       throw new HttpError(403, `Cannot serve ${request.path}: it is an access file`);
     }
-    // As mod_alias's fixup: an access file's redirects once access is granted.
-    const next = () => directory?.redirect?.(request) ?? null;
+    // As mod_alias's fixup: an access file's redirects answer once access is granted.
     const require = access.require;
-    if (require === null) return next();
+    if (require === null) return directory?.redirect?.(request) ?? null;
     let rule = compiled.get(require);
     if (rule === undefined) compiled.set(require, rule = compileRequirement(require));
     const address = request.remote.hostname;
@@ -321,7 +327,7 @@ export function createAccessHandler(host: HostConfig, options: AccessOptions): H
         return errorResponse(401, [["WWW-Authenticate", `Basic realm="${realm}"`]]);
       }
     }
-    if (result === "granted") return next();
+    if (result === "granted") return directory?.redirect?.(request) ?? null;
     throw new HttpError(
       403,
       `Cannot serve ${request.path} to ${address}: access denied by Require`,

@@ -18,6 +18,7 @@ import {
   HOST_DIRECTIVES,
   type HostConfig,
   type RedirectRule,
+  wildcardSource,
 } from "../../server/config/mod.ts";
 import {
   type AccessFileContent,
@@ -37,6 +38,14 @@ import {
 /** The access rules in force: each field the last section's (or access file's) that sets it. */
 export type AccessRules = Pick<AccessSection, "require" | "authType" | "authName" | "authUserFile">;
 
+/** A `<Files>` or `<FilesMatch>` section of an access file, its file name pattern compiled. */
+export interface FilesSection {
+  /** The section. */
+  readonly section: AccessSection;
+  /** What a file's name must match. */
+  readonly name: RegExp;
+}
+
 /** What applies in one directory. */
 export interface DirectoryConfig {
   /** `Options Indexes`. */
@@ -47,6 +56,11 @@ export interface DirectoryConfig {
   readonly directoryIndex: readonly string[];
   /** Require and Auth* of the Directory sections, access files and DirectoryMatch sections. */
   readonly access: AccessRules;
+  /**
+   * The `<Files>` and `<FilesMatch>` sections of the access files on the way, the shallowest
+   * directory's first: they apply after the host's own.
+   */
+  readonly files: readonly FilesSection[];
   /** The redirects of the access files, the deepest directory's first (mod_alias's merge). */
   readonly redirect: Handler | null;
   /**
@@ -105,6 +119,7 @@ interface Walk {
   directoryIndex: readonly string[];
   access: AccessRules;
   allowOverride: AllowOverride;
+  files: FilesSection[];
   redirects: RedirectRule[];
 }
 
@@ -200,6 +215,7 @@ export class DirectoryConfigs {
       directoryIndex: this.#host.directoryIndex,
       access: { require: null, authType: null, authName: null, authUserFile: null },
       allowOverride: ALLOW_NO_OVERRIDE,
+      files: [],
       redirects: [],
     };
     const root = this.#rootOf(dir);
@@ -222,6 +238,7 @@ export class DirectoryConfigs {
         if (problem !== null) break;
         if (file.content === null) continue;
         apply(walk, file.content.section);
+        walk.files.push(...file.content.files.map(filesSection));
         // A deeper directory's redirects are tried first, as mod_alias merges them.
         walk.redirects = [...file.content.redirects, ...walk.redirects];
       }
@@ -234,6 +251,7 @@ export class DirectoryConfigs {
       followSymLinks: walk.options.followSymLinks ?? false,
       directoryIndex: walk.directoryIndex,
       access: walk.access,
+      files: walk.files,
       redirect: createRedirectHandler(walk.redirects),
       problem,
     };
@@ -312,6 +330,13 @@ function apply(walk: Walk, section: AccessSection): void {
     authName: section.authName ?? walk.access.authName,
     authUserFile: section.authUserFile ?? walk.access.authUserFile,
   };
+}
+
+function filesSection(section: AccessSection): FilesSection {
+  const name = section.kind === "Files"
+    ? new RegExp(`^${wildcardSource(section.match)}$`)
+    : new RegExp(section.match);
+  return { section, name };
 }
 
 function sameSources(a: readonly AccessFileEntry[], b: readonly AccessFileEntry[]): boolean {

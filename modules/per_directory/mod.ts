@@ -29,4 +29,5 @@ export {
   type DirectoryConfig,
   DirectoryConfigs,
   type DirectoryConfigsOptions,
+  type FilesSection,
 } from "./directory_configs.ts";

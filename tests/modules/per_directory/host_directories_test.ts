@@ -110,6 +110,10 @@ Deno.test(".htaccess files: AuthConfig, Options, Indexes, FileInfo where AllowOv
     "www/ignored/page.txt": "ignored page",
     "www/broken/.htaccess": "Require all granted\n\nOrder allow,deny",
     "www/broken/page.txt": "broken page",
+    "www/docs/.htaccess": '<FilesMatch "\\.bak$">\n  Require all denied\n</FilesMatch>',
+    "www/docs/a.txt": "doc a",
+    "www/docs/a.bak": "old a",
+    "www/docs/sub/b.bak": "old b",
   });
   const log: LogEntry[] = [];
   try {
@@ -131,6 +135,10 @@ Deno.test(".htaccess files: AuthConfig, Options, Indexes, FileInfo where AllowOv
       ["/ignored/page.txt", undefined, "200 ignored page"],
       ["/broken/page.txt", undefined, "500"],
       ["/members/.htaccess", "alice:wonder", "403"],
+      ["/docs/a.txt", undefined, "200 doc a"],
+      ["/docs/a.bak", undefined, "403"],
+      ["/docs/sub/b.bak", undefined, "403"],
+      ["/a.bak", undefined, "404"],
     ];
     for (const [target, credentials, want] of CASES) {
       await t.step(`${target} ${credentials ?? ""} → ${want}`, async () => {

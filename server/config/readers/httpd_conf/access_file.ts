@@ -3,7 +3,8 @@
  * directive checked against the AllowOverride in force where the file is. What mpmd takes in
  * one: AuthType, AuthName, AuthUserFile, Require and `<RequireAll/Any/None>` (AuthConfig);
  * Options (Options); DirectoryIndex (Indexes); Redirect, RedirectMatch, RedirectPermanent and
- * RedirectTemp (FileInfo); `<IfModule>`. The first mistake ends the reading: httpd then answers
+ * RedirectTemp (FileInfo); `<IfModule>`; `<Files>` and `<FilesMatch>` holding AuthConfig
+ * directives, for the files of the directory and below. The first mistake ends the reading: httpd then answers
  * every request below the directory with 500, and so does mpmd. Pure: the caller reads the file.
  *
  * @module
@@ -13,6 +14,8 @@ import { didYouMeanHint } from "../../../../base/mod.ts";
 import {
   type AccessSection,
   type AllowOverride,
+  argsOf,
+  checkRegExp,
   type DirectiveContext,
   DirectiveValueError,
   HOST_DIRECTIVES,
@@ -43,6 +46,8 @@ export interface AccessFileOptions {
 export interface AccessFileContent {
   /** Its settings, as a `<Directory>` section of its directory would hold them. */
   readonly section: AccessSection;
+  /** Its `<Files>` and `<FilesMatch>` sections, in the order written. */
+  readonly files: readonly AccessSection[];
   /** Its redirects, in the order written. */
   readonly redirects: readonly RedirectRule[];
 }
@@ -84,120 +89,199 @@ class Mistake extends Error {
   }
 }
 
-/** An open section: a Require container's list, or an `<IfModule>` being read. */
+/** What a section body (the file's own, or a `<Files>` section's) gathers of AuthConfig. */
+type Body = {
+  Require?: unknown[];
+  AuthType?: string;
+  AuthName?: string;
+  AuthUserFile?: string;
+};
+
+/**
+ * An open section: a Require container (its list), a `<Files>`/`<FilesMatch>` section (its
+ * body, pattern and kind), or an `<IfModule>` being read.
+ */
 interface Open {
   readonly name: string;
   readonly line: number;
   readonly list: unknown[] | null;
+  readonly files: { readonly kind: "Files" | "FilesMatch"; readonly match: string } | null;
+  readonly body: Body;
 }
 
 /** Reads an access file's text for the directory it is in. */
 export function parseAccessFile(text: string, options: AccessFileOptions): AccessFileResult {
   try {
-    return { ok: true, content: read(text, options) };
+    return { ok: true, content: new Reader(options).read(text) };
   } catch (e) {
     if (!(e instanceof Mistake)) throw e;
     return { ok: false, line: e.line, reason: e.message };
   }
 }
 
-function read(text: string, options: AccessFileOptions): AccessFileContent {
-  const { allowOverride, directory } = options;
-  const body: { Require?: unknown[]; AuthType?: string; AuthName?: string; AuthUserFile?: string } =
-    {};
-  let settings: Pick<AccessSection, "options" | "directoryIndex"> = {
+/** One reading of an access file: what it has gathered so far. */
+class Reader {
+  readonly #options: AccessFileOptions;
+  readonly #body: Body = {};
+  #settings: Pick<AccessSection, "options" | "directoryIndex"> = {
     options: null,
     directoryIndex: null,
   };
-  const redirects: RedirectRule[] = [];
-  const open: Open[] = [];
-  const lines = logicalLines(text);
-  const ctxAt = (line: number): DirectiveContext => ({
-    serverRoot: options.serverRoot,
-    syntax: "httpd",
-    origin: `${options.file}:${line}`,
-    itemOrigin: () => `${options.file}:${line}`,
-  });
-  for (let i = 0; i < lines.length; i++) {
-    const { line, text } = lines[i]!;
-    const parsed = parseLine(text);
-    const inner = open.at(-1);
-    if (parsed.kind === "error") throw new Mistake(line, parsed.detail);
-    if (parsed.kind === "close") {
-      if (inner === undefined || inner.name.toLowerCase() !== parsed.name.toLowerCase()) {
-        throw new Mistake(line, `</${parsed.name}> closes no open <${parsed.name}>`);
+  readonly #redirects: RedirectRule[] = [];
+  readonly #files: AccessSection[] = [];
+  readonly #open: Open[] = [];
+
+  constructor(options: AccessFileOptions) {
+    this.#options = options;
+  }
+
+  read(text: string): AccessFileContent {
+    const lines = logicalLines(text);
+    for (let i = 0; i < lines.length; i++) {
+      const { line, text } = lines[i]!;
+      const parsed = parseLine(text);
+      if (parsed.kind === "error") throw new Mistake(line, parsed.detail);
+      if (parsed.kind === "close") this.#close(parsed.name, line);
+      else if (parsed.kind === "directive") this.#directive(parsed.name, parsed.args, line);
+      else if (!this.#enter(parsed.name, parsed.args, line)) {
+        i = skipSection(lines, i, parsed.name);
       }
-      open.pop();
-      if (inner.list !== null && inner.list.length === 0) {
-        throw new Mistake(inner.line, `<${inner.name}> holds no Require line`);
-      }
-      continue;
     }
-    const lower = parsed.name.toLowerCase();
-    if (parsed.kind === "open") {
-      const container = CONTAINERS[lower];
-      if (lower === "ifmodule") {
-        if (moduleLoaded(parsed.args, line)) open.push({ name: parsed.name, line, list: null });
-        else i = skipSection(lines, i, parsed.name);
-      } else if (container !== undefined) {
-        allowed(allowOverride, "AuthConfig", `<${parsed.name}>`, line);
-        const list: unknown[] = [];
-        const outer = inner?.list ?? (body.Require ??= []);
-        outer.push({ [container]: list });
-        open.push({ name: parsed.name, line, list });
-      } else {
-        throw new Mistake(
-          line,
-          `<${parsed.name}> is not supported in an access file by mpmd (it takes <IfModule>, <RequireAll>, <RequireAny>, <RequireNone>)`,
-        );
-      }
-      continue;
+    const unclosed = this.#open.at(-1);
+    if (unclosed !== undefined) {
+      throw new Mistake(unclosed.line, `<${unclosed.name}> is not closed`);
     }
-    const taken = TAKEN[lower];
-    if (taken === undefined) throw new Mistake(line, notTaken(parsed.name));
+    const access = parseSectionBody("Directory", this.#body, this.#ctxAt(1));
+    return {
+      section: {
+        ...access,
+        ...this.#settings,
+        kind: "Directory",
+        match: this.#options.directory,
+        allowOverride: null,
+      },
+      files: this.#files,
+      redirects: this.#redirects,
+    };
+  }
+
+  #ctxAt(line: number): DirectiveContext {
+    const origin = `${this.#options.file}:${line}`;
+    return {
+      serverRoot: this.#options.serverRoot,
+      syntax: "httpd",
+      origin,
+      itemOrigin: () => origin,
+    };
+  }
+
+  /** The body the lines now read go to: the innermost `<Files>`'s, or the file's own. */
+  get #target(): Body {
+    return this.#open.at(-1)?.body ?? this.#body;
+  }
+
+  /** Opens a section; `false` for an `<IfModule>` that does not hold (its lines are skipped). */
+  #enter(name: string, args: string, line: number): boolean {
+    const lower = name.toLowerCase();
+    const inner = this.#open.at(-1);
+    const body = this.#target;
+    const container = CONTAINERS[lower];
+    if (lower === "ifmodule") {
+      if (!moduleLoaded(args, line)) return false;
+      this.#open.push({ name, line, list: null, files: null, body });
+    } else if (container !== undefined) {
+      allowed(this.#options.allowOverride, "AuthConfig", `<${name}>`, line);
+      const list: unknown[] = [];
+      (inner?.list ?? (body.Require ??= [])).push({ [container]: list });
+      this.#open.push({ name, line, list, files: null, body });
+    } else if (lower === "files" || lower === "filesmatch") {
+      if (this.#open.some((o) => o.files !== null || o.list !== null)) {
+        throw new Mistake(line, `<${name}> cannot be inside <${inner!.name}>`);
+      }
+      const words = argsOf(args);
+      const regex = lower === "filesmatch" || (words.length === 2 && words[0] === "~");
+      if (words.length !== (lower === "files" && regex ? 2 : 1)) {
+        throw new Mistake(line, `<${name}> takes one file name or pattern`);
+      }
+      const files = { kind: regex ? "FilesMatch" : "Files", match: words.at(-1)! } as const;
+      if (regex) this.#checked(`<${name}>`, args, line, () => checkRegExp(files.match));
+      this.#open.push({ name, line, list: null, files, body: {} });
+    } else {
+      throw new Mistake(
+        line,
+        `<${name}> is not supported in an access file by mpmd (it takes <IfModule>, <Files>, <FilesMatch>, <RequireAll>, <RequireAny>, <RequireNone>)`,
+      );
+    }
+    return true;
+  }
+
+  #close(name: string, line: number): void {
+    const inner = this.#open.pop();
+    if (inner === undefined || inner.name.toLowerCase() !== name.toLowerCase()) {
+      throw new Mistake(line, `</${name}> closes no open <${name}>`);
+    }
+    if (inner.list !== null && inner.list.length === 0) {
+      throw new Mistake(inner.line, `<${inner.name}> holds no Require line`);
+    }
+    if (inner.files !== null) {
+      const { kind, match } = inner.files;
+      const access = this.#checked(
+        `<${inner.name}>`,
+        match,
+        inner.line,
+        () => parseSectionBody(kind, inner.body, this.#ctxAt(inner.line)),
+      );
+      this.#files.push({ ...access, kind, match });
+    }
+  }
+
+  #directive(name: string, args: string, line: number): void {
+    const taken = TAKEN[name.toLowerCase()];
+    if (taken === undefined) throw new Mistake(line, notTaken(name));
+    const { allowOverride } = this.#options;
     allowed(allowOverride, taken.class, taken.name, line);
+    const inner = this.#open.at(-1);
     if (inner?.list && taken.name !== "Require") {
       throw new Mistake(
         line,
         `${taken.name} cannot be inside <${inner.name}>: it holds Require lines`,
       );
     }
-    const ctx = ctxAt(line);
-    try {
+    if (taken.class !== "AuthConfig" && this.#open.some((o) => o.files !== null)) {
+      throw new Mistake(
+        line,
+        `${taken.name} cannot be inside <${inner!.name}>: mpmd applies only AuthConfig there`,
+      );
+    }
+    const ctx = this.#ctxAt(line);
+    const body = this.#target;
+    this.#checked(taken.name, args, line, () => {
       if (taken.class === "FileInfo") {
-        redirects.push(...HOST_DIRECTIVES[taken.name as "Redirect"].parse(parsed.args, ctx));
+        this.#redirects.push(...HOST_DIRECTIVES[taken.name as "Redirect"].parse(args, ctx));
       } else if (taken.name === "Require") {
-        parseRequireLine(parsed.args);
-        (inner?.list ?? (body.Require ??= [])).push(parsed.args);
+        parseRequireLine(args);
+        (inner?.list ?? (body.Require ??= [])).push(args);
       } else if (taken.class === "AuthConfig") {
         // Checked on its own, so that a mistake names its line.
-        parseSectionBody("Directory", { [taken.name]: parsed.args }, ctx);
-        body[taken.name as "AuthType"] = parsed.args;
+        parseSectionBody("Directory", { [taken.name]: args }, ctx);
+        body[taken.name as "AuthType"] = args;
       } else {
-        const own = parseSectionBody("Directory", { [taken.name]: parsed.args }, ctx);
+        const own = parseSectionBody("Directory", { [taken.name]: args }, ctx);
         if (own.options !== null) checkOptions(own.options, allowOverride, line);
-        settings = mergeSettings(settings, own);
+        this.#settings = mergeSettings(this.#settings, own);
       }
+    });
+  }
+
+  /** Runs `check`, turning a value's refusal into the mistake of `what args` at `line`. */
+  #checked<T>(what: string, args: string, line: number, check: () => T): T {
+    try {
+      return check();
     } catch (e) {
       if (!(e instanceof DirectiveValueError)) throw e;
-      throw new Mistake(line, `${taken.name} ${parsed.args}: ${e.message}`);
+      throw new Mistake(line, `${what} ${args}: ${e.message}`);
     }
   }
-  const unclosed = open.at(-1);
-  if (unclosed !== undefined) {
-    throw new Mistake(unclosed.line, `<${unclosed.name}> is not closed`);
-  }
-  const access = parseSectionBody("Directory", body, ctxAt(1));
-  return {
-    section: {
-      ...access,
-      ...settings,
-      kind: "Directory",
-      match: directory,
-      allowOverride: null,
-    },
-    redirects,
-  };
 }
 
 /** Why a directive mpmd does not take is refused, in httpd's words where httpd has them. */

@@ -22,9 +22,17 @@ function contentOf(text: string, allowOverride = ALL) {
   if (!result.ok) throw new Error(`line ${result.line}: ${result.reason}`);
   const { kind, match, ...rest } = result.content.section;
   assert.deepEqual([kind, match], ["Directory", "/srv/www/sub"]);
-  const { redirects } = result.content;
-  const set = Object.entries({ ...rest, redirects: redirects.length > 0 ? redirects : null });
-  return Object.fromEntries(set.filter(([, value]) => value !== null));
+  const { redirects, files } = result.content;
+  return setFields({
+    ...rest,
+    redirects: redirects.length > 0 ? redirects : null,
+    files: files.length > 0 ? files.map(setFields) : null,
+  });
+}
+
+/** The fields of `object` that are not `null`. */
+function setFields(object: object): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== null));
 }
 
 Deno.test("parseAccessFile() takes what AllowOverride allows", async (t) => {
@@ -99,6 +107,26 @@ Deno.test("parseAccessFile() takes what AllowOverride allows", async (t) => {
       "Require ip 10.0.0.1 \\\n  10.0.0.2",
       { require: { kind: "ip", ranges: ["10.0.0.1/32", "10.0.0.2/32"], not: false } },
     ],
+    [
+      "<Files> and <FilesMatch> sections, in the order written",
+      '<FilesMatch "\\.(env|log)$">\n  Require all denied\n</FilesMatch>\n<Files ~ "^secret">\n  AuthType Basic\n  Require user ann\n</Files>\n<Files notes.txt>\n</Files>',
+      {
+        files: [
+          {
+            kind: "FilesMatch",
+            match: "\\.(env|log)$",
+            require: { kind: "all", granted: false },
+          },
+          {
+            kind: "FilesMatch",
+            match: "^secret",
+            authType: "Basic",
+            require: { kind: "user", names: ["ann"], not: false },
+          },
+          { kind: "Files", match: "notes.txt" },
+        ],
+      },
+    ],
   ];
   for (const [name, text, want] of CASES) {
     await t.step(name, () => assert.deepEqual(contentOf(text), want));
@@ -172,10 +200,38 @@ Deno.test("parseAccessFile() refuses at the first mistake, with its line and htt
     ],
     [
       "a section mpmd does not take",
-      "<Files x>\nRequire all denied\n</Files>",
+      "<Limit GET>\nRequire all denied\n</Limit>",
       "All",
       1,
-      /^<Files> is not supported in an access file by mpmd/,
+      /^<Limit> is not supported in an access file by mpmd/,
+    ],
+    [
+      "Options inside <Files>",
+      "<Files x>\nOptions None\n</Files>",
+      "All",
+      2,
+      /^Options cannot be inside <Files>: mpmd applies only AuthConfig there$/,
+    ],
+    [
+      "<Files> inside <FilesMatch>",
+      "<FilesMatch x>\n<Files y>\n</Files>\n</FilesMatch>",
+      "All",
+      2,
+      /^<Files> cannot be inside <FilesMatch>$/,
+    ],
+    [
+      "a bad <FilesMatch>",
+      "<FilesMatch (x>\n</FilesMatch>",
+      "All",
+      1,
+      /^<FilesMatch> \(x: .*not a valid regular expression/,
+    ],
+    [
+      "a <Files> without a name",
+      "<Files>\n</Files>",
+      "All",
+      1,
+      /^<Files> takes one file name or pattern$/,
     ],
     [
       "an unclosed section",
