@@ -20,10 +20,7 @@ import {
   type RedirectRule,
   wildcardSource,
 } from "../../server/config/mod.ts";
-import {
-  type AccessFileContent,
-  parseAccessFile,
-} from "../../server/config/readers/httpd_conf/mod.ts";
+import { type AccessFileContent, parseAccessFile } from "../../server/config/httpd_syntax/mod.ts";
 import { type Handler, HttpError } from "../../server/http/mod.ts";
 import type { Logger } from "../../server/log/mod.ts";
 import { createRedirectHandler } from "../alias/mod.ts";

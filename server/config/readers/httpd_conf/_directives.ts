@@ -17,8 +17,13 @@ import {
   isHttpdDirective,
   KNOWN_NAMES,
 } from "./_directive_names.ts";
-import { HTTPD_MODULE_IDS } from "./_httpd_directives.ts";
-import { BUILTIN_MODULES, isMpmModuleId, MPM_MODULES, mpmOfModule } from "./modules.ts";
+import {
+  BUILTIN_MODULES,
+  HTTPD_MODULE_IDS,
+  isMpmModuleId,
+  MPM_MODULES,
+  mpmOfModule,
+} from "../../httpd_syntax/mod.ts";
 import {
   fail,
   occurrence,

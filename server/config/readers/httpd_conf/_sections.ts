@@ -14,7 +14,7 @@
 
 import { resolve } from "node:path";
 import type { Occurrence, VirtualHostDeclaration } from "../_occurrence.ts";
-import { BUILTIN_MODULES, MPM_MODULES, namesModule } from "./modules.ts";
+import { BUILTIN_MODULES, MPM_MODULES, namesModule } from "../../httpd_syntax/mod.ts";
 import { fail, occurrence, type ReaderState, unimplemented, warn } from "./_reader_state.ts";
 import {
   ArgumentSyntaxError,

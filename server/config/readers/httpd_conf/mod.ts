@@ -23,12 +23,6 @@
  * @module
  */
 
-export {
-  type AccessFileContent,
-  type AccessFileOptions,
-  type AccessFileResult,
-  parseAccessFile,
-} from "./access_file.ts";
 export { CONFIG_SYNTAXES, type ConfigSyntax, configSyntaxOf } from "./config_syntax.ts";
 export { configToYaml, type ConfigToYamlOptions } from "./config_to_yaml.ts";
 export { type DumpInput, runConfigReport, virtualHostReport } from "./dump_reports.ts";
@@ -40,12 +34,4 @@ export {
   type ReadHttpdConfOptions,
 } from "./read_httpd_conf.ts";
 export { type HttpdConfFiles, includedFiles, type IncludeResult } from "./includes.ts";
-export {
-  BUILTIN_MODULES,
-  type HttpdModule,
-  isMpmModuleId,
-  moduleListReport,
-  MPM_MODULES,
-  mpmOfModule,
-  namesModule,
-} from "./modules.ts";
+export { moduleListReport } from "../../httpd_syntax/mod.ts";

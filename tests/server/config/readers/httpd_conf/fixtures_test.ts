@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { MPM_NAMES, type MpmName, type ServerConfig } from "../../../../../server/config/mod.ts";
-import { DISK_FILES, MPM_MODULES } from "../../../../../server/config/readers/httpd_conf/mod.ts";
+import { DISK_FILES } from "../../../../../server/config/readers/httpd_conf/mod.ts";
+import { MPM_MODULES } from "../../../../../server/config/httpd_syntax/mod.ts";
 import {
   configSyntaxOf,
   configToYaml,

@@ -10,7 +10,7 @@
  * @module
  */
 
-import { didYouMeanHint } from "../../../../base/mod.ts";
+import { didYouMeanHint } from "../../../base/mod.ts";
 import {
   type AccessSection,
   type AllowOverride,
@@ -24,11 +24,11 @@ import {
   parseRequireLine,
   parseSectionBody,
   type RedirectRule,
-} from "../../mod.ts";
-import { isHttpdDirective } from "./_directive_names.ts";
-import { logicalLines, parseLine } from "./_lines.ts";
+  SERVER_DIRECTIVES,
+} from "../mod.ts";
+import { HTTPD_DIRECTIVE_NAMES } from "./httpd_directives.ts";
+import { logicalLines, parseLine } from "./lines.ts";
 import { BUILTIN_MODULES, namesModule } from "./modules.ts";
-import { words } from "./_sections.ts";
 
 /** Where an access file is and what it may set. */
 export interface AccessFileOptions {
@@ -78,6 +78,11 @@ const CONTAINERS: Readonly<Record<string, string>> = {
   requireany: "RequireAny",
   requirenone: "RequireNone",
 };
+
+/** mpmd's own directive names (`Health`, `App`, …), lower-case: known, if not taken here. */
+const MPMD_NAMES: ReadonlySet<string> = new Set(
+  [...Object.keys(SERVER_DIRECTIVES), ...Object.keys(HOST_DIRECTIVES)].map((n) => n.toLowerCase()),
+);
 
 /** mod_access_compat's directives, which mpmd answers with a pointer to Require. */
 const ACCESS_COMPAT = new Set(["order", "allow", "deny", "satisfy"]);
@@ -290,7 +295,7 @@ function notTaken(name: string): string {
   if (ACCESS_COMPAT.has(lower)) {
     return `${name} is mod_access_compat's, which mpmd does not support: write Require lines (AllowOverride AuthConfig)`;
   }
-  if (!isHttpdDirective(name)) {
+  if (!HTTPD_DIRECTIVE_NAMES.has(lower) && !MPMD_NAMES.has(lower)) {
     return `Invalid command '${name}', perhaps misspelled or defined by a module not included in the server configuration${
       didYouMeanHint(name, TAKEN_NAMES)
     }`;
@@ -347,7 +352,14 @@ function mergeSettings(
 
 /** Whether an `<IfModule>` holds: a module mpmd has built in (`!` negates). */
 function moduleLoaded(args: string, line: number): boolean {
-  const [word, ...extra] = words(args) ?? [];
+  let words: string[];
+  try {
+    words = argsOf(args);
+  } catch (e) {
+    if (!(e instanceof DirectiveValueError)) throw e;
+    words = [];
+  }
+  const [word, ...extra] = words;
   const m = word === undefined || extra.length > 0 ? null : /^(!?)(\S+)$/.exec(word);
   if (m === null) throw new Mistake(line, '<IfModule> takes a module name, optionally after "!"');
   return BUILTIN_MODULES.some((module) => namesModule(module, m[2]!)) !== (m[1] === "!");

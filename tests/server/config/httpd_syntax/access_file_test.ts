@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import {
   type AccessFileResult,
   parseAccessFile,
-} from "../../../../../server/config/readers/httpd_conf/mod.ts";
-import { parseAllowOverride } from "../../../../../server/config/mod.ts";
+} from "../../../../server/config/httpd_syntax/mod.ts";
+import { parseAllowOverride } from "../../../../server/config/mod.ts";
 
 const ALL = parseAllowOverride("All");
 
