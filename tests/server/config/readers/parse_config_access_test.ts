@@ -129,6 +129,16 @@ Deno.test("YAML sections: mistakes are refused with their line and a hint", asyn
       "mpmd.yaml:2: Cannot set DirectoryMatch: <DirectoryMatch ^/srv/>: AllowOverride is allowed only in a <Directory> without a regular expression, as in httpd",
     ],
     [
+      "AllowOverride at the top level",
+      "AllowOverride: All",
+      "mpmd.yaml:2: Cannot use AllowOverride here: it belongs inside a Directory section, as in httpd (Directory: { /srv/www: { AllowOverride: … } })",
+    ],
+    [
+      "Require at the top level",
+      "Require: all granted",
+      "mpmd.yaml:2: Cannot use Require here: it belongs inside a Directory, Files or Location section, as in httpd (Directory: { /srv/www: { Require: … } })",
+    ],
+    [
       "a misspelt override class",
       "Directory: { /srv: { AllowOverride: AuthConfg } }",
       'mpmd.yaml:2: Cannot set Directory: "AuthConfg" is not an override class (AuthConfig, FileInfo, Indexes, Limit, Options, All, None) (did you mean AuthConfig?)',
