@@ -100,6 +100,12 @@ Deno.test("DirectoryConfigs reads access files where AllowOverride allows, and s
 
     await Deno.remove(join(root, "a/b/.htaccess"));
     assert.equal(configs.get(join(root, "a/b/c"), 4800).problem, null);
+
+    // A missing access file is remembered as missing until the window passes.
+    assert.deepEqual(requireOf("a/b/c", 4800), { kind: "ip", ranges: ["10.0.0.0/8"], not: false });
+    await write("a/b/c/.htaccess", "Require all denied");
+    assert.deepEqual(requireOf("a/b/c", 5000), { kind: "ip", ranges: ["10.0.0.0/8"], not: false });
+    assert.deepEqual(requireOf("a/b/c", 5900), { kind: "all", granted: false });
   } finally {
     await Deno.remove(root, { recursive: true });
   }

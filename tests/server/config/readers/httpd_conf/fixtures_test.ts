@@ -246,6 +246,18 @@ Deno.test("configToYaml() output loads back to the same configuration", async (t
       mpmOverride: undefined,
     },
     {
+      name: "stock httpd.conf with AllowOverride, AccessFileName and per-directory settings",
+      rel: STOCK,
+      text: [
+        stockWith("event"),
+        "AccessFileName .htaccess .acl",
+        "<Directory /srv/a>\nAllowOverride AuthConfig Options=Indexes\nDirectoryIndex start.html\nOptions -Indexes\n</Directory>",
+        "<Directory /srv/b>\nAllowOverride All\n</Directory>",
+        "<DirectoryMatch ^/srv/c>\nDirectoryIndex disabled\n</DirectoryMatch>",
+      ].join("\n"),
+      mpmOverride: undefined,
+    },
+    {
       name: "stock httpd.conf with ErrorLogFormat json",
       rel: STOCK,
       text: `${stockWith("event")}\nErrorLogFormat json\n`,
