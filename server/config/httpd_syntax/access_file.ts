@@ -4,8 +4,9 @@
  * one: AuthType, AuthName, AuthUserFile, Require and `<RequireAll/Any/None>` (AuthConfig);
  * Options (Options); DirectoryIndex (Indexes); Redirect, RedirectMatch, RedirectPermanent and
  * RedirectTemp (FileInfo); `<IfModule>`; `<Files>` and `<FilesMatch>` holding AuthConfig
- * directives, for the files of the directory and below. The first mistake ends the reading: httpd then answers
- * every request below the directory with 500, and so does mpmd. Pure: the caller reads the file.
+ * directives, for the files of the directory and below. The first mistake ends the reading:
+ * httpd then answers every request below the directory with 500, and so does mpmd. Pure: the
+ * caller reads the file.
  *
  * @module
  */
