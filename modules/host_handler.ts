@@ -15,6 +15,7 @@ import { withErrorDocuments } from "./error_document/mod.ts";
 import { withHeaderRules } from "./headers/mod.ts";
 import { createSignature, withServerSignature } from "./signature/mod.ts";
 import { selfLocation } from "./_self_reference.ts";
+import { DirectoryConfigs } from "./per_directory/mod.ts";
 import { createStaticHandler } from "./static/mod.ts";
 import { createStatusHandler, type StatusContext } from "./status/mod.ts";
 
@@ -32,6 +33,8 @@ export interface ModuleContext {
   readonly types: Readonly<Record<string, string>>;
   /** The server's name and version as ServerTokens allows, which a ServerSignature shows. */
   readonly banner: string;
+  /** ServerRoot, which a relative AuthUserFile in an access file is under. */
+  readonly serverRoot: string;
 }
 
 /**
@@ -55,10 +58,23 @@ export async function createHostHandler(
   };
   const apps = await Promise.all(mounts.map((m) => loadAppHandler(m, appContext)));
   const signature = createSignature(host, context.banner);
+  const aliases = new AliasMap(host.aliases);
+  const directories = new DirectoryConfigs(host, {
+    roots: [host.documentRoot, ...host.aliases.map((_, index) => aliases.rootOf(index))],
+    serverRoot: context.serverRoot,
+    logger: context.logger.withModule("core"),
+    redirects: { selfLocation: selfLocation(host) },
+  });
+  const perDirectory = host.sections.some((s) =>
+    s.kind === "Directory" || s.kind === "DirectoryMatch"
+  );
   const staticOptions = {
     logger: context.logger.withModule("static"),
     types: context.types,
     signature,
+    // Without Directory sections every directory is served with the host's settings.
+    ...(perDirectory &&
+      { directoryOptions: (dir: string, now: number) => directories.forRequest(dir, now) }),
   };
   const serveStatic = createStaticHandler(host, staticOptions);
   // Redirects first, as httpd maps URLs before any handler; then the status Locations: an
@@ -69,7 +85,8 @@ export async function createHostHandler(
   // Access control after redirects (httpd redirects before it authorizes), before the rest.
   const access = createAccessHandler(host, {
     logger: context.logger.withModule("authz_core"),
-    aliases: new AliasMap(host.aliases),
+    aliases,
+    directories,
   });
   const modules = [
     ...(redirect === null ? [] : [redirect]),

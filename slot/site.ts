@@ -67,6 +67,7 @@ export async function createSiteHandler(
     listening: context.listening,
     types: config.typesConfig?.types ?? {},
     banner: serverBanner(config.serverTokens),
+    serverRoot: config.serverRoot,
   };
   const errorLogs = openHostErrorLogs(config, context.logger);
   const handlerOf = async (host: HostConfig, index: number) => {

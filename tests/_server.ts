@@ -88,6 +88,15 @@ event:
   MaxSpareThreads: 3
 `;
 
+/** {@link SMALL_POOL} in httpd.conf's words, with the event MPM loaded. */
+export const SMALL_POOL_CONF = `
+LoadModule mpm_event_module modules/mod_mpm_event.so
+StartServers 1
+ThreadsPerChild 2
+MinSpareThreads 1
+MaxSpareThreads 3
+`;
+
 /** Options of {@link startMpmd}. */
 export interface StartMpmdOptions {
   /**

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { runMpmd, startMpmd, type TestServer } from "./_server.ts";
+import { runMpmd, SMALL_POOL_CONF, startMpmd, type TestServer } from "./_server.ts";
 import { parseConfigText } from "../server/config/readers/mod.ts";
 
 /** Three sites and a main server, each a directory whose index names it. */
@@ -67,13 +67,7 @@ VirtualHost:
 }
 
 function httpdConfig(dir: string): string {
-  return `
-LoadModule mpm_event_module modules/mod_mpm_event.so
-Listen 127.0.0.1:0
-StartServers 1
-ThreadsPerChild 2
-MinSpareThreads 1
-MaxSpareThreads 3
+  return `${SMALL_POOL_CONF}Listen 127.0.0.1:0
 ServerName main.test
 DocumentRoot ${dir}/main
 <Location /server-status>

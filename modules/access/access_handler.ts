@@ -1,7 +1,8 @@
 /**
  * Access control as httpd 2.4 applies it: the sections that hold a request — `<Directory>`
- * (shortest first), `<DirectoryMatch>`, `<Files>`, `<FilesMatch>`, `<Location>`,
- * `<LocationMatch>`, each in the order written — are merged, a later one's Require and Auth*
+ * (shortest first, each followed by its directory's access files where AllowOverride allows),
+ * `<DirectoryMatch>`, `<Files>`, `<FilesMatch>`, `<Location>`, `<LocationMatch>`, each in the
+ * order written — are merged, a later one's Require and Auth*
  * replacing an earlier one's; the Require tree is then decided for the client's address and,
  * when it asks for one, the user that Basic authentication proves. Granted: the next module
  * answers; else 401 with a challenge, or 403.
@@ -12,10 +13,10 @@
 import {
   type AccessSection,
   type AddressRange,
-  directoryPattern,
   type HostConfig,
   isAddressAllowed,
   parseAddressRange,
+  type PathSectionKind,
   type Requirement,
   wildcardSource,
 } from "../../server/config/mod.ts";
@@ -27,14 +28,12 @@ import {
 } from "../../server/http/mod.ts";
 import { basicCredentials, type Logger } from "../../server/log/mod.ts";
 import type { AliasMap } from "../alias/mod.ts";
-import { mapRequestPath } from "../static/mod.ts";
+import type { AccessRules, DirectoryConfig, DirectoryConfigs } from "../per_directory/mod.ts";
+import { DEFAULT_REVALIDATE_MS, mapRequestPath } from "../static/mod.ts";
 import { UserFile } from "./_user_file.ts";
 
 /** What the sections holding one path add up to: each field the last section's that sets it. */
-export type EffectiveAccess = Pick<
-  AccessSection,
-  "require" | "authType" | "authName" | "authUserFile"
->;
+export type EffectiveAccess = AccessRules;
 
 /** The outcome of a Require tree (mod_authz_core's, without its "general error"). */
 export type AuthzResult = "granted" | "denied" | "neutral" | "needs-user";
@@ -117,68 +116,124 @@ export function decide(rule: CompiledRequirement, subject: AuthzSubject): AuthzR
 /** Paths remembered with their merged access; past this the map starts again. */
 const MAX_REMEMBERED_PATHS = 4096;
 
-/** The order httpd applies sections in. */
-const ORDER = ["Directory", "DirectoryMatch", "Files", "FilesMatch", "Location", "LocationMatch"];
+/** Where a request path leads: a directory and file name, and the decoded URL path. */
+interface Place {
+  readonly dir: string | null;
+  readonly name: string | null;
+  readonly url: string;
+}
 
-/** A section ready to test a request. */
+/** A Files, FilesMatch, Location or LocationMatch section ready to test a request. */
 interface Matcher {
   readonly section: AccessSection;
-  /** `Directory`: how many components its path has (the shorter applies first). */
-  readonly depth: number;
-  matches(
-    at: { readonly dir: string | null; readonly name: string | null; readonly url: string },
-  ): boolean;
+  matches(at: Place): boolean;
+}
+
+/** What one request path comes to, remembered until its directory's configuration changes. */
+export interface PathAccess {
+  /** The access rules in force. */
+  readonly access: EffectiveAccess;
+  /** What applies in its directory, or `null` for a path that names none. */
+  readonly directory: DirectoryConfig | null;
+  /** It names an access file (AccessFileName), which is never served. */
+  readonly accessFile: boolean;
+}
+
+interface Remembered extends PathAccess {
+  readonly dir: string | null;
+  checkedAt: number;
+}
+
+/** What {@link AccessSections} reads besides the host's sections. */
+export interface AccessSectionsOptions {
+  /** The host's aliases, so that a Directory section holds what an alias serves. */
+  readonly aliases: AliasMap;
+  /** The host's per-directory configuration (Directory, DirectoryMatch, access files). */
+  readonly directories: DirectoryConfigs;
+  /**
+   * How long a path's result is trusted before its directory's configuration is asked again.
+   *
+   * @default 1000
+   */
+  readonly revalidateMs?: number;
 }
 
 /**
  * Works out which sections hold a request and what they add up to, once per path (remembered,
- * bounded): pure but for the file system path, which the host's aliases and DocumentRoot give.
+ * bounded, and looked at again when the directory's configuration may have changed): the
+ * directory walk's result, then Files, FilesMatch, Location and LocationMatch in that order.
  */
 export class AccessSections {
-  readonly #matchers: readonly Matcher[];
+  /** The host's Files, then FilesMatch sections, each in the order written. */
+  readonly #files: readonly Matcher[];
+  /** The host's Location, then LocationMatch sections, each in the order written. */
+  readonly #locations: readonly Matcher[];
   readonly #documentRoot: string;
+  readonly #accessFileNames: readonly string[];
   readonly #aliases: AliasMap;
-  readonly #byPath = new Map<string, EffectiveAccess>();
+  readonly #directories: DirectoryConfigs;
+  readonly #revalidateMs: number;
+  readonly #byPath = new Map<string, Remembered>();
 
   /** The sections of `host`, mapped through its aliases and DocumentRoot. */
-  constructor(host: Pick<HostConfig, "sections" | "documentRoot">, aliases: AliasMap) {
+  constructor(
+    host: Pick<HostConfig, "sections" | "documentRoot" | "accessFileNames">,
+    options: AccessSectionsOptions,
+  ) {
     this.#documentRoot = host.documentRoot;
-    this.#aliases = aliases;
-    const matchers = host.sections.map(matcherOf);
-    // Directory sections apply shortest path first; everything else in the order written.
-    this.#matchers = matchers.map((m, i) => ({ m, i })).sort((a, b) =>
-      ORDER.indexOf(a.m.section.kind) - ORDER.indexOf(b.m.section.kind) ||
-      (a.m.section.kind === "Directory" ? a.m.depth - b.m.depth : 0) || a.i - b.i
-    ).map(({ m }) => m);
+    this.#accessFileNames = host.accessFileNames;
+    this.#aliases = options.aliases;
+    this.#directories = options.directories;
+    this.#revalidateMs = options.revalidateMs ?? DEFAULT_REVALIDATE_MS;
+    const matchers = (kinds: readonly PathSectionKind[]) =>
+      kinds.flatMap((kind) => host.sections.filter((s) => s.kind === kind).map(matcherOf));
+    this.#files = matchers(["Files", "FilesMatch"]);
+    this.#locations = matchers(["Location", "LocationMatch"]);
   }
 
-  /** What the sections holding the request path `path` (percent-encoded) add up to. */
-  effective(path: string): EffectiveAccess {
+  /**
+   * What the request path `path` (percent-encoded) comes to as of `now`.
+   *
+   * @throws {HttpError} 500 when an access file on the way has a mistake.
+   */
+  effective(path: string, now: number): PathAccess {
     const known = this.#byPath.get(path);
-    if (known !== undefined) return known;
+    if (known !== undefined) {
+      // A clock that stepped back counts as "window elapsed".
+      if (now - known.checkedAt < this.#revalidateMs && now >= known.checkedAt) return known;
+      if (known.dir === null || this.#directories.forRequest(known.dir, now) === known.directory) {
+        known.checkedAt = now;
+        return known;
+      }
+    }
     if (this.#byPath.size >= MAX_REMEMBERED_PATHS) this.#byPath.clear();
     const at = this.#locate(path);
-    let result: EffectiveAccess = {
-      require: null,
-      authType: null,
-      authName: null,
-      authUserFile: null,
-    };
-    for (const { section, matches } of this.#matchers) {
-      if (!matches(at)) continue;
-      result = {
-        require: section.require ?? result.require,
-        authType: section.authType ?? result.authType,
-        authName: section.authName ?? result.authName,
-        authUserFile: section.authUserFile ?? result.authUserFile,
+    const directory = at.dir === null ? null : this.#directories.forRequest(at.dir, now);
+    let access: EffectiveAccess = directory?.access ??
+      { require: null, authType: null, authName: null, authUserFile: null };
+    const merge = (section: AccessSection) => {
+      access = {
+        require: section.require ?? access.require,
+        authType: section.authType ?? access.authType,
+        authName: section.authName ?? access.authName,
+        authUserFile: section.authUserFile ?? access.authUserFile,
       };
+    };
+    // httpd's order after the directory walk: the host's Files sections, the access files'
+    // (appended to the host's as httpd merges them), then Location sections.
+    for (const { section, matches } of this.#files) if (matches(at)) merge(section);
+    for (const { section, name } of directory?.files ?? []) {
+      if (at.name !== null && name.test(at.name)) merge(section);
     }
+    for (const { section, matches } of this.#locations) if (matches(at)) merge(section);
+    const accessFile = at.name !== null && this.#accessFileNames.includes(at.name);
+    const result = { access, directory, accessFile, dir: at.dir, checkedAt: now };
     this.#byPath.set(path, result);
     return result;
   }
 
   /** The directory, file name and decoded URL path a request path names. */
-  #locate(path: string): { dir: string | null; name: string | null; url: string } {
+  #locate(path: string): Place {
     const url = mapRequestPath(path);
     const decoded = url.ok ? `/${url.key}${url.trailingSlash && url.key !== "" ? "/" : ""}` : path;
     const alias = this.#aliases.map(path);
@@ -197,51 +252,44 @@ export class AccessSections {
 
 function matcherOf(section: AccessSection): Matcher {
   const { kind, match } = section;
-  const depth = match.split("/").filter(Boolean).length;
   switch (kind) {
-    case "Directory": {
-      const holds = directoryPattern(match);
-      return { section, depth, matches: (at) => at.dir !== null && holds.test(`${at.dir}/`) };
-    }
-    case "DirectoryMatch": {
-      const regex = new RegExp(match);
-      return { section, depth, matches: (at) => at.dir !== null && regex.test(at.dir) };
-    }
     case "Files": {
       const name = new RegExp(`^${wildcardSource(match)}$`);
-      return { section, depth, matches: (at) => at.name !== null && name.test(at.name) };
+      return { section, matches: (at) => at.name !== null && name.test(at.name) };
     }
     case "FilesMatch": {
       const regex = new RegExp(match);
-      return { section, depth, matches: (at) => at.name !== null && regex.test(at.name) };
+      return { section, matches: (at) => at.name !== null && regex.test(at.name) };
     }
     case "Location": {
       // httpd's Location is a plain prefix of the URL path (`/private` holds `/privatex`).
       const prefix = new RegExp(`^${wildcardSource(match)}`);
-      return { section, depth, matches: (at) => prefix.test(at.url) };
+      return { section, matches: (at) => prefix.test(at.url) };
     }
-    case "LocationMatch": {
+    default: {
       const regex = new RegExp(match);
-      return { section, depth, matches: (at) => regex.test(at.url) };
+      return { section, matches: (at) => regex.test(at.url) };
     }
   }
 }
 
 /** Options of {@link createAccessHandler}. */
-export interface AccessOptions {
+export interface AccessOptions extends AccessSectionsOptions {
   /** Where failed authentications and unreadable user files are logged. */
   readonly logger: Logger;
-  /** The host's aliases, so that a Directory section holds what an alias serves. */
-  readonly aliases: AliasMap;
 }
 
 /**
  * The handler of a host's access sections, or `null` when it has none: it answers 401 or 403
- * when the request may not go on, and `null` (next module) when it may.
+ * when the request may not go on, 403 for an access file's own name, 500 when an access file
+ * on the way has a mistake, the redirect of an access file that matches, and `null` (next
+ * module) otherwise.
  */
 export function createAccessHandler(host: HostConfig, options: AccessOptions): Handler | null {
-  if (host.sections.length === 0) return null;
-  const sections = new AccessSections(host, options.aliases);
+  // Names starting with .ht are refused by the path rules already.
+  const hidden = host.accessFileNames.some((name) => !name.startsWith(".ht"));
+  if (host.sections.length === 0 && !hidden) return null;
+  const sections = new AccessSections(host, options);
   const compiled = new Map<Requirement, CompiledRequirement>();
   const userFiles = new Map<string, UserFile>();
   const logger = options.logger;
@@ -251,9 +299,13 @@ export function createAccessHandler(host: HostConfig, options: AccessOptions): H
     return file;
   };
   return (request) => {
-    const access = sections.effective(request.path);
+    const { access, directory, accessFile } = sections.effective(request.path, request.receivedAt);
+    if (accessFile) {
+      throw new HttpError(403, `Cannot serve ${request.path}: it is an access file`);
+    }
+    // As mod_alias's fixup: an access file's redirects answer once access is granted.
     const require = access.require;
-    if (require === null) return null;
+    if (require === null) return directory?.redirect?.(request) ?? null;
     let rule = compiled.get(require);
     if (rule === undefined) compiled.set(require, rule = compileRequirement(require));
     const address = request.remote.hostname;
@@ -275,7 +327,7 @@ export function createAccessHandler(host: HostConfig, options: AccessOptions): H
         return errorResponse(401, [["WWW-Authenticate", `Basic realm="${realm}"`]]);
       }
     }
-    if (result === "granted") return null;
+    if (result === "granted") return directory?.redirect?.(request) ?? null;
     throw new HttpError(
       403,
       `Cannot serve ${request.path} to ${address}: access denied by Require`,

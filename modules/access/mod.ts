@@ -21,6 +21,7 @@
 export {
   type AccessOptions,
   AccessSections,
+  type AccessSectionsOptions,
   type AuthzResult,
   type AuthzSubject,
   type CompiledRequirement,
@@ -28,4 +29,5 @@ export {
   createAccessHandler,
   decide,
   type EffectiveAccess,
+  type PathAccess,
 } from "./access_handler.ts";

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { directoryPattern, type HostConfig } from "../../server/config/mod.ts";
+import type { HostConfig } from "../../server/config/mod.ts";
 import { errorResponse, type Handler, HttpError } from "../../server/http/mod.ts";
 import { createFileServer, type StaticOptions } from "../static/mod.ts";
 import { AliasMap } from "./alias_map.ts";
@@ -18,11 +18,11 @@ import { selfLocation } from "../_self_reference.ts";
 export function createAliasHandler(host: HostConfig, options: StaticOptions): Handler | null {
   const aliases = new AliasMap(host.aliases);
   if (aliases.empty) return null;
-  // One file server per rule, over the directory the rule serves, with its Options.
-  const servers = host.aliases.map((_, index) => {
-    const root = aliases.rootOf(index);
-    return createFileServer({ ...host, ...optionsOf(host, root), documentRoot: root }, options);
-  });
+  // One file server per rule, over the directory the rule serves; what applies in each
+  // directory under it comes from options.directoryOptions, as for the DocumentRoot.
+  const servers = host.aliases.map((_, index) =>
+    createFileServer({ ...host, documentRoot: aliases.rootOf(index) }, options)
+  );
   const locationOf = selfLocation(host);
   return (request) => {
     const mapped = aliases.map(request.path);
@@ -44,31 +44,4 @@ export function createAliasHandler(host: HostConfig, options: StaticOptions): Ha
     }
     return servers[mapped.index]!(request, path, mount);
   };
-}
-
-/**
- * The Options an alias's directory is served with: those of the `<Directory>` sections that
- * hold it, the shortest path first, over mpmd's defaults (as httpd's per-directory merge); the
- * host's when no section says.
- */
-function optionsOf(
-  host: HostConfig,
-  dir: string,
-): Pick<HostConfig, "indexes" | "followSymLinks"> {
-  const holding = host.sections
-    .filter((s) => s.kind === "Directory" && s.options !== null)
-    .filter((s) => directoryPattern(s.match).test(`${dir}/`))
-    .sort((a, b) => depth(a.match) - depth(b.match));
-  if (holding.length === 0) return host;
-  let indexes = false;
-  let followSymLinks = false;
-  for (const { options } of holding) {
-    indexes = options!.indexes ?? indexes;
-    followSymLinks = options!.followSymLinks ?? followSymLinks;
-  }
-  return { indexes, followSymLinks };
-}
-
-function depth(path: string): number {
-  return path.split("/").filter(Boolean).length;
 }

@@ -34,29 +34,30 @@ export class DocumentRoot {
   }
 
   /**
-   * Canonicalises `path` and applies the link policy.
+   * Canonicalises `path` and applies the link policy: the root's, or `followSymLinks` as the
+   * directory of `path` says.
    *
    * @returns The real path, for opening.
    * @throws {HttpError} 404 when it does not exist, 403 when it may not be reached (outside
    *   the root without FollowSymLinks, permission denied, a link loop). Other errors pass.
    */
-  resolve(path: string): string {
+  resolve(path: string, followSymLinks: boolean = this.#followSymLinks): string {
     let real: string;
     try {
       real = Deno.realPathSync(path);
     } catch (error) {
       throw toHttpError(error, path);
     }
-    if (!this.#followSymLinks && !this.contains(real)) {
+    if (!followSymLinks && !this.contains(real)) {
       throw new HttpError(403, `Cannot serve ${path}: symbolic link leads outside DocumentRoot`);
     }
     return real;
   }
 
   /** Like {@link resolve}, but `null` where resolve would throw an `HttpError`. */
-  tryResolve(path: string): string | null {
+  tryResolve(path: string, followSymLinks: boolean = this.#followSymLinks): string | null {
     try {
-      return this.resolve(path);
+      return this.resolve(path, followSymLinks);
     } catch (error) {
       if (error instanceof HttpError) return null;
       throw error;

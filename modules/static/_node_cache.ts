@@ -14,7 +14,9 @@ export interface CacheableNode {
 
 /** Limits of a {@link NodeCache}. */
 export interface NodeCacheLimits {
+  /** Most nodes held. */
   readonly maxEntries: number;
+  /** Most bytes of content held. */
   readonly maxBytes: number;
 }
 
@@ -28,7 +30,11 @@ export class NodeCache<T extends CacheableNode> {
   readonly #limits: NodeCacheLimits;
   #bytes = 0;
 
-  /** @param limits Bounds the cache never exceeds. */
+  /**
+   * An empty cache.
+   *
+   * @param limits Bounds the cache never exceeds.
+   */
   constructor(limits: NodeCacheLimits) {
     this.#limits = limits;
   }

@@ -16,9 +16,13 @@ import type { ContentCoding } from "./_content_coding.ts";
  * mtime, no tool can set it back.
  */
 export interface Stamp {
+  /** Size in bytes. */
   readonly size: number;
+  /** Modification time. */
   readonly mtimeMs: number;
+  /** Change time (of the inode). */
   readonly ctimeMs: number;
+  /** Inode number, where the platform has one. */
   readonly ino: number | null;
 }
 

@@ -30,9 +30,12 @@ export {
   DEFAULT_MAX_CACHE_ENTRIES,
   DEFAULT_MAX_CACHED_FILE_BYTES,
   DEFAULT_REVALIDATE_MS,
+  type DirectoryOptions,
   type FileServer,
   type FileSite,
   STATIC_ALLOW,
   type StaticOptions,
 } from "./static_handler.ts";
 export { type MappedPath, mapRequestPath, type PathMapping, type RefusedPath } from "./_path.ts";
+export { type CacheableNode, NodeCache, type NodeCacheLimits } from "./_node_cache.ts";
+export { sameStamp, type Stamp, statStamp } from "./_representation.ts";

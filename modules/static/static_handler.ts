@@ -98,10 +98,23 @@ export interface StaticOptions {
    * @default null
    */
   readonly signature?: ((request: ServerRequest) => string) | null;
+  /**
+   * What applies in a directory (absolute path, no trailing slash) as of a time: its Options
+   * and DirectoryIndex, asked when a path under it is resolved and again when a cached answer
+   * is revalidated; it may throw an `HttpError` (a broken access file answers 500).
+   *
+   * @default the site's own values, everywhere
+   */
+  readonly directoryOptions?: (dir: string, now: number) => DirectoryOptions;
 }
+
+/** The settings of one directory that the file server reads. */
+export type DirectoryOptions = Pick<HostConfig, "indexes" | "followSymLinks" | "directoryIndex">;
 
 interface FileNode {
   readonly kind: "file";
+  /** What applied in its directory when it was resolved. */
+  readonly options: DirectoryOptions;
   readonly identity: Representation;
   readonly encoded: Readonly<Record<ContentCoding, Representation | null>>;
   readonly hasSiblings: boolean;
@@ -115,6 +128,8 @@ interface DirNode {
   readonly path: string;
   /** Key of the DirectoryIndex file chosen, or `null` when there is none. */
   readonly indexKey: string | null;
+  /** `Options Indexes` in force in it. */
+  readonly indexes: boolean;
   readonly bytes: 0;
   checkedAt: number;
   hit: boolean;
@@ -201,6 +216,7 @@ export function createFileServer(site: FileSite, options: StaticOptions): FileSe
   const signature = options.signature ?? null;
   const locationOf = selfLocation(site);
   const root = new DocumentRoot(site.documentRoot, site.followSymLinks);
+  const directoryOptions = options.directoryOptions ?? (() => site);
   const media: MediaTypeSettings = {
     addType: site.addType,
     types: options.types ?? {},
@@ -211,10 +227,6 @@ export function createFileServer(site: FileSite, options: StaticOptions): FileSe
   const autoindex = site.autoindex;
   const isIgnored = indexIgnoreMatcher(autoindex.ignore);
   const typeOf = (name: string) => contentTypeFor(name, media);
-  // DirectoryIndex entries naming another directory or a hidden file are not ours to serve.
-  const indexNames = site.directoryIndex.filter((name) =>
-    name !== "" && !name.startsWith(".") && !name.includes("/") && !name.includes("\\")
-  );
 
   function lookup(key: string, now: number): Node {
     const cached = cache.get(key);
@@ -224,7 +236,7 @@ export function createFileServer(site: FileSite, options: StaticOptions): FileSe
         cached.hit = true;
         return cached;
       }
-      if (cached.kind === "file" && isUnchanged(cached)) {
+      if (cached.kind === "file" && isUnchanged(cached, now)) {
         cached.checkedAt = now;
         cached.hit = true;
         return cached;
@@ -243,7 +255,8 @@ export function createFileServer(site: FileSite, options: StaticOptions): FileSe
 
   function load(key: string, now: number): Node {
     const path = root.pathOf(key);
-    const realPath = root.resolve(path);
+    const here = directoryOptions(dirOf(path), now);
+    const realPath = root.resolve(path, here.followSymLinks);
     let info: Deno.FileInfo;
     try {
       info = Deno.statSync(realPath);
@@ -251,21 +264,32 @@ export function createFileServer(site: FileSite, options: StaticOptions): FileSe
       throw toHttpError(error, path);
     }
     if (info.isDirectory) {
+      // A directory's own settings say which index file it has and whether it is listed.
+      const own = directoryOptions(path, now);
       return {
         kind: "dir",
         path,
-        indexKey: findIndex(key, now),
+        indexKey: findIndex(key, own.directoryIndex, now),
+        indexes: own.indexes,
         bytes: 0,
         checkedAt: now,
         hit: false,
       };
     }
     if (!info.isFile) throw new HttpError(403, `Cannot serve ${path}: not a regular file`);
-    return loadFile(path, realPath, now);
+    return loadFile(path, realPath, here, now);
   }
 
-  function loadFile(path: string, realPath: string, now: number): FileNode {
-    const siblings = { br: siblingPath(path, "br"), gzip: siblingPath(path, "gzip") };
+  function loadFile(
+    path: string,
+    realPath: string,
+    here: DirectoryOptions,
+    now: number,
+  ): FileNode {
+    const siblings = {
+      br: siblingPath(path, "br", here),
+      gzip: siblingPath(path, "gzip", here),
+    };
     const vary = siblings.br !== null || siblings.gzip !== null;
     const contentType = contentTypeFor(path.slice(path.lastIndexOf("/") + 1), media);
     const loadAs = (coding: ContentCoding | null, at: string, real: string) => {
@@ -286,6 +310,7 @@ export function createFileServer(site: FileSite, options: StaticOptions): FileSe
       .reduce((sum, rep) => sum + (rep?.body?.length ?? 0), 0);
     return {
       kind: "file",
+      options: here,
       identity,
       encoded,
       hasSiblings: vary,
@@ -296,13 +321,14 @@ export function createFileServer(site: FileSite, options: StaticOptions): FileSe
   }
 
   // The real path of a usable precompressed sibling, or null.
-  function siblingPath(path: string, coding: ContentCoding): string | null {
+  function siblingPath(path: string, coding: ContentCoding, here: DirectoryOptions): string | null {
     const at = path + SIBLING_SUFFIX[coding];
-    return statStamp(at) === null ? null : root.tryResolve(at);
+    return statStamp(at) === null ? null : root.tryResolve(at, here.followSymLinks);
   }
 
-  function isUnchanged(node: FileNode): boolean {
+  function isUnchanged(node: FileNode, now: number): boolean {
     const path = node.identity.path;
+    if (directoryOptions(dirOf(path), now) !== node.options) return false;
     if (!sameStamp(statStamp(path), node.identity.stamp)) return false;
     return CONTENT_CODINGS.every((coding) => {
       const stamp = statStamp(path + SIBLING_SUFFIX[coding]);
@@ -310,8 +336,12 @@ export function createFileServer(site: FileSite, options: StaticOptions): FileSe
     });
   }
 
-  function findIndex(dirKey: string, now: number): string | null {
-    for (const name of indexNames) {
+  function findIndex(dirKey: string, names: readonly string[], now: number): string | null {
+    for (const name of names) {
+      // Entries naming another directory or a hidden file are not ours to serve.
+      if (name === "" || name.startsWith(".") || name.includes("/") || name.includes("\\")) {
+        continue;
+      }
       const key = dirKey === "" ? name : `${dirKey}/${name}`;
       try {
         if (lookup(key, now).kind === "file") return key;
@@ -394,7 +424,7 @@ export function createFileServer(site: FileSite, options: StaticOptions): FileSe
       const index = lookup(node.indexKey, request.receivedAt);
       if (index.kind === "file") return respondWithFile(request, index);
     }
-    if (!site.indexes) {
+    if (!node.indexes) {
       throw new HttpError(403, `Cannot list ${node.path}: no DirectoryIndex and Indexes is off`);
     }
     const title = mount === null
@@ -402,6 +432,11 @@ export function createFileServer(site: FileSite, options: StaticOptions): FileSe
       : displayPath(mount) + (mapped.key === "" ? "/" : `/${mapped.key}/`);
     return respondWithListing(request, title, node);
   };
+}
+
+/** The directory a file system path is in. */
+function dirOf(path: string): string {
+  return path.slice(0, path.lastIndexOf("/")) || "/";
 }
 
 /** A URL path as a listing's title shows it: decoded where it decodes. */

@@ -3,7 +3,8 @@
  * `<FilesMatch>`, `<Location>`, `<LocationMatch>`) with what mpmd applies inside them:
  * mod_authz_core's `Require` (and its `RequireAll`, `RequireAny`, `RequireNone` containers),
  * mod_authz_host's `ip`, mod_authz_user's `valid-user` and `user`, and mod_auth_basic /
- * mod_authn_file's `AuthType Basic`, `AuthName`, `AuthUserFile`. In YAML each is a map of
+ * mod_authn_file's `AuthType Basic`, `AuthName`, `AuthUserFile`; and what a directory sets for
+ * what it holds: Options, DirectoryIndex, AllowOverride. In YAML each is a map of
  * pattern → body; the httpd.conf reader builds the same maps from its sections.
  *
  * @module
@@ -21,10 +22,20 @@ import {
   DirectiveValueError,
 } from "./directive.ts";
 import { OPTIONS } from "./_options.ts";
+import { DIRECTORY_INDEX } from "./_directory_index.ts";
+import { parseAllowOverride } from "./allow_override.ts";
 import type { AccessSection, PathSectionKind, Requirement } from "./server_config.ts";
 
 /** The keys a section body may hold. */
-const BODY_KEYS = ["Require", "AuthType", "AuthName", "AuthUserFile", "Options"] as const;
+const BODY_KEYS = [
+  "Require",
+  "AuthType",
+  "AuthName",
+  "AuthUserFile",
+  "Options",
+  "DirectoryIndex",
+  "AllowOverride",
+] as const;
 /** The containers a Require list may hold. */
 const CONTAINERS = { RequireAll: "all-of", RequireAny: "any", RequireNone: "none" } as const;
 /** httpd's Require providers that mpmd does not implement, for a clear refusal. */
@@ -169,11 +180,26 @@ function parseBody(
   if (body === null || typeof body !== "object" || Array.isArray(body)) {
     throw new DirectiveValueError(`${where} holds ${describeValue(body)}, not a map of directives`);
   }
-  const fields = body as Record<string, unknown>;
+  return parseSectionBody(kind, body as Record<string, unknown>, ctx, `${where}: `);
+}
+
+/**
+ * Parses what a section of `kind` holds, by directive name (YAML's keys; Require a line, a
+ * list or a container, the others httpd argument text or YAML values).
+ *
+ * @param where Starts the messages of some refusals (`"<Directory /srv>: "`).
+ * @throws {DirectiveValueError} for a directive a section cannot hold or a wrong value.
+ */
+export function parseSectionBody(
+  kind: PathSectionKind,
+  fields: Readonly<Record<string, unknown>>,
+  ctx: DirectiveContext,
+  where = "",
+): Omit<AccessSection, "kind" | "match"> {
   for (const key of Object.keys(fields)) {
     if (!(BODY_KEYS as readonly string[]).includes(key)) {
       throw new DirectiveValueError(
-        `${where}: mpmd implements ${BODY_KEYS.join(", ")} in a section, not ${key}${
+        `${where}mpmd implements ${BODY_KEYS.join(", ")} in a section, not ${key}${
           didYouMeanHint(key, BODY_KEYS)
         }`,
       );
@@ -183,23 +209,36 @@ function parseBody(
     const v = fields[key];
     if (v === undefined) return null;
     if (typeof v !== "string" || v.trim() === "") {
-      throw new DirectiveValueError(`${where}: ${key} ${describeValue(v)} is not a word`);
+      throw new DirectiveValueError(`${where}${key} ${describeValue(v)} is not a word`);
     }
     return ctx.syntax === "httpd" ? argsOf(v).join(" ") : v;
   };
   const authType = text("AuthType");
   if (authType !== null && !/^(basic|none)$/i.test(authType)) {
     throw new DirectiveValueError(
-      `${where}: AuthType ${authType} is not Basic or None (mpmd implements Basic only)`,
+      `${where}AuthType ${authType} is not Basic or None (mpmd implements Basic only)`,
     );
   }
   const userFile = text("AuthUserFile");
-  if (fields.Options !== undefined && kind !== "Directory") {
-    throw new DirectiveValueError(`${where}: mpmd applies Options in a <Directory> only`);
+  for (const key of ["Options", "DirectoryIndex"] as const) {
+    if (fields[key] !== undefined && kind !== "Directory" && kind !== "DirectoryMatch") {
+      throw new DirectiveValueError(
+        `${where}mpmd applies ${key} in a <Directory> or <DirectoryMatch> only`,
+      );
+    }
   }
+  if (fields.AllowOverride !== undefined && kind !== "Directory") {
+    throw new DirectiveValueError(
+      `${where}AllowOverride is allowed only in a <Directory> without a regular expression, as in httpd`,
+    );
+  }
+  const field = <T>(key: string, parse: (value: unknown) => T): T | null =>
+    fields[key] === undefined ? null : parse(fields[key]);
   return {
-    options: fields.Options === undefined ? null : OPTIONS.parse(fields.Options, ctx),
-    require: fields.Require === undefined ? null : parseRequire(fields.Require),
+    options: field("Options", (v) => OPTIONS.parse(v, ctx)),
+    directoryIndex: field("DirectoryIndex", (v) => DIRECTORY_INDEX.parse(v, ctx)),
+    allowOverride: field("AllowOverride", parseAllowOverride),
+    require: field("Require", parseRequire),
     authType: authType === null ? null : /^basic$/i.test(authType) ? "Basic" : "None",
     authName: text("AuthName"),
     authUserFile: userFile === null ? null : resolve(ctx.serverRoot, userFile),

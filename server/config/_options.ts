@@ -7,14 +7,10 @@
  */
 
 import { type Directive, DirectiveValueError, wordsOf } from "./directive.ts";
+import type { OptionName } from "./server_config.ts";
 
 /** The options of a host; `null` leaves that option as an earlier Options set it. */
-export interface OptionsValue {
-  readonly indexes: boolean | null;
-  readonly followSymLinks: boolean | null;
-}
-
-type OptionName = keyof OptionsValue;
+export type OptionsValue = { readonly [K in OptionName]: boolean | null };
 
 const KNOWN: Readonly<Record<string, readonly OptionName[]>> = {
   indexes: ["indexes"],

@@ -34,6 +34,7 @@ import { ERROR_DOCUMENT } from "./_error_document.ts";
 import { HEADER, REQUEST_HEADER } from "./_headers.ts";
 import { APP } from "./_app.ts";
 import { CUSTOM_LOG, ERROR_LOG } from "./_logs.ts";
+import { DIRECTORY_INDEX, FILE_NAME } from "./_directory_index.ts";
 import { OPTIONS } from "./_options.ts";
 import { REDIRECT_DIRECTIVES } from "./_redirect.ts";
 import { STATUS } from "./_status.ts";
@@ -120,13 +121,13 @@ const HOSTNAME_LOOKUPS: Directive<false> = {
   },
 };
 
-const DIRECTORY_INDEX = list({
-  name: "DirectoryIndex",
-  help: "File names tried, in order, for a request that maps to a directory",
-  default: ["index.html"],
+/** AccessFileName: the names of the access files, as httpd's (a list; `.htaccess` by default). */
+const ACCESS_FILE_NAME = list({
+  name: "AccessFileName",
+  help: "Names of the per-directory access files read where AllowOverride allows them",
+  default: [".htaccess"],
   item: "file name",
-  // deno-lint-ignore no-control-regex -- control characters are what it refuses
-  pattern: /^[^/\\\x00-\x1f\x7f]+$/,
+  pattern: FILE_NAME,
 });
 
 /** The per-host directives, by name. */
@@ -155,14 +156,7 @@ export const HOST_DIRECTIVES = {
     help: "Directory the host serves files from",
     default: "htdocs",
   }),
-  DirectoryIndex: {
-    ...DIRECTORY_INDEX,
-    // httpd's `DirectoryIndex disabled` turns index files off.
-    parse: (value, ctx) => {
-      const names = DIRECTORY_INDEX.parse(value, ctx);
-      return names.length === 1 && names[0] === "disabled" ? [] : names;
-    },
-  } satisfies Directive<readonly string[]>,
+  DirectoryIndex: DIRECTORY_INDEX,
   Options: OPTIONS,
   IndexOptions: INDEX_OPTIONS,
   FancyIndexing: FANCY_INDEXING,
@@ -170,6 +164,7 @@ export const HOST_DIRECTIVES = {
   IndexIgnore: INDEX_IGNORE,
   HeaderName: HEADER_NAME,
   ReadmeName: README_NAME,
+  AccessFileName: ACCESS_FILE_NAME,
   AddType: ADD_TYPE,
   AddCharset: ADD_CHARSET,
   ForceType: FORCE_TYPE,

@@ -10,6 +10,7 @@
 export {
   type AccessSection,
   type AliasRule,
+  type AllowOverride,
   type AppMount,
   type AutoindexConfig,
   type CustomLog,
@@ -27,6 +28,9 @@ export {
   MPM_SOURCES,
   type MpmName,
   type MpmSource,
+  type OptionName,
+  OVERRIDE_CLASSES,
+  type OverrideClass,
   PATH_SECTION_KINDS,
   type PathSectionKind,
   type ReadTimeout,
@@ -102,7 +106,7 @@ export { DEFAULT_REQUEST_READ_TIMEOUT } from "./request_read_timeout.ts";
 export { HOST_DIRECTIVES } from "./host_directives.ts";
 export { parseMimeTypes } from "./mime_types.ts";
 export { type Htpasswd, parseHtpasswd, type PasswordScheme, passwordScheme } from "./htpasswd.ts";
-export { directoryPattern, parseRequireLine, wildcardSource } from "./_access.ts";
+export { directoryPattern, parseRequireLine, parseSectionBody, wildcardSource } from "./_access.ts";
 export {
   DEFAULT_AUTOINDEX,
   formatListingOrder,
@@ -111,3 +115,5 @@ export {
   type IndexOptionsValue,
   isIgnoredIndexOption,
 } from "./_autoindex.ts";
+export { ALLOW_NO_OVERRIDE, parseAllowOverride } from "./allow_override.ts";
+export type { OptionsValue } from "./_options.ts";

@@ -169,6 +169,22 @@ export type Requirement =
   | { readonly kind: "user"; readonly names: readonly string[]; readonly not: boolean }
   | { readonly kind: "any" | "all-of" | "none"; readonly rules: readonly Requirement[] };
 
+/** httpd's override classes: the groups of directives AllowOverride lets an access file hold. */
+export const OVERRIDE_CLASSES = ["AuthConfig", "FileInfo", "Indexes", "Limit", "Options"] as const;
+/** One of {@link OVERRIDE_CLASSES}. */
+export type OverrideClass = typeof OVERRIDE_CLASSES[number];
+
+/** The options mpmd implements, by their field names in {@link HostConfig}. */
+export type OptionName = "indexes" | "followSymLinks";
+
+/** AllowOverride: what the access files (`.htaccess`) of a directory and below may set. */
+export interface AllowOverride {
+  /** The classes allowed; empty for `None` (then no access file is read). */
+  readonly classes: readonly OverrideClass[];
+  /** With `Options` allowed: the options an access file's Options line may set (`Options=…`). */
+  readonly options: readonly OptionName[];
+}
+
 /** One per-path section and the access rules it sets (`null`: left as an outer section says). */
 export interface AccessSection {
   /** Which section it is. */
@@ -187,12 +203,16 @@ export interface AccessSection {
   /** AuthUserFile: absolute path of an htpasswd file. */
   readonly authUserFile: string | null;
   /**
-   * Options of a Directory section (`null` parts: as the outer sections say): they apply to
-   * the Alias targets it holds (a DocumentRoot takes its Options host-wide).
+   * Options of a Directory or DirectoryMatch section (`null` parts: as the outer sections
+   * say), for the directories it holds.
    */
   readonly options:
     | { readonly indexes: boolean | null; readonly followSymLinks: boolean | null }
     | null;
+  /** DirectoryIndex of a Directory or DirectoryMatch section, for the directories it holds. */
+  readonly directoryIndex: readonly string[] | null;
+  /** AllowOverride of a Directory section (never a DirectoryMatch one, as in httpd). */
+  readonly allowOverride: AllowOverride | null;
 }
 
 /**
@@ -293,6 +313,8 @@ export interface HostConfig {
   readonly followSymLinks: boolean;
   /** mod_autoindex: how a listing under `indexes` looks. */
   readonly autoindex: AutoindexConfig;
+  /** AccessFileName: the names of the access files read where AllowOverride allows them. */
+  readonly accessFileNames: readonly string[];
   /** AddType overrides: lower-case extension without the dot → media type. */
   readonly addType: Readonly<Record<string, string>>;
   /** AddCharset: lower-case extension without the dot → charset added to its Content-Type. */

@@ -1,28 +1,14 @@
 import assert from "node:assert/strict";
+import { NO_STATUS } from "./_no_status.ts";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { createHostHandler } from "../../modules/mod.ts";
 import { collectingLogger } from "../server/http/_test_engine.ts";
 import { makeRequest } from "./static/_request.ts";
-import type { StatusContext } from "../../modules/mod.ts";
 import { parseConfigText } from "../../server/config/readers/mod.ts";
 import type { Handler } from "../../server/http/mod.ts";
 
 const FIXTURES = fileURLToPath(new URL("./app/_fixtures/", import.meta.url));
-
-/** A status context for hosts without Status: never read. */
-const NO_STATUS: StatusContext = {
-  server: {
-    version: "",
-    deno: "",
-    v8: "",
-    built: "",
-    mpm: "event",
-    mpmDirectives: {},
-    extendedStatus: true,
-  },
-  readScoreboard: () => Promise.reject(new Error("no scoreboard in this test")),
-};
 
 /** The main host's handler of the config `yaml`, read as `root`/mpmd.yaml. */
 async function mainHostHandler(yaml: string, root: string): Promise<Handler> {
@@ -37,6 +23,7 @@ async function mainHostHandler(yaml: string, root: string): Promise<Handler> {
     listening: new Promise(() => {}),
     types: {},
     banner: "mpmd",
+    serverRoot: root,
   });
 }
 

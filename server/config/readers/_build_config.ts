@@ -112,6 +112,7 @@ function hostConfig(
     indexes: options.indexes ?? false,
     followSymLinks: options.followSymLinks ?? false,
     autoindex: autoindexConfig(get),
+    accessFileNames: get(H.AccessFileName),
     addType: get(H.AddType),
     addCharset: get(H.AddCharset),
     forceType: get(H.ForceType),

@@ -316,8 +316,24 @@ function undefinedVariableError(target: Target, v: UndefinedVariable): ConfigErr
   });
 }
 
+/** Directives that only a path section holds, with the sections that do: a pointed refusal. */
+const SECTION_ONLY: ReadonlyMap<string, string> = new Map([
+  ["AllowOverride", "Directory"],
+  ...["Require", "AuthType", "AuthName", "AuthUserFile"].map((name) =>
+    [name, "Directory, Files or Location"] as const
+  ),
+]);
+
 function findTarget(o: Occurrence, activeMpm: MpmName): Target | ConfigError {
   const error = (detail: string) => new ConfigError({ at: o.at, directive: o.name, detail });
+  const sections = SECTION_ONLY.get(o.name);
+  if (sections !== undefined) {
+    return error(
+      `Cannot use ${o.name} here: it belongs inside a ${sections} section, as in httpd (${
+        sections.split(",")[0]
+      }: { /srv/www: { ${o.name}: … } })`,
+    );
+  }
   const owners = MPM_NAMES.filter((m) => MPM_DIRECTIVES[m].some((d) => d.name === o.name));
   const mpmTarget = (mpm: MpmName, ignoredBecause?: string): Target => ({
     key: `${mpm} ${o.name}`,

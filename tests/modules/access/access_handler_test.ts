@@ -6,6 +6,7 @@ import {
   decide,
 } from "../../../modules/access/mod.ts";
 import { AliasMap } from "../../../modules/alias/mod.ts";
+import { DirectoryConfigs } from "../../../modules/per_directory/mod.ts";
 import {
   type AccessSection,
   type HostConfig,
@@ -98,12 +99,37 @@ function section(kind: AccessSection["kind"], match: string, require: string): A
     authName: null,
     authUserFile: null,
     options: null,
+    directoryIndex: null,
+    allowOverride: null,
   };
+}
+
+/** The aliases and per-directory configuration of `host`, as the host's chain builds them. */
+function optionsFor(
+  host: Pick<
+    HostConfig,
+    | "aliases"
+    | "sections"
+    | "documentRoot"
+    | "accessFileNames"
+    | "indexes"
+    | "followSymLinks"
+    | "directoryIndex"
+  >,
+) {
+  const aliases = new AliasMap(host.aliases);
+  const roots = [host.documentRoot, ...host.aliases.map((_, i) => aliases.rootOf(i))];
+  const directories = new DirectoryConfigs(host, { roots, serverRoot: "/", logger: testLogger() });
+  return { aliases, directories };
 }
 
 Deno.test("AccessSections merges the sections holding a path in httpd's order", async (t) => {
   const host = {
     documentRoot: "/srv/www",
+    accessFileNames: [".htaccess"],
+    indexes: false,
+    followSymLinks: false,
+    directoryIndex: ["index.html"],
     // Written out of order: Directory sections apply shortest first, then the other kinds.
     sections: [
       section("Directory", "/srv/www/private", "valid-user"),
@@ -117,7 +143,7 @@ Deno.test("AccessSections merges the sections holding a path in httpd's order", 
     ],
     aliases: [{ kind: "prefix" as const, match: "/icons/", target: "/usr/share/icons" }],
   };
-  const sections = new AccessSections(host, new AliasMap(host.aliases));
+  const sections = new AccessSections(host, optionsFor(host));
   const CASES: [path: string, require: string][] = [
     ["/", "all granted"],
     ["/index.html", "all granted"],
@@ -139,7 +165,7 @@ Deno.test("AccessSections merges the sections holding a path in httpd's order", 
   for (const [path, require] of CASES) {
     await t.step(`${path} → Require ${require}`, () => {
       const want = require === "null" ? null : line(require);
-      assert.deepEqual(sections.effective(path).require, want);
+      assert.deepEqual(sections.effective(path, 0).access.require, want);
     });
   }
 });
@@ -158,6 +184,7 @@ Deno.test("createAccessHandler() challenges, checks bcrypt, apr1 and SHA-1 users
     );
     const host = {
       documentRoot: dir,
+      accessFileNames: [".htaccess"],
       aliases: [],
       sections: [
         {
@@ -170,7 +197,7 @@ Deno.test("createAccessHandler() challenges, checks bcrypt, apr1 and SHA-1 users
         section("Location", "/lan", "ip 10.0.0.0/8"),
       ],
     } as unknown as HostConfig;
-    const handler = createAccessHandler(host, { logger: testLogger(), aliases: new AliasMap([]) })!;
+    const handler = createAccessHandler(host, { logger: testLogger(), ...optionsFor(host) })!;
     const status = async (path: string, credentials?: string) => {
       const headers = credentials === undefined
         ? {}

@@ -146,6 +146,7 @@ export async function createStaticFixture(): Promise<StaticFixture> {
       indexes: false,
       followSymLinks: false,
       autoindex: DEFAULT_AUTOINDEX,
+      accessFileNames: [".htaccess"],
       addType: {},
       addCharset: {},
       forceType: null,

@@ -9,7 +9,7 @@
 // Not "../mod.ts": it re-exports this folder, which would make the two import each other.
 import { MPM_DIRECTIVES } from "../../../../mpm/mod.ts";
 import { HOST_DIRECTIVES, MPM_NAMES, SERVER_DIRECTIVES } from "../../mod.ts";
-import { HTTPD_DIRECTIVE_NAMES, HTTPD_DIRECTIVE_SPELLINGS } from "./_httpd_directives.ts";
+import { HTTPD_DIRECTIVE_NAMES, HTTPD_DIRECTIVE_SPELLINGS } from "../../httpd_syntax/mod.ts";
 
 /** Names of the directives that belong to a host (and may appear in a `<VirtualHost>`). */
 export const HOST_DIRECTIVE_NAMES: ReadonlySet<string> = new Set(Object.keys(HOST_DIRECTIVES));

@@ -17,8 +17,13 @@ import {
   isHttpdDirective,
   KNOWN_NAMES,
 } from "./_directive_names.ts";
-import { HTTPD_MODULE_IDS } from "./_httpd_directives.ts";
-import { BUILTIN_MODULES, isMpmModuleId, MPM_MODULES, mpmOfModule } from "./modules.ts";
+import {
+  BUILTIN_MODULES,
+  HTTPD_MODULE_IDS,
+  isMpmModuleId,
+  MPM_MODULES,
+  mpmOfModule,
+} from "../../httpd_syntax/mod.ts";
 import {
   fail,
   occurrence,
@@ -34,6 +39,7 @@ import {
   formatLocation,
   isIgnoredIndexOption,
   MPM_NAMES,
+  parseAllowOverride,
   parseRequireLine,
 } from "../../mod.ts";
 
@@ -60,11 +66,11 @@ const SERVER_ONLY = new Set([
 ]);
 
 /**
- * Directive values that already describe what mpmd does, read without a warning: mpmd reads
- * no .htaccess, does no reverse DNS lookups, and serves the DocumentRoot and nothing else.
+ * Directive values that already describe what mpmd does, read without a warning: mpmd allows
+ * no directive by name in access files, does no reverse DNS lookups, and authenticates from
+ * files only.
  */
 const SAME_AS_MPMD: readonly { readonly name: string; readonly value: RegExp }[] = [
-  { name: "allowoverride", value: /^none$/i },
   { name: "allowoverridelist", value: /^none$/i },
   { name: "hostnamelookups", value: /^off$/i },
   { name: "authbasicprovider", value: /^file$/i },
@@ -111,6 +117,7 @@ export function readDirective(
       }`,
     );
   }
+  if (lower === "allowoverride") return allowOverride(state, line, ctx);
   if (ctx.kind === "directory" || ctx.kind === "location" || ctx.kind === "require") {
     if (accessDirective(state, line, ctx)) return;
   }
@@ -134,8 +141,14 @@ export function readDirective(
     state.sections.vhosts[ctx.host - 1]!.occurrences.push(o);
   } else if (ctx.kind === "directory" && DIRECTORY_DIRECTIVE_NAMES.has(name)) {
     ctx.section.occurrences.push(o);
-    if (name === "Options" && ctx.section.kind === "Directory") {
-      ctx.section.access.Options = line.args;
+    // Options and DirectoryIndex also apply to the directories the section holds.
+    const { access, kind } = ctx.section;
+    if (kind === "Directory" || kind === "DirectoryMatch") {
+      if (name === "Options") access.Options = line.args;
+      // Repeated DirectoryIndex lines add up, as in httpd.
+      if (name === "DirectoryIndex") {
+        access.DirectoryIndex = [access.DirectoryIndex, line.args].filter(Boolean).join(" ");
+      }
     }
   } else if (name === "HostnameLookups" && ctx.kind !== "vhost") {
     // Off, the one value mpmd has, was read silently above: another is refused at its own line,
@@ -369,6 +382,27 @@ function statusAllow(section: LocationSection, args: string): void {
   if (k === "local" && rest.length === 0) allow.push("local");
   else if (k === "ip" && rest.length > 0) allow.push(...rest);
   else if (k === "all" && /^granted$/i.test(rest[0] ?? "")) allow.push("all");
+}
+
+/** AllowOverride: only in a `<Directory>` without a regular expression, as httpd allows it. */
+function allowOverride(state: ReaderState, line: DirectiveLine, ctx: Context): void {
+  if (ctx.kind !== "directory" || ctx.section.kind !== "Directory") {
+    return fail(
+      state,
+      line.at,
+      "AllowOverride",
+      `AllowOverride not allowed here: httpd takes it only inside a <Directory> section without a regular expression, not in ${
+        describeContext(ctx)
+      }`,
+    );
+  }
+  try {
+    parseAllowOverride(line.args);
+  } catch (e) {
+    if (!(e instanceof DirectiveValueError)) throw e;
+    return fail(state, line.at, "AllowOverride", `Cannot set AllowOverride: ${e.message}`);
+  }
+  ctx.section.access.AllowOverride = line.args;
 }
 
 function notHere(state: ReaderState, name: string, at: ConfigLocation, ctx: Context): void {

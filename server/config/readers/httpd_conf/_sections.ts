@@ -3,9 +3,10 @@
  * lines are read. Each `<VirtualHost>` declares a host. `<Directory>`, `<DirectoryMatch>`,
  * `<Files>`, `<FilesMatch>`, `<Location>` and `<LocationMatch>` (and their `~` forms) carry
  * their Require lines (with `<RequireAll>`, `<RequireAny>`, `<RequireNone>`) and AuthType,
- * AuthName, AuthUserFile into the host's access sections; a `<Directory>` that holds a host's
- * DocumentRoot also sets that host's Options (and DirectoryIndex, AddType, AddDefaultCharset),
- * from the least to the most specific; `<Location>` with `SetHandler server-status` becomes
+ * AuthName, AuthUserFile into the host's access sections, with the Options and DirectoryIndex
+ * of a `<Directory>` or `<DirectoryMatch>` and the AllowOverride of a `<Directory>`; a
+ * `<Directory>` that holds a host's DocumentRoot also sets that host's Options (and
+ * DirectoryIndex, AddType, AddDefaultCharset), from the least to the most specific; `<Location>` with `SetHandler server-status` becomes
  * its host's Status. Every other section is skipped with a warning, never an error.
  *
  * @module
@@ -13,12 +14,11 @@
 
 import { resolve } from "node:path";
 import type { Occurrence, VirtualHostDeclaration } from "../_occurrence.ts";
-import { BUILTIN_MODULES, MPM_MODULES, namesModule } from "./modules.ts";
+import { BUILTIN_MODULES, MPM_MODULES, namesModule } from "../../httpd_syntax/mod.ts";
 import { fail, occurrence, type ReaderState, unimplemented, warn } from "./_reader_state.ts";
 import {
   ArgumentSyntaxError,
   type ConfigLocation,
-  directoryPattern,
   HOST_DIRECTIVES,
   MPM_NAMES,
   type PathSectionKind,
@@ -32,8 +32,12 @@ export interface AccessBody {
   AuthType?: string;
   AuthName?: string;
   AuthUserFile?: string;
-  /** A Directory's last Options line (argument text), for the Alias targets it holds. */
+  /** A Directory's (or DirectoryMatch's) last Options line (argument text). */
   Options?: string;
+  /** A Directory's (or DirectoryMatch's) DirectoryIndex lines, joined (argument text). */
+  DirectoryIndex?: string;
+  /** A Directory's AllowOverride line (argument text). */
+  AllowOverride?: string;
 }
 
 /**
@@ -283,28 +287,25 @@ export function finishSections(state: ReaderState): Occurrence[] {
     for (const d of holding) applied.add(d);
     return [...own, ...holding.flatMap((d) => d.occurrences)].map((o) => ({ ...o, host }));
   });
-  const aliasTargets = occurrences.flatMap((o) => {
-    if (o.name !== "Alias" && o.name !== "ScriptAlias") return [];
-    const target = words(String(o.value))?.[1];
-    return target === undefined ? [] : [stripSlash(resolve(state.serverRoot, target))];
-  });
   for (const d of state.sections.directories) {
-    // Its access lines always apply; its Options to the Alias targets it holds; its host
-    // settings only for a DocumentRoot it holds.
-    const holdsAlias = d.kind === "Directory" &&
-      aliasTargets.some((t) => directoryPattern(d.pattern).test(`${t}/`));
-    if (!applied.has(d) && !holdsAlias && d.occurrences.length > 0) {
+    // Its access lines, Options and DirectoryIndex apply to what it holds; its other host
+    // settings only with a DocumentRoot it holds.
+    const perDirectory = d.kind === "Directory" || d.kind === "DirectoryMatch";
+    const hostOnly = d.occurrences.filter((o) =>
+      !perDirectory || (o.name !== "Options" && o.name !== "DirectoryIndex")
+    );
+    if (!applied.has(d) && hostOnly.length > 0) {
       const reason = d.path === null
-        ? `mpmd applies the Options of a <${d.kind}> only to a directory holding a DocumentRoot or an Alias target`
+        ? `mpmd applies ${
+          perDirectory ? "them" : "host settings"
+        } only from a <Directory> holding a DocumentRoot`
         : `it holds no DocumentRoot (${
           [...new Set(roots.filter((r) => r !== null))].join(", ")
-        }) and no Alias target, the only directories mpmd applies Options and DirectoryIndex to`;
+        }), the only directories mpmd applies them to`;
       warn(
         state,
         d.at,
-        `Ignoring ${
-          d.occurrences.map((o) => o.name).join(", ")
-        } in <${d.kind} ${d.written}>: ${reason}`,
+        `Ignoring ${hostOnly.map((o) => o.name).join(", ")} in <${d.kind} ${d.written}>: ${reason}`,
       );
     }
     state.warnings.push(...d.warnings);

@@ -14,6 +14,7 @@ import { resolve } from "node:path";
 import {
   type AccessSection,
   type AliasRule,
+  type AllowOverride,
   DEFAULT_AUTOINDEX,
   DEFAULT_REQUEST_READ_TIMEOUT,
   formatDuration,
@@ -23,6 +24,7 @@ import {
   type HeaderRule,
   HOST_DIRECTIVES,
   type HostConfig,
+  OVERRIDE_CLASSES,
   PATH_SECTION_KINDS,
   type ReadTimeout,
   type RedirectRule,
@@ -134,6 +136,7 @@ function defaultHost(serverRoot: string): HostConfig {
     indexes: H.Options.default.indexes ?? false,
     followSymLinks: H.Options.default.followSymLinks ?? false,
     autoindex: DEFAULT_AUTOINDEX,
+    accessFileNames: H.AccessFileName.default,
     addType: H.AddType.default,
     addCharset: H.AddCharset.default,
     forceType: H.ForceType.default,
@@ -175,6 +178,7 @@ function hostEntries(host: HostConfig, base: HostConfig): Entries {
   if (host.indexes !== base.indexes || host.followSymLinks !== base.followSymLinks) {
     entries.Options = options.length > 0 ? options : "None";
   }
+  put("AccessFileName", "accessFileNames");
   Object.assign(entries, autoindexEntries(host.autoindex, base.autoindex));
   for (const [key, field] of [["AddType", "addType"], ["AddCharset", "addCharset"]] as const) {
     // A virtual host's map adds to the main server's: it writes what it changes.
@@ -294,7 +298,10 @@ function autoindexEntries(
   return entries;
 }
 
-/** A section as YAML writes it: `{ pattern: { Require, AuthType, AuthName, AuthUserFile } }`. */
+/**
+ * A section as YAML writes it: `{ pattern: { Require, AuthType, AuthName, AuthUserFile,
+ * Options, DirectoryIndex, AllowOverride } }`.
+ */
 function sectionEntry(section: AccessSection): Entries {
   const body: Entries = {};
   if (section.require !== null) {
@@ -314,7 +321,26 @@ function sectionEntry(section: AccessSection): Entries {
       ...word(section.options.followSymLinks, "FollowSymLinks"),
     ];
   }
+  if (section.directoryIndex !== null) {
+    body.DirectoryIndex = section.directoryIndex.length === 0 ? "disabled" : section.directoryIndex;
+  }
+  if (section.allowOverride !== null) {
+    body.AllowOverride = allowOverrideWords(section.allowOverride);
+  }
   return { [section.match]: body };
+}
+
+/** AllowOverride as its words: `None`, `All`, or the classes (`Options=Indexes`). */
+function allowOverrideWords({ classes, options }: AllowOverride): string | string[] {
+  if (classes.length === 0) return "None";
+  const everyOption = options.length === 2;
+  if (classes.length === OVERRIDE_CLASSES.length && everyOption) return "All";
+  const optionWords = options.map((o) => o === "indexes" ? "Indexes" : "FollowSymLinks");
+  return classes.map((c) =>
+    c !== "Options" || everyOption
+      ? c
+      : `Options=${optionWords.length === 0 ? "None" : optionWords.join(",")}`
+  );
 }
 
 /** A requirement as a Require line, or a container of them. */

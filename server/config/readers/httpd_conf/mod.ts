@@ -34,12 +34,4 @@ export {
   type ReadHttpdConfOptions,
 } from "./read_httpd_conf.ts";
 export { type HttpdConfFiles, includedFiles, type IncludeResult } from "./includes.ts";
-export {
-  BUILTIN_MODULES,
-  type HttpdModule,
-  isMpmModuleId,
-  moduleListReport,
-  MPM_MODULES,
-  mpmOfModule,
-  namesModule,
-} from "./modules.ts";
+export { moduleListReport } from "../../httpd_syntax/mod.ts";

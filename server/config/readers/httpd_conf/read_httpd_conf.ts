@@ -10,7 +10,7 @@
 import { dirname, join, relative, resolve } from "node:path";
 import type { Occurrence, ReadResult } from "../_occurrence.ts";
 import { type HttpdConfFiles, includedFiles } from "./includes.ts";
-import { type LogicalLine, logicalLines, parseLine } from "./_lines.ts";
+import { type LogicalLine, logicalLines, parseLine } from "../../httpd_syntax/mod.ts";
 import { expandVariables } from "../_variables.ts";
 import { type Context, enterSection, finishSections } from "./_sections.ts";
 import { readDirective } from "./_directives.ts";

@@ -28,6 +28,8 @@ Deno.test("YAML sections: Require trees and Basic authentication per path", () =
       authName: null,
       authUserFile: null,
       options: null,
+      directoryIndex: null,
+      allowOverride: null,
     },
     {
       kind: "Directory",
@@ -37,6 +39,8 @@ Deno.test("YAML sections: Require trees and Basic authentication per path", () =
       authName: null,
       authUserFile: null,
       options: null,
+      directoryIndex: null,
+      allowOverride: null,
     },
     {
       kind: "FilesMatch",
@@ -46,6 +50,8 @@ Deno.test("YAML sections: Require trees and Basic authentication per path", () =
       authName: null,
       authUserFile: null,
       options: null,
+      directoryIndex: null,
+      allowOverride: null,
     },
     {
       kind: "Location",
@@ -67,8 +73,32 @@ Deno.test("YAML sections: Require trees and Basic authentication per path", () =
       authName: "Private area",
       authUserFile: "/srv/users",
       options: null,
+      directoryIndex: null,
+      allowOverride: null,
     },
   ]);
+});
+
+Deno.test("YAML sections: Options, DirectoryIndex and AllowOverride per directory", () => {
+  const { config } = parseYaml(
+    [
+      "Listen: 8080",
+      "AccessFileName: [.htaccess, .acl]",
+      "Directory:",
+      "  /srv/www: { AllowOverride: [AuthConfig, Options=Indexes] }",
+      "  /srv/www/sub: { Options: -Indexes, DirectoryIndex: start.html }",
+      "DirectoryMatch: { '/old$': { DirectoryIndex: disabled } }",
+    ].join("\n"),
+  );
+  assert.deepEqual(config.hosts[0].accessFileNames, [".htaccess", ".acl"]);
+  assert.deepEqual(
+    config.hosts[0].sections.map((s) => [s.match, s.options, s.directoryIndex, s.allowOverride]),
+    [
+      ["/srv/www", null, null, { classes: ["AuthConfig", "Options"], options: ["indexes"] }],
+      ["/srv/www/sub", { indexes: false, followSymLinks: null }, ["start.html"], null],
+      ["/old$", null, [], null],
+    ],
+  );
 });
 
 Deno.test("YAML sections: mistakes are refused with their line and a hint", async (t) => {
@@ -91,7 +121,32 @@ Deno.test("YAML sections: mistakes are refused with their line and a hint", asyn
     [
       "a directive a section cannot hold",
       "Location: { /a: { Requires: all denied } }",
-      "mpmd.yaml:2: Cannot set Location: <Location /a>: mpmd implements Require, AuthType, AuthName, AuthUserFile, Options in a section, not Requires (did you mean Require?)",
+      "mpmd.yaml:2: Cannot set Location: <Location /a>: mpmd implements Require, AuthType, AuthName, AuthUserFile, Options, DirectoryIndex, AllowOverride in a section, not Requires (did you mean Require?)",
+    ],
+    [
+      "AllowOverride outside a Directory",
+      "DirectoryMatch: { '^/srv/': { AllowOverride: All } }",
+      "mpmd.yaml:2: Cannot set DirectoryMatch: <DirectoryMatch ^/srv/>: AllowOverride is allowed only in a <Directory> without a regular expression, as in httpd",
+    ],
+    [
+      "AllowOverride at the top level",
+      "AllowOverride: All",
+      "mpmd.yaml:2: Cannot use AllowOverride here: it belongs inside a Directory section, as in httpd (Directory: { /srv/www: { AllowOverride: … } })",
+    ],
+    [
+      "Require at the top level",
+      "Require: all granted",
+      "mpmd.yaml:2: Cannot use Require here: it belongs inside a Directory, Files or Location section, as in httpd (Directory: { /srv/www: { Require: … } })",
+    ],
+    [
+      "a misspelt override class",
+      "Directory: { /srv: { AllowOverride: AuthConfg } }",
+      'mpmd.yaml:2: Cannot set Directory: "AuthConfg" is not an override class (AuthConfig, FileInfo, Indexes, Limit, Options, All, None) (did you mean AuthConfig?)',
+    ],
+    [
+      "DirectoryIndex in a Location",
+      "Location: { /a: { DirectoryIndex: start.html } }",
+      "mpmd.yaml:2: Cannot set Location: <Location /a>: mpmd applies DirectoryIndex in a <Directory> or <DirectoryMatch> only",
     ],
     [
       "Digest authentication",

@@ -279,6 +279,7 @@ Deno.test("parseConfigText() fills httpd 2.4's defaults (and mpmd's own choices)
       indexes: false,
       followSymLinks: false,
       autoindex: DEFAULT_AUTOINDEX,
+      accessFileNames: [".htaccess"],
       addType: {},
       addCharset: {},
       forceType: null,

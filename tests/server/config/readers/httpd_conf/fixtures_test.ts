@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { MPM_NAMES, type MpmName, type ServerConfig } from "../../../../../server/config/mod.ts";
-import { DISK_FILES, MPM_MODULES } from "../../../../../server/config/readers/httpd_conf/mod.ts";
+import { DISK_FILES } from "../../../../../server/config/readers/httpd_conf/mod.ts";
+import { MPM_MODULES } from "../../../../../server/config/httpd_syntax/mod.ts";
 import {
   configSyntaxOf,
   configToYaml,
@@ -256,6 +257,18 @@ Deno.test("configToYaml() output loads back to the same configuration", async (t
       name: "Debian layout",
       rel: DEBIAN,
       text: undefined,
+      mpmOverride: undefined,
+    },
+    {
+      name: "stock httpd.conf with AllowOverride, AccessFileName and per-directory settings",
+      rel: STOCK,
+      text: [
+        stockWith("event"),
+        "AccessFileName .htaccess .acl",
+        "<Directory /srv/a>\nAllowOverride AuthConfig Options=Indexes\nDirectoryIndex start.html\nOptions -Indexes\n</Directory>",
+        "<Directory /srv/b>\nAllowOverride All\n</Directory>",
+        "<DirectoryMatch ^/srv/c>\nDirectoryIndex disabled\n</DirectoryMatch>",
+      ].join("\n"),
       mpmOverride: undefined,
     },
     {

@@ -87,6 +87,27 @@ Deno.test("readHttpdConf() refuses server-only directives and nesting where http
       ],
     },
     {
+      name: "AllowOverride in the main server",
+      text: "AllowOverride All",
+      errors: [
+        "httpd.conf:1: AllowOverride not allowed here: httpd takes it only inside a <Directory> section without a regular expression, not in the main server",
+      ],
+    },
+    {
+      name: "AllowOverride in a DirectoryMatch",
+      text: "<Directory ~ ^/srv>\nAllowOverride All\n</Directory>",
+      errors: [
+        "httpd.conf:2: AllowOverride not allowed here: httpd takes it only inside a <Directory> section without a regular expression, not in <DirectoryMatch ~ ^/srv>",
+      ],
+    },
+    {
+      name: "AllowOverride with a class httpd does not have",
+      text: "<Directory /srv>\nAllowOverride AuthConfig Everything\n</Directory>",
+      errors: [
+        'httpd.conf:2: Cannot set AllowOverride: "Everything" is not an override class (AuthConfig, FileInfo, Indexes, Limit, Options, All, None)',
+      ],
+    },
+    {
       name: "a Directory without a path",
       text: "<Directory>\n</Directory>",
       errors: ["httpd.conf:1: Cannot use <Directory>: it takes one path or pattern"],
@@ -121,23 +142,23 @@ Deno.test("<Directory> sections that hold the DocumentRoot set its Options, most
       warnings: [],
     },
     {
-      name: "a directory outside the DocumentRoot is ignored",
+      name: "a directory outside the DocumentRoot keeps its Options to itself",
       text:
-        '<Directory "/srv/cgi-bin">\nOptions All\nScriptInterpreterSource Registry\n</Directory>',
+        '<Directory "/srv/cgi-bin">\nOptions All\nAddType text/x-perl .pl\nScriptInterpreterSource Registry\n</Directory>',
       indexes: false,
       followSymLinks: false,
       warnings: [
-        'httpd.conf:1: Ignoring Options in <Directory "/srv/cgi-bin">: it holds no DocumentRoot (/srv/htdocs) and no Alias target, the only directories mpmd applies Options and DirectoryIndex to',
-        "httpd.conf:3: Ignoring ScriptInterpreterSource: mpmd does not implement it",
+        'httpd.conf:1: Ignoring AddType in <Directory "/srv/cgi-bin">: it holds no DocumentRoot (/srv/htdocs), the only directories mpmd applies them to',
+        "httpd.conf:4: Ignoring ScriptInterpreterSource: mpmd does not implement it",
       ],
     },
     {
-      name: "a wildcard directory is ignored",
-      text: '<Directory "/srv/*/htdocs">\nOptions All\n</Directory>',
+      name: "a wildcard directory keeps its Options to what it matches",
+      text: '<Directory "/srv/*/htdocs">\nOptions All\nAddDefaultCharset utf-8\n</Directory>',
       indexes: false,
       followSymLinks: false,
       warnings: [
-        'httpd.conf:1: Ignoring Options in <Directory "/srv/*/htdocs">: mpmd applies the Options of a <Directory> only to a directory holding a DocumentRoot or an Alias target',
+        'httpd.conf:1: Ignoring AddDefaultCharset in <Directory "/srv/*/htdocs">: mpmd applies them only from a <Directory> holding a DocumentRoot',
       ],
     },
     {
@@ -148,7 +169,6 @@ Deno.test("<Directory> sections that hold the DocumentRoot set its Options, most
       followSymLinks: false,
       warnings: [
         "httpd.conf:5: Ignoring KeepAlive inside <Directory /srv/htdocs>: mpmd sets it per host, not per directory",
-        "httpd.conf:3: Ignoring AllowOverride: mpmd does not implement it",
       ],
     },
   ];
@@ -160,6 +180,37 @@ Deno.test("<Directory> sections that hold the DocumentRoot set its Options, most
       assert.deepEqual(warnings, c.warnings);
     });
   }
+});
+
+Deno.test("<Directory> sections carry Options, DirectoryIndex and AllowOverride to what they hold", () => {
+  const { config } = readConf(
+    [
+      "AccessFileName .htaccess .acl",
+      "<Directory /srv/htdocs>",
+      "AllowOverride AuthConfig Options=Indexes,ExecCGI",
+      "</Directory>",
+      "<Directory /srv/htdocs/sub>",
+      "Options -Indexes",
+      "DirectoryIndex start.html",
+      "DirectoryIndex index.txt",
+      "</Directory>",
+    ].join("\n"),
+  );
+  const host = config.hosts[0];
+  assert.deepEqual(host.accessFileNames, [".htaccess", ".acl"]);
+  assert.deepEqual(host.directoryIndex, ["index.html"]);
+  assert.deepEqual(
+    host.sections.map((s) => [s.match, s.options, s.directoryIndex, s.allowOverride]),
+    [
+      ["/srv/htdocs", null, null, { classes: ["AuthConfig", "Options"], options: ["indexes"] }],
+      [
+        "/srv/htdocs/sub",
+        { indexes: false, followSymLinks: null },
+        ["start.html", "index.txt"],
+        null,
+      ],
+    ],
+  );
 });
 
 Deno.test("<Location> with SetHandler server-status becomes Status", async (t) => {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { MPM_NAMES } from "../../../../../server/config/mod.ts";
-import { MPM_MODULES } from "../../../../../server/config/readers/httpd_conf/mod.ts";
+import { MPM_MODULES } from "../../../../../server/config/httpd_syntax/mod.ts";
 import { assertRefusals, confErrors, readConf } from "./_read_conf.ts";
 
 Deno.test("readHttpdConf() loads the MPM that LoadModule names", async (t) => {

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { MPM_NAMES, type MpmName } from "../../mod.ts";
+import { MPM_NAMES, type MpmName } from "../mod.ts";
 
 /** One module: its identifier, and every other name `<IfModule>` knows it by. */
 export interface HttpdModule {

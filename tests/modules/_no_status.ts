@@ -1,0 +1,21 @@
+/**
+ * The status context of a host without Status, for tests that build a host's chain.
+ *
+ * @module
+ */
+
+import type { StatusContext } from "../../modules/mod.ts";
+
+/** A status context for hosts without Status: never read. */
+export const NO_STATUS: StatusContext = {
+  server: {
+    version: "",
+    deno: "",
+    v8: "",
+    built: "",
+    mpm: "event",
+    mpmDirectives: {},
+    extendedStatus: true,
+  },
+  readScoreboard: () => Promise.reject(new Error("no scoreboard in this test")),
+};
