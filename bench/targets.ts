@@ -157,6 +157,9 @@ export function evaluateTargets(
   });
 }
 
+/** A goal's ratio as written in the targets: `1.5`, `1.0`, `0.95` (never rounded to `0.9`). */
+const ratio = (n: number) => Number.isInteger(n) ? n.toFixed(1) : String(n);
+
 /** One line per evaluated target, as the report prints it. */
 export function targetLine(outcome: TargetOutcome): string {
   const who = outcome.reference ?? "mpmd";
@@ -166,9 +169,9 @@ export function targetLine(outcome: TargetOutcome): string {
     ? String(outcome.value)
     : `${outcome.value.toFixed(2)}x`;
   const goal = outcome.kind === "throughput"
-    ? `${outcome.load} >= ${outcome.minRatio.toFixed(1)}x ${outcome.peer}`
+    ? `${outcome.load} >= ${ratio(outcome.minRatio)}x ${outcome.peer}`
     : outcome.kind === "p99"
-    ? `p99 ${outcome.load} <= ${outcome.maxRatio.toFixed(1)}x ${outcome.peer}`
+    ? `p99 ${outcome.load} <= ${ratio(outcome.maxRatio)}x ${outcome.peer}`
     : "failed requests = 0";
   return `  ${who} ${goal}: ${value} ${outcome.verdict}`;
 }

@@ -118,3 +118,23 @@ Deno.test("evaluateTargets() on slotTargets()", async (t) => {
     ]);
   });
 });
+
+Deno.test("targetLine() writes each goal's ratio as the targets give it, never rounded", () => {
+  const line = (minRatio: number) =>
+    targetLine({
+      kind: "throughput",
+      mpmd: "mpmd --mpm event -D VHOSTS",
+      peer: "mpmd --mpm event",
+      load: "keep-alive",
+      minRatio,
+      reference: "mpmd --mpm event -D VHOSTS",
+      value: 0.93,
+      verdict: "MISS",
+    });
+  assert.equal(
+    line(0.95),
+    "  mpmd --mpm event -D VHOSTS keep-alive >= 0.95x mpmd --mpm event: 0.93x MISS",
+  );
+  assert.match(line(1), / >= 1\.0x /);
+  assert.match(line(1.5), / >= 1\.5x /);
+});
