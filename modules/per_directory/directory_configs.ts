@@ -23,6 +23,7 @@ import {
 import { type AccessFileContent, parseAccessFile } from "../../server/config/httpd_syntax/mod.ts";
 import { type Handler, HttpError } from "../../server/http/mod.ts";
 import type { Logger } from "../../server/log/mod.ts";
+import { describeError } from "../../base/mod.ts";
 import { createRedirectHandler, type RedirectOptions } from "../alias/mod.ts";
 import {
   DEFAULT_REVALIDATE_MS,
@@ -61,10 +62,18 @@ export interface DirectoryConfig {
   /** The redirects of the access files, the deepest directory's first (mod_alias's merge). */
   readonly redirect: Handler | null;
   /**
-   * Why every request here answers 500: the first mistake in an access file on the way
-   * (`/srv/www/.htaccess:3: Options not allowed here`); `null` when there is none.
+   * Why every request here fails: the first access file on the way that cannot be used, and
+   * the status httpd answers for it; `null` when there is none.
    */
-  readonly problem: string | null;
+  readonly problem: AccessFileProblem | null;
+}
+
+/** An access file that cannot be used, and what a request under it is answered. */
+export interface AccessFileProblem {
+  /** 500 for a mistake in the file; 403 for a file that cannot be read (httpd's answers). */
+  readonly status: 403 | 500;
+  /** The file, the line of a mistake and the reason (`/srv/www/.htaccess:3: …`). */
+  readonly reason: string;
 }
 
 /** Options of {@link DirectoryConfigs}. */
@@ -101,7 +110,7 @@ interface AccessFileEntry {
   readonly stamp: Stamp | null;
   readonly allowOverride: AllowOverride;
   readonly content: AccessFileContent | null;
-  readonly problem: string | null;
+  readonly problem: AccessFileProblem | null;
   checkedAt: number;
   hit: boolean;
   readonly bytes: 0;
@@ -197,16 +206,17 @@ export class DirectoryConfigs {
   }
 
   /**
-   * {@link get}, for serving a request: a directory with a mistake in an access file is logged
-   * and answered 500, as httpd does.
+   * {@link get}, for serving a request: a directory under an access file that cannot be used
+   * is logged and answered as httpd does: 500 for a mistake in it, 403 when it cannot be read.
    *
-   * @throws {HttpError} 500 naming the access file, its line and the mistake.
+   * @throws {HttpError} naming the access file (its line) and the reason.
    */
   forRequest(dir: string, now: number): DirectoryConfig {
     const config = this.get(dir, now);
     if (config.problem === null) return config;
-    this.#logger.error(config.problem);
-    throw new HttpError(500, `Cannot serve from ${dir}: ${config.problem}`);
+    const { status, reason } = config.problem;
+    this.#logger.error(reason);
+    throw new HttpError(status, `Cannot serve from ${dir}: ${reason}`);
   }
 
   #fresh(checkedAt: number, now: number): boolean {
@@ -225,7 +235,7 @@ export class DirectoryConfigs {
     };
     const root = this.#rootOf(dir);
     const components = componentsOf(dir);
-    let problem: string | null = null;
+    let problem: AccessFileProblem | null = null;
     for (let depth = 0; depth <= components.length && problem === null; depth++) {
       for (const d of this.#directories) {
         if (d.depth === depth && d.holds.test(`${dir}/`)) {
@@ -296,19 +306,27 @@ export class DirectoryConfigs {
   ): AccessFileEntry {
     const common = { allowOverride, checkedAt: now, hit: false, bytes: 0 } as const;
     const stamp = statStamp(path);
-    // A missing access file is the common case: remembered as such.
-    if (stamp === null) return { ...common, stamp, content: null, problem: null };
+    if (stamp === null) {
+      // A missing access file is the common case: remembered as such. One that is there but
+      // is no file it can read answers 403, as httpd's "ensure it is readable" does.
+      const why = whyNotReadable(path);
+      const problem = why === null
+        ? null
+        : { status: 403 as const, reason: `${path}: Cannot read the access file: ${why}` };
+      return { ...common, stamp, content: null, problem };
+    }
     let text: string;
     try {
       text = Deno.readTextFileSync(path);
     } catch (error) {
-      if (
-        !(error instanceof Deno.errors.NotFound || error instanceof Deno.errors.PermissionDenied)
-      ) {
-        throw error;
+      // Removed since the stat: as missing.
+      if (error instanceof Deno.errors.NotFound) {
+        return { ...common, stamp: null, content: null, problem: null };
       }
-      const problem = `${path}: Cannot read the access file: ${error.message}`;
-      return { ...common, stamp, content: null, problem };
+      // Unreadable, or a directory: httpd's "unable to check htaccess file, ensure it is
+      // readable", and 403.
+      const reason = `${path}: Cannot read the access file: ${describeError(error)}`;
+      return { ...common, stamp, content: null, problem: { status: 403, reason } };
     }
     const result = parseAccessFile(text, {
       file: path,
@@ -316,9 +334,24 @@ export class DirectoryConfigs {
       allowOverride,
       serverRoot: this.#serverRoot,
     });
-    return result.ok
-      ? { ...common, stamp, content: result.content, problem: null }
-      : { ...common, stamp, content: null, problem: `${path}:${result.line}: ${result.reason}` };
+    return result.ok ? { ...common, stamp, content: result.content, problem: null } : {
+      ...common,
+      stamp,
+      content: null,
+      problem: { status: 500, reason: `${path}:${result.line}: ${result.reason}` },
+    };
+  }
+}
+
+/** Why a path that is not a readable regular file is so, or `null` when there is none there. */
+function whyNotReadable(path: string): string | null {
+  try {
+    return Deno.statSync(path).isFile ? null : "not a regular file";
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory) {
+      return null;
+    }
+    return describeError(error);
   }
 }
 

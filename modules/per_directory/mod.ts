@@ -25,6 +25,7 @@
  */
 
 export {
+  type AccessFileProblem,
   type AccessRules,
   type DirectoryConfig,
   DirectoryConfigs,

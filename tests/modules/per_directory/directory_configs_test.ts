@@ -87,14 +87,17 @@ Deno.test("DirectoryConfigs reads access files where AllowOverride allows, and s
     await write("a/b/.htaccess", "Options +Indexes\nAddType text/plain .x");
     const broken = configs.get(join(root, "a/b/c"), 3700);
     assert.equal(
-      broken.problem,
+      broken.problem?.reason,
       `${root}/a/b/.htaccess:2: mpmd does not support AddType in an access file (it takes AuthType, AuthName, AuthUserFile, Require, Options, DirectoryIndex, Redirect, RedirectMatch, RedirectPermanent, RedirectTemp)`,
     );
     assert.throws(
       () => configs.forRequest(join(root, "a/b/c"), 3700),
       (e) => e instanceof HttpError && e.status === 500,
     );
-    assert.deepEqual(logger.entries.map((e) => [e.level, e.message]), [["error", broken.problem]]);
+    assert.equal(broken.problem?.status, 500);
+    assert.deepEqual(logger.entries.map((e) => [e.level, e.message]), [
+      ["error", broken.problem?.reason],
+    ]);
     // A directory above the mistake is not affected.
     assert.equal(configs.get(join(root, "a"), 3700).problem, null);
 

@@ -111,6 +111,9 @@ Deno.test(".htaccess files: AuthConfig, Options, Indexes, FileInfo where AllowOv
     "www/ignored/page.txt": "ignored page",
     "www/broken/.htaccess": "Require all granted\n\nOrder allow,deny",
     "www/broken/page.txt": "broken page",
+    // An access file that cannot be read (root reads any mode: a directory stands in).
+    "www/unreadable/.htaccess/x": "",
+    "www/unreadable/page.txt": "unreadable page",
     "www/docs/.htaccess": '<FilesMatch "\\.bak$">\n  Require all denied\n</FilesMatch>',
     "www/docs/a.txt": "doc a",
     "www/docs/a.bak": "old a",
@@ -135,6 +138,7 @@ Deno.test(".htaccess files: AuthConfig, Options, Indexes, FileInfo where AllowOv
       ["/moved/page.txt", undefined, "200 moved page"],
       ["/ignored/page.txt", undefined, "200 ignored page"],
       ["/broken/page.txt", undefined, "500"],
+      ["/unreadable/page.txt", undefined, "403"],
       ["/members/.htaccess", "alice:wonder", "403"],
       ["/docs/a.txt", undefined, "200 doc a"],
       ["/docs/a.bak", undefined, "403"],
@@ -148,9 +152,15 @@ Deno.test(".htaccess files: AuthConfig, Options, Indexes, FileInfo where AllowOv
     }
     await t.step("the mistake is logged with its file and line", () => {
       const errors = log.filter((e) => e.level === "error").map((e) => e.message);
-      assert.deepEqual(errors, [
+      assert.equal(errors.length, 2, errors.join("\n"));
+      assert.equal(
+        errors[0],
         `${root}/www/broken/.htaccess:3: Order is mod_access_compat's, which mpmd does not support: write Require lines (AllowOverride AuthConfig)`,
-      ]);
+      );
+      assert.ok(
+        errors[1]!.startsWith(`${root}/www/unreadable/.htaccess: Cannot read the access file: `),
+        errors[1],
+      );
     });
   } finally {
     await Deno.remove(root, { recursive: true });
