@@ -164,6 +164,12 @@ export async function createStaticFixture(): Promise<StaticFixture> {
       customLogs: [],
       apps: [],
       status: null,
+      tls: {
+        engine: false,
+        certificateFile: null,
+        keyFile: null,
+        protocols: { min: "TLSv1.2", max: "TLSv1.3", unavailable: [] },
+      },
       ...overrides,
     }),
     [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }),
