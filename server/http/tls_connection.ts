@@ -13,22 +13,13 @@ import net from "node:net";
 import tls from "node:tls";
 import type { TlsVersion } from "../config/mod.ts";
 import type { AcceptedSocket } from "../../platform/mod.ts";
+import type { TlsRecord } from "../log/mod.ts";
 
 /** Received bytes held before the socket is paused: the engine reads at its own pace. */
 const HIGH_WATER_BYTES = 256 * 1024;
 
 /** The TLS protocols offered by ALPN: HTTP/1.1 only, until h2 is built. */
 const ALPN_PROTOCOLS = ["http/1.1"];
-
-/** What a TLS connection negotiated, for logs (`%{SSL_PROTOCOL}x`, `%{SSL_CIPHER}x`). */
-export interface TlsDetails {
-  /** `TLSv1.3`, `TLSv1.2`. */
-  readonly protocol: string;
-  /** The cipher suite, by its OpenSSL name. */
-  readonly cipher: string;
-  /** The server name the client sent (SNI), or `null`. */
-  readonly serverName: string | null;
-}
 
 /** How {@link acceptTls} answers a handshake. */
 export interface TlsAcceptOptions {
@@ -121,7 +112,7 @@ export class TlsConnection implements Deno.Conn {
   }
 
   /** What the handshake negotiated, or `null` before it ends. */
-  get tls(): TlsDetails | null {
+  get tls(): TlsRecord | null {
     if (!this.#secure) return null;
     const s = this.#socket as tls.TLSSocket & { servername?: string | false };
     return {

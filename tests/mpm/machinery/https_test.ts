@@ -103,6 +103,7 @@ function config(c: MpmCase, dir: string): string {
     "LogLevel: info",
     "MaintenanceInterval: 100ms",
     "RequestReadTimeout: header=2",
+    'CustomLog: ["stderr \\"tls %{SSL_PROTOCOL}x %{SSL_CIPHER}x %{SSL_TLS_SNI}x %v\\""]',
     `DocumentRoot: ${dir}/a.test`,
     `${c.mpm}:`,
     ...Object.entries(c.section).map(([name, value]) => `  ${name}: ${value}`),
@@ -153,6 +154,7 @@ Deno.test("https listeners serve each virtual host's certificate and pages", asy
       await t.step("curl gets the page of the host it names", async () => {
         assert.equal(await curl(dir, "a.test", port), "site a.test\n");
         assert.equal(await curl(dir, "b.test", port), "site b.test\n");
+        await server.waitForLog(/tls TLSv1\.[23] \S+ b\.test b\.test$/);
       });
       await t.step("SNI chooses the certificate; none gets the first host's", async () => {
         assert.match(await subject(port, "-servername", "b.test"), /CN ?= ?b\.test/);
