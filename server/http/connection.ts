@@ -245,6 +245,7 @@ export class HttpConnection implements ConnectionView {
       host: head.host,
       remote: this.remote,
       local: this.local,
+      scheme: this.#tls === null ? "http" : "https",
       body,
       receivedAt: this.#receivedAt,
       completed: this.#completed,
