@@ -93,6 +93,19 @@ export function checkTls(input: CheckTlsInput): CheckTlsResult {
       );
     }
     if (!host.tls.engine) return;
+    const engineAt = locations["SSLEngine"];
+    const ownEngine = i === 0 || engineAt !== hostLocations[0]?.["SSLEngine"];
+    const https = config.listen.filter((a) => a.protocol === "https");
+    if (
+      engineAt !== undefined && ownEngine && !input.failed.includes("Listen") &&
+      !https.some((address) => hostsServing(config.hosts, address).includes(i))
+    ) {
+      warn(
+        engineAt,
+        `SSLEngine on: ${hostAt(i)} is on no https Listen address, so it answers plain HTTP ` +
+          '(write "Listen PORT https")',
+      );
+    }
     const failed = ["SSLCertificateFile", "SSLCertificateKeyFile", "ServerRoot"]
       .some((d) => input.failed.includes(d));
     if (failed) return;

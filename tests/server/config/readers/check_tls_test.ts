@@ -135,6 +135,12 @@ Deno.test("parseConfigText() checks TLS hosts and their files", async (t) => {
         "mpmd.yaml:7: SSLProtocol TLSv1.1: never offered, the TLS library has TLSv1.2 and TLSv1.3 only",
       );
     });
+    await t.step("SSLEngine on without an https address is a warning", () => {
+      const { warnings } = parseYaml(`Listen: 8080\n${host("a.key")}`, options);
+      assert.deepEqual(warnings, [
+        'mpmd.yaml:2: SSLEngine on: the main server is on no https Listen address, so it answers plain HTTP (write "Listen PORT https")',
+      ]);
+    });
     await t.step("HttpEngine native is refused with an https Listen", () => {
       const [error] = errorsOf(`Listen: 8443 https\nHttpEngine: native\n${host("a.key")}`, options);
       assert.match(
