@@ -76,9 +76,9 @@ export function httpsRefusal(config: ServerConfig, where: string): ConfigErrors 
   ]);
 }
 
-/** The host's certificate, chain and key as one context. */
+/** The host's certificate, chain and key as one context: as the parent read them, if it did. */
 function secureContext(host: HostConfig): tls.SecureContext {
-  const { certificateFile, keyFile, protocols } = host.tls;
+  const { certificateFile, keyFile, protocols, credentials } = host.tls;
   const where = { file: host.declaredAt, line: null, column: null };
   if (certificateFile === null) {
     throw new ConfigErrors([
@@ -90,8 +90,8 @@ function secureContext(host: HostConfig): tls.SecureContext {
     ]);
   }
   try {
-    const cert = Deno.readTextFileSync(certificateFile);
-    const key = keyFile === null ? cert : Deno.readTextFileSync(keyFile);
+    const cert = credentials?.certificate ?? Deno.readTextFileSync(certificateFile);
+    const key = credentials?.key ?? (keyFile === null ? cert : Deno.readTextFileSync(keyFile));
     return tls.createSecureContext({
       cert,
       key,

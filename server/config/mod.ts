@@ -49,6 +49,7 @@ export {
   type SortKey,
   type StatusConfig,
   TLS_VERSIONS,
+  type TlsCredentials,
   type TlsProtocols,
   type TlsVersion,
   type VirtualHostAddress,

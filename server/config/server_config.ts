@@ -75,6 +75,20 @@ export interface HostTls {
   readonly keyFile: string | null;
   /** SSLProtocol: the versions offered. */
   readonly protocols: TlsProtocols;
+  /**
+   * The certificate (chain included) and key as read when the configuration was loaded, by the
+   * parent before it hands its slots to the User (httpd reads keys as root, too); `null` when
+   * the configuration was read without file access, and the slot then reads the files itself.
+   */
+  readonly credentials: TlsCredentials | null;
+}
+
+/** A host's certificate chain and private key, PEM. */
+export interface TlsCredentials {
+  /** The certificate, then the rest of its chain. */
+  readonly certificate: string;
+  /** The unencrypted private key. */
+  readonly key: string;
 }
 
 /** User and Group as the serving processes take them. */

@@ -140,6 +140,8 @@ function hostConfig(
       certificateFile: get(H.SSLCertificateFile),
       keyFile: get(H.SSLCertificateKeyFile),
       protocols: get(H.SSLProtocol),
+      // Read by parseConfigText(), which has the file access.
+      credentials: null,
     },
   };
 }

@@ -17,6 +17,7 @@ import {
   type HostConfig,
   type ListenAddress,
   type ServerConfig,
+  type TlsCredentials,
 } from "../mod.ts";
 
 /** What {@link checkTls} needs. */
@@ -36,10 +37,12 @@ export interface CheckTlsInput {
   readonly now: Date;
 }
 
-/** Problems that stop the server, and those that only deserve a warning. */
+/** Problems that stop the server, those that only deserve a warning, and what was read. */
 export interface CheckTlsResult {
   readonly errors: readonly ConfigError[];
   readonly warnings: readonly string[];
+  /** Each host's certificate and key as read (by host index), where both were sound. */
+  readonly credentials: ReadonlyMap<number, TlsCredentials>;
 }
 
 /** Checks the TLS rules; pure apart from the file access it is given. */
@@ -47,6 +50,7 @@ export function checkTls(input: CheckTlsInput): CheckTlsResult {
   const { config, hostLocations, file } = input;
   const errors: ConfigError[] = [];
   const warnings = new Set<string>();
+  const credentials = new Map<number, TlsCredentials>();
   const at = (host: number, directive: string) =>
     hostLocations[host]?.[directive] ?? hostLocations[0]?.[directive] ?? file;
   const hostAt = (host: number) => {
@@ -142,6 +146,7 @@ export function checkTls(input: CheckTlsInput): CheckTlsResult {
       report(i, directive, `Cannot use ${directive} ${path}: ${problem.error}`);
       return;
     }
+    credentials.set(i, { certificate, key });
     if (problem.warning !== null) {
       warn(
         at(i, "SSLCertificateFile"),
@@ -156,7 +161,7 @@ export function checkTls(input: CheckTlsInput): CheckTlsResult {
       );
     }
   });
-  return { errors, warnings: [...warnings] };
+  return { errors, warnings: [...warnings], credentials };
 }
 
 /**

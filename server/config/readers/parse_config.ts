@@ -349,6 +349,13 @@ export function parseConfigText(text: string, options: ParseConfigOptions): Load
   });
   errors.push(...tls.errors);
   warnings.push(...tls.warnings);
+  if (tls.credentials.size > 0) {
+    const [main, ...rest] = config.hosts.map((host, i) => {
+      const read = tls.credentials.get(i);
+      return read === undefined ? host : { ...host, tls: { ...host.tls, credentials: read } };
+    });
+    config = { ...config, hosts: [main!, ...rest] };
+  }
   if (options.checkWritable) {
     errors.push(...unwritableFiles(config, resolution, options.checkWritable, fileLocation));
   }

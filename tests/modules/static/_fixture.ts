@@ -169,6 +169,7 @@ export async function createStaticFixture(): Promise<StaticFixture> {
         certificateFile: null,
         keyFile: null,
         protocols: { min: "TLSv1.2", max: "TLSv1.3", unavailable: [] },
+        credentials: null,
       },
       ...overrides,
     }),

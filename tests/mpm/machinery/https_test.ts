@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { eventually, within } from "../../_deadline.ts";
-import { runMpmd } from "../../_server.ts";
+import { denoDirCopy, runMpmd } from "../../_server.ts";
 import { type MpmCase, ONE_CHILD_TWO_THREADS, startMpmd, type TestServer } from "./_mpm.ts";
 
 /**
@@ -264,4 +264,28 @@ Deno.test("mpmd -t refuses a key that does not match its certificate, and a miss
       assert.match(stderr, c.error);
     });
   }
+});
+
+Deno.test({
+  name: "slots serving as User use the keys root read: a key only root may read serves TLS",
+  ignore: Deno.uid() !== 0,
+  async fn() {
+    await using site = await tlsSite();
+    const { dir } = site;
+    // The pages for everyone; the keys stay 0600, root's.
+    await Deno.chmod(dir, 0o755);
+    await using denoDir = await denoDirCopy();
+    const c = CASES.find((x) => x.mpm === "worker")!;
+    await using server = await startMpmd(
+      `${config(c, dir)}\nUser: www-data\nGroup: www-data\n`,
+      [],
+      {
+        env: { DENO_DIR: denoDir.path },
+      },
+    );
+    const port = await httpsPort(server);
+    assert.equal((await Deno.stat(`${dir}/b.test.key`)).mode! & 0o077, 0);
+    assert.equal(await curl(dir, "b.test", port), "site b.test\n");
+    assert.match(await subject(port, "-servername", "b.test"), /CN ?= ?b\.test/);
+  },
 });

@@ -160,6 +160,7 @@ function defaultHost(serverRoot: string): HostConfig {
       certificateFile: H.SSLCertificateFile.default,
       keyFile: H.SSLCertificateKeyFile.default,
       protocols: H.SSLProtocol.default,
+      credentials: null,
     },
   };
 }

@@ -302,6 +302,7 @@ Deno.test("parseConfigText() fills httpd 2.4's defaults (and mpmd's own choices)
         certificateFile: null,
         keyFile: null,
         protocols: { min: "TLSv1.2", max: "TLSv1.3", unavailable: [] },
+        credentials: null,
       },
     }],
   });
