@@ -18,8 +18,11 @@ import type { TlsRecord } from "../log/mod.ts";
 /** Received bytes held before the socket is paused: the engine reads at its own pace. */
 const HIGH_WATER_BYTES = 256 * 1024;
 
-/** The TLS protocols offered by ALPN: HTTP/1.1 only, until h2 is built. */
-const ALPN_PROTOCOLS = ["http/1.1"];
+/**
+ * The protocols offered by ALPN: HTTP/1.1 (h2 is not built), and HTTP/1.0 for clients that
+ * offer only that (rustls refuses a handshake whose ALPN list shares nothing with the server's).
+ */
+const ALPN_PROTOCOLS = ["http/1.1", "http/1.0"];
 
 /** How {@link acceptTls} answers a handshake. */
 export interface TlsAcceptOptions {

@@ -155,6 +155,12 @@ Deno.test("https listeners serve each virtual host's certificate and pages", asy
         assert.equal(await curl(dir, "a.test", port), "site a.test\n");
         assert.equal(await curl(dir, "b.test", port), "site b.test\n");
         await server.waitForLog(/tls TLSv1\.[23] \S+ b\.test b\.test$/);
+        // A client whose ALPN offers only http/1.0 is served too.
+        const old = await run("curl", [
+          ...["-sS", "--http1.0", "--cacert", `${dir}/ca.pem`],
+          ...["--resolve", `a.test:${port}:127.0.0.1`, `https://a.test:${port}/`],
+        ]);
+        assert.equal(old, "site a.test\n");
       });
       await t.step("SNI chooses the certificate; none gets the first host's", async () => {
         assert.match(await subject(port, "-servername", "b.test"), /CN ?= ?b\.test/);
