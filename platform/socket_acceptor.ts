@@ -228,7 +228,7 @@ export class SocketAcceptor<C extends Deno.Conn = Deno.TcpConn> {
       for (;;) {
         const accepted = c.accept4(fd, null, null, SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (accepted >= 0) {
-          const conn = this.#adopt(accepted, this.#raw.has(fd));
+          const conn = this.#adopt(accepted, fd);
           if (conn !== null) return conn;
           continue;
         }
@@ -243,10 +243,10 @@ export class SocketAcceptor<C extends Deno.Conn = Deno.TcpConn> {
   }
 
   /**
-   * The accepted `fd` as a `Deno.TcpConn`, or as itself when `raw`; `null` (and closed) if the
-   * peer is already gone.
+   * The connection accepted from `listener` as a `Deno.TcpConn`, or whatever the raw
+   * listeners' `start` makes of it; `null` (and closed) if the peer is already gone.
    */
-  #adopt(fd: number, raw: boolean): Deno.TcpConn | C | null {
+  #adopt(fd: number, listener: number): Deno.TcpConn | C | null {
     let remote, local;
     try {
       remote = socketAddress(fd, "remote");
@@ -257,13 +257,10 @@ export class SocketAcceptor<C extends Deno.Conn = Deno.TcpConn> {
     }
     const localAddr: Deno.NetAddr = { transport: "tcp", ...local };
     const remoteAddr: Deno.NetAddr = { transport: "tcp", ...remote };
-    if (raw && this.#start !== null) return this.#start({ fd, localAddr, remoteAddr });
-    return new this.#conn(
-      adoptStream(fd),
-      remoteAddr,
-      localAddr,
-      fd,
-    );
+    if (this.#start !== null && this.#raw.has(listener)) {
+      return this.#start({ fd, localAddr, remoteAddr });
+    }
+    return new this.#conn(adoptStream(fd), remoteAddr, localAddr, fd);
   }
 
   /** Waits for a listener or the eventfd, at most {@link WAIT_LIMIT_MS}. */
