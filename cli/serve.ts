@@ -8,7 +8,7 @@
 import { dirname } from "node:path";
 import { runParent } from "../mpm/machinery/mod.ts";
 import { removePidFile, watchFiles, watchStopSignals, writePidFile } from "../platform/mod.ts";
-import { ConfigErrors, type ServerConfig } from "../server/config/mod.ts";
+import { ConfigErrors, type ListenProtocol, type ServerConfig } from "../server/config/mod.ts";
 import type { LoadedConfig } from "../server/config/readers/mod.ts";
 import { serverBanner } from "../server/http/mod.ts";
 import { createErrorLog, type Logger } from "../server/log/mod.ts";
@@ -24,10 +24,13 @@ function recordPid(config: ServerConfig): () => void {
   return () => removePidFile(pidFile, Deno.pid);
 }
 
-function announce(logger: Logger, addresses: readonly { hostname: string; port: number }[]) {
+function announce(
+  logger: Logger,
+  addresses: readonly { hostname: string; port: number; protocol?: ListenProtocol }[],
+) {
   logger.notice(`${serverBanner("Full")} configured -- resuming normal operations`);
-  for (const address of addresses) {
-    logger.notice(`Listening on ${listenerUrl({ transport: "tcp", ...address })}`);
+  for (const { protocol, ...address } of addresses) {
+    logger.notice(`Listening on ${listenerUrl({ transport: "tcp", ...address }, protocol)}`);
   }
 }
 

@@ -21,20 +21,20 @@ export interface SelfName {
 export type NamedHost = Pick<HostConfig, "serverName" | "useCanonicalName">;
 
 /** What naming a host reads of a request. */
-export type NamingRequest = Pick<RequestFields, "host" | "local">;
+export type NamingRequest = Pick<RequestFields, "host" | "local" | "scheme">;
 
-/** HTTP's default port: the one a Host field without a port names. */
-const HTTP_PORT = 80;
+/** Each scheme's default port: the one a Host field without a port names. */
+const DEFAULT_PORT: Readonly<Record<NamingRequest["scheme"], number>> = { http: 80, https: 443 };
 
 /**
  * The name and port `host` goes by for `request`. UseCanonicalName On: ServerName, with the
  * port written in it or else the port the connection arrived on. Off: the client's Host field
- * (with its port, or HTTP's default port when it names none); without a Host field, as On.
+ * (with its port, or the scheme's default port when it names none); without a Host field, as On.
  */
 export function selfNameOf(host: NamedHost, request: NamingRequest): SelfName {
   const fromClient = !host.useCanonicalName && request.host !== "";
   const { name, port } = splitAuthority(fromClient ? request.host : host.serverName);
-  return { name, port: port ?? (fromClient ? HTTP_PORT : request.local.port) };
+  return { name, port: port ?? (fromClient ? DEFAULT_PORT[request.scheme] : request.local.port) };
 }
 
 /**
@@ -48,7 +48,8 @@ export function selfLocation(host: NamedHost): (request: NamingRequest, path: st
   if (!host.useCanonicalName) return (_request, path) => path;
   return (request, path) => {
     const { name, port } = selfNameOf(host, request);
-    return `http://${name}${port === HTTP_PORT ? "" : `:${port}`}${path}`;
+    const shown = port === DEFAULT_PORT[request.scheme] ? "" : `:${port}`;
+    return `${request.scheme}://${name}${shown}${path}`;
   };
 }
 

@@ -16,12 +16,14 @@ import {
   F_GETFD,
   F_SETFD,
   FD_CLOEXEC,
+  IPPROTO_TCP,
   libc,
   SO_REUSEADDR,
   SOCK_CLOEXEC,
   SOCK_NONBLOCK,
   SOCK_STREAM,
   SOL_SOCKET,
+  TCP_NODELAY,
 } from "./_libc.ts";
 import { encodeSockaddr, socketAddress } from "./_sockaddr.ts";
 
@@ -68,6 +70,17 @@ export function openListenSocket(
     c.close(fd);
     throw error;
   }
+}
+
+/**
+ * Sets `TCP_NODELAY` on a listening socket; Linux copies it to every connection accepted from
+ * it. TLS needs it: a handshake flight or a small record would otherwise wait up to 40 ms for
+ * the client's delayed ACK (Nagle's algorithm), on every keep-alive response.
+ *
+ * @throws {Error} when `fd` is not a TCP socket.
+ */
+export function setNoDelay(fd: number): void {
+  check("setsockopt", libc().setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, new Int32Array([1]), 4));
 }
 
 /** Closes a listening socket in this process (children that inherited it keep theirs). */

@@ -53,8 +53,10 @@ export {
   type ListenSocket,
   openListenSocket,
   setInheritable,
+  setNoDelay,
 } from "./listen_socket.ts";
 export {
+  type AcceptedSocket,
   probeSharedAccept,
   SocketAcceptor,
   type SocketAcceptorOptions,

@@ -10,7 +10,9 @@
  * `Deno.TcpConn` through Deno's Node compatibility layer (`tcp_wrap`'s `open` and
  * `takeStream`), and from there on Deno's ordinary socket operations serve it. Those are Deno
  * internals: {@link probeSharedAccept} tries the whole path once, and the caller falls back to
- * per-slot `SO_REUSEPORT` listeners when it fails.
+ * per-slot `SO_REUSEPORT` listeners when it fails. A connection from a listener named in
+ * {@link SocketAcceptorOptions.raw} is not adopted: its descriptor goes to the caller's `start`
+ * (Node's `net.Socket` for TLS), since one descriptor must never have two owners.
  *
  * @module
  */
@@ -53,9 +55,28 @@ const ACCEPT_RETRY_MS = 100;
 const PROBE_DEADLINE_MS = 5_000;
 
 /** Options of {@link SocketAcceptor.open}. */
-export interface SocketAcceptorOptions {
+export interface SocketAcceptorOptions<C extends Deno.Conn> {
   /** Called with what `accept4` failed with (EMFILE, ENFILE, …) before a short pause. */
   readonly onError: (error: Error) => void;
+  /**
+   * Listening sockets whose connections are not adopted: `start` takes each descriptor over
+   * and makes the connection returned.
+   * @default {none}
+   */
+  readonly raw?: {
+    readonly fds: readonly number[];
+    readonly start: (socket: AcceptedSocket) => C;
+  };
+}
+
+/** A connection accepted and not adopted: its descriptor, which the caller now owns. */
+export interface AcceptedSocket {
+  /** The connected, non-blocking, close-on-exec descriptor. */
+  readonly fd: number;
+  /** The address the client connected to. */
+  readonly localAddr: Deno.NetAddr;
+  /** The client's address. */
+  readonly remoteAddr: Deno.NetAddr;
 }
 
 type ConnClass = new (
@@ -75,10 +96,12 @@ interface TcpWrapBinding {
 }
 
 /** One slot's way of taking connections from shared listening sockets. */
-export class SocketAcceptor {
+export class SocketAcceptor<C extends Deno.Conn = Deno.TcpConn> {
   readonly #fds: readonly number[];
   readonly #conn: ConnClass;
   readonly #onError: (error: Error) => void;
+  readonly #raw: ReadonlySet<number>;
+  readonly #start: ((socket: AcceptedSocket) => C) | null;
   readonly #epoll: number;
   readonly #wakeFd: number;
   readonly #events: Uint8Array<ArrayBuffer>;
@@ -96,10 +119,16 @@ export class SocketAcceptor {
   /** {@link wake} was called: the pending or next {@link next} returns {@link WOKEN}. */
   #woken = false;
 
-  private constructor(fds: readonly number[], conn: ConnClass, options: SocketAcceptorOptions) {
+  private constructor(
+    fds: readonly number[],
+    conn: ConnClass,
+    options: SocketAcceptorOptions<C>,
+  ) {
     this.#fds = fds;
     this.#conn = conn;
     this.#onError = options.onError;
+    this.#raw = new Set(options.raw?.fds ?? []);
+    this.#start = options.raw?.start ?? null;
     const c = libc();
     this.#epoll = check("epoll_create1", c.epoll_create1(SOCK_CLOEXEC));
     this.#wakeFd = check("eventfd", c.eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
@@ -121,25 +150,25 @@ export class SocketAcceptor {
    *
    * @throws {Error} where there is no C library, or the descriptors are not sockets.
    */
-  static async open(
+  static async open<C extends Deno.Conn = Deno.TcpConn>(
     fds: readonly number[],
-    options: SocketAcceptorOptions,
-  ): Promise<SocketAcceptor> {
-    return new SocketAcceptor(fds, await connClass(), options);
+    options: SocketAcceptorOptions<C>,
+  ): Promise<SocketAcceptor<C>> {
+    return new SocketAcceptor<C>(fds, await connClass(), options);
   }
 
   /**
    * The next connection; {@link WOKEN} after {@link wake} (the caller's situation changed:
    * ask again); `null` once {@link close} has been called.
    */
-  async next(): Promise<Deno.TcpConn | typeof WOKEN | null> {
+  async next(): Promise<Deno.TcpConn | C | typeof WOKEN | null> {
     for (;;) {
       if (this.#closed) return null;
       if (this.#woken) {
         this.#woken = false;
         return WOKEN;
       }
-      let conn: Deno.TcpConn | null;
+      let conn: Deno.TcpConn | C | null;
       try {
         this.#readySeen = false;
         conn = this.#acceptOne();
@@ -167,11 +196,11 @@ export class SocketAcceptor {
    * accepting since, would wait for the other slots' next look: it is accepted here and
    * returned, for the caller to serve like any other.
    */
-  async close(): Promise<Deno.TcpConn[]> {
+  async close(): Promise<(Deno.TcpConn | C)[]> {
     if (this.#closed) return [];
     this.#closed = true;
     clearInterval(this.#keepAlive);
-    const late: Deno.TcpConn[] = [];
+    const late: (Deno.TcpConn | C)[] = [];
     if (this.#waiting !== null) {
       this.#signal();
       await this.#waiting;
@@ -191,7 +220,7 @@ export class SocketAcceptor {
   }
 
   /** Takes one queued connection from the listeners, in turn; `null` when none is queued. */
-  #acceptOne(): Deno.TcpConn | null {
+  #acceptOne(): Deno.TcpConn | C | null {
     const c = libc();
     for (let tried = 0; tried < this.#fds.length; tried++) {
       const fd = this.#fds[this.#next]!;
@@ -199,7 +228,7 @@ export class SocketAcceptor {
       for (;;) {
         const accepted = c.accept4(fd, null, null, SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (accepted >= 0) {
-          const conn = this.#adopt(accepted);
+          const conn = this.#adopt(accepted, fd);
           if (conn !== null) return conn;
           continue;
         }
@@ -213,8 +242,11 @@ export class SocketAcceptor {
     return null;
   }
 
-  /** The accepted `fd` as a `Deno.TcpConn`; `null` (and closed) if the peer is already gone. */
-  #adopt(fd: number): Deno.TcpConn | null {
+  /**
+   * The connection accepted from `listener` as a `Deno.TcpConn`, or whatever the raw
+   * listeners' `start` makes of it; `null` (and closed) if the peer is already gone.
+   */
+  #adopt(fd: number, listener: number): Deno.TcpConn | C | null {
     let remote, local;
     try {
       remote = socketAddress(fd, "remote");
@@ -223,12 +255,12 @@ export class SocketAcceptor {
       libc().close(fd);
       return null;
     }
-    return new this.#conn(
-      adoptStream(fd),
-      { transport: "tcp", ...remote },
-      { transport: "tcp", ...local },
-      fd,
-    );
+    const localAddr: Deno.NetAddr = { transport: "tcp", ...local };
+    const remoteAddr: Deno.NetAddr = { transport: "tcp", ...remote };
+    if (this.#start !== null && this.#raw.has(listener)) {
+      return this.#start({ fd, localAddr, remoteAddr });
+    }
+    return new this.#conn(adoptStream(fd), remoteAddr, localAddr, fd);
   }
 
   /** Waits for a listener or the eventfd, at most {@link WAIT_LIMIT_MS}. */

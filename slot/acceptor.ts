@@ -3,7 +3,8 @@
  * sockets the parent shares with every slot (httpd's way: a connection goes to a slot that is
  * free), or, where that cannot work, listeners of the slot's own in the port's `SO_REUSEPORT`
  * group (the kernel then picks the slot, busy or not). Either way a connection the kernel
- * handed over is never dropped.
+ * handed over is never dropped. A connection to an https address starts TLS here and reaches
+ * the engine as a TLS connection.
  *
  * @module
  */
@@ -11,7 +12,8 @@
 import { type ListenSocket, SocketAcceptor, WOKEN } from "../platform/mod.ts";
 import type { ServerConfig } from "../server/config/mod.ts";
 import type { Logger } from "../server/log/mod.ts";
-import { isClosedListenerError, openListeners } from "../server/http/mod.ts";
+import { acceptTls, isClosedListenerError, openListeners } from "../server/http/mod.ts";
+import { httpsRefusal, tlsAcceptOptions } from "./tls_hosts.ts";
 import { delay } from "../base/mod.ts";
 
 export { WOKEN };
@@ -53,11 +55,22 @@ export async function openConnectionSource(
   config: ServerConfig,
   logger: Logger,
 ): Promise<ConnectionSource> {
+  const tls = tlsAcceptOptions(config, logger);
   if (listen.kind === "shared") {
-    return await SocketAcceptor.open(listen.sockets.map((socket) => socket.fd), {
+    const https = listen.sockets.filter((_, i) => config.listen[i]?.protocol === "https");
+    return await SocketAcceptor.open<Deno.Conn>(listen.sockets.map((socket) => socket.fd), {
       onError: (error) => logger.error("Cannot accept connection", error),
+      ...(tls !== null && {
+        raw: { fds: https.map((s) => s.fd), start: (socket) => acceptTls(socket, tls) },
+      }),
     });
   }
+  const refusal = httpsRefusal(
+    config,
+    "without shared listening sockets (per-slot reuseport listeners are in use): TLS starts " +
+      "on the descriptors the parent's sockets hand over",
+  );
+  if (refusal !== null) throw refusal;
   return new ListenerAcceptor(openListeners(config.listen, { reusePort: true }), logger);
 }
 

@@ -8,6 +8,7 @@
  */
 
 import type { ServerConfig } from "../server/config/mod.ts";
+import { httpsRefusal } from "./tls_hosts.ts";
 import type { ErrorLogger } from "../server/log/mod.ts";
 import { createSiteHandler } from "./site.ts";
 import type { HttpEngine } from "../server/http/mod.ts";
@@ -31,12 +32,14 @@ export interface SingleSlot {
  * engine.
  *
  * @throws {ConfigErrors} when an address cannot be bound or an access log cannot be opened,
- *   or what a module throws while loading.
+ *   or an address is https (`-X` serves plain HTTP only); what a module throws while loading.
  */
 export async function startSingleSlot(
   config: ServerConfig,
   logger: ErrorLogger,
 ): Promise<SingleSlot> {
+  const refusal = httpsRefusal(config, "under -X: TLS is served by the MPMs' slots only");
+  if (refusal !== null) throw refusal;
   const startTimeMs = Date.now();
   const scoreboard = ProcessScoreboard.create({
     pid: Deno.pid,

@@ -17,7 +17,7 @@ import {
 } from "../server/http/mod.ts";
 import type { AccessRecord, Endpoint, Logger } from "../server/log/mod.ts";
 import { VirtualHostTable } from "./virtual_hosts.ts";
-import type { ServerConfig } from "../server/config/mod.ts";
+import type { ListenProtocol, ServerConfig } from "../server/config/mod.ts";
 import { createNativeEngine } from "../server/native/mod.ts";
 
 /** A serving slot. */
@@ -120,6 +120,6 @@ export function startServer(config: ServerConfig, options: ServingEngineOptions)
 }
 
 /** The URL a person would type for a bound address (`0.0.0.0` shown as bound). */
-export function listenerUrl(address: Deno.NetAddr): string {
-  return `http://${formatAddress(address)}/`;
+export function listenerUrl(address: Deno.NetAddr, protocol: ListenProtocol = "http"): string {
+  return `${protocol}://${formatAddress(address)}/`;
 }

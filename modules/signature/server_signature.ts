@@ -26,7 +26,7 @@ export type SignedHost = Pick<
 >;
 
 /** The footer of one request's pages, as HTML (escaped), ending with a line break. */
-export type Signature = (request: Pick<RequestFields, "host" | "local">) => string;
+export type Signature = (request: Pick<RequestFields, "host" | "local" | "scheme">) => string;
 
 /**
  * The host's signature, or `null` when ServerSignature is Off:

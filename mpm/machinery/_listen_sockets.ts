@@ -13,6 +13,7 @@ import {
   type ListenSocket,
   openListenSocket,
   probeSharedAccept,
+  setNoDelay,
 } from "../../platform/mod.ts";
 import type { ListenAddress, ServerConfig } from "../../server/config/mod.ts";
 import { bindEach } from "../../server/http/mod.ts";
@@ -103,9 +104,16 @@ export class ListenSockets {
     const next = wanted.map((entry) =>
       fresh.includes(entry) ? opened[fresh.indexOf(entry)]! : entry
     );
+    // Also on a kept socket, whose Listen may now say https.
+    next.forEach((entry, i) => {
+      if (config.listen[i]!.protocol === "https" && entry.socket !== null) {
+        setNoDelay(entry.socket.fd);
+      }
+    });
     this.#added = opened;
     this.#pending = next;
-    const listen = next.map((entry) => ({ ...entry.asked, port: entry.port }));
+    // The protocol and origin as this config writes them, on a socket kept or new.
+    const listen = config.listen.map((asked, i) => ({ ...asked, port: next[i]!.port }));
     return {
       config: { ...config, listen },
       listen: this.mode.kind === "shared"

@@ -38,6 +38,7 @@ import { DIRECTORY_INDEX, FILE_NAME } from "./_directory_index.ts";
 import { OPTIONS } from "./_options.ts";
 import { REDIRECT_DIRECTIVES } from "./_redirect.ts";
 import { STATUS } from "./_status.ts";
+import { SSL_DIRECTIVES } from "./_ssl.ts";
 import { SERVER_SIGNATURES, type ServerSignature } from "./server_config.ts";
 
 // RFC 9110 section 5.6.2 token: what a charset name may hold.
@@ -190,4 +191,5 @@ export const HOST_DIRECTIVES = {
   CustomLog: CUSTOM_LOG,
   App: APP,
   Status: STATUS,
+  ...SSL_DIRECTIVES,
 } as const;

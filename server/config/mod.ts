@@ -18,11 +18,14 @@ export {
   type HeaderAction,
   type HeaderRule,
   type HostConfig,
+  type HostTls,
   HTTP_ENGINES,
   type HttpEngineName,
   INDEX_OPTION_FLAGS,
   type IndexOptionFlag,
+  LISTEN_PROTOCOLS,
   type ListenAddress,
+  type ListenProtocol,
   type ListingOrder,
   MPM_NAMES,
   MPM_SOURCES,
@@ -45,6 +48,10 @@ export {
   SORT_KEYS,
   type SortKey,
   type StatusConfig,
+  TLS_VERSIONS,
+  type TlsCredentials,
+  type TlsProtocols,
+  type TlsVersion,
   type VirtualHostAddress,
 } from "./server_config.ts";
 export { formatVirtualHostAddress, parseVirtualHostAddresses } from "./virtual_host_address.ts";
@@ -101,9 +108,10 @@ export {
 } from "./directive.ts";
 export { ArgumentSyntaxError, splitArgs } from "./split_args.ts";
 export { SERVER_DIRECTIVES } from "./server_directives.ts";
-export { formatListenAddress } from "./_listen.ts";
+export { formatListen, formatListenAddress } from "./_listen.ts";
 export { DEFAULT_REQUEST_READ_TIMEOUT } from "./request_read_timeout.ts";
 export { HOST_DIRECTIVES } from "./host_directives.ts";
+export { CIPHERS_NOT_CHOSEN, parseSslProtocol } from "./_ssl.ts";
 export { parseMimeTypes } from "./mime_types.ts";
 export { type Htpasswd, parseHtpasswd, type PasswordScheme, passwordScheme } from "./htpasswd.ts";
 export { directoryPattern, parseRequireLine, parseSectionBody, wildcardSource } from "./_access.ts";

@@ -42,6 +42,55 @@ export const HTTP_ENGINES = ["mpmd", "native"] as const;
 /** One of {@link HTTP_ENGINES}. */
 export type HttpEngineName = typeof HTTP_ENGINES[number];
 
+/**
+ * What a `Listen` address speaks: plain HTTP, or HTTP over TLS (httpd's `Listen 443 https`),
+ * whose certificates come from the SSLEngine hosts on that address.
+ */
+export const LISTEN_PROTOCOLS = ["http", "https"] as const;
+/** One of {@link LISTEN_PROTOCOLS}. */
+export type ListenProtocol = typeof LISTEN_PROTOCOLS[number];
+
+/** The TLS versions mpmd's TLS library (rustls, through Deno) has, oldest first. */
+export const TLS_VERSIONS = ["TLSv1.2", "TLSv1.3"] as const;
+/** One of {@link TLS_VERSIONS}. */
+export type TlsVersion = typeof TLS_VERSIONS[number];
+
+/** SSLProtocol: the TLS versions a host offers, and those asked for that are never offered. */
+export interface TlsProtocols {
+  /** The oldest version offered. */
+  readonly min: TlsVersion;
+  /** The newest version offered. */
+  readonly max: TlsVersion;
+  /** Versions written with `+` or alone that the TLS library does not have (`TLSv1.1`). */
+  readonly unavailable: readonly string[];
+}
+
+/** mod_ssl's settings of one host. */
+export interface HostTls {
+  /** SSLEngine: whether the host answers TLS connections on its https addresses. */
+  readonly engine: boolean;
+  /** SSLCertificateFile: PEM certificate, its chain after it; `null` when not set. */
+  readonly certificateFile: string | null;
+  /** SSLCertificateKeyFile: PEM private key; `null` for a key inside the certificate file. */
+  readonly keyFile: string | null;
+  /** SSLProtocol: the versions offered. */
+  readonly protocols: TlsProtocols;
+  /**
+   * The certificate (chain included) and key as read when the configuration was loaded, by the
+   * parent before it hands its slots to the User (httpd reads keys as root, too); `null` when
+   * the configuration was read without file access, and the slot then reads the files itself.
+   */
+  readonly credentials: TlsCredentials | null;
+}
+
+/** A host's certificate chain and private key, PEM. */
+export interface TlsCredentials {
+  /** The certificate, then the rest of its chain. */
+  readonly certificate: string;
+  /** The unencrypted private key. */
+  readonly key: string;
+}
+
 /** User and Group as the serving processes take them. */
 export interface RunAs {
   /** The User as written. */
@@ -60,6 +109,8 @@ export interface ListenAddress {
   readonly hostname: string;
   /** TCP port; 0 asks the OS for a free one (tests). */
   readonly port: number;
+  /** What it speaks: `https` when written so, or for port 443 with nothing written (httpd's). */
+  readonly protocol: ListenProtocol;
   /** Where this address was configured (`mpmd.yaml:3`, `-c argument`), for bind errors. */
   readonly origin: string;
 }
@@ -361,6 +412,8 @@ export interface HostConfig {
   readonly apps: readonly AppMount[];
   /** Status: the server-status page and metrics of this host, or `null` (Off). */
   readonly status: StatusConfig | null;
+  /** SSLEngine and its companions: how the host answers TLS connections. */
+  readonly tls: HostTls;
 }
 
 /** The whole validated configuration. Every field is filled: code never sees `undefined`. */

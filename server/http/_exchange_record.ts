@@ -6,7 +6,7 @@
  */
 
 import type { ResponseHeaders } from "./server_response.ts";
-import type { AccessRecord, Endpoint } from "../log/mod.ts";
+import type { AccessRecord, Endpoint, TlsRecord } from "../log/mod.ts";
 
 /** What the connection knows at the end of an exchange: the record, with the head still whole. */
 export type ExchangeFacts = Omit<AccessRecord, "responseHeaders"> & {
@@ -49,6 +49,7 @@ export class ExchangeRecord implements AccessRecord {
   readonly keepAliveRequests: number;
   readonly connectionStatus: "+" | "-" | "X";
   readonly serverName: string;
+  readonly tls: TlsRecord | null;
   readonly #head: string;
   #responseHeaders: ResponseHeaders | null = null;
 
@@ -70,6 +71,7 @@ export class ExchangeRecord implements AccessRecord {
     this.keepAliveRequests = facts.keepAliveRequests;
     this.connectionStatus = facts.connectionStatus;
     this.serverName = facts.serverName;
+    this.tls = facts.tls;
     this.#head = facts.head;
   }
 

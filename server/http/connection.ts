@@ -25,6 +25,7 @@ import { ChunkedBody, EMPTY_BODY, type EngineBody, LengthBody } from "./request_
 import type { ServerRequest } from "./server_request.ts";
 import type { ServerResponse } from "./server_response.ts";
 import { type SerializedHead, serializeResponseHead } from "./write_response.ts";
+import { TlsConnection } from "./tls_connection.ts";
 
 interface Outcome {
   readonly status: number;
@@ -54,6 +55,8 @@ export class HttpConnection implements ConnectionView {
   readonly #io: Transport;
   readonly #scanner: HeadScanner;
   readonly #acceptedAt: number;
+  /** The TLS connection whose negotiated details the access records carry, or `null`. */
+  readonly #tls: TlsConnection | null;
   #headStartMs = 0;
   #headBytes = 0;
   #lingerWanted = false;
@@ -76,6 +79,7 @@ export class HttpConnection implements ConnectionView {
     this.id = options.id;
     this.remote = endpointOf(conn.remoteAddr);
     this.local = endpointOf(conn.localAddr);
+    this.#tls = conn instanceof TlsConnection ? conn : null;
     this.#scanner = new HeadScanner(host.settings);
     this.#acceptedAt = options.nowMs;
     this.#io = new Transport(conn, {
@@ -241,6 +245,7 @@ export class HttpConnection implements ConnectionView {
       host: head.host,
       remote: this.remote,
       local: this.local,
+      scheme: this.#tls === null ? "http" : "https",
       body,
       receivedAt: this.#receivedAt,
       completed: this.#completed,
@@ -460,6 +465,7 @@ export class HttpConnection implements ConnectionView {
         keepAliveRequests: this.requests,
         connectionStatus: outcome.keep,
         serverName: this.#host.serverNameOf(this.local, head?.host ?? ""),
+        tls: this.#tls?.tls ?? null,
       }),
     );
   }

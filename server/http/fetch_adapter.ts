@@ -76,7 +76,9 @@ export function toRequest(request: ServerRequest): Request {
   }
   const path = request.path === "*" ? "/" : request.path;
   const url = request.web?.url ??
-    `http://${hostForUrl(request)}${path}${request.query === "" ? "" : `?${request.query}`}`;
+    `${request.scheme}://${hostForUrl(request)}${path}${
+      request.query === "" ? "" : `?${request.query}`
+    }`;
   // The Map itself, as a sequence of pairs: measured twice as fast as filling a Headers and
   // passing it (the Request copies a Headers; ~10 µs against ~5 µs with three fields).
   const headers = request.web?.headers ?? request.headers as Iterable<[string, string]>;

@@ -49,6 +49,7 @@ export type {
   WebResponse,
 } from "./server_response.ts";
 export { createHttpEngine } from "./engine.ts";
+export { acceptTls, type TlsAcceptOptions, TlsConnection } from "./tls_connection.ts";
 export type { EngineStats, HttpEngine, ShutdownOptions } from "./engine.ts";
 export { CONNECTION_STATES, DEFAULT_ENGINE_SETTINGS } from "./engine_options.ts";
 export type {

@@ -73,6 +73,8 @@ export interface RequestFields {
   readonly remote: Endpoint;
   /** The address the connection was accepted on. */
   readonly local: Endpoint;
+  /** `https` when the connection is TLS, else `http`: the scheme of the URLs it names. */
+  readonly scheme: "http" | "https";
   /** The request body, decoded from its framing (empty when none was sent). */
   readonly body: RequestBody;
   /** Wall-clock time (ms since the epoch) at which the request head was complete. */

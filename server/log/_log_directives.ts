@@ -10,7 +10,7 @@
 import { escapeLogItem } from "./escape_log_item.ts";
 import { compileStrftime } from "./_strftime.ts";
 import { formatClfTime, pad, type TimeParts, timeParts } from "./_time_format.ts";
-import type { AccessRecord } from "./access_record.ts";
+import type { AccessRecord, TlsRecord } from "./access_record.ts";
 import { basicCredentials } from "./basic_credentials.ts";
 
 /** One field of a log line; `null` is written as `-`, as httpd does for a missing value. */
@@ -51,6 +51,24 @@ function responseHeader(ctx: DirectiveContext): LogField {
     }
     return value === null ? null : escapeLogItem(value);
   };
+}
+
+/** mod_ssl's variables that a TLS connection fills; `-` on plain HTTP, as in httpd. */
+const TLS_VARIABLES: Readonly<Record<string, (tls: TlsRecord) => string | null>> = {
+  SSL_PROTOCOL: (tls) => tls.protocol,
+  SSL_CIPHER: (tls) => tls.cipher,
+  SSL_TLS_SNI: (tls) => tls.serverName,
+};
+
+function tlsVariable(ctx: DirectiveContext): LogField {
+  const name = requireArg(ctx, "x", "%{SSL_PROTOCOL}x");
+  const read = TLS_VARIABLES[name];
+  if (read === undefined) {
+    ctx.fail(
+      `%{${name}}x is not a TLS variable mpmd records (${Object.keys(TLS_VARIABLES).join(", ")})`,
+    );
+  }
+  return (record) => record.tls === null ? null : read(record.tls);
 }
 
 function cookie(ctx: DirectiveContext): LogField {
@@ -190,6 +208,7 @@ export const LOG_DIRECTIVES: Readonly<Record<string, DirectiveFactory>> = {
   S: () => (record) => String(record.receivedBytes + record.sentBytes),
   k: () => (record) => String(record.keepAliveRequests),
   X: () => (record) => record.connectionStatus,
+  x: tlsVariable,
 };
 
 /** httpd directives that mpmd knows but cannot fill, with the reason given at compile time. */
@@ -199,7 +218,6 @@ export const UNSUPPORTED_DIRECTIVES: Readonly<Record<string, string>> = {
   f: "the file name is not recorded",
   R: "the handler name is not recorded",
   L: "there are no error-log IDs",
-  x: "there is no TLS",
   "^ti": "request trailers are not recorded",
   "^to": "response trailers are not recorded",
 };

@@ -16,6 +16,16 @@ export interface Endpoint {
 /** Header fields in the order sent, names as written. */
 export type HeaderFields = ReadonlyArray<readonly [name: string, value: string]>;
 
+/** What a TLS connection negotiated (`%{SSL_PROTOCOL}x`, `%{SSL_CIPHER}x`, `%{SSL_TLS_SNI}x`). */
+export interface TlsRecord {
+  /** `TLSv1.3`, `TLSv1.2`. */
+  readonly protocol: string;
+  /** The cipher suite, by its OpenSSL name. */
+  readonly cipher: string;
+  /** The server name the client sent (SNI), or `null`. */
+  readonly serverName: string | null;
+}
+
 /** One finished request/response exchange, including rejected requests (4xx from the parser). */
 export interface AccessRecord {
   /** The client's address (`%h`, `%a`). */
@@ -63,4 +73,6 @@ export interface AccessRecord {
   readonly connectionStatus: "+" | "-" | "X";
   /** ServerName of the host that answered (`%v`). */
   readonly serverName: string;
+  /** What the connection's TLS negotiated, or `null` on plain HTTP. */
+  readonly tls: TlsRecord | null;
 }

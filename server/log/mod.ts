@@ -30,7 +30,7 @@
  * @module
  */
 
-export type { AccessRecord, Endpoint, HeaderFields } from "./access_record.ts";
+export type { AccessRecord, Endpoint, HeaderFields, TlsRecord } from "./access_record.ts";
 export { LOG_LEVELS } from "./logger.ts";
 export type { Logger, LogLevel } from "./logger.ts";
 export { createErrorLog } from "./error_log.ts";

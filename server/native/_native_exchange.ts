@@ -33,6 +33,8 @@ export class NativeExchange implements AccessRecord {
   readonly requestLine: string;
   readonly serverName: string;
   readonly protocol = "HTTP/1.1";
+  /** The native engine serves plain HTTP only. */
+  readonly tls = null;
   readonly keepAliveRequests = 0;
   /** Body bytes the handler read. */
   readonly received: BodyCount = { bytes: 0 };

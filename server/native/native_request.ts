@@ -63,6 +63,8 @@ class NativeServerRequest implements WebRequest {
   readonly version = "HTTP/1.1";
   readonly remote: Endpoint;
   readonly local: Endpoint;
+  /** The native engine serves plain HTTP only. */
+  readonly scheme = "http";
   readonly receivedAt: number = Date.now();
   readonly web: Request;
   private readonly context: NativeRequestContext;

@@ -15,11 +15,19 @@ Deno.test("selfNameOf() follows UseCanonicalName as ap_get_server_name/port do",
     { canonical: true, serverName: "www.test:443", host: "client.test", want: ["www.test", 443] },
     { canonical: true, serverName: "::1", host: "", want: ["::1", 8080] },
     { canonical: true, serverName: "www.test:http", host: "", want: ["www.test", 8080] },
+    {
+      canonical: false,
+      serverName: "www.test",
+      host: "client.test",
+      scheme: "https",
+      want: ["client.test", 443],
+    },
   ] as const;
   for (const c of CASES) {
     await t.step(`${c.canonical ? "On" : "Off"} ${c.serverName} Host ${c.host}`, () => {
       const host = { serverName: c.serverName, useCanonicalName: c.canonical };
-      const { name, port } = selfNameOf(host, { host: c.host, local: LOCAL });
+      const scheme = "scheme" in c ? c.scheme : "http";
+      const { name, port } = selfNameOf(host, { host: c.host, local: LOCAL, scheme });
       assert.deepEqual([name, port], c.want);
     });
   }
@@ -30,11 +38,24 @@ Deno.test("selfLocation() keeps a path under Off and builds a URL on ServerName 
     { canonical: false, serverName: "www.test", want: "/docs/?a=1" },
     { canonical: true, serverName: "www.test", want: "http://www.test:8080/docs/?a=1" },
     { canonical: true, serverName: "www.test:80", want: "http://www.test/docs/?a=1" },
-  ];
+    {
+      canonical: true,
+      serverName: "www.test:443",
+      scheme: "https",
+      want: "https://www.test/docs/?a=1",
+    },
+    {
+      canonical: true,
+      serverName: "www.test",
+      scheme: "https",
+      want: "https://www.test:8080/docs/?a=1",
+    },
+  ] as const;
   for (const c of CASES) {
     await t.step(`${c.canonical ? "On" : "Off"} ${c.serverName}`, () => {
       const location = selfLocation({ serverName: c.serverName, useCanonicalName: c.canonical });
-      assert.equal(location({ host: "client.test", local: LOCAL }, "/docs/?a=1"), c.want);
+      const scheme = "scheme" in c ? c.scheme : "http";
+      assert.equal(location({ host: "client.test", local: LOCAL, scheme }, "/docs/?a=1"), c.want);
     });
   }
 });

@@ -161,3 +161,45 @@ Deno.test("SocketAcceptor: a slot that does not ask leaves the connection to one
     await idle.close();
   }
 });
+
+Deno.test("SocketAcceptor hands a raw listener's descriptors to start, adopting the rest", async () => {
+  using plain = listening();
+  using raw = listening();
+  const started: { fd: number; remotePort: number; localPort: number }[] = [];
+  const acceptor = await SocketAcceptor.open<Deno.Conn>([plain.fd, raw.fd], {
+    onError: () => {},
+    raw: {
+      fds: [raw.fd],
+      start: (socket) => {
+        started.push({
+          fd: socket.fd,
+          remotePort: socket.remoteAddr.port,
+          localPort: socket.localAddr.port,
+        });
+        // What a caller makes of the descriptor (TLS, in the slot); here only its close, which
+        // closeListenSocket() does for any descriptor.
+        return { close: () => closeListenSocket(socket.fd) } as unknown as Deno.Conn;
+      },
+    },
+  });
+  try {
+    const toRaw = await Deno.connect({ hostname: "127.0.0.1", port: raw.port });
+    const fromRaw = await within(acceptor.next(), "the raw connection", DEADLINE_MS);
+    assert.ok(fromRaw !== null && fromRaw !== WOKEN);
+    assert.deepEqual(started.map((s) => [s.remotePort, s.localPort]), [
+      [toRaw.localAddr.port, raw.port],
+    ]);
+    fromRaw.close();
+    toRaw.close();
+
+    const toPlain = await Deno.connect({ hostname: "127.0.0.1", port: plain.port });
+    const fromPlain = await within(acceptor.next(), "the plain connection", DEADLINE_MS);
+    assert.ok(fromPlain !== null && fromPlain !== WOKEN);
+    assert.equal(started.length, 1, "a plain listener's connection is adopted, not started");
+    assert.equal((fromPlain.remoteAddr as Deno.NetAddr).port, toPlain.localAddr.port);
+    fromPlain.close();
+    toPlain.close();
+  } finally {
+    await acceptor.close();
+  }
+});

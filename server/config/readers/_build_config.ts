@@ -135,6 +135,14 @@ function hostConfig(
     customLogs: get(H.CustomLog),
     apps: get(H.App),
     status: get(H.Status),
+    tls: {
+      engine: get(H.SSLEngine),
+      certificateFile: get(H.SSLCertificateFile),
+      keyFile: get(H.SSLCertificateKeyFile),
+      protocols: get(H.SSLProtocol),
+      // Read by parseConfigText(), which has the file access.
+      credentials: null,
+    },
   };
 }
 

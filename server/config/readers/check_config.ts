@@ -170,6 +170,16 @@ const NATIVE_ENGINE_IGNORES = [
 function checkEngine(input: CheckConfigInput, report: Report): string[] {
   const { config, locations } = input;
   if (config.httpEngine !== "native") return [];
+  const https = config.listen.find((address) => address.protocol === "https");
+  if (https !== undefined) {
+    report(
+      "HttpEngine",
+      `Cannot use HttpEngine native with Listen ${formatListenAddress(https)} https: TLS ` +
+        "connections on shared listening sockets are served by mpmd's engine only (use " +
+        "HttpEngine mpmd)",
+    );
+    return [];
+  }
   if (!MPMS[config.mpm].caps.async) {
     report(
       "HttpEngine",

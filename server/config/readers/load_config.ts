@@ -83,6 +83,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
       group: (name: string) => lookupGroup(name),
     },
     ...(checkWritable && { checkWritable: whyNotWritable }),
+    fileMode,
     env: environmentVariable,
   };
   if (given === null) {
@@ -173,6 +174,15 @@ function readFile(path: string): string | { readonly problem: string } {
   } catch (e) {
     if (e instanceof Deno.errors.PermissionDenied) return { problem: "permission denied" };
     throw e;
+  }
+}
+
+/** The permission bits of `path`, or `null` when it cannot be looked at. */
+function fileMode(path: string): number | null {
+  try {
+    return Deno.statSync(path).mode;
+  } catch {
+    return null;
   }
 }
 

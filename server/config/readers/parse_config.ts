@@ -12,6 +12,7 @@ import { checkConfig, locateClampWarning } from "./check_config.ts";
 import type { ClampWarning } from "../../../mpm/mod.ts";
 import { readArgs } from "./_read_args.ts";
 import { readYaml } from "./_read_yaml.ts";
+import { checkTls } from "./_check_tls.ts";
 import { type Resolution, resolveDirectives } from "./_resolve.ts";
 import type { ReadResult } from "./_occurrence.ts";
 // Not "./httpd_conf/mod.ts": it re-exports this file's types, importing it back.
@@ -100,6 +101,16 @@ export interface ParseConfigOptions {
    */
   readonly checkWritable?: (path: string) => string | null;
   /**
+   * The permission bits of a file (a private key that everyone may read deserves a warning),
+   * or `null` when unknown. Omitted: not checked.
+   */
+  readonly fileMode?: (path: string) => number | null;
+  /**
+   * The time certificates are checked against.
+   * @default {new Date()}
+   */
+  readonly now?: Date;
+  /**
    * How the text is written.
    * @default {configSyntaxOf(file, text)}
    */
@@ -168,7 +179,7 @@ function overriddenListen(
   listen: readonly ListenAddress[],
   override: ListenOverride,
 ): ListenAddress[] {
-  const first = listen[0] ?? { hostname: "127.0.0.1", port: 8080 };
+  const first = listen[0] ?? { hostname: "127.0.0.1", port: 8080, protocol: "http" };
   const flags = [
     ...(override.port !== undefined ? ["--port"] : []),
     ...(override.hostname !== undefined ? ["--host"] : []),
@@ -176,6 +187,7 @@ function overriddenListen(
   return [{
     hostname: override.hostname ?? first.hostname,
     port: override.port ?? first.port,
+    protocol: first.protocol,
     origin: `${flags.join(" and ")} argument`,
   }];
 }
@@ -326,6 +338,24 @@ export function parseConfigText(text: string, options: ParseConfigOptions): Load
       if (!warnings.includes(text)) warnings.push(text);
     }
   });
+  const tls = checkTls({
+    config,
+    hostLocations,
+    file: fileLocation,
+    failed: resolution.failed,
+    now: options.now ?? new Date(),
+    ...(options.readFile && { readFile: options.readFile }),
+    ...(options.fileMode && { fileMode: options.fileMode }),
+  });
+  errors.push(...tls.errors);
+  warnings.push(...tls.warnings);
+  if (tls.credentials.size > 0) {
+    const [main, ...rest] = config.hosts.map((host, i) => {
+      const read = tls.credentials.get(i);
+      return read === undefined ? host : { ...host, tls: { ...host.tls, credentials: read } };
+    });
+    config = { ...config, hosts: [main!, ...rest] };
+  }
   if (options.checkWritable) {
     errors.push(...unwritableFiles(config, resolution, options.checkWritable, fileLocation));
   }

@@ -164,6 +164,13 @@ export async function createStaticFixture(): Promise<StaticFixture> {
       customLogs: [],
       apps: [],
       status: null,
+      tls: {
+        engine: false,
+        certificateFile: null,
+        keyFile: null,
+        protocols: { min: "TLSv1.2", max: "TLSv1.3", unavailable: [] },
+        credentials: null,
+      },
       ...overrides,
     }),
     [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }),

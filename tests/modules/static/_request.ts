@@ -57,6 +57,7 @@ export function makeRequest(target: string, init: TestRequestInit = {}): ServerR
     host: init.host ?? "localhost",
     remote: init.remote ?? { hostname: "127.0.0.1", port: 40000 },
     local: { hostname: "127.0.0.1", port: 8080 },
+    scheme: "http",
     body: init.body === undefined ? EMPTY_BODY : oneChunkBody(init.body),
     receivedAt: init.receivedAt ?? Date.now(),
     completed: () => Promise.resolve(),

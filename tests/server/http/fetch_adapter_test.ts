@@ -24,6 +24,7 @@ function request(overrides: Partial<ServerRequest>): ServerRequest {
     host: "app.test",
     remote: { hostname: "127.0.0.1", port: 40000 },
     local: { hostname: "127.0.0.1", port: 8080 },
+    scheme: "http",
     body: EMPTY_BODY,
     receivedAt: 0,
     completed: () => Promise.resolve(),
@@ -39,6 +40,7 @@ Deno.test("toRequest() builds a web-standard Request", async (t) => {
       headers: new Map([["accept", "text/html"], ["cookie", "a=1; b=2"]]),
     }));
     assert.equal(r.url, "http://app.test/a%20b?x=1");
+    assert.equal(toRequest(request({ scheme: "https" })).url, "https://app.test/");
     assert.equal(r.headers.get("accept"), "text/html");
     assert.equal(r.headers.get("cookie"), "a=1; b=2");
     assert.equal(r.body, null);

@@ -39,6 +39,7 @@ export const RECORD: AccessRecord = {
   keepAliveRequests: 3,
   connectionStatus: "+",
   serverName: "example.com",
+  tls: null,
 };
 
 /** A request the parser rejected: nothing but addresses, time and status are known. */

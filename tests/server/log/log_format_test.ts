@@ -25,6 +25,14 @@ const DIRECTIVES: readonly Case[] = [
   { format: "%{c}a", expected: "203.0.113.7" },
   { format: "%A", expected: "192.0.2.1" },
   { format: "%l", expected: "-" },
+  { format: "%{SSL_PROTOCOL}x %{SSL_CIPHER}x %{SSL_TLS_SNI}x", expected: "- - -" },
+  {
+    format: "%{SSL_PROTOCOL}x %{SSL_CIPHER}x %{SSL_TLS_SNI}x",
+    expected: "TLSv1.3 TLS_AES_256_GCM_SHA384 a.test",
+    record: {
+      tls: { protocol: "TLSv1.3", cipher: "TLS_AES_256_GCM_SHA384", serverName: "a.test" },
+    },
+  },
   { format: "%u", expected: "-" },
   {
     format: "%u",
@@ -272,6 +280,11 @@ const ERRORS = [
     format: "%h %e",
     message: 'Cannot compile LogFormat "%h %e": unsupported directive %e ' +
       "(there are no environment variables per request) at column 4",
+  },
+  {
+    format: "%{SSL_CLIENT_S_DN}x",
+    message: 'Cannot compile LogFormat "%{SSL_CLIENT_S_DN}x": %{SSL_CLIENT_S_DN}x is not a TLS ' +
+      "variable mpmd records (SSL_PROTOCOL, SSL_CIPHER, SSL_TLS_SNI) at column 1",
   },
   {
     format: "%^ti",

@@ -1,7 +1,7 @@
 /**
  * One httpd.conf directive line: the reader's own directives (Define, UnDefine, Include,
- * IncludeOptional, LoadModule), httpd spellings that mpmd writes differently (`Listen 80
- * http`, TransferLog, a LogFormat without nickname), and where each implemented directive may
+ * IncludeOptional, LoadModule), httpd spellings that mpmd writes differently (TransferLog, a
+ * LogFormat without nickname), and where each implemented directive may
  * appear. Values are passed on as httpd argument text, to be parsed by mpmd's directive tables.
  *
  * @module
@@ -178,15 +178,6 @@ function valueOf(
   if (args === null) return line.args;
   if (name === "ServerRoot" && args.length === 1) {
     state.serverRoot = resolve(state.options.defaultServerRoot, args[0]!);
-  }
-  if (name === "Listen" && args.length === 2) {
-    if (args[1]!.toLowerCase() === "http") return quoteArg(args[0]!);
-    warn(
-      state,
-      line.at,
-      `Ignoring Listen ${line.args}: mpmd speaks plain HTTP only, not ${args[1]}`,
-    );
-    return null;
   }
   if (lower === "transferlog") {
     if (args.length !== 1) {

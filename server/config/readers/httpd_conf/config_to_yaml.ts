@@ -18,7 +18,7 @@ import {
   DEFAULT_AUTOINDEX,
   DEFAULT_REQUEST_READ_TIMEOUT,
   formatDuration,
-  formatListenAddress,
+  formatListen,
   formatListingOrder,
   formatVirtualHostAddress,
   type HeaderRule,
@@ -31,6 +31,7 @@ import {
   type Requirement,
   SERVER_DIRECTIVES,
   type ServerConfig,
+  TLS_VERSIONS,
 } from "../../mod.ts";
 
 /** Options of {@link configToYaml}. */
@@ -58,7 +59,7 @@ export function configToYaml(config: ServerConfig, options: ConfigToYamlOptions 
   const S = SERVER_DIRECTIVES;
   const entries: Entries = { ServerRoot: config.serverRoot };
   if (config.mpmChosenBy === "MPM directive") entries.MPM = config.mpm;
-  entries.Listen = config.listen.map(formatListenAddress);
+  entries.Listen = config.listen.map(formatListen);
   const scalars: readonly (readonly [keyof typeof S, unknown])[] = [
     ["HttpEngine", config.httpEngine],
     ["Timeout", config.timeoutMs],
@@ -154,6 +155,13 @@ function defaultHost(serverRoot: string): HostConfig {
     customLogs: H.CustomLog.default,
     apps: H.App.default,
     status: H.Status.default,
+    tls: {
+      engine: H.SSLEngine.default,
+      certificateFile: H.SSLCertificateFile.default,
+      keyFile: H.SSLCertificateKeyFile.default,
+      protocols: H.SSLProtocol.default,
+      credentials: null,
+    },
   };
 }
 
@@ -261,6 +269,7 @@ function hostEntries(host: HostConfig, base: HostConfig): Entries {
       Allow: host.status.allow,
     });
   } else put("Status", "status", "Off");
+  Object.assign(entries, tlsEntries(host.tls, base.tls));
   return entries;
 }
 
@@ -386,4 +395,22 @@ function readTimeoutSpec(t: ReadTimeout): string {
     : "";
   const rate = t.minRateBytesPerSec > 0 ? `,MinRate=${t.minRateBytesPerSec}` : "";
   return `${seconds(t.initialMs)}${range}${rate}`;
+}
+
+/** mod_ssl's directives of a host that differ from `base`'s. */
+function tlsEntries(tls: HostConfig["tls"], base: HostConfig["tls"]): Entries {
+  const entries: Entries = {};
+  if (tls.engine !== base.engine) entries.SSLEngine = tls.engine ? "On" : "Off";
+  if (tls.certificateFile !== base.certificateFile && tls.certificateFile !== null) {
+    entries.SSLCertificateFile = tls.certificateFile;
+  }
+  if (tls.keyFile !== base.keyFile && tls.keyFile !== null) {
+    entries.SSLCertificateKeyFile = tls.keyFile;
+  }
+  const { min, max } = tls.protocols;
+  if (min !== base.protocols.min || max !== base.protocols.max) {
+    entries.SSLProtocol = ["-all", ...TLS_VERSIONS.filter((v) => v >= min && v <= max)]
+      .map((v, i) => i === 0 ? v : `+${v}`).join(" ");
+  }
+  return entries;
 }

@@ -7,7 +7,7 @@
  */
 
 import {
-  formatListenAddress,
+  formatListen,
   formatVirtualHostAddress,
   type HostConfig,
   type ServerConfig,
@@ -29,7 +29,7 @@ export function virtualHostReport(config: ServerConfig): string {
   const [main, ...virtualHosts] = config.hosts;
   if (virtualHosts.length === 0) {
     const lines = config.listen.map((address) =>
-      `${formatListenAddress(address).padEnd(22)} ${main.serverName} (${address.origin})`
+      `${formatListen(address).padEnd(22)} ${main.serverName} (${address.origin})`
     );
     return ["VirtualHost configuration:", ...lines].join("\n");
   }

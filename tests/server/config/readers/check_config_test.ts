@@ -18,7 +18,12 @@ function messagesOf(input: CheckConfigInput): string[] {
   return [];
 }
 
-const address = (hostname: string, port: number, origin: string) => ({ hostname, port, origin });
+const address = (hostname: string, port: number, origin: string) => ({
+  hostname,
+  port,
+  protocol: "http" as const,
+  origin,
+});
 const app = (location: string, module: string) => ({ location, module });
 
 const CASES: {

@@ -36,6 +36,7 @@ Deno.test("loadConfig() loads the embedded default, serving <installDir>/example
     assert.deepEqual(config.listen, [{
       hostname: "127.0.0.1",
       port: 8080,
+      protocol: "http",
       origin: "embedded default:2",
     }]);
     assert.equal(config.logLevel, "warn");

@@ -113,7 +113,7 @@ const LAYERS: {
     yaml: "Listen: [8080, 8081]\n",
     after: ["Listen 127.0.0.1:9000"],
     get: (c) => c.listen,
-    want: [{ hostname: "127.0.0.1", port: 9000, origin: "-c argument" }],
+    want: [{ hostname: "127.0.0.1", port: 9000, protocol: "http", origin: "-c argument" }],
   },
   {
     name: "several -c Listen add up",

@@ -20,7 +20,7 @@ const VALID: { yaml: string; get: (c: ServerConfig) => unknown; want: unknown }[
   {
     yaml: "Listen: 8080",
     get: (c) => c.listen,
-    want: [{ hostname: "0.0.0.0", port: 8080, origin: "mpmd.yaml:1" }],
+    want: [{ hostname: "0.0.0.0", port: 8080, protocol: "http", origin: "mpmd.yaml:1" }],
   },
   { yaml: 'Listen: "8080"', get: (c) => c.listen.map((l) => l.port), want: [8080] },
   {
@@ -32,9 +32,9 @@ const VALID: { yaml: string; get: (c: ServerConfig) => unknown; want: unknown }[
     yaml: 'Listen:\n  - "[::1]:80"\n  - "*:81"\n  - "[::0001]:0"',
     get: (c) => c.listen,
     want: [
-      { hostname: "::1", port: 80, origin: "mpmd.yaml:2" },
-      { hostname: "0.0.0.0", port: 81, origin: "mpmd.yaml:3" },
-      { hostname: "::1", port: 0, origin: "mpmd.yaml:4" },
+      { hostname: "::1", port: 80, protocol: "http", origin: "mpmd.yaml:2" },
+      { hostname: "0.0.0.0", port: 81, protocol: "http", origin: "mpmd.yaml:3" },
+      { hostname: "::1", port: 0, protocol: "http", origin: "mpmd.yaml:4" },
     ],
   },
   { yaml: "DocumentRoot: www", get: (c) => host(c).documentRoot, want: "/srv/www" },
@@ -235,7 +235,7 @@ Deno.test("parseConfigText() fills httpd 2.4's defaults (and mpmd's own choices)
       AsyncRequestWorkerFactor: 2,
     },
     httpEngine: "mpmd",
-    listen: [{ hostname: "0.0.0.0", port: 8080, origin: "mpmd.yaml:1" }],
+    listen: [{ hostname: "0.0.0.0", port: 8080, protocol: "http", origin: "mpmd.yaml:1" }],
     timeoutMs: 60_000,
     keepAlive: true,
     keepAliveTimeoutMs: 5_000,
@@ -297,6 +297,13 @@ Deno.test("parseConfigText() fills httpd 2.4's defaults (and mpmd's own choices)
       customLogs: [],
       apps: [],
       status: null,
+      tls: {
+        engine: false,
+        certificateFile: null,
+        keyFile: null,
+        protocols: { min: "TLSv1.2", max: "TLSv1.3", unavailable: [] },
+        credentials: null,
+      },
     }],
   });
 });

@@ -327,13 +327,17 @@ Deno.test("readHttpdConf() maps httpd spellings onto mpmd's directives", async (
       warnings: [],
     },
     {
-      name: "Listen with https is skipped",
-      text: "Listen 8083\nListen 8443 https",
+      name: "Listen keeps its protocol; port 443 is https unless written otherwise",
+      text: "Listen 8083 http\nListen 8443 https\nListen 443\nListen 127.0.0.1:444 HTTPS\n" +
+        "SSLEngine on\nSSLCertificateFile /etc/ssl/site.pem",
       check: (c: ReturnType<typeof readConf>) =>
-        assert.deepEqual(c.config.listen.map((l) => l.port), [8083]),
-      warnings: [
-        "httpd.conf:2: Ignoring Listen 8443 https: mpmd speaks plain HTTP only, not https",
-      ],
+        assert.deepEqual(c.config.listen.map((l) => [l.port, l.protocol]), [
+          [8083, "http"],
+          [8443, "https"],
+          [443, "https"],
+          [444, "https"],
+        ]),
+      warnings: [],
     },
     {
       name: "TransferLog uses the common format",

@@ -1,0 +1,200 @@
+/**
+ * TLS on a connection accepted from a shared listening socket. Deno makes server-side TLS only
+ * on its own listeners, so the accepted descriptor goes to Node's `net.Socket` (Deno's
+ * `node:net`) and from there to a server-side `tls.TLSSocket` (Deno's `node:tls`: rustls). A
+ * {@link TlsConnection} then shows that socket as the `Deno.Conn` the engine reads and writes,
+ * so that HTTP/1.1 over TLS is served by the same code as plain HTTP.
+ *
+ * @module
+ */
+
+import { Buffer } from "node:buffer";
+import net from "node:net";
+import tls from "node:tls";
+import type { TlsVersion } from "../config/mod.ts";
+import type { AcceptedSocket } from "../../platform/mod.ts";
+import type { TlsRecord } from "../log/mod.ts";
+
+/** Received bytes held before the socket is paused: the engine reads at its own pace. */
+const HIGH_WATER_BYTES = 256 * 1024;
+
+/**
+ * The protocols offered by ALPN: HTTP/1.1 (h2 is not built), and HTTP/1.0 for clients that
+ * offer only that (rustls refuses a handshake whose ALPN list shares nothing with the server's).
+ */
+const ALPN_PROTOCOLS = ["http/1.1", "http/1.0"];
+
+/** How {@link acceptTls} answers a handshake. */
+export interface TlsAcceptOptions {
+  /**
+   * The certificate and settings for the server name a client sent (`""`: none) on a
+   * connection to `local`.
+   */
+  contextFor(serverName: string, local: Deno.NetAddr): tls.SecureContext;
+  /** The oldest version any host offers. */
+  readonly minVersion: TlsVersion;
+  /** The newest version any host offers. */
+  readonly maxVersion: TlsVersion;
+  /** Called once when a handshake fails (a client speaking plain HTTP, a version refused). */
+  onHandshakeError(error: Error, remote: Deno.NetAddr): void;
+}
+
+/**
+ * Starts the server side of TLS on `accepted`, whose descriptor the returned connection now
+ * owns. The handshake runs as the engine waits for the first request's bytes, so that the
+ * header read timeout covers it: a client that stalls it is closed like one that sends nothing.
+ */
+export function acceptTls(accepted: AcceptedSocket, options: TlsAcceptOptions): TlsConnection {
+  const { fd, localAddr, remoteAddr } = accepted;
+  const socket = new net.Socket({ fd, readable: true, writable: true });
+  const secure = new tls.TLSSocket(socket, {
+    isServer: true,
+    secureContext: options.contextFor("", localAddr),
+    SNICallback: (name, callback) => callback(null, options.contextFor(name, localAddr)),
+    ALPNProtocols: ALPN_PROTOCOLS,
+    minVersion: options.minVersion,
+    maxVersion: options.maxVersion,
+  });
+  return new TlsConnection(
+    secure,
+    accepted,
+    (error) => options.onHandshakeError(error, remoteAddr),
+  );
+}
+
+/** A server-side `tls.TLSSocket` as the `Deno.Conn` the engine serves. */
+export class TlsConnection implements Deno.Conn {
+  /** The address the client connected to. */
+  readonly localAddr: Deno.NetAddr;
+  /** The client's address. */
+  readonly remoteAddr: Deno.NetAddr;
+  /** No Deno resource: the socket is Node's. */
+  readonly rid: number = -1;
+  readonly #socket: tls.TLSSocket;
+  readonly #chunks: Uint8Array[] = [];
+  #queuedBytes = 0;
+  #ended = false;
+  #secure = false;
+  #error: Error | null = null;
+  #wake: (() => void) | null = null;
+
+  /** Wraps `socket`; `onHandshakeError` is told of an error that comes before the handshake ends. */
+  constructor(
+    socket: tls.TLSSocket,
+    addresses: { readonly localAddr: Deno.NetAddr; readonly remoteAddr: Deno.NetAddr },
+    onHandshakeError: (error: Error) => void,
+  ) {
+    this.#socket = socket;
+    this.localAddr = addresses.localAddr;
+    this.remoteAddr = addresses.remoteAddr;
+    const wake = () => {
+      const w = this.#wake;
+      this.#wake = null;
+      w?.();
+    };
+    socket.on("secure", () => this.#secure = true);
+    socket.on("data", (chunk: Buffer) => {
+      this.#chunks.push(chunk);
+      this.#queuedBytes += chunk.length;
+      if (this.#queuedBytes > HIGH_WATER_BYTES) socket.pause();
+      wake();
+    });
+    socket.on("end", () => {
+      this.#ended = true;
+      wake();
+    });
+    socket.on("close", () => {
+      this.#ended = true;
+      wake();
+    });
+    socket.on("error", (error: Error) => {
+      if (!this.#secure && this.#error === null) onHandshakeError(error);
+      this.#error ??= error;
+      wake();
+    });
+  }
+
+  /** What the handshake negotiated, or `null` before it ends. */
+  get tls(): TlsRecord | null {
+    if (!this.#secure) return null;
+    const s = this.#socket as tls.TLSSocket & { servername?: string | false };
+    return {
+      protocol: s.getProtocol() ?? "",
+      cipher: s.getCipher()?.name ?? "",
+      serverName: s.servername || null,
+    };
+  }
+
+  /** Decrypted bytes into `p`: what arrived first; `null` at the end. */
+  async read(p: Uint8Array): Promise<number | null> {
+    while (this.#chunks.length === 0) {
+      if (this.#error !== null) throw this.#error;
+      if (this.#ended) return null;
+      await new Promise<void>((resolve) => this.#wake = resolve);
+    }
+    const head = this.#chunks[0]!;
+    const n = Math.min(p.length, head.length);
+    p.set(head.subarray(0, n));
+    if (n === head.length) this.#chunks.shift();
+    else this.#chunks[0] = head.subarray(n);
+    this.#queuedBytes -= n;
+    if (this.#queuedBytes <= HIGH_WATER_BYTES && this.#socket.isPaused()) this.#socket.resume();
+    return n;
+  }
+
+  /** Sends `p` (encrypted); resolves once Node has taken it. */
+  write(p: Uint8Array): Promise<number> {
+    if (this.#error !== null) return Promise.reject(this.#error);
+    if (this.#socket.destroyed) return Promise.reject(new Deno.errors.BrokenPipe("closed"));
+    // A copy: the engine reuses its buffer once the write resolves; Node may still hold it.
+    const copy = Buffer.from(p);
+    return new Promise((resolve, reject) => {
+      this.#socket.write(copy, (error?: Error | null) => error ? reject(error) : resolve(p.length));
+    });
+  }
+
+  /** Sends TLS close_notify and ends the sending side. */
+  closeWrite(): Promise<void> {
+    if (this.#socket.destroyed || this.#socket.writableEnded) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.#socket.once("close", () => resolve());
+      this.#socket.end(() => resolve());
+    });
+  }
+
+  /** Closes the connection at once. */
+  close(): void {
+    this.#socket.destroy();
+  }
+
+  /** Sets `TCP_NODELAY` (the https listener already set it). */
+  setNoDelay(noDelay = true): void {
+    this.#socket.setNoDelay(noDelay);
+  }
+
+  /** Sets `SO_KEEPALIVE`. */
+  setKeepAlive(keepAlive = true): void {
+    this.#socket.setKeepAlive(keepAlive);
+  }
+
+  /** Does nothing: Node's socket keeps the isolate alive while open. */
+  ref(): void {}
+
+  /** Does nothing, as {@link ref}. */
+  unref(): void {}
+
+  /** Not available: the engine reads with {@link read}. */
+  get readable(): ReadableStream<Uint8Array<ArrayBuffer>> {
+    throw new Error("Cannot stream a TLS connection: read() serves it");
+  }
+
+  /** Not available: the engine writes with {@link write}. */
+  get writable(): WritableStream<Uint8Array<ArrayBufferLike>> {
+    throw new Error("Cannot stream a TLS connection: write() serves it");
+  }
+
+  /** Closes the connection. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * The certificates of a slot's TLS hosts: one secure context per host with SSLEngine on, made
+ * when the slot starts (a graceful restart's new slots read renewed files), and the choice of
+ * one for a handshake by the server name the client sent, with the rules that choose a
+ * request's host ({@link VirtualHostTable}).
+ *
+ * @module
+ */
+
+import tls from "node:tls";
+import {
+  ConfigError,
+  ConfigErrors,
+  type HostConfig,
+  type ServerConfig,
+  TLS_VERSIONS,
+  type TlsVersion,
+} from "../server/config/mod.ts";
+import type { TlsAcceptOptions } from "../server/http/mod.ts";
+import type { Logger } from "../server/log/mod.ts";
+import { describeError } from "../base/mod.ts";
+import { VirtualHostTable } from "./virtual_hosts.ts";
+
+/**
+ * How the slot answers TLS handshakes, or `null` when no Listen address is https.
+ *
+ * @throws {ConfigErrors} when a certificate or key file cannot be read or used (changed since
+ *   the configuration was checked).
+ */
+export function tlsAcceptOptions(config: ServerConfig, logger: Logger): TlsAcceptOptions | null {
+  if (!config.listen.some((address) => address.protocol === "https")) return null;
+  const contexts = config.hosts.map((host) => host.tls.engine ? secureContext(host) : null);
+  const first = contexts.find((c) => c !== null);
+  if (first === undefined || first === null) {
+    throw new ConfigErrors([
+      new ConfigError({
+        at: { file: config.file ?? "embedded default", line: null, column: null },
+        directive: "SSLEngine",
+        detail: "Cannot serve https: no host has SSLEngine on",
+      }),
+    ]);
+  }
+  const table = new VirtualHostTable(config.hosts);
+  const versions = config.hosts.filter((host) => host.tls.engine).map((h) => h.tls.protocols);
+  const rank = (v: TlsVersion) => TLS_VERSIONS.indexOf(v);
+  return {
+    contextFor(serverName, local) {
+      const endpoint = { hostname: local.hostname, port: local.port };
+      const chosen = contexts[table.select(endpoint, serverName)];
+      // A name that picks a host without SSLEngine gets the address's default host's.
+      return chosen ?? contexts[table.select(endpoint, "")] ?? first;
+    },
+    minVersion: TLS_VERSIONS[Math.min(...versions.map((v) => rank(v.min)))]!,
+    maxVersion: TLS_VERSIONS[Math.max(...versions.map((v) => rank(v.max)))]!,
+    onHandshakeError(error, remote) {
+      logger.info(
+        `Cannot complete a TLS handshake with ${remote.hostname}: ${describeError(error)}`,
+      );
+    },
+  };
+}
+
+/**
+ * The error refusing the config's first https address where TLS cannot be served (`where`:
+ * `"under -X: …"`), or `null` when every address is plain HTTP.
+ */
+export function httpsRefusal(config: ServerConfig, where: string): ConfigErrors | null {
+  const https = config.listen.find((address) => address.protocol === "https");
+  if (https === undefined) return null;
+  return new ConfigErrors([
+    new ConfigError({
+      at: { file: https.origin, line: null, column: null },
+      directive: "Listen",
+      detail: `Cannot serve https ${where}`,
+    }),
+  ]);
+}
+
+/** The host's certificate, chain and key as one context: as the parent read them, if it did. */
+function secureContext(host: HostConfig): tls.SecureContext {
+  const { certificateFile, keyFile, protocols, credentials } = host.tls;
+  const where = { file: host.declaredAt, line: null, column: null };
+  if (certificateFile === null) {
+    throw new ConfigErrors([
+      new ConfigError({
+        at: where,
+        directive: "SSLCertificateFile",
+        detail: `Cannot use SSLEngine on for ${host.serverName}: no SSLCertificateFile is set`,
+      }),
+    ]);
+  }
+  try {
+    const cert = credentials?.certificate ?? Deno.readTextFileSync(certificateFile);
+    const key = credentials?.key ?? (keyFile === null ? cert : Deno.readTextFileSync(keyFile));
+    return tls.createSecureContext({
+      cert,
+      key,
+      minVersion: protocols.min,
+      maxVersion: protocols.max,
+    });
+  } catch (error) {
+    throw new ConfigErrors([
+      new ConfigError({
+        at: where,
+        directive: "SSLCertificateFile",
+        detail: `Cannot use the certificate of ${host.serverName} (${certificateFile}): ${
+          describeError(error)
+        }`,
+        cause: error,
+      }),
+    ]);
+  }
+}

@@ -1,0 +1,297 @@
+import assert from "node:assert/strict";
+import { eventually, within } from "../../_deadline.ts";
+import { denoDirCopy, runMpmd } from "../../_server.ts";
+import { type MpmCase, ONE_CHILD_TWO_THREADS, startMpmd, type TestServer } from "./_mpm.ts";
+
+/**
+ * `Listen … https` end to end under each MPM that shares its parent's sockets: certificates by
+ * SNI per virtual host, HTTP/1.1 through mpmd's engine, refused versions and non-TLS clients
+ * closed without harm, and a graceful restart that puts a replaced certificate in force. The
+ * certificates come from the openssl command, ECDSA P-256 (cheap to make and to handshake).
+ */
+
+const CASES: readonly MpmCase[] = [
+  { mpm: "prefork", section: { StartServers: 2, MinSpareServers: 1, MaxSpareServers: 3 } },
+  { mpm: "worker", section: ONE_CHILD_TWO_THREADS },
+  { mpm: "event", section: ONE_CHILD_TWO_THREADS },
+];
+
+const decoder = new TextDecoder();
+
+async function run(command: string, args: string[], stdin = ""): Promise<string> {
+  const child = new Deno.Command(command, {
+    args,
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(stdin));
+  await writer.close();
+  const out = await within(child.output(), `${command} ${args.join(" ")}`, 30_000);
+  return decoder.decode(out.stdout) + decoder.decode(out.stderr);
+}
+
+async function openssl(...args: string[]): Promise<void> {
+  const out = await new Deno.Command("openssl", { args, stdout: "null", stderr: "piped" })
+    .output();
+  if (!out.success) throw new Error(`openssl ${args.join(" ")}: ${decoder.decode(out.stderr)}`);
+}
+
+/** A CA, and for each name a key and a certificate the CA signed (`NAME.pem`, `NAME.key`). */
+async function makeCertificates(dir: string, names: readonly string[]): Promise<void> {
+  await openssl("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", `${dir}/ca.key`);
+  await openssl(
+    ...["req", "-x509", "-new", "-key", `${dir}/ca.key`, "-subj", "/CN=mpmd test CA"],
+    ...["-days", "2", "-out", `${dir}/ca.pem`],
+  );
+  for (const name of names) await issue(dir, name, name);
+}
+
+/** Issues `file`.pem / `file`.key for host `name`. */
+async function issue(dir: string, name: string, file: string): Promise<void> {
+  await openssl(
+    "ecparam",
+    "-name",
+    "prime256v1",
+    "-genkey",
+    "-noout",
+    "-out",
+    `${dir}/${file}.key`,
+  );
+  await Deno.chmod(`${dir}/${file}.key`, 0o600);
+  await openssl(
+    ...["req", "-new", "-key", `${dir}/${file}.key`, "-subj", `/CN=${name}`],
+    ...["-out", `${dir}/${file}.csr`],
+  );
+  await Deno.writeTextFile(`${dir}/${file}.ext`, `subjectAltName=DNS:${name}\n`);
+  await openssl(
+    ...["x509", "-req", "-in", `${dir}/${file}.csr`, "-CA", `${dir}/ca.pem`, "-CAkey"],
+    ...[`${dir}/ca.key`, "-CAcreateserial", "-days", "2", "-extfile", `${dir}/${file}.ext`],
+    ...["-out", `${dir}/${file}.pem`],
+  );
+}
+
+/** A temp directory with the certificates of a.test and b.test and a page for each. */
+async function tlsSite(): Promise<{ readonly dir: string } & AsyncDisposable> {
+  const dir = await Deno.makeTempDir({ prefix: "mpmd-https-" });
+  await makeCertificates(dir, ["a.test", "b.test"]);
+  for (const name of ["a.test", "b.test"]) {
+    await Deno.mkdir(`${dir}/${name}`);
+    await Deno.writeTextFile(`${dir}/${name}/index.html`, `site ${name}\n`);
+  }
+  return { dir, [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }) };
+}
+
+function config(c: MpmCase, dir: string): string {
+  const hosts = ["a.test", "b.test"].map((name) =>
+    [
+      `  - Address: "*"`,
+      `    ServerName: ${name}`,
+      `    DocumentRoot: ${dir}/${name}`,
+      `    SSLEngine: on`,
+      `    SSLCertificateFile: ${dir}/${name}.pem`,
+      `    SSLCertificateKeyFile: ${dir}/${name}.key`,
+    ].join("\n")
+  );
+  return [
+    // The plain listener first: its "Listening on http://" line is the readiness signal.
+    "Listen:",
+    "  - 127.0.0.1:0",
+    '  - "127.0.0.1:0 https"',
+    `MPM: ${c.mpm}`,
+    "LogLevel: info",
+    "MaintenanceInterval: 100ms",
+    "RequestReadTimeout: header=2",
+    'CustomLog: ["stderr \\"tls %{SSL_PROTOCOL}x %{SSL_CIPHER}x %{SSL_TLS_SNI}x %v\\""]',
+    `DocumentRoot: ${dir}/a.test`,
+    `${c.mpm}:`,
+    ...Object.entries(c.section).map(([name, value]) => `  ${name}: ${value}`),
+    "VirtualHost:",
+    ...hosts,
+  ].join("\n");
+}
+
+async function httpsPort(server: TestServer): Promise<number> {
+  const line = await server.waitForLog(/Listening on https:\/\/127\.0\.0\.1:\d+/);
+  return Number(/https:\/\/127\.0\.0\.1:(\d+)/.exec(line)![1]);
+}
+
+function curl(dir: string, name: string, port: number): Promise<string> {
+  return run("curl", [
+    ...["-sS", "--http1.1", "--cacert", `${dir}/ca.pem`],
+    ...["--resolve", `${name}:${port}:127.0.0.1`, `https://${name}:${port}/`],
+  ]);
+}
+
+/** The subject line `openssl s_client` shows for the server's certificate. */
+async function subject(port: number, ...args: string[]): Promise<string> {
+  const out = await run("openssl", ["s_client", "-connect", `127.0.0.1:${port}`, ...args]);
+  return /^subject=.*$/m.exec(out)?.[0] ?? out;
+}
+
+/** Sends `bytes` on a plain TCP connection and reads what comes back before it closes. */
+async function plainExchange(port: number, bytes: Uint8Array): Promise<string> {
+  using conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  await conn.write(bytes);
+  const buffer = new Uint8Array(1024);
+  let received = "";
+  for (;;) {
+    const n = await within(conn.read(buffer).catch(() => null), "the connection closing", 15_000);
+    if (n === null) return received;
+    received += decoder.decode(buffer.subarray(0, n));
+  }
+}
+
+Deno.test("https listeners serve each virtual host's certificate and pages", async (t) => {
+  await using site = await tlsSite();
+  const { dir } = site;
+  for (const c of CASES) {
+    await t.step(c.mpm, async (t) => {
+      await using server = await startMpmd(config(c, dir));
+      const port = await httpsPort(server);
+
+      await t.step("curl gets the page of the host it names", async () => {
+        assert.equal(await curl(dir, "a.test", port), "site a.test\n");
+        assert.equal(await curl(dir, "b.test", port), "site b.test\n");
+        await server.waitForLog(/tls TLSv1\.[23] \S+ b\.test b\.test$/);
+        // A client whose ALPN offers only http/1.0 is served too.
+        const old = await run("curl", [
+          ...["-sS", "--http1.0", "--cacert", `${dir}/ca.pem`],
+          ...["--resolve", `a.test:${port}:127.0.0.1`, `https://a.test:${port}/`],
+        ]);
+        assert.equal(old, "site a.test\n");
+      });
+      await t.step("SNI chooses the certificate; none gets the first host's", async () => {
+        assert.match(await subject(port, "-servername", "b.test"), /CN ?= ?b\.test/);
+        assert.match(await subject(port, "-servername", "a.test"), /CN ?= ?a\.test/);
+        assert.match(await subject(port, "-servername", "other.test"), /CN ?= ?a\.test/);
+        assert.match(await subject(port, "-noservername"), /CN ?= ?a\.test/);
+      });
+      await t.step("TLS 1.1 is refused", async () => {
+        const out = await run("openssl", [
+          ...["s_client", "-connect", `127.0.0.1:${port}`, "-tls1_1"],
+          ...["-cipher", "DEFAULT:@SECLEVEL=0"],
+        ]);
+        assert.doesNotMatch(out, /^New, TLSv1\.1/m);
+        assert.match(out, /Cipher is \(NONE\)/);
+      });
+      await t.step("plain HTTP and garbage are closed, and the server serves on", async () => {
+        const plain = new TextEncoder().encode("GET / HTTP/1.1\r\nHost: a.test\r\n\r\n");
+        assert.equal(await plainExchange(port, plain), "");
+        const garbage = new Uint8Array(300).map((_, i) => (i * 37 + 11) % 256);
+        assert.equal(await plainExchange(port, garbage), "");
+        await server.waitForLog(
+          /\[[a-z_]+:info\].*Cannot complete a TLS handshake with 127\.0\.0\.1/,
+        );
+        assert.equal(await curl(dir, "a.test", port), "site a.test\n");
+      });
+      await t.step("a stalled handshake is closed by the header read timeout", async () => {
+        assert.equal(await plainExchange(port, new Uint8Array(0)), "");
+        assert.equal(await curl(dir, "b.test", port), "site b.test\n");
+      });
+    });
+  }
+});
+
+Deno.test("a graceful restart puts a replaced certificate in force for new connections", async () => {
+  await using site = await tlsSite();
+  const { dir } = site;
+  const c = CASES.find((x) => x.mpm === "event")!;
+  await using server = await startMpmd(config(c, dir));
+  const port = await httpsPort(server);
+  const serial = async () =>
+    /serial=([0-9A-F]+)/.exec(
+      await run("openssl", ["x509", "-noout", "-serial"], await fetchCertificate(port)),
+    )?.[1];
+  const before = await serial();
+  assert.ok(before !== undefined);
+  await issue(dir, "a.test", "a.test");
+  Deno.kill(server.pid, "SIGUSR2");
+  await server.waitForLog(/generation 2 serving/);
+  const after = await eventually(
+    async () => {
+      const now = await serial();
+      return now !== before && now;
+    },
+    "the new certificate",
+    15_000,
+    100,
+  );
+  assert.notEqual(after, before);
+  assert.equal(await curl(dir, "a.test", port), "site a.test\n");
+});
+
+/** The server's certificate in PEM, as `openssl s_client` shows it for a.test. */
+async function fetchCertificate(port: number): Promise<string> {
+  const out = await run("openssl", [
+    ...["s_client", "-connect", `127.0.0.1:${port}`, "-servername", "a.test"],
+  ]);
+  return /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(out)?.[0] ?? "";
+}
+
+Deno.test("mpmd -t refuses a key that does not match its certificate, and a missing file", async (t) => {
+  await using site = await tlsSite();
+  const { dir } = site;
+  const cases = [
+    {
+      name: "mismatched key",
+      cert: `${dir}/a.test.pem`,
+      key: `${dir}/b.test.key`,
+      error: new RegExp(
+        `:7: Cannot use SSLCertificateKeyFile ${dir}/b.test.key: the key does not belong to the certificate`,
+      ),
+    },
+    {
+      name: "missing certificate",
+      cert: `${dir}/none.pem`,
+      key: `${dir}/a.test.key`,
+      error: new RegExp(`:6: Cannot use SSLCertificateFile ${dir}/none.pem: no such file`),
+    },
+  ];
+  for (const c of cases) {
+    await t.step(c.name, async () => {
+      const file = `${dir}/${c.name.replace(/ /g, "_")}.conf`;
+      await Deno.writeTextFile(
+        file,
+        [
+          "Listen 127.0.0.1:8443 https",
+          "LoadModule mpm_event_module modules/mod_mpm_event.so",
+          `DocumentRoot ${dir}/a.test`,
+          "ServerName a.test",
+          "SSLEngine on",
+          `SSLCertificateFile ${c.cert}`,
+          `SSLCertificateKeyFile ${c.key}`,
+          "",
+        ].join("\n"),
+      );
+      const { code, stderr } = await runMpmd(["-t", "-f", file]);
+      assert.notEqual(code, 0, stderr);
+      assert.match(stderr, c.error);
+    });
+  }
+});
+
+Deno.test({
+  name: "slots serving as User use the keys root read: a key only root may read serves TLS",
+  ignore: Deno.uid() !== 0,
+  async fn() {
+    await using site = await tlsSite();
+    const { dir } = site;
+    // The pages for everyone; the keys stay 0600, root's.
+    await Deno.chmod(dir, 0o755);
+    await using denoDir = await denoDirCopy();
+    const c = CASES.find((x) => x.mpm === "worker")!;
+    await using server = await startMpmd(
+      `${config(c, dir)}\nUser: www-data\nGroup: www-data\n`,
+      [],
+      {
+        env: { DENO_DIR: denoDir.path },
+      },
+    );
+    const port = await httpsPort(server);
+    assert.equal((await Deno.stat(`${dir}/b.test.key`)).mode! & 0o077, 0);
+    assert.equal(await curl(dir, "b.test", port), "site b.test\n");
+    assert.match(await subject(port, "-servername", "b.test"), /CN ?= ?b\.test/);
+  },
+});
