@@ -13,6 +13,7 @@ import { AliasMap, createAliasHandler, createRedirectHandler } from "./alias/mod
 import { loadAppHandler } from "./app/mod.ts";
 import { withErrorDocuments } from "./error_document/mod.ts";
 import { withHeaderRules } from "./headers/mod.ts";
+import { withCompression } from "./compression/mod.ts";
 import { createSignature, withServerSignature } from "./signature/mod.ts";
 import { selfLocation } from "./_self_reference.ts";
 import { DirectoryConfigs } from "./per_directory/mod.ts";
@@ -105,8 +106,10 @@ export async function createHostHandler(
     return serveStatic(request);
   };
   // The signature on the chain's own error pages, ErrorDocuments in place of them, then Header
-  // and RequestHeader lines around everything the host answers (error documents included).
+  // and RequestHeader lines around everything the host answers (error documents included);
+  // last the compression filters, which see the fields as sent (a Header's no-transform too).
   const logger = context.logger.withModule("core");
   const signed = withServerSignature(chain, { signature, logger });
-  return withHeaderRules(withErrorDocuments(signed, host, { logger }), host, { logger });
+  const headed = withHeaderRules(withErrorDocuments(signed, host, { logger }), host, { logger });
+  return withCompression(headed, host);
 }

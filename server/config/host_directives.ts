@@ -32,6 +32,7 @@ import {
 import { ALIAS, ALIAS_MATCH, SCRIPT_ALIAS } from "./_alias.ts";
 import { ERROR_DOCUMENT } from "./_error_document.ts";
 import { HEADER, REQUEST_HEADER } from "./_headers.ts";
+import { COMPRESSION_DIRECTIVES } from "./_compression.ts";
 import { APP } from "./_app.ts";
 import { CUSTOM_LOG, ERROR_LOG } from "./_logs.ts";
 import { DIRECTORY_INDEX, FILE_NAME } from "./_directory_index.ts";
@@ -181,6 +182,7 @@ export const HOST_DIRECTIVES = {
   ErrorDocument: ERROR_DOCUMENT,
   Header: HEADER,
   RequestHeader: REQUEST_HEADER,
+  ...COMPRESSION_DIRECTIVES,
   ErrorLog: ERROR_LOG,
   LogLevel: oneOf<LogLevel>({
     name: "LogLevel",

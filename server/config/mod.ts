@@ -11,8 +11,11 @@ export {
   type AccessSection,
   type AliasRule,
   type AllowOverride,
+  ALTER_ETAG_MODES,
+  type AlterETagMode,
   type AppMount,
   type AutoindexConfig,
+  type CompressionConfig,
   type CustomLog,
   type ErrorDocument,
   type HeaderAction,
@@ -32,6 +35,9 @@ export {
   type MpmName,
   type MpmSource,
   type OptionName,
+  OUTPUT_FILTERS,
+  type OutputFilter,
+  type OutputFilterRule,
   OVERRIDE_CLASSES,
   type OverrideClass,
   PATH_SECTION_KINDS,
@@ -111,6 +117,7 @@ export { SERVER_DIRECTIVES } from "./server_directives.ts";
 export { formatListen, formatListenAddress } from "./_listen.ts";
 export { DEFAULT_REQUEST_READ_TIMEOUT } from "./request_read_timeout.ts";
 export { HOST_DIRECTIVES } from "./host_directives.ts";
+export { DEFAULT_COMPRESSION } from "./_compression.ts";
 export { CIPHERS_NOT_CHOSEN, parseSslProtocol } from "./_ssl.ts";
 export { parseMimeTypes } from "./mime_types.ts";
 export { type Htpasswd, parseHtpasswd, type PasswordScheme, passwordScheme } from "./htpasswd.ts";

@@ -196,6 +196,45 @@ export interface HeaderRule {
   readonly value: string | null;
 }
 
+/**
+ * The output filters mpmd has: mod_deflate's `DEFLATE` (gzip) and mod_brotli's
+ * `BROTLI_COMPRESS` (br).
+ */
+export const OUTPUT_FILTERS = ["DEFLATE", "BROTLI_COMPRESS"] as const;
+/** One of {@link OUTPUT_FILTERS}. */
+export type OutputFilter = typeof OUTPUT_FILTERS[number];
+
+/** One `AddOutputFilterByType` line: its filters and the media types they apply to. */
+export interface OutputFilterRule {
+  /** The filters, in the order written. */
+  readonly filters: readonly OutputFilter[];
+  /** Media types without parameters, lower-case (`text/html`). */
+  readonly types: readonly string[];
+}
+
+/** DeflateAlterETag / BrotliAlterETag: what compressing a response does to its ETag. */
+export const ALTER_ETAG_MODES = ["AddSuffix", "NoChange", "Remove"] as const;
+/** One of {@link ALTER_ETAG_MODES}. */
+export type AlterETagMode = typeof ALTER_ETAG_MODES[number];
+
+/** mod_deflate's and mod_brotli's settings of a host. */
+export interface CompressionConfig {
+  /** AddOutputFilterByType lines, in the order written (the main server's first). */
+  readonly byType: readonly OutputFilterRule[];
+  /** SetOutputFilter: filters for every response whatever its type; empty for none. */
+  readonly always: readonly OutputFilter[];
+  /** DeflateCompressionLevel: zlib's level, 1–9. */
+  readonly deflateLevel: number;
+  /** BrotliCompressionQuality: 0–11. */
+  readonly brotliQuality: number;
+  /** DeflateMinLength (mpmd's own): a body known to be shorter is left as it is. */
+  readonly minLengthBytes: number;
+  /** DeflateAlterETag: what gzip does to an ETag. */
+  readonly deflateAlterETag: AlterETagMode;
+  /** BrotliAlterETag: what br does to an ETag. */
+  readonly brotliAlterETag: AlterETagMode;
+}
+
 /** httpd's per-path sections. */
 export const PATH_SECTION_KINDS = [
   "Directory",
@@ -397,6 +436,8 @@ export interface HostConfig {
   readonly headers: readonly HeaderRule[];
   /** RequestHeader lines, in the order written. */
   readonly requestHeaders: readonly HeaderRule[];
+  /** mod_deflate and mod_brotli: which answers are compressed on the fly, and how. */
+  readonly compression: CompressionConfig;
   /** ErrorDocument: status → document; `null` (`default`) for the built-in page. */
   readonly errorDocuments: Readonly<Record<number, ErrorDocument | null>>;
   /**

@@ -36,6 +36,9 @@ export const BUILTIN_MODULES: readonly HttpdModule[] = [
   { id: "authz_core_module", otherNames: ["mod_authz_core.c"] },
   { id: "auth_basic_module", otherNames: ["mod_auth_basic.c"] },
   { id: "headers_module", otherNames: ["mod_headers.c"] },
+  { id: "filter_module", otherNames: ["mod_filter.c"] },
+  { id: "deflate_module", otherNames: ["mod_deflate.c"] },
+  { id: "brotli_module", otherNames: ["mod_brotli.c"] },
 ];
 
 /**

@@ -88,6 +88,7 @@ const MERGED_INTO_VIRTUAL_HOST: ReadonlyMap<string, "main first" | "host first" 
     ["ErrorDocument", "main first"],
     ["Header", "main first"],
     ["RequestHeader", "main first"],
+    ["AddOutputFilterByType", "main first"],
     // httpd appends a virtual host's sections to the main server's.
     ...PATH_SECTION_KINDS.map((kind) => [kind, "main first"] as const),
   ]);

@@ -21,7 +21,11 @@
  */
 
 import { brotliCompressSync, gzipSync } from "node:zlib";
-import { DEFAULT_AUTOINDEX, type HostConfig } from "../../../server/config/mod.ts";
+import {
+  DEFAULT_AUTOINDEX,
+  DEFAULT_COMPRESSION,
+  type HostConfig,
+} from "../../../server/config/mod.ts";
 import type { Logger, LogLevel } from "../../../server/log/mod.ts";
 
 /** The fixture tree and what the tests compare against. */
@@ -157,6 +161,7 @@ export async function createStaticFixture(): Promise<StaticFixture> {
       aliases: [],
       sections: [],
       errorDocuments: {},
+      compression: DEFAULT_COMPRESSION,
       headers: [],
       requestHeaders: [],
       errorLog: "stderr",

@@ -15,7 +15,9 @@ import {
   type AccessSection,
   type AliasRule,
   type AllowOverride,
+  type CompressionConfig,
   DEFAULT_AUTOINDEX,
+  DEFAULT_COMPRESSION,
   DEFAULT_REQUEST_READ_TIMEOUT,
   formatDuration,
   formatListen,
@@ -148,6 +150,7 @@ function defaultHost(serverRoot: string): HostConfig {
     aliases: [],
     sections: [],
     errorDocuments: {},
+    compression: DEFAULT_COMPRESSION,
     headers: [],
     requestHeaders: [],
     errorLog: H.ErrorLog.default,
@@ -254,6 +257,7 @@ function hostEntries(host: HostConfig, base: HostConfig): Entries {
     const lines = (prefixed ? own : host[field]).map(headerLine);
     if (lines.length > 0) entries[key] = lines;
   }
+  Object.assign(entries, compressionEntries(host.compression, base.compression));
   put("ErrorLog", "errorLog");
   put("LogLevel", "logLevel");
   put(
@@ -270,6 +274,35 @@ function hostEntries(host: HostConfig, base: HostConfig): Entries {
     });
   } else put("Status", "status", "Off");
   Object.assign(entries, tlsEntries(host.tls, base.tls));
+  return entries;
+}
+
+/** mod_deflate's and mod_brotli's directives of a host that differ from `base`'s. */
+function compressionEntries(
+  compression: CompressionConfig,
+  base: CompressionConfig,
+): Entries {
+  const entries: Entries = {};
+  // As Header lines: the main server's lines first, a virtual host writes its own.
+  const inherited = same(compression.byType.slice(0, base.byType.length), base.byType);
+  const own = inherited ? compression.byType.slice(base.byType.length) : compression.byType;
+  if (own.length > 0) {
+    entries.AddOutputFilterByType = own.map((rule) =>
+      [rule.filters.join(";"), ...rule.types].join(" ")
+    );
+  }
+  const always = compression.always.length === 0 ? "none" : compression.always.join(";");
+  putChanged(entries, "SetOutputFilter", compression.always, base.always, always);
+  const scalars = [
+    ["DeflateCompressionLevel", "deflateLevel"],
+    ["BrotliCompressionQuality", "brotliQuality"],
+    ["DeflateMinLength", "minLengthBytes"],
+    ["DeflateAlterETag", "deflateAlterETag"],
+    ["BrotliAlterETag", "brotliAlterETag"],
+  ] as const;
+  for (const [key, field] of scalars) {
+    putChanged(entries, key, compression[field], base[field]);
+  }
   return entries;
 }
 

@@ -1,5 +1,9 @@
 import assert from "node:assert/strict";
-import { DEFAULT_AUTOINDEX, type ServerConfig } from "../../../../server/config/mod.ts";
+import {
+  DEFAULT_AUTOINDEX,
+  DEFAULT_COMPRESSION,
+  type ServerConfig,
+} from "../../../../server/config/mod.ts";
 import { parseYaml, withListen } from "./_parse_yaml.ts";
 
 const host = (c: ServerConfig) => c.hosts[0];
@@ -290,6 +294,7 @@ Deno.test("parseConfigText() fills httpd 2.4's defaults (and mpmd's own choices)
       aliases: [],
       sections: [],
       errorDocuments: {},
+      compression: DEFAULT_COMPRESSION,
       headers: [],
       requestHeaders: [],
       errorLog: "stderr",

@@ -302,6 +302,30 @@ Deno.test("configToYaml() output loads back to the same configuration", async (t
       ].join("\n"),
       mpmOverride: undefined,
     },
+    {
+      name: "stock httpd.conf with mod_deflate and mod_brotli, per virtual host too",
+      rel: STOCK,
+      text: [
+        stockWith("event"),
+        "<IfModule mod_deflate.c>",
+        "  AddOutputFilterByType DEFLATE text/html text/plain",
+        "  DeflateCompressionLevel 9",
+        "  DeflateAlterEtag Remove",
+        "</IfModule>",
+        "<IfModule brotli_module>",
+        "  AddOutputFilterByType BROTLI_COMPRESS;DEFLATE application/json",
+        "  BrotliCompressionQuality 11",
+        "</IfModule>",
+        "<VirtualHost *:80>",
+        "  ServerName v.test",
+        "  AddOutputFilterByType DEFLATE text/css",
+        "  SetOutputFilter BROTLI_COMPRESS",
+        "  DeflateMinLength 1000",
+        "  BrotliAlterETag NoChange",
+        "</VirtualHost>",
+      ].join("\n"),
+      mpmOverride: undefined,
+    },
   ];
   for (const c of CASES) {
     await t.step(c.name, () => {
