@@ -111,5 +111,5 @@ export async function createHostHandler(
   const logger = context.logger.withModule("core");
   const signed = withServerSignature(chain, { signature, logger });
   const headed = withHeaderRules(withErrorDocuments(signed, host, { logger }), host, { logger });
-  return withCompression(headed, host);
+  return withCompression(headed, host, { logger });
 }

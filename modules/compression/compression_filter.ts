@@ -9,6 +9,7 @@
 
 import type { CompressionConfig, HostConfig } from "../../server/config/mod.ts";
 import {
+  errorResponse,
   type FieldsResponse,
   fromResponse,
   type Handler,
@@ -16,6 +17,8 @@ import {
   type ServerRequest,
   type ServerResponse,
 } from "../../server/http/mod.ts";
+import type { Logger } from "../../server/log/mod.ts";
+import { withFailuresLoggedTo } from "../_answer.ts";
 import type { ContentCoding } from "../_content_coding.ts";
 import { encodeBytes, type EncoderSettings, encodeStream } from "./_encoders.ts";
 import { planCompression, withUnsuffixedTags } from "./compression_plan.ts";
@@ -52,21 +55,31 @@ class EncodedBodies {
   }
 }
 
+/** Options of {@link withCompression}. */
+export interface CompressionOptions {
+  /** Where a module's crash is logged when the filter turns it into its 500 page. */
+  readonly logger: Logger;
+}
+
 /**
  * `handler` with the host's compression filters (AddOutputFilterByType, SetOutputFilter) on
- * its answers; `handler` itself when the host has none. What it does to an answer is
+ * its answers, error pages included (a failure becomes its page here, as with Header lines);
+ * `handler` itself when the host has none. What it does to an answer is
  * {@link planCompression}'s decision. An answer that passes untouched keeps its form (a
  * `Response` for Deno's native engine stays one).
  */
 export function withCompression(
   handler: Handler,
   host: Pick<HostConfig, "compression">,
+  options: CompressionOptions,
 ): Handler {
   const config = host.compression;
   if (config.byType.length === 0 && config.always.length === 0) return handler;
+  const answer = withFailuresLoggedTo(handler, options.logger);
   const encoded = new EncodedBodies(config);
-  const finish = (request: ServerRequest, sent: ServerRequest, response: ServerResponse | null) => {
-    if (response === null) return null;
+  const finish = (request: ServerRequest, sent: ServerRequest, answered: ServerResponse | null) => {
+    // No module answered: the engine's 404 page, made here so that it is filtered too.
+    const response = answered ?? errorResponse(404);
     const plan = planCompression({
       method: request.method,
       requestHeaders: request.headers,
@@ -104,7 +117,7 @@ export function withCompression(
   };
   return (sent) => {
     const request = revalidating(sent, config);
-    const result = handler(request);
+    const result = answer(request);
     return result instanceof Promise
       ? result.then((response) => finish(request, sent, response))
       : finish(request, sent, result);

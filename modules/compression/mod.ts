@@ -7,16 +7,18 @@
  * import { withCompression } from "./mod.ts";
  * import type { HostConfig } from "../../server/config/mod.ts";
  * import type { Handler } from "../../server/http/mod.ts";
+ * import type { Logger } from "../../server/log/mod.ts";
  *
  * declare const host: HostConfig;
  * declare const chain: Handler;
- * const handler = withCompression(chain, host);
+ * declare const logger: Logger;
+ * const handler = withCompression(chain, host, { logger });
  * ```
  *
  * @module
  */
 
-export { withCompression } from "./compression_filter.ts";
+export { type CompressionOptions, withCompression } from "./compression_filter.ts";
 export { CONTENT_CODINGS, type ContentCoding } from "../_content_coding.ts";
 export {
   type CompressionInput,
