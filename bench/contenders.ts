@@ -100,6 +100,9 @@ export const HOSTILE_MPMD_VARIANTS: readonly (readonly string[])[] = [
   ["--mpm", "prefork"],
 ];
 
+/** The mpmd run of `--gzip`: event, the default MPM, against nginx and Apache's event. */
+export const GZIP_MPMD_VARIANTS: readonly (readonly string[])[] = [["--mpm", "event"]];
+
 /**
  * The MPMs of `--slots`, each held to the Apache MPM that holds connections the same way:
  * prefork to Apache's prefork, the threaded ones to Apache's worker.
@@ -268,6 +271,15 @@ export function slotPairs(contenders: readonly Contender[]): Map<string, string>
     }
   }
   return pairs;
+}
+
+/** The contenders of `--gzip`: the mpmd runs, then nginx and Apache's event MPM. */
+export function gzipContenders(options: ContenderOptions): Contender[] {
+  return [
+    ...options.mpmdVariants.map((flags, i) => mpmdContender(options.mpmdEntry, flags, i)),
+    NGINX,
+    httpdContender("event"),
+  ];
 }
 
 /** Every contender, mpmd runs first, then nginx and Apache's three MPMs. */

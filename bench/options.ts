@@ -10,6 +10,7 @@ import { HOSTILE_DEFAULTS } from "./hostile.ts";
 import {
   APP_MPMD_VARIANTS,
   DEFAULT_MPMD_VARIANTS,
+  GZIP_MPMD_VARIANTS,
   HOSTILE_MPMD_VARIANTS,
   MPMD_ENTRY,
   SLOT_MPMD_VARIANTS,
@@ -51,6 +52,12 @@ export interface BenchOptions {
    * normal client, for {@link durationSec} (20 s unless given). @default false
    */
   readonly hostile: boolean;
+  /**
+   * gzip on the fly: a generated 100 KiB HTML page asked for with `Accept-Encoding: gzip`,
+   * compressed at level {@link GZIP_LEVEL} by mpmd (event unless `--mpmd` says otherwise),
+   * nginx and Apache's event MPM. @default false
+   */
+  readonly gzip: boolean;
   /** Slow connections under `--hostile`. @default 300 */
   readonly slowClients: number;
   /** Write the results as JSON to this file. @default null */
@@ -58,6 +65,9 @@ export interface BenchOptions {
   /** Print the usage and exit. @default false */
   readonly help: boolean;
 }
+
+/** The zlib level every server compresses at under `--gzip` (zlib's and httpd's default). */
+export const GZIP_LEVEL = 6;
 
 /** Slots per pool under `--slots`, and its connections unless `--connections` says otherwise. */
 export const SLOTS = 4;
@@ -77,6 +87,7 @@ export const BENCH_DEFAULTS: BenchOptions = {
   app: false,
   slots: false,
   hostile: false,
+  gzip: false,
   slowClients: HOSTILE_DEFAULTS.slowClients,
   jsonFile: null,
   help: false,
@@ -112,6 +123,9 @@ Options:
   HOSTILE_DEFAULTS.byteEveryMs / 1000
 } s) beside a normal client for ${HOSTILE_DEFAULTS.durationSec} s (--duration), against mpmd
                             (default: "--mpm event", "--mpm prefork"), nginx and Apache
+  --gzip                    a generated 100 KiB HTML page compressed on the fly (gzip level
+                            ${GZIP_LEVEL} everywhere, Accept-Encoding: gzip): mpmd (default: "--mpm
+                            event") against nginx (gzip on) and Apache event (mod_deflate)
   --slow-clients N          slow connections under --hostile (default ${HOSTILE_DEFAULTS.slowClients})
   --json FILE               write the results as JSON to FILE
   --help                    show this text
@@ -151,6 +165,7 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions {
         app: { type: "boolean" },
         slots: { type: "boolean" },
         hostile: { type: "boolean" },
+        gzip: { type: "boolean" },
         "slow-clients": { type: "string" },
         json: { type: "string" },
         help: { type: "boolean", short: "h" },
@@ -160,11 +175,14 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions {
     const reason = error instanceof Error ? error.message : String(error);
     throw new BenchError(`Cannot parse the command line: ${reason}`, { cause: error });
   }
-  const modes = (["app", "slots", "hostile"] as const).filter((mode) => values[mode]);
+  const modes = (["app", "slots", "hostile", "gzip"] as const).filter((mode) => values[mode]);
   if (modes.length > 1) {
     throw new BenchError(
       `Cannot use ${modes.map((m) => `--${m}`).join(" with ")}: each is a benchmark of its own`,
     );
+  }
+  if (values.gzip && values.ab) {
+    throw new BenchError("Cannot use --ab with --gzip: the cross-check sends no Accept-Encoding");
   }
   const d = BENCH_DEFAULTS;
   return {
@@ -196,12 +214,15 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions {
         ? SLOT_MPMD_VARIANTS
         : values.hostile
         ? HOSTILE_MPMD_VARIANTS
+        : values.gzip
+        ? GZIP_MPMD_VARIANTS
         : d.mpmdVariants),
     mpmdEntry: values["mpmd-entry"] ?? d.mpmdEntry,
     ab: values.ab ?? values.slots ?? d.ab,
     app: values.app ?? d.app,
     slots: values.slots ?? d.slots,
     hostile: values.hostile ?? d.hostile,
+    gzip: values.gzip ?? d.gzip,
     slowClients: positiveInteger("slow-clients", values["slow-clients"], d.slowClients, 1),
     jsonFile: values.json ?? d.jsonFile,
     help: values.help ?? d.help,

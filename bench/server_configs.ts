@@ -27,6 +27,11 @@ export interface SiteLayout {
   readonly appModule?: string;
   /** Pools of exactly this many slots for every MPM (`--slots`); absent: the usual pools. */
   readonly slots?: number;
+  /**
+   * gzip of text/html on the fly at this zlib level (`--gzip`): nginx's `gzip on`, Apache's
+   * mod_deflate, mpmd's DEFLATE filter; absent: no compression.
+   */
+  readonly gzipLevel?: number;
 }
 
 /** Apache httpd MPMs shipped by Debian's apache2 package. */
@@ -89,8 +94,12 @@ export function nginxConfig(site: SiteLayout): string {
     `error_log ${base}_error.log warn;`,
     "events {}",
     "http {",
-    "  types { text/plain txt; }",
+    "  types { text/plain txt; text/html html; }",
     "  default_type application/octet-stream;",
+    // gzip_types holds text/html always; gzip_vary as Apache's and mpmd's filters vary.
+    ...(site.gzipLevel === undefined
+      ? []
+      : ["  gzip on;", `  gzip_comp_level ${site.gzipLevel};`, "  gzip_vary on;"]),
     "  access_log off;",
     "  sendfile on;",
     `  keepalive_requests ${site.keepAliveRequests || NGINX_UNLIMITED_KEEPALIVE_REQUESTS};`,
@@ -151,7 +160,13 @@ export function mpmdSlotSections(slots: number): Record<string, Record<string, n
 export function httpdConfig(site: SiteLayout, mpm: HttpdMpm): string {
   const base = `${site.dir}/${site.stem}`;
   // reqtimeout: Debian enables it by default; it is Apache's answer to slow clients (--hostile).
-  const modules = [`mpm_${mpm}`, "authz_core", "mime", "reqtimeout"];
+  const modules = [
+    `mpm_${mpm}`,
+    "authz_core",
+    "mime",
+    "reqtimeout",
+    ...(site.gzipLevel === undefined ? [] : ["filter", "deflate"]),
+  ];
   const mpmDirectives = Object.entries(
     site.slots === undefined
       ? DEBIAN_HTTPD_MPM_DIRECTIVES[mpm]
@@ -171,6 +186,11 @@ export function httpdConfig(site: SiteLayout, mpm: HttpdMpm): string {
     // No CustomLog: mod_log_config writes nothing without one, matching `access_log off`.
     "TypesConfig /dev/null",
     "AddType text/plain .txt",
+    "AddType text/html .html",
+    ...(site.gzipLevel === undefined ? [] : [
+      "AddOutputFilterByType DEFLATE text/html",
+      `DeflateCompressionLevel ${site.gzipLevel}`,
+    ]),
     "KeepAlive On",
     `MaxKeepAliveRequests ${site.keepAliveRequests}`,
     "KeepAliveTimeout 5",
@@ -197,6 +217,10 @@ export function mpmdConfig(site: SiteLayout): string {
     `PidFile: ${JSON.stringify(`${base}.pid`)}`,
     `ErrorLog: ${JSON.stringify(`${base}_error.log`)}`,
     `MaxKeepAliveRequests: ${site.keepAliveRequests}`,
+    ...(site.gzipLevel === undefined ? [] : [
+      `AddOutputFilterByType: "DEFLATE text/html"`,
+      `DeflateCompressionLevel: ${site.gzipLevel}`,
+    ]),
     // event on this 2-core class of machine: one isolate per core, as nginx's worker_processes
     // auto; an event thread serves many connections, so more isolates only add switching.
     "event:",

@@ -22,6 +22,8 @@ Deno.test("renderReport() prints ratios per server and the targets", () => {
     settings: {
       path: "/1k.txt",
       fileBytes: 1024,
+      mediaType: "text/plain",
+      gzipLevel: null,
       durationSec: 5,
       warmupSec: 1,
       connections: 50,
