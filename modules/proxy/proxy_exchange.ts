@@ -60,8 +60,9 @@ const IDEMPOTENT: ReadonlySet<string> = new Set([
   "PUT",
   "DELETE",
 ]);
-const LAST_CHUNK = new TextEncoder().encode("0\r\n\r\n");
-const CRLF = new TextEncoder().encode("\r\n");
+const encoder = new TextEncoder();
+const LAST_CHUNK = encoder.encode("0\r\n\r\n");
+const CRLF = encoder.encode("\r\n");
 
 /**
  * Passes `request` to the chosen backend and answers with what it says.
@@ -395,7 +396,7 @@ async function sendBody(
     sent += chunk.length;
     silence.kick();
     if (chunked) {
-      await connection.write(new TextEncoder().encode(`${chunk.length.toString(16)}\r\n`));
+      await connection.write(encoder.encode(`${chunk.length.toString(16)}\r\n`));
       await connection.write(chunk);
       await connection.write(CRLF);
     } else await connection.write(chunk);
