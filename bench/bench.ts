@@ -15,6 +15,8 @@ import {
   type Contender,
   gzipContenders,
   HELLO_APP,
+  PROXY_BACKEND,
+  proxyContenders,
   selectContenders,
   slotContenders,
   slotPairs,
@@ -29,6 +31,7 @@ import {
   APP_TARGETS,
   evaluateTargets,
   GZIP_TARGETS,
+  PROXY_TARGETS,
   referenceOf,
   slotTargets,
   TARGETS,
@@ -135,6 +138,8 @@ interface RunContext {
   readonly expected: ExpectedFile;
   readonly runAsUser: string | null;
   readonly signal: AbortSignal;
+  /** The port of the backend every contender proxies to (`--proxy`), or `null`. */
+  readonly proxyTo: number | null;
 }
 
 /**
@@ -160,6 +165,7 @@ async function withServer<T>(
     ...(options.app ? { appModule: HELLO_APP } : {}),
     ...(options.slots ? { slots: SLOTS } : {}),
     ...(options.gzip ? { gzipLevel: GZIP_LEVEL } : {}),
+    ...(ctx.proxyTo === null ? {} : { proxyTo: ctx.proxyTo }),
   });
   await using server = await startServer(contender.name, spec);
   console.error(`${contender.name}: started (pid ${server.pid}, port ${port})`);
@@ -318,6 +324,8 @@ export async function main(args: readonly string[]): Promise<number> {
     ? appContenders(options)
     : options.gzip
     ? gzipContenders(options)
+    : options.proxy
+    ? proxyContenders(options)
     : options.slots
     ? slotContenders(options)
     : allContenders(options);
@@ -357,15 +365,22 @@ export async function main(args: readonly string[]): Promise<number> {
       expected,
       runAsUser: Deno.uid() === 0 ? "www-data" : null,
       signal: controller.signal,
+      proxyTo: null,
     };
     if (options.hostile) {
       const rows = [];
       for (const { contender } of runnable) rows.push(await measureHostile(contender, ctx));
       return await reportHostile(options, expected, machine, [...outcomes, ...rows]);
     }
-    for (const { contender, version } of runnable) {
-      outcomes.push(await measure(contender, version, ctx));
-    }
+    const measureAll = async (ctx: RunContext) => {
+      for (const { contender, version } of runnable) {
+        outcomes.push(await measure(contender, version, ctx));
+      }
+    };
+    // --proxy: one backend for the whole run, so that every contender proxies to the same one.
+    if (options.proxy) {
+      await withServer(PROXY_BACKEND, ctx, (port) => measureAll({ ...ctx, proxyTo: port }));
+    } else await measureAll(ctx);
   } catch (error) {
     if (!controller.signal.aborted) throw error;
     console.error("Interrupted: servers stopped, temp dir removed");
@@ -403,6 +418,8 @@ export async function main(args: readonly string[]): Promise<number> {
         ? APP_TARGETS
         : options.gzip
         ? GZIP_TARGETS
+        : options.proxy
+        ? PROXY_TARGETS
         : options.slots
         ? slotTargets(slotPairs(selected))
         : TARGETS,

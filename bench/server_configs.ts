@@ -32,6 +32,8 @@ export interface SiteLayout {
    * mod_deflate, mpmd's DEFLATE filter; absent: no compression.
    */
   readonly gzipLevel?: number;
+  /** The loopback port of the backend every request is proxied to (`--proxy`); absent: none. */
+  readonly proxyTo?: number;
 }
 
 /** Apache httpd MPMs shipped by Debian's apache2 package. */
@@ -106,10 +108,21 @@ export function nginxConfig(site: SiteLayout): string {
     ...["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map((kind) =>
       `  ${kind}_temp_path ${base}_temp/${kind};`
     ),
+    // Kept-alive connections to the backend, as httpd's mod_proxy and mpmd pool theirs.
+    ...(site.proxyTo === undefined
+      ? []
+      : [`  upstream backend { server 127.0.0.1:${site.proxyTo}; keepalive 64; }`]),
     "  server {",
     `    listen 127.0.0.1:${site.port};`,
     "    server_name localhost;",
     `    root ${site.docRoot};`,
+    ...(site.proxyTo === undefined ? [] : [
+      "    location / {",
+      "      proxy_pass http://backend;",
+      "      proxy_http_version 1.1;",
+      '      proxy_set_header Connection "";',
+      "    }",
+    ]),
     "  }",
     "}",
     "",
@@ -166,6 +179,7 @@ export function httpdConfig(site: SiteLayout, mpm: HttpdMpm): string {
     "mime",
     "reqtimeout",
     ...(site.gzipLevel === undefined ? [] : ["filter", "deflate"]),
+    ...(site.proxyTo === undefined ? [] : ["proxy", "proxy_http"]),
   ];
   const mpmDirectives = Object.entries(
     site.slots === undefined
@@ -203,6 +217,7 @@ export function httpdConfig(site: SiteLayout, mpm: HttpdMpm): string {
     `<Directory "${site.docRoot}">`,
     "  Require all granted",
     "</Directory>",
+    ...(site.proxyTo === undefined ? [] : [`ProxyPass / http://127.0.0.1:${site.proxyTo}/`]),
     "",
   ].join("\n");
 }
@@ -249,6 +264,9 @@ export function mpmdConfig(site: SiteLayout): string {
     ...(site.slots === undefined ? [] : Object.entries(mpmdSlotSections(site.slots)).flatMap((
       [mpm, section],
     ) => [`${mpm}:`, ...Object.entries(section).map(([name, value]) => `  ${name}: ${value}`)])),
+    ...(site.proxyTo === undefined
+      ? []
+      : [`ProxyPass: [${JSON.stringify(`/ http://127.0.0.1:${site.proxyTo}/`)}]`]),
     ...(site.appModule === undefined ? [] : [
       "App:",
       "  - Location: /",

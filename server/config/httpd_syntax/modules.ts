@@ -39,6 +39,8 @@ export const BUILTIN_MODULES: readonly HttpdModule[] = [
   { id: "filter_module", otherNames: ["mod_filter.c"] },
   { id: "deflate_module", otherNames: ["mod_deflate.c"] },
   { id: "brotli_module", otherNames: ["mod_brotli.c"] },
+  { id: "proxy_module", otherNames: ["mod_proxy.c"] },
+  { id: "proxy_http_module", otherNames: ["mod_proxy_http.c"] },
 ];
 
 /**
