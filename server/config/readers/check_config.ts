@@ -1,8 +1,8 @@
 /**
  * The rules that involve more than one value: an MPM this build holds, at least one Listen
  * address and no address twice, sound RequestReadTimeout ranges, CustomLog formats that name a
- * known LogFormat, no two App mounts on one Location, and KeepAlive off when KeepAliveTimeout
- * is 0.
+ * known LogFormat, no two App mounts on one Location, balancers with members (each once), and
+ * KeepAlive off when KeepAliveTimeout is 0.
  * Pure: a configuration and the places its directives came from in, the checked
  * configuration and its warnings out.
  *
@@ -82,6 +82,7 @@ export function checkConfig(input: CheckConfigInput): CheckConfigResult {
     }
   }
   if (!failed.has("App")) { for (const host of config.hosts) checkApps(host, report); }
+  if (!failed.has("BalancerMember") && !failed.has("ProxySet")) checkBalancers(config, report);
   const engineWarnings = failed.has("HttpEngine") ? [] : checkEngine(input, report);
   const hosts = config.hosts.map((host): HostConfig => ({
     ...host,
@@ -206,6 +207,29 @@ function checkApps(host: HostConfig, report: Report): void {
         "App",
         `Cannot mount ${app.module} on ${app.location}: ${first} is already mounted there`,
       );
+    }
+  }
+}
+
+/** A balancer needs members, each backend once. */
+function checkBalancers(config: ServerConfig, report: Report): void {
+  for (const balancer of config.balancers) {
+    if (balancer.members.length === 0) {
+      report(
+        "ProxySet",
+        `Cannot use balancer://${balancer.name} (${balancer.origin}): no BalancerMember belongs to it`,
+      );
+    }
+    const seen = new Map<string, string>();
+    for (const member of balancer.members) {
+      const first = seen.get(member.url);
+      if (first === undefined) seen.set(member.url, member.origin);
+      else {
+        report(
+          "BalancerMember",
+          `Cannot add ${member.url} to balancer://${balancer.name} twice (${first} and ${member.origin})`,
+        );
+      }
     }
   }
 }
