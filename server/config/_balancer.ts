@@ -325,7 +325,7 @@ export const PROXY_SET: Directive<readonly ProxySetLine[]> = itemList({
 }, parseProxySet);
 
 /** A balancer's keys before any ProxySet: httpd's defaults. */
-const BALANCER_DEFAULTS = {
+export const BALANCER_DEFAULTS = {
   lbMethod: "byrequests" as LbMethod,
   stickySession: null,
   stickySessionSeparator: ".",

@@ -120,6 +120,7 @@ export {
 } from "./balancer_config.ts";
 export {
   assembleBalancers,
+  BALANCER_DEFAULTS,
   type BalancerMemberLine,
   balancerName,
   type BalancerSettings,
