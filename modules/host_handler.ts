@@ -18,6 +18,7 @@ import { selfLocation } from "./_self_reference.ts";
 import { DirectoryConfigs } from "./per_directory/mod.ts";
 import { createStaticHandler } from "./static/mod.ts";
 import { createStatusHandler, type StatusContext } from "./status/mod.ts";
+import type { BalancerSet } from "./balancer/mod.ts";
 
 /** What modules receive from the server besides their host's configuration. */
 export interface ModuleContext {
@@ -35,6 +36,8 @@ export interface ModuleContext {
   readonly banner: string;
   /** ServerRoot, which a relative AuthUserFile in an access file is under. */
   readonly serverRoot: string;
+  /** The slot's balancers, which `balancer://name` proxy targets name (shared by its hosts). */
+  readonly balancers: BalancerSet;
 }
 
 /**
