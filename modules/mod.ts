@@ -16,6 +16,7 @@ export { type AppContext, AppModuleError, importAppModule, loadAppHandler } from
 export type { ModuleContext } from "./host_handler.ts";
 export { createHealthHandler } from "./health/mod.ts";
 export { type BalancerSet, startBalancers } from "./balancer/mod.ts";
+export { BackendPool } from "./proxy/mod.ts";
 export { createStaticHandler } from "./static/mod.ts";
 export { createStatusHandler } from "./status/mod.ts";
 export type { ServerFacts, StatusContext } from "./status/mod.ts";

@@ -8,6 +8,7 @@
  */
 
 import {
+  BackendPool,
   createHealthHandler,
   createHostHandler,
   type ServerFacts,
@@ -71,11 +72,14 @@ export async function createSiteHandler(
     types: config.typesConfig?.types ?? {},
     banner: serverBanner(config.serverTokens),
     serverRoot: config.serverRoot,
+    timeoutMs: config.timeoutMs,
+    proxyPool: new BackendPool(),
     balancers,
   };
   const errorLogs = openHostErrorLogs(config, context.logger);
   const close = async () => {
     balancers.stop();
+    moduleContext.proxyPool.close();
     await errorLogs.close();
   };
   const handlerOf = async (host: HostConfig, index: number) => {
