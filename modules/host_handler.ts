@@ -100,6 +100,7 @@ export async function createHostHandler(
     logger: context.logger.withModule("proxy"),
     timeoutMs: context.timeoutMs,
     pool: context.proxyPool,
+    balancers: context.balancers,
   });
   const modules = [
     ...(redirect === null ? [] : [redirect]),

@@ -104,6 +104,13 @@ export class Balancer implements BackendPicker {
       sticky,
       this.config.stickySessionSeparator,
     );
+    // httpd's default maxattempts: every other member once.
+    const attempts = this.config.maxAttempts ?? this.config.members.length - 1;
+    return this.#choose(route, attempts);
+  };
+
+  /** Chooses a member; its choice may hand the request on `attemptsLeft` more times. */
+  #choose(route: string | null, attemptsLeft: number): BackendChoice | null {
     const choice = chooseMember({
       balancer: this.config,
       states: this.#states,
@@ -135,8 +142,9 @@ export class Balancer implements BackendPicker {
         done = true;
         this.#finished(index, outcome);
       },
+      retry: () => (attemptsLeft > 0 ? this.#choose(route, attemptsLeft - 1) : null),
     };
-  };
+  }
 
   #finished(index: number, outcome: { readonly failed: boolean; readonly bytes: number }): void {
     const member = this.config.members[index]!;

@@ -1,7 +1,8 @@
 /**
  * mod_proxy_hcheck's counting, pure: `hcfails` consecutive failed checks take a member out
  * (its `C` flag); `hcpasses` consecutive passed checks bring it back and clear an error state
- * too, as httpd's checks do.
+ * too, as httpd's checks do. mpmd also ends the error state (the `retry` wait after a failed
+ * request) of a member that was not out by its checks when a check passes.
  *
  * @module
  */
@@ -17,7 +18,8 @@ export function countCheck(
 ): MemberState {
   const lastCheck = { at: result.at, passed: result.passed };
   if (result.passed) {
-    if (!state.healthFailed) return { ...state, fails: 0, passes: 0, lastCheck };
+    // A member that answers its check is reachable: a failed request's retry wait ends too.
+    if (!state.healthFailed) return { ...state, errorSince: null, fails: 0, passes: 0, lastCheck };
     const passes = state.passes + 1;
     return passes >= check.passes
       ? { ...state, healthFailed: false, errorSince: null, passes: 0, fails: 0, lastCheck }

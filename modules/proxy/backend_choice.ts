@@ -16,6 +16,12 @@ export interface BackendChoice {
   /** Called exactly once when the exchange ends: whether the backend failed (connect error, 502, 504),
    * and bytes moved both ways (for lbmethod=bytraffic). */
   finished(outcome: { readonly failed: boolean; readonly bytes: number }): void;
+  /**
+   * Another backend for the same request, asked after this one could not be reached (nothing
+   * was sent; `finished` already said `failed`): a balancer's next member within its
+   * maxattempts, or `null` when there is none to try.
+   */
+  retry(): BackendChoice | null;
 }
 
 /** Chooses a backend for each request; `null` means none is usable (the proxy answers 503). */
@@ -32,6 +38,11 @@ const NO_HEADERS: ReadonlyArray<readonly [string, string]> = Object.freeze([]);
  * @param url The backend's base URL.
  */
 export function singleBackend(url: URL): BackendPicker {
-  const choice: BackendChoice = { url, responseHeaders: NO_HEADERS, finished() {} };
+  const choice: BackendChoice = {
+    url,
+    responseHeaders: NO_HEADERS,
+    finished() {},
+    retry: () => null,
+  };
   return { pick: () => choice };
 }

@@ -106,15 +106,17 @@ export async function proxyExchange(
   request: ServerRequest,
   options: ExchangeOptions,
 ): Promise<ServerResponse> {
-  const { choice, pool, worker, logger } = options;
-  const url = choice.url;
-  const prefix = url.pathname === "/" ? "" : url.pathname.replace(/\/$/, "");
-  const headBytes = encodeLatin1(backendRequestHead(request, {
-    ...options.head,
-    target: prefix + options.target,
-    backendHost: url.host,
-  }));
-  const backendName = `${url.protocol}//${url.host}`;
+  const { pool, worker, logger } = options;
+  let choice = options.choice;
+  const headFor = (url: URL) =>
+    encodeLatin1(backendRequestHead(request, {
+      ...options.head,
+      target: (url.pathname === "/" ? "" : url.pathname.replace(/\/$/, "")) + options.target,
+      backendHost: url.host,
+    }));
+  let url = choice.url;
+  let headBytes = headFor(url);
+  let backendName = `${url.protocol}//${url.host}`;
   const retryable = IDEMPOTENT.has(request.method) && !request.body.present;
   const silence = new SilenceTimer(options.timeoutMs);
   let bytes = headBytes.length;
@@ -122,6 +124,8 @@ export async function proxyExchange(
   let connection: BackendConnection;
   const upload: Upload = { done: !request.body.present, clientFailure: null };
   for (let attempt = 0;; attempt++) {
+    // Until a connection is had, nothing has gone to this backend: another may take the request.
+    let connected = false;
     try {
       const acquired = await pool.acquire({
         hostname: url.hostname.replace(/^\[(.*)\]$/, "$1"),
@@ -129,6 +133,7 @@ export async function proxyExchange(
         worker,
         connectTimeoutMs: worker.connectionTimeoutMs ?? options.timeoutMs,
       }, { fresh: attempt > 0 });
+      connected = true;
       connection = acquired.connection;
       silence.watch(connection);
       try {
@@ -159,6 +164,23 @@ export async function proxyExchange(
         if (!stale) throw error;
       }
     } catch (error) {
+      if (!connected) {
+        choice.finished({ failed: true, bytes: 0 });
+        const next = choice.retry();
+        if (next !== null) {
+          logger.warn(
+            `Cannot reach backend ${backendName} for ${describeRequest(request)}: ${
+              describeError(error)
+            }; trying ${next.url.protocol}//${next.url.host}`,
+          );
+          choice = next;
+          url = next.url;
+          headBytes = headFor(url);
+          backendName = `${url.protocol}//${url.host}`;
+          bytes = headBytes.length;
+          continue;
+        }
+      }
       silence.stop();
       if (upload.clientFailure !== null) {
         choice.finished({ failed: false, bytes });
@@ -170,7 +192,8 @@ export async function proxyExchange(
           describeRequest(request)
         }: ${silence.expired ? `no answer within ${options.timeoutMs} ms` : describeError(error)}`,
       );
-      choice.finished({ failed: true, bytes });
+      // A backend never reached has had its outcome reported above.
+      if (connected) choice.finished({ failed: true, bytes });
       return errorResponse(status);
     }
   }

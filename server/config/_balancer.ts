@@ -79,6 +79,15 @@ export function balancerName(url: string): string | null {
   return m === null ? null : m[1]!.toLowerCase();
 }
 
+/**
+ * The balancer a ProxyPass target `balancer://name[/path]` names (lower-case), or `null` when
+ * the target is not a balancer URL.
+ */
+export function balancerOfTarget(target: string): string | null {
+  const m = /^balancer:\/\/([A-Za-z0-9._~-]+)(\/[^?#]*)?$/i.exec(target);
+  return m === null ? null : m[1]!.toLowerCase();
+}
+
 function requireBalancer(word: string | undefined, directive: string): string {
   const name = word === undefined ? null : balancerName(word);
   if (name === null) {

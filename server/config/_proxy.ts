@@ -22,6 +22,7 @@ import {
   parseFlag,
   parseInteger,
 } from "./directive.ts";
+import { balancerOfTarget } from "./_balancer.ts";
 import type { ProxyConfig, ProxyReverseRule, ProxyRule, ProxyWorker } from "./server_config.ts";
 
 /** The worker of a ProxyPass line that sets no key. */
@@ -58,7 +59,7 @@ const WORKER_KEYS: Readonly<
 
 /** Target schemes other helpers of mod_proxy own, and why a line cannot use them yet. */
 const OTHER_SCHEMES: Readonly<Record<string, string>> = {
-  "balancer:": "balancer:// targets (mod_proxy_balancer) are not built yet",
+  "balancer:": "write a ProxyPassReverse line for each member's URL",
   "https:": "mpmd speaks plain http:// to backends",
   "ws:": "write http:// (upgrades are passed through http:// targets)",
   "wss:": "mpmd speaks plain http:// to backends",
@@ -144,7 +145,8 @@ function parseRule(value: unknown, kind: ProxyRule["kind"], ctx: DirectiveContex
     if (keys.length > 0) throw new DirectiveValueError(`"${what} !" takes no keys`);
     return { kind, match, target: null, worker: DEFAULT_PROXY_WORKER };
   }
-  checkBackendUrl(target);
+  // A balancer's members are checked on their BalancerMember lines.
+  if (balancerOfTarget(target) === null) checkBackendUrl(target);
   return { kind, match, target, worker: parseWorker(keys, ctx) };
 }
 

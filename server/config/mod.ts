@@ -127,6 +127,7 @@ export {
   BALANCER_DEFAULTS,
   type BalancerMemberLine,
   balancerName,
+  balancerOfTarget,
   type BalancerSettings,
   formatBalancerLines,
   MEMBER_DEFAULTS,

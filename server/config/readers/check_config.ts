@@ -13,6 +13,7 @@ import { type ClampWarning, MPMS, THIS_BUILD } from "../../../mpm/mod.ts";
 import { didYouMeanHint } from "../../../base/mod.ts";
 import { compileLogFormat, LogFormatError } from "../../log/mod.ts";
 import {
+  balancerOfTarget,
   ConfigError,
   ConfigErrors,
   type ConfigLocation,
@@ -211,8 +212,20 @@ function checkApps(host: HostConfig, report: Report): void {
   }
 }
 
-/** A balancer needs members, each backend once. */
+/** A balancer needs members, each backend once; a ProxyPass names a balancer that exists. */
 function checkBalancers(config: ServerConfig, report: Report): void {
+  const names = new Set(config.balancers.map((b) => b.name));
+  for (const host of config.hosts) {
+    for (const rule of host.proxy.rules) {
+      const name = rule.target === null ? null : balancerOfTarget(rule.target);
+      if (name !== null && !names.has(name)) {
+        report(
+          rule.kind === "prefix" ? "ProxyPass" : "ProxyPassMatch",
+          `Cannot proxy ${rule.match} to ${rule.target}: no BalancerMember defines balancer://${name}`,
+        );
+      }
+    }
+  }
   for (const balancer of config.balancers) {
     if (balancer.members.length === 0) {
       report(

@@ -59,6 +59,14 @@ Deno.test("countCheck() counts consecutive checks as mod_proxy_hcheck does", asy
       assert.deepEqual(failed, c.failed);
     });
   }
+  await t.step("a passed check ends the retry wait of a member a request failed", () => {
+    const back = countCheck(
+      { ...FRESH, errorSince: 5 },
+      { passes: 1, fails: 1 },
+      { passed: true, at: 10 },
+    );
+    assert.equal(back.errorSince, null);
+  });
   await t.step("a member that passes again leaves its error state too", () => {
     const back = countCheck(
       { ...FRESH, healthFailed: true, errorSince: 5 },
