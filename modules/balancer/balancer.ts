@@ -142,7 +142,13 @@ export class Balancer implements BackendPicker {
         done = true;
         this.#finished(index, outcome);
       },
-      retry: () => (attemptsLeft > 0 ? this.#choose(route, attemptsLeft - 1) : null),
+      retry: () => {
+        if (attemptsLeft === 0) return null;
+        // Counted as failed first, so that the next choice sees it in error.
+        done = true;
+        this.#finished(index, { failed: true, bytes: 0 });
+        return this.#choose(route, attemptsLeft - 1);
+      },
     };
   }
 

@@ -17,9 +17,10 @@ export interface BackendChoice {
    * and bytes moved both ways (for lbmethod=bytraffic). */
   finished(outcome: { readonly failed: boolean; readonly bytes: number }): void;
   /**
-   * Another backend for the same request, asked after this one could not be reached (nothing
-   * was sent; `finished` already said `failed`): a balancer's next member within its
-   * maxattempts, or `null` when there is none to try.
+   * Called in place of `finished` when this backend could not be reached (no connection:
+   * nothing was sent): it counts as failed, and another backend for the same request is
+   * returned — a balancer's next member within its maxattempts. `null` when there is none to
+   * try; `finished` is then called as usual.
    */
   retry(): BackendChoice | null;
 }
