@@ -59,7 +59,7 @@ const WORKER_KEYS: Readonly<
 
 /** Target schemes other helpers of mod_proxy own, and why a line cannot use them yet. */
 const OTHER_SCHEMES: Readonly<Record<string, string>> = {
-  "balancer:": "write a ProxyPassReverse line for each member's URL",
+  "balancer:": "a balancer URL is balancer://name[/path], without a query or fragment",
   "https:": "mpmd speaks plain http:// to backends",
   "ws:": "write http:// (upgrades are passed through http:// targets)",
   "wss:": "mpmd speaks plain http:// to backends",
@@ -202,7 +202,8 @@ export const PROXY_PASS_REVERSE: Directive<readonly ProxyReverseRule[]> = revers
     if (!shown.startsWith("/")) {
       throw new DirectiveValueError(`${JSON.stringify(shown)} is not a URL path starting with /`);
     }
-    checkBackendUrl(backend);
+    // A balancer URL stands for each of its members' (checkConfig() writes them out).
+    if (balancerOfTarget(backend) === null) checkBackendUrl(backend);
   },
 );
 

@@ -83,9 +83,11 @@ export function checkConfig(input: CheckConfigInput): CheckConfigResult {
     }
   }
   if (!failed.has("App")) { for (const host of config.hosts) checkApps(host, report); }
-  if (!failed.has("BalancerMember") && !failed.has("ProxySet")) checkBalancers(config, report);
+  const balanced = failed.has("BalancerMember") || failed.has("ProxySet")
+    ? config.hosts
+    : checkBalancers(config, report);
   const engineWarnings = failed.has("HttpEngine") ? [] : checkEngine(input, report);
-  const hosts = config.hosts.map((host): HostConfig => ({
+  const hosts = balanced.map((host): HostConfig => ({
     ...host,
     customLogs: host.customLogs.map((log) =>
       resolveFormat(log, config.logFormats, failed.has("CustomLog") ? null : report)
@@ -212,20 +214,36 @@ function checkApps(host: HostConfig, report: Report): void {
   }
 }
 
-/** A balancer needs members, each backend once; a ProxyPass names a balancer that exists. */
-function checkBalancers(config: ServerConfig, report: Report): void {
-  const names = new Set(config.balancers.map((b) => b.name));
-  for (const host of config.hosts) {
+/**
+ * A balancer needs members, each backend once; a ProxyPass or ProxyPassReverse names a balancer
+ * that exists. Returns the hosts with each ProxyPassReverse of a balancer URL written out as one
+ * line per member URL, as httpd applies it.
+ */
+function checkBalancers(config: ServerConfig, report: Report): HostConfig[] {
+  const byName = new Map(config.balancers.map((b) => [b.name, b]));
+  const unknown = (directive: string, what: string, name: string) =>
+    report(directive, `Cannot ${what}: no BalancerMember defines balancer://${name}`);
+  const hosts = config.hosts.map((host) => {
     for (const rule of host.proxy.rules) {
       const name = rule.target === null ? null : balancerOfTarget(rule.target);
-      if (name !== null && !names.has(name)) {
-        report(
-          rule.kind === "prefix" ? "ProxyPass" : "ProxyPassMatch",
-          `Cannot proxy ${rule.match} to ${rule.target}: no BalancerMember defines balancer://${name}`,
-        );
+      if (name !== null && !byName.has(name)) {
+        const directive = rule.kind === "prefix" ? "ProxyPass" : "ProxyPassMatch";
+        unknown(directive, `proxy ${rule.match} to ${rule.target}`, name);
       }
     }
-  }
+    const reverse = host.proxy.reverse.flatMap((rule) => {
+      const name = balancerOfTarget(rule.backend);
+      if (name === null) return [rule];
+      const balancer = byName.get(name);
+      if (balancer === undefined) {
+        unknown("ProxyPassReverse", `rewrite ${rule.backend} URLs`, name);
+        return [];
+      }
+      const path = rule.backend.slice(`balancer://${name}`.length).replace(/^\//, "");
+      return balancer.members.map((m) => ({ ...rule, backend: new URL(path, m.url).href }));
+    });
+    return { ...host, proxy: { ...host.proxy, reverse } };
+  });
   for (const balancer of config.balancers) {
     if (balancer.members.length === 0) {
       report(
@@ -245,6 +263,7 @@ function checkBalancers(config: ServerConfig, report: Report): void {
       }
     }
   }
+  return hosts;
 }
 
 /** httpd's rules for a range: a ceiling not below the timeout, and a MinRate to grow by. */

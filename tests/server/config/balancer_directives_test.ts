@@ -196,3 +196,27 @@ Deno.test("configToYaml() writes balancers back as lines that read to the same b
 function withoutOrigin<T extends { origin: string }>(item: T): T {
   return { ...item, origin: "" };
 }
+
+Deno.test("ProxyPassReverse with a balancer URL stands for each member's URL", () => {
+  const { config } = parseYaml(withListen(`BalancerMember:
+  - balancer://app http://127.0.0.1:8081
+  - balancer://app http://127.0.0.1:8082/base/
+ProxyPass: /app/ balancer://app/
+ProxyPassReverse:
+  - /app/ balancer://app/
+  - /v2/ balancer://APP/v2/
+  - /other/ http://127.0.0.1:9000/
+`));
+  assert.deepEqual(config.hosts[0].proxy.reverse, [
+    { backend: "http://127.0.0.1:8081/", public: "/app/" },
+    { backend: "http://127.0.0.1:8082/base/", public: "/app/" },
+    { backend: "http://127.0.0.1:8081/v2/", public: "/v2/" },
+    { backend: "http://127.0.0.1:8082/base/v2/", public: "/v2/" },
+    { backend: "http://127.0.0.1:9000/", public: "/other/" },
+  ]);
+  assert.deepEqual(
+    errorsOf(withListen(`BalancerMember: balancer://app http://127.0.0.1:8081
+ProxyPassReverse: /x/ balancer://nope/`)),
+    ["mpmd.yaml:3: Cannot rewrite balancer://nope/ URLs: no BalancerMember defines balancer://nope"],
+  );
+});
