@@ -227,3 +227,25 @@ Deno.test("mpmd -t refuses balancer mistakes at their line", async (t) => {
     });
   }
 });
+
+Deno.test("under prefork each child balances on its own, and together they keep the loadfactor", async () => {
+  await using a = await startBackend("a");
+  await using b = await startBackend("b");
+  await using server = await startMpmd(`
+MPM: prefork
+prefork:
+  StartServers: 2
+  MinSpareServers: 2
+  MaxSpareServers: 2
+  MaxRequestWorkers: 2
+Listen: [127.0.0.1:0]
+DocumentRoot: /tmp
+KeepAlive: Off
+BalancerMember:
+${members("app", [a, b], ["loadfactor=1", "loadfactor=2"])}
+ProxyPass: /app/ balancer://app/
+`);
+  const got = await spread(server.origin, "/app/", 300);
+  // Each child is exact on its own share; the two shares add up to within a request or two.
+  assert.ok(Math.abs(got.a! - 100) <= 2 && Math.abs(got.b! - 200) <= 2, JSON.stringify(got));
+});
