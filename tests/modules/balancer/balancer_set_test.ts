@@ -171,3 +171,58 @@ Deno.test("a member whose request failed stays out for retry; a hot standby serv
     set.stop();
   }
 });
+
+Deno.test("each hcmethod passes on a live backend and fails on a dead one", async (t) => {
+  for (const method of ["TCP", "OPTIONS", "HEAD", "GET"]) {
+    await t.step(method, async () => {
+      await using backend = await startBackend("x");
+      const set = startBalancers(
+        balancersOf(
+          `BalancerMember: balancer://app ${backend.url} hcmethod=${method} hcinterval=100ms`,
+        ),
+        { logger: testLogger() },
+      );
+      const member = () => set.snapshot()[0]!.members[0]!;
+      try {
+        await waitUntil(() => member().lastCheck?.passed === true, 5_000, "passed");
+        assert.equal(member().condition, "ok");
+        await backend.kill();
+        await waitUntil(() => member().condition === "hcfail", 5_000, "failed");
+        assert.equal(member().lastCheck?.passed, false);
+      } finally {
+        set.stop();
+      }
+    });
+  }
+});
+
+Deno.test("a backend that never answers its check fails it within hcinterval", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const held: Deno.Conn[] = [];
+  const accepting = (async () => {
+    for await (const conn of listener) held.push(conn);
+  })();
+  const logger = testLogger();
+  const set = startBalancers(
+    balancersOf(
+      `BalancerMember: balancer://app http://127.0.0.1:${listener.addr.port}/ hcmethod=GET hcinterval=200ms`,
+    ),
+    { logger },
+  );
+  try {
+    const took = await waitUntil(
+      () => set.snapshot()[0]!.members[0]!.condition === "hcfail",
+      5_000,
+      "failed",
+    );
+    assert.ok(took < 200 + 1_000, `failed after ${Math.round(took)} ms`);
+    assert.ok(
+      logger.entries.some((e) => e.message.includes("(no answer within hcinterval): taken out")),
+    );
+  } finally {
+    set.stop();
+    listener.close();
+    for (const conn of held) conn.close();
+    await accepting.catch(() => {});
+  }
+});
