@@ -60,8 +60,6 @@ const IDEMPOTENT: ReadonlySet<string> = new Set([
   "PUT",
   "DELETE",
 ]);
-/** Largest read of a body straight from the backend's socket. */
-const DIRECT_READ_BYTES = 64 * 1024;
 const LAST_CHUNK = new TextEncoder().encode("0\r\n\r\n");
 const CRLF = new TextEncoder().encode("\r\n");
 
@@ -318,7 +316,7 @@ async function* streamBody(exchange: Answered): AsyncGenerator<Uint8Array> {
       }
     } else {
       for (;;) {
-        const chunk = await readSome(connection, DIRECT_READ_BYTES, silence);
+        const chunk = await readSome(connection, Infinity, silence);
         if (chunk === null) break;
         exchange.bytes += chunk.length;
         yield chunk;
@@ -361,17 +359,15 @@ async function readSome(
   max: number,
   silence: Silence,
 ): Promise<Uint8Array | null> {
-  const buffered = connection.end - connection.start;
-  if (buffered > 0) {
-    const n = Math.min(buffered, max);
-    const chunk = connection.buf.slice(connection.start, connection.start + n);
-    connection.start += n;
-    return chunk;
+  // Read into the connection's own buffer and copy out what came: a stream that trickles holds
+  // no large buffer per pending read.
+  if (connection.start === connection.end && !(await fillWatched(connection, silence))) {
+    return null;
   }
-  const into = new Uint8Array(Math.min(max, DIRECT_READ_BYTES));
-  silence.kick();
-  const n = await connection.readInto(into);
-  return n === null ? null : into.subarray(0, n);
+  const n = Math.min(connection.end - connection.start, max);
+  const chunk = connection.buf.slice(connection.start, connection.start + n);
+  connection.start += n;
+  return chunk;
 }
 
 async function fillWatched(connection: BackendConnection, silence: Silence): Promise<boolean> {
