@@ -156,7 +156,11 @@ ProxyPass:
     assert.ok(proxyErrors.length <= load.failures.length, proxyErrors.join("\n"));
     // deno-lint-ignore no-console -- the measurement this test reports
     console.log(
-      `${load.failures.length} of ${load.sent} requests failed: ${proxyErrors.join(" | ")}`,
+      `out after ${
+        Math.round(outAfterMs)
+      } ms (hcinterval 500 ms); ${load.failures.length} of ${load.sent} requests failed: ${
+        proxyErrors.join(" | ")
+      }`,
     );
   });
   await t.step("a hot standby serves while its main member is down, and only then", async () => {
