@@ -20,6 +20,7 @@ import { DirectoryConfigs } from "./per_directory/mod.ts";
 import { createStaticHandler } from "./static/mod.ts";
 import { type BackendPool, createProxyHandler } from "./proxy/mod.ts";
 import { createStatusHandler, type StatusContext } from "./status/mod.ts";
+import type { BalancerSet } from "./balancer/mod.ts";
 
 /** What modules receive from the server besides their host's configuration. */
 export interface ModuleContext {
@@ -41,6 +42,8 @@ export interface ModuleContext {
   readonly timeoutMs: number;
   /** The slot's keep-alive connections to proxy backends, shared by its hosts. */
   readonly proxyPool: BackendPool;
+  /** The slot's balancers, which `balancer://name` proxy targets name (shared by its hosts). */
+  readonly balancers: BalancerSet;
 }
 
 /**
@@ -98,6 +101,7 @@ export async function createHostHandler(
     logger: context.logger.withModule("proxy"),
     timeoutMs: context.timeoutMs,
     pool: context.proxyPool,
+    balancers: context.balancers,
   });
   const modules = [
     ...(redirect === null ? [] : [redirect]),

@@ -12,6 +12,7 @@ import {
   createHealthHandler,
   createHostHandler,
   type ServerFacts,
+  startBalancers,
   withFailuresLoggedTo,
 } from "../modules/mod.ts";
 import type { ScoreboardDetail } from "../scoreboard/mod.ts";
@@ -61,19 +62,23 @@ export async function createSiteHandler(
     mpmDirectives: config.mpmDirectives,
     extendedStatus: config.extendedStatus,
   };
+  // Each slot balances and checks on its own: no member state crosses isolates.
+  const balancers = startBalancers(config.balancers, { logger: context.logger });
   const moduleContext = {
     logger: context.logger,
     requestTimeoutMs: config.requestTimeoutMs,
-    status: { server, readScoreboard: context.readScoreboard },
+    status: { server, readScoreboard: context.readScoreboard, balancers: balancers.snapshot },
     listening: context.listening,
     types: config.typesConfig?.types ?? {},
     banner: serverBanner(config.serverTokens),
     serverRoot: config.serverRoot,
     timeoutMs: config.timeoutMs,
     proxyPool: new BackendPool(),
+    balancers,
   };
   const errorLogs = openHostErrorLogs(config, context.logger);
   const close = async () => {
+    balancers.stop();
     moduleContext.proxyPool.close();
     await errorLogs.close();
   };

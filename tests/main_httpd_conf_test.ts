@@ -48,6 +48,11 @@ Deno.test("mpmd -M lists the loaded modules as httpd does; -t -D DUMP_MODULES th
     " brotli_module (static)",
     " proxy_module (static)",
     " proxy_http_module (static)",
+    " proxy_balancer_module (static)",
+    " lbmethod_byrequests_module (static)",
+    " lbmethod_bybusyness_module (static)",
+    " lbmethod_bytraffic_module (static)",
+    " proxy_hcheck_module (static)",
     " mpm_event_module (shared)",
   ].join("\n");
   for (const args of [["-M"], ["-t", "-D", "DUMP_MODULES"]]) {

@@ -16,6 +16,13 @@ export interface BackendChoice {
   /** Called exactly once when the exchange ends: whether the backend failed (connect error, 502, 504),
    * and bytes moved both ways (for lbmethod=bytraffic). */
   finished(outcome: { readonly failed: boolean; readonly bytes: number }): void;
+  /**
+   * Called in place of `finished` when this backend could not be reached (no connection:
+   * nothing was sent): it counts as failed, and another backend for the same request is
+   * returned — a balancer's next member within its maxattempts. `null` when there is none to
+   * try; `finished` is then called as usual.
+   */
+  retry(): BackendChoice | null;
 }
 
 /** Chooses a backend for each request; `null` means none is usable (the proxy answers 503). */
@@ -32,6 +39,11 @@ const NO_HEADERS: ReadonlyArray<readonly [string, string]> = Object.freeze([]);
  * @param url The backend's base URL.
  */
 export function singleBackend(url: URL): BackendPicker {
-  const choice: BackendChoice = { url, responseHeaders: NO_HEADERS, finished() {} };
+  const choice: BackendChoice = {
+    url,
+    responseHeaders: NO_HEADERS,
+    finished() {},
+    retry: () => null,
+  };
   return { pick: () => choice };
 }

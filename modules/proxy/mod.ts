@@ -10,7 +10,12 @@
  * import type { Logger } from "../../server/log/mod.ts";
  * declare const host: HostConfig;
  * declare const logger: Logger;
- * const proxy = createProxyHandler(host, { logger, timeoutMs: 60_000, pool: new BackendPool() });
+ * const proxy = createProxyHandler(host, {
+ *   logger,
+ *   timeoutMs: 60_000,
+ *   pool: new BackendPool(),
+ *   balancers: { get: () => undefined },
+ * });
  * ```
  *
  * @module

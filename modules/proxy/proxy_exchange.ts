@@ -73,33 +73,48 @@ export async function proxyExchange(
   request: ServerRequest,
   options: ExchangeOptions,
 ): Promise<ServerResponse> {
-  const url = options.choice.url;
-  const prefix = url.pathname === "/" ? "" : url.pathname.replace(/\/$/, "");
-  const headBytes = encodeLatin1(backendRequestHead(request, {
-    ...options.head,
-    target: prefix + options.target,
-    backendHost: url.host,
-  }));
-  const exchange: Exchange = {
-    request,
-    options,
-    backendName: `${url.protocol}//${url.host}`,
-    silence: null,
-    upload: { done: !request.body.present, clientFailure: null },
-    bytes: headBytes.length,
-    connection: null,
-  };
-  let head: ResponseHead;
-  let body: Uint8Array | AsyncIterable<Uint8Array> | null;
-  try {
-    head = await sendHead(exchange, headBytes);
-    body = await answerBody(exchange, head);
-  } catch (error) {
-    return failed(exchange, error);
+  let choice = options.choice;
+  for (;;) {
+    const url = choice.url;
+    const prefix = url.pathname === "/" ? "" : url.pathname.replace(/\/$/, "");
+    const headBytes = encodeLatin1(backendRequestHead(request, {
+      ...options.head,
+      target: prefix + options.target,
+      backendHost: url.host,
+    }));
+    const exchange: Exchange = {
+      request,
+      options: { ...options, choice },
+      backendName: `${url.protocol}//${url.host}`,
+      reached: false,
+      silence: null,
+      upload: { done: !request.body.present, clientFailure: null },
+      bytes: headBytes.length,
+      connection: null,
+    };
+    let head: ResponseHead;
+    let body: Uint8Array | AsyncIterable<Uint8Array> | null;
+    try {
+      head = await sendHead(exchange, headBytes);
+      body = await answerBody(exchange, head);
+    } catch (error) {
+      // Nothing went to a backend that could not be reached: a balancer's next member may
+      // take the request, whatever its method.
+      const next = exchange.reached ? null : choice.retry();
+      if (next === null) return failed(exchange, error);
+      exchange.silence?.stop();
+      options.logger.warn(
+        `Cannot reach backend ${exchange.backendName} for ${describeRequest(request)}: ${
+          describeError(error)
+        }; trying ${next.url.protocol}//${next.url.host}`,
+      );
+      choice = next;
+      continue;
+    }
+    const fields = clientResponseFields(head.fields, options.rewrite, selfUrl(request));
+    for (const field of choice.responseHeaders) fields.push([field[0], field[1]]);
+    return { status: head.status, statusText: head.reason, headers: fields, body };
   }
-  const fields = clientResponseFields(head.fields, options.rewrite, selfUrl(request));
-  for (const field of options.choice.responseHeaders) fields.push([field[0], field[1]]);
-  return { status: head.status, statusText: head.reason, headers: fields, body };
 }
 
 /** One exchange with a backend. */
@@ -108,6 +123,8 @@ interface Exchange {
   readonly options: ExchangeOptions;
   /** `http://host:port`, as log lines name the backend. */
   readonly backendName: string;
+  /** A connection to the backend was had: the request may have reached it. */
+  reached: boolean;
   /** The watch on the backend's silence, from the first connection on. */
   silence: Silence | null;
   readonly upload: Upload;
@@ -142,6 +159,7 @@ async function sendHead(exchange: Exchange, headBytes: Uint8Array): Promise<Resp
       connectTimeoutMs: worker.connectionTimeoutMs ?? options.timeoutMs,
     }, { fresh: attempt > 0 });
     const connection = acquired.connection;
+    exchange.reached = true;
     exchange.connection = connection;
     if (exchange.silence === null) {
       exchange.silence = pool.silence.start(options.timeoutMs, () => exchange.connection?.close());
@@ -171,6 +189,8 @@ async function sendHead(exchange: Exchange, headBytes: Uint8Array): Promise<Resp
       const stale = acquired.reused && attempt === 0 && retryable &&
         (!(error instanceof BackendError) || error.beforeAnswer) && !silence.expired;
       if (!stale) throw error;
+      // A stale connection took nothing: the request has reached no backend yet.
+      exchange.reached = false;
     }
   }
 }

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { HostConfig, ProxyRule } from "../../server/config/mod.ts";
+import { balancerOfTarget, type HostConfig, type ProxyRule } from "../../server/config/mod.ts";
 import { errorResponse, type Handler } from "../../server/http/mod.ts";
 import type { Logger } from "../../server/log/mod.ts";
 import { type BackendPicker, singleBackend } from "./backend_choice.ts";
@@ -22,13 +22,18 @@ export interface ProxyContext {
   readonly timeoutMs: number;
   /** The slot's connections to backends, shared by its hosts. */
   readonly pool: BackendPool;
+  /** The slot's balancers, which `balancer://name` targets name. */
+  readonly balancers: { get(name: string): BackendPicker | undefined };
 }
 
 /**
- * The picker of a rule's target: one backend for an `http://` URL. (Targets of other schemes
- * are refused by the configuration's reader.)
+ * The picker of a rule's target: the slot's balancer for a `balancer://name` URL (the
+ * configuration's checks make sure it exists), else one backend for an `http://` URL.
+ * (Targets of other schemes are refused by the configuration's reader.)
  */
-export function pickerOf(rule: ProxyRule): BackendPicker {
+export function pickerOf(rule: ProxyRule, balancers: ProxyContext["balancers"]): BackendPicker {
+  const balancer = balancerOfTarget(rule.target!);
+  if (balancer !== null) return balancers.get(balancer)!;
   return singleBackend(new URL(targetOrigin(rule.target!)));
 }
 
@@ -43,7 +48,9 @@ export function createProxyHandler(host: HostConfig, context: ProxyContext): Han
   if (!proxy.rules.some((rule) => rule.target !== null)) return null;
   const rules = compileRules(proxy.rules);
   const pickers = new Map(
-    proxy.rules.filter((rule) => rule.target !== null).map((rule) => [rule, pickerOf(rule)]),
+    proxy.rules.filter((rule) => rule.target !== null).map((
+      rule,
+    ) => [rule, pickerOf(rule, context.balancers)]),
   );
   const head = {
     preserveHost: proxy.preserveHost,

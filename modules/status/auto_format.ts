@@ -12,7 +12,8 @@ import type { StatusReport } from "./status_report.ts";
  * Renders `?auto`. The first line is the host name the client asked for, as httpd writes
  * it. Lines httpd writes only under conditions are written under the same ones: CPULoad when
  * any CPU time was counted, BytesPerReq and DurationPerReq after the first request, the
- * process and async connection lines for event (an async MPM) only.
+ * process and async connection lines for event (an async MPM) only. mpmd adds one
+ * `BalancerMember:` line per balancer member after httpd's lines (as this slot sees it).
  */
 export function formatAuto(report: StatusReport, hostname: string): string {
   const { totals, cpu } = report;
@@ -75,6 +76,18 @@ export function formatAuto(report: StatusReport, hostname: string): string {
     );
   }
   lines.push(["Scoreboard", report.scoreboard]);
+  // After httpd's own lines, as httpd's modules add theirs: one line per member.
+  for (const balancer of report.balancers) {
+    for (const m of balancer.members) {
+      const check = m.lastCheck === null ? "-" : m.lastCheck.passed ? "passed" : "failed";
+      lines.push([
+        "BalancerMember",
+        `balancer://${balancer.name} ${m.url} state=${m.condition} route=${
+          m.route || "-"
+        } loadfactor=${m.loadFactor} requests=${m.requests} errors=${m.errors} busy=${m.busy} bytes=${m.bytes} hcmethod=${m.checkMethod} lastcheck=${check}`,
+      ]);
+    }
+  }
   return `${hostname}\n${lines.map(([name, value]) => `${name}: ${value}\n`).join("")}`;
 }
 

@@ -22,6 +22,7 @@ import {
   parseFlag,
   parseInteger,
 } from "./directive.ts";
+import { balancerOfTarget } from "./_balancer.ts";
 import type { ProxyConfig, ProxyReverseRule, ProxyRule, ProxyWorker } from "./server_config.ts";
 
 /** The worker of a ProxyPass line that sets no key. */
@@ -58,7 +59,7 @@ const WORKER_KEYS: Readonly<
 
 /** Target schemes other helpers of mod_proxy own, and why a line cannot use them yet. */
 const OTHER_SCHEMES: Readonly<Record<string, string>> = {
-  "balancer:": "balancer:// targets (mod_proxy_balancer) are not built yet",
+  "balancer:": "a balancer URL is balancer://name[/path], without a query or fragment",
   "https:": "mpmd speaks plain http:// to backends",
   "ws:": "write http:// (upgrades are passed through http:// targets)",
   "wss:": "mpmd speaks plain http:// to backends",
@@ -144,7 +145,8 @@ function parseRule(value: unknown, kind: ProxyRule["kind"], ctx: DirectiveContex
     if (keys.length > 0) throw new DirectiveValueError(`"${what} !" takes no keys`);
     return { kind, match, target: null, worker: DEFAULT_PROXY_WORKER };
   }
-  checkBackendUrl(target);
+  // A balancer's members are checked on their BalancerMember lines.
+  if (balancerOfTarget(target) === null) checkBackendUrl(target);
   return { kind, match, target, worker: parseWorker(keys, ctx) };
 }
 
@@ -200,7 +202,8 @@ export const PROXY_PASS_REVERSE: Directive<readonly ProxyReverseRule[]> = revers
     if (!shown.startsWith("/")) {
       throw new DirectiveValueError(`${JSON.stringify(shown)} is not a URL path starting with /`);
     }
-    checkBackendUrl(backend);
+    // A balancer URL stands for each of its members' (checkConfig() writes them out).
+    if (balancerOfTarget(backend) === null) checkBackendUrl(backend);
   },
 );
 

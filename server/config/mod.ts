@@ -116,6 +116,29 @@ export {
   withArticle,
   wordsOf,
 } from "./directive.ts";
+export {
+  type BalancerConfig,
+  type BalancerMemberConfig,
+  HC_METHODS,
+  type HcMethod,
+  type HealthCheckConfig,
+  LB_METHODS,
+  type LbMethod,
+  MEMBER_STATUS_FLAGS,
+  type MemberStatusFlag,
+  type StickySession,
+} from "./balancer_config.ts";
+export {
+  assembleBalancers,
+  BALANCER_DEFAULTS,
+  type BalancerMemberLine,
+  balancerName,
+  balancerOfTarget,
+  type BalancerSettings,
+  formatBalancerLines,
+  MEMBER_DEFAULTS,
+  type ProxySetLine,
+} from "./_balancer.ts";
 export { ArgumentSyntaxError, splitArgs } from "./split_args.ts";
 export { SERVER_DIRECTIVES } from "./server_directives.ts";
 export { formatListen, formatListenAddress } from "./_listen.ts";

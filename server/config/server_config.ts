@@ -9,6 +9,7 @@
  */
 
 import type { ErrorLogFormat, LogLevel } from "../log/mod.ts";
+import type { BalancerConfig } from "./balancer_config.ts";
 
 /** The six MPMs, in httpd's order of appearance in its manual. */
 export const MPM_NAMES = ["prefork", "worker", "event", "winnt", "netware", "mpmt_os2"] as const;
@@ -620,6 +621,12 @@ export interface ServerConfig {
   readonly logLevel: LogLevel;
   /** LogFormat nicknames → format strings (includes `common` and `combined`). */
   readonly logFormats: Readonly<Record<string, string>>;
+
+  /**
+   * mod_proxy_balancer's balancers (BalancerMember, ProxySet), server-wide: every host's
+   * `balancer://name` names one of them.
+   */
+  readonly balancers: readonly BalancerConfig[];
 
   /**
    * The main server (`hosts[0]`, always there) and then each `<VirtualHost>` in the order

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { NO_STATUS } from "./_no_status.ts";
+import { NO_BALANCERS, NO_STATUS } from "./_no_status.ts";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { BackendPool, createHostHandler } from "../../modules/mod.ts";
@@ -23,6 +23,7 @@ async function mainHostHandler(yaml: string, root: string): Promise<Handler> {
     listening: new Promise(() => {}),
     types: {},
     banner: "mpmd",
+    balancers: NO_BALANCERS,
     serverRoot: root,
     timeoutMs: 60_000,
     proxyPool: new BackendPool(),

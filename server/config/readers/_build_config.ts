@@ -8,6 +8,7 @@
 import { resolve } from "node:path";
 import type { Resolution } from "./_resolve.ts";
 import {
+  assembleBalancers,
   type ConfigLocation,
   DEFAULT_AUTOINDEX,
   DEFAULT_REQUEST_READ_TIMEOUT,
@@ -87,6 +88,7 @@ export function buildConfig(r: Resolution, source: BuildSource): ServerConfig {
     errorLogFormat: get(S.ErrorLogFormat),
     logLevel: main.logLevel,
     logFormats: get(S.LogFormat),
+    balancers: assembleBalancers(get(S.BalancerMember), get(S.ProxySet)),
     hosts: [main, ...virtualHosts],
   };
 }

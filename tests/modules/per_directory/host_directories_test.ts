@@ -4,7 +4,7 @@
  */
 
 import assert from "node:assert/strict";
-import { NO_STATUS } from "../_no_status.ts";
+import { NO_BALANCERS, NO_STATUS } from "../_no_status.ts";
 import { join } from "node:path";
 import { BackendPool, createHostHandler } from "../../../modules/mod.ts";
 import { parseConfigText } from "../../../server/config/readers/mod.ts";
@@ -39,6 +39,7 @@ async function hostOf(root: string, yaml: string[], log: LogEntry[] = []): Promi
     listening: new Promise(() => {}),
     types: {},
     banner: "mpmd",
+    balancers: NO_BALANCERS,
     serverRoot: config.serverRoot,
     timeoutMs: 60_000,
     proxyPool: new BackendPool(),

@@ -59,9 +59,9 @@ Deno.test("mod_proxy's directives refuse what mpmd cannot do, naming the line", 
     },
     { yaml: 'ProxyPass: "/a http://x/ max=0"', error: 'max=: "0" is below the minimum (1)' },
     {
-      yaml: 'ProxyPass: "/a balancer://pool/"',
+      yaml: 'ProxyPass: "/a balancer://pool/?x=1"',
       error:
-        'Cannot proxy to "balancer://pool/": balancer:// targets (mod_proxy_balancer) are not built yet',
+        'Cannot proxy to "balancer://pool/?x=1": a balancer URL is balancer://name[/path], without a query or fragment',
     },
     {
       yaml: 'ProxyPass: "/a ftp://x/"',

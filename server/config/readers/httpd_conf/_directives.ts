@@ -118,6 +118,7 @@ export function readDirective(
     );
   }
   if (lower === "allowoverride") return allowOverride(state, line, ctx);
+  if (ctx.kind === "balancer") return balancerDirective(state, line, ctx);
   if (ctx.kind === "directory" || ctx.kind === "location" || ctx.kind === "require") {
     if (accessDirective(state, line, ctx)) return;
   }
@@ -153,6 +154,9 @@ export function readDirective(
         access.DirectoryIndex = [access.DirectoryIndex, line.args].filter(Boolean).join(" ");
       }
     }
+  } else if (ctx.kind === "vhost" && BALANCER_DIRECTIVES.has(name)) {
+    // Balancers are server-wide in mpmd: one a VirtualHost declares serves every host.
+    state.sections.main.push(o);
   } else if (name === "HostnameLookups" && ctx.kind !== "vhost") {
     // Off, the one value mpmd has, was read silently above: another is refused at its own line,
     // in a section as on its host, rather than ignored with a warning.
@@ -309,6 +313,33 @@ function loadModule(state: ReaderState, line: DirectiveLine): void {
   }
   state.mpm.loaded = { mpm, id: MPM_MODULES[mpm].id, at: line.at };
   state.sections.main.push(occurrence("MPM", mpm, line.at));
+}
+
+/** The directives that define balancers. */
+const BALANCER_DIRECTIVES: ReadonlySet<string> = new Set(["BalancerMember", "ProxySet"]);
+
+/**
+ * Inside `<Proxy "balancer://name">`: BalancerMember and ProxySet lines name the section's
+ * balancer, as httpd's do; other lines are ignored with a warning.
+ */
+function balancerDirective(
+  state: ReaderState,
+  line: DirectiveLine,
+  ctx: Extract<Context, { kind: "balancer" }>,
+): void {
+  const name = implementedName(line.name);
+  if (name === null || !BALANCER_DIRECTIVES.has(name)) {
+    warn(
+      state,
+      line.at,
+      `Ignoring ${line.name} inside ${
+        describeContext(ctx)
+      }: mpmd reads BalancerMember and ProxySet there`,
+    );
+    return;
+  }
+  const value = `balancer://${ctx.name} ${line.args}`;
+  state.sections.main.push(occurrence(name, value, line.at));
 }
 
 /** Inside `<Location>`: SetHandler and Require make a status page; the rest is ignored. */

@@ -21,6 +21,7 @@ import {
   DEFAULT_PROXY_CONFIG,
   DEFAULT_PROXY_WORKER,
   DEFAULT_REQUEST_READ_TIMEOUT,
+  formatBalancerLines,
   formatDuration,
   formatListen,
   formatListingOrder,
@@ -106,6 +107,9 @@ export function configToYaml(config: ServerConfig, options: ConfigToYamlOptions 
     ),
   );
   if (Object.keys(formats).length > 0) entries.LogFormat = formats;
+  for (const [name, lines] of Object.entries(formatBalancerLines(config.balancers))) {
+    if (lines.length > 0) entries[name] = lines;
+  }
   const [main, ...virtualHosts] = config.hosts;
   Object.assign(entries, hostEntries(main, defaultHost(config.serverRoot)));
   if (virtualHosts.length > 0) {

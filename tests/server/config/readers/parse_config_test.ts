@@ -271,6 +271,7 @@ Deno.test("parseConfigText() fills httpd 2.4's defaults (and mpmd's own choices)
       common: '%h %l %u %t "%r" %>s %b',
       combined: '%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i"',
     },
+    balancers: [],
     hosts: [{
       addresses: [],
       declaredAt: "/srv/mpmd.yaml",
