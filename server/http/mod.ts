@@ -46,6 +46,8 @@ export type {
   ResponseBody,
   ResponseHeaders,
   ServerResponse,
+  UpgradedConnection,
+  UpgradeResponse,
   WebResponse,
 } from "./server_response.ts";
 export { createHttpEngine } from "./engine.ts";
@@ -72,6 +74,7 @@ export {
 } from "./open_listeners.ts";
 export { builtAt, MPMD_VERSION, serverBanner } from "./version.ts";
 export { discardStreamBody } from "./_stream_body.ts";
+export { ChunkedDecoder } from "./chunked_decoder.ts";
 export { cachedHttpDate, formatHttpDate, parseHttpDate } from "./http_date.ts";
 export { isKnownStatus, STATUS_TEXT, statusText } from "./status_text.ts";
 export type { KnownStatus } from "./status_text.ts";
