@@ -175,9 +175,16 @@ export async function startSlot(options: SlotOptions): Promise<Slot> {
       const graceOver = Number.isFinite(how.graceMs)
         ? setTimeout(() => void engine.shutdown({ graceMs: 0 }), how.graceMs)
         : undefined;
+      // A graceful restart waits for requests however long they take, as httpd's; a tunnel
+      // need not end by itself, so GracefulShutdownTimeout (when set) bounds it there too.
+      const tunnelGraceMs = config.gracefulShutdownTimeoutMs;
+      const tunnelsOver = tunnelGraceMs > 0 && tunnelGraceMs < how.graceMs
+        ? setTimeout(() => engine.closeTunnels(), tunnelGraceMs)
+        : undefined;
       await loop;
       await engine.shutdown();
       clearTimeout(graceOver);
+      clearTimeout(tunnelsOver);
       await ended();
     },
     async stop() {

@@ -134,6 +134,11 @@ export class HttpConnection implements ConnectionView {
     return io.phase === IDLE && io.start === io.end;
   }
 
+  /** Whether the connection has switched protocols and tunnels bytes for a handler. */
+  get tunnelling(): boolean {
+    return this.#io.phase === TUNNEL;
+  }
+
   /** Serves requests until the connection closes; never rejects. */
   async run(): Promise<void> {
     try {

@@ -65,6 +65,12 @@ export interface HttpEngine {
   /** Closes the connections idle between requests (event MPM under pressure); returns how many. */
   closeIdle(): number;
   /**
+   * Closes the connections that switched protocols (their tunnels end as at their idle
+   * timeout); returns how many. A graceful restart bounds them with this: {@link drain} waits
+   * for requests, and a tunnel is not one that ends by itself.
+   */
+  closeTunnels(): number;
+  /**
    * Starts a graceful exit without refusing anyone: every request in flight, every request
    * that arrives within a short grace on a connection idle now, and every connection still
    * handed to {@link handleConnection} gets one answer with `Connection: close`; connections
@@ -260,9 +266,18 @@ class Engine implements HttpEngine, ConnectionHost {
   }
 
   closeIdle(): number {
+    return this.#abortWhere((connection) => connection.idle);
+  }
+
+  closeTunnels(): number {
+    return this.#abortWhere((connection) => connection.tunnelling);
+  }
+
+  /** Aborts the connections `chosen` picks; returns how many. */
+  #abortWhere(chosen: (connection: HttpConnection) => boolean): number {
     let closed = 0;
     for (const connection of this.#connections) {
-      if (connection.idle) {
+      if (chosen(connection)) {
         connection.abort();
         closed++;
       }

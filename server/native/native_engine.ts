@@ -168,6 +168,11 @@ class NativeEngine implements HttpEngine {
     this.#own.closeAll();
   }
 
+  /** None to close: Deno's server never switches protocols for a handler (see `nativeResponse`). */
+  closeTunnels(): number {
+    return 0;
+  }
+
   closeIdle(): number {
     let closed = 0;
     for (const connection of this.#connections) {
