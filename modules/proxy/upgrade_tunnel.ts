@@ -67,25 +67,32 @@ export async function proxyUpgrade(
   const { target, logger } = options;
   const backendName = `${target.protocol}//${target.host}`;
   const what = `${request.method} ${target.pathname}${target.search} to ${backendName}`;
+  // ProxyTimeout bounds the connect and the wait for the answer's head together.
+  const deadlineMs = Date.now() + options.timeoutMs;
+  const deadline = AbortSignal.timeout(options.timeoutMs);
   let conn: Deno.Conn;
   try {
     conn = await Deno.connect({
       hostname: target.hostname.replace(/^\[|\]$/g, ""),
       port: Number(target.port || 80),
+      signal: deadline,
     });
   } catch (error) {
-    logger.error(`Cannot connect to backend ${backendName} for ${what}`, error);
+    if (deadline.aborted) return timedOut(what, options);
+    logger.error(
+      `Cannot connect to backend ${backendName} for ${request.method} ${request.target}`,
+      error,
+    );
     return errorResponse(502);
   }
   const backend: Backend = { conn, rest: new Uint8Array(0) };
-  const answered = readHead(backend, request, options);
-  const head = await withDeadline(answered, options.timeoutMs);
+  const head = await withDeadline(
+    readHead(backend, request, options),
+    Math.max(0, deadlineMs - Date.now()),
+  );
   if (head === TIMED_OUT || typeof head === "string") {
     conn.close();
-    if (head === TIMED_OUT) {
-      logger.error(`Cannot proxy ${what}: no answer within ProxyTimeout (${options.timeoutMs} ms)`);
-      return errorResponse(504);
-    }
+    if (head === TIMED_OUT) return timedOut(what, options);
     logger.error(`Cannot proxy ${what}: ${head}`);
     return errorResponse(502);
   }
@@ -109,6 +116,14 @@ export async function proxyUpgrade(
     headers,
     body: head.framing === 0 ? closed(backend) : bodyOf(backend, head),
   };
+}
+
+/** 504, logged: the backend did not answer within ProxyTimeout. */
+function timedOut(what: string, options: UpgradeTunnelOptions): ServerResponse {
+  options.logger.error(
+    `Cannot proxy ${what}: no answer within ProxyTimeout (${options.timeoutMs} ms)`,
+  );
+  return errorResponse(504);
 }
 
 /** Sends the request head, then reads the backend's answer head. */
