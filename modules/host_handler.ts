@@ -17,6 +17,7 @@ import { createSignature, withServerSignature } from "./signature/mod.ts";
 import { selfLocation } from "./_self_reference.ts";
 import { DirectoryConfigs } from "./per_directory/mod.ts";
 import { createStaticHandler } from "./static/mod.ts";
+import { type BackendPool, createProxyHandler } from "./proxy/mod.ts";
 import { createStatusHandler, type StatusContext } from "./status/mod.ts";
 
 /** What modules receive from the server besides their host's configuration. */
@@ -35,12 +36,15 @@ export interface ModuleContext {
   readonly banner: string;
   /** ServerRoot, which a relative AuthUserFile in an access file is under. */
   readonly serverRoot: string;
+  /** Timeout: how long a backend may stay silent when ProxyTimeout does not say. */
+  readonly timeoutMs: number;
+  /** The slot's keep-alive connections to proxy backends, shared by its hosts. */
+  readonly proxyPool: BackendPool;
 }
 
 /**
  * Builds the handler chain for one host: its redirects, its access control, the status module
- * (if Status is on),
- * its aliases, its App mounts, the longest Location first (so `/api/v2` wins over `/api`, and
+ * (if Status is on), its ProxyPass mappings, its aliases, its App mounts, the longest Location first (so `/api/v2` wins over `/api`, and
  * `/` comes last), then the static-file module.
  *
  * @throws {AppModuleError} when an App module cannot be loaded.
@@ -88,10 +92,17 @@ export async function createHostHandler(
     aliases,
     directories,
   });
+  // ProxyPass maps URLs before Alias, as httpd's proxy_trans runs before mod_alias's.
+  const proxy = createProxyHandler(host, {
+    logger: context.logger.withModule("proxy"),
+    timeoutMs: context.timeoutMs,
+    pool: context.proxyPool,
+  });
   const modules = [
     ...(redirect === null ? [] : [redirect]),
     ...(access === null ? [] : [access]),
     ...(host.status === null ? [] : [createStatusHandler(host.status, context.status)]),
+    ...(proxy === null ? [] : [proxy]),
     ...(alias === null ? [] : [alias]),
     ...apps,
   ];

@@ -8,6 +8,7 @@
  */
 
 import {
+  BackendPool,
   createHealthHandler,
   createHostHandler,
   type ServerFacts,
@@ -68,8 +69,14 @@ export async function createSiteHandler(
     types: config.typesConfig?.types ?? {},
     banner: serverBanner(config.serverTokens),
     serverRoot: config.serverRoot,
+    timeoutMs: config.timeoutMs,
+    proxyPool: new BackendPool(),
   };
   const errorLogs = openHostErrorLogs(config, context.logger);
+  const close = async () => {
+    moduleContext.proxyPool.close();
+    await errorLogs.close();
+  };
   const handlerOf = async (host: HostConfig, index: number) => {
     const logger = errorLogs.byHost[index]!;
     const handler = await createHostHandler(host, { ...moduleContext, logger });
@@ -86,12 +93,12 @@ export async function createSiteHandler(
       ...await Promise.all(virtualHosts.map((host, i) => handlerOf(host, i + 1))),
     ];
   } catch (error) {
-    await errorLogs.close();
+    await close();
     throw error;
   }
   const site = createVirtualHostRouter(new VirtualHostTable(config.hosts), handlers);
-  if (config.healthLocation === null) return { handler: site, close: errorLogs.close };
+  if (config.healthLocation === null) return { handler: site, close };
   // Before the hosts: a probe reaches it whatever its Host, and no module can hide it.
   const health = createHealthHandler(config.healthLocation, context.draining);
-  return { handler: (request) => health(request) ?? site(request), close: errorLogs.close };
+  return { handler: (request) => health(request) ?? site(request), close };
 }

@@ -1,33 +1,34 @@
 /**
- * The reverse proxy's upgrade tunnel (httpd's mod_proxy_http `upgrade=`, 2.4.47+): a request
- * that asks to switch to a protocol a ProxyPass lets through is sent to the backend on a
- * connection of its own; the backend's `101` turns both connections into one byte tunnel.
+ * The reverse proxy (httpd's mod_proxy and mod_proxy_http): ProxyPass and ProxyPassMatch
+ * targets answered by HTTP/1.1 backends chosen through a {@link BackendPicker}, over a pool of
+ * keep-alive connections per slot, bodies streamed both ways.
  *
- * @example Tunnel WebSocket requests to a backend
+ * @example A host's proxy module
  * ```ts
- * import { proxyUpgrade, upgradeWanted } from "./mod.ts";
- * import type { Handler } from "../../server/http/mod.ts";
+ * import { BackendPool, createProxyHandler } from "./mod.ts";
+ * import type { HostConfig } from "../../server/config/mod.ts";
  * import type { Logger } from "../../server/log/mod.ts";
- *
- * function websocketProxy(logger: Logger): Handler {
- *   return (request) => {
- *     const upgrade = upgradeWanted(request, "websocket");
- *     if (upgrade === null) return null;
- *     const target = new URL(request.target, "http://127.0.0.1:8081");
- *     return proxyUpgrade(request, {
- *       target,
- *       upgrade,
- *       serverName: "localhost",
- *       timeoutMs: 60_000,
- *       logger,
- *     });
- *   };
- * }
+ * declare const host: HostConfig;
+ * declare const logger: Logger;
+ * const proxy = createProxyHandler(host, { logger, timeoutMs: 60_000, pool: new BackendPool() });
  * ```
  *
  * @module
  */
 
+export { type BackendChoice, type BackendPicker, singleBackend } from "./backend_choice.ts";
+export { createProxyHandler, pickerOf, type ProxyContext } from "./proxy_handler.ts";
+export { type Acquired, BackendPool, type ConnectTarget } from "./backend_pool.ts";
+export { BackendConnection, BackendError, RESPONSE_HEAD_LIMITS } from "./backend_connection.ts";
+export { type BackendHeadOptions, backendRequestHead } from "./backend_request.ts";
+export { type ExchangeOptions, proxyExchange } from "./proxy_exchange.ts";
+export {
+  clientResponseFields,
+  type ResponseRewrite,
+  reverseCookie,
+  reverseUrl,
+} from "./client_response_fields.ts";
+export { type CompiledRule, compileRules, mapToBackend, type ProxyMapping } from "./proxy_map.ts";
 export { type BackendHead, headEndOf, parseBackendHead } from "./backend_head.ts";
 export {
   ANY_PROTOCOL,

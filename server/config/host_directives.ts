@@ -33,6 +33,7 @@ import { ALIAS, ALIAS_MATCH, SCRIPT_ALIAS } from "./_alias.ts";
 import { ERROR_DOCUMENT } from "./_error_document.ts";
 import { HEADER, REQUEST_HEADER } from "./_headers.ts";
 import { APP } from "./_app.ts";
+import { PROXY_DIRECTIVES } from "./_proxy.ts";
 import { CUSTOM_LOG, ERROR_LOG } from "./_logs.ts";
 import { DIRECTORY_INDEX, FILE_NAME } from "./_directory_index.ts";
 import { OPTIONS } from "./_options.ts";
@@ -192,4 +193,5 @@ export const HOST_DIRECTIVES = {
   App: APP,
   Status: STATUS,
   ...SSL_DIRECTIVES,
+  ...PROXY_DIRECTIVES,
 } as const;

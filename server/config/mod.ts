@@ -36,6 +36,10 @@ export {
   type OverrideClass,
   PATH_SECTION_KINDS,
   type PathSectionKind,
+  type ProxyConfig,
+  type ProxyReverseRule,
+  type ProxyRule,
+  type ProxyWorker,
   type ReadTimeout,
   type RedirectRule,
   type Requirement,
@@ -124,4 +128,5 @@ export {
   isIgnoredIndexOption,
 } from "./_autoindex.ts";
 export { ALLOW_NO_OVERRIDE, parseAllowOverride } from "./allow_override.ts";
+export { DEFAULT_PROXY_CONFIG, DEFAULT_PROXY_WORKER } from "./_proxy.ts";
 export type { OptionsValue } from "./_options.ts";

@@ -196,6 +196,60 @@ export interface HeaderRule {
   readonly value: string | null;
 }
 
+/** A ProxyPass worker's settings (httpd's `key=value` parameters after the URL). */
+export interface ProxyWorker {
+  /** `timeout=`: how long to wait for the backend; `null` for ProxyTimeout. */
+  readonly timeoutMs: number | null;
+  /** `connectiontimeout=`: how long to wait for a connection; `null` for the timeout's. */
+  readonly connectionTimeoutMs: number | null;
+  /** `keepalive=`: TCP keep-alive probes on backend connections. */
+  readonly tcpKeepAlive: boolean;
+  /** `max=`: open connections to the backend per slot (more requests wait for one). */
+  readonly max: number;
+  /** `ttl=`: how long an idle pooled connection is kept; 0: until the backend closes it. */
+  readonly ttlMs: number;
+}
+
+/** One ProxyPass or ProxyPassMatch rule. */
+export interface ProxyRule {
+  /** `prefix`: the path starts with `match` (ProxyPass); `regex`: `match` finds itself in it. */
+  readonly kind: "prefix" | "regex";
+  /** The URL path or the regular expression's source. */
+  readonly match: string;
+  /** The backend URL (`$1`… from a regex's groups), or `null` for `!` (not proxied). */
+  readonly target: string | null;
+  /** The worker's settings. */
+  readonly worker: ProxyWorker;
+}
+
+/** One ProxyPassReverse, ProxyPassReverseCookieDomain or ProxyPassReverseCookiePath line. */
+export interface ProxyReverseRule {
+  /** What the backend writes: a URL, a cookie domain or a cookie path. */
+  readonly backend: string;
+  /** What the client is shown instead: a path on this host, or a domain. */
+  readonly public: string;
+}
+
+/** mod_proxy's settings of a host. */
+export interface ProxyConfig {
+  /** ProxyPass, then ProxyPassMatch rules, each in the order written: the first match wins. */
+  readonly rules: readonly ProxyRule[];
+  /** ProxyPassReverse: backend URL prefixes in Location, Content-Location and URI rewritten. */
+  readonly reverse: readonly ProxyReverseRule[];
+  /** ProxyPassReverseCookieDomain: Set-Cookie domains rewritten. */
+  readonly cookieDomains: readonly ProxyReverseRule[];
+  /** ProxyPassReverseCookiePath: Set-Cookie path prefixes rewritten. */
+  readonly cookiePaths: readonly ProxyReverseRule[];
+  /** ProxyPreserveHost: the backend gets the client's Host rather than its own name. */
+  readonly preserveHost: boolean;
+  /** ProxyTimeout: how long to wait for a backend; `null` for Timeout. */
+  readonly timeoutMs: number | null;
+  /** ProxyAddHeaders: X-Forwarded-For, -Host and -Server added to the backend's request. */
+  readonly addHeaders: boolean;
+  /** ProxyForwarded (mpmd's own): an RFC 7239 Forwarded field added too. */
+  readonly forwarded: boolean;
+}
+
 /** httpd's per-path sections. */
 export const PATH_SECTION_KINDS = [
   "Directory",
@@ -414,6 +468,8 @@ export interface HostConfig {
   readonly status: StatusConfig | null;
   /** SSLEngine and its companions: how the host answers TLS connections. */
   readonly tls: HostTls;
+  /** mod_proxy: what the host passes to backends, and how it rewrites their answers. */
+  readonly proxy: ProxyConfig;
 }
 
 /** The whole validated configuration. Every field is filled: code never sees `undefined`. */

@@ -60,7 +60,7 @@ export class ChunkedDecoder {
   dataEnd = 0;
 
   /**
-   * Starts a decoder at the beginning of a body.
+   * Starts decoding one body.
    *
    * @param limits Bounds on chunk-size lines and on the trailer section.
    */

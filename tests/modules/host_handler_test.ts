@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { NO_STATUS } from "./_no_status.ts";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
-import { createHostHandler } from "../../modules/mod.ts";
+import { BackendPool, createHostHandler } from "../../modules/mod.ts";
 import { collectingLogger } from "../server/http/_test_engine.ts";
 import { makeRequest } from "./static/_request.ts";
 import { parseConfigText } from "../../server/config/readers/mod.ts";
@@ -24,6 +24,8 @@ async function mainHostHandler(yaml: string, root: string): Promise<Handler> {
     types: {},
     banner: "mpmd",
     serverRoot: root,
+    timeoutMs: 60_000,
+    proxyPool: new BackendPool(),
   });
 }
 

@@ -36,6 +36,8 @@ export const BUILTIN_MODULES: readonly HttpdModule[] = [
   { id: "authz_core_module", otherNames: ["mod_authz_core.c"] },
   { id: "auth_basic_module", otherNames: ["mod_auth_basic.c"] },
   { id: "headers_module", otherNames: ["mod_headers.c"] },
+  { id: "proxy_module", otherNames: ["mod_proxy.c"] },
+  { id: "proxy_http_module", otherNames: ["mod_proxy_http.c"] },
 ];
 
 /**

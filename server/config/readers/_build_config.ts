@@ -143,6 +143,16 @@ function hostConfig(
       // Read by parseConfigText(), which has the file access.
       credentials: null,
     },
+    proxy: {
+      rules: [...get(H.ProxyPass), ...get(H.ProxyPassMatch)],
+      reverse: get(H.ProxyPassReverse),
+      cookieDomains: get(H.ProxyPassReverseCookieDomain),
+      cookiePaths: get(H.ProxyPassReverseCookiePath),
+      preserveHost: get(H.ProxyPreserveHost),
+      timeoutMs: get(H.ProxyTimeout),
+      addHeaders: get(H.ProxyAddHeaders),
+      forwarded: get(H.ProxyForwarded),
+    },
   };
 }
 

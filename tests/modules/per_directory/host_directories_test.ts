@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { NO_STATUS } from "../_no_status.ts";
 import { join } from "node:path";
-import { createHostHandler } from "../../../modules/mod.ts";
+import { BackendPool, createHostHandler } from "../../../modules/mod.ts";
 import { parseConfigText } from "../../../server/config/readers/mod.ts";
 import type { Handler } from "../../../server/http/mod.ts";
 import type { LogEntry } from "../../server/http/_test_engine.ts";
@@ -40,6 +40,8 @@ async function hostOf(root: string, yaml: string[], log: LogEntry[] = []): Promi
     types: {},
     banner: "mpmd",
     serverRoot: config.serverRoot,
+    timeoutMs: 60_000,
+    proxyPool: new BackendPool(),
   });
 }
 

@@ -133,6 +133,9 @@ export function readDirective(
     return;
   }
   if (ctx.kind !== "server" && SERVER_ONLY.has(name)) return notHere(state, name, line.at, ctx);
+  if (ctx.kind === "location" && PROXY_LOCATION_FORMS.has(name)) {
+    return proxyInLocation(state, { ...line, name }, ctx.section);
+  }
   const value = valueOf(state, lower, name, line);
   if (value === null) return;
   const o = occurrence(name, value, line.at);
@@ -317,6 +320,46 @@ function locationDirective(line: DirectiveLine, section: LocationSection): void 
     return;
   }
   section.unimplemented.push({ name: line.name, at: line.at });
+}
+
+/** mod_proxy's directives whose `<Location>` form leaves out the path: the section gives it. */
+const PROXY_LOCATION_FORMS: ReadonlySet<string> = new Set([
+  "ProxyPass",
+  "ProxyPassMatch",
+  "ProxyPassReverse",
+]);
+
+/**
+ * A ProxyPass, ProxyPassMatch or ProxyPassReverse line inside `<Location>` (or ProxyPass in
+ * `<LocationMatch>`): the host's line with the section's path or pattern as its first argument.
+ */
+function proxyInLocation(state: ReaderState, line: DirectiveLine, section: LocationSection): void {
+  const first = words(line.args)?.[0] ?? "";
+  const regex = section.kind === "LocationMatch";
+  if (line.name === "ProxyPassReverse" && regex) {
+    return fail(
+      state,
+      line.at,
+      line.name,
+      `Cannot use ProxyPassReverse inside <LocationMatch ${section.path}>: write "ProxyPassReverse path url" in its host`,
+    );
+  }
+  if (first.startsWith("/")) {
+    return fail(
+      state,
+      line.at,
+      line.name,
+      `Cannot use ${line.name} with a path inside <${section.kind} ${section.path}>: the section gives the path (${line.name} url)`,
+    );
+  }
+  const name = line.name === "ProxyPassReverse"
+    ? line.name
+    : regex
+    ? "ProxyPassMatch"
+    : "ProxyPass";
+  const o = occurrence(name, `${quoteArg(section.path)} ${line.args}`, line.at);
+  const host = section.host;
+  (host === 0 ? state.sections.main : state.sections.vhosts[host - 1]!.occurrences).push(o);
 }
 
 /** The access body keys by the lower-case directive name. */

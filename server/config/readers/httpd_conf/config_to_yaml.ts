@@ -16,6 +16,8 @@ import {
   type AliasRule,
   type AllowOverride,
   DEFAULT_AUTOINDEX,
+  DEFAULT_PROXY_CONFIG,
+  DEFAULT_PROXY_WORKER,
   DEFAULT_REQUEST_READ_TIMEOUT,
   formatDuration,
   formatListen,
@@ -26,6 +28,8 @@ import {
   type HostConfig,
   OVERRIDE_CLASSES,
   PATH_SECTION_KINDS,
+  type ProxyConfig,
+  type ProxyRule,
   type ReadTimeout,
   type RedirectRule,
   type Requirement,
@@ -162,6 +166,7 @@ function defaultHost(serverRoot: string): HostConfig {
       protocols: H.SSLProtocol.default,
       credentials: null,
     },
+    proxy: DEFAULT_PROXY_CONFIG,
   };
 }
 
@@ -270,6 +275,7 @@ function hostEntries(host: HostConfig, base: HostConfig): Entries {
     });
   } else put("Status", "status", "Off");
   Object.assign(entries, tlsEntries(host.tls, base.tls));
+  Object.assign(entries, proxyEntries(host.proxy, base.proxy));
   return entries;
 }
 
@@ -395,6 +401,59 @@ function readTimeoutSpec(t: ReadTimeout): string {
     : "";
   const rate = t.minRateBytesPerSec > 0 ? `,MinRate=${t.minRateBytesPerSec}` : "";
   return `${seconds(t.initialMs)}${range}${rate}`;
+}
+
+/** mod_proxy's directives of a host that differ from `base`'s (its own mappings, as redirects). */
+function proxyEntries(proxy: ProxyConfig, base: ProxyConfig): Entries {
+  const entries: Entries = {};
+  const own = <T>(rules: readonly T[], baseRules: readonly T[]) =>
+    rules.filter((r) => !baseRules.some((b) => same(b, r)));
+  const rules = own(proxy.rules, base.rules);
+  for (const [key, kind] of [["ProxyPass", "prefix"], ["ProxyPassMatch", "regex"]] as const) {
+    const lines = rules.filter((r) => r.kind === kind).map(proxyRuleLine);
+    if (lines.length > 0) entries[key] = lines;
+  }
+  const reverseKeys = [
+    ["ProxyPassReverse", "reverse"],
+    ["ProxyPassReverseCookieDomain", "cookieDomains"],
+    ["ProxyPassReverseCookiePath", "cookiePaths"],
+  ] as const;
+  for (const [key, field] of reverseKeys) {
+    const lines = own(proxy[field], base[field]).map((r) =>
+      (key === "ProxyPassReverse" ? [r.public, r.backend] : [r.backend, r.public])
+        .map(quoteArg).join(" ")
+    );
+    if (lines.length > 0) entries[key] = lines;
+  }
+  const flags = [
+    ["ProxyPreserveHost", "preserveHost"],
+    ["ProxyAddHeaders", "addHeaders"],
+    ["ProxyForwarded", "forwarded"],
+  ] as const;
+  for (const [key, field] of flags) {
+    if (proxy[field] !== base[field]) entries[key] = proxy[field] ? "On" : "Off";
+  }
+  if (proxy.timeoutMs !== base.timeoutMs && proxy.timeoutMs !== null) {
+    entries.ProxyTimeout = formatDuration(proxy.timeoutMs);
+  }
+  return entries;
+}
+
+/** A ProxyPass or ProxyPassMatch line: what it matches, the target, the keys it sets. */
+function proxyRuleLine(rule: ProxyRule): string {
+  const w = rule.worker;
+  const d = DEFAULT_PROXY_WORKER;
+  const keys = [
+    ...(w.timeoutMs !== d.timeoutMs ? [`timeout=${formatDuration(w.timeoutMs!)}`] : []),
+    ...(w.connectionTimeoutMs !== d.connectionTimeoutMs
+      ? [`connectiontimeout=${formatDuration(w.connectionTimeoutMs!)}`]
+      : []),
+    ...(w.tcpKeepAlive !== d.tcpKeepAlive ? ["keepalive=On"] : []),
+    ...(w.max !== d.max ? [`max=${w.max}`] : []),
+    ...(w.ttlMs !== d.ttlMs ? [`ttl=${formatDuration(w.ttlMs)}`] : []),
+  ];
+  return [quoteArg(rule.match), rule.target === null ? "!" : quoteArg(rule.target), ...keys]
+    .join(" ");
 }
 
 /** mod_ssl's directives of a host that differ from `base`'s. */
