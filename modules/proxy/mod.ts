@@ -29,11 +29,5 @@ export {
   reverseUrl,
 } from "./client_response_fields.ts";
 export { type CompiledRule, compileRules, mapToBackend, type ProxyMapping } from "./proxy_map.ts";
-export { type BackendHead, headEndOf, parseBackendHead } from "./backend_head.ts";
-export {
-  ANY_PROTOCOL,
-  type UpgradeHeadOptions,
-  upgradeRequestHead,
-  upgradeWanted,
-} from "./upgrade_request.ts";
-export { proxyUpgrade, type UpgradeTunnelOptions } from "./upgrade_tunnel.ts";
+export { ANY_PROTOCOL, switchedProtocol, upgradeWanted } from "./upgrade_request.ts";
+export { type TunnelOptions, tunnelResponse } from "./upgrade_tunnel.ts";

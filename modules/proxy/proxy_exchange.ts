@@ -3,7 +3,8 @@
  * connection, its body streamed with back-pressure, the answer's head rewritten for the client
  * and its body streamed back. Failures before the answer's head are answered 502 (504 when the
  * backend stayed silent for the timeout); a failure after it ends the client's connection, so
- * that a cut answer is never passed as a whole one.
+ * that a cut answer is never passed as a whole one. A `101` to an upgrade the rule lets through
+ * becomes the client's `101` and a tunnel between the two connections.
  *
  * @module
  */
@@ -29,6 +30,8 @@ import type { BackendChoice } from "./backend_choice.ts";
 import type { BackendPool } from "./backend_pool.ts";
 import { type BackendHeadOptions, backendRequestHead } from "./backend_request.ts";
 import { clientResponseFields, type ResponseRewrite } from "./client_response_fields.ts";
+import { tunnelResponse } from "./upgrade_tunnel.ts";
+import { switchedProtocol } from "./upgrade_request.ts";
 
 /** Everything an exchange needs besides the request. */
 export interface ExchangeOptions {
@@ -43,7 +46,12 @@ export interface ExchangeOptions {
   /** How long the backend may stay silent (`timeout=`, else ProxyTimeout, else Timeout). */
   readonly timeoutMs: number;
   /** What the request head carries besides the client's fields. */
-  readonly head: Omit<BackendHeadOptions, "target" | "backendHost">;
+  readonly head: Omit<BackendHeadOptions, "target" | "backendHost" | "upgrade">;
+  /**
+   * The protocol the client asks to switch to and the rule's `upgrade=` lets through, or
+   * `null`: a backend's `101` then is an error.
+   */
+  readonly upgrade: string | null;
   /** How the answer's fields are rewritten. */
   readonly rewrite: ResponseRewrite;
   /** The proxy's error log. */
@@ -113,6 +121,7 @@ export async function proxyExchange(
     ...options.head,
     target: prefix + options.target,
     backendHost: url.host,
+    upgrade: options.upgrade,
   }));
   const backendName = `${url.protocol}//${url.host}`;
   const retryable = IDEMPOTENT.has(request.method) && !request.body.present;
@@ -150,6 +159,11 @@ export async function proxyExchange(
           );
         }
         head = await connection.readHead(request.method);
+        if (head.status === 101 && (options.upgrade === null || switchedProtocol(head) === null)) {
+          throw new BackendError("Cannot read the response head: a 101 nobody asked for", {
+            beforeAnswer: false,
+          });
+        }
         break;
       } catch (error) {
         connection.close();
@@ -176,6 +190,23 @@ export async function proxyExchange(
   }
   const fields = clientResponseFields(head.fields, options.rewrite, selfUrl(request));
   for (const field of choice.responseHeaders) fields.push([field[0], field[1]]);
+  const protocol = switchedProtocol(head);
+  if (protocol !== null) {
+    // The tunnel's idle timeout, enforced by the engine, takes over from the silence timer.
+    silence.stop();
+    fields.push(["Upgrade", protocol]);
+    return tunnelResponse(request, connection, {
+      statusText: head.reason,
+      headers: fields,
+      idleTimeoutMs: options.timeoutMs,
+      backendName,
+      logger,
+      ended: (moved) => {
+        pool.release(connection, false, worker);
+        choice.finished({ failed: false, bytes: bytes + moved });
+      },
+    });
+  }
   const exchange = { request, head, connection, silence, upload, options, backendName, bytes };
   return {
     status: head.status,

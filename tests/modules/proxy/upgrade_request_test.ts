@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { upgradeRequestHead, upgradeWanted } from "../../../modules/proxy/mod.ts";
-import type { ServerRequest } from "../../../server/http/mod.ts";
+import { switchedProtocol, upgradeWanted } from "../../../modules/proxy/mod.ts";
+import { HttpError, parseResponseHead, type ServerRequest } from "../../../server/http/mod.ts";
 
 Deno.test("upgradeWanted() picks the requests a ProxyPass upgrade= lets through", async (t) => {
   const cases = [
@@ -34,6 +34,7 @@ Deno.test("upgradeWanted() picks the requests a ProxyPass upgrade= lets through"
       version: "HTTP/1.0" as const,
       want: null,
     },
+    { name: "not with a body", allowed: "ANY", upgrade: "websocket", body: true, want: null },
   ];
   for (const c of cases) {
     await t.step(c.name, () => {
@@ -42,45 +43,37 @@ Deno.test("upgradeWanted() picks the requests a ProxyPass upgrade= lets through"
         c.connection ?? "keep-alive, Upgrade",
       ]]);
       if (c.upgrade !== undefined) headers.set("upgrade", c.upgrade);
-      const request = { version: c.version ?? "HTTP/1.1", headers } as unknown as Parameters<
-        typeof upgradeWanted
-      >[0];
+      const request = {
+        version: c.version ?? "HTTP/1.1",
+        headers,
+        body: { present: c.body ?? false },
+      } as unknown as ServerRequest;
       assert.equal(upgradeWanted(request, c.allowed), c.want);
     });
   }
 });
 
-Deno.test("upgradeRequestHead() keeps end-to-end fields, adds X-Forwarded-*, asks for the upgrade", () => {
-  const request = {
-    method: "GET",
-    host: "front.test",
-    remote: { hostname: "192.0.2.7", port: 5000 },
-    headers: new Map([
-      ["host", "front.test"],
-      ["connection", "Upgrade, X-Hop"],
-      ["upgrade", "websocket"],
-      ["x-hop", "dropped"],
-      ["keep-alive", "timeout=5"],
-      ["sec-websocket-key", "k"],
-      ["x-forwarded-for", "198.51.100.1"],
-    ]),
-  } as unknown as ServerRequest;
-  const head = upgradeRequestHead(request, {
-    target: new URL("http://127.0.0.1:8081/app/ws?x=1"),
-    upgrade: "websocket",
-    serverName: "proxy.test",
-  });
-  assert.equal(
-    head,
-    "GET /app/ws?x=1 HTTP/1.1\r\nHost: 127.0.0.1:8081\r\nsec-websocket-key: k\r\n" +
-      "X-Forwarded-For: 198.51.100.1, 192.0.2.7\r\nX-Forwarded-Host: front.test\r\n" +
-      "X-Forwarded-Server: proxy.test\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n",
-  );
-  const preserved = upgradeRequestHead(request, {
-    target: new URL("http://127.0.0.1:8081/"),
-    upgrade: "websocket",
-    serverName: "proxy.test",
-    preserveHost: true,
-  });
-  assert.match(preserved, /^GET \/ HTTP\/1\.1\r\nHost: front\.test\r\n/);
+Deno.test("switchedProtocol() names the protocol of a 101 that has an Upgrade field", async (t) => {
+  const cases = [
+    {
+      name: "a 101",
+      head: "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n",
+      want: "websocket",
+    },
+    { name: "a 101 without Upgrade", head: "HTTP/1.1 101 Switching Protocols\r\n", want: null },
+    { name: "a 200", head: "HTTP/1.1 200 OK\r\nUpgrade: websocket\r\n", want: null },
+  ];
+  for (const c of cases) {
+    await t.step(c.name, () => {
+      const head = parseResponseHead(
+        new TextEncoder().encode(`${c.head}Content-Length: 0\r\n\r\n`),
+        {
+          limits: { limitRequestLine: 8190, limitRequestFieldSize: 8190, limitRequestFields: 100 },
+          method: "GET",
+        },
+      );
+      if (head instanceof HttpError) throw head;
+      assert.equal(switchedProtocol(head), c.want);
+    });
+  }
 });

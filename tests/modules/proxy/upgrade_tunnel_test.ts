@@ -1,7 +1,14 @@
+/**
+ * Upgrades through the reverse proxy in this process: a host's ProxyPass lines (with and
+ * without `upgrade=`) read from YAML, its proxy module in mpmd's engine, real backends (`npm:ws`
+ * and raw sockets) and real clients.
+ */
+
 import assert from "node:assert/strict";
-import { proxyUpgrade, upgradeWanted } from "../../../modules/proxy/mod.ts";
+import { BackendPool, createProxyHandler } from "../../../modules/proxy/mod.ts";
 import type { Handler } from "../../../server/http/mod.ts";
 import { collectingLogger, type LogEntry, startEngine } from "../../server/http/_test_engine.ts";
+import { errorsOf, parseYaml } from "../../server/config/readers/_parse_yaml.ts";
 import { within } from "../../_deadline.ts";
 import { openSocket, readHead, startEchoBackend, startRawBackend } from "./_backends.ts";
 
@@ -9,23 +16,25 @@ const WAIT_MS = 10_000;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-/** The engine's handler: upgrades `allowed` go to the backend on `port`, the rest get 404. */
+/**
+ * The proxy module of a host whose ProxyPass sends `/` to the backend on `port` with the given
+ * keys (`upgrade=websocket` unless said otherwise); its pool is closed on dispose.
+ */
 function proxyTo(
   port: number,
-  options: { allowed?: string; timeoutMs?: number; logs?: LogEntry[] } = {},
-): Handler {
-  const logger = collectingLogger(options.logs ?? []);
-  return (request) => {
-    const upgrade = upgradeWanted(request, options.allowed ?? "websocket");
-    if (upgrade === null) return null;
-    return proxyUpgrade(request, {
-      target: new URL(request.target, `http://127.0.0.1:${port}`),
-      upgrade,
-      serverName: "proxy.test",
-      timeoutMs: options.timeoutMs ?? 10_000,
-      logger,
-    });
-  };
+  options: { keys?: string; logs?: LogEntry[] } = {},
+): Handler & Disposable {
+  const keys = options.keys ?? "upgrade=websocket";
+  const { config } = parseYaml(
+    `Listen: 127.0.0.1:0\nServerName: proxy.test\nProxyPass:\n  - / http://127.0.0.1:${port}/ ${keys}\n`,
+  );
+  const pool = new BackendPool();
+  const handler = createProxyHandler(config.hosts[0]!, {
+    logger: collectingLogger(options.logs ?? []),
+    timeoutMs: 10_000,
+    pool,
+  })!;
+  return Object.assign(handler, { [Symbol.dispose]: () => pool.close() });
 }
 
 /** A free loopback port with nothing listening on it. */
@@ -67,9 +76,10 @@ function bodyOf(response: string): string {
 const UPGRADE_HEAD = "GET /chat?room=1 HTTP/1.1\r\nHost: front.test\r\nConnection: Upgrade\r\n" +
   "Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n";
 
-Deno.test("proxyUpgrade() tunnels a WebSocket echo: text, binary, 10 MiB, many messages", async () => {
+Deno.test("ProxyPass upgrade=websocket tunnels a WebSocket echo: text, binary, 10 MiB, many messages", async () => {
   await using backend = await startEchoBackend();
-  await using server = startEngine(proxyTo(backend.port));
+  using proxy = proxyTo(backend.port);
+  await using server = startEngine(proxy);
   using ws = await openSocket(`ws://127.0.0.1:${server.port}/echo?x=1`);
   ws.socket.send("hello");
   assert.deepEqual(await ws.next(), { data: encoder.encode("hello"), binary: false });
@@ -100,9 +110,10 @@ Deno.test("proxyUpgrade() tunnels a WebSocket echo: text, binary, 10 MiB, many m
   assert.deepEqual(server.errors(), []);
 });
 
-Deno.test("proxyUpgrade() passes the backend's close to the client", async () => {
+Deno.test("ProxyPass upgrade= passes the backend's close to the client", async () => {
   await using backend = await startEchoBackend();
-  await using server = startEngine(proxyTo(backend.port));
+  using proxy = proxyTo(backend.port);
+  await using server = startEngine(proxy);
   using ws = await openSocket(`ws://127.0.0.1:${server.port}/`);
   ws.socket.send("ping");
   await ws.next();
@@ -111,18 +122,20 @@ Deno.test("proxyUpgrade() passes the backend's close to the client", async () =>
   assert.equal((await server.waitForRecords(1, WAIT_MS))[0]!.status, 101);
 });
 
-Deno.test("proxyUpgrade() passes the client's close to the backend", async () => {
+Deno.test("ProxyPass upgrade= passes the client's close to the backend", async () => {
   await using backend = await startEchoBackend();
-  await using server = startEngine(proxyTo(backend.port));
+  using proxy = proxyTo(backend.port);
+  await using server = startEngine(proxy);
   using ws = await openSocket(`ws://127.0.0.1:${server.port}/`);
   ws.socket.close(4002);
   assert.equal(await within(backend.firstClose, "the backend's close", WAIT_MS), 4002);
 });
 
-Deno.test("proxyUpgrade() answers 502 and names the backend when it refuses", async () => {
+Deno.test("ProxyPass upgrade= answers 502 and names the backend when it refuses", async () => {
   const port = closedPort();
   const logs: LogEntry[] = [];
-  await using server = startEngine(proxyTo(port, { logs }));
+  using proxy = proxyTo(port, { logs });
+  await using server = startEngine(proxy);
   const head = UPGRADE_HEAD.replace("Connection: Upgrade", "Connection: Upgrade, close");
   const answer = await exchange(server.port, encoder.encode(head));
   assert.match(answer, /^HTTP\/1\.1 502 /);
@@ -132,7 +145,7 @@ Deno.test("proxyUpgrade() answers 502 and names the backend when it refuses", as
   );
 });
 
-Deno.test("proxyUpgrade() answers 504 when the backend does not answer within its timeout", async () => {
+Deno.test("ProxyPass upgrade= answers 504 when the backend does not answer within its timeout", async () => {
   const answered = Promise.withResolvers<void>();
   await using backend = startRawBackend(async (conn) => {
     await readHead(conn);
@@ -141,15 +154,16 @@ Deno.test("proxyUpgrade() answers 504 when the backend does not answer within it
     conn.close();
   });
   const logs: LogEntry[] = [];
-  await using server = startEngine(proxyTo(backend.port, { timeoutMs: 300, logs }));
+  using proxy = proxyTo(backend.port, { keys: "upgrade=websocket timeout=300ms", logs });
+  await using server = startEngine(proxy);
   const head = UPGRADE_HEAD.replace("Connection: Upgrade", "Connection: Upgrade, close");
   const answer = await exchange(server.port, encoder.encode(head));
   answered.resolve();
   assert.match(answer, /^HTTP\/1\.1 504 /);
-  assert.ok(logs.some((e) => e.message.includes("no answer within ProxyTimeout (300 ms)")));
+  assert.ok(logs.some((e) => e.message.includes("no answer within 300 ms")), JSON.stringify(logs));
 });
 
-Deno.test("proxyUpgrade() passes a backend's non-101 answer to the client", async (t) => {
+Deno.test("ProxyPass upgrade= passes a backend's non-101 answer to the client", async (t) => {
   const answers = [
     {
       name: "with Content-Length",
@@ -169,7 +183,8 @@ Deno.test("proxyUpgrade() passes a backend's non-101 answer to the client", asyn
         await readHead(conn);
         await conn.write(encoder.encode(answer.wire));
       });
-      await using server = startEngine(proxyTo(backend.port));
+      using proxy = proxyTo(backend.port);
+      await using server = startEngine(proxy);
       // `close` as well, so that the engine ends the connection after its answer.
       const head = UPGRADE_HEAD.replace("Connection: Upgrade", "Connection: Upgrade, close");
       const text = await exchange(server.port, encoder.encode(head));
@@ -181,7 +196,7 @@ Deno.test("proxyUpgrade() passes a backend's non-101 answer to the client", asyn
   }
 });
 
-Deno.test("proxyUpgrade() hands bytes pipelined behind the upgrade head to the backend", async () => {
+Deno.test("ProxyPass upgrade= hands bytes pipelined behind the upgrade head to the backend", async () => {
   await using backend = startRawBackend(async (conn) => {
     const { rest } = await readHead(conn);
     await conn.write(
@@ -195,7 +210,8 @@ Deno.test("proxyUpgrade() hands bytes pipelined behind the upgrade head to the b
       await conn.write(chunk.subarray(0, n));
     }
   });
-  await using server = startEngine(proxyTo(backend.port, { allowed: "ANY" }));
+  using proxy = proxyTo(backend.port, { keys: "upgrade=ANY" });
+  await using server = startEngine(proxy);
   using conn = await Deno.connect({ hostname: "127.0.0.1", port: server.port });
   const head = "GET /raw HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: x-echo\r\n\r\n";
   await conn.write(encoder.encode(`${head}PIPELINED-BYTES`));
@@ -216,13 +232,50 @@ Deno.test("proxyUpgrade() hands bytes pipelined behind the upgrade head to the b
   assert.equal(decoder.decode(chunk.subarray(0, n ?? 0)), "more");
 });
 
-Deno.test("proxyUpgrade() closes a tunnel idle for its timeout, and the backend's side with it", async () => {
+Deno.test("ProxyPass upgrade= closes a tunnel idle for its timeout, and the backend's side with it", async () => {
   await using backend = await startEchoBackend();
-  await using server = startEngine(proxyTo(backend.port, { timeoutMs: 300 }));
+  using proxy = proxyTo(backend.port, { keys: "upgrade=websocket timeout=300ms" });
+  await using server = startEngine(proxy);
   using ws = await openSocket(`ws://127.0.0.1:${server.port}/`);
   ws.socket.send("one");
   await ws.next();
   await within(ws.closed, "the idle tunnel's close", WAIT_MS);
   await within(backend.firstClose, "the backend's close", WAIT_MS);
   assert.ok(server.logs.some((e) => e.message.includes("no byte moved within its idle timeout")));
+});
+
+Deno.test("ProxyPass without upgrade= sends an upgrade request as an ordinary one", async () => {
+  await using backend = await startEchoBackend();
+  using proxy = proxyTo(backend.port, { keys: "" });
+  await using server = startEngine(proxy);
+  // The ws backend answers a request without Upgrade with 426: the client sees that answer.
+  await assert.rejects(openSocket(`ws://127.0.0.1:${server.port}/`), /handshake answered 426/);
+});
+
+Deno.test("ProxyPass answers 502 for a backend's 101 that nobody asked for", async () => {
+  await using backend = startRawBackend(async (conn) => {
+    await readHead(conn);
+    await conn.write(encoder.encode("HTTP/1.1 101 Switching Protocols\r\nUpgrade: x\r\n\r\n"));
+  });
+  const logs: LogEntry[] = [];
+  using proxy = proxyTo(backend.port, { keys: "", logs });
+  await using server = startEngine(proxy);
+  const head = UPGRADE_HEAD.replace("Connection: Upgrade", "Connection: Upgrade, close");
+  assert.match(await exchange(server.port, encoder.encode(head)), /^HTTP\/1\.1 502 /);
+  assert.ok(logs.some((e) => e.message.includes("a 101 nobody asked for")), JSON.stringify(logs));
+});
+
+Deno.test("ProxyPass upgrade= takes a protocol name or ANY", async (t) => {
+  const cases = [
+    { value: "NONE", error: /"NONE" \(tunnel without an Upgrade request\) is not implemented/ },
+    { value: "web/socket", error: /"web\/socket" is not a protocol name/ },
+  ];
+  for (const c of cases) {
+    await t.step(c.value, () => {
+      const errors = errorsOf(
+        `Listen: 127.0.0.1:0\nProxyPass:\n  - / http://127.0.0.1:9/ upgrade=${c.value}\n`,
+      );
+      assert.match(errors.join("\n"), c.error);
+    });
+  }
 });
