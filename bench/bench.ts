@@ -14,6 +14,8 @@ import {
   appContenders,
   type Contender,
   HELLO_APP,
+  PROXY_BACKEND,
+  proxyContenders,
   selectContenders,
   slotContenders,
   slotPairs,
@@ -24,7 +26,14 @@ import { type ExpectedFile, waitUntilServing } from "./probe.ts";
 import { HOSTILE_DEFAULTS, type HostileResult, renderHostile, runHostile } from "./hostile.ts";
 import { findProgram, programVersion } from "./programs.ts";
 import { type BenchReport, type ContenderOutcome, renderReport } from "./report.ts";
-import { APP_TARGETS, evaluateTargets, referenceOf, slotTargets, TARGETS } from "./targets.ts";
+import {
+  APP_TARGETS,
+  evaluateTargets,
+  PROXY_TARGETS,
+  referenceOf,
+  slotTargets,
+  TARGETS,
+} from "./targets.ts";
 import { SESSION_LEADER, startServer } from "./server_process.ts";
 import { runWrk } from "./wrk.ts";
 
@@ -88,6 +97,8 @@ interface RunContext {
   readonly expected: ExpectedFile;
   readonly runAsUser: string | null;
   readonly signal: AbortSignal;
+  /** The port of the backend every contender proxies to (`--proxy`), or `null`. */
+  readonly proxyTo: number | null;
 }
 
 /**
@@ -112,6 +123,7 @@ async function withServer<T>(
     runAsUser: ctx.runAsUser,
     ...(options.app ? { appModule: HELLO_APP } : {}),
     ...(options.slots ? { slots: SLOTS } : {}),
+    ...(ctx.proxyTo === null ? {} : { proxyTo: ctx.proxyTo }),
   });
   await using server = await startServer(contender.name, spec);
   console.error(`${contender.name}: started (pid ${server.pid}, port ${port})`);
@@ -262,6 +274,8 @@ export async function main(args: readonly string[]): Promise<number> {
   }
   const contenders = options.app
     ? appContenders(options)
+    : options.proxy
+    ? proxyContenders(options)
     : options.slots
     ? slotContenders(options)
     : allContenders(options);
@@ -300,15 +314,22 @@ export async function main(args: readonly string[]): Promise<number> {
       expected,
       runAsUser: Deno.uid() === 0 ? "www-data" : null,
       signal: controller.signal,
+      proxyTo: null,
     };
     if (options.hostile) {
       const rows = [];
       for (const { contender } of runnable) rows.push(await measureHostile(contender, ctx));
       return await reportHostile(options, expected, machine, [...outcomes, ...rows]);
     }
-    for (const { contender, version } of runnable) {
-      outcomes.push(await measure(contender, version, ctx));
-    }
+    const measureAll = async (ctx: RunContext) => {
+      for (const { contender, version } of runnable) {
+        outcomes.push(await measure(contender, version, ctx));
+      }
+    };
+    // --proxy: one backend for the whole run, so that every contender proxies to the same one.
+    if (options.proxy) {
+      await withServer(PROXY_BACKEND, ctx, (port) => measureAll({ ...ctx, proxyTo: port }));
+    } else await measureAll(ctx);
   } catch (error) {
     if (!controller.signal.aborted) throw error;
     console.error("Interrupted: servers stopped, temp dir removed");
@@ -340,7 +361,13 @@ export async function main(args: readonly string[]): Promise<number> {
     outcomes,
     targets: evaluateTargets(
       outcomes,
-      options.app ? APP_TARGETS : options.slots ? slotTargets(slotPairs(selected)) : TARGETS,
+      options.app
+        ? APP_TARGETS
+        : options.proxy
+        ? PROXY_TARGETS
+        : options.slots
+        ? slotTargets(slotPairs(selected))
+        : TARGETS,
     ),
   };
   console.log(renderReport(report).join("\n"));

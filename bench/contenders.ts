@@ -234,6 +234,24 @@ const DENO_SERVE: Contender = {
   },
 };
 
+/** The mpmd runs of `--proxy`: the event MPM, the one the proxy goals name. */
+export const PROXY_MPMD_VARIANTS: readonly (readonly string[])[] = [["--mpm", "event"]];
+
+/** The contenders of `--proxy`: the mpmd runs, Apache event with mod_proxy, nginx. */
+export function proxyContenders(options: ContenderOptions): Contender[] {
+  return [
+    ...options.mpmdVariants.map((flags, i) => mpmdContender(options.mpmdEntry, flags, i)),
+    httpdContender("event"),
+    NGINX,
+  ];
+}
+
+/**
+ * The backend every `--proxy` contender passes its requests to: an nginx serving the file,
+ * started once for the whole run.
+ */
+export const PROXY_BACKEND: Contender = { ...NGINX, name: "backend (nginx)", stem: "backend" };
+
 /** The contenders of `--app`: the mpmd runs, then `deno serve --parallel`. */
 export function appContenders(options: ContenderOptions): Contender[] {
   return [

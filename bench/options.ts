@@ -12,6 +12,7 @@ import {
   DEFAULT_MPMD_VARIANTS,
   HOSTILE_MPMD_VARIANTS,
   MPMD_ENTRY,
+  PROXY_MPMD_VARIANTS,
   SLOT_MPMD_VARIANTS,
 } from "./contenders.ts";
 
@@ -40,6 +41,12 @@ export interface BenchOptions {
    * `--mpmd` says otherwise) against `deno serve --parallel`. @default false
    */
   readonly app: boolean;
+  /**
+   * Proxy the file instead of serving it: mpmd (event unless `--mpmd` says otherwise), Apache
+   * event with mod_proxy and nginx's proxy_pass, each to the same nginx backend.
+   * @default false
+   */
+  readonly proxy: boolean;
   /**
    * Compare pools of {@link SLOTS} slots: mpmd's prefork, worker, winnt, netware and mpmt_os2
    * against Apache's prefork and worker, with as many connections as slots and ab -k.
@@ -75,6 +82,7 @@ export const BENCH_DEFAULTS: BenchOptions = {
   mpmdEntry: MPMD_ENTRY,
   ab: false,
   app: false,
+  proxy: false,
   slots: false,
   hostile: false,
   slowClients: HOSTILE_DEFAULTS.slowClients,
@@ -104,6 +112,9 @@ Options:
   --app                     serve examples/apps/hello instead: mpmd (default: "--mpm event
                             -c 'HttpEngine native'", "--mpm event" and "--mpm prefork")
                             against deno serve --parallel
+  --proxy                   proxy the file from an nginx backend the run starts: mpmd (default
+                            "--mpm event") against Apache event (mod_proxy) and nginx
+                            (proxy_pass), each to that same backend
   --slots                   pools of ${SLOTS} slots: mpmd prefork, worker, winnt, netware and
                             mpmt_os2 against Apache prefork (${SLOTS} children) and worker
                             (1 x ${SLOTS} threads), ${SLOTS} connections, with ab -k
@@ -149,6 +160,7 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions {
         "mpmd-entry": { type: "string" },
         ab: { type: "boolean" },
         app: { type: "boolean" },
+        proxy: { type: "boolean" },
         slots: { type: "boolean" },
         hostile: { type: "boolean" },
         "slow-clients": { type: "string" },
@@ -160,7 +172,7 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions {
     const reason = error instanceof Error ? error.message : String(error);
     throw new BenchError(`Cannot parse the command line: ${reason}`, { cause: error });
   }
-  const modes = (["app", "slots", "hostile"] as const).filter((mode) => values[mode]);
+  const modes = (["app", "proxy", "slots", "hostile"] as const).filter((mode) => values[mode]);
   if (modes.length > 1) {
     throw new BenchError(
       `Cannot use ${modes.map((m) => `--${m}`).join(" with ")}: each is a benchmark of its own`,
@@ -192,6 +204,8 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions {
     mpmdVariants: values.mpmd?.map((flags) => flags.split(/\s+/).filter((s) => s !== "")) ??
       (values.app
         ? APP_MPMD_VARIANTS
+        : values.proxy
+        ? PROXY_MPMD_VARIANTS
         : values.slots
         ? SLOT_MPMD_VARIANTS
         : values.hostile
@@ -200,6 +214,7 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions {
     mpmdEntry: values["mpmd-entry"] ?? d.mpmdEntry,
     ab: values.ab ?? values.slots ?? d.ab,
     app: values.app ?? d.app,
+    proxy: values.proxy ?? d.proxy,
     slots: values.slots ?? d.slots,
     hostile: values.hostile ?? d.hostile,
     slowClients: positiveInteger("slow-clients", values["slow-clients"], d.slowClients, 1),

@@ -27,6 +27,8 @@ export interface SiteLayout {
   readonly appModule?: string;
   /** Pools of exactly this many slots for every MPM (`--slots`); absent: the usual pools. */
   readonly slots?: number;
+  /** The loopback port of the backend every request is proxied to (`--proxy`); absent: none. */
+  readonly proxyTo?: number;
 }
 
 /** Apache httpd MPMs shipped by Debian's apache2 package. */
@@ -97,10 +99,21 @@ export function nginxConfig(site: SiteLayout): string {
     ...["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map((kind) =>
       `  ${kind}_temp_path ${base}_temp/${kind};`
     ),
+    // Kept-alive connections to the backend, as httpd's mod_proxy and mpmd pool theirs.
+    ...(site.proxyTo === undefined
+      ? []
+      : [`  upstream backend { server 127.0.0.1:${site.proxyTo}; keepalive 64; }`]),
     "  server {",
     `    listen 127.0.0.1:${site.port};`,
     "    server_name localhost;",
     `    root ${site.docRoot};`,
+    ...(site.proxyTo === undefined ? [] : [
+      "    location / {",
+      "      proxy_pass http://backend;",
+      "      proxy_http_version 1.1;",
+      '      proxy_set_header Connection "";',
+      "    }",
+    ]),
     "  }",
     "}",
     "",
@@ -151,7 +164,13 @@ export function mpmdSlotSections(slots: number): Record<string, Record<string, n
 export function httpdConfig(site: SiteLayout, mpm: HttpdMpm): string {
   const base = `${site.dir}/${site.stem}`;
   // reqtimeout: Debian enables it by default; it is Apache's answer to slow clients (--hostile).
-  const modules = [`mpm_${mpm}`, "authz_core", "mime", "reqtimeout"];
+  const modules = [
+    `mpm_${mpm}`,
+    "authz_core",
+    "mime",
+    "reqtimeout",
+    ...(site.proxyTo === undefined ? [] : ["proxy", "proxy_http"]),
+  ];
   const mpmDirectives = Object.entries(
     site.slots === undefined
       ? DEBIAN_HTTPD_MPM_DIRECTIVES[mpm]
@@ -183,6 +202,7 @@ export function httpdConfig(site: SiteLayout, mpm: HttpdMpm): string {
     `<Directory "${site.docRoot}">`,
     "  Require all granted",
     "</Directory>",
+    ...(site.proxyTo === undefined ? [] : [`ProxyPass / http://127.0.0.1:${site.proxyTo}/`]),
     "",
   ].join("\n");
 }
@@ -225,6 +245,9 @@ export function mpmdConfig(site: SiteLayout): string {
     ...(site.slots === undefined ? [] : Object.entries(mpmdSlotSections(site.slots)).flatMap((
       [mpm, section],
     ) => [`${mpm}:`, ...Object.entries(section).map(([name, value]) => `  ${name}: ${value}`)])),
+    ...(site.proxyTo === undefined
+      ? []
+      : [`ProxyPass: [${JSON.stringify(`/ http://127.0.0.1:${site.proxyTo}/`)}]`]),
     ...(site.appModule === undefined ? [] : [
       "App:",
       "  - Location: /",

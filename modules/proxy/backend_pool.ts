@@ -9,6 +9,7 @@
 import { TIMED_OUT, withDeadline } from "../../base/mod.ts";
 import type { ProxyWorker } from "../../server/config/mod.ts";
 import { BackendConnection, BackendError } from "./backend_connection.ts";
+import { SilenceWatch } from "./silence_watch.ts";
 
 /** One backend's connections. */
 interface Backend {
@@ -42,6 +43,8 @@ export interface Acquired {
 
 /** The pool of one slot. */
 export class BackendPool {
+  /** The watch on the silence of this slot's backends (one timer for all). */
+  readonly silence: SilenceWatch = new SilenceWatch();
   readonly #backends = new Map<string, Backend>();
 
   #backend(authority: string): Backend {

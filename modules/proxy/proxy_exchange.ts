@@ -17,6 +17,7 @@ import {
   errorResponse,
   type RequestBody,
   type ResponseHead,
+  type ResponseHeaders,
   type ServerRequest,
   type ServerResponse,
 } from "../../server/http/mod.ts";
@@ -28,6 +29,7 @@ import {
 } from "./backend_connection.ts";
 import type { BackendChoice } from "./backend_choice.ts";
 import type { BackendPool } from "./backend_pool.ts";
+import type { Silence } from "./silence_watch.ts";
 import { type BackendHeadOptions, backendRequestHead } from "./backend_request.ts";
 import { clientResponseFields, type ResponseRewrite } from "./client_response_fields.ts";
 import { tunnelResponse } from "./upgrade_tunnel.ts";
@@ -73,39 +75,6 @@ const LAST_CHUNK = new TextEncoder().encode("0\r\n\r\n");
 const CRLF = new TextEncoder().encode("\r\n");
 
 /**
- * Closes the backend connection when the backend stays silent for the timeout; each sign of
- * progress starts the wait anew.
- */
-class SilenceTimer {
-  expired = false;
-  #timer: ReturnType<typeof setTimeout> | undefined;
-  readonly #ms: number;
-  #connection: BackendConnection | null = null;
-
-  constructor(ms: number) {
-    this.#ms = ms;
-  }
-
-  /** Watches `connection` from now on. */
-  watch(connection: BackendConnection): void {
-    this.#connection = connection;
-    this.kick();
-  }
-
-  kick(): void {
-    clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => {
-      this.expired = true;
-      this.#connection?.close();
-    }, this.#ms);
-  }
-
-  stop(): void {
-    clearTimeout(this.#timer);
-  }
-}
-
-/**
  * Passes `request` to the chosen backend and answers with what it says.
  *
  * @throws {HttpError} the client's own body error (400, 408, 413) met while forwarding it.
@@ -114,8 +83,7 @@ export async function proxyExchange(
   request: ServerRequest,
   options: ExchangeOptions,
 ): Promise<ServerResponse> {
-  const { choice, pool, worker, logger } = options;
-  const url = choice.url;
+  const url = options.choice.url;
   const prefix = url.pathname === "/" ? "" : url.pathname.replace(/\/$/, "");
   const headBytes = encodeLatin1(backendRequestHead(request, {
     ...options.head,
@@ -123,97 +91,69 @@ export async function proxyExchange(
     backendHost: url.host,
     upgrade: options.upgrade,
   }));
-  const backendName = `${url.protocol}//${url.host}`;
-  const retryable = IDEMPOTENT.has(request.method) && !request.body.present;
-  const silence = new SilenceTimer(options.timeoutMs);
-  let bytes = headBytes.length;
+  const exchange: Exchange = {
+    request,
+    options,
+    backendName: `${url.protocol}//${url.host}`,
+    silence: null,
+    upload: { done: !request.body.present, clientFailure: null },
+    bytes: headBytes.length,
+    connection: null,
+  };
   let head: ResponseHead;
-  let connection: BackendConnection;
-  const upload: Upload = { done: !request.body.present, clientFailure: null };
-  for (let attempt = 0;; attempt++) {
-    try {
-      const acquired = await pool.acquire({
-        hostname: url.hostname.replace(/^\[(.*)\]$/, "$1"),
-        port: Number(url.port || 80),
-        worker,
-        connectTimeoutMs: worker.connectionTimeoutMs ?? options.timeoutMs,
-      }, { fresh: attempt > 0 });
-      connection = acquired.connection;
-      silence.watch(connection);
-      try {
-        await connection.write(headBytes);
-        if (request.body.present) {
-          const conn = connection;
-          sendBody(request.body, conn, silence).then(
-            (sent) => {
-              bytes += sent;
-              upload.done = true;
-            },
-            (error: unknown) => {
-              // A backend that stops reading fails the upload; its answer may still come.
-              if (error instanceof ClientBodyError) {
-                upload.clientFailure = error;
-                conn.close();
-              }
-            },
-          );
-        }
-        head = await connection.readHead(request.method);
-        if (head.status === 101 && (options.upgrade === null || switchedProtocol(head) === null)) {
-          throw new BackendError("Cannot read the response head: a 101 nobody asked for", {
-            beforeAnswer: false,
-          });
-        }
-        break;
-      } catch (error) {
-        connection.close();
-        pool.release(connection, false, worker);
-        const stale = acquired.reused && attempt === 0 && retryable &&
-          (!(error instanceof BackendError) || error.beforeAnswer) && !silence.expired;
-        if (!stale) throw error;
-      }
-    } catch (error) {
-      silence.stop();
-      if (upload.clientFailure !== null) {
-        choice.finished({ failed: false, bytes });
-        throw upload.clientFailure.cause;
-      }
-      const status = silence.expired ? 504 : 502;
-      logger.error(
-        `${status === 504 ? "Timeout" : "Error"} from backend ${backendName} for ${
-          describeRequest(request)
-        }: ${silence.expired ? `no answer within ${options.timeoutMs} ms` : describeError(error)}`,
-      );
-      choice.finished({ failed: true, bytes });
-      return errorResponse(status);
+  let body: Uint8Array | AsyncIterable<Uint8Array> | null = null;
+  try {
+    head = await sendHead(exchange, headBytes);
+    if (head.status === 101 && (options.upgrade === null || switchedProtocol(head) === null)) {
+      throw new BackendError("Cannot read the response head: a 101 nobody asked for", {
+        beforeAnswer: false,
+      });
     }
+    if (head.status !== 101) body = await answerBody(exchange, head);
+  } catch (error) {
+    return failed(exchange, error);
   }
   const fields = clientResponseFields(head.fields, options.rewrite, selfUrl(request));
-  for (const field of choice.responseHeaders) fields.push([field[0], field[1]]);
-  const protocol = switchedProtocol(head);
-  if (protocol !== null) {
-    // The tunnel's idle timeout, enforced by the engine, takes over from the silence timer.
-    silence.stop();
-    fields.push(["Upgrade", protocol]);
-    return tunnelResponse(request, connection, {
-      statusText: head.reason,
-      headers: fields,
-      idleTimeoutMs: options.timeoutMs,
-      backendName,
-      logger,
-      ended: (moved) => {
-        pool.release(connection, false, worker);
-        choice.finished({ failed: false, bytes: bytes + moved });
-      },
-    });
-  }
-  const exchange = { request, head, connection, silence, upload, options, backendName, bytes };
-  return {
-    status: head.status,
+  for (const field of options.choice.responseHeaders) fields.push([field[0], field[1]]);
+  if (head.status === 101) return switched(exchange, head, fields);
+  return { status: head.status, statusText: head.reason, headers: fields, body };
+}
+
+/**
+ * The client's `101` and the tunnel between the two connections; the engine enforces the
+ * tunnel's idle timeout, which takes over from the silence watch.
+ */
+function switched(exchange: Exchange, head: ResponseHead, fields: ResponseHeaders): ServerResponse {
+  const { options } = exchange;
+  const connection = exchange.connection!;
+  exchange.silence!.stop();
+  fields.push(["Upgrade", switchedProtocol(head)!]);
+  return tunnelResponse(exchange.request, connection, {
     statusText: head.reason,
     headers: fields,
-    body: answerBody(exchange),
-  };
+    idleTimeoutMs: options.timeoutMs,
+    backendName: exchange.backendName,
+    logger: options.logger,
+    ended: (moved) => {
+      options.pool.release(connection, false, options.worker);
+      options.choice.finished({ failed: false, bytes: exchange.bytes + moved });
+    },
+  });
+}
+
+/** One exchange with a backend. */
+interface Exchange {
+  readonly request: ServerRequest;
+  readonly options: ExchangeOptions;
+  /** `http://host:port`, as log lines name the backend. */
+  readonly backendName: string;
+  /** The watch on the backend's silence, from the first connection on. */
+  silence: Silence | null;
+  readonly upload: Upload;
+  /** Bytes moved both ways so far. */
+  bytes: number;
+  /** The connection, once one is open. */
+  connection: BackendConnection | null;
 }
 
 /** How forwarding the client's body went. */
@@ -224,34 +164,145 @@ interface Upload {
   clientFailure: ClientBodyError | null;
 }
 
-/** The state of an exchange once the head is in. */
-interface Answered {
-  readonly request: ServerRequest;
-  readonly head: ResponseHead;
-  readonly connection: BackendConnection;
-  readonly silence: SilenceTimer;
-  readonly upload: Upload;
-  readonly options: ExchangeOptions;
-  readonly backendName: string;
-  bytes: number;
+/**
+ * Sends the request (its body in the background) and reads the answer's head, once more on a
+ * fresh connection when a pooled one turns out stale.
+ */
+async function sendHead(exchange: Exchange, headBytes: Uint8Array): Promise<ResponseHead> {
+  const { request, options, upload } = exchange;
+  const { pool, worker } = options;
+  const url = options.choice.url;
+  const retryable = IDEMPOTENT.has(request.method) && !request.body.present;
+  for (let attempt = 0;; attempt++) {
+    const acquired = await pool.acquire({
+      hostname: url.hostname.replace(/^\[(.*)\]$/, "$1"),
+      port: Number(url.port || 80),
+      worker,
+      connectTimeoutMs: worker.connectionTimeoutMs ?? options.timeoutMs,
+    }, { fresh: attempt > 0 });
+    const connection = acquired.connection;
+    exchange.connection = connection;
+    if (exchange.silence === null) {
+      exchange.silence = pool.silence.start(options.timeoutMs, () => exchange.connection?.close());
+    } else exchange.silence.kick();
+    const silence = exchange.silence;
+    try {
+      await connection.write(headBytes);
+      if (request.body.present) {
+        sendBody(request.body, connection, silence).then(
+          (sent) => {
+            exchange.bytes += sent;
+            upload.done = true;
+          },
+          (error: unknown) => {
+            // A backend that stops reading fails the upload; its answer may still come.
+            if (error instanceof ClientBodyError) {
+              upload.clientFailure = error;
+              connection.close();
+            }
+          },
+        );
+      }
+      return await connection.readHead(request.method);
+    } catch (error) {
+      exchange.connection = null;
+      pool.release(connection, false, worker);
+      const stale = acquired.reused && attempt === 0 && retryable &&
+        (!(error instanceof BackendError) || error.beforeAnswer) && !silence.expired;
+      if (!stale) throw error;
+    }
+  }
 }
 
-/** The answer's body: bytes already buffered when they are all there, else a stream. */
-function answerBody(exchange: Answered): Uint8Array | AsyncIterable<Uint8Array> | null {
-  const { head, connection } = exchange;
+/**
+ * The answer to an exchange that failed before its answer began: the client's own body error,
+ * or 502 (504 when the backend stayed silent), logged with the backend's name.
+ */
+function failed(exchange: Exchange, error: unknown): ServerResponse {
+  const { request, options, upload, connection } = exchange;
+  exchange.silence?.stop();
+  const silent = exchange.silence?.expired === true;
+  if (connection !== null) options.pool.release(connection, false, options.worker);
+  if (upload.clientFailure !== null) {
+    options.choice.finished({ failed: false, bytes: exchange.bytes });
+    throw upload.clientFailure.cause;
+  }
+  const status = silent ? 504 : 502;
+  options.logger.error(
+    `${status === 504 ? "Timeout" : "Error"} from backend ${exchange.backendName} for ${
+      describeRequest(request)
+    }: ${silent ? `no answer within ${options.timeoutMs} ms` : describeError(error)}`,
+  );
+  options.choice.finished({ failed: true, bytes: exchange.bytes });
+  return errorResponse(status);
+}
+
+/** An exchange whose answer's head is in, on its connection. */
+interface Answered extends Exchange {
+  readonly head: ResponseHead;
+  readonly connection: BackendConnection;
+  readonly silence: Silence;
+}
+
+/** Bodies up to this size are read whole before the answer starts: the client gets one write. */
+const SMALL_BODY_BYTES = 64 * 1024;
+
+/**
+ * The answer's body: bytes when it is small (read whole first) or already buffered whole, else
+ * a stream.
+ *
+ * @throws {BackendError} when a small body's bytes do not all come.
+ */
+async function answerBody(
+  exchange: Exchange,
+  head: ResponseHead,
+): Promise<Uint8Array | AsyncIterable<Uint8Array> | null> {
+  const connection = exchange.connection!;
+  const silence = exchange.silence!;
+  const answered: Answered = Object.assign(exchange, { head, connection, silence });
   const framing = head.framing;
+  let body: Uint8Array | null = null;
   if (framing.kind === "none") {
-    finish(exchange, true);
+    finish(answered, true);
     return null;
   }
-  if (framing.kind === "length" && connection.end - connection.start >= framing.length) {
-    const body = connection.buf.slice(connection.start, connection.start + framing.length);
+  if (framing.kind === "length" && framing.length <= SMALL_BODY_BYTES) {
+    while (connection.end - connection.start < framing.length) {
+      if (!(await fillWatched(connection, silence))) {
+        throw closedEarly(`${framing.length - (connection.end - connection.start)} bytes short`);
+      }
+    }
+    body = connection.buf.slice(connection.start, connection.start + framing.length);
     connection.start += framing.length;
-    exchange.bytes += body.length;
-    finish(exchange, true);
-    return body;
+  } else if (framing.kind === "chunked") body = bufferedChunkedBody(connection);
+  if (body === null) return streamBody(answered);
+  exchange.bytes += body.length;
+  finish(answered, true);
+  return body;
+}
+
+/** A chunked body held whole in the receive buffer, decoded (and consumed); else `null`. */
+function bufferedChunkedBody(connection: BackendConnection): Uint8Array | null {
+  const decoder = new ChunkedDecoder(RESPONSE_HEAD_LIMITS);
+  const pieces: Uint8Array[] = [];
+  let length = 0;
+  let at = connection.start;
+  while (at < connection.end && !decoder.done) {
+    at = decoder.decode(connection.buf, at, connection.end);
+    if (decoder.dataEnd > decoder.dataStart) {
+      pieces.push(connection.buf.subarray(decoder.dataStart, decoder.dataEnd));
+      length += decoder.dataEnd - decoder.dataStart;
+    }
   }
-  return streamBody(exchange);
+  if (!decoder.done) return null;
+  const body = new Uint8Array(length);
+  let offset = 0;
+  for (const piece of pieces) {
+    body.set(piece, offset);
+    offset += piece.length;
+  }
+  connection.start = at;
+  return body;
 }
 
 /** Streams the answer's body; the connection goes back to the pool when it has all come. */
@@ -326,7 +377,7 @@ function finish(exchange: Answered, complete: boolean): void {
 async function readSome(
   connection: BackendConnection,
   max: number,
-  silence: SilenceTimer,
+  silence: Silence,
 ): Promise<Uint8Array | null> {
   const buffered = connection.end - connection.start;
   if (buffered > 0) {
@@ -341,7 +392,7 @@ async function readSome(
   return n === null ? null : into.subarray(0, n);
 }
 
-async function fillWatched(connection: BackendConnection, silence: SilenceTimer): Promise<boolean> {
+async function fillWatched(connection: BackendConnection, silence: Silence): Promise<boolean> {
   silence.kick();
   return await connection.fill();
 }
@@ -370,7 +421,7 @@ class ClientBodyError extends Error {
 async function sendBody(
   body: RequestBody,
   connection: BackendConnection,
-  silence: SilenceTimer,
+  silence: Silence,
 ): Promise<number> {
   const chunked = body.length === null;
   let sent = 0;

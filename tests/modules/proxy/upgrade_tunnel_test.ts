@@ -10,7 +10,14 @@ import type { Handler } from "../../../server/http/mod.ts";
 import { collectingLogger, type LogEntry, startEngine } from "../../server/http/_test_engine.ts";
 import { errorsOf, parseYaml } from "../../server/config/readers/_parse_yaml.ts";
 import { within } from "../../_deadline.ts";
-import { openSocket, readHead, startEchoBackend, startRawBackend } from "./_backends.ts";
+import { refusedPort } from "./_backends.ts";
+import {
+  openSocket,
+  readHead,
+  startRawBackend,
+  startRawEcho,
+  startWebSocketEcho,
+} from "./_upgrade_backends.ts";
 
 const WAIT_MS = 10_000;
 const encoder = new TextEncoder();
@@ -35,14 +42,6 @@ function proxyTo(
     pool,
   })!;
   return Object.assign(handler, { [Symbol.dispose]: () => pool.close() });
-}
-
-/** A free loopback port with nothing listening on it. */
-function closedPort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr;
-  listener.close();
-  return port;
 }
 
 /** Sends `bytes` on a new connection to the engine and reads until the server closes. */
@@ -77,7 +76,7 @@ const UPGRADE_HEAD = "GET /chat?room=1 HTTP/1.1\r\nHost: front.test\r\nConnectio
   "Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n";
 
 Deno.test("ProxyPass upgrade=websocket tunnels a WebSocket echo: text, binary, 10 MiB, many messages", async () => {
-  await using backend = await startEchoBackend();
+  await using backend = await startWebSocketEcho();
   using proxy = proxyTo(backend.port);
   await using server = startEngine(proxy);
   using ws = await openSocket(`ws://127.0.0.1:${server.port}/echo?x=1`);
@@ -111,7 +110,7 @@ Deno.test("ProxyPass upgrade=websocket tunnels a WebSocket echo: text, binary, 1
 });
 
 Deno.test("ProxyPass upgrade= passes the backend's close to the client", async () => {
-  await using backend = await startEchoBackend();
+  await using backend = await startWebSocketEcho();
   using proxy = proxyTo(backend.port);
   await using server = startEngine(proxy);
   using ws = await openSocket(`ws://127.0.0.1:${server.port}/`);
@@ -123,7 +122,7 @@ Deno.test("ProxyPass upgrade= passes the backend's close to the client", async (
 });
 
 Deno.test("ProxyPass upgrade= passes the client's close to the backend", async () => {
-  await using backend = await startEchoBackend();
+  await using backend = await startWebSocketEcho();
   using proxy = proxyTo(backend.port);
   await using server = startEngine(proxy);
   using ws = await openSocket(`ws://127.0.0.1:${server.port}/`);
@@ -132,7 +131,7 @@ Deno.test("ProxyPass upgrade= passes the client's close to the backend", async (
 });
 
 Deno.test("ProxyPass upgrade= answers 502 and names the backend when it refuses", async () => {
-  const port = closedPort();
+  const port = refusedPort();
   const logs: LogEntry[] = [];
   using proxy = proxyTo(port, { logs });
   await using server = startEngine(proxy);
@@ -197,19 +196,7 @@ Deno.test("ProxyPass upgrade= passes a backend's non-101 answer to the client", 
 });
 
 Deno.test("ProxyPass upgrade= hands bytes pipelined behind the upgrade head to the backend", async () => {
-  await using backend = startRawBackend(async (conn) => {
-    const { rest } = await readHead(conn);
-    await conn.write(
-      encoder.encode(
-        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: x-echo\r\nConnection: Upgrade\r\n\r\n",
-      ),
-    );
-    if (rest.length > 0) await conn.write(rest);
-    const chunk = new Uint8Array(1024);
-    for (let n = await conn.read(chunk); n !== null; n = await conn.read(chunk)) {
-      await conn.write(chunk.subarray(0, n));
-    }
-  });
+  await using backend = startRawEcho("x-echo");
   using proxy = proxyTo(backend.port, { keys: "upgrade=ANY" });
   await using server = startEngine(proxy);
   using conn = await Deno.connect({ hostname: "127.0.0.1", port: server.port });
@@ -233,7 +220,7 @@ Deno.test("ProxyPass upgrade= hands bytes pipelined behind the upgrade head to t
 });
 
 Deno.test("ProxyPass upgrade= closes a tunnel idle for its timeout, and the backend's side with it", async () => {
-  await using backend = await startEchoBackend();
+  await using backend = await startWebSocketEcho();
   using proxy = proxyTo(backend.port, { keys: "upgrade=websocket timeout=300ms" });
   await using server = startEngine(proxy);
   using ws = await openSocket(`ws://127.0.0.1:${server.port}/`);
@@ -245,7 +232,7 @@ Deno.test("ProxyPass upgrade= closes a tunnel idle for its timeout, and the back
 });
 
 Deno.test("ProxyPass without upgrade= sends an upgrade request as an ordinary one", async () => {
-  await using backend = await startEchoBackend();
+  await using backend = await startWebSocketEcho();
   using proxy = proxyTo(backend.port, { keys: "" });
   await using server = startEngine(proxy);
   // The ws backend answers a request without Upgrade with 426: the client sees that answer.

@@ -3,9 +3,9 @@ import { within } from "../../_deadline.ts";
 import {
   openSocket,
   readHead,
-  startEchoBackend,
-  startRawBackend,
-} from "../../modules/proxy/_backends.ts";
+  startRawEcho,
+  startWebSocketEcho,
+} from "../../modules/proxy/_upgrade_backends.ts";
 import {
   type MpmCase,
   mpmConfig,
@@ -47,28 +47,11 @@ function config(c: MpmCase, wsPort: number, rawPort: number): string {
   );
 }
 
-/** A backend that switches to `x-echo` and echoes, the bytes behind the head first. */
-function startRawEcho() {
-  return startRawBackend(async (conn) => {
-    const { rest } = await readHead(conn);
-    await conn.write(
-      encoder.encode(
-        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: x-echo\r\nConnection: Upgrade\r\n\r\n",
-      ),
-    );
-    if (rest.length > 0) await conn.write(rest);
-    const chunk = new Uint8Array(4096);
-    for (let n = await conn.read(chunk); n !== null; n = await conn.read(chunk)) {
-      await conn.write(chunk.subarray(0, n));
-    }
-  });
-}
-
 Deno.test("ProxyPass upgrade=websocket tunnels under each MPM", async (t) => {
   for (const c of CASES) {
     await t.step(c.mpm, async (t) => {
-      await using backend = await startEchoBackend();
-      await using raw = startRawEcho();
+      await using backend = await startWebSocketEcho();
+      await using raw = startRawEcho("x-echo");
       await using server = await startMpmd(config(c, backend.port, raw.port));
       const wsUrl = `ws://127.0.0.1:${server.port}/ws/echo`;
 
