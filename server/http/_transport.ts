@@ -44,9 +44,7 @@ const STATE_OF_PHASE: readonly ConnectionState[] = [
   "write",
   "closing",
   "closed",
-  // httpd shows a tunnelling slot as sending its reply (W); reporting the head's write state
-  // on also keeps the scoreboard from starting the request a second time.
-  "write",
+  "tunnel",
 ];
 
 /** httpd's lingering close: how long to read and discard after shutting down our side. */

@@ -37,6 +37,8 @@ export interface EngineStats {
   readonly keepAliveIdle: number;
   /** In lingering close. */
   readonly closing: number;
+  /** Tunnelling bytes after a protocol switch. */
+  readonly tunnels: number;
 }
 
 /** Options of {@link HttpEngine.shutdown}. */
@@ -100,6 +102,7 @@ const STATE_INDEX: Readonly<Record<ConnectionState, number>> = {
   keepalive: 3,
   closing: 4,
   closed: 5,
+  tunnel: 6,
 };
 
 /**
@@ -167,7 +170,7 @@ class Engine implements HttpEngine, ConnectionHost {
 
   readonly #connections = new Set<HttpConnection>();
   readonly #own: EngineListeners;
-  readonly #counts = [0, 0, 0, 0, 0, 0];
+  readonly #counts = [0, 0, 0, 0, 0, 0, 0];
   readonly #sweepMs: number;
   #sweeper: ReturnType<typeof setInterval> | null = null;
   #nextId = 1;
@@ -209,6 +212,7 @@ class Engine implements HttpEngine, ConnectionHost {
       writing: c[2]!,
       keepAliveIdle: c[3]!,
       closing: c[4]!,
+      tunnels: c[6]!,
     };
   }
 

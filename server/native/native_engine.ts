@@ -125,6 +125,7 @@ class NativeEngine implements HttpEngine {
       writing: 0,
       keepAliveIdle: idle,
       closing: 0,
+      tunnels: 0,
     };
   }
 
