@@ -10,29 +10,12 @@
  */
 
 import { WebSocketServer, WsClient as WebSocket } from "../tests/_dev_deps.ts";
-import { MPMD_DENO_CONFIG, MPMD_ENTRY } from "./contenders.ts";
+import { startBenchMpmd, treeRss } from "./_bench_mpmd.ts";
 
 const tunnels = Number(Deno.args[0] ?? 1000);
 const ROUND_TRIPS = 2_000;
 const BULK_MESSAGES = 64;
 const BULK_BYTES = 1 << 20;
-
-/** Resident memory (bytes) of `pid` and its descendants, from one `ps` table. */
-async function treeRss(pid: number): Promise<number> {
-  const out = await new Deno.Command("ps", { args: ["-e", "-o", "pid=,ppid=,rss="] }).output();
-  const rows = new TextDecoder().decode(out.stdout).trim().split("\n").map((line) =>
-    line.trim().split(/\s+/).map(Number) as [number, number, number]
-  );
-  let total = 0;
-  const queue = [pid];
-  for (let p = queue.shift(); p !== undefined; p = queue.shift()) {
-    for (const [child, parent, rss] of rows) {
-      if (child === p) total += rss * 1024;
-      if (parent === p) queue.push(child);
-    }
-  }
-  return total;
-}
 
 function open(url: string): Promise<WebSocket> {
   const socket = new WebSocket(url, { maxPayload: 64 << 20 });
@@ -83,43 +66,12 @@ backend.on(
 );
 const backendPort = (backend.address() as { port: number }).port;
 
-const dir = await Deno.makeTempDir({ prefix: "mpmd_websocket_tunnel_" });
-const port = (() => {
-  using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  return listener.addr.port;
-})();
-await Deno.writeTextFile(
-  `${dir}/mpmd.yaml`,
-  [
-    `Listen: [127.0.0.1:${port}]`,
-    `DocumentRoot: ${dir}`,
-    "LogLevel: warn",
-    `ProxyPass: ["/ws/ http://127.0.0.1:${backendPort}/ upgrade=websocket max=${tunnels + 10}"]`,
-    "event:",
-    "  StartServers: 1",
-    "  ThreadsPerChild: 2",
-    "  MinSpareThreads: 1",
-    "  MaxSpareThreads: 3",
-    "",
-  ].join("\n"),
-);
-const server = new Deno.Command(Deno.execPath(), {
-  args: ["run", "-A", "--config", MPMD_DENO_CONFIG, MPMD_ENTRY, "-f", `${dir}/mpmd.yaml`],
-  stdout: "null",
-  stderr: "inherit",
-}).spawn();
+const server = await startBenchMpmd("mpmd_websocket_tunnel_", [
+  `ProxyPass: ["/ws/ http://127.0.0.1:${backendPort}/ upgrade=websocket max=${tunnels + 10}"]`,
+]);
+const { port } = server;
 const idleSockets: WebSocket[] = [];
 try {
-  for (let attempt = 0;; attempt++) {
-    try {
-      await (await fetch(`http://127.0.0.1:${port}/ready`, { signal: AbortSignal.timeout(500) }))
-        .body?.cancel();
-      break;
-    } catch (error) {
-      if (attempt > 200) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
   const direct = `ws://127.0.0.1:${backendPort}/`;
   const proxied = `ws://127.0.0.1:${port}/ws/`;
   // A first pass of each warms up the client's and the servers' code; the second is reported.
@@ -133,12 +85,12 @@ try {
       } MiB/s for ${BULK_MESSAGES} pipelined 1 MiB messages echoed`,
     );
   }
-  const idle = await treeRss(server.pid);
+  const idle = treeRss(server.pid);
   for (let i = 0; i < tunnels; i += 100) {
     const batch = Math.min(100, tunnels - i);
     idleSockets.push(...await Promise.all(Array.from({ length: batch }, () => open(proxied))));
   }
-  const busy = await treeRss(server.pid);
+  const busy = treeRss(server.pid);
   const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
   console.log(
     `${tunnels} idle tunnels: mpmd ${mib(busy)} MiB resident, ${mib(idle)} MiB before them; ${
@@ -147,9 +99,8 @@ try {
   );
 } finally {
   for (const socket of idleSockets) socket.terminate();
-  server.kill("SIGTERM");
-  await server.status;
+  // mpmd first: a backend that goes away under it would fill its error log.
+  await server[Symbol.asyncDispose]();
   for (const client of backend.clients) client.terminate();
   await new Promise((resolve) => backend.close(resolve));
-  await Deno.remove(dir, { recursive: true });
 }

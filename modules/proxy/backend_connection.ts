@@ -25,7 +25,10 @@ export const RESPONSE_HEAD_LIMITS: HeadLimits = Object.freeze({
   limitRequestFields: 100,
 });
 
+/** The receive buffer of a new connection: a head and a small answer fit. */
 const RECEIVE_BYTES = 16 * 1024;
+/** The receive buffer once a read has filled it: bodies then come in larger reads. */
+const BULK_RECEIVE_BYTES = 64 * 1024;
 const MAX_HEAD_BYTES = maxHeadBytes(RESPONSE_HEAD_LIMITS);
 
 /** Why an exchange with a backend failed, and whether any byte of its answer had come. */
@@ -94,15 +97,17 @@ export class BackendConnection {
         this.buf = grown;
       }
     }
+    const space = this.buf.length - this.end;
     const n = await this.#conn.read(this.buf.subarray(this.end));
     if (n === null) return false;
     this.end += n;
+    // A read that filled the buffer is a bulk transfer: larger reads from now on.
+    if (n === space && this.buf.length < BULK_RECEIVE_BYTES) {
+      const grown = new Uint8Array(BULK_RECEIVE_BYTES);
+      grown.set(this.buf.subarray(0, this.end));
+      this.buf = grown;
+    }
     return true;
-  }
-
-  /** Reads straight into `into` (only while no byte is buffered); `null` at the end. */
-  readInto(into: Uint8Array): Promise<number | null> {
-    return this.#conn.read(into);
   }
 
   /**

@@ -69,10 +69,9 @@ const IDEMPOTENT: ReadonlySet<string> = new Set([
   "PUT",
   "DELETE",
 ]);
-/** Largest read of a body straight from the backend's socket. */
-const DIRECT_READ_BYTES = 64 * 1024;
-const LAST_CHUNK = new TextEncoder().encode("0\r\n\r\n");
-const CRLF = new TextEncoder().encode("\r\n");
+const encoder = new TextEncoder();
+const LAST_CHUNK = encoder.encode("0\r\n\r\n");
+const CRLF = encoder.encode("\r\n");
 
 /**
  * Passes `request` to the chosen backend and answers with what it says.
@@ -336,7 +335,7 @@ async function* streamBody(exchange: Answered): AsyncGenerator<Uint8Array> {
       }
     } else {
       for (;;) {
-        const chunk = await readSome(connection, DIRECT_READ_BYTES, silence);
+        const chunk = await readSome(connection, Infinity, silence);
         if (chunk === null) break;
         exchange.bytes += chunk.length;
         yield chunk;
@@ -379,17 +378,15 @@ async function readSome(
   max: number,
   silence: Silence,
 ): Promise<Uint8Array | null> {
-  const buffered = connection.end - connection.start;
-  if (buffered > 0) {
-    const n = Math.min(buffered, max);
-    const chunk = connection.buf.slice(connection.start, connection.start + n);
-    connection.start += n;
-    return chunk;
+  // Read into the connection's own buffer and copy out what came: a stream that trickles holds
+  // no large buffer per pending read.
+  if (connection.start === connection.end && !(await fillWatched(connection, silence))) {
+    return null;
   }
-  const into = new Uint8Array(Math.min(max, DIRECT_READ_BYTES));
-  silence.kick();
-  const n = await connection.readInto(into);
-  return n === null ? null : into.subarray(0, n);
+  const n = Math.min(connection.end - connection.start, max);
+  const chunk = connection.buf.slice(connection.start, connection.start + n);
+  connection.start += n;
+  return chunk;
 }
 
 async function fillWatched(connection: BackendConnection, silence: Silence): Promise<boolean> {
@@ -437,7 +434,7 @@ async function sendBody(
     sent += chunk.length;
     silence.kick();
     if (chunked) {
-      await connection.write(new TextEncoder().encode(`${chunk.length.toString(16)}\r\n`));
+      await connection.write(encoder.encode(`${chunk.length.toString(16)}\r\n`));
       await connection.write(chunk);
       await connection.write(CRLF);
     } else await connection.write(chunk);

@@ -16,8 +16,8 @@ import type {
 import type { Logger } from "../../server/log/mod.ts";
 import type { BackendConnection } from "./backend_connection.ts";
 
-/** Each direction of a tunnel copies through a buffer of this size. */
-const COPY_BYTES = 64 * 1024;
+/** The client's bytes are read through a buffer of this size (the backend's through its own). */
+const CLIENT_READ_BYTES = 16 * 1024;
 
 /** What the client's `101` and its tunnel are made of besides the backend's connection. */
 export interface TunnelOptions {
@@ -37,9 +37,11 @@ export interface TunnelOptions {
 
 /** The two ends of one direction of a tunnel. */
 interface Direction {
-  /** Bytes received before the tunnel began, sent first. */
-  readonly first: Uint8Array;
-  read(into: Uint8Array): Promise<number | null>;
+  /**
+   * The next bytes, first those received before the tunnel began; `null` at the end. A view that
+   * holds until the next call.
+   */
+  read(): Promise<Uint8Array | null>;
   write(bytes: Uint8Array): Promise<void>;
   closeWrite(): Promise<void>;
 }
@@ -51,18 +53,44 @@ interface Direction {
  * @returns The bytes copied.
  */
 async function copy(direction: Direction): Promise<number> {
-  let bytes = direction.first.length;
-  if (bytes > 0) await direction.write(direction.first);
-  const buffer = new Uint8Array(COPY_BYTES);
-  for (;;) {
-    const n = await direction.read(buffer);
-    if (n === null) break;
-    await direction.write(buffer.subarray(0, n));
-    bytes += n;
+  let bytes = 0;
+  for (let chunk = await direction.read(); chunk !== null; chunk = await direction.read()) {
+    await direction.write(chunk);
+    bytes += chunk.length;
   }
   // A shutdown that fails finds the peer gone already: the other direction ends on its own.
   await direction.closeWrite().catch(() => {});
   return bytes;
+}
+
+/** The client's bytes, `buffered` first, read into one buffer of the tunnel's. */
+function clientReader(client: UpgradedConnection): () => Promise<Uint8Array | null> {
+  let first: Uint8Array | null = client.buffered.length > 0 ? client.buffered : null;
+  let buffer: Uint8Array | null = null;
+  return async () => {
+    if (first !== null) {
+      const bytes = first;
+      first = null;
+      return bytes;
+    }
+    // Made at the first read: a tunnel whose client never sends holds none.
+    buffer ??= new Uint8Array(CLIENT_READ_BYTES);
+    const n = await client.read(buffer);
+    return n === null ? null : buffer.subarray(0, n);
+  };
+}
+
+/**
+ * The backend's bytes, what came behind its `101` first, read into its connection's own buffer
+ * (which grows for bulk transfers), as the proxy reads bodies.
+ */
+function backendReader(backend: BackendConnection): () => Promise<Uint8Array | null> {
+  return async () => {
+    if (backend.start === backend.end && !(await backend.fill())) return null;
+    const bytes = backend.buf.subarray(backend.start, backend.end);
+    backend.start = backend.end;
+    return bytes;
+  };
 }
 
 /**
@@ -110,19 +138,16 @@ async function tunnel(
   const counts = [0, 0];
   const directions = [
     copy({
-      first: client.buffered,
-      read: (into) => client.read(into),
+      read: clientReader(client),
       write: (bytes) => backend.write(bytes),
       closeWrite: () => backend.closeWrite(),
     }),
     copy({
-      first: backend.buf.slice(backend.start, backend.end),
-      read: (into) => backend.readInto(into),
+      read: backendReader(backend),
       write: (bytes) => client.write(bytes),
       closeWrite: () => client.closeWrite(),
     }),
   ].map((direction, i) => direction.then((bytes) => counts[i] = bytes));
-  backend.start = backend.end;
   try {
     await Promise.all(directions);
   } catch (error) {

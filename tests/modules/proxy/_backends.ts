@@ -21,6 +21,8 @@ export interface EchoBackend extends Backend {
   readonly connections: number;
   /** Requests answered so far. */
   readonly requests: number;
+  /** Connections open now. */
+  readonly open: number;
   /** Closes every idle keep-alive connection (a pooled one goes stale). */
   closeIdle(): void;
 }
@@ -87,6 +89,8 @@ export async function startEchoBackend(): Promise<EchoBackend> {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
   });
+  // Longer than any test: a kept-alive connection closes because the proxy closed it.
+  server.keepAliveTimeout = 120_000;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.address() as AddressInfo).port;
   return {
@@ -97,6 +101,9 @@ export async function startEchoBackend(): Promise<EchoBackend> {
     },
     get requests() {
       return requests;
+    },
+    get open() {
+      return sockets.size;
     },
     closeIdle: () => server.closeIdleConnections(),
     [Symbol.asyncDispose]: async () => {

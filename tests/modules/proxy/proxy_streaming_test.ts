@@ -10,7 +10,7 @@ const STREAM_BYTES = Number(Deno.env.get("PROXY_STREAM_MIB") ?? 256) * 1024 * 10
 /**
  * How much the server's processes may grow: half of what crosses them. Each chunk is a fresh
  * buffer the isolates' garbage collector frees at its own pace, so their resident memory rises
- * to a plateau (about 75 MiB here for 256 MiB, 110 MiB for 1 and 3 GiB) rather than staying
+ * to a plateau (about 90 MiB here for 256 MiB, 105 MiB for 1 GiB) rather than staying
  * flat; a body held whole would exceed it.
  */
 const GROWTH_LIMIT_BYTES = STREAM_BYTES / 2;

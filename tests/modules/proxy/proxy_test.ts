@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { startMpmd } from "../../_server.ts";
-import { within } from "../../_deadline.ts";
+import { eventually, within } from "../../_deadline.ts";
 import { RawClient } from "../../server/http/_raw_client.ts";
 import { type Echo, refusedPort, startEchoBackend, startMisbehavingBackend } from "./_backends.ts";
 
@@ -202,6 +202,25 @@ Deno.test("ProxyPass in front of node:http and of misbehaving backends", async (
     await t.step("the server still serves", async () => {
       await json(await within(get("/node/still"), "an answer", 10_000));
     });
+  } finally {
+    await Deno.remove(docRoot, { recursive: true });
+  }
+});
+
+Deno.test("max= bounds a slot's connections to a backend, ttl= closes the idle ones", async () => {
+  await using echo = await startEchoBackend();
+  const docRoot = await Deno.makeTempDir();
+  try {
+    await using server = await startMpmd(
+      `Listen: [127.0.0.1:0]\nDocumentRoot: ${docRoot}\nProxyPass: ["/ ${echo.origin}/ max=1 ttl=300ms"]\n`,
+    );
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => fetch(`${server.origin}/n/${i}`).then(json)),
+    );
+    assert.equal(answers.length, 12);
+    // One connection per slot at most: the test pool has two threads.
+    assert.ok(echo.connections <= 2, `${echo.connections} connections`);
+    await eventually(() => echo.open === 0, "the idle connections closed after ttl=", 5_000);
   } finally {
     await Deno.remove(docRoot, { recursive: true });
   }

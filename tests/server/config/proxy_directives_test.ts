@@ -89,6 +89,11 @@ Deno.test("mod_proxy's directives refuse what mpmd cannot do, naming the line", 
         "On is refused: mpmd is no forward proxy (write Off, and ProxyPass for a reverse proxy)",
     },
     {
+      yaml: 'Location: { /app: { ProxyPass: "http://x/" } }',
+      error:
+        '<Location /app>: write ProxyPass at the host\'s level with the path first (ProxyPass: ["PATH URL"]), not in a section',
+    },
+    {
       yaml: "ProxyTimeout: soon",
       error: '"soon" is not a duration (seconds, or a number with ms/s)',
     },
