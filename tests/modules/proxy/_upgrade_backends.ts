@@ -60,9 +60,12 @@ export interface TestSocket extends Disposable {
   readonly closed: Promise<number>;
 }
 
-/** Opens a WebSocket to `url` and waits until it is open. */
-export async function openSocket(url: string): Promise<TestSocket> {
-  const socket = new WsClient(url, { maxPayload: 64 << 20 });
+/** Opens a WebSocket to `url` (`ca`: the certificate to trust for wss) and waits until it is open. */
+export async function openSocket(
+  url: string,
+  options: { readonly ca?: string } = {},
+): Promise<TestSocket> {
+  const socket = new WsClient(url, { maxPayload: 64 << 20, ...options });
   const queue: Array<{ data: Uint8Array; binary: boolean }> = [];
   const waiters: Array<() => void> = [];
   const closed = Promise.withResolvers<number>();

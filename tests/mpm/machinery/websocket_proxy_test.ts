@@ -13,10 +13,15 @@ import {
   scoreboardWhere,
   startMpmd,
 } from "./_mpm.ts";
+import {
+  type LocalhostCertificate,
+  localhostCertificate,
+} from "../../server/http/_localhost_certificate.ts";
 
 /**
  * `ProxyPass … upgrade=websocket` end to end under prefork, worker and event: a real mpmd in
- * front of an `npm:ws` echo backend and a raw backend, with real clients. Each MPM tunnels
+ * front of an `npm:ws` echo backend and a raw backend, with real clients, on plain HTTP and on an
+ * `https` listener (wss). Each MPM tunnels
  * text, binary and large messages, shows the tunnelling slot as `W` (under event no slot is held),
  * logs one `101` line with
  * the bytes when the tunnel ends, hands bytes pipelined behind the upgrade head to the backend,
@@ -34,27 +39,52 @@ const WAIT_MS = 15_000;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-function config(c: MpmCase, wsPort: number, rawPort: number): string {
+function config(
+  c: MpmCase,
+  wsPort: number,
+  rawPort: number,
+  certificate: LocalhostCertificate,
+): string {
+  // The plain listener first: its "Listening on http://" line is the readiness signal.
   return mpmConfig(
     c.mpm,
     c.section,
     [
+      "SSLEngine: on",
+      `SSLCertificateFile: ${certificate.certFile}`,
+      `SSLCertificateKeyFile: ${certificate.keyFile}`,
       "GracefulShutdownTimeout: 1",
       'CustomLog: ["stderr \\"tunnel %s %B %r\\""]',
       "ProxyPass:",
       `  - /ws/ http://127.0.0.1:${wsPort}/ upgrade=websocket`,
       `  - /raw/ http://127.0.0.1:${rawPort}/ upgrade=x-echo`,
     ].join("\n"),
-  );
+  ).replace("Listen: 127.0.0.1:0", 'Listen: ["127.0.0.1:0", "127.0.0.1:0 https"]');
 }
 
 Deno.test("ProxyPass upgrade=websocket tunnels under each MPM", async (t) => {
+  await using certificate = await localhostCertificate();
   for (const c of CASES) {
     await t.step(c.mpm, async (t) => {
       await using backend = await startWebSocketEcho();
       await using raw = startRawEcho("x-echo");
-      await using server = await startMpmd(config(c, backend.port, raw.port));
+      await using server = await startMpmd(config(c, backend.port, raw.port, certificate));
       const wsUrl = `ws://127.0.0.1:${server.port}/ws/echo`;
+
+      await t.step("wss: a tunnel on an https listener", async () => {
+        const line = await server.waitForLog(/Listening on https:\/\/127\.0\.0\.1:\d+/);
+        const httpsPort = Number(/https:\/\/127\.0\.0\.1:(\d+)/.exec(line)![1]);
+        using wss = await openSocket(`wss://localhost:${httpsPort}/ws/secure`, {
+          ca: certificate.cert,
+        });
+        wss.socket.send("over tls");
+        assert.equal(decoder.decode((await wss.next()).data), "over tls");
+        const big = new Uint8Array(256 * 1024).fill(7);
+        wss.socket.send(big);
+        assert.equal((await wss.next()).data.length, big.length);
+        wss.socket.close(1000);
+        assert.equal(await within(wss.closed, "the close", WAIT_MS), 1000);
+      });
 
       await t.step(
         "text, binary, 1 MiB and 200 messages; one 101 log line at the end",

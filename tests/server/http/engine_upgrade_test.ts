@@ -16,6 +16,7 @@ import {
 } from "../../../server/http/mod.ts";
 import { startEngine, until } from "./_test_engine.ts";
 import { within } from "../../_deadline.ts";
+import { localhostCertificate } from "./_localhost_certificate.ts";
 
 const WAIT_MS = 10_000;
 const encoder = new TextEncoder();
@@ -175,37 +176,9 @@ Deno.test("engine: a tunnel is closed at its idle timeout, by closeTunnels() and
   });
 });
 
-/** A self-signed certificate for `localhost`, made by the openssl command. */
-async function localhostCertificate(): Promise<{ key: string; cert: string }> {
-  const dir = await Deno.makeTempDir({ prefix: "mpmd-upgrade-tls-" });
-  try {
-    const out = await new Deno.Command("openssl", {
-      args: [
-        ...["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1"],
-        ...["-nodes", "-days", "1", "-subj", "/CN=localhost"],
-        ...[
-          "-addext",
-          "subjectAltName=DNS:localhost",
-          "-addext",
-          "basicConstraints=critical,CA:FALSE",
-        ],
-        ...["-keyout", `${dir}/key.pem`, "-out", `${dir}/cert.pem`],
-      ],
-      stdout: "null",
-      stderr: "piped",
-    }).output();
-    if (!out.success) throw new Error(`openssl: ${decoder.decode(out.stderr)}`);
-    return {
-      key: await Deno.readTextFile(`${dir}/key.pem`),
-      cert: await Deno.readTextFile(`${dir}/cert.pem`),
-    };
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
-
 Deno.test("engine: a tunnel over TLS gets the decrypted pipelined bytes and echoes", async () => {
-  const { key, cert } = await localhostCertificate();
+  await using certificate = await localhostCertificate();
+  const { key, cert } = certificate;
   await using server = startEngine(upgradeTo());
   const secureContext = tls.createSecureContext({ key, cert });
   const tcp = net.createServer((socket) => {
