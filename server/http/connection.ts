@@ -43,7 +43,7 @@ function describe(head: RequestHead): string {
  * must have asked for it (RFC 9110 §7.8: `Upgrade` and the `upgrade` connection option, in
  * HTTP/1.1), and its request must be over, as what follows belongs to the new protocol.
  */
-export function upgradeRefusal(head: RequestHead, bodyComplete: boolean): string | null {
+function upgradeRefusal(head: RequestHead, bodyComplete: boolean): string | null {
   if (head.version !== "HTTP/1.1") return `${head.version} cannot switch protocols`;
   if (!head.headers.has("upgrade")) return "the request has no Upgrade field";
   const options = head.headers.get("connection")?.toLowerCase().split(",") ?? [];
