@@ -351,6 +351,9 @@ export class HttpConnection implements ConnectionView {
       if (refusal !== null) {
         host.logger.error(`Cannot switch protocols for ${describe(head)}: ${refusal}`);
         response = errorResponse(500);
+      } else if (host.tunnelsClosed) {
+        // A retiring slot past its tunnels' grace: one started now would outlive it.
+        response = errorResponse(503);
       }
     }
     const keepAlive = decideKeepAlive({

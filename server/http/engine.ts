@@ -68,8 +68,9 @@ export interface HttpEngine {
   closeIdle(): number;
   /**
    * Closes the connections that switched protocols (their tunnels end as at their idle
-   * timeout); returns how many. A graceful restart bounds them with this: {@link drain} waits
-   * for requests, and a tunnel is not one that ends by itself.
+   * timeout) and answers later requests to switch with 503; returns how many it closed. A
+   * graceful restart bounds tunnels with this: {@link drain} waits for requests, and a tunnel
+   * is not one that ends by itself.
    */
   closeTunnels(): number;
   /**
@@ -165,6 +166,7 @@ class Engine implements HttpEngine, ConnectionHost {
   readonly onState: HttpEngineOptions["onState"];
   readonly buffers = new BufferPool(BUFFER_BYTES, MAX_FREE_BUFFERS);
   draining = false;
+  tunnelsClosed = false;
   /** Set by {@link shutdown}: a connection handed over after it is closed unserved. */
   #shutDown = false;
 
@@ -274,6 +276,7 @@ class Engine implements HttpEngine, ConnectionHost {
   }
 
   closeTunnels(): number {
+    this.tunnelsClosed = true;
     return this.#abortWhere((connection) => connection.tunnelling);
   }
 

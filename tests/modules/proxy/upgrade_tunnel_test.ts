@@ -231,6 +231,16 @@ Deno.test("ProxyPass upgrade= closes a tunnel idle for its timeout, and the back
   assert.ok(server.logs.some((e) => e.message.includes("no byte moved within its idle timeout")));
 });
 
+Deno.test("ProxyPass upgrade= closes the backend's side of a 101 the engine does not pass on", async () => {
+  await using backend = await startWebSocketEcho();
+  using proxy = proxyTo(backend.port);
+  await using server = startEngine(proxy);
+  // A retiring slot past its tunnels' grace answers 503 in place of the backend's 101.
+  server.engine.closeTunnels();
+  await assert.rejects(openSocket(`ws://127.0.0.1:${server.port}/`), /handshake answered 503/);
+  assert.equal(await within(backend.firstClose, "the backend's close", WAIT_MS), 1006);
+});
+
 Deno.test("ProxyPass without upgrade= sends an upgrade request as an ordinary one", async () => {
   await using backend = await startWebSocketEcho();
   using proxy = proxyTo(backend.port, { keys: "" });

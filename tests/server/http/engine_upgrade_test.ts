@@ -150,7 +150,7 @@ Deno.test("engine: a tunnel is closed at its idle timeout, by closeTunnels() and
     await client.ended();
     assert.equal((await server.waitForRecords(1, WAIT_MS))[0]!.status, 101);
   });
-  await t.step("closeTunnels() closes tunnels only", async () => {
+  await t.step("closeTunnels() closes tunnels only, and refuses new ones", async () => {
     await using server = startEngine(upgradeTo());
     using tunnelled = await Deno.connect({ hostname: "127.0.0.1", port: server.port });
     using kept = await Deno.connect({ hostname: "127.0.0.1", port: server.port });
@@ -164,6 +164,9 @@ Deno.test("engine: a tunnel is closed at its idle timeout, by closeTunnels() and
     await tunnel.ended();
     await plain.send("GET /plain HTTP/1.1\r\nHost: t\r\n\r\n");
     await plain.until("plain");
+    // Once tunnels are closed, none may start.
+    await plain.send(UPGRADE);
+    assert.match(await plain.until("</html>\n"), /^HTTP\/1\.1 503 /);
   });
   await t.step("a shutdown's grace", async () => {
     await using server = startEngine(upgradeTo());
