@@ -298,6 +298,8 @@ export class Transport implements BodySource {
     const buffered = this.buf.slice(this.start, this.end);
     this.start = this.end = 0;
     this.enter(TUNNEL, Date.now() + idleTimeoutMs);
+    // The new protocol's small messages must not wait behind unacknowledged ones.
+    this.#noDelay();
     const closed = Promise.withResolvers<void>();
     this.#tunnelClosed = closed.resolve;
     return {
