@@ -46,21 +46,23 @@ interface Direction {
   closeWrite(): Promise<void>;
 }
 
+/** Bytes a tunnel has moved, both ways together. */
+interface Moved {
+  bytes: number;
+}
+
 /**
  * Copies one direction until its reader ends, then ends the writer's sending side; each write
- * is awaited before the next read, so a slow reader holds back a fast writer.
- *
- * @returns The bytes copied.
+ * is awaited before the next read, so a slow reader holds back a fast writer. What it copies
+ * is added to `moved` as it goes, so that a tunnel ended by a reset still reports it.
  */
-async function copy(direction: Direction): Promise<number> {
-  let bytes = 0;
+async function copy(direction: Direction, moved: Moved): Promise<void> {
   for (let chunk = await direction.read(); chunk !== null; chunk = await direction.read()) {
     await direction.write(chunk);
-    bytes += chunk.length;
+    moved.bytes += chunk.length;
   }
   // A shutdown that fails finds the peer gone already: the other direction ends on its own.
   await direction.closeWrite().catch(() => {});
-  return bytes;
 }
 
 /** The client's bytes, `buffered` first, read into one buffer of the tunnel's. */
@@ -135,19 +137,19 @@ async function tunnel(
 ): Promise<void> {
   // Idle timeout or server stop: the client's side is gone, so the backend's goes too.
   void client.closed.then(() => backend.close());
-  const counts = [0, 0];
+  const moved: Moved = { bytes: 0 };
   const directions = [
     copy({
       read: clientReader(client),
       write: (bytes) => backend.write(bytes),
       closeWrite: () => backend.closeWrite(),
-    }),
+    }, moved),
     copy({
       read: backendReader(backend),
       write: (bytes) => client.write(bytes),
       closeWrite: () => client.closeWrite(),
-    }),
-  ].map((direction, i) => direction.then((bytes) => counts[i] = bytes));
+    }, moved),
+  ];
   try {
     await Promise.all(directions);
   } catch (error) {
@@ -157,6 +159,6 @@ async function tunnel(
     }
   } finally {
     backend.close();
-    options.ended(counts[0]! + counts[1]!);
+    options.ended(moved.bytes);
   }
 }
