@@ -12,23 +12,10 @@
 
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { MPMD_DENO_CONFIG, MPMD_ENTRY } from "./contenders.ts";
+import { startBenchMpmd, treeRss } from "./_bench_mpmd.ts";
 
 const streams = Number(Deno.args[0] ?? 1000);
 const CHUNK = "x".repeat(1024);
-
-/** Resident memory of `pid` and every process below it. */
-function treeRss(pid: number): number {
-  const status = Deno.readTextFileSync(`/proc/${pid}/status`);
-  let total = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
-  for (const task of Deno.readDirSync(`/proc/${pid}/task`)) {
-    const children = Deno.readTextFileSync(`/proc/${pid}/task/${task.name}/children`).trim();
-    if (children !== "") {
-      for (const child of children.split(/\s+/)) total += treeRss(Number(child));
-    }
-  }
-  return total;
-}
 
 const backend = createServer((_req, res) => {
   res.writeHead(200, { "Content-Type": "text/plain" });
@@ -39,43 +26,12 @@ const backend = createServer((_req, res) => {
 await new Promise<void>((resolve) => backend.listen(0, "127.0.0.1", resolve));
 const backendPort = (backend.address() as AddressInfo).port;
 
-const dir = await Deno.makeTempDir({ prefix: "mpmd_proxy_streams_" });
-const port = (() => {
-  using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  return listener.addr.port;
-})();
-await Deno.writeTextFile(
-  `${dir}/mpmd.yaml`,
-  [
-    `Listen: [127.0.0.1:${port}]`,
-    `DocumentRoot: ${dir}`,
-    "LogLevel: warn",
-    `ProxyPass: ["/ http://127.0.0.1:${backendPort}/ max=${streams}"]`,
-    "event:",
-    "  StartServers: 1",
-    "  ThreadsPerChild: 2",
-    "  MinSpareThreads: 1",
-    "  MaxSpareThreads: 3",
-    "",
-  ].join("\n"),
-);
-const server = new Deno.Command(Deno.execPath(), {
-  args: ["run", "-A", "--config", MPMD_DENO_CONFIG, MPMD_ENTRY, "-f", `${dir}/mpmd.yaml`],
-  stdout: "null",
-  stderr: "inherit",
-}).spawn();
+const server = await startBenchMpmd("mpmd_proxy_streams_", [
+  `ProxyPass: ["/ http://127.0.0.1:${backendPort}/ max=${streams}"]`,
+]);
+const { port } = server;
 const clients: Deno.TcpConn[] = [];
 try {
-  for (let attempt = 0;; attempt++) {
-    try {
-      await (await fetch(`http://127.0.0.1:${port}/ready`, { signal: AbortSignal.timeout(500) }))
-        .body?.cancel();
-      break;
-    } catch (error) {
-      if (attempt > 200) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
   const idle = treeRss(server.pid);
   const started = performance.now();
   const request = new TextEncoder().encode(`GET /s HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
@@ -107,9 +63,8 @@ try {
   );
 } finally {
   for (const conn of clients) conn.close();
-  server.kill("SIGTERM");
-  await server.status;
+  // mpmd first: a backend that goes away under it would fill its error log.
+  await server[Symbol.asyncDispose]();
   backend.closeAllConnections();
   backend.close();
-  await Deno.remove(dir, { recursive: true });
 }

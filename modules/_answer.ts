@@ -1,7 +1,8 @@
 /**
  * A handler's answer as a response, whatever form it took: a thrown `HttpError` or crash
  * becomes its error page (logged as the engine logs it), no answer a 404, a `Response` handed
- * back whole its fields. For the modules that work on every answer a host gives (Header,
+ * back whole its fields; a `101` that takes over the connection is handed on untouched, as its
+ * fields belong to the new protocol's handshake. For the modules that work on every answer a host gives (Header,
  * ErrorDocument, ServerSignature): they see error pages too. And a host's own handling of its
  * failures, for a host that logs them elsewhere than the engine does.
  *
@@ -29,8 +30,8 @@ function failureOf(error: unknown, request: ServerRequest, logger: Logger): Serv
 }
 
 /**
- * Calls `handler` and hands its answer, as fields, to `then`; synchronous answers stay
- * synchronous.
+ * Calls `handler` and hands its answer, as fields, to `then` (a `101` goes back as it is);
+ * synchronous answers stay synchronous.
  */
 export function answerOf(
   handler: Handler,
@@ -40,7 +41,7 @@ export function answerOf(
 ): ServerResponse | Promise<ServerResponse> {
   const fail = (error: unknown) => then(failureOf(error, request, logger) as FieldsResponse);
   const fields = (response: ServerResponse | null) =>
-    then(
+    response?.tunnel !== undefined ? response : then(
       response === null
         ? errorResponse(404) as FieldsResponse
         : response.web === undefined

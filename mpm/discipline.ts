@@ -35,6 +35,8 @@ export interface ConnectionCounts {
   readonly keepAlive: number;
   /** Of those, connections waiting for or reading a request head. */
   readonly reading: number;
+  /** Of those, connections that switched protocols and tunnel bytes (parked between bytes). */
+  readonly tunnels: number;
   /** Slots of the process. */
   readonly slots: number;
   /** Of those, the ones that may take more requests (below MaxRequestsPerThread). */
@@ -52,13 +54,14 @@ export interface ConnectionCounts {
  *   requests: an isolate whose handlers await takes others (up to MaxRequestsPerThread), so a
  *   hung request costs only its own socket;
  * - a parked keep-alive connection costs a few KiB, not a thread, and is not counted (httpd
- *   counts it).
+ *   counts it); nor is a tunnel (a WebSocket through the proxy), whose copying awaits its
+ *   sockets as a parked connection awaits its next request.
  *
  * Never for one-connection slots.
  */
 export function overConnectionLimit(discipline: Discipline, counts: ConnectionCounts): boolean {
   if (discipline.kind === "connection") return false;
   if (counts.reading >= counts.slots * discipline.maxReadingPerThread) return true;
-  const inProgress = counts.connections - counts.keepAlive - counts.reading;
+  const inProgress = counts.connections - counts.keepAlive - counts.reading - counts.tunnels;
   return inProgress >= counts.slots + discipline.asyncRequestWorkerFactor * counts.idleSlots;
 }

@@ -106,6 +106,8 @@ export const PROCESS_FIELDS = {
   threadRestarts: 52,
   /** Int32, changed with `Atomics.add`: slots running as many handlers as they may at once. */
   fullSlots: 56,
+  /** Int32, changed with `Atomics.add`: connections that switched protocols and tunnel bytes. */
+  tunnels: 60,
 } as const;
 
 /** Bits of the process record's `flags` field. */

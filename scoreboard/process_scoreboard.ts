@@ -189,6 +189,14 @@ export class ProcessScoreboard {
     Atomics.add(this.#ints, PROCESS_FIELDS.reading / 4, delta);
   }
 
+  /**
+   * Adds `delta` (negative to subtract) to the connections tunnelling bytes after a protocol
+   * switch; safe from any thread.
+   */
+  addTunnels(delta: number): void {
+    Atomics.add(this.#ints, PROCESS_FIELDS.tunnels / 4, delta);
+  }
+
   /** Adds `delta` (negative to subtract) to the slots that may run no more handlers. */
   addFullSlots(delta: number): void {
     Atomics.add(this.#ints, PROCESS_FIELDS.fullSlots / 4, delta);
@@ -248,6 +256,11 @@ export class ProcessScoreboard {
   /** The connections of the whole process waiting for or reading a request head. */
   get reading(): number {
     return Atomics.load(this.#ints, PROCESS_FIELDS.reading / 4);
+  }
+
+  /** The connections of the whole process tunnelling bytes after a protocol switch. */
+  get tunnels(): number {
+    return Atomics.load(this.#ints, PROCESS_FIELDS.tunnels / 4);
   }
 
   /** The slots of the process running as many handlers as they may (MaxRequestsPerThread). */

@@ -38,6 +38,7 @@ export async function startSlot(options: SlotOptions): Promise<Slot> {
   const requests = requestRecorder(record, config);
   const keptAlive = new Set<number>();
   const reading = new Set<number>();
+  const tunnelling = new Set<number>();
   let ending = false;
   let retiring = false;
 
@@ -57,9 +58,18 @@ export async function startSlot(options: SlotOptions): Promise<Slot> {
       scoreboard.addReading(-1);
       doneReading = true;
     }
+    if (state === "tunnel") {
+      tunnelling.add(connection.id);
+      scoreboard.addTunnels(1);
+    } else if (tunnelling.delete(connection.id)) {
+      scoreboard.addTunnels(-1);
+    }
     if (state === "busy") requests.start(connection);
     if (state === "closed") scoreboard.addConnections(-1);
-    if (async && (doneReading || state === "closed" || state === "keepalive")) {
+    // A connection that stops needing a thread makes room under event's limit.
+    if (
+      async && (doneReading || state === "closed" || state === "keepalive" || state === "tunnel")
+    ) {
       scoreboard.signalRoom();
     }
     if (state === "busy") return;
@@ -111,6 +121,7 @@ export async function startSlot(options: SlotOptions): Promise<Slot> {
       connections: scoreboard.connections,
       keepAlive: scoreboard.keepAlive,
       reading: scoreboard.reading,
+      tunnels: scoreboard.tunnels,
       slots: processSlots,
       idleSlots: processSlots - scoreboard.fullSlots,
     });
@@ -175,9 +186,18 @@ export async function startSlot(options: SlotOptions): Promise<Slot> {
       const graceOver = Number.isFinite(how.graceMs)
         ? setTimeout(() => void engine.shutdown({ graceMs: 0 }), how.graceMs)
         : undefined;
+      // A graceful restart waits for requests however long they take, as httpd's; a tunnel
+      // need not end by itself, so GracefulShutdownTimeout (when set) bounds it there too.
+      const tunnelGraceMs = config.gracefulShutdownTimeoutMs;
+      // A child process gets `how` as JSON, where an Infinity grace arrives as null.
+      const graceMs = Number.isFinite(how.graceMs) ? how.graceMs : Infinity;
+      const tunnelsOver = tunnelGraceMs > 0 && tunnelGraceMs < graceMs
+        ? setTimeout(() => engine.closeTunnels(), tunnelGraceMs)
+        : undefined;
       await loop;
       await engine.shutdown();
       clearTimeout(graceOver);
+      clearTimeout(tunnelsOver);
       await ended();
     },
     async stop() {
@@ -199,4 +219,6 @@ const SLOT_LETTER: Readonly<Record<ConnectionView["state"], SlotState>> = {
   keepalive: "K",
   closing: "C",
   closed: "_",
+  // httpd shows a slot that tunnels as sending its reply.
+  tunnel: "W",
 };

@@ -80,6 +80,8 @@ export function withCompression(
   const finish = (request: ServerRequest, sent: ServerRequest, answered: ServerResponse | null) => {
     // No module answered: the engine's 404 page, made here so that it is filtered too.
     const response = answered ?? errorResponse(404);
+    // A 101 hands the connection over: there is no body to filter.
+    if (response.tunnel !== undefined) return response;
     const plan = planCompression({
       method: request.method,
       requestHeaders: request.headers,

@@ -111,8 +111,9 @@ export class BackendConnection {
   }
 
   /**
-   * Reads the final response head, skipping interim (1xx) responses; the body's first bytes
-   * stay buffered.
+   * Reads the final response head, or a `101 Switching Protocols` (whether it was asked for is
+   * the caller's to judge), skipping the other interim (1xx) responses; the bytes behind the
+   * head stay buffered.
    *
    * @param method The request's method (a response to HEAD has no body).
    * @throws {BackendError} when the backend closes first or sends no valid head.
@@ -133,8 +134,7 @@ export class BackendConnection {
             });
             this.start = at;
             if (head instanceof HttpError) throw this.#invalid(head.message);
-            if (head.status >= 200) return head;
-            if (head.status === 101) throw this.#invalid("an upgrade nobody asked for");
+            if (head.status >= 200 || head.status === 101) return head;
             break;
           }
           if (this.end - this.start >= MAX_HEAD_BYTES) throw this.#invalid("the head is too long");
@@ -162,6 +162,11 @@ export class BackendConnection {
 
   #invalid(reason: string): BackendError {
     return new BackendError(`Cannot read the response head: ${reason}`, { beforeAnswer: false });
+  }
+
+  /** Ends the sending side (a tunnel whose client has finished sending). */
+  async closeWrite(): Promise<void> {
+    await this.#conn.closeWrite();
   }
 
   /** Closes the socket (again: nothing). */

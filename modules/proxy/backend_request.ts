@@ -29,6 +29,11 @@ export interface BackendHeadOptions {
   readonly forwarded: boolean;
   /** This host's ServerName, for X-Forwarded-Server. */
   readonly serverName: string;
+  /**
+   * The `Upgrade` value to ask the backend for (a request ProxyPass `upgrade=` lets through),
+   * sent with `Connection: Upgrade`; `null` for an ordinary request.
+   */
+  readonly upgrade: string | null;
 }
 
 /** An RFC 7239 node: an IPv6 address is bracketed and quoted. */
@@ -94,6 +99,7 @@ export function backendRequestHead(request: ServerRequest, options: BackendHeadO
     ].join(";");
     head += `Forwarded: ${forwarded === undefined ? element : `${forwarded}, ${element}`}\r\n`;
   }
+  if (options.upgrade !== null) head += `Connection: Upgrade\r\nUpgrade: ${options.upgrade}\r\n`;
   const body = request.body;
   if (body.present) {
     head += body.length === null

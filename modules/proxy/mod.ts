@@ -35,3 +35,5 @@ export {
   reverseUrl,
 } from "./client_response_fields.ts";
 export { type CompiledRule, compileRules, mapToBackend, type ProxyMapping } from "./proxy_map.ts";
+export { ANY_PROTOCOL, switchedProtocol, upgradeWanted } from "./upgrade_request.ts";
+export { type TunnelOptions, tunnelResponse } from "./upgrade_tunnel.ts";

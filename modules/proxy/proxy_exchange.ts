@@ -3,7 +3,8 @@
  * connection, its body streamed with back-pressure, the answer's head rewritten for the client
  * and its body streamed back. Failures before the answer's head are answered 502 (504 when the
  * backend stayed silent for the timeout); a failure after it ends the client's connection, so
- * that a cut answer is never passed as a whole one.
+ * that a cut answer is never passed as a whole one. A `101` to an upgrade the rule lets through
+ * becomes the client's `101` and a tunnel between the two connections.
  *
  * @module
  */
@@ -16,6 +17,7 @@ import {
   errorResponse,
   type RequestBody,
   type ResponseHead,
+  type ResponseHeaders,
   type ServerRequest,
   type ServerResponse,
 } from "../../server/http/mod.ts";
@@ -30,6 +32,8 @@ import type { BackendPool } from "./backend_pool.ts";
 import type { Silence } from "./silence_watch.ts";
 import { type BackendHeadOptions, backendRequestHead } from "./backend_request.ts";
 import { clientResponseFields, type ResponseRewrite } from "./client_response_fields.ts";
+import { tunnelResponse } from "./upgrade_tunnel.ts";
+import { switchedProtocol } from "./upgrade_request.ts";
 
 /** Everything an exchange needs besides the request. */
 export interface ExchangeOptions {
@@ -44,7 +48,12 @@ export interface ExchangeOptions {
   /** How long the backend may stay silent (`timeout=`, else ProxyTimeout, else Timeout). */
   readonly timeoutMs: number;
   /** What the request head carries besides the client's fields. */
-  readonly head: Omit<BackendHeadOptions, "target" | "backendHost">;
+  readonly head: Omit<BackendHeadOptions, "target" | "backendHost" | "upgrade">;
+  /**
+   * The protocol the client asks to switch to and the rule's `upgrade=` lets through, or
+   * `null`: a backend's `101` then is an error.
+   */
+  readonly upgrade: string | null;
   /** How the answer's fields are rewritten. */
   readonly rewrite: ResponseRewrite;
   /** The proxy's error log. */
@@ -81,6 +90,7 @@ export async function proxyExchange(
       ...options.head,
       target: prefix + options.target,
       backendHost: url.host,
+      upgrade: options.upgrade,
     }));
     const exchange: Exchange = {
       request,
@@ -93,10 +103,15 @@ export async function proxyExchange(
       connection: null,
     };
     let head: ResponseHead;
-    let body: Uint8Array | AsyncIterable<Uint8Array> | null;
+    let body: Uint8Array | AsyncIterable<Uint8Array> | null = null;
     try {
       head = await sendHead(exchange, headBytes);
-      body = await answerBody(exchange, head);
+      if (head.status === 101 && (options.upgrade === null || switchedProtocol(head) === null)) {
+        throw new BackendError("Cannot read the response head: a 101 nobody asked for", {
+          beforeAnswer: false,
+        });
+      }
+      if (head.status !== 101) body = await answerBody(exchange, head);
     } catch (error) {
       // Nothing went to a backend that could not be reached: a balancer's next member may
       // take the request, whatever its method.
@@ -113,8 +128,31 @@ export async function proxyExchange(
     }
     const fields = clientResponseFields(head.fields, options.rewrite, selfUrl(request));
     for (const field of choice.responseHeaders) fields.push([field[0], field[1]]);
+    if (head.status === 101) return switched(exchange, head, fields);
     return { status: head.status, statusText: head.reason, headers: fields, body };
   }
+}
+
+/**
+ * The client's `101` and the tunnel between the two connections; the engine enforces the
+ * tunnel's idle timeout, which takes over from the silence watch.
+ */
+function switched(exchange: Exchange, head: ResponseHead, fields: ResponseHeaders): ServerResponse {
+  const { options } = exchange;
+  const connection = exchange.connection!;
+  exchange.silence!.stop();
+  fields.push(["Upgrade", switchedProtocol(head)!]);
+  return tunnelResponse(exchange.request, connection, {
+    statusText: head.reason,
+    headers: fields,
+    idleTimeoutMs: options.timeoutMs,
+    backendName: exchange.backendName,
+    logger: options.logger,
+    ended: (moved) => {
+      options.pool.release(connection, false, options.worker);
+      options.choice.finished({ failed: false, bytes: exchange.bytes + moved });
+    },
+  });
 }
 
 /** One exchange with a backend. */

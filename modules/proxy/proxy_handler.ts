@@ -13,6 +13,7 @@ import { type BackendPicker, singleBackend } from "./backend_choice.ts";
 import type { BackendPool } from "./backend_pool.ts";
 import { proxyExchange } from "./proxy_exchange.ts";
 import { compileRules, mapToBackend, targetOrigin } from "./proxy_map.ts";
+import { upgradeWanted } from "./upgrade_request.ts";
 
 /** What the proxy module needs besides its host's configuration. */
 export interface ProxyContext {
@@ -73,11 +74,13 @@ export function createProxyHandler(host: HostConfig, context: ProxyContext): Han
       logger.error(`No backend is usable for ${rule.target} (${request.method} ${request.path})`);
       return errorResponse(503);
     }
+    const allowed = rule.worker.upgrade;
     return proxyExchange(request, {
       pool,
       choice,
       target,
       worker: rule.worker,
+      upgrade: allowed === null ? null : upgradeWanted(request, allowed),
       timeoutMs: rule.worker.timeoutMs ?? proxy.timeoutMs ?? context.timeoutMs,
       head,
       rewrite,

@@ -32,7 +32,24 @@ export const DEFAULT_PROXY_WORKER: ProxyWorker = Object.freeze({
   tcpKeepAlive: false,
   max: 100,
   ttlMs: 0,
+  upgrade: null,
 });
+
+/** An `upgrade=` value: a protocol name as the Upgrade field writes it (RFC 9110 §7.8), or ANY. */
+const PROTOCOL_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/** Reads `upgrade=`; `ANY` is kept in capitals, as the proxy compares it. */
+function parseUpgrade(value: string): string {
+  if (value.toUpperCase() === "NONE") {
+    throw new DirectiveValueError(
+      '"NONE" (tunnel without an Upgrade request) is not implemented: name the protocol or ANY',
+    );
+  }
+  if (!PROTOCOL_NAME.test(value)) {
+    throw new DirectiveValueError(`${JSON.stringify(value)} is not a protocol name`);
+  }
+  return value.toUpperCase() === "ANY" ? "ANY" : value;
+}
 
 /** mod_proxy's settings of a host that sets none of its directives. */
 export const DEFAULT_PROXY_CONFIG: ProxyConfig = Object.freeze({
@@ -55,13 +72,14 @@ const WORKER_KEYS: Readonly<
   keepalive: (value, ctx) => ({ tcpKeepAlive: parseFlag(value, ctx) }),
   max: (value, ctx) => ({ max: parseInteger(value, ctx, { min: 1, max: 65_535 }) }),
   ttl: (value, ctx) => ({ ttlMs: parseDuration(value, ctx, 0) }),
+  upgrade: (value) => ({ upgrade: parseUpgrade(value) }),
 };
 
 /** Target schemes other helpers of mod_proxy own, and why a line cannot use them yet. */
 const OTHER_SCHEMES: Readonly<Record<string, string>> = {
   "balancer:": "a balancer URL is balancer://name[/path], without a query or fragment",
   "https:": "mpmd speaks plain http:// to backends",
-  "ws:": "write http:// (upgrades are passed through http:// targets)",
+  "ws:": "write http:// and upgrade=websocket (upgrades are tunnelled through http:// targets)",
   "wss:": "mpmd speaks plain http:// to backends",
 };
 

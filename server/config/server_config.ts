@@ -248,6 +248,11 @@ export interface ProxyWorker {
   readonly max: number;
   /** `ttl=`: how long an idle pooled connection is kept; 0: until the backend closes it. */
   readonly ttlMs: number;
+  /**
+   * `upgrade=`: the protocol a request may switch to through this rule (`websocket`), or `ANY`
+   * for whichever it asks; `null`: upgrades are not passed (the request goes as an ordinary one).
+   */
+  readonly upgrade: string | null;
 }
 
 /** One ProxyPass or ProxyPassMatch rule. */

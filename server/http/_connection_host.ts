@@ -32,6 +32,8 @@ export interface ConnectionHost {
   readonly onState: ((connection: ConnectionView) => void) | undefined;
   /** Shutting down: answer in-flight requests with `Connection: close`. */
   readonly draining: boolean;
+  /** Tunnels have been closed (the engine's `closeTunnels()`): no new one may start. */
+  readonly tunnelsClosed: boolean;
   /** Called on every state change (counters for stats). */
   stateChanged(from: ConnectionState, to: ConnectionState): void;
   /** Called once when the connection is closed. */

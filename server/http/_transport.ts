@@ -12,7 +12,7 @@ import type { ConnectionState, EngineSettings } from "./engine_options.ts";
 import { HttpError } from "./http_error.ts";
 import { readDeadline } from "./read_deadline.ts";
 import type { BodySource } from "./request_body.ts";
-import type { ResponseBody } from "./server_response.ts";
+import type { ResponseBody, UpgradedConnection } from "./server_response.ts";
 import type { SerializedHead } from "./write_response.ts";
 import type { Logger } from "../log/mod.ts";
 
@@ -33,6 +33,8 @@ export const WRITE = 5;
 export const LINGER = 6;
 /** Closed; final. */
 export const DONE = 7;
+/** Switched protocols, bytes tunnelled both ways: the tunnel's idle timeout. */
+export const TUNNEL = 8;
 const STATE_OF_PHASE: readonly ConnectionState[] = [
   "read",
   "keepalive",
@@ -42,6 +44,7 @@ const STATE_OF_PHASE: readonly ConnectionState[] = [
   "write",
   "closing",
   "closed",
+  "tunnel",
 ];
 
 /** httpd's lingering close: how long to read and discard after shutting down our side. */
@@ -109,6 +112,8 @@ export class Transport implements BodySource {
   #nagleOff = false;
   /** Our sending side is shut down already ({@link closeGently}). */
   #writeClosed = false;
+  /** Tells a tunnel that the socket has been closed ({@link tunnel}). */
+  #tunnelClosed: (() => void) | null = null;
 
   constructor(conn: Deno.Conn, options: TransportOptions) {
     this.conn = conn;
@@ -268,16 +273,58 @@ export class Transport implements BodySource {
   async writeAll(bytes: Uint8Array, result = 0): Promise<number> {
     const timeoutMs = this.#options.settings.timeoutMs;
     this.enter(WRITE, Date.now() + timeoutMs);
+    await this.#writeProgressing(bytes, timeoutMs);
+    return result;
+  }
+
+  /** Writes all of `bytes`, moving the deadline `windowMs` ahead of each write's start. */
+  async #writeProgressing(bytes: Uint8Array, windowMs: number): Promise<void> {
     // Counted write by write, so that a failed response still reports what left.
     let offset = await this.conn.write(bytes);
     this.sentBytes += offset;
     while (offset < bytes.length) {
-      this.deadline = Date.now() + timeoutMs;
+      this.deadline = Date.now() + windowMs;
       const n = await this.conn.write(bytes.subarray(offset));
       offset += n;
       this.sentBytes += n;
     }
-    return result;
+  }
+
+  /**
+   * Leaves HTTP after a `101` head: the bytes buffered behind the request head and the socket
+   * become the tunnel's, and every byte moved either way puts the deadline `idleTimeoutMs` ahead.
+   */
+  tunnel(idleTimeoutMs: number): UpgradedConnection {
+    const buffered = this.buf.slice(this.start, this.end);
+    this.start = this.end = 0;
+    this.enter(TUNNEL, Date.now() + idleTimeoutMs);
+    // The new protocol's small messages must not wait behind unacknowledged ones.
+    this.#noDelay();
+    const closed = Promise.withResolvers<void>();
+    this.#tunnelClosed = closed.resolve;
+    return {
+      buffered,
+      closed: closed.promise,
+      read: async (into) => {
+        // A closed transport's buffers are recycled: nothing more is read.
+        if (this.closed) return null;
+        const n = await this.read(into);
+        if (n === null) return null;
+        this.receivedBytes += n;
+        this.deadline = Date.now() + idleTimeoutMs;
+        return n;
+      },
+      write: async (bytes) => {
+        this.deadline = Date.now() + idleTimeoutMs;
+        await this.#writeProgressing(bytes, idleTimeoutMs);
+        this.deadline = Date.now() + idleTimeoutMs;
+      },
+      closeWrite: async () => {
+        if (this.closed || this.#writeClosed) return;
+        this.#writeClosed = true;
+        await this.conn.closeWrite();
+      },
+    };
   }
 
   /**
@@ -416,6 +463,7 @@ export class Transport implements BodySource {
       // Already closed by the peer's reset; nothing is left to release.
     }
     this.enter(DONE, Infinity);
+    this.#tunnelClosed?.();
     this.#options.onClosed();
   }
 }

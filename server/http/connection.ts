@@ -11,7 +11,7 @@ import { type Endpoint, escapeLogItem } from "../log/mod.ts";
 import type { ConnectionHost } from "./_connection_host.ts";
 import { ExchangeRecord } from "./_exchange_record.ts";
 import { discardStreamBody, ResponseStreamError } from "./_stream_body.ts";
-import { BODY, BUSY, HEAD, IDLE, LINGER, Transport, WAIT, WRITE } from "./_transport.ts";
+import { BODY, BUSY, HEAD, IDLE, LINGER, Transport, TUNNEL, WAIT, WRITE } from "./_transport.ts";
 import type { ConnectionState, ConnectionView } from "./engine_options.ts";
 import { closingHead, errorResponse, failureResponse } from "./error_response.ts";
 import { fromResponse } from "./fetch_adapter.ts";
@@ -23,7 +23,7 @@ import { parseRequestHead, type RequestHead, requestLineOf } from "./parse_head.
 import { readDeadline } from "./read_deadline.ts";
 import { ChunkedBody, EMPTY_BODY, type EngineBody, LengthBody } from "./request_body.ts";
 import type { ServerRequest } from "./server_request.ts";
-import type { ServerResponse } from "./server_response.ts";
+import type { ServerResponse, UpgradeResponse } from "./server_response.ts";
 import { type SerializedHead, serializeResponseHead } from "./write_response.ts";
 import { TlsConnection } from "./tls_connection.ts";
 
@@ -36,6 +36,22 @@ interface Outcome {
 /** `METHOD target` for a log message; the target is the client's, so it is escaped. */
 function describe(head: RequestHead): string {
   return `${head.method} ${escapeLogItem(head.target)}`;
+}
+
+/**
+ * Why a request cannot be answered by switching protocols, or `null` when it can: the client
+ * must have asked for it (RFC 9110 §7.8: `Upgrade` and the `upgrade` connection option, in
+ * HTTP/1.1), and its request must be over, as what follows belongs to the new protocol.
+ */
+function upgradeRefusal(head: RequestHead, bodyComplete: boolean): string | null {
+  if (head.version !== "HTTP/1.1") return `${head.version} cannot switch protocols`;
+  if (!head.headers.has("upgrade")) return "the request has no Upgrade field";
+  const options = head.headers.get("connection")?.toLowerCase().split(",") ?? [];
+  if (!options.some((option) => option.trim() === "upgrade")) {
+    return "the request's Connection field has no upgrade option";
+  }
+  if (!bodyComplete) return "the request body has not been read to its end";
+  return null;
 }
 
 function endpointOf(addr: Deno.Addr): Endpoint {
@@ -116,6 +132,11 @@ export class HttpConnection implements ConnectionView {
   get idle(): boolean {
     const io = this.#io;
     return io.phase === IDLE && io.start === io.end;
+  }
+
+  /** Whether the connection has switched protocols and tunnels bytes for a handler. */
+  get tunnelling(): boolean {
+    return this.#io.phase === TUNNEL;
   }
 
   /** Serves requests until the connection closes; never rejects. */
@@ -204,6 +225,12 @@ export class HttpConnection implements ConnectionView {
           this.#io.closeGently(nowMs);
           return;
         }
+        this.abort();
+        return;
+      case TUNNEL:
+        this.#host.logger.info(
+          `Closing tunnel of ${this.remote.hostname} (${this.requestLine}): no byte moved within its idle timeout`,
+        );
         this.abort();
         return;
       case WAIT:
@@ -319,6 +346,16 @@ export class HttpConnection implements ConnectionView {
   async #respond(response: ServerResponse, body: EngineBody): Promise<boolean> {
     const head = this.#head!;
     const host = this.#host;
+    if (response.tunnel !== undefined) {
+      const refusal = upgradeRefusal(head, body.complete);
+      if (refusal !== null) {
+        host.logger.error(`Cannot switch protocols for ${describe(head)}: ${refusal}`);
+        response = errorResponse(500);
+      } else if (host.tunnelsClosed) {
+        // A retiring slot past its tunnels' grace: one started now would outlive it.
+        response = errorResponse(503);
+      }
+    }
     const keepAlive = decideKeepAlive({
       settings: host.settings,
       clientKeepAlive: head.clientKeepAlive,
@@ -350,6 +387,7 @@ export class HttpConnection implements ConnectionView {
       this.#sendFailed(error, serialized, response.status);
       return false;
     }
+    if (response.tunnel !== undefined) return await this.#tunnel(response, serialized);
     const keep = serialized.keepAlive && (body.complete || await body.drain(DRAIN_MAX_BYTES));
     this.#record(serialized, head, { status: response.status, bodyBytes, keep: keep ? "+" : "-" });
     this.requests++;
@@ -364,6 +402,29 @@ export class HttpConnection implements ConnectionView {
     this.#head = null;
     this.#io.enter(IDLE, Date.now() + host.settings.keepAliveTimeoutMs);
     return true;
+  }
+
+  /**
+   * Hands the connection, after its `101` head, to the response's tunnel and records the
+   * exchange (`%B`: the bytes the tunnel sent the client) once it ends; the connection closes.
+   */
+  async #tunnel(response: UpgradeResponse, serialized: SerializedHead): Promise<false> {
+    const io = this.#io;
+    const head = this.#head!;
+    const sentBefore = io.sentBytes;
+    try {
+      await response.tunnel(io.tunnel(response.idleTimeoutMs));
+    } catch (error) {
+      // Once the engine has closed the socket (idle timeout, stop), failures are its echo.
+      if (!io.closed) this.#host.logger.error(`Cannot tunnel ${describe(head)}`, error);
+    }
+    this.#record(serialized, head, {
+      status: 101,
+      bodyBytes: io.sentBytes - sentBefore,
+      keep: "-",
+    });
+    this.requests++;
+    return false;
   }
 
   /** A response could not be written: log, record and abort. */

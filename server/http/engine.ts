@@ -37,6 +37,8 @@ export interface EngineStats {
   readonly keepAliveIdle: number;
   /** In lingering close. */
   readonly closing: number;
+  /** Tunnelling bytes after a protocol switch. */
+  readonly tunnels: number;
 }
 
 /** Options of {@link HttpEngine.shutdown}. */
@@ -64,6 +66,13 @@ export interface HttpEngine {
   stopAccepting(): void;
   /** Closes the connections idle between requests (event MPM under pressure); returns how many. */
   closeIdle(): number;
+  /**
+   * Closes the connections that switched protocols (their tunnels end as at their idle
+   * timeout) and answers later requests to switch with 503; returns how many it closed. A
+   * graceful restart bounds tunnels with this: {@link drain} waits for requests, and a tunnel
+   * is not one that ends by itself.
+   */
+  closeTunnels(): number;
   /**
    * Starts a graceful exit without refusing anyone: every request in flight, every request
    * that arrives within a short grace on a connection idle now, and every connection still
@@ -94,6 +103,7 @@ const STATE_INDEX: Readonly<Record<ConnectionState, number>> = {
   keepalive: 3,
   closing: 4,
   closed: 5,
+  tunnel: 6,
 };
 
 /**
@@ -156,12 +166,13 @@ class Engine implements HttpEngine, ConnectionHost {
   readonly onState: HttpEngineOptions["onState"];
   readonly buffers = new BufferPool(BUFFER_BYTES, MAX_FREE_BUFFERS);
   draining = false;
+  tunnelsClosed = false;
   /** Set by {@link shutdown}: a connection handed over after it is closed unserved. */
   #shutDown = false;
 
   readonly #connections = new Set<HttpConnection>();
   readonly #own: EngineListeners;
-  readonly #counts = [0, 0, 0, 0, 0, 0];
+  readonly #counts = [0, 0, 0, 0, 0, 0, 0];
   readonly #sweepMs: number;
   #sweeper: ReturnType<typeof setInterval> | null = null;
   #nextId = 1;
@@ -203,6 +214,7 @@ class Engine implements HttpEngine, ConnectionHost {
       writing: c[2]!,
       keepAliveIdle: c[3]!,
       closing: c[4]!,
+      tunnels: c[6]!,
     };
   }
 
@@ -260,9 +272,19 @@ class Engine implements HttpEngine, ConnectionHost {
   }
 
   closeIdle(): number {
+    return this.#abortWhere((connection) => connection.idle);
+  }
+
+  closeTunnels(): number {
+    this.tunnelsClosed = true;
+    return this.#abortWhere((connection) => connection.tunnelling);
+  }
+
+  /** Aborts the connections `chosen` picks; returns how many. */
+  #abortWhere(chosen: (connection: HttpConnection) => boolean): number {
     let closed = 0;
     for (const connection of this.#connections) {
-      if (connection.idle) {
+      if (chosen(connection)) {
         connection.abort();
         closed++;
       }

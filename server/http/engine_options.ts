@@ -55,6 +55,11 @@ export const CONNECTION_STATES = [
   "keepalive",
   /** Lingering close: discarding what the client still sends (`C`). */
   "closing",
+  /**
+   * Switched protocols: the handler tunnels bytes both ways (`W` for a slot that holds one
+   * connection; under event it holds no thread, as a parked keep-alive connection does not).
+   */
+  "tunnel",
   /** Closed; the last report for this connection. */
   "closed",
 ] as const;

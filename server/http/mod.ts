@@ -48,6 +48,8 @@ export type {
   ResponseBody,
   ResponseHeaders,
   ServerResponse,
+  UpgradedConnection,
+  UpgradeResponse,
   WebResponse,
 } from "./server_response.ts";
 export { createHttpEngine } from "./engine.ts";

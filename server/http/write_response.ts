@@ -51,7 +51,10 @@ export interface SerializedHead {
   readonly framing: BodyFraming;
   /** Body bytes to send for `bytes` and `length` framing, else 0. */
   readonly contentLength: number;
-  /** Final decision: the handler may have asked to close, or the framing may require it. */
+  /**
+   * Final decision: the handler may have asked to close, or the framing may require it; never
+   * for a `101`, after which the connection is no longer HTTP's.
+   */
   readonly keepAlive: boolean;
 }
 
@@ -92,7 +95,8 @@ function handlerBug(reason: string): HttpError {
 }
 
 /**
- * Serialises a response head and decides its body framing.
+ * Serialises a response head and decides its body framing. An upgrade response's head is a
+ * `101` with `Connection: Upgrade` and no framing fields.
  *
  * The handler's `Connection`, `Keep-Alive` and `Transfer-Encoding` fields are dropped (the
  * engine frames the message; `Connection: close` is honoured); its `Content-Length` is used
@@ -107,7 +111,12 @@ export function serializeResponseHead(
   context: ResponseContext,
 ): SerializedHead | HttpError {
   const status = response.status;
-  if (!Number.isInteger(status) || status < 200 || status > 599) {
+  // A 101 switches protocols (RFC 9110 §15.2.2): only an upgrade response may send it, and it
+  // has neither a body nor a length, and no keep-alive.
+  const upgrade = response.tunnel !== undefined;
+  if (upgrade) {
+    if (status !== 101) return handlerBug(`status ${status} cannot switch protocols (101)`);
+  } else if (!Number.isInteger(status) || status < 200 || status > 599) {
     return handlerBug(`status ${status} is not a final status (200-599)`);
   }
   let statusLine: string | undefined;
@@ -118,7 +127,7 @@ export function serializeResponseHead(
     statusLine = `HTTP/1.1 ${status} ${reason}\r\n`;
   }
 
-  let keepAlive = context.keepAlive;
+  let keepAlive = context.keepAlive && !upgrade;
   let hasDate = false;
   let hasServer = false;
   let declaredLength = -1;
@@ -162,8 +171,8 @@ export function serializeResponseHead(
   // The length field to send, or -1 for none.
   let lengthField = -1;
   let chunked = false;
-  if (status === 204) {
-    // RFC 9110 §8.6: no Content-Length in a 204.
+  if (status === 204 || upgrade) {
+    // RFC 9110 §8.6: no Content-Length in a 204 or a 1xx.
   } else if (status === 304) {
     lengthField = declaredLength;
   } else if (body instanceof Uint8Array) {
@@ -196,7 +205,8 @@ export function serializeResponseHead(
   head += fields;
   if (lengthField >= 0) head += `Content-Length: ${lengthField}\r\n`;
   else if (chunked) head += "Transfer-Encoding: chunked\r\n";
-  if (!keepAlive) head += "Connection: close\r\n\r\n";
+  if (upgrade) head += "Connection: Upgrade\r\n\r\n";
+  else if (!keepAlive) head += "Connection: close\r\n\r\n";
   else {
     if (context.keepAliveValue !== "") head += `Keep-Alive: ${context.keepAliveValue}\r\n`;
     head += context.version === "HTTP/1.0" ? "Connection: keep-alive\r\n\r\n" : "\r\n";

@@ -125,6 +125,7 @@ class NativeEngine implements HttpEngine {
       writing: 0,
       keepAliveIdle: idle,
       closing: 0,
+      tunnels: 0,
     };
   }
 
@@ -166,6 +167,11 @@ class NativeEngine implements HttpEngine {
 
   stopAccepting(): void {
     this.#own.closeAll();
+  }
+
+  /** None to close: Deno's server never switches protocols for a handler (see `nativeResponse`). */
+  closeTunnels(): number {
+    return 0;
   }
 
   closeIdle(): number {

@@ -33,12 +33,18 @@ const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 /**
  * The `Response` to send for `response`; `sent.bytes` is set now for a body whose size is
  * known, and grows while a stream is sent.
+ *
+ * @throws For a `101` that would take over the connection, which Deno's server cannot hand over.
  */
 export function nativeResponse(
   response: ServerResponse,
   options: NativeResponseOptions,
   sent: SentBody,
 ): Response {
+  if (response.tunnel !== undefined) {
+    // Deno's server owns the connection and offers no raw stream of it to hand over.
+    throw new Error("Cannot switch protocols under HttpEngine native: use HttpEngine mpmd");
+  }
   // A HEAD answer keeps its body: Deno takes the Content-Length from it and sends none.
   const head = options.method === "HEAD";
   const counted: SentBody = head ? { bytes: 0 } : sent;

@@ -38,6 +38,7 @@ const OPTIONS = {
   addHeaders: true,
   forwarded: false,
   serverName: "www.example.test",
+  upgrade: null,
 };
 
 /** The head's fields by lower-case name (repeated ones joined with a newline). */
@@ -90,6 +91,14 @@ Deno.test("backendRequestHead()", async (t) => {
     assert.equal(fields.has("proxy-authorization"), false);
     assert.equal(fields.has("expect"), false);
     assert.equal(fields.get("x-kept"), "yes");
+  });
+  await t.step("asks for an upgrade= protocol with Connection: Upgrade", () => {
+    const fields = fieldsOf(backendRequestHead(
+      request({ host: "h", connection: "keep-alive, Upgrade", upgrade: "websocket, h2c" }),
+      { ...OPTIONS, upgrade: "websocket, h2c" },
+    ));
+    assert.equal(fields.get("connection"), "Upgrade");
+    assert.equal(fields.get("upgrade"), "websocket, h2c");
   });
   await t.step("appends to X-Forwarded-For, -Host and -Server", () => {
     const fields = fieldsOf(backendRequestHead(

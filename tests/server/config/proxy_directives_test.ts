@@ -12,7 +12,7 @@ Deno.test("mod_proxy's directives: defaults, YAML lines and worker keys", async 
       "Listen: 8080",
       "ProxyPass:",
       "  - /static !",
-      "  - /api http://127.0.0.1:9001/v1 timeout=3 connectiontimeout=250ms keepalive=On max=8 ttl=30",
+      "  - /api http://127.0.0.1:9001/v1 timeout=3 connectiontimeout=250ms keepalive=On max=8 ttl=30 upgrade=websocket",
       'ProxyPassMatch: ["^/img/(.*)$ http://127.0.0.1:9002/$1"]',
       'ProxyPassReverse: "/api http://127.0.0.1:9001/v1"',
       "ProxyPreserveHost: On",
@@ -32,6 +32,7 @@ Deno.test("mod_proxy's directives: defaults, YAML lines and worker keys", async 
           tcpKeepAlive: true,
           max: 8,
           ttlMs: 30_000,
+          upgrade: "websocket",
         },
       },
       {
@@ -55,7 +56,7 @@ Deno.test("mod_proxy's directives refuse what mpmd cannot do, naming the line", 
     {
       yaml: 'ProxyPass: "/a http://x/ maxx=3"',
       error:
-        '"maxx" is not a worker key mpmd implements (timeout, connectiontimeout, keepalive, max, ttl) (did you mean max?)',
+        '"maxx" is not a worker key mpmd implements (timeout, connectiontimeout, keepalive, max, ttl, upgrade) (did you mean max?)',
     },
     { yaml: 'ProxyPass: "/a http://x/ max=0"', error: 'max=: "0" is below the minimum (1)' },
     {
@@ -149,7 +150,7 @@ Deno.test("mod_proxy in httpd.conf: <IfModule>, the <Location> forms, errors at 
       ].join("\n")),
       [
         "httpd.conf:3: Cannot use ProxyPass with a path inside <Location /b>: the section gives the path (ProxyPass url)",
-        'httpd.conf:1: Cannot set ProxyPass: "retry" is not a worker key mpmd implements (timeout, connectiontimeout, keepalive, max, ttl)',
+        'httpd.conf:1: Cannot set ProxyPass: "retry" is not a worker key mpmd implements (timeout, connectiontimeout, keepalive, max, ttl, upgrade)',
         "httpd.conf:5: Cannot set ProxyRequests: On is refused: mpmd is no forward proxy (write Off, and ProxyPass for a reverse proxy)",
       ],
     );

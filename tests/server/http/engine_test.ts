@@ -172,6 +172,7 @@ Deno.test("engine reports connection states and stats", async () => {
     writing: 0,
     keepAliveIdle: 1,
     closing: 0,
+    tunnels: 0,
   });
   client.close();
   await until(() => server.engine.stats.connections === 0, "closed");

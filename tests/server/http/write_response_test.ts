@@ -4,7 +4,12 @@ import {
   type SerializedHead,
   serializeResponseHead,
 } from "../../../server/http/write_response.ts";
-import { HttpError, type ServerResponse, statusText } from "../../../server/http/mod.ts";
+import {
+  type FieldsResponse,
+  HttpError,
+  statusText,
+  type UpgradeResponse,
+} from "../../../server/http/mod.ts";
 
 const DATE = "Sun, 06 Nov 1994 08:49:37 GMT";
 const CONTEXT: ResponseContext = {
@@ -20,7 +25,7 @@ async function* stream(): AsyncIterable<Uint8Array> {
   yield bytes(1);
 }
 
-function serialize(response: Partial<ServerResponse>, context: Partial<ResponseContext> = {}) {
+function serialize(response: Partial<FieldsResponse>, context: Partial<ResponseContext> = {}) {
   const result = serializeResponseHead(
     { status: 200, headers: [], body: null, ...response },
     { ...CONTEXT, ...context },
@@ -136,7 +141,7 @@ Deno.test("serializeResponseHead() writes", async (t) => {
 });
 
 Deno.test("serializeResponseHead() answers 500 for", async (t) => {
-  const cases: Array<{ name: string; response: Partial<ServerResponse> }> = [
+  const cases: Array<{ name: string; response: Partial<FieldsResponse> }> = [
     {
       name: "CR LF in a value (response splitting)",
       response: { headers: [["X", "a\r\nSet-Cookie: x=1"]] },
@@ -164,6 +169,32 @@ Deno.test("serializeResponseHead() answers 500 for", async (t) => {
       assert.equal(result.status, 500);
     });
   }
+});
+
+const UPGRADE: UpgradeResponse = {
+  status: 101,
+  headers: [["Upgrade", "websocket"], ["Connection", "keep-alive"], ["Sec-WebSocket-Accept", "x"]],
+  body: null,
+  idleTimeoutMs: 1_000,
+  tunnel: () => Promise.resolve(),
+};
+
+Deno.test("serializeResponseHead() writes a 101 with Connection: Upgrade and no framing", () => {
+  const result = serializeResponseHead(UPGRADE, CONTEXT);
+  if (result instanceof HttpError) throw result;
+  assert.equal(
+    result.head,
+    `HTTP/1.1 101 Switching Protocols\r\nDate: ${DATE}\r\nServer: mpmd\r\n` +
+      "Upgrade: websocket\r\nSec-WebSocket-Accept: x\r\nConnection: Upgrade\r\n\r\n",
+  );
+  assert.equal(result.framing, "none");
+  assert.equal(result.keepAlive, false);
+});
+
+Deno.test("serializeResponseHead() answers 500 for an upgrade response that is not a 101", () => {
+  const result = serializeResponseHead({ ...UPGRADE, status: 200 as 101 }, CONTEXT);
+  assert.ok(result instanceof HttpError);
+  assert.equal(result.status, 500);
 });
 
 Deno.test("statusText() gives registered reason phrases", () => {

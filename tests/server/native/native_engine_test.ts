@@ -58,6 +58,14 @@ const HANDLER: Handler = async (request) => {
         headers: [],
         body: encoder.encode(`${request.host} ${request.query} ${request.headers.get("x-test")}\n`),
       };
+    case "/upgrade":
+      return {
+        status: 101,
+        headers: [["Upgrade", "websocket"]],
+        body: null,
+        idleTimeoutMs: 1_000,
+        tunnel: () => Promise.resolve(),
+      };
     default:
       return request.path.startsWith("/app") ? app(request) : null;
   }
@@ -139,6 +147,17 @@ Deno.test("native engine: no answer is 404, a throw is 500 and logged, an HttpEr
   const error = running.logs.find((entry) => entry.level === "error");
   assert.match(error?.message ?? "", /^Cannot handle GET \/throw from 127\.0\.0\.1$/);
   assert.equal((error?.cause as Error).message, "the handler throws");
+});
+
+Deno.test("native engine: a 101 that would take over the connection is answered 500 and logged", async () => {
+  await using running = start();
+  const refused = await fetch(`${running.origin}/upgrade`, {
+    headers: { connection: "upgrade", upgrade: "websocket" },
+  });
+  assert.equal(refused.status, 500);
+  await refused.body?.cancel();
+  const error = running.logs.find((entry) => entry.level === "error");
+  assert.match((error?.cause as Error).message, /^Cannot switch protocols under HttpEngine native/);
 });
 
 Deno.test("native engine: access records name the request, its status and its bytes", async () => {

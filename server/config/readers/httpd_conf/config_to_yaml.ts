@@ -488,6 +488,7 @@ function proxyRuleLine(rule: ProxyRule): string {
     ...(w.tcpKeepAlive !== d.tcpKeepAlive ? ["keepalive=On"] : []),
     ...(w.max !== d.max ? [`max=${w.max}`] : []),
     ...(w.ttlMs !== d.ttlMs ? [`ttl=${formatDuration(w.ttlMs)}`] : []),
+    ...(w.upgrade !== d.upgrade ? [`upgrade=${w.upgrade}`] : []),
   ];
   return [quoteArg(rule.match), rule.target === null ? "!" : quoteArg(rule.target), ...keys]
     .join(" ");
