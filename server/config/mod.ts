@@ -20,7 +20,9 @@ export {
   type HostConfig,
   type HostTls,
   HTTP_ENGINES,
+  HTTP_PROTOCOLS,
   type HttpEngineName,
+  type HttpProtocol,
   INDEX_OPTION_FLAGS,
   type IndexOptionFlag,
   LISTEN_PROTOCOLS,
@@ -112,6 +114,7 @@ export { formatListen, formatListenAddress } from "./_listen.ts";
 export { DEFAULT_REQUEST_READ_TIMEOUT } from "./request_read_timeout.ts";
 export { HOST_DIRECTIVES } from "./host_directives.ts";
 export { CIPHERS_NOT_CHOSEN, parseSslProtocol } from "./_ssl.ts";
+export { H2C_NOT_SERVED, parseProtocols } from "./_protocols.ts";
 export { parseMimeTypes } from "./mime_types.ts";
 export { type Htpasswd, parseHtpasswd, type PasswordScheme, passwordScheme } from "./htpasswd.ts";
 export { directoryPattern, parseRequireLine, parseSectionBody, wildcardSource } from "./_access.ts";

@@ -50,6 +50,14 @@ export const LISTEN_PROTOCOLS = ["http", "https"] as const;
 /** One of {@link LISTEN_PROTOCOLS}. */
 export type ListenProtocol = typeof LISTEN_PROTOCOLS[number];
 
+/**
+ * What httpd's Protocols directive names: HTTP/2 over TLS (`h2`, chosen by ALPN), HTTP/2 over
+ * plain TCP (`h2c`, read but not served) and HTTP/1.1 (which covers HTTP/1.0).
+ */
+export const HTTP_PROTOCOLS = ["h2", "h2c", "http/1.1"] as const;
+/** One of {@link HTTP_PROTOCOLS}. */
+export type HttpProtocol = typeof HTTP_PROTOCOLS[number];
+
 /** The TLS versions mpmd's TLS library (rustls, through Deno) has, oldest first. */
 export const TLS_VERSIONS = ["TLSv1.2", "TLSv1.3"] as const;
 /** One of {@link TLS_VERSIONS}. */
@@ -414,6 +422,11 @@ export interface HostConfig {
   readonly status: StatusConfig | null;
   /** SSLEngine and its companions: how the host answers TLS connections. */
   readonly tls: HostTls;
+  /**
+   * Protocols: what the host speaks, in the order the server prefers them (ALPN on its https
+   * addresses picks the first one the client offers too).
+   */
+  readonly protocols: readonly HttpProtocol[];
 }
 
 /** The whole validated configuration. Every field is filled: code never sees `undefined`. */

@@ -143,6 +143,7 @@ function hostConfig(
       // Read by parseConfigText(), which has the file access.
       credentials: null,
     },
+    protocols: get(H.Protocols),
   };
 }
 

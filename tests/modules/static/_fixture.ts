@@ -171,6 +171,7 @@ export async function createStaticFixture(): Promise<StaticFixture> {
         protocols: { min: "TLSv1.2", max: "TLSv1.3", unavailable: [] },
         credentials: null,
       },
+      protocols: ["http/1.1"],
       ...overrides,
     }),
     [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }),

@@ -162,6 +162,7 @@ function defaultHost(serverRoot: string): HostConfig {
       protocols: H.SSLProtocol.default,
       credentials: null,
     },
+    protocols: H.Protocols.default,
   };
 }
 
@@ -270,6 +271,7 @@ function hostEntries(host: HostConfig, base: HostConfig): Entries {
     });
   } else put("Status", "status", "Off");
   Object.assign(entries, tlsEntries(host.tls, base.tls));
+  put("Protocols", "protocols", host.protocols.join(" "));
   return entries;
 }
 

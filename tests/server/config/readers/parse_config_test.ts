@@ -304,6 +304,7 @@ Deno.test("parseConfigText() fills httpd 2.4's defaults (and mpmd's own choices)
         protocols: { min: "TLSv1.2", max: "TLSv1.3", unavailable: [] },
         credentials: null,
       },
+      protocols: ["http/1.1"],
     }],
   });
 });
