@@ -12,6 +12,7 @@ import {
   ConfigError,
   ConfigErrors,
   type HostConfig,
+  type HttpProtocol,
   type ServerConfig,
   TLS_VERSIONS,
   type TlsVersion,
@@ -50,6 +51,12 @@ export function tlsAcceptOptions(config: ServerConfig, logger: Logger): TlsAccep
       // A name that picks a host without SSLEngine gets the address's default host's.
       return chosen ?? contexts[table.select(endpoint, "")] ?? first;
     },
+    protocolFor(serverName, local, offered) {
+      const host =
+        config.hosts[table.select({ hostname: local.hostname, port: local.port }, serverName)];
+      const names = (host ?? config.hosts[0]).protocols.flatMap((p) => ALPN_NAMES[p]);
+      return names.find((name) => offered.includes(name)) ?? null;
+    },
     minVersion: TLS_VERSIONS[Math.min(...versions.map((v) => rank(v.min)))]!,
     maxVersion: TLS_VERSIONS[Math.max(...versions.map((v) => rank(v.max)))]!,
     onHandshakeError(error, remote) {
@@ -59,6 +66,16 @@ export function tlsAcceptOptions(config: ServerConfig, logger: Logger): TlsAccep
     },
   };
 }
+
+/**
+ * The ALPN names of each of Protocols' words: HTTP/1.1 covers HTTP/1.0, for clients that offer
+ * only that; h2c is not a TLS protocol.
+ */
+const ALPN_NAMES: Readonly<Record<HttpProtocol, readonly string[]>> = {
+  "h2": ["h2"],
+  "http/1.1": ["http/1.1", "http/1.0"],
+  "h2c": [],
+};
 
 /**
  * The error refusing the config's first https address where TLS cannot be served (`where`:

@@ -18,12 +18,6 @@ import type { TlsRecord } from "../log/mod.ts";
 /** Received bytes held before the socket is paused: the engine reads at its own pace. */
 const HIGH_WATER_BYTES = 256 * 1024;
 
-/**
- * The protocols offered by ALPN: HTTP/1.1 (h2 is not built), and HTTP/1.0 for clients that
- * offer only that (rustls refuses a handshake whose ALPN list shares nothing with the server's).
- */
-const ALPN_PROTOCOLS = ["http/1.1", "http/1.0"];
-
 /** How {@link acceptTls} answers a handshake. */
 export interface TlsAcceptOptions {
   /**
@@ -31,6 +25,12 @@ export interface TlsAcceptOptions {
    * connection to `local`.
    */
   contextFor(serverName: string, local: Deno.NetAddr): tls.SecureContext;
+  /**
+   * The protocol to speak with a client that offered `offered` (ALPN names) asking for
+   * `serverName` on `local`: the first of that host's Protocols the client offers too, or
+   * `null` when there is none (the handshake is refused).
+   */
+  protocolFor(serverName: string, local: Deno.NetAddr, offered: readonly string[]): string | null;
   /** The oldest version any host offers. */
   readonly minVersion: TlsVersion;
   /** The newest version any host offers. */
@@ -51,7 +51,9 @@ export function acceptTls(accepted: AcceptedSocket, options: TlsAcceptOptions): 
     isServer: true,
     secureContext: options.contextFor("", localAddr),
     SNICallback: (name, callback) => callback(null, options.contextFor(name, localAddr)),
-    ALPNProtocols: ALPN_PROTOCOLS,
+    // Called only when the client offers ALPN; one that does not is served HTTP/1.1.
+    ALPNCallback: ({ servername, protocols }: { servername: string; protocols: string[] }) =>
+      options.protocolFor(servername ?? "", localAddr, protocols) ?? undefined,
     minVersion: options.minVersion,
     maxVersion: options.maxVersion,
   });
@@ -76,6 +78,7 @@ export class TlsConnection implements Deno.Conn {
   #ended = false;
   #secure = false;
   #error: Error | null = null;
+  readonly #negotiated = Promise.withResolvers<string | null>();
   #wake: (() => void) | null = null;
 
   /** Wraps `socket`; `onHandshakeError` is told of an error that comes before the handshake ends. */
@@ -92,7 +95,10 @@ export class TlsConnection implements Deno.Conn {
       this.#wake = null;
       w?.();
     };
-    socket.on("secure", () => this.#secure = true);
+    socket.on("secure", () => {
+      this.#secure = true;
+      this.#negotiated.resolve(socket.alpnProtocol || "");
+    });
     socket.on("data", (chunk: Buffer) => {
       this.#chunks.push(chunk);
       this.#queuedBytes += chunk.length;
@@ -105,13 +111,23 @@ export class TlsConnection implements Deno.Conn {
     });
     socket.on("close", () => {
       this.#ended = true;
+      this.#negotiated.resolve(null);
       wake();
     });
     socket.on("error", (error: Error) => {
       if (!this.#secure && this.#error === null) onHandshakeError(error);
       this.#error ??= error;
+      this.#negotiated.resolve(null);
       wake();
     });
+  }
+
+  /**
+   * The application protocol ALPN chose once the handshake is done (`""`: the client offered
+   * none), or `null` when the connection failed or closed first.
+   */
+  get negotiated(): Promise<string | null> {
+    return this.#negotiated.promise;
   }
 
   /** What the handshake negotiated, or `null` before it ends. */
