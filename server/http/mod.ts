@@ -32,7 +32,7 @@
 
 export type { Handler } from "./handler.ts";
 export { HttpError, methodRefusal } from "./http_error.ts";
-export { HTTP_VERSIONS } from "./server_request.ts";
+export { HTTP2_VERSION, HTTP_VERSIONS } from "./server_request.ts";
 export type {
   EngineRequest,
   HttpVersion,

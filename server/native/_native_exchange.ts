@@ -13,7 +13,13 @@ import {
   nativeServerRequest,
 } from "./native_request.ts";
 import type { SentBody } from "./native_response.ts";
-import { type AccessRecord, type Endpoint, escapeLogItem, type Logger } from "../log/mod.ts";
+import {
+  type AccessRecord,
+  type Endpoint,
+  escapeLogItem,
+  type Logger,
+  type TlsRecord,
+} from "../log/mod.ts";
 import {
   failureResponse,
   type ResponseHeaders,
@@ -32,9 +38,8 @@ export class NativeExchange implements AccessRecord {
   readonly startedAt: number;
   readonly requestLine: string;
   readonly serverName: string;
-  readonly protocol = "HTTP/1.1";
-  /** The native engine serves plain HTTP only. */
-  readonly tls = null;
+  readonly protocol: string;
+  readonly tls: TlsRecord | null;
   readonly keepAliveRequests = 0;
   /** Body bytes the handler read. */
   readonly received: BodyCount = { bytes: 0 };
@@ -52,9 +57,11 @@ export class NativeExchange implements AccessRecord {
   ) {
     this.remote = context.remote;
     this.local = context.local;
+    this.protocol = context.version;
+    this.tls = context.tls;
     this.request = nativeServerRequest(request, context, this.received);
     this.startedAt = this.request.receivedAt;
-    this.requestLine = `${request.method} ${this.request.target} HTTP/1.1`;
+    this.requestLine = `${request.method} ${this.request.target} ${context.version}`;
     this.serverName = context.serverNameOf(this.local, this.request.host);
   }
 
