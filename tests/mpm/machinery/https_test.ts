@@ -1,7 +1,16 @@
 import assert from "node:assert/strict";
 import { eventually, within } from "../../_deadline.ts";
 import { denoDirCopy, runMpmd } from "../../_server.ts";
-import { type MpmCase, ONE_CHILD_TWO_THREADS, startMpmd, type TestServer } from "./_mpm.ts";
+import { type MpmCase, startMpmd } from "./_mpm.ts";
+import {
+  decoder,
+  httpsPort,
+  issue,
+  run,
+  TLS_CASES as CASES,
+  tlsSite,
+  tlsSiteConfig,
+} from "./_tls_site.ts";
 
 /**
  * `Listen … https` end to end under each MPM that shares its parent's sockets: certificates by
@@ -10,111 +19,13 @@ import { type MpmCase, ONE_CHILD_TWO_THREADS, startMpmd, type TestServer } from 
  * certificates come from the openssl command, ECDSA P-256 (cheap to make and to handshake).
  */
 
-const CASES: readonly MpmCase[] = [
-  { mpm: "prefork", section: { StartServers: 2, MinSpareServers: 1, MaxSpareServers: 3 } },
-  { mpm: "worker", section: ONE_CHILD_TWO_THREADS },
-  { mpm: "event", section: ONE_CHILD_TWO_THREADS },
-];
-
-const decoder = new TextDecoder();
-
-async function run(command: string, args: string[], stdin = ""): Promise<string> {
-  const child = new Deno.Command(command, {
-    args,
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(stdin));
-  await writer.close();
-  const out = await within(child.output(), `${command} ${args.join(" ")}`, 30_000);
-  return decoder.decode(out.stdout) + decoder.decode(out.stderr);
-}
-
-async function openssl(...args: string[]): Promise<void> {
-  const out = await new Deno.Command("openssl", { args, stdout: "null", stderr: "piped" })
-    .output();
-  if (!out.success) throw new Error(`openssl ${args.join(" ")}: ${decoder.decode(out.stderr)}`);
-}
-
-/** A CA, and for each name a key and a certificate the CA signed (`NAME.pem`, `NAME.key`). */
-async function makeCertificates(dir: string, names: readonly string[]): Promise<void> {
-  await openssl("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", `${dir}/ca.key`);
-  await openssl(
-    ...["req", "-x509", "-new", "-key", `${dir}/ca.key`, "-subj", "/CN=mpmd test CA"],
-    ...["-days", "2", "-out", `${dir}/ca.pem`],
-  );
-  for (const name of names) await issue(dir, name, name);
-}
-
-/** Issues `file`.pem / `file`.key for host `name`. */
-async function issue(dir: string, name: string, file: string): Promise<void> {
-  await openssl(
-    "ecparam",
-    "-name",
-    "prime256v1",
-    "-genkey",
-    "-noout",
-    "-out",
-    `${dir}/${file}.key`,
-  );
-  await Deno.chmod(`${dir}/${file}.key`, 0o600);
-  await openssl(
-    ...["req", "-new", "-key", `${dir}/${file}.key`, "-subj", `/CN=${name}`],
-    ...["-out", `${dir}/${file}.csr`],
-  );
-  await Deno.writeTextFile(`${dir}/${file}.ext`, `subjectAltName=DNS:${name}\n`);
-  await openssl(
-    ...["x509", "-req", "-in", `${dir}/${file}.csr`, "-CA", `${dir}/ca.pem`, "-CAkey"],
-    ...[`${dir}/ca.key`, "-CAcreateserial", "-days", "2", "-extfile", `${dir}/${file}.ext`],
-    ...["-out", `${dir}/${file}.pem`],
-  );
-}
-
-/** A temp directory with the certificates of a.test and b.test and a page for each. */
-async function tlsSite(): Promise<{ readonly dir: string } & AsyncDisposable> {
-  const dir = await Deno.makeTempDir({ prefix: "mpmd-https-" });
-  await makeCertificates(dir, ["a.test", "b.test"]);
-  for (const name of ["a.test", "b.test"]) {
-    await Deno.mkdir(`${dir}/${name}`);
-    await Deno.writeTextFile(`${dir}/${name}/index.html`, `site ${name}\n`);
-  }
-  return { dir, [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }) };
-}
-
 function config(c: MpmCase, dir: string): string {
-  const hosts = ["a.test", "b.test"].map((name) =>
-    [
-      `  - Address: "*"`,
-      `    ServerName: ${name}`,
-      `    DocumentRoot: ${dir}/${name}`,
-      `    SSLEngine: on`,
-      `    SSLCertificateFile: ${dir}/${name}.pem`,
-      `    SSLCertificateKeyFile: ${dir}/${name}.key`,
-    ].join("\n")
-  );
-  return [
-    // The plain listener first: its "Listening on http://" line is the readiness signal.
-    "Listen:",
-    "  - 127.0.0.1:0",
-    '  - "127.0.0.1:0 https"',
-    `MPM: ${c.mpm}`,
-    "LogLevel: info",
-    "MaintenanceInterval: 100ms",
-    "RequestReadTimeout: header=2",
-    'CustomLog: ["stderr \\"tls %{SSL_PROTOCOL}x %{SSL_CIPHER}x %{SSL_TLS_SNI}x %v\\""]',
-    `DocumentRoot: ${dir}/a.test`,
-    `${c.mpm}:`,
-    ...Object.entries(c.section).map(([name, value]) => `  ${name}: ${value}`),
-    "VirtualHost:",
-    ...hosts,
-  ].join("\n");
-}
-
-async function httpsPort(server: TestServer): Promise<number> {
-  const line = await server.waitForLog(/Listening on https:\/\/127\.0\.0\.1:\d+/);
-  return Number(/https:\/\/127\.0\.0\.1:(\d+)/.exec(line)![1]);
+  return tlsSiteConfig(c, dir, {
+    top: [
+      "RequestReadTimeout: header=2",
+      'CustomLog: ["stderr \\"tls %{SSL_PROTOCOL}x %{SSL_CIPHER}x %{SSL_TLS_SNI}x %v\\""]',
+    ],
+  });
 }
 
 function curl(dir: string, name: string, port: number): Promise<string> {
