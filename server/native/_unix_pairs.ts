@@ -73,13 +73,20 @@ export async function relay(
       }
     }
   };
+  // One write in flight while the next read runs, into the other of two buffers: the two
+  // sides work at once instead of in turn.
   const pump = async (from: Deno.Conn, to: Deno.Conn) => {
-    const buffer = new Uint8Array(RELAY_CHUNK_BYTES);
+    let buffer = new Uint8Array(RELAY_CHUNK_BYTES);
+    let spare = new Uint8Array(RELAY_CHUNK_BYTES);
+    let writing: Promise<void> = Promise.resolve();
     for (;;) {
       const n = await from.read(buffer);
+      await writing;
       if (n === null) return;
-      let written = 0;
-      while (written < n) written += await to.write(buffer.subarray(written, n));
+      writing = writeAll(to, buffer.subarray(0, n));
+      // Handled here too: it may fail while the next read is awaited (the await above rethrows).
+      writing.catch(() => {});
+      [buffer, spare] = [spare, buffer];
     }
   };
   const inward = pump(outer, inner).then(
@@ -98,4 +105,9 @@ export async function relay(
     closeBoth();
   }
   await inward.catch(() => {});
+}
+
+async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
+  let written = 0;
+  while (written < bytes.length) written += await conn.write(bytes.subarray(written));
 }
