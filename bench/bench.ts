@@ -13,6 +13,7 @@ import {
   allContenders,
   appContenders,
   type Contender,
+  h2Contenders,
   HELLO_APP,
   selectContenders,
   slotContenders,
@@ -27,6 +28,8 @@ import { type BenchReport, type ContenderOutcome, renderReport } from "./report.
 import { APP_TARGETS, evaluateTargets, referenceOf, slotTargets, TARGETS } from "./targets.ts";
 import { SESSION_LEADER, startServer } from "./server_process.ts";
 import { runWrk } from "./wrk.ts";
+import { H2LOAD_DEFAULTS, type H2loadResult, renderH2, runH2load } from "./h2load.ts";
+import type { SiteTls } from "./server_configs.ts";
 
 /** The file every server serves: exactly 1 KiB of text. */
 const FILE_PATH = "/1k.txt";
@@ -85,6 +88,8 @@ async function unavailableReason(contender: Contender): Promise<string | null> {
 interface RunContext {
   readonly options: BenchOptions;
   readonly site: { readonly dir: string; readonly docRoot: string };
+  /** `--h2`: the certificate of each server's https listener (its port is chosen per run). */
+  readonly tls: Omit<SiteTls, "port"> | null;
   readonly expected: ExpectedFile;
   readonly runAsUser: string | null;
   readonly signal: AbortSignal;
@@ -100,23 +105,27 @@ interface RunContext {
 async function withServer<T>(
   contender: Contender,
   ctx: RunContext,
-  work: (port: number) => Promise<T>,
+  work: (port: number, tlsPort: number | null) => Promise<T>,
 ): Promise<{ readonly result: T; readonly forcedKills: readonly number[] }> {
   const { options, signal } = ctx;
   const port = freePort();
+  const tls = ctx.tls === null ? null : { ...ctx.tls, port: freePort() };
   const spec = contender.launch({
     ...ctx.site,
     stem: contender.stem,
     port,
-    keepAliveRequests: options.keepAliveRequests,
+    // HTTP/2 carries a whole run on a few connections: a request limit per connection (nginx
+    // applies keepalive_requests to its streams) would end them mid-run.
+    keepAliveRequests: tls === null ? options.keepAliveRequests : 0,
     runAsUser: ctx.runAsUser,
     ...(options.app ? { appModule: HELLO_APP } : {}),
     ...(options.slots ? { slots: SLOTS } : {}),
+    ...(tls === null ? {} : { tls }),
   });
   await using server = await startServer(contender.name, spec);
   console.error(`${contender.name}: started (pid ${server.pid}, port ${port})`);
   await waitUntilServing(server, port, ctx.expected, { deadlineMs: READY_DEADLINE_MS, signal });
-  const result = await work(port);
+  const result = await work(port, tls?.port ?? null);
   const stopped = await server.stop();
   if (stopped.kind === "forced") {
     console.error(
@@ -197,6 +206,56 @@ function hostileSettings(options: BenchOptions, expected: ExpectedFile) {
   };
 }
 
+/** Runs h2load against one contender's https listener; a failure is the row's text. */
+async function measureH2(
+  contender: Contender,
+  ctx: RunContext,
+): Promise<{ readonly name: string; readonly result: H2loadResult | string }> {
+  const load = async (_port: number, tlsPort: number | null) => {
+    const url = `https://127.0.0.1:${tlsPort}${ctx.expected.path}`;
+    // The warm-up: the servers' pools and caches, as under wrk.
+    await runH2load(
+      { ...H2LOAD_DEFAULTS, url, requests: H2LOAD_DEFAULTS.requests / 10 },
+      ctx.signal,
+    );
+    return await runH2load({ ...H2LOAD_DEFAULTS, url }, ctx.signal);
+  };
+  try {
+    const { result } = await withServer(contender, ctx, load);
+    console.error(`${contender.name}: ${Math.round(result.requestsPerSec)} req/s over h2`);
+    return { name: contender.name, result };
+  } catch (error) {
+    if (error instanceof BenchError) {
+      return { name: contender.name, result: `FAILED: ${error.message}` };
+    }
+    throw error;
+  }
+}
+
+/**
+ * An ECDSA P-256 certificate for localhost in `dir`, readable by the servers' workers (a
+ * throwaway key in a throwaway directory).
+ *
+ * @throws {BenchError} when openssl cannot make it.
+ */
+async function makeCertificate(dir: string): Promise<Omit<SiteTls, "port">> {
+  const tls = { certificateFile: `${dir}/tls.pem`, keyFile: `${dir}/tls.key` };
+  const out = await new Deno.Command("openssl", {
+    args: [
+      ...["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1"],
+      ...["-nodes", "-subj", "/CN=localhost", "-days", "2"],
+      ...["-keyout", tls.keyFile, "-out", tls.certificateFile],
+    ],
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  if (!out.success) {
+    throw new BenchError(`Cannot make a certificate: ${new TextDecoder().decode(out.stderr)}`);
+  }
+  await Deno.chmod(tls.keyFile, 0o644);
+  return tls;
+}
+
 /** Prints (and with `--json` writes) a `--hostile` run's rows; skipped contenders are rows too. */
 async function reportHostile(
   options: BenchOptions,
@@ -260,7 +319,15 @@ export async function main(args: readonly string[]): Promise<number> {
     );
     return 1;
   }
-  const contenders = options.app
+  if (options.h2 && !await findProgram("h2load")) {
+    console.error(
+      "Cannot run --h2: h2load not found; install it: apt-get install -y nghttp2-client",
+    );
+    return 1;
+  }
+  const contenders = options.h2
+    ? h2Contenders(options)
+    : options.app
     ? appContenders(options)
     : options.slots
     ? slotContenders(options)
@@ -297,6 +364,7 @@ export async function main(args: readonly string[]): Promise<number> {
     const ctx: RunContext = {
       options,
       site,
+      tls: options.h2 ? await makeCertificate(site.dir) : null,
       expected,
       runAsUser: Deno.uid() === 0 ? "www-data" : null,
       signal: controller.signal,
@@ -305,6 +373,25 @@ export async function main(args: readonly string[]): Promise<number> {
       const rows = [];
       for (const { contender } of runnable) rows.push(await measureHostile(contender, ctx));
       return await reportHostile(options, expected, machine, [...outcomes, ...rows]);
+    }
+    if (options.h2) {
+      const rows = [];
+      for (const { contender } of runnable) rows.push(await measureH2(contender, ctx));
+      const skipped = outcomes.map((o) => ({ name: o.name, result: "skipped" }));
+      console.log(
+        [
+          `mpmd HTTP/2 benchmark, ${new Date().toISOString()}`,
+          `machine: ${machine.cores} cores (${machine.cpuModel}), ${machine.os} ${machine.kernel}, deno ${machine.deno}`,
+          ...renderH2(H2LOAD_DEFAULTS, [...rows, ...skipped]),
+        ].join("\n"),
+      );
+      if (options.jsonFile) {
+        await Deno.writeTextFile(
+          options.jsonFile,
+          JSON.stringify({ machine, rows }, null, 2) + "\n",
+        );
+      }
+      return 0;
     }
     for (const { contender, version } of runnable) {
       outcomes.push(await measure(contender, version, ctx));

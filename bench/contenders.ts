@@ -270,6 +270,18 @@ export function slotPairs(contenders: readonly Contender[]): Map<string, string>
   return pairs;
 }
 
+/** The mpmd runs of `--h2`: event, the MPM Apache's mod_http2 is measured under too. */
+export const H2_MPMD_VARIANTS: readonly (readonly string[])[] = [["--mpm", "event"]];
+
+/** The contenders of `--h2`: the mpmd runs, nginx and Apache's event MPM (mod_http2). */
+export function h2Contenders(options: ContenderOptions): Contender[] {
+  return [
+    ...options.mpmdVariants.map((flags, i) => mpmdContender(options.mpmdEntry, flags, i)),
+    NGINX,
+    httpdContender("event"),
+  ];
+}
+
 /** Every contender, mpmd runs first, then nginx and Apache's three MPMs. */
 export function allContenders(options: ContenderOptions): Contender[] {
   return [

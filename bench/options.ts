@@ -7,9 +7,11 @@
 import { parseArgs } from "node:util";
 import { BenchError } from "./bench_error.ts";
 import { HOSTILE_DEFAULTS } from "./hostile.ts";
+import { H2LOAD_DEFAULTS } from "./h2load.ts";
 import {
   APP_MPMD_VARIANTS,
   DEFAULT_MPMD_VARIANTS,
+  H2_MPMD_VARIANTS,
   HOSTILE_MPMD_VARIANTS,
   MPMD_ENTRY,
   SLOT_MPMD_VARIANTS,
@@ -51,6 +53,11 @@ export interface BenchOptions {
    * normal client, for {@link durationSec} (20 s unless given). @default false
    */
   readonly hostile: boolean;
+  /**
+   * Instead of wrk: HTTP/2 over TLS with h2load at 100 streams per connection, mpmd (event)
+   * against nginx and Apache's event MPM with mod_http2 (see `h2load.ts`). @default false
+   */
+  readonly h2: boolean;
   /** Slow connections under `--hostile`. @default 300 */
   readonly slowClients: number;
   /** Write the results as JSON to this file. @default null */
@@ -77,6 +84,7 @@ export const BENCH_DEFAULTS: BenchOptions = {
   app: false,
   slots: false,
   hostile: false,
+  h2: false,
   slowClients: HOSTILE_DEFAULTS.slowClients,
   jsonFile: null,
   help: false,
@@ -112,6 +120,9 @@ Options:
   HOSTILE_DEFAULTS.byteEveryMs / 1000
 } s) beside a normal client for ${HOSTILE_DEFAULTS.durationSec} s (--duration), against mpmd
                             (default: "--mpm event", "--mpm prefork"), nginx and Apache
+  --h2                      instead of wrk: HTTP/2 over TLS with h2load (-n ${H2LOAD_DEFAULTS.requests} -c ${H2LOAD_DEFAULTS.clients}
+                            -m ${H2LOAD_DEFAULTS.streams}), mpmd (default: "--mpm event") against nginx
+                            (http2) and Apache event (mod_http2); needs Debian's nghttp2-client
   --slow-clients N          slow connections under --hostile (default ${HOSTILE_DEFAULTS.slowClients})
   --json FILE               write the results as JSON to FILE
   --help                    show this text
@@ -151,6 +162,7 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions {
         app: { type: "boolean" },
         slots: { type: "boolean" },
         hostile: { type: "boolean" },
+        h2: { type: "boolean" },
         "slow-clients": { type: "string" },
         json: { type: "string" },
         help: { type: "boolean", short: "h" },
@@ -160,7 +172,7 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions {
     const reason = error instanceof Error ? error.message : String(error);
     throw new BenchError(`Cannot parse the command line: ${reason}`, { cause: error });
   }
-  const modes = (["app", "slots", "hostile"] as const).filter((mode) => values[mode]);
+  const modes = (["app", "slots", "hostile", "h2"] as const).filter((mode) => values[mode]);
   if (modes.length > 1) {
     throw new BenchError(
       `Cannot use ${modes.map((m) => `--${m}`).join(" with ")}: each is a benchmark of its own`,
@@ -196,12 +208,15 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions {
         ? SLOT_MPMD_VARIANTS
         : values.hostile
         ? HOSTILE_MPMD_VARIANTS
+        : values.h2
+        ? H2_MPMD_VARIANTS
         : d.mpmdVariants),
     mpmdEntry: values["mpmd-entry"] ?? d.mpmdEntry,
     ab: values.ab ?? values.slots ?? d.ab,
     app: values.app ?? d.app,
     slots: values.slots ?? d.slots,
     hostile: values.hostile ?? d.hostile,
+    h2: values.h2 ?? d.h2,
     slowClients: positiveInteger("slow-clients", values["slow-clients"], d.slowClients, 1),
     jsonFile: values.json ?? d.jsonFile,
     help: values.help ?? d.help,

@@ -27,6 +27,18 @@ export interface SiteLayout {
   readonly appModule?: string;
   /** Pools of exactly this many slots for every MPM (`--slots`); absent: the usual pools. */
   readonly slots?: number;
+  /** An https listener offering h2 and http/1.1 beside the plain one (`--h2`); absent: none. */
+  readonly tls?: SiteTls;
+}
+
+/** The https listener of `--h2`. */
+export interface SiteTls {
+  /** Its loopback port. */
+  readonly port: number;
+  /** PEM certificate. */
+  readonly certificateFile: string;
+  /** PEM private key. */
+  readonly keyFile: string;
 }
 
 /** Apache httpd MPMs shipped by Debian's apache2 package. */
@@ -99,6 +111,13 @@ export function nginxConfig(site: SiteLayout): string {
     ),
     "  server {",
     `    listen 127.0.0.1:${site.port};`,
+    // nginx 1.22 (Debian 12) turns HTTP/2 on in `listen`; `http2 on` came with 1.25.
+    ...(site.tls === undefined ? [] : [
+      `    listen 127.0.0.1:${site.tls.port} ssl http2;`,
+      `    ssl_certificate ${site.tls.certificateFile};`,
+      `    ssl_certificate_key ${site.tls.keyFile};`,
+      "    ssl_protocols TLSv1.2 TLSv1.3;",
+    ]),
     "    server_name localhost;",
     `    root ${site.docRoot};`,
     "  }",
@@ -151,7 +170,13 @@ export function mpmdSlotSections(slots: number): Record<string, Record<string, n
 export function httpdConfig(site: SiteLayout, mpm: HttpdMpm): string {
   const base = `${site.dir}/${site.stem}`;
   // reqtimeout: Debian enables it by default; it is Apache's answer to slow clients (--hostile).
-  const modules = [`mpm_${mpm}`, "authz_core", "mime", "reqtimeout"];
+  const modules = [
+    `mpm_${mpm}`,
+    "authz_core",
+    "mime",
+    "reqtimeout",
+    ...(site.tls === undefined ? [] : ["socache_shmcb", "ssl", "http2"]),
+  ];
   const mpmDirectives = Object.entries(
     site.slots === undefined
       ? DEBIAN_HTTPD_MPM_DIRECTIVES[mpm]
@@ -183,6 +208,17 @@ export function httpdConfig(site: SiteLayout, mpm: HttpdMpm): string {
     `<Directory "${site.docRoot}">`,
     "  Require all granted",
     "</Directory>",
+    ...(site.tls === undefined ? [] : [
+      `Listen 127.0.0.1:${site.tls.port} https`,
+      `SSLSessionCache "shmcb:${base}_run/ssl_scache(512000)"`,
+      `<VirtualHost 127.0.0.1:${site.tls.port}>`,
+      "  SSLEngine on",
+      "  SSLProtocol -all +TLSv1.2 +TLSv1.3",
+      `  SSLCertificateFile "${site.tls.certificateFile}"`,
+      `  SSLCertificateKeyFile "${site.tls.keyFile}"`,
+      "  Protocols h2 http/1.1",
+      "</VirtualHost>",
+    ]),
     "",
   ].join("\n");
 }
@@ -191,7 +227,18 @@ export function httpdConfig(site: SiteLayout, mpm: HttpdMpm): string {
 export function mpmdConfig(site: SiteLayout): string {
   const base = `${site.dir}/${site.stem}`;
   return [
-    `Listen: [${JSON.stringify(`127.0.0.1:${site.port}`)}]`,
+    `Listen: [${
+      [
+        `127.0.0.1:${site.port}`,
+        ...(site.tls === undefined ? [] : [`127.0.0.1:${site.tls.port} https`]),
+      ].map((address) => JSON.stringify(address)).join(", ")
+    }]`,
+    ...(site.tls === undefined ? [] : [
+      "SSLEngine: on",
+      `SSLCertificateFile: ${JSON.stringify(site.tls.certificateFile)}`,
+      `SSLCertificateKeyFile: ${JSON.stringify(site.tls.keyFile)}`,
+      "Protocols: h2 http/1.1",
+    ]),
     `DocumentRoot: ${JSON.stringify(site.docRoot)}`,
     "LogLevel: warn",
     `PidFile: ${JSON.stringify(`${base}.pid`)}`,

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import {
   BENCH_DEFAULTS,
   BenchError,
+  H2_MPMD_VARIANTS,
   HOSTILE_DEFAULTS,
   HOSTILE_MPMD_VARIANTS,
   parseBenchArgs,
@@ -75,6 +76,11 @@ Deno.test("parseBenchArgs()", async (t) => {
       },
     },
     {
+      name: "--h2: mpmd event against nginx and Apache event over HTTP/2",
+      args: ["--h2"],
+      want: { h2: true, mpmdVariants: H2_MPMD_VARIANTS },
+    },
+    {
       name: "--slots keeps the connections asked for",
       args: ["--slots", "--connections", "8"],
       want: { slots: true, connections: 8, ab: true, mpmdVariants: SLOT_MPMD_VARIANTS },
@@ -109,6 +115,7 @@ Deno.test("parseBenchArgs() rejects bad input", async (t) => {
       args: ["--hostile", "--slots"],
       message: /--slots with --hostile/,
     },
+    { name: "--h2 with --app", args: ["--app", "--h2"], message: /--app with --h2/ },
     {
       name: "no slow clients",
       args: ["--hostile", "--slow-clients", "0"],

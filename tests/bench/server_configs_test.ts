@@ -39,6 +39,23 @@ Deno.test("config builders apply the same keep-alive limit to every server", asy
   }
 });
 
+Deno.test("--h2: every server gets an https listener offering h2 with the run's certificate", () => {
+  const tls = { port: 8443, certificateFile: "/tmp/b/tls.pem", keyFile: "/tmp/b/tls.key" };
+  const site = { ...SITE, tls };
+  assert.match(nginxConfig(site), /^ {4}listen 127\.0\.0\.1:8443 ssl http2;$/m);
+  assert.match(nginxConfig(site), /^ {4}ssl_certificate \/tmp\/b\/tls\.pem;$/m);
+  const httpd = httpdConfig(site, "event");
+  assert.match(httpd, /^LoadModule http2_module .*mod_http2\.so$/m);
+  assert.match(httpd, /^Listen 127\.0\.0\.1:8443 https$/m);
+  assert.match(httpd, /^ {2}Protocols h2 http\/1\.1$/m);
+  const mpmd = mpmdConfig(site);
+  assert.match(mpmd, /^Listen: \["127\.0\.0\.1:8080", "127\.0\.0\.1:8443 https"\]$/m);
+  assert.match(mpmd, /^Protocols: h2 http\/1\.1$/m);
+  for (const text of [nginxConfig(SITE), httpdConfig(SITE, "event"), mpmdConfig(SITE)]) {
+    assert.doesNotMatch(text, /8443|ssl|Protocols/i);
+  }
+});
+
 Deno.test("mpmdConfig() writes YAML with httpd directive names", () => {
   assert.equal(
     mpmdConfig(SITE),
