@@ -2,7 +2,7 @@
  * One request/response exchange of the native engine, from the request's arrival to its
  * last byte: the engine request modules read, the counts of body bytes each way, and, once
  * over, the access record the logs and the scoreboard read. One object per request, whose
- * header fields are copied only if a log format asks for them.
+ * header fields are copied once, as the answer goes out (Deno gives them no later).
  *
  * @module
  */
@@ -108,6 +108,9 @@ export class NativeExchange implements AccessRecord {
 
   /** The answer is on its way: `closing` if it asked the client to close. */
   answered(response: ServerResponse, status: number, closing: boolean): void {
+    // Read now, while Deno still holds the request: the logs read the fields once the answer
+    // is out, and Deno refuses ("Request closed") to give them after that.
+    void this.request.headers;
     this.response = response;
     this.status = status;
     this.connectionStatus = closing ? "-" : "+";

@@ -103,7 +103,14 @@ class NativeServerRequest implements WebRequest {
   }
 
   get headers(): ReadonlyMap<string, string> {
-    return this.headerMap ??= new Map(this.web.headers);
+    if (this.headerMap !== null) return this.headerMap;
+    this.headerMap = new Map(this.web.headers);
+    // As mod_http2: an HTTP/2 request's `:authority` is its Host field (RFC 9113 section
+    // 8.3.1), so that what reads Host (virtual hosts, logs, modules) finds it.
+    if (this.version === HTTP2_VERSION && !this.headerMap.has("host")) {
+      this.headerMap.set("host", this.host);
+    }
+    return this.headerMap;
   }
 
   get host(): string {
