@@ -12,7 +12,10 @@ import { httpsPort, run, TLS_CASES as CASES, tlsSite, tlsSiteConfig } from "./_t
 /** a.test speaks h2 and HTTP/1.1, b.test HTTP/1.1 only; an access log line per request. */
 function config(c: MpmCase, dir: string): string {
   return tlsSiteConfig(c, dir, {
-    top: ['CustomLog: ["stderr \\"h2log %H %v %{SSL_PROTOCOL}x %>s %U\\""]'],
+    top: [
+      'CustomLog: ["stderr \\"h2log %H %v %{SSL_PROTOCOL}x %>s %U\\""]',
+      "LimitRequestBody: 1000",
+    ],
     host: (name) => [`Protocols: ${name === "a.test" ? "h2 http/1.1" : "http/1.1"}`],
   });
 }
@@ -155,6 +158,14 @@ Deno.test("HTTP/2 by ALPN on https listeners, per virtual host's Protocols", asy
           body: "site b.test\n",
           version: "1.1",
         });
+      });
+      await t.step("LimitRequestBody holds on HTTP/2 streams", async () => {
+        const status = await run("curl", [
+          ...["-sS", "--http2", "--cacert", `${dir}/ca.pem`, "-o", "/dev/null"],
+          ...["-w", "%{http_version} %{http_code}", "--data-binary", "x".repeat(2000)],
+          ...["--resolve", `a.test:${port}:127.0.0.1`, `https://a.test:${port}/`],
+        ]);
+        assert.equal(status, "2 413");
       });
       await t.step("many concurrent streams on few connections are all answered", async () => {
         const summary = await h2load(port, "-n", "2000", "-c", "2", "-m", "100");
