@@ -89,13 +89,12 @@ export async function relay(
       [buffer, spare] = [spare, buffer];
     }
   };
-  const inward = pump(outer, inner).then(
-    () => inner.closeWrite(),
-    (error) => {
-      onError(error);
-      closeBoth();
-    },
-  );
+  // Handled at once, not when awaited below: a rejection left unhandled meanwhile would end
+  // the isolate.
+  const inward = pump(outer, inner).then(() => inner.closeWrite()).catch((error) => {
+    onError(error);
+    closeBoth();
+  });
   try {
     await pump(inner, outer);
     await outer.closeWrite();
@@ -104,7 +103,7 @@ export async function relay(
   } finally {
     closeBoth();
   }
-  await inward.catch(() => {});
+  await inward;
 }
 
 async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
