@@ -15,11 +15,21 @@ import {
   type ServerConfig,
   TLS_VERSIONS,
   type TlsVersion,
+  withChain,
 } from "../server/config/mod.ts";
 import type { TlsAcceptOptions } from "../server/http/mod.ts";
 import type { Logger } from "../server/log/mod.ts";
+import type { SlotWriter } from "../scoreboard/mod.ts";
 import { describeError } from "../base/mod.ts";
 import { VirtualHostTable } from "./virtual_hosts.ts";
+
+/** Where a slot reports its handshakes: the log (failures, at info) and its scoreboard record. */
+export interface HandshakeReport {
+  /** Where failed handshakes are logged, at info with the client and the reason. */
+  readonly logger: Logger;
+  /** The slot's scoreboard record, which counts every handshake by its outcome. */
+  readonly record: Pick<SlotWriter, "countTlsHandshake">;
+}
 
 /**
  * How the slot answers TLS handshakes, or `null` when no Listen address is https.
@@ -27,7 +37,10 @@ import { VirtualHostTable } from "./virtual_hosts.ts";
  * @throws {ConfigErrors} when a certificate or key file cannot be read or used (changed since
  *   the configuration was checked).
  */
-export function tlsAcceptOptions(config: ServerConfig, logger: Logger): TlsAcceptOptions | null {
+export function tlsAcceptOptions(
+  config: ServerConfig,
+  report: HandshakeReport,
+): TlsAcceptOptions | null {
   if (!config.listen.some((address) => address.protocol === "https")) return null;
   const contexts = config.hosts.map((host) => host.tls.engine ? secureContext(host) : null);
   const first = contexts.find((c) => c !== null);
@@ -52,9 +65,14 @@ export function tlsAcceptOptions(config: ServerConfig, logger: Logger): TlsAccep
     },
     minVersion: TLS_VERSIONS[Math.min(...versions.map((v) => rank(v.min)))]!,
     maxVersion: TLS_VERSIONS[Math.max(...versions.map((v) => rank(v.max)))]!,
-    onHandshakeError(error, remote) {
-      logger.info(
-        `Cannot complete a TLS handshake with ${remote.hostname}: ${describeError(error)}`,
+    onHandshake(outcome, remote) {
+      if (outcome.kind === "completed") {
+        report.record.countTlsHandshake("completed");
+        return;
+      }
+      report.record.countTlsHandshake(outcome.reason);
+      report.logger.info(
+        `Cannot complete a TLS handshake with ${remote.hostname} (${outcome.reason}): ${outcome.detail}`,
       );
     },
   };
@@ -78,7 +96,7 @@ export function httpsRefusal(config: ServerConfig, where: string): ConfigErrors 
 
 /** The host's certificate, chain and key as one context: as the parent read them, if it did. */
 function secureContext(host: HostConfig): tls.SecureContext {
-  const { certificateFile, keyFile, protocols, credentials } = host.tls;
+  const { certificateFile, keyFile, chainFile, protocols, credentials } = host.tls;
   const where = { file: host.declaredAt, line: null, column: null };
   if (certificateFile === null) {
     throw new ConfigErrors([
@@ -90,8 +108,11 @@ function secureContext(host: HostConfig): tls.SecureContext {
     ]);
   }
   try {
-    const cert = credentials?.certificate ?? Deno.readTextFileSync(certificateFile);
-    const key = credentials?.key ?? (keyFile === null ? cert : Deno.readTextFileSync(keyFile));
+    const own = credentials?.certificate ?? Deno.readTextFileSync(certificateFile);
+    const key = credentials?.key ?? (keyFile === null ? own : Deno.readTextFileSync(keyFile));
+    const cert = credentials !== null || chainFile === null
+      ? own
+      : withChain(own, Deno.readTextFileSync(chainFile));
     return tls.createSecureContext({
       cert,
       key,

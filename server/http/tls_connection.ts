@@ -14,6 +14,8 @@ import tls from "node:tls";
 import type { TlsVersion } from "../config/mod.ts";
 import type { AcceptedSocket } from "../../platform/mod.ts";
 import type { TlsRecord } from "../log/mod.ts";
+import type { TlsFailureReason } from "../../scoreboard/mod.ts";
+import { handshakeFailureOf } from "./handshake_failure.ts";
 
 /** Received bytes held before the socket is paused: the engine reads at its own pace. */
 const HIGH_WATER_BYTES = 256 * 1024;
@@ -23,6 +25,16 @@ const HIGH_WATER_BYTES = 256 * 1024;
  * offer only that (rustls refuses a handshake whose ALPN list shares nothing with the server's).
  */
 const ALPN_PROTOCOLS = ["http/1.1", "http/1.0"];
+
+/** How a connection's handshake ended: completed, or failed and why. */
+export type HandshakeOutcome =
+  | { readonly kind: "completed" }
+  | {
+    readonly kind: "failed";
+    readonly reason: TlsFailureReason;
+    /** What went wrong, in words for the log. */
+    readonly detail: string;
+  };
 
 /** How {@link acceptTls} answers a handshake. */
 export interface TlsAcceptOptions {
@@ -35,8 +47,11 @@ export interface TlsAcceptOptions {
   readonly minVersion: TlsVersion;
   /** The newest version any host offers. */
   readonly maxVersion: TlsVersion;
-  /** Called once when a handshake fails (a client speaking plain HTTP, a version refused). */
-  onHandshakeError(error: Error, remote: Deno.NetAddr): void;
+  /**
+   * Called once per connection when its handshake ends: completed, or failed (a client
+   * speaking plain HTTP, a version refused, a stall the read timeout ended, a client gone).
+   */
+  onHandshake(outcome: HandshakeOutcome, remote: Deno.NetAddr): void;
 }
 
 /**
@@ -58,7 +73,7 @@ export function acceptTls(accepted: AcceptedSocket, options: TlsAcceptOptions): 
   return new TlsConnection(
     secure,
     accepted,
-    (error) => options.onHandshakeError(error, remoteAddr),
+    (outcome) => options.onHandshake(outcome, remoteAddr),
   );
 }
 
@@ -77,40 +92,68 @@ export class TlsConnection implements Deno.Conn {
   #secure = false;
   #error: Error | null = null;
   #wake: (() => void) | null = null;
+  /** Told how the handshake ended, then cleared: each connection's is counted once. */
+  #onHandshake: ((outcome: HandshakeOutcome) => void) | null;
 
-  /** Wraps `socket`; `onHandshakeError` is told of an error that comes before the handshake ends. */
+  /** Wraps `socket`; `onHandshake` is told once how its handshake ended. */
   constructor(
     socket: tls.TLSSocket,
     addresses: { readonly localAddr: Deno.NetAddr; readonly remoteAddr: Deno.NetAddr },
-    onHandshakeError: (error: Error) => void,
+    onHandshake: (outcome: HandshakeOutcome) => void,
   ) {
     this.#socket = socket;
     this.localAddr = addresses.localAddr;
     this.remoteAddr = addresses.remoteAddr;
+    this.#onHandshake = onHandshake;
     const wake = () => {
       const w = this.#wake;
       this.#wake = null;
       w?.();
     };
-    socket.on("secure", () => this.#secure = true);
+    socket.on("secure", () => {
+      this.#secure = true;
+      this.#settle({ kind: "completed" });
+    });
     socket.on("data", (chunk: Buffer) => {
       this.#chunks.push(chunk);
       this.#queuedBytes += chunk.length;
       if (this.#queuedBytes > HIGH_WATER_BYTES) socket.pause();
       wake();
     });
-    socket.on("end", () => {
+    const gone = () => {
       this.#ended = true;
+      this.#settle({
+        kind: "failed",
+        reason: "other",
+        detail: "the client closed the connection during the handshake",
+      });
       wake();
-    });
-    socket.on("close", () => {
-      this.#ended = true;
-      wake();
-    });
+    };
+    socket.on("end", gone);
+    socket.on("close", gone);
     socket.on("error", (error: Error) => {
-      if (!this.#secure && this.#error === null) onHandshakeError(error);
+      this.#settle({ kind: "failed", reason: handshakeFailureOf(error), detail: error.message });
       this.#error ??= error;
       wake();
+    });
+  }
+
+  /** Reports the handshake's outcome, the first time only. */
+  #settle(outcome: HandshakeOutcome): void {
+    const report = this.#onHandshake;
+    this.#onHandshake = null;
+    report?.(outcome);
+  }
+
+  /**
+   * The engine gives up on a connection whose handshake is still running: only its read
+   * timeout (or a shutdown) does that before a request, so it counts as a timeout.
+   */
+  #giveUp(): void {
+    this.#settle({
+      kind: "failed",
+      reason: "timeout",
+      detail: "no handshake before the request read timeout",
     });
   }
 
@@ -144,6 +187,7 @@ export class TlsConnection implements Deno.Conn {
 
   /** Sends `p` (encrypted); resolves once Node has taken it. */
   write(p: Uint8Array): Promise<number> {
+    this.#giveUp();
     if (this.#error !== null) return Promise.reject(this.#error);
     if (this.#socket.destroyed) return Promise.reject(new Deno.errors.BrokenPipe("closed"));
     // A copy: the engine reuses its buffer once the write resolves; Node may still hold it.
@@ -155,6 +199,7 @@ export class TlsConnection implements Deno.Conn {
 
   /** Sends TLS close_notify and ends the sending side. */
   closeWrite(): Promise<void> {
+    this.#giveUp();
     if (this.#socket.destroyed || this.#socket.writableEnded) return Promise.resolve();
     return new Promise((resolve) => {
       this.#socket.once("close", () => resolve());
@@ -164,6 +209,7 @@ export class TlsConnection implements Deno.Conn {
 
   /** Closes the connection at once. */
   close(): void {
+    this.#giveUp();
     this.#socket.destroy();
   }
 
