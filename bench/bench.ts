@@ -23,10 +23,16 @@ import { type BenchOptions, parseBenchArgs, SLOTS, USAGE } from "./options.ts";
 import { type ExpectedFile, waitUntilServing } from "./probe.ts";
 import { HOSTILE_DEFAULTS, type HostileResult, renderHostile, runHostile } from "./hostile.ts";
 import { findProgram, programVersion } from "./programs.ts";
-import { type BenchReport, type ContenderOutcome, renderReport } from "./report.ts";
+import {
+  type BenchReport,
+  type ContenderOutcome,
+  type HttpsResult,
+  renderReport,
+} from "./report.ts";
+import type { TlsListener } from "./server_configs.ts";
 import { APP_TARGETS, evaluateTargets, referenceOf, slotTargets, TARGETS } from "./targets.ts";
 import { SESSION_LEADER, startServer } from "./server_process.ts";
-import { runWrk } from "./wrk.ts";
+import { runWrk, type WrkOptions } from "./wrk.ts";
 
 /** The file every server serves: exactly 1 KiB of text. */
 const FILE_PATH = "/1k.txt";
@@ -88,11 +94,13 @@ interface RunContext {
   readonly expected: ExpectedFile;
   readonly runAsUser: string | null;
   readonly signal: AbortSignal;
+  /** The certificate of the https cases, or `null` when no contender is measured over https. */
+  readonly certificate: Omit<TlsListener, "port"> | null;
 }
 
 /**
- * Starts one contender, waits until it serves the expected file, runs `work` on its port, and
- * always stops it.
+ * Starts one contender, waits until it serves the expected file, runs `work` on its port (and
+ * the port of its https listener, when it has one), and always stops it.
  *
  * @returns `work`'s result and the pids that needed SIGKILL at the stop.
  * @throws {BenchError} when the server does not start or serve, or `work` fails.
@@ -100,10 +108,11 @@ interface RunContext {
 async function withServer<T>(
   contender: Contender,
   ctx: RunContext,
-  work: (port: number) => Promise<T>,
+  work: (port: number, tlsPort: number) => Promise<T>,
 ): Promise<{ readonly result: T; readonly forcedKills: readonly number[] }> {
   const { options, signal } = ctx;
   const port = freePort();
+  const tlsPort = freePort();
   const spec = contender.launch({
     ...ctx.site,
     stem: contender.stem,
@@ -112,11 +121,14 @@ async function withServer<T>(
     runAsUser: ctx.runAsUser,
     ...(options.app ? { appModule: HELLO_APP } : {}),
     ...(options.slots ? { slots: SLOTS } : {}),
+    ...(contender.https && ctx.certificate !== null
+      ? { tls: { port: tlsPort, ...ctx.certificate } }
+      : {}),
   });
   await using server = await startServer(contender.name, spec);
   console.error(`${contender.name}: started (pid ${server.pid}, port ${port})`);
   await waitUntilServing(server, port, ctx.expected, { deadlineMs: READY_DEADLINE_MS, signal });
-  const result = await work(port);
+  const result = await work(port, tlsPort);
   const stopped = await server.stop();
   if (stopped.kind === "forced") {
     console.error(
@@ -134,7 +146,7 @@ async function measure(
 ): Promise<ContenderOutcome> {
   const { options, signal } = ctx;
   const base = { name: contender.name, role: contender.role, version };
-  const loadServer = async (port: number) => {
+  const loadServer = async (port: number, tlsPort: number) => {
     const url = `http://127.0.0.1:${port}${ctx.expected.path}`;
     const load = { url, threads: options.threads, connections: options.connections };
     if (options.warmupSec > 0) {
@@ -156,7 +168,13 @@ async function measure(
         signal,
       )
       : null;
-    return { keepAlive, close, ab };
+    const https = contender.https && ctx.certificate !== null
+      ? await measureHttps(contender, {
+        ...load,
+        url: `https://127.0.0.1:${tlsPort}${ctx.expected.path}`,
+      }, ctx)
+      : null;
+    return { keepAlive, close, ab, https };
   };
   try {
     const { result, forcedKills } = await withServer(contender, ctx, loadServer);
@@ -166,6 +184,61 @@ async function measure(
     if (error instanceof BenchError) return { ...base, kind: "failed", error: error.message };
     throw error;
   }
+}
+
+/**
+ * The https cases on one contender's https listener, as the plain ones: a warm-up, kept-alive
+ * connections, then `Connection: close` (a full handshake per request).
+ */
+async function measureHttps(
+  contender: Contender,
+  load: Omit<WrkOptions, "durationSec" | "headers">,
+  ctx: RunContext,
+): Promise<HttpsResult> {
+  const { options, signal } = ctx;
+  if (options.warmupSec > 0) {
+    await runWrk({ ...load, durationSec: options.warmupSec, headers: {} }, signal);
+  }
+  const keepAlive = await runWrk(
+    { ...load, durationSec: options.durationSec, headers: {} },
+    signal,
+  );
+  console.error(
+    `${contender.name}: https keep-alive ${Math.round(keepAlive.requestsPerSec)} req/s`,
+  );
+  const close = await runWrk(
+    { ...load, durationSec: options.durationSec, headers: { Connection: "close" } },
+    signal,
+  );
+  console.error(`${contender.name}: https close ${Math.round(close.requestsPerSec)} req/s`);
+  return { keepAlive, close };
+}
+
+/**
+ * Makes the https cases' certificate in `dir`: one self-signed ECDSA P-256 certificate (as
+ * Let's Encrypt issues by default) that every server uses.
+ *
+ * @throws {BenchError} when openssl fails.
+ */
+async function makeCertificate(dir: string): Promise<Omit<TlsListener, "port">> {
+  const certificateFile = `${dir}/bench.pem`;
+  const keyFile = `${dir}/bench.key`;
+  const out = await new Deno.Command("openssl", {
+    args: [
+      ...["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"],
+      ...["-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"],
+      ...["-days", "2", "-keyout", keyFile, "-out", certificateFile],
+    ],
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  if (!out.success) {
+    throw new BenchError(
+      `Cannot make the https certificate: openssl: ${new TextDecoder().decode(out.stderr)}`,
+    );
+  }
+  await Deno.chmod(keyFile, 0o600);
+  return { certificateFile, keyFile };
 }
 
 /** Runs {@link runHostile} against one contender; a failure to start is the row's text. */
@@ -294,12 +367,16 @@ export async function main(args: readonly string[]): Promise<number> {
   // The app benchmark serves no file, but the servers' configs still name a DocumentRoot.
   const site = await makeSite(file);
   try {
+    // The https cases belong to the static-file run (not --app, --slots or --hostile).
+    const https = !options.app && !options.slots && !options.hostile &&
+      runnable.some(({ contender }) => contender.https);
     const ctx: RunContext = {
       options,
       site,
       expected,
       runAsUser: Deno.uid() === 0 ? "www-data" : null,
       signal: controller.signal,
+      certificate: https ? await makeCertificate(site.dir) : null,
     };
     if (options.hostile) {
       const rows = [];

@@ -61,6 +61,7 @@ export {
   type BenchReport,
   type BenchSettings,
   type ContenderOutcome,
+  type HttpsResult,
   type MeasuredOutcome,
   renderReport,
 } from "./report.ts";
@@ -87,6 +88,7 @@ export {
   mpmdSlotSections,
   nginxConfig,
   type SiteLayout,
+  type TlsListener,
 } from "./server_configs.ts";
 export {
   DEFAULT_STOP_GRACE_MS,

@@ -27,6 +27,18 @@ export interface SiteLayout {
   readonly appModule?: string;
   /** Pools of exactly this many slots for every MPM (`--slots`); absent: the usual pools. */
   readonly slots?: number;
+  /** A second, https listener with this certificate (the HTTPS cases); absent: plain only. */
+  readonly tls?: TlsListener;
+}
+
+/** An https listener of a benchmarked server: its port and the certificate every server uses. */
+export interface TlsListener {
+  /** Loopback TCP port of the https listener. */
+  readonly port: number;
+  /** PEM certificate (ECDSA P-256, self-signed, made by the run). */
+  readonly certificateFile: string;
+  /** Its PEM private key. */
+  readonly keyFile: string;
 }
 
 /** Apache httpd MPMs shipped by Debian's apache2 package. */
@@ -99,6 +111,13 @@ export function nginxConfig(site: SiteLayout): string {
     ),
     "  server {",
     `    listen 127.0.0.1:${site.port};`,
+    ...(site.tls === undefined ? [] : [
+      // The same server on TLS: nginx's defaults otherwise (TLS 1.2 and 1.3, its own tickets).
+      `    listen 127.0.0.1:${site.tls.port} ssl;`,
+      `    ssl_certificate ${site.tls.certificateFile};`,
+      `    ssl_certificate_key ${site.tls.keyFile};`,
+      "    ssl_protocols TLSv1.2 TLSv1.3;",
+    ]),
     "    server_name localhost;",
     `    root ${site.docRoot};`,
     "  }",
@@ -151,7 +170,13 @@ export function mpmdSlotSections(slots: number): Record<string, Record<string, n
 export function httpdConfig(site: SiteLayout, mpm: HttpdMpm): string {
   const base = `${site.dir}/${site.stem}`;
   // reqtimeout: Debian enables it by default; it is Apache's answer to slow clients (--hostile).
-  const modules = [`mpm_${mpm}`, "authz_core", "mime", "reqtimeout"];
+  const modules = [
+    `mpm_${mpm}`,
+    "authz_core",
+    "mime",
+    "reqtimeout",
+    ...(site.tls === undefined ? [] : ["socache_shmcb", "ssl"]),
+  ];
   const mpmDirectives = Object.entries(
     site.slots === undefined
       ? DEBIAN_HTTPD_MPM_DIRECTIVES[mpm]
@@ -176,6 +201,17 @@ export function httpdConfig(site: SiteLayout, mpm: HttpdMpm): string {
     "KeepAliveTimeout 5",
     ...mpmDirectives.map(([name, value]) => `${name} ${value}`),
     `DocumentRoot "${site.docRoot}"`,
+    ...(site.tls === undefined ? [] : [
+      // Debian's ssl.conf's session cache and protocols; the host alike otherwise.
+      `Listen 127.0.0.1:${site.tls.port} https`,
+      `SSLSessionCache "shmcb:${base}_run/ssl_scache(512000)"`,
+      "SSLProtocol all -SSLv3 -TLSv1 -TLSv1.1",
+      `<VirtualHost *:${site.tls.port}>`,
+      "  SSLEngine on",
+      `  SSLCertificateFile "${site.tls.certificateFile}"`,
+      `  SSLCertificateKeyFile "${site.tls.keyFile}"`,
+      "</VirtualHost>",
+    ]),
     "<Directory />",
     "  AllowOverride None",
     "  Require all denied",
@@ -191,8 +227,18 @@ export function httpdConfig(site: SiteLayout, mpm: HttpdMpm): string {
 export function mpmdConfig(site: SiteLayout): string {
   const base = `${site.dir}/${site.stem}`;
   return [
-    `Listen: [${JSON.stringify(`127.0.0.1:${site.port}`)}]`,
+    `Listen: [${
+      [
+        `127.0.0.1:${site.port}`,
+        ...(site.tls === undefined ? [] : [`127.0.0.1:${site.tls.port} https`]),
+      ].map((address) => JSON.stringify(address)).join(", ")
+    }]`,
     `DocumentRoot: ${JSON.stringify(site.docRoot)}`,
+    ...(site.tls === undefined ? [] : [
+      "SSLEngine: on",
+      `SSLCertificateFile: ${JSON.stringify(site.tls.certificateFile)}`,
+      `SSLCertificateKeyFile: ${JSON.stringify(site.tls.keyFile)}`,
+    ]),
     "LogLevel: warn",
     `PidFile: ${JSON.stringify(`${base}.pid`)}`,
     `ErrorLog: ${JSON.stringify(`${base}_error.log`)}`,
