@@ -63,6 +63,7 @@ export function tlsAcceptOptions(
       // A name that picks a host without SSLEngine gets the address's default host's.
       return chosen ?? contexts[table.select(endpoint, "")] ?? first;
     },
+    byServerName: contexts.filter((c) => c !== null).length > 1,
     minVersion: TLS_VERSIONS[Math.min(...versions.map((v) => rank(v.min)))]!,
     maxVersion: TLS_VERSIONS[Math.max(...versions.map((v) => rank(v.max)))]!,
     onHandshake(outcome, remote) {

@@ -43,6 +43,13 @@ export interface TlsAcceptOptions {
    * connection to `local`.
    */
   contextFor(serverName: string, local: Deno.NetAddr): tls.SecureContext;
+  /**
+   * Whether the server name can change the certificate (more than one host has SSLEngine
+   * on). When it cannot, the handshake skips the SNI callback: with one, Deno's TLS builds the
+   * connection's rustls configuration twice (the context given first, then the chosen one),
+   * each time parsing the certificate and key again.
+   */
+  readonly byServerName: boolean;
   /** The oldest version any host offers. */
   readonly minVersion: TlsVersion;
   /** The newest version any host offers. */
@@ -65,7 +72,12 @@ export function acceptTls(accepted: AcceptedSocket, options: TlsAcceptOptions): 
   const secure = new tls.TLSSocket(socket, {
     isServer: true,
     secureContext: options.contextFor("", localAddr),
-    SNICallback: (name, callback) => callback(null, options.contextFor(name, localAddr)),
+    ...(options.byServerName && {
+      SNICallback: (
+        name: string,
+        callback: (error: Error | null, context: tls.SecureContext) => void,
+      ) => callback(null, options.contextFor(name, localAddr)),
+    }),
     ALPNProtocols: ALPN_PROTOCOLS,
     minVersion: options.minVersion,
     maxVersion: options.maxVersion,
@@ -190,10 +202,11 @@ export class TlsConnection implements Deno.Conn {
     this.#giveUp();
     if (this.#error !== null) return Promise.reject(this.#error);
     if (this.#socket.destroyed) return Promise.reject(new Deno.errors.BrokenPipe("closed"));
-    // A copy: the engine reuses its buffer once the write resolves; Node may still hold it.
-    const copy = Buffer.from(p);
+    // A view, not a copy: the engine reuses its buffer only once this write resolves, and
+    // the callback runs after TLS has taken the bytes into its records.
+    const view = Buffer.from(p.buffer, p.byteOffset, p.byteLength);
     return new Promise((resolve, reject) => {
-      this.#socket.write(copy, (error?: Error | null) => error ? reject(error) : resolve(p.length));
+      this.#socket.write(view, (error?: Error | null) => error ? reject(error) : resolve(p.length));
     });
   }
 
