@@ -71,7 +71,9 @@ export function acceptTls(accepted: AcceptedSocket, options: TlsAcceptOptions): 
   const socket = new net.Socket({ fd, readable: true, writable: true });
   const secure = new tls.TLSSocket(socket, {
     isServer: true,
-    secureContext: options.contextFor("", localAddr),
+    secureContext: options.byServerName
+      ? noCertificate(options)
+      : options.contextFor("", localAddr),
     ...(options.byServerName && {
       SNICallback: (
         name: string,
@@ -87,6 +89,26 @@ export function acceptTls(accepted: AcceptedSocket, options: TlsAcceptOptions): 
     accepted,
     (outcome) => options.onHandshake(outcome, remoteAddr),
   );
+}
+
+/** Each options' context without a certificate, made once. */
+const withoutCertificate = new WeakMap<TlsAcceptOptions, tls.SecureContext>();
+
+/**
+ * The context a handshake starts with when its SNI callback chooses the certificate: none, so
+ * that Deno's TLS parses only the chosen one (the first configuration it builds, from this
+ * context, only carries the versions and ALPN until the callback answers).
+ */
+function noCertificate(options: TlsAcceptOptions): tls.SecureContext {
+  let context = withoutCertificate.get(options);
+  if (context === undefined) {
+    context = tls.createSecureContext({
+      minVersion: options.minVersion,
+      maxVersion: options.maxVersion,
+    });
+    withoutCertificate.set(options, context);
+  }
+  return context;
 }
 
 /** A server-side `tls.TLSSocket` as the `Deno.Conn` the engine serves. */
