@@ -24,12 +24,17 @@ import { type BenchOptions, parseBenchArgs, SLOTS, USAGE } from "./options.ts";
 import { type ExpectedFile, waitUntilServing } from "./probe.ts";
 import { HOSTILE_DEFAULTS, type HostileResult, renderHostile, runHostile } from "./hostile.ts";
 import { findProgram, programVersion } from "./programs.ts";
-import { type BenchReport, type ContenderOutcome, renderReport } from "./report.ts";
+import {
+  type BenchReport,
+  type ContenderOutcome,
+  type HttpsResult,
+  renderReport,
+} from "./report.ts";
+import type { TlsListener } from "./server_configs.ts";
 import { APP_TARGETS, evaluateTargets, referenceOf, slotTargets, TARGETS } from "./targets.ts";
 import { SESSION_LEADER, startServer } from "./server_process.ts";
-import { runWrk } from "./wrk.ts";
+import { runWrk, type WrkOptions } from "./wrk.ts";
 import { H2LOAD_DEFAULTS, type H2loadResult, renderH2, runH2load } from "./h2load.ts";
-import type { SiteTls } from "./server_configs.ts";
 
 /** The file every server serves: exactly 1 KiB of text. */
 const FILE_PATH = "/1k.txt";
@@ -88,16 +93,16 @@ async function unavailableReason(contender: Contender): Promise<string | null> {
 interface RunContext {
   readonly options: BenchOptions;
   readonly site: { readonly dir: string; readonly docRoot: string };
-  /** `--h2`: the certificate of each server's https listener (its port is chosen per run). */
-  readonly tls: Omit<SiteTls, "port"> | null;
   readonly expected: ExpectedFile;
   readonly runAsUser: string | null;
   readonly signal: AbortSignal;
+  /** The certificate of the https cases, or `null` when no contender is measured over https. */
+  readonly certificate: Omit<TlsListener, "port"> | null;
 }
 
 /**
- * Starts one contender, waits until it serves the expected file, runs `work` on its port, and
- * always stops it.
+ * Starts one contender, waits until it serves the expected file, runs `work` on its port (and
+ * the port of its https listener, when it has one), and always stops it.
  *
  * @returns `work`'s result and the pids that needed SIGKILL at the stop.
  * @throws {BenchError} when the server does not start or serve, or `work` fails.
@@ -105,27 +110,29 @@ interface RunContext {
 async function withServer<T>(
   contender: Contender,
   ctx: RunContext,
-  work: (port: number, tlsPort: number | null) => Promise<T>,
+  work: (port: number, tlsPort: number) => Promise<T>,
 ): Promise<{ readonly result: T; readonly forcedKills: readonly number[] }> {
   const { options, signal } = ctx;
   const port = freePort();
-  const tls = ctx.tls === null ? null : { ...ctx.tls, port: freePort() };
+  const tlsPort = freePort();
   const spec = contender.launch({
     ...ctx.site,
     stem: contender.stem,
     port,
     // HTTP/2 carries a whole run on a few connections: a request limit per connection (nginx
     // applies keepalive_requests to its streams) would end them mid-run.
-    keepAliveRequests: tls === null ? options.keepAliveRequests : 0,
+    keepAliveRequests: options.h2 ? 0 : options.keepAliveRequests,
     runAsUser: ctx.runAsUser,
     ...(options.app ? { appModule: HELLO_APP } : {}),
     ...(options.slots ? { slots: SLOTS } : {}),
-    ...(tls === null ? {} : { tls }),
+    ...((contender.https || options.h2) && ctx.certificate !== null
+      ? { tls: { port: tlsPort, ...ctx.certificate } }
+      : {}),
   });
   await using server = await startServer(contender.name, spec);
   console.error(`${contender.name}: started (pid ${server.pid}, port ${port})`);
   await waitUntilServing(server, port, ctx.expected, { deadlineMs: READY_DEADLINE_MS, signal });
-  const result = await work(port, tls?.port ?? null);
+  const result = await work(port, tlsPort);
   const stopped = await server.stop();
   if (stopped.kind === "forced") {
     console.error(
@@ -143,7 +150,7 @@ async function measure(
 ): Promise<ContenderOutcome> {
   const { options, signal } = ctx;
   const base = { name: contender.name, role: contender.role, version };
-  const loadServer = async (port: number) => {
+  const loadServer = async (port: number, tlsPort: number) => {
     const url = `http://127.0.0.1:${port}${ctx.expected.path}`;
     const load = { url, threads: options.threads, connections: options.connections };
     if (options.warmupSec > 0) {
@@ -165,7 +172,13 @@ async function measure(
         signal,
       )
       : null;
-    return { keepAlive, close, ab };
+    const https = contender.https && ctx.certificate !== null
+      ? await measureHttps(contender, {
+        ...load,
+        url: `https://127.0.0.1:${tlsPort}${ctx.expected.path}`,
+      }, ctx)
+      : null;
+    return { keepAlive, close, ab, https };
   };
   try {
     const { result, forcedKills } = await withServer(contender, ctx, loadServer);
@@ -175,6 +188,107 @@ async function measure(
     if (error instanceof BenchError) return { ...base, kind: "failed", error: error.message };
     throw error;
   }
+}
+
+/**
+ * The https cases on one contender's https listener, as the plain ones: a warm-up, kept-alive
+ * connections, then `Connection: close` (a full handshake per request).
+ */
+async function measureHttps(
+  contender: Contender,
+  load: Omit<WrkOptions, "durationSec" | "headers">,
+  ctx: RunContext,
+): Promise<HttpsResult> {
+  const { options, signal } = ctx;
+  if (options.warmupSec > 0) {
+    await runWrk({ ...load, durationSec: options.warmupSec, headers: {} }, signal);
+  }
+  const keepAlive = await runWrk(
+    { ...load, durationSec: options.durationSec, headers: {} },
+    signal,
+  );
+  console.error(
+    `${contender.name}: https keep-alive ${Math.round(keepAlive.requestsPerSec)} req/s`,
+  );
+  const close = await runWrk(
+    { ...load, durationSec: options.durationSec, headers: { Connection: "close" } },
+    signal,
+  );
+  console.error(`${contender.name}: https close ${Math.round(close.requestsPerSec)} req/s`);
+  return { keepAlive, close };
+}
+
+/**
+ * Makes the https cases' certificate in `dir`: one self-signed ECDSA P-256 certificate (as
+ * Let's Encrypt issues by default) that every server uses.
+ *
+ * @throws {BenchError} when openssl fails.
+ */
+async function makeCertificate(dir: string): Promise<Omit<TlsListener, "port">> {
+  const certificateFile = `${dir}/bench.pem`;
+  const keyFile = `${dir}/bench.key`;
+  const out = await new Deno.Command("openssl", {
+    args: [
+      ...["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"],
+      ...["-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"],
+      ...["-days", "2", "-keyout", keyFile, "-out", certificateFile],
+    ],
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  if (!out.success) {
+    throw new BenchError(
+      `Cannot make the https certificate: openssl: ${new TextDecoder().decode(out.stderr)}`,
+    );
+  }
+  await Deno.chmod(keyFile, 0o600);
+  return { certificateFile, keyFile };
+}
+
+/** Runs h2load against one contender's https listener; a failure is the row's text. */
+async function measureH2(
+  contender: Contender,
+  ctx: RunContext,
+): Promise<{ readonly name: string; readonly result: H2loadResult | string }> {
+  const load = async (_port: number, tlsPort: number) => {
+    const url = `https://127.0.0.1:${tlsPort}${ctx.expected.path}`;
+    // The warm-up: the servers' pools and caches, as under wrk.
+    await runH2load(
+      { ...H2LOAD_DEFAULTS, url, requests: H2LOAD_DEFAULTS.requests / 10 },
+      ctx.signal,
+    );
+    return await runH2load({ ...H2LOAD_DEFAULTS, url }, ctx.signal);
+  };
+  try {
+    const { result } = await withServer(contender, ctx, load);
+    console.error(`${contender.name}: ${Math.round(result.requestsPerSec)} req/s over h2`);
+    return { name: contender.name, result };
+  } catch (error) {
+    if (error instanceof BenchError) {
+      return { name: contender.name, result: `FAILED: ${error.message}` };
+    }
+    throw error;
+  }
+}
+
+/** Prints (and with `--json` writes) an `--h2` run's rows; skipped contenders are rows too. */
+async function reportH2(
+  options: BenchOptions,
+  machine: MachineFacts,
+  rows: readonly { readonly name: string; readonly result: H2loadResult | string }[],
+): Promise<number> {
+  console.log(
+    [
+      `mpmd HTTP/2 benchmark, ${new Date().toISOString()}`,
+      `machine: ${machine.cores} cores (${machine.cpuModel}), ${machine.os} ${machine.kernel}, deno ${machine.deno}`,
+      ...renderH2(H2LOAD_DEFAULTS, rows),
+    ].join("\n"),
+  );
+  if (options.jsonFile) {
+    await Deno.writeTextFile(options.jsonFile, JSON.stringify({ machine, rows }, null, 2) + "\n");
+    console.log(`results written to ${options.jsonFile}`);
+  }
+  return 0;
 }
 
 /** Runs {@link runHostile} against one contender; a failure to start is the row's text. */
@@ -204,56 +318,6 @@ function hostileSettings(options: BenchOptions, expected: ExpectedFile) {
     slowClients: options.slowClients,
     durationSec: options.durationSec,
   };
-}
-
-/** Runs h2load against one contender's https listener; a failure is the row's text. */
-async function measureH2(
-  contender: Contender,
-  ctx: RunContext,
-): Promise<{ readonly name: string; readonly result: H2loadResult | string }> {
-  const load = async (_port: number, tlsPort: number | null) => {
-    const url = `https://127.0.0.1:${tlsPort}${ctx.expected.path}`;
-    // The warm-up: the servers' pools and caches, as under wrk.
-    await runH2load(
-      { ...H2LOAD_DEFAULTS, url, requests: H2LOAD_DEFAULTS.requests / 10 },
-      ctx.signal,
-    );
-    return await runH2load({ ...H2LOAD_DEFAULTS, url }, ctx.signal);
-  };
-  try {
-    const { result } = await withServer(contender, ctx, load);
-    console.error(`${contender.name}: ${Math.round(result.requestsPerSec)} req/s over h2`);
-    return { name: contender.name, result };
-  } catch (error) {
-    if (error instanceof BenchError) {
-      return { name: contender.name, result: `FAILED: ${error.message}` };
-    }
-    throw error;
-  }
-}
-
-/**
- * An ECDSA P-256 certificate for localhost in `dir`, readable by the servers' workers (a
- * throwaway key in a throwaway directory).
- *
- * @throws {BenchError} when openssl cannot make it.
- */
-async function makeCertificate(dir: string): Promise<Omit<SiteTls, "port">> {
-  const tls = { certificateFile: `${dir}/tls.pem`, keyFile: `${dir}/tls.key` };
-  const out = await new Deno.Command("openssl", {
-    args: [
-      ...["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1"],
-      ...["-nodes", "-subj", "/CN=localhost", "-days", "2"],
-      ...["-keyout", tls.keyFile, "-out", tls.certificateFile],
-    ],
-    stdout: "null",
-    stderr: "piped",
-  }).output();
-  if (!out.success) {
-    throw new BenchError(`Cannot make a certificate: ${new TextDecoder().decode(out.stderr)}`);
-  }
-  await Deno.chmod(tls.keyFile, 0o644);
-  return tls;
 }
 
 /** Prints (and with `--json` writes) a `--hostile` run's rows; skipped contenders are rows too. */
@@ -361,13 +425,18 @@ export async function main(args: readonly string[]): Promise<number> {
   // The app benchmark serves no file, but the servers' configs still name a DocumentRoot.
   const site = await makeSite(file);
   try {
+    // The https cases belong to the static-file run and to --h2 (not --app, --slots or
+    // --hostile).
+    const https = options.h2 ||
+      !options.app && !options.slots && !options.hostile &&
+        runnable.some(({ contender }) => contender.https);
     const ctx: RunContext = {
       options,
       site,
-      tls: options.h2 ? await makeCertificate(site.dir) : null,
       expected,
       runAsUser: Deno.uid() === 0 ? "www-data" : null,
       signal: controller.signal,
+      certificate: https ? await makeCertificate(site.dir) : null,
     };
     if (options.hostile) {
       const rows = [];
@@ -378,20 +447,7 @@ export async function main(args: readonly string[]): Promise<number> {
       const rows = [];
       for (const { contender } of runnable) rows.push(await measureH2(contender, ctx));
       const skipped = outcomes.map((o) => ({ name: o.name, result: "skipped" }));
-      console.log(
-        [
-          `mpmd HTTP/2 benchmark, ${new Date().toISOString()}`,
-          `machine: ${machine.cores} cores (${machine.cpuModel}), ${machine.os} ${machine.kernel}, deno ${machine.deno}`,
-          ...renderH2(H2LOAD_DEFAULTS, [...rows, ...skipped]),
-        ].join("\n"),
-      );
-      if (options.jsonFile) {
-        await Deno.writeTextFile(
-          options.jsonFile,
-          JSON.stringify({ machine, rows }, null, 2) + "\n",
-        );
-      }
-      return 0;
+      return await reportH2(options, machine, [...rows, ...skipped]);
     }
     for (const { contender, version } of runnable) {
       outcomes.push(await measure(contender, version, ctx));

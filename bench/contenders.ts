@@ -48,6 +48,8 @@ export interface Contender {
   readonly installHint: string;
   /** argv printing the version on stdout or stderr. */
   readonly versionCommand: readonly string[];
+  /** Whether the run also measures it over https (the site then has a `tls` listener). */
+  readonly https: boolean;
   /** The command and config for one run on `site`. */
   launch(site: SiteLayout): LaunchSpec;
 }
@@ -67,6 +69,9 @@ export function mpmdCommand(entry: string): string[] {
 export const HELLO_APP: string = fileURLToPath(
   new URL("../examples/apps/hello/app.ts", import.meta.url),
 );
+
+/** The mpmd run measured over https too: event, as the HTTPS cases compare it with Apache's. */
+export const HTTPS_MPMD_FLAGS: readonly string[] = ["--mpm", "event"];
 
 /**
  * The mpmd runs of `--app`: event (the default MPM) on Deno's native HTTP engine, event on
@@ -135,6 +140,7 @@ function mpmdContender(entry: string, flags: readonly string[], index: number): 
     requiredFiles: [entry],
     installHint: `mpmd's entry module is missing (pass --mpmd-entry FILE)`,
     versionCommand: [...command, "-V"],
+    https: flags.join(" ") === HTTPS_MPMD_FLAGS.join(" "),
     launch(site) {
       const configPath = `${site.dir}/${site.stem}.yaml`;
       return {
@@ -156,6 +162,7 @@ const NGINX: Contender = {
   requiredFiles: [],
   installHint: "apt-get install -y nginx",
   versionCommand: ["nginx", "-v"],
+  https: true,
   launch(site) {
     const configPath = `${site.dir}/${site.stem}.conf`;
     return {
@@ -186,6 +193,8 @@ function httpdContender(mpm: HttpdMpm): Contender {
     requiredFiles: [],
     installHint: "apt-get install -y apache2",
     versionCommand: ["apache2", "-v"],
+    // mod_ssl under event: the issue's comparison (worker and prefork would only repeat it).
+    https: mpm === "event",
     launch(site) {
       const configPath = `${site.dir}/${site.stem}.conf`;
       return {
@@ -211,6 +220,7 @@ const DENO_SERVE: Contender = {
   requiredFiles: [HELLO_APP],
   installHint: "the app module ships in examples/apps/hello",
   versionCommand: [Deno.execPath(), "--version"],
+  https: false,
   launch(site) {
     const command = [
       Deno.execPath(),

@@ -73,6 +73,7 @@ export {
   type BenchReport,
   type BenchSettings,
   type ContenderOutcome,
+  type HttpsResult,
   type MeasuredOutcome,
   renderReport,
 } from "./report.ts";
@@ -99,7 +100,7 @@ export {
   mpmdSlotSections,
   nginxConfig,
   type SiteLayout,
-  type SiteTls,
+  type TlsListener,
 } from "./server_configs.ts";
 export {
   DEFAULT_STOP_GRACE_MS,

@@ -27,17 +27,20 @@ export interface SiteLayout {
   readonly appModule?: string;
   /** Pools of exactly this many slots for every MPM (`--slots`); absent: the usual pools. */
   readonly slots?: number;
-  /** An https listener offering h2 and http/1.1 beside the plain one (`--h2`); absent: none. */
-  readonly tls?: SiteTls;
+  /**
+   * A second, https listener with this certificate, offering h2 and http/1.1 by ALPN (the HTTPS
+   * cases and `--h2`); absent: plain only.
+   */
+  readonly tls?: TlsListener;
 }
 
-/** The https listener of `--h2`. */
-export interface SiteTls {
-  /** Its loopback port. */
+/** An https listener of a benchmarked server: its port and the certificate every server uses. */
+export interface TlsListener {
+  /** Loopback TCP port of the https listener. */
   readonly port: number;
-  /** PEM certificate. */
+  /** PEM certificate (ECDSA P-256, self-signed, made by the run). */
   readonly certificateFile: string;
-  /** PEM private key. */
+  /** Its PEM private key. */
   readonly keyFile: string;
 }
 
@@ -111,8 +114,9 @@ export function nginxConfig(site: SiteLayout): string {
     ),
     "  server {",
     `    listen 127.0.0.1:${site.port};`,
-    // nginx 1.22 (Debian 12) turns HTTP/2 on in `listen`; `http2 on` came with 1.25.
     ...(site.tls === undefined ? [] : [
+      // The same server on TLS: nginx's defaults otherwise (TLS 1.2 and 1.3, its own tickets).
+      // nginx 1.22 (Debian 12) turns HTTP/2 on in `listen`; `http2 on` came with 1.25.
       `    listen 127.0.0.1:${site.tls.port} ssl http2;`,
       `    ssl_certificate ${site.tls.certificateFile};`,
       `    ssl_certificate_key ${site.tls.keyFile};`,
@@ -201,6 +205,18 @@ export function httpdConfig(site: SiteLayout, mpm: HttpdMpm): string {
     "KeepAliveTimeout 5",
     ...mpmDirectives.map(([name, value]) => `${name} ${value}`),
     `DocumentRoot "${site.docRoot}"`,
+    ...(site.tls === undefined ? [] : [
+      // Debian's ssl.conf's session cache and protocols; the host alike otherwise.
+      `Listen 127.0.0.1:${site.tls.port} https`,
+      `SSLSessionCache "shmcb:${base}_run/ssl_scache(512000)"`,
+      "SSLProtocol all -SSLv3 -TLSv1 -TLSv1.1",
+      `<VirtualHost *:${site.tls.port}>`,
+      "  SSLEngine on",
+      `  SSLCertificateFile "${site.tls.certificateFile}"`,
+      `  SSLCertificateKeyFile "${site.tls.keyFile}"`,
+      "  Protocols h2 http/1.1",
+      "</VirtualHost>",
+    ]),
     "<Directory />",
     "  AllowOverride None",
     "  Require all denied",
@@ -208,17 +224,6 @@ export function httpdConfig(site: SiteLayout, mpm: HttpdMpm): string {
     `<Directory "${site.docRoot}">`,
     "  Require all granted",
     "</Directory>",
-    ...(site.tls === undefined ? [] : [
-      `Listen 127.0.0.1:${site.tls.port} https`,
-      `SSLSessionCache "shmcb:${base}_run/ssl_scache(512000)"`,
-      `<VirtualHost 127.0.0.1:${site.tls.port}>`,
-      "  SSLEngine on",
-      "  SSLProtocol -all +TLSv1.2 +TLSv1.3",
-      `  SSLCertificateFile "${site.tls.certificateFile}"`,
-      `  SSLCertificateKeyFile "${site.tls.keyFile}"`,
-      "  Protocols h2 http/1.1",
-      "</VirtualHost>",
-    ]),
     "",
   ].join("\n");
 }
@@ -233,13 +238,13 @@ export function mpmdConfig(site: SiteLayout): string {
         ...(site.tls === undefined ? [] : [`127.0.0.1:${site.tls.port} https`]),
       ].map((address) => JSON.stringify(address)).join(", ")
     }]`,
+    `DocumentRoot: ${JSON.stringify(site.docRoot)}`,
     ...(site.tls === undefined ? [] : [
       "SSLEngine: on",
       `SSLCertificateFile: ${JSON.stringify(site.tls.certificateFile)}`,
       `SSLCertificateKeyFile: ${JSON.stringify(site.tls.keyFile)}`,
       "Protocols: h2 http/1.1",
     ]),
-    `DocumentRoot: ${JSON.stringify(site.docRoot)}`,
     "LogLevel: warn",
     `PidFile: ${JSON.stringify(`${base}.pid`)}`,
     `ErrorLog: ${JSON.stringify(`${base}_error.log`)}`,

@@ -13,7 +13,6 @@ import {
   type ShutdownOptions,
   TlsConnection,
 } from "../server/http/mod.ts";
-import type { Logger } from "../server/log/mod.ts";
 import { TIMED_OUT, withDeadline } from "../base/mod.ts";
 
 /** Options of {@link routeByAlpn}. */
@@ -22,10 +21,11 @@ export interface AlpnRouteOptions {
   readonly http1: HttpEngine;
   /** Serves TLS connections that chose h2. */
   readonly h2: HttpEngine;
-  /** How long a handshake may take (RequestReadTimeout's header stage); 0: no limit. */
+  /**
+   * How long a handshake may take (RequestReadTimeout's header stage); 0: no limit. A
+   * connection closed for it is counted and logged as a handshake timeout by its TLS layer.
+   */
   readonly handshakeMs: number;
-  /** Where a handshake that took too long is noted (info). */
-  readonly logger: Logger;
 }
 
 /** An engine handing each connection to `http1` or `h2` as its TLS handshake decides. */
@@ -37,7 +37,6 @@ class AlpnRoute implements HttpEngine {
   readonly #http1: HttpEngine;
   readonly #h2: HttpEngine;
   readonly #handshakeMs: number;
-  readonly #logger: Logger;
   /** Connections whose handshake is still running: read by {@link stats} as reading. */
   #handshaking = 0;
 
@@ -45,7 +44,6 @@ class AlpnRoute implements HttpEngine {
     this.#http1 = options.http1;
     this.#h2 = options.h2;
     this.#handshakeMs = options.handshakeMs;
-    this.#logger = options.logger;
   }
 
   get stats(): EngineStats {
@@ -76,12 +74,7 @@ class AlpnRoute implements HttpEngine {
     } finally {
       this.#handshaking--;
     }
-    if (negotiated === TIMED_OUT) {
-      this.#logger.info(
-        `Cannot complete a TLS handshake with ${conn.remoteAddr.hostname}: no handshake within ${this.#handshakeMs} ms`,
-      );
-      conn.close();
-    }
+    if (negotiated === TIMED_OUT) conn.close();
     // A failed or closed handshake goes to the HTTP/1.1 engine too, whose read sees the end
     // and closes the connection as it does any other's (the slot counts it closed then).
     const engine = negotiated === "h2" ? this.#h2 : this.#http1;

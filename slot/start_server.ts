@@ -92,7 +92,6 @@ export function createServingEngine(
         http1: engine,
         h2: createH2Engine(config, { logger, handler, ...hooks }),
         handshakeMs: config.requestReadTimeout.header.initialMs,
-        logger: logger.withModule("ssl"),
       }),
       closeLogs,
     };

@@ -113,7 +113,13 @@ export { SERVER_DIRECTIVES } from "./server_directives.ts";
 export { formatListen, formatListenAddress } from "./_listen.ts";
 export { DEFAULT_REQUEST_READ_TIMEOUT } from "./request_read_timeout.ts";
 export { HOST_DIRECTIVES } from "./host_directives.ts";
-export { CIPHERS_NOT_CHOSEN, parseSslProtocol } from "./_ssl.ts";
+export {
+  CHAIN_FILE_DEPRECATED,
+  CIPHERS_NOT_CHOSEN,
+  parseSslProtocol,
+  SSL_LEFT_TO_LIBRARY,
+  withChain,
+} from "./_ssl.ts";
 export { H2C_NOT_SERVED, parseProtocols } from "./_protocols.ts";
 export { parseMimeTypes } from "./mime_types.ts";
 export { type Htpasswd, parseHtpasswd, type PasswordScheme, passwordScheme } from "./htpasswd.ts";

@@ -81,6 +81,11 @@ export interface HostTls {
   readonly certificateFile: string | null;
   /** SSLCertificateKeyFile: PEM private key; `null` for a key inside the certificate file. */
   readonly keyFile: string | null;
+  /**
+   * SSLCertificateChainFile (deprecated in httpd 2.4.8): PEM intermediates sent after the
+   * certificate; `null` when not set.
+   */
+  readonly chainFile: string | null;
   /** SSLProtocol: the versions offered. */
   readonly protocols: TlsProtocols;
   /**

@@ -49,7 +49,13 @@ export type {
   WebResponse,
 } from "./server_response.ts";
 export { createHttpEngine } from "./engine.ts";
-export { acceptTls, type TlsAcceptOptions, TlsConnection } from "./tls_connection.ts";
+export {
+  acceptTls,
+  type HandshakeOutcome,
+  type TlsAcceptOptions,
+  TlsConnection,
+} from "./tls_connection.ts";
+export { handshakeFailureOf } from "./handshake_failure.ts";
 export type { EngineStats, HttpEngine, ShutdownOptions } from "./engine.ts";
 export { CONNECTION_STATES, DEFAULT_ENGINE_SETTINGS } from "./engine_options.ts";
 export type {

@@ -8,6 +8,7 @@ import {
   nginxConfig,
   type SiteLayout,
   SLOT_MATCHES,
+  type TlsListener,
 } from "../../bench/mod.ts";
 import { runMpmd } from "../_server.ts";
 
@@ -39,7 +40,7 @@ Deno.test("config builders apply the same keep-alive limit to every server", asy
   }
 });
 
-Deno.test("--h2: every server gets an https listener offering h2 with the run's certificate", () => {
+Deno.test("https listeners (the https cases, --h2) offer h2 and http/1.1 with the run's certificate", () => {
   const tls = { port: 8443, certificateFile: "/tmp/b/tls.pem", keyFile: "/tmp/b/tls.key" };
   const site = { ...SITE, tls };
   assert.match(nginxConfig(site), /^ {4}listen 127\.0\.0\.1:8443 ssl http2;$/m);
@@ -168,6 +169,22 @@ for (const mpm of Object.keys(SLOT_MATCHES)) {
   });
 }
 
+/** A self-signed ECDSA certificate in `dir` for an https listener on `port`. */
+async function testCertificate(dir: string, port: number): Promise<TlsListener> {
+  const certificateFile = `${dir}/test.pem`;
+  const keyFile = `${dir}/test.key`;
+  const out = await new Deno.Command("openssl", {
+    args: [
+      ...["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"],
+      ...["-subj", "/CN=localhost", "-days", "1", "-keyout", keyFile, "-out", certificateFile],
+    ],
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  assert.ok(out.success, new TextDecoder().decode(out.stderr));
+  return { port, certificateFile, keyFile };
+}
+
 // The configs are only useful if the real servers accept them: ask each binary to check.
 const CHECKS = [
   {
@@ -194,12 +211,15 @@ for (const c of CHECKS) {
         const contender = allContenders({ mpmdEntry: "", mpmdVariants: [] }).find((x) =>
           x.name === c.name
         )!;
+        // A contender of the https cases is checked with its https listener.
+        const tls = contender.https ? await testCertificate(dir, SITE.port + 1) : undefined;
         const spec = contender.launch({
           ...SITE,
           dir,
           docRoot: dir,
           stem: contender.stem,
           runAsUser: Deno.uid() === 0 ? "www-data" : null,
+          ...(tls === undefined ? {} : { tls }),
         });
         for (const d of spec.dirs) await Deno.mkdir(d, { recursive: true });
         await Deno.writeTextFile(spec.configPath, spec.configText);

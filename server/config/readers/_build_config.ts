@@ -139,6 +139,7 @@ function hostConfig(
       engine: get(H.SSLEngine),
       certificateFile: get(H.SSLCertificateFile),
       keyFile: get(H.SSLCertificateKeyFile),
+      chainFile: get(H.SSLCertificateChainFile),
       protocols: get(H.SSLProtocol),
       // Read by parseConfigText(), which has the file access.
       credentials: null,

@@ -168,6 +168,7 @@ export async function createStaticFixture(): Promise<StaticFixture> {
         engine: false,
         certificateFile: null,
         keyFile: null,
+        chainFile: null,
         protocols: { min: "TLSv1.2", max: "TLSv1.3", unavailable: [] },
         credentials: null,
       },

@@ -1,25 +1,17 @@
 /**
- * What the https and HTTP/2 tests share: certificates made with the openssl command (a CA, and
- * ECDSA P-256 host certificates it signed: cheap to make and to handshake), a site of two hosts,
- * and the tools run with a deadline.
+ * What the https tests share: certificates made with the openssl command (a CA, and ECDSA
+ * P-256 keys it signs: cheap to make and to handshake), a site of two name-based virtual
+ * hosts on a plain and an https listener, and the clients that read it.
  *
  * @module
  */
 
 import { within } from "../../_deadline.ts";
-import { type MpmCase, ONE_CHILD_TWO_THREADS, type TestServer } from "./_mpm.ts";
+import type { MpmCase, TestServer } from "./_mpm.ts";
 
-/** The MPMs the TLS tests run under, each with a small pool. */
-export const TLS_CASES: readonly MpmCase[] = [
-  { mpm: "prefork", section: { StartServers: 2, MinSpareServers: 1, MaxSpareServers: 3 } },
-  { mpm: "worker", section: ONE_CHILD_TWO_THREADS },
-  { mpm: "event", section: ONE_CHILD_TWO_THREADS },
-];
+const decoder = new TextDecoder();
 
-/** Decodes what the tools print. */
-export const decoder: TextDecoder = new TextDecoder();
-
-/** Runs `command` with `stdin`, within a deadline: what it printed, stdout then stderr. */
+/** Runs `command` with `stdin`; its stdout and stderr as one text. */
 export async function run(command: string, args: string[], stdin = ""): Promise<string> {
   const child = new Deno.Command(command, {
     args,
@@ -34,14 +26,15 @@ export async function run(command: string, args: string[], stdin = ""): Promise<
   return decoder.decode(out.stdout) + decoder.decode(out.stderr);
 }
 
-async function openssl(...args: string[]): Promise<void> {
+/** Runs the openssl command; throws with its stderr when it fails. */
+export async function openssl(...args: string[]): Promise<void> {
   const out = await new Deno.Command("openssl", { args, stdout: "null", stderr: "piped" })
     .output();
   if (!out.success) throw new Error(`openssl ${args.join(" ")}: ${decoder.decode(out.stderr)}`);
 }
 
 /** A CA, and for each name a key and a certificate the CA signed (`NAME.pem`, `NAME.key`). */
-async function makeCertificates(dir: string, names: readonly string[]): Promise<void> {
+export async function makeCertificates(dir: string, names: readonly string[]): Promise<void> {
   await openssl("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", `${dir}/ca.key`);
   await openssl(
     ...["req", "-x509", "-new", "-key", `${dir}/ca.key`, "-subj", "/CN=mpmd test CA"],
@@ -85,26 +78,16 @@ export async function tlsSite(): Promise<{ readonly dir: string } & AsyncDisposa
   return { dir, [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }) };
 }
 
-/** The port of the https listener, from its "Listening on" line. */
-export async function httpsPort(server: TestServer): Promise<number> {
-  const line = await server.waitForLog(/Listening on https:\/\/127\.0\.0\.1:\d+/);
-  return Number(/https:\/\/127\.0\.0\.1:(\d+)/.exec(line)![1]);
-}
-
-/** What {@link tlsSiteConfig} adds to its configuration. */
-export interface TlsSiteLines {
-  /** Top-level lines. */
-  readonly top: readonly string[];
-  /** Lines of the virtual host `name` (a.test, b.test). */
-  readonly host?: (name: string) => readonly string[];
-}
-
 /**
- * The YAML of a server under `c`'s MPM with a plain and an https listener on port 0 (the plain
- * one first: its "Listening on http://" line is the readiness signal), whose virtual hosts
- * a.test and b.test serve {@link tlsSite}'s pages with their own certificates.
+ * Two name-based https hosts (a.test, b.test) on a plain and an https listener; `extra`
+ * top-level lines, and `hostLines(name)` in each host.
  */
-export function tlsSiteConfig(c: MpmCase, dir: string, lines: TlsSiteLines): string {
+export function tlsConfig(
+  c: MpmCase,
+  dir: string,
+  extra: readonly string[] = [],
+  hostLines: (name: string) => readonly string[] = () => [],
+): string {
   const hosts = ["a.test", "b.test"].map((name) =>
     [
       `  - Address: "*"`,
@@ -113,21 +96,43 @@ export function tlsSiteConfig(c: MpmCase, dir: string, lines: TlsSiteLines): str
       `    SSLEngine: on`,
       `    SSLCertificateFile: ${dir}/${name}.pem`,
       `    SSLCertificateKeyFile: ${dir}/${name}.key`,
-      ...(lines.host?.(name) ?? []).map((line) => `    ${line}`),
+      ...hostLines(name).map((line) => `    ${line}`),
     ].join("\n")
   );
   return [
+    // The plain listener first: its "Listening on http://" line is the readiness signal.
     "Listen:",
     "  - 127.0.0.1:0",
     '  - "127.0.0.1:0 https"',
     `MPM: ${c.mpm}`,
     "LogLevel: info",
     "MaintenanceInterval: 100ms",
-    ...lines.top,
+    "RequestReadTimeout: header=2",
     `DocumentRoot: ${dir}/a.test`,
+    ...extra,
     `${c.mpm}:`,
     ...Object.entries(c.section).map(([name, value]) => `  ${name}: ${value}`),
     "VirtualHost:",
     ...hosts,
   ].join("\n");
+}
+
+/** The https listener's port, from its "Listening on" line. */
+export async function httpsPort(server: TestServer): Promise<number> {
+  const line = await server.waitForLog(/Listening on https:\/\/127\.0\.0\.1:\d+/);
+  return Number(/https:\/\/127\.0\.0\.1:(\d+)/.exec(line)![1]);
+}
+
+/** curl --http1.1 of https://NAME:PORT/ with the test CA. */
+export function curl(dir: string, name: string, port: number): Promise<string> {
+  return run("curl", [
+    ...["-sS", "--http1.1", "--cacert", `${dir}/ca.pem`],
+    ...["--resolve", `${name}:${port}:127.0.0.1`, `https://${name}:${port}/`],
+  ]);
+}
+
+/** The subject line `openssl s_client` shows for the server's certificate. */
+export async function subject(port: number, ...args: string[]): Promise<string> {
+  const out = await run("openssl", ["s_client", "-connect", `127.0.0.1:${port}`, ...args]);
+  return /^subject=.*$/m.exec(out)?.[0] ?? out;
 }

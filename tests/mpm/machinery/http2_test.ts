@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { type MpmCase, startMpmd, type TestServer } from "./_mpm.ts";
-import { httpsPort, run, TLS_CASES as CASES, tlsSite, tlsSiteConfig } from "./_tls_site.ts";
+import { type MpmCase, ONE_CHILD_TWO_THREADS, startMpmd, type TestServer } from "./_mpm.ts";
+import { httpsPort, run, tlsConfig, tlsSite } from "./_tls_site.ts";
 
 /**
  * HTTP/2 over TLS end to end under prefork, worker and event: ALPN offers h2 where a host's
@@ -9,15 +9,20 @@ import { httpsPort, run, TLS_CASES as CASES, tlsSite, tlsSiteConfig } from "./_t
  * closed unread) leaves every child up and answering.
  */
 
+const CASES: readonly MpmCase[] = [
+  { mpm: "prefork", section: { StartServers: 2, MinSpareServers: 1, MaxSpareServers: 3 } },
+  { mpm: "worker", section: ONE_CHILD_TWO_THREADS },
+  { mpm: "event", section: ONE_CHILD_TWO_THREADS },
+];
+
 /** a.test speaks h2 and HTTP/1.1, b.test HTTP/1.1 only; an access log line per request. */
 function config(c: MpmCase, dir: string): string {
-  return tlsSiteConfig(c, dir, {
-    top: [
-      'CustomLog: ["stderr \\"h2log %H %v %{SSL_PROTOCOL}x %>s %U\\""]',
-      "LimitRequestBody: 1000",
-    ],
-    host: (name) => [`Protocols: ${name === "a.test" ? "h2 http/1.1" : "http/1.1"}`],
-  });
+  return tlsConfig(
+    c,
+    dir,
+    ['CustomLog: ["stderr \\"h2log %H %v %{SSL_PROTOCOL}x %>s %U\\""]', "LimitRequestBody: 1000"],
+    (name) => [`Protocols: ${name === "a.test" ? "h2 http/1.1" : "http/1.1"}`],
+  );
 }
 
 /** curl's body and the HTTP version it spoke (`2`, `1.1`). */

@@ -1,16 +1,8 @@
 import assert from "node:assert/strict";
 import { eventually, within } from "../../_deadline.ts";
 import { denoDirCopy, runMpmd } from "../../_server.ts";
-import { type MpmCase, startMpmd } from "./_mpm.ts";
-import {
-  decoder,
-  httpsPort,
-  issue,
-  run,
-  TLS_CASES as CASES,
-  tlsSite,
-  tlsSiteConfig,
-} from "./_tls_site.ts";
+import { type MpmCase, ONE_CHILD_TWO_THREADS, startMpmd } from "./_mpm.ts";
+import { curl, httpsPort, issue, run, subject, tlsConfig as config, tlsSite } from "./_tls_site.ts";
 
 /**
  * `Listen … https` end to end under each MPM that shares its parent's sockets: certificates by
@@ -19,27 +11,16 @@ import {
  * certificates come from the openssl command, ECDSA P-256 (cheap to make and to handshake).
  */
 
-function config(c: MpmCase, dir: string): string {
-  return tlsSiteConfig(c, dir, {
-    top: [
-      "RequestReadTimeout: header=2",
-      'CustomLog: ["stderr \\"tls %{SSL_PROTOCOL}x %{SSL_CIPHER}x %{SSL_TLS_SNI}x %v\\""]',
-    ],
-  });
-}
+const CASES: readonly MpmCase[] = [
+  { mpm: "prefork", section: { StartServers: 2, MinSpareServers: 1, MaxSpareServers: 3 } },
+  { mpm: "worker", section: ONE_CHILD_TWO_THREADS },
+  { mpm: "event", section: ONE_CHILD_TWO_THREADS },
+];
 
-function curl(dir: string, name: string, port: number): Promise<string> {
-  return run("curl", [
-    ...["-sS", "--http1.1", "--cacert", `${dir}/ca.pem`],
-    ...["--resolve", `${name}:${port}:127.0.0.1`, `https://${name}:${port}/`],
-  ]);
-}
-
-/** The subject line `openssl s_client` shows for the server's certificate. */
-async function subject(port: number, ...args: string[]): Promise<string> {
-  const out = await run("openssl", ["s_client", "-connect", `127.0.0.1:${port}`, ...args]);
-  return /^subject=.*$/m.exec(out)?.[0] ?? out;
-}
+const decoder = new TextDecoder();
+/** An access log on stderr with the TLS fields, which the tests wait for. */
+const TLS_LOG =
+  'CustomLog: ["stderr \\"tls %{SSL_PROTOCOL}x %{SSL_CIPHER}x %{SSL_TLS_SNI}x %v\\""]';
 
 /** Sends `bytes` on a plain TCP connection and reads what comes back before it closes. */
 async function plainExchange(port: number, bytes: Uint8Array): Promise<string> {
@@ -59,7 +40,7 @@ Deno.test("https listeners serve each virtual host's certificate and pages", asy
   const { dir } = site;
   for (const c of CASES) {
     await t.step(c.mpm, async (t) => {
-      await using server = await startMpmd(config(c, dir));
+      await using server = await startMpmd(config(c, dir, [TLS_LOG]));
       const port = await httpsPort(server);
 
       await t.step("curl gets the page of the host it names", async () => {
@@ -109,7 +90,7 @@ Deno.test("a graceful restart puts a replaced certificate in force for new conne
   await using site = await tlsSite();
   const { dir } = site;
   const c = CASES.find((x) => x.mpm === "event")!;
-  await using server = await startMpmd(config(c, dir));
+  await using server = await startMpmd(config(c, dir, [TLS_LOG]));
   const port = await httpsPort(server);
   const serial = async () =>
     /serial=([0-9A-F]+)/.exec(
@@ -194,7 +175,7 @@ Deno.test({
     await using denoDir = await denoDirCopy();
     const c = CASES.find((x) => x.mpm === "worker")!;
     await using server = await startMpmd(
-      `${config(c, dir)}\nUser: www-data\nGroup: www-data\n`,
+      `${config(c, dir, [TLS_LOG])}\nUser: www-data\nGroup: www-data\n`,
       [],
       {
         env: { DENO_DIR: denoDir.path },

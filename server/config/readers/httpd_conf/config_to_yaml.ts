@@ -159,6 +159,7 @@ function defaultHost(serverRoot: string): HostConfig {
       engine: H.SSLEngine.default,
       certificateFile: H.SSLCertificateFile.default,
       keyFile: H.SSLCertificateKeyFile.default,
+      chainFile: H.SSLCertificateChainFile.default,
       protocols: H.SSLProtocol.default,
       credentials: null,
     },
@@ -408,6 +409,9 @@ function tlsEntries(tls: HostConfig["tls"], base: HostConfig["tls"]): Entries {
   }
   if (tls.keyFile !== base.keyFile && tls.keyFile !== null) {
     entries.SSLCertificateKeyFile = tls.keyFile;
+  }
+  if (tls.chainFile !== base.chainFile && tls.chainFile !== null) {
+    entries.SSLCertificateChainFile = tls.chainFile;
   }
   const { min, max } = tls.protocols;
   if (min !== base.protocols.min || max !== base.protocols.max) {
