@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { within } from "../../_deadline.ts";
 import { type MpmCase, ONE_CHILD_TWO_THREADS, startMpmd, type TestServer } from "./_mpm.ts";
 import { httpsPort, run, tlsConfig, tlsSite } from "./_tls_site.ts";
 
@@ -163,6 +164,13 @@ Deno.test("HTTP/2 by ALPN on https listeners, per virtual host's Protocols", asy
           body: "site b.test\n",
           version: "1.1",
         });
+      });
+      await t.step("a stalled handshake is closed by the header read timeout", async () => {
+        // The connection waits for its handshake before an engine takes it: the wait is bounded.
+        using conn = await Deno.connect({ hostname: "127.0.0.1", port });
+        const read = conn.read(new Uint8Array(16)).catch(() => null);
+        assert.equal(await within(read, "the stalled connection closing", 15_000), null);
+        await server.waitForLog(/Cannot complete a TLS handshake with 127\.0\.0\.1 \(timeout\)/);
       });
       await t.step("LimitRequestBody holds on HTTP/2 streams", async () => {
         const status = await run("curl", [
