@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { within } from "../../_deadline.ts";
-import { type MpmCase, ONE_CHILD_TWO_THREADS, startMpmd, type TestServer } from "./_mpm.ts";
+import {
+  type MpmCase,
+  ONE_CHILD_TWO_THREADS,
+  scoreboardWhere,
+  startMpmd,
+  type TestServer,
+} from "./_mpm.ts";
 import { httpsPort, run, tlsConfig, tlsSite } from "./_tls_site.ts";
 
 /**
@@ -180,6 +186,25 @@ Deno.test("HTTP/2 by ALPN on https listeners, per virtual host's Protocols", asy
         ]);
         assert.equal(status, "2 413");
       });
+      await t.step(
+        "the scoreboard shows the slot holding an HTTP/2 connection: its stream's line and host",
+        async () => {
+          const load = h2load(port, "-n", "20000", "-c", "2", "-m", "50");
+          await scoreboardWhere(
+            server,
+            (s) =>
+              s.processes.some((p) =>
+                p.slots.some((slot) =>
+                  // W while a stream runs, K between them (no stream open): as httpd's slots.
+                  "WK".includes(slot.state) && slot.request === "GET / HTTP/2.0" &&
+                  slot.vhost === "a.test"
+                )
+              ),
+            "a slot holding GET / HTTP/2.0 for a.test",
+          );
+          assert.match(await load, /20000 total, .* 20000 succeeded, 0 failed/);
+        },
+      );
       await t.step("many concurrent streams on few connections are all answered", async () => {
         const summary = await h2load(port, "-n", "2000", "-c", "2", "-m", "100");
         assert.match(summary, /2000 total, .* 2000 succeeded, 0 failed/);
