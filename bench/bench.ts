@@ -13,10 +13,9 @@ import {
   allContenders,
   appContenders,
   type Contender,
-  gzipContenders,
+  eventContenders,
   HELLO_APP,
   PROXY_BACKEND,
-  proxyContenders,
   selectContenders,
   slotContenders,
   slotPairs,
@@ -26,7 +25,13 @@ import { type BenchOptions, GZIP_LEVEL, parseBenchArgs, SLOTS, USAGE } from "./o
 import { type ExpectedFile, probeGzip, waitUntilServing } from "./probe.ts";
 import { HOSTILE_DEFAULTS, type HostileResult, renderHostile, runHostile } from "./hostile.ts";
 import { findProgram, programVersion } from "./programs.ts";
-import { type BenchReport, type ContenderOutcome, renderReport } from "./report.ts";
+import {
+  type BenchReport,
+  type ContenderOutcome,
+  type HttpsResult,
+  renderReport,
+} from "./report.ts";
+import type { TlsListener } from "./server_configs.ts";
 import {
   APP_TARGETS,
   evaluateTargets,
@@ -37,7 +42,8 @@ import {
   TARGETS,
 } from "./targets.ts";
 import { SESSION_LEADER, startServer } from "./server_process.ts";
-import { runWrk } from "./wrk.ts";
+import { runWrk, type WrkOptions } from "./wrk.ts";
+import { H2LOAD_DEFAULTS, type H2loadResult, renderH2, runH2load } from "./h2load.ts";
 
 /** The file every server serves: exactly 1 KiB of text. */
 const FILE_PATH = "/1k.txt";
@@ -140,11 +146,13 @@ interface RunContext {
   readonly signal: AbortSignal;
   /** The port of the backend every contender proxies to (`--proxy`), or `null`. */
   readonly proxyTo: number | null;
+  /** The certificate of the https cases, or `null` when no contender is measured over https. */
+  readonly certificate: Omit<TlsListener, "port"> | null;
 }
 
 /**
- * Starts one contender, waits until it serves the expected file, runs `work` on its port, and
- * always stops it.
+ * Starts one contender, waits until it serves the expected file, runs `work` on its port (and
+ * the port of its https listener, when it has one), and always stops it.
  *
  * @returns `work`'s result and the pids that needed SIGKILL at the stop.
  * @throws {BenchError} when the server does not start or serve, or `work` fails.
@@ -152,25 +160,31 @@ interface RunContext {
 async function withServer<T>(
   contender: Contender,
   ctx: RunContext,
-  work: (port: number) => Promise<T>,
+  work: (port: number, tlsPort: number) => Promise<T>,
 ): Promise<{ readonly result: T; readonly forcedKills: readonly number[] }> {
   const { options, signal } = ctx;
   const port = freePort();
+  const tlsPort = freePort();
   const spec = contender.launch({
     ...ctx.site,
     stem: contender.stem,
     port,
-    keepAliveRequests: options.keepAliveRequests,
+    // HTTP/2 carries a whole run on a few connections: a request limit per connection (nginx
+    // applies keepalive_requests to its streams) would end them mid-run.
+    keepAliveRequests: options.h2 ? 0 : options.keepAliveRequests,
     runAsUser: ctx.runAsUser,
     ...(options.app ? { appModule: HELLO_APP } : {}),
     ...(options.slots ? { slots: SLOTS } : {}),
     ...(options.gzip ? { gzipLevel: GZIP_LEVEL } : {}),
     ...(ctx.proxyTo === null ? {} : { proxyTo: ctx.proxyTo }),
+    ...((contender.https || options.h2) && ctx.certificate !== null
+      ? { tls: { port: tlsPort, ...ctx.certificate } }
+      : {}),
   });
   await using server = await startServer(contender.name, spec);
   console.error(`${contender.name}: started (pid ${server.pid}, port ${port})`);
   await waitUntilServing(server, port, ctx.expected, { deadlineMs: READY_DEADLINE_MS, signal });
-  const result = await work(port);
+  const result = await work(port, tlsPort);
   const stopped = await server.stop();
   if (stopped.kind === "forced") {
     console.error(
@@ -190,7 +204,7 @@ async function measure(
   const base = { name: contender.name, role: contender.role, version };
   // --gzip: every request asks for gzip, and each server must be seen to compress.
   const headers: Record<string, string> = options.gzip ? { "Accept-Encoding": "gzip" } : {};
-  const loadServer = async (port: number) => {
+  const loadServer = async (port: number, tlsPort: number) => {
     const url = `http://127.0.0.1:${port}${ctx.expected.path}`;
     const load = { url, threads: options.threads, connections: options.connections };
     if (options.gzip) {
@@ -216,7 +230,13 @@ async function measure(
         signal,
       )
       : null;
-    return { keepAlive, close, ab };
+    const https = contender.https && ctx.certificate !== null
+      ? await measureHttps(contender, {
+        ...load,
+        url: `https://127.0.0.1:${tlsPort}${ctx.expected.path}`,
+      }, ctx)
+      : null;
+    return { keepAlive, close, ab, https };
   };
   try {
     const { result, forcedKills } = await withServer(contender, ctx, loadServer);
@@ -226,6 +246,107 @@ async function measure(
     if (error instanceof BenchError) return { ...base, kind: "failed", error: error.message };
     throw error;
   }
+}
+
+/**
+ * The https cases on one contender's https listener, as the plain ones: a warm-up, kept-alive
+ * connections, then `Connection: close` (a full handshake per request).
+ */
+async function measureHttps(
+  contender: Contender,
+  load: Omit<WrkOptions, "durationSec" | "headers">,
+  ctx: RunContext,
+): Promise<HttpsResult> {
+  const { options, signal } = ctx;
+  if (options.warmupSec > 0) {
+    await runWrk({ ...load, durationSec: options.warmupSec, headers: {} }, signal);
+  }
+  const keepAlive = await runWrk(
+    { ...load, durationSec: options.durationSec, headers: {} },
+    signal,
+  );
+  console.error(
+    `${contender.name}: https keep-alive ${Math.round(keepAlive.requestsPerSec)} req/s`,
+  );
+  const close = await runWrk(
+    { ...load, durationSec: options.durationSec, headers: { Connection: "close" } },
+    signal,
+  );
+  console.error(`${contender.name}: https close ${Math.round(close.requestsPerSec)} req/s`);
+  return { keepAlive, close };
+}
+
+/**
+ * Makes the https cases' certificate in `dir`: one self-signed ECDSA P-256 certificate (as
+ * Let's Encrypt issues by default) that every server uses.
+ *
+ * @throws {BenchError} when openssl fails.
+ */
+async function makeCertificate(dir: string): Promise<Omit<TlsListener, "port">> {
+  const certificateFile = `${dir}/bench.pem`;
+  const keyFile = `${dir}/bench.key`;
+  const out = await new Deno.Command("openssl", {
+    args: [
+      ...["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"],
+      ...["-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"],
+      ...["-days", "2", "-keyout", keyFile, "-out", certificateFile],
+    ],
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  if (!out.success) {
+    throw new BenchError(
+      `Cannot make the https certificate: openssl: ${new TextDecoder().decode(out.stderr)}`,
+    );
+  }
+  await Deno.chmod(keyFile, 0o600);
+  return { certificateFile, keyFile };
+}
+
+/** Runs h2load against one contender's https listener; a failure is the row's text. */
+async function measureH2(
+  contender: Contender,
+  ctx: RunContext,
+): Promise<{ readonly name: string; readonly result: H2loadResult | string }> {
+  const load = async (_port: number, tlsPort: number) => {
+    const url = `https://127.0.0.1:${tlsPort}${ctx.expected.path}`;
+    // The warm-up: the servers' pools and caches, as under wrk.
+    await runH2load(
+      { ...H2LOAD_DEFAULTS, url, requests: H2LOAD_DEFAULTS.requests / 10 },
+      ctx.signal,
+    );
+    return await runH2load({ ...H2LOAD_DEFAULTS, url }, ctx.signal);
+  };
+  try {
+    const { result } = await withServer(contender, ctx, load);
+    console.error(`${contender.name}: ${Math.round(result.requestsPerSec)} req/s over h2`);
+    return { name: contender.name, result };
+  } catch (error) {
+    if (error instanceof BenchError) {
+      return { name: contender.name, result: `FAILED: ${error.message}` };
+    }
+    throw error;
+  }
+}
+
+/** Prints (and with `--json` writes) an `--h2` run's rows; skipped contenders are rows too. */
+async function reportH2(
+  options: BenchOptions,
+  machine: MachineFacts,
+  rows: readonly { readonly name: string; readonly result: H2loadResult | string }[],
+): Promise<number> {
+  console.log(
+    [
+      `mpmd HTTP/2 benchmark, ${new Date().toISOString()}`,
+      `machine: ${machine.cores} cores (${machine.cpuModel}), ${machine.os} ${machine.kernel}, deno ${machine.deno}`,
+      ...renderH2(H2LOAD_DEFAULTS, rows),
+    ].join("\n"),
+  );
+  if (options.jsonFile) {
+    await Deno.writeTextFile(options.jsonFile, JSON.stringify({ machine, rows }, null, 2) + "\n");
+    console.log(`results written to ${options.jsonFile}`);
+  }
+  return 0;
 }
 
 /** Runs {@link runHostile} against one contender; a failure to start is the row's text. */
@@ -320,12 +441,16 @@ export async function main(args: readonly string[]): Promise<number> {
     );
     return 1;
   }
-  const contenders = options.app
+  if (options.h2 && !await findProgram("h2load")) {
+    console.error(
+      "Cannot run --h2: h2load not found; install it: apt-get install -y nghttp2-client",
+    );
+    return 1;
+  }
+  const contenders = options.h2 || options.gzip || options.proxy
+    ? eventContenders(options)
+    : options.app
     ? appContenders(options)
-    : options.gzip
-    ? gzipContenders(options)
-    : options.proxy
-    ? proxyContenders(options)
     : options.slots
     ? slotContenders(options)
     : allContenders(options);
@@ -359,6 +484,11 @@ export async function main(args: readonly string[]): Promise<number> {
   // The app benchmark serves no file, but the servers' configs still name a DocumentRoot.
   const site = await makeSite(options.gzip ? [file, page] : [file]);
   try {
+    // The https cases belong to the static-file run and to --h2 (not --app, --slots or
+    // --hostile).
+    const https = options.h2 ||
+      !options.app && !options.slots && !options.hostile &&
+        runnable.some(({ contender }) => contender.https);
     const ctx: RunContext = {
       options,
       site,
@@ -366,11 +496,18 @@ export async function main(args: readonly string[]): Promise<number> {
       runAsUser: Deno.uid() === 0 ? "www-data" : null,
       signal: controller.signal,
       proxyTo: null,
+      certificate: https ? await makeCertificate(site.dir) : null,
     };
     if (options.hostile) {
       const rows = [];
       for (const { contender } of runnable) rows.push(await measureHostile(contender, ctx));
       return await reportHostile(options, expected, machine, [...outcomes, ...rows]);
+    }
+    if (options.h2) {
+      const rows = [];
+      for (const { contender } of runnable) rows.push(await measureH2(contender, ctx));
+      const skipped = outcomes.map((o) => ({ name: o.name, result: "skipped" }));
+      return await reportH2(options, machine, [...rows, ...skipped]);
     }
     const measureAll = async (ctx: RunContext) => {
       for (const { contender, version } of runnable) {

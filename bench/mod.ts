@@ -20,6 +20,16 @@
 export { type AbOptions, type AbResult, parseAbOutput, runAb } from "./ab.ts";
 export { BenchError } from "./bench_error.ts";
 export {
+  H2_TARGETS,
+  H2LOAD_DEFAULTS,
+  h2loadArgs,
+  type H2loadOptions,
+  type H2loadResult,
+  parseH2loadOutput,
+  renderH2,
+  runH2load,
+} from "./h2load.ts";
+export {
   HOSTILE_DEFAULTS,
   type HostileOptions,
   type HostileResult,
@@ -35,8 +45,8 @@ export {
   type ContenderOptions,
   type ContenderRole,
   DEFAULT_MPMD_VARIANTS,
-  GZIP_MPMD_VARIANTS,
-  gzipContenders,
+  EVENT_MPMD_VARIANTS,
+  eventContenders,
   HELLO_APP,
   HOSTILE_MPMD_VARIANTS,
   type LaunchSpec,
@@ -73,6 +83,7 @@ export {
   type BenchReport,
   type BenchSettings,
   type ContenderOutcome,
+  type HttpsResult,
   type MeasuredOutcome,
   renderReport,
 } from "./report.ts";
@@ -100,6 +111,7 @@ export {
   mpmdSlotSections,
   nginxConfig,
   type SiteLayout,
+  type TlsListener,
 } from "./server_configs.ts";
 export {
   DEFAULT_STOP_GRACE_MS,

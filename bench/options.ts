@@ -7,13 +7,13 @@
 import { parseArgs } from "node:util";
 import { BenchError } from "./bench_error.ts";
 import { HOSTILE_DEFAULTS } from "./hostile.ts";
+import { H2LOAD_DEFAULTS } from "./h2load.ts";
 import {
   APP_MPMD_VARIANTS,
   DEFAULT_MPMD_VARIANTS,
-  GZIP_MPMD_VARIANTS,
+  EVENT_MPMD_VARIANTS,
   HOSTILE_MPMD_VARIANTS,
   MPMD_ENTRY,
-  PROXY_MPMD_VARIANTS,
   SLOT_MPMD_VARIANTS,
 } from "./contenders.ts";
 
@@ -65,6 +65,11 @@ export interface BenchOptions {
    * nginx and Apache's event MPM. @default false
    */
   readonly gzip: boolean;
+  /**
+   * Instead of wrk: HTTP/2 over TLS with h2load at 100 streams per connection, mpmd (event)
+   * against nginx and Apache's event MPM with mod_http2 (see `h2load.ts`). @default false
+   */
+  readonly h2: boolean;
   /** Slow connections under `--hostile`. @default 300 */
   readonly slowClients: number;
   /** Write the results as JSON to this file. @default null */
@@ -96,6 +101,7 @@ export const BENCH_DEFAULTS: BenchOptions = {
   slots: false,
   hostile: false,
   gzip: false,
+  h2: false,
   slowClients: HOSTILE_DEFAULTS.slowClients,
   jsonFile: null,
   help: false,
@@ -137,6 +143,9 @@ Options:
   --gzip                    a generated 100 KiB HTML page compressed on the fly (gzip level
                             ${GZIP_LEVEL} everywhere, Accept-Encoding: gzip): mpmd (default: "--mpm
                             event") against nginx (gzip on) and Apache event (mod_deflate)
+  --h2                      instead of wrk: HTTP/2 over TLS with h2load (-n ${H2LOAD_DEFAULTS.requests} -c ${H2LOAD_DEFAULTS.clients}
+                            -m ${H2LOAD_DEFAULTS.streams}), mpmd (default: "--mpm event") against nginx
+                            (http2) and Apache event (mod_http2); needs Debian's nghttp2-client
   --slow-clients N          slow connections under --hostile (default ${HOSTILE_DEFAULTS.slowClients})
   --json FILE               write the results as JSON to FILE
   --help                    show this text
@@ -178,6 +187,7 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions {
         slots: { type: "boolean" },
         hostile: { type: "boolean" },
         gzip: { type: "boolean" },
+        h2: { type: "boolean" },
         "slow-clients": { type: "string" },
         json: { type: "string" },
         help: { type: "boolean", short: "h" },
@@ -187,7 +197,7 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions {
     const reason = error instanceof Error ? error.message : String(error);
     throw new BenchError(`Cannot parse the command line: ${reason}`, { cause: error });
   }
-  const modes = (["app", "proxy", "gzip", "slots", "hostile"] as const).filter((mode) =>
+  const modes = (["app", "proxy", "gzip", "h2", "slots", "hostile"] as const).filter((mode) =>
     values[mode]
   );
   if (modes.length > 1) {
@@ -224,14 +234,12 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions {
     mpmdVariants: values.mpmd?.map((flags) => flags.split(/\s+/).filter((s) => s !== "")) ??
       (values.app
         ? APP_MPMD_VARIANTS
-        : values.proxy
-        ? PROXY_MPMD_VARIANTS
+        : values.proxy || values.gzip || values.h2
+        ? EVENT_MPMD_VARIANTS
         : values.slots
         ? SLOT_MPMD_VARIANTS
         : values.hostile
         ? HOSTILE_MPMD_VARIANTS
-        : values.gzip
-        ? GZIP_MPMD_VARIANTS
         : d.mpmdVariants),
     mpmdEntry: values["mpmd-entry"] ?? d.mpmdEntry,
     ab: values.ab ?? values.slots ?? d.ab,
@@ -240,6 +248,7 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions {
     slots: values.slots ?? d.slots,
     hostile: values.hostile ?? d.hostile,
     gzip: values.gzip ?? d.gzip,
+    h2: values.h2 ?? d.h2,
     slowClients: positiveInteger("slow-clients", values["slow-clients"], d.slowClients, 1),
     jsonFile: values.json ?? d.jsonFile,
     help: values.help ?? d.help,

@@ -20,12 +20,22 @@ export type ContenderOutcome =
       readonly keepAlive: WrkResult;
       readonly close: WrkResult;
       readonly ab: AbResult | null;
+      /** The same file over https (keep-alive, then a handshake per request), or `null`. */
+      readonly https: HttpsResult | null;
       /** Pids that needed SIGKILL when the server was stopped. */
       readonly forcedKills: readonly number[];
     }
     | { readonly kind: "failed"; readonly error: string }
     | { readonly kind: "skipped"; readonly reason: string }
   );
+
+/** wrk over https: kept-alive connections, and `Connection: close` (a handshake per request). */
+export interface HttpsResult {
+  /** Kept-alive connections: TLS costs only its record encryption. */
+  readonly keepAlive: WrkResult;
+  /** `Connection: close`: one handshake per request. */
+  readonly close: WrkResult;
+}
 
 /** A measured outcome. */
 export type MeasuredOutcome = Extract<ContenderOutcome, { kind: "measured" }>;
@@ -166,6 +176,45 @@ function resultRows(report: BenchReport): string[][] {
   return [head, ...rows];
 }
 
+/**
+ * The HTTPS table: the servers measured over https, with ratios to the reference's https
+ * figures (empty when none was).
+ */
+function httpsRows(report: BenchReport): string[] {
+  const withHttps = report.outcomes.filter((o): o is MeasuredOutcome & { https: HttpsResult } =>
+    o.kind === "measured" && o.https !== null
+  );
+  if (withHttps.length === 0) return [];
+  const ref = withHttps.find((o) => o.name === report.reference)?.https ?? null;
+  const rows = withHttps.map((o) => [
+    o.name,
+    int(o.https.keepAlive.requestsPerSec),
+    ratioText(ref ? ref.keepAlive.requestsPerSec / o.https.keepAlive.requestsPerSec : null),
+    int(o.https.close.requestsPerSec),
+    ratioText(ref ? ref.close.requestsPerSec / o.https.close.requestsPerSec : null),
+    `${o.https.keepAlive.errors}/${o.https.close.errors}`,
+    ms(o.https.keepAlive.latencyMs?.p99),
+    ms(o.https.close.latencyMs?.p99),
+  ]);
+  return [
+    "",
+    "https (the same file; one ECDSA P-256 certificate made by the run, TLS 1.2 and 1.3; close = a full handshake per request):",
+    ...table([
+      [
+        "server",
+        "https keep-alive req/s",
+        "mpmd/srv",
+        "https close req/s",
+        "mpmd/srv",
+        "errors ka/close",
+        "p99 ka ms",
+        "p99 close ms",
+      ],
+      ...rows,
+    ]),
+  ];
+}
+
 /** The report as text lines: header, results table, targets. */
 export function renderReport(report: BenchReport): string[] {
   const rows = resultRows(report);
@@ -186,6 +235,7 @@ export function renderReport(report: BenchReport): string[] {
     "",
     ...aligned,
     ...notes,
+    ...httpsRows(report),
     "",
     `mpmd/srv: ${report.reference ?? "mpmd"} req/s divided by the row's req/s; ` +
     "errors: non-2xx responses plus wrk socket errors",

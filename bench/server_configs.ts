@@ -34,6 +34,21 @@ export interface SiteLayout {
   readonly gzipLevel?: number;
   /** The loopback port of the backend every request is proxied to (`--proxy`); absent: none. */
   readonly proxyTo?: number;
+  /**
+   * A second, https listener with this certificate, offering h2 and http/1.1 by ALPN (the HTTPS
+   * cases and `--h2`); absent: plain only.
+   */
+  readonly tls?: TlsListener;
+}
+
+/** An https listener of a benchmarked server: its port and the certificate every server uses. */
+export interface TlsListener {
+  /** Loopback TCP port of the https listener. */
+  readonly port: number;
+  /** PEM certificate (ECDSA P-256, self-signed, made by the run). */
+  readonly certificateFile: string;
+  /** Its PEM private key. */
+  readonly keyFile: string;
 }
 
 /** Apache httpd MPMs shipped by Debian's apache2 package. */
@@ -114,6 +129,14 @@ export function nginxConfig(site: SiteLayout): string {
       : [`  upstream backend { server 127.0.0.1:${site.proxyTo}; keepalive 64; }`]),
     "  server {",
     `    listen 127.0.0.1:${site.port};`,
+    ...(site.tls === undefined ? [] : [
+      // The same server on TLS: nginx's defaults otherwise (TLS 1.2 and 1.3, its own tickets).
+      // nginx 1.22 (Debian 12) turns HTTP/2 on in `listen`; `http2 on` came with 1.25.
+      `    listen 127.0.0.1:${site.tls.port} ssl http2;`,
+      `    ssl_certificate ${site.tls.certificateFile};`,
+      `    ssl_certificate_key ${site.tls.keyFile};`,
+      "    ssl_protocols TLSv1.2 TLSv1.3;",
+    ]),
     "    server_name localhost;",
     `    root ${site.docRoot};`,
     ...(site.proxyTo === undefined ? [] : [
@@ -180,6 +203,7 @@ export function httpdConfig(site: SiteLayout, mpm: HttpdMpm): string {
     "reqtimeout",
     ...(site.gzipLevel === undefined ? [] : ["filter", "deflate"]),
     ...(site.proxyTo === undefined ? [] : ["proxy", "proxy_http"]),
+    ...(site.tls === undefined ? [] : ["socache_shmcb", "ssl", "http2"]),
   ];
   const mpmDirectives = Object.entries(
     site.slots === undefined
@@ -210,6 +234,18 @@ export function httpdConfig(site: SiteLayout, mpm: HttpdMpm): string {
     "KeepAliveTimeout 5",
     ...mpmDirectives.map(([name, value]) => `${name} ${value}`),
     `DocumentRoot "${site.docRoot}"`,
+    ...(site.tls === undefined ? [] : [
+      // Debian's ssl.conf's session cache and protocols; the host alike otherwise.
+      `Listen 127.0.0.1:${site.tls.port} https`,
+      `SSLSessionCache "shmcb:${base}_run/ssl_scache(512000)"`,
+      "SSLProtocol all -SSLv3 -TLSv1 -TLSv1.1",
+      `<VirtualHost *:${site.tls.port}>`,
+      "  SSLEngine on",
+      `  SSLCertificateFile "${site.tls.certificateFile}"`,
+      `  SSLCertificateKeyFile "${site.tls.keyFile}"`,
+      "  Protocols h2 http/1.1",
+      "</VirtualHost>",
+    ]),
     "<Directory />",
     "  AllowOverride None",
     "  Require all denied",
@@ -226,8 +262,19 @@ export function httpdConfig(site: SiteLayout, mpm: HttpdMpm): string {
 export function mpmdConfig(site: SiteLayout): string {
   const base = `${site.dir}/${site.stem}`;
   return [
-    `Listen: [${JSON.stringify(`127.0.0.1:${site.port}`)}]`,
+    `Listen: [${
+      [
+        `127.0.0.1:${site.port}`,
+        ...(site.tls === undefined ? [] : [`127.0.0.1:${site.tls.port} https`]),
+      ].map((address) => JSON.stringify(address)).join(", ")
+    }]`,
     `DocumentRoot: ${JSON.stringify(site.docRoot)}`,
+    ...(site.tls === undefined ? [] : [
+      "SSLEngine: on",
+      `SSLCertificateFile: ${JSON.stringify(site.tls.certificateFile)}`,
+      `SSLCertificateKeyFile: ${JSON.stringify(site.tls.keyFile)}`,
+      "Protocols: h2 http/1.1",
+    ]),
     "LogLevel: warn",
     `PidFile: ${JSON.stringify(`${base}.pid`)}`,
     `ErrorLog: ${JSON.stringify(`${base}_error.log`)}`,

@@ -8,8 +8,10 @@
 
 import type { ContenderOutcome, MeasuredOutcome } from "./report.ts";
 
-/** The loads a throughput goal can be read on. */
-export const TARGET_LOADS = ["keep-alive", "close", "ab -k"] as const;
+/** The loads of plain HTTP a throughput goal can be read on. */
+export const PLAIN_TARGET_LOADS = ["keep-alive", "close", "ab -k"] as const;
+/** The loads a throughput goal can be read on: plain HTTP's, then https's. */
+export const TARGET_LOADS = [...PLAIN_TARGET_LOADS, "https keep-alive", "https close"] as const;
 /** One of {@link TARGET_LOADS}. */
 export type TargetLoad = typeof TARGET_LOADS[number];
 
@@ -62,6 +64,11 @@ export const TARGETS: readonly Target[] = [
     load: "keep-alive",
     minRatio: 0.95,
   },
+  // HTTPS (issue 18): keep-alive and a handshake per request, against mod_ssl and nginx.
+  ...(["https keep-alive", "https close"] as const).flatMap((load): Target[] => [
+    { kind: "throughput", mpmd: "mpmd --mpm event", peer: "apache-event", load, minRatio: 1.0 },
+    { kind: "throughput", mpmd: "mpmd --mpm event", peer: "nginx", load, minRatio: 0.8 },
+  ]),
 ];
 
 /** mpmd's goal when compressing a page on the fly (`--gzip`): at least Apache's mod_deflate. */
@@ -101,7 +108,7 @@ export const APP_TARGETS: readonly Target[] = [
  */
 export function slotTargets(pairs: ReadonlyMap<string, string>): Target[] {
   return [...pairs].flatMap(([mpmd, peer]): Target[] => [
-    ...TARGET_LOADS.map((load) => ({
+    ...PLAIN_TARGET_LOADS.map((load) => ({
       kind: "throughput" as const,
       mpmd,
       peer,
@@ -127,12 +134,15 @@ export function referenceOf(outcomes: readonly ContenderOutcome[]): MeasuredOutc
 function throughput(outcome: MeasuredOutcome, load: TargetLoad): number | null {
   if (load === "keep-alive") return outcome.keepAlive.requestsPerSec;
   if (load === "close") return outcome.close.requestsPerSec;
+  if (load === "https keep-alive") return outcome.https?.keepAlive.requestsPerSec ?? null;
+  if (load === "https close") return outcome.https?.close.requestsPerSec ?? null;
   return outcome.ab?.requestsPerSec ?? null;
 }
 
 /** Every failed request of `outcome`, over all its loads. */
 function errorsOf(outcome: MeasuredOutcome): number {
-  return outcome.keepAlive.errors + outcome.close.errors + (outcome.ab?.errors ?? 0);
+  return outcome.keepAlive.errors + outcome.close.errors + (outcome.ab?.errors ?? 0) +
+    (outcome.https === null ? 0 : outcome.https.keepAlive.errors + outcome.https.close.errors);
 }
 
 /** Evaluates `targets` on `outcomes`. */

@@ -6,6 +6,7 @@
  */
 
 import {
+  CONNECTION_COUNTER_COUNT,
   DURATION_BUCKET_COUNT,
   HEADER_BYTES,
   RESPONSE_KIND_COUNT,
@@ -39,6 +40,8 @@ export const HEADER_FIELDS = {
   retiredResponseKinds: 88 + 8 * DURATION_BUCKET_COUNT,
   /** {@link MPM_NAME_BYTES} of ASCII, NUL-padded: the running generation's MPM. */
   mpm: 88 + 8 * (DURATION_BUCKET_COUNT + RESPONSE_KIND_COUNT),
+  /** {@link CONNECTION_COUNTER_COUNT} Float64 counters. */
+  retiredConnectionCounters: 96 + 8 * (DURATION_BUCKET_COUNT + RESPONSE_KIND_COUNT),
 } as const;
 
 /** Room for an MPM's name in the header: the longest, `mpmt_os2`, fits. */
@@ -79,6 +82,8 @@ export interface Tally {
   readonly durationBuckets: readonly number[];
   /** Responses by method and status class (`responseKindOf()` in layout.ts). */
   readonly responseKinds: readonly number[];
+  /** TLS handshakes and requests by protocol (`CONNECTION_COUNTERS` in layout.ts). */
+  readonly connectionCounters: readonly number[];
 }
 
 /**
@@ -107,6 +112,7 @@ export const EMPTY_LEDGER: Ledger = {
     durationMs: 0,
     durationBuckets: new Array<number>(DURATION_BUCKET_COUNT).fill(0),
     responseKinds: new Array<number>(RESPONSE_KIND_COUNT).fill(0),
+    connectionCounters: new Array<number>(CONNECTION_COUNTER_COUNT).fill(0),
   },
 };
 
@@ -136,6 +142,10 @@ export function encodeHeader(view: DataView, header: HeaderRecord): void {
   for (let kind = 0; kind < RESPONSE_KIND_COUNT; kind++) {
     const count = ledger.retired.responseKinds[kind] ?? 0;
     view.setFloat64(HEADER_FIELDS.retiredResponseKinds + 8 * kind, count, true);
+  }
+  for (let counter = 0; counter < CONNECTION_COUNTER_COUNT; counter++) {
+    const count = ledger.retired.connectionCounters[counter] ?? 0;
+    view.setFloat64(HEADER_FIELDS.retiredConnectionCounters + 8 * counter, count, true);
   }
 }
 
@@ -189,6 +199,11 @@ export function decodeHeader(view: DataView): HeaderRecord {
         responseKinds: Array.from(
           { length: RESPONSE_KIND_COUNT },
           (_, kind) => view.getFloat64(HEADER_FIELDS.retiredResponseKinds + 8 * kind, true),
+        ),
+        connectionCounters: Array.from(
+          { length: CONNECTION_COUNTER_COUNT },
+          (_, counter) =>
+            view.getFloat64(HEADER_FIELDS.retiredConnectionCounters + 8 * counter, true),
         ),
       },
     },

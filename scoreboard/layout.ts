@@ -12,13 +12,13 @@ import { SLOT_STATES, type SlotState } from "./scoreboard_snapshot.ts";
 /** The file's first four bytes, "MPSB" read as a little-endian number. */
 export const SCOREBOARD_MAGIC = 0x4253504d;
 /** Bumped whenever a field moves: a reader refuses a file of another version. */
-export const SCOREBOARD_LAYOUT_VERSION = 5;
+export const SCOREBOARD_LAYOUT_VERSION = 6;
 /** Bytes of the file header: identity, then the parent's ledger of events and retired tallies. */
-export const HEADER_BYTES = 512;
+export const HEADER_BYTES = 576;
 /** Bytes of a process record, at the start of each process region. */
 export const PROCESS_RECORD_BYTES = 64;
 /** Bytes of a thread slot record: one cache line multiple, so two threads never share a line. */
-export const SLOT_RECORD_BYTES = 448;
+export const SLOT_RECORD_BYTES = 512;
 /** Bytes kept of a request line (httpd keeps 64 too). */
 export const REQUEST_LINE_BYTES = 64;
 /** Bytes kept of a client address: the longest IPv6 text form (45) fits. */
@@ -73,6 +73,41 @@ export function responseKindOf(method: string, status: number): number {
   const classIndex = digit >= 1 && digit <= 5 ? digit - 1 : STATUS_CLASSES.length - 1;
   return methodIndex * STATUS_CLASSES.length + classIndex;
 }
+
+/**
+ * Why a TLS handshake failed: the client's protocol version is refused (TLS 1.1 and older, or
+ * one a host's SSLProtocol leaves out), the bytes are not TLS or not well-formed TLS (plain
+ * HTTP, garbage, a malformed ClientHello, an unsolicited Certificate), the server's read
+ * timeout ended a stalled handshake, or anything else (a client that closed mid-handshake).
+ */
+export const TLS_FAILURE_REASONS = ["version", "not_tls", "timeout", "other"] as const;
+/** One of {@link TLS_FAILURE_REASONS}. */
+export type TlsFailureReason = typeof TLS_FAILURE_REASONS[number];
+
+/** The protocols requests are counted by; `HTTP/2` is counted for `HTTP/2.0` too. */
+export const REQUEST_PROTOCOLS = ["HTTP/1.0", "HTTP/1.1", "HTTP/2"] as const;
+/** One of {@link REQUEST_PROTOCOLS}. */
+export type RequestProtocol = typeof REQUEST_PROTOCOLS[number];
+
+/**
+ * A slot's counters of connection events, by index: TLS handshakes completed, then failed by
+ * each of {@link TLS_FAILURE_REASONS}, then requests by each of {@link REQUEST_PROTOCOLS}.
+ */
+export const CONNECTION_COUNTER_COUNT: number = 1 + TLS_FAILURE_REASONS.length +
+  REQUEST_PROTOCOLS.length;
+
+/** Where each event is counted among a slot's {@link CONNECTION_COUNTER_COUNT} counters. */
+export const CONNECTION_COUNTERS = {
+  tlsHandshakes: 0,
+  tlsFailures: (reason: TlsFailureReason): number => 1 + TLS_FAILURE_REASONS.indexOf(reason),
+  /** `-1` for a request of no counted protocol (a head that was never read). */
+  requests: (protocol: string): number => {
+    const index = REQUEST_PROTOCOLS.indexOf(
+      (protocol === "HTTP/2.0" ? "HTTP/2" : protocol) as RequestProtocol,
+    );
+    return index === -1 ? -1 : 1 + TLS_FAILURE_REASONS.length + index;
+  },
+} as const;
 
 /**
  * Slot states by their one-byte code. `.` is 0 so that a zero-filled region (a fresh file, a
@@ -137,6 +172,9 @@ export const SLOT_FIELDS = {
   durationBuckets: 64 + REQUEST_LINE_BYTES + CLIENT_BYTES + VHOST_BYTES,
   /** {@link RESPONSE_KIND_COUNT} Uint32 counters: responses by method and status class. */
   responseKinds: 64 + REQUEST_LINE_BYTES + CLIENT_BYTES + VHOST_BYTES + 4 * DURATION_BUCKET_COUNT,
+  /** {@link CONNECTION_COUNTER_COUNT} Uint32 counters: handshakes, and requests by protocol. */
+  connectionCounters: 64 + REQUEST_LINE_BYTES + CLIENT_BYTES + VHOST_BYTES +
+    4 * (DURATION_BUCKET_COUNT + RESPONSE_KIND_COUNT),
 } as const;
 
 /** A process record; `pid` 0 means the process slot is empty. */
@@ -194,6 +232,8 @@ export interface SlotRecord {
   readonly durationBuckets: readonly number[];
   /** Its responses by method and status class ({@link responseKindOf}). */
   readonly responseKinds: readonly number[];
+  /** Its TLS handshakes and requests by protocol ({@link CONNECTION_COUNTERS}). */
+  readonly connectionCounters: readonly number[];
 }
 
 /** A slot that never ran: what a zero-filled record decodes to. */
@@ -211,6 +251,7 @@ export const EMPTY_SLOT: SlotRecord = {
   totalDurationMs: 0,
   durationBuckets: new Array<number>(DURATION_BUCKET_COUNT).fill(0),
   responseKinds: new Array<number>(RESPONSE_KIND_COUNT).fill(0),
+  connectionCounters: new Array<number>(CONNECTION_COUNTER_COUNT).fill(0),
 };
 
 /** Bytes of one process region: its record and its `threadLimit` slot records. */
@@ -327,6 +368,10 @@ export function encodeSlot(view: DataView, offset: number, record: SlotRecord): 
     const count = record.responseKinds[kind] ?? 0;
     view.setUint32(offset + SLOT_FIELDS.responseKinds + 4 * kind, count, true);
   }
+  for (let counter = 0; counter < CONNECTION_COUNTER_COUNT; counter++) {
+    const count = record.connectionCounters[counter] ?? 0;
+    view.setUint32(offset + SLOT_FIELDS.connectionCounters + 4 * counter, count, true);
+  }
   writeRequestText(view, bytes, offset, record);
 }
 
@@ -370,6 +415,10 @@ export function decodeSlot(view: DataView, offset: number): SlotRecord {
     responseKinds: Array.from(
       { length: RESPONSE_KIND_COUNT },
       (_, kind) => view.getUint32(offset + SLOT_FIELDS.responseKinds + 4 * kind, true),
+    ),
+    connectionCounters: Array.from(
+      { length: CONNECTION_COUNTER_COUNT },
+      (_, counter) => view.getUint32(offset + SLOT_FIELDS.connectionCounters + 4 * counter, true),
     ),
   };
 }

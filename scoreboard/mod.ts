@@ -33,7 +33,10 @@
  * });
  * const slot = scoreboard.slot(0); // in a Worker: ProcessScoreboard.attach(buffer).slot(n)
  * slot.startRequest({ line: "GET / HTTP/1.1", client: "127.0.0.1", vhost: "localhost", nowMs: Date.now() });
- * slot.endRequest({ bytes: 1024, nowMs: Date.now() });
+ * slot.endRequest({
+ *   bytes: 1024, durationMs: 3, nowMs: Date.now(), method: "GET", status: 200, protocol: "HTTP/1.1",
+ * });
+ * slot.countTlsHandshake("completed"); // or the reason it failed: "version", "not_tls", …
  * slot.setState("K");
  * flusher.stop();
  *
@@ -68,6 +71,8 @@ export { FLUSH_INTERVAL_MS, startFlushing } from "./flusher.ts";
 export type { Flusher, FlusherOptions } from "./flusher.ts";
 export {
   CLIENT_BYTES,
+  CONNECTION_COUNTER_COUNT,
+  CONNECTION_COUNTERS,
   COUNTED_METHODS,
   decodeProcess,
   decodeSlot,
@@ -82,6 +87,7 @@ export {
   regionBytes,
   regionOffset,
   REQUEST_LINE_BYTES,
+  REQUEST_PROTOCOLS,
   RESPONSE_KIND_COUNT,
   responseKindLabels,
   responseKindOf,
@@ -92,9 +98,10 @@ export {
   SLOT_STATE_CODES,
   slotOffset,
   STATUS_CLASSES,
+  TLS_FAILURE_REASONS,
   VHOST_BYTES,
 } from "./layout.ts";
-export type { ProcessRecord, SlotRecord } from "./layout.ts";
+export type { ProcessRecord, RequestProtocol, SlotRecord, TlsFailureReason } from "./layout.ts";
 export { decodeHeader, EMPTY_LEDGER, encodeHeader } from "./header.ts";
 export type { HeaderRecord, Ledger, Tally } from "./header.ts";
 export { addTallies, slotTally } from "./tally.ts";

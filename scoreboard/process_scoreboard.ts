@@ -16,6 +16,7 @@
  */
 
 import {
+  CONNECTION_COUNTERS,
   durationBucketOf,
   encodeProcess,
   PROCESS_FIELDS,
@@ -27,6 +28,7 @@ import {
   SLOT_STATE_CODES,
   slotOffset,
   slotStateCode,
+  type TlsFailureReason,
   writeRequestText,
 } from "./layout.ts";
 import { ScoreboardError } from "./scoreboard_error.ts";
@@ -82,6 +84,11 @@ export interface RequestEnd {
   readonly method: string;
   /** The status sent. */
   readonly status: number;
+  /**
+   * The request's protocol as the access log's `%H` shows it: `HTTP/1.0`, `HTTP/1.1`,
+   * `HTTP/2.0` (or `HTTP/2`); `""` for a request whose head was never read (not counted).
+   */
+  readonly protocol: string;
 }
 
 /** A process's scoreboard region, shared by its main thread and its Workers. */
@@ -382,6 +389,24 @@ export class SlotWriter {
     view.setUint32(bucket, view.getUint32(bucket, true) + 1, true);
     const kind = offset + SLOT_FIELDS.responseKinds + 4 * responseKindOf(end.method, end.status);
     view.setUint32(kind, view.getUint32(kind, true) + 1, true);
+    const byProtocol = CONNECTION_COUNTERS.requests(end.protocol);
+    if (byProtocol !== -1) this.#bump(byProtocol);
     Atomics.add(this.#ints, this.#seqIndex, 1);
+  }
+
+  /** Counts a TLS handshake that completed, or one that failed and why. */
+  countTlsHandshake(outcome: "completed" | TlsFailureReason): void {
+    Atomics.add(this.#ints, this.#seqIndex, 1);
+    this.#bump(
+      outcome === "completed"
+        ? CONNECTION_COUNTERS.tlsHandshakes
+        : CONNECTION_COUNTERS.tlsFailures(outcome),
+    );
+    Atomics.add(this.#ints, this.#seqIndex, 1);
+  }
+
+  #bump(counter: number): void {
+    const at = this.#offset + SLOT_FIELDS.connectionCounters + 4 * counter;
+    this.#view.setUint32(at, this.#view.getUint32(at, true) + 1, true);
   }
 }

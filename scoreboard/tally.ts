@@ -1,13 +1,18 @@
 /**
  * Tallies: what a set of slots served (accesses, bytes, durations and their histogram,
- * responses by method and status class), summed
+ * responses by method and status class, TLS handshakes and requests by protocol), summed
  * over live slots and the ledger of processes that are gone. Pure.
  *
  * @module
  */
 
 import type { Tally } from "./header.ts";
-import { DURATION_BUCKET_COUNT, RESPONSE_KIND_COUNT, type SlotRecord } from "./layout.ts";
+import {
+  CONNECTION_COUNTER_COUNT,
+  DURATION_BUCKET_COUNT,
+  RESPONSE_KIND_COUNT,
+  type SlotRecord,
+} from "./layout.ts";
 
 /** What one slot served, as a {@link Tally}. */
 export function slotTally(slot: SlotRecord): Tally {
@@ -17,6 +22,7 @@ export function slotTally(slot: SlotRecord): Tally {
     durationMs: slot.totalDurationMs,
     durationBuckets: slot.durationBuckets,
     responseKinds: slot.responseKinds,
+    connectionCounters: slot.connectionCounters,
   };
 }
 
@@ -24,6 +30,7 @@ export function slotTally(slot: SlotRecord): Tally {
 export function addTallies(tallies: readonly Tally[]): Tally {
   const buckets = new Array<number>(DURATION_BUCKET_COUNT).fill(0);
   const kinds = new Array<number>(RESPONSE_KIND_COUNT).fill(0);
+  const counters = new Array<number>(CONNECTION_COUNTER_COUNT).fill(0);
   let accesses = 0;
   let bytes = 0;
   let durationMs = 0;
@@ -33,6 +40,14 @@ export function addTallies(tallies: readonly Tally[]): Tally {
     durationMs += tally.durationMs;
     tally.durationBuckets.forEach((count, bucket) => buckets[bucket] = buckets[bucket]! + count);
     tally.responseKinds.forEach((count, kind) => kinds[kind] = kinds[kind]! + count);
+    tally.connectionCounters.forEach((count, i) => counters[i] = counters[i]! + count);
   }
-  return { accesses, bytes, durationMs, durationBuckets: buckets, responseKinds: kinds };
+  return {
+    accesses,
+    bytes,
+    durationMs,
+    durationBuckets: buckets,
+    responseKinds: kinds,
+    connectionCounters: counters,
+  };
 }

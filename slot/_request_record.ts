@@ -54,6 +54,7 @@ export function requestRecorder(record: SlotWriter, config: ServerConfig): Reque
         nowMs: access.startedAt + durationMs,
         method: access.method,
         status: access.status,
+        protocol: access.protocol,
       });
     },
   };

@@ -13,7 +13,7 @@ import { type ListenSocket, SocketAcceptor, WOKEN } from "../platform/mod.ts";
 import type { ServerConfig } from "../server/config/mod.ts";
 import type { Logger } from "../server/log/mod.ts";
 import { acceptTls, isClosedListenerError, openListeners } from "../server/http/mod.ts";
-import { httpsRefusal, tlsAcceptOptions } from "./tls_hosts.ts";
+import { type HandshakeReport, httpsRefusal, tlsAcceptOptions } from "./tls_hosts.ts";
 import { delay } from "../base/mod.ts";
 
 export { WOKEN };
@@ -53,9 +53,10 @@ export interface ConnectionSource {
 export async function openConnectionSource(
   listen: ListenSource,
   config: ServerConfig,
-  logger: Logger,
+  report: HandshakeReport,
 ): Promise<ConnectionSource> {
-  const tls = tlsAcceptOptions(config, logger);
+  const { logger } = report;
+  const tls = tlsAcceptOptions(config, report);
   if (listen.kind === "shared") {
     const https = listen.sockets.filter((_, i) => config.listen[i]?.protocol === "https");
     return await SocketAcceptor.open<Deno.Conn>(listen.sockets.map((socket) => socket.fd), {

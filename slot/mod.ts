@@ -33,6 +33,7 @@ export {
   openConnectionSource,
   WOKEN,
 } from "./acceptor.ts";
+export type { HandshakeReport } from "./tls_hosts.ts";
 export {
   createServingEngine,
   listenerUrl,

@@ -18,7 +18,8 @@ import {
 import type { AccessRecord, Endpoint, Logger } from "../server/log/mod.ts";
 import { VirtualHostTable } from "./virtual_hosts.ts";
 import type { ListenProtocol, ServerConfig } from "../server/config/mod.ts";
-import { createNativeEngine } from "../server/native/mod.ts";
+import { createH2Engine, createNativeEngine } from "../server/native/mod.ts";
+import { routeByAlpn } from "./alpn_engines.ts";
 
 /** A serving slot. */
 export interface RunningServer {
@@ -85,11 +86,25 @@ export function createServingEngine(
         logger: logger.withModule("http"),
         ...hooks,
       });
-    return { engine, closeLogs };
+    if (!offersH2(config)) return { engine, closeLogs };
+    return {
+      engine: routeByAlpn({
+        http1: engine,
+        h2: createH2Engine(config, { logger, handler, ...hooks }),
+        handshakeMs: config.requestReadTimeout.header.initialMs,
+      }),
+      closeLogs,
+    };
   } catch (error) {
     void closeLogs();
     throw error;
   }
+}
+
+/** Whether some host may choose HTTP/2 by ALPN: an https address, and h2 in its Protocols. */
+function offersH2(config: ServerConfig): boolean {
+  return config.listen.some((address) => address.protocol === "https") &&
+    config.hosts.some((host) => host.protocols.includes("h2"));
 }
 
 /**

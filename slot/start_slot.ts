@@ -101,7 +101,7 @@ export async function startSlot(options: SlotOptions): Promise<Slot> {
   };
   let source: ConnectionSource;
   try {
-    source = await openConnectionSource(options.listen, config, logger);
+    source = await openConnectionSource(options.listen, config, { logger, record });
   } catch (error) {
     void closeLogs();
     throw error;

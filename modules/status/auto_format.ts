@@ -12,8 +12,9 @@ import type { StatusReport } from "./status_report.ts";
  * Renders `?auto`. The first line is the host name the client asked for, as httpd writes
  * it. Lines httpd writes only under conditions are written under the same ones: CPULoad when
  * any CPU time was counted, BytesPerReq and DurationPerReq after the first request, the
- * process and async connection lines for event (an async MPM) only. mpmd adds one
- * `BalancerMember:` line per balancer member after httpd's lines (as this slot sees it).
+ * process and async connection lines for event (an async MPM) only. After the Scoreboard line
+ * come mpmd's own, as httpd's modules (mod_ssl) add theirs there: TLS handshakes and requests
+ * by protocol, then one `BalancerMember:` line per balancer member (as this slot sees it).
  */
 export function formatAuto(report: StatusReport, hostname: string): string {
   const { totals, cpu } = report;
@@ -75,7 +76,7 @@ export function formatAuto(report: StatusReport, hostname: string): string {
       ["ConnsAsyncClosing", 0],
     );
   }
-  lines.push(["Scoreboard", report.scoreboard]);
+  lines.push(["Scoreboard", report.scoreboard], ...connectionLines(report));
   // After httpd's own lines, as httpd's modules add theirs: one line per member.
   for (const balancer of report.balancers) {
     for (const m of balancer.members) {
@@ -89,6 +90,23 @@ export function formatAuto(report: StatusReport, hostname: string): string {
     }
   }
   return `${hostname}\n${lines.map(([name, value]) => `${name}: ${value}\n`).join("")}`;
+}
+
+/** mpmd's lines after the Scoreboard: TLS handshakes by outcome, requests by protocol. */
+function connectionLines(report: StatusReport): [string, number][] {
+  const { tls, requestsByProtocol } = report.totals;
+  const failed = Object.values(tls.failures).reduce((sum, n) => sum + n, 0);
+  return [
+    ["TLSHandshakes", tls.handshakes],
+    ["TLSHandshakeFailures", failed],
+    ["TLSHandshakeFailuresVersion", tls.failures.version],
+    ["TLSHandshakeFailuresNotTLS", tls.failures.not_tls],
+    ["TLSHandshakeFailuresTimeout", tls.failures.timeout],
+    ["TLSHandshakeFailuresOther", tls.failures.other],
+    ["RequestsHTTP10", requestsByProtocol["HTTP/1.0"]],
+    ["RequestsHTTP11", requestsByProtocol["HTTP/1.1"]],
+    ["RequestsHTTP2", requestsByProtocol["HTTP/2"]],
+  ];
 }
 
 /**

@@ -94,6 +94,20 @@ function summary(report: StatusReport): string {
     ],
     ["Duration", `${decimal(totals.durationPerRequestMs)} ms`, "per request, on average"],
     [
+      "Protocols",
+      Object.entries(totals.requestsByProtocol).map(([name, n]) => `${name} ${count(n)}`)
+        .join(" · "),
+      "requests by protocol",
+    ],
+    [
+      "TLS",
+      `${count(totals.tls.handshakes)} handshakes`,
+      `failed: ${
+        Object.entries(totals.tls.failures).map(([reason, n]) => `${count(n)} ${reason}`)
+          .join(" · ")
+      }`,
+    ],
+    [
       "Workers",
       `${workers.busy} busy`,
       `${workers.idle} idle · ${workers.graceful} finishing gracefully`,

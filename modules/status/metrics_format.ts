@@ -78,6 +78,26 @@ export function formatMetrics(report: StatusReport): string {
       samples: totals.responses.map(({ method, code, count }) => [{ method, code }, count]),
     },
     {
+      name: "mpmd_requests_by_protocol_total",
+      type: "counter",
+      help: "Requests by the protocol they came in (HTTP/1.0, HTTP/1.1, HTTP/2)",
+      samples: Object.entries(totals.requestsByProtocol).map(([protocol, count]) => [
+        { protocol },
+        count,
+      ]),
+    },
+    counter(
+      "mpmd_tls_handshakes_total",
+      "TLS handshakes completed on https listeners",
+      totals.tls.handshakes,
+    ),
+    {
+      name: "mpmd_tls_handshake_failures_total",
+      type: "counter",
+      help: "TLS handshakes that failed, by reason (version, not_tls, timeout, other)",
+      samples: Object.entries(totals.tls.failures).map(([reason, count]) => [{ reason }, count]),
+    },
+    {
       name: "mpmd_request_duration_seconds",
       type: "histogram",
       help: "Time from a request's line to its response's end",

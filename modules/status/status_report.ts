@@ -8,13 +8,18 @@
 
 import {
   addTallies,
+  CONNECTION_COUNTERS,
   DURATION_BUCKETS_MS,
+  REQUEST_PROTOCOLS,
+  type RequestProtocol,
   responseKindLabels,
   type ScoreboardDetail,
   secondsOnRequest,
   type SlotState,
   slotTally,
   type Tally,
+  TLS_FAILURE_REASONS,
+  type TlsFailureReason,
 } from "../../scoreboard/mod.ts";
 import type { MpmName } from "../../server/config/mod.ts";
 import type { BalancerSnapshot } from "../balancer/mod.ts";
@@ -167,9 +172,16 @@ export interface StatusReport {
   /** CPU seconds and their share of the uptime (%), or `null` where the OS does not tell. */
   readonly cpu: (CpuSeconds & { readonly loadPercent: number }) | null;
   /** Totals since the parent started, processes that are gone included. */
-  readonly totals: Omit<Tally, "responseKinds"> & {
+  readonly totals: Omit<Tally, "responseKinds" | "connectionCounters"> & {
     /** Responses by method and status class, those counted at least once. */
     readonly responses: readonly ResponseCount[];
+    /** Requests by the protocol they came in. */
+    readonly requestsByProtocol: Readonly<Record<RequestProtocol, number>>;
+    /** TLS handshakes completed, and those that failed by why. */
+    readonly tls: {
+      readonly handshakes: number;
+      readonly failures: Readonly<Record<TlsFailureReason, number>>;
+    };
     readonly requestsPerSecond: number;
     readonly bytesPerSecond: number;
     /** 0 before the first request. */
@@ -283,6 +295,17 @@ export function statusReport(input: StatusInput): StatusReport {
       durationMs: tally.durationMs,
       durationBuckets: tally.durationBuckets,
       responses: responseCounts(tally.responseKinds),
+      requestsByProtocol: countsBy(
+        REQUEST_PROTOCOLS,
+        (protocol) => tally.connectionCounters[CONNECTION_COUNTERS.requests(protocol)] ?? 0,
+      ),
+      tls: {
+        handshakes: tally.connectionCounters[CONNECTION_COUNTERS.tlsHandshakes] ?? 0,
+        failures: countsBy(
+          TLS_FAILURE_REASONS,
+          (reason) => tally.connectionCounters[CONNECTION_COUNTERS.tlsFailures(reason)] ?? 0,
+        ),
+      },
       requestsPerSecond: perSecond(tally.accesses),
       bytesPerSecond: perSecond(tally.bytes),
       bytesPerRequest: perRequest(tally.bytes),
@@ -326,4 +349,11 @@ export function statusReport(input: StatusInput): StatusReport {
       ),
     balancers: input.balancers,
   };
+}
+
+function countsBy<K extends string>(
+  keys: readonly K[],
+  count: (key: K) => number,
+): Record<K, number> {
+  return Object.fromEntries(keys.map((key) => [key, count(key)])) as Record<K, number>;
 }

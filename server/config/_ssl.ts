@@ -1,7 +1,9 @@
 /**
  * mod_ssl's per-host directives that mpmd builds: SSLEngine, SSLCertificateFile,
- * SSLCertificateKeyFile and SSLProtocol; SSLCipherSuite and SSLHonorCipherOrder are read and
- * then left to the TLS library (rustls, through Deno), which offers its own modern suites only.
+ * SSLCertificateKeyFile, SSLCertificateChainFile and SSLProtocol; SSLCipherSuite and
+ * SSLHonorCipherOrder are read and then left to the TLS library (rustls, through Deno), which
+ * offers its own modern suites only; and the mod_ssl directives of a stock httpd.conf (Debian's
+ * ssl.conf) whose work the TLS library does its own way, read with a warning or silently.
  *
  * @module
  */
@@ -98,6 +100,11 @@ export const SSL_DIRECTIVES = {
     name: "SSLCertificateKeyFile",
     help: "PEM file with the private key of the host's certificate",
   }),
+  SSLCertificateChainFile: optionalPath({
+    name: "SSLCertificateChainFile",
+    help: "PEM file with the certificate's intermediates, sent after it (deprecated: append " +
+      "them to SSLCertificateFile)",
+  }),
   SSLProtocol: {
     name: "SSLProtocol",
     help: "TLS versions offered, in httpd's words (all -TLSv1 -TLSv1.1); TLSv1.2 and TLSv1.3 only",
@@ -123,3 +130,38 @@ export const SSL_DIRECTIVES = {
     default: false,
   }),
 } as const;
+
+/** Why SSLCertificateChainFile is read with a warning. */
+export const CHAIN_FILE_DEPRECATED: string =
+  "deprecated since httpd 2.4.8: append the chain to the SSLCertificateFile instead " +
+  "(mpmd appends it for now)";
+
+/**
+ * mod_ssl's directives whose work the TLS library does its own way: each gives the warning a
+ * value deserves, or `null` when the value already says what happens (read silently).
+ */
+export const SSL_LEFT_TO_LIBRARY: Readonly<Record<string, (args: string) => string | null>> = {
+  // rustls draws its randomness from the operating system.
+  SSLRandomSeed: () => null,
+  // No key is ever asked a pass phrase for: an encrypted key is refused where it is named.
+  SSLPassPhraseDialog: () => null,
+  SSLCompression: (args) =>
+    /^off$/i.test(args) ? null : "TLS compression is never offered (the TLS library has none)",
+  SSLUseStapling: (args) =>
+    /^off$/i.test(args) ? null : "OCSP stapling is not offered (the TLS library does not staple)",
+  SSLStaplingCache: () => "OCSP stapling is not offered, so nothing is cached",
+  SSLSessionCache: () =>
+    "each serving process resumes sessions from the TLS library's own memory cache (not shared " +
+    "between processes)",
+  SSLSessionCacheTimeout: () => "session lifetimes are the TLS library's own",
+  SSLSessionTickets: () => "whether session tickets are issued is the TLS library's choice",
+};
+
+/**
+ * The certificate file's text with SSLCertificateChainFile's after it (`""`: none), as httpd
+ * sends them: the certificate, then its intermediates.
+ */
+export function withChain(certificatePem: string, chainPem: string): string {
+  if (chainPem === "") return certificatePem;
+  return `${certificatePem.endsWith("\n") ? certificatePem : `${certificatePem}\n`}${chainPem}`;
+}

@@ -41,6 +41,7 @@ import { OPTIONS } from "./_options.ts";
 import { REDIRECT_DIRECTIVES } from "./_redirect.ts";
 import { STATUS } from "./_status.ts";
 import { SSL_DIRECTIVES } from "./_ssl.ts";
+import { PROTOCOL_DIRECTIVES } from "./_protocols.ts";
 import { SERVER_SIGNATURES, type ServerSignature } from "./server_config.ts";
 
 // RFC 9110 section 5.6.2 token: what a charset name may hold.
@@ -196,4 +197,5 @@ export const HOST_DIRECTIVES = {
   Status: STATUS,
   ...SSL_DIRECTIVES,
   ...PROXY_DIRECTIVES,
+  ...PROTOCOL_DIRECTIVES,
 } as const;

@@ -23,7 +23,9 @@ export {
   type HostConfig,
   type HostTls,
   HTTP_ENGINES,
+  HTTP_PROTOCOLS,
   type HttpEngineName,
+  type HttpProtocol,
   INDEX_OPTION_FLAGS,
   type IndexOptionFlag,
   LISTEN_PROTOCOLS,
@@ -145,7 +147,14 @@ export { formatListen, formatListenAddress } from "./_listen.ts";
 export { DEFAULT_REQUEST_READ_TIMEOUT } from "./request_read_timeout.ts";
 export { HOST_DIRECTIVES } from "./host_directives.ts";
 export { DEFAULT_COMPRESSION } from "./_compression.ts";
-export { CIPHERS_NOT_CHOSEN, parseSslProtocol } from "./_ssl.ts";
+export {
+  CHAIN_FILE_DEPRECATED,
+  CIPHERS_NOT_CHOSEN,
+  parseSslProtocol,
+  SSL_LEFT_TO_LIBRARY,
+  withChain,
+} from "./_ssl.ts";
+export { H2C_NOT_SERVED, parseProtocols } from "./_protocols.ts";
 export { parseMimeTypes } from "./mime_types.ts";
 export { type Htpasswd, parseHtpasswd, type PasswordScheme, passwordScheme } from "./htpasswd.ts";
 export { directoryPattern, parseRequireLine, parseSectionBody, wildcardSource } from "./_access.ts";

@@ -51,6 +51,14 @@ export const LISTEN_PROTOCOLS = ["http", "https"] as const;
 /** One of {@link LISTEN_PROTOCOLS}. */
 export type ListenProtocol = typeof LISTEN_PROTOCOLS[number];
 
+/**
+ * What httpd's Protocols directive names: HTTP/2 over TLS (`h2`, chosen by ALPN), HTTP/2 over
+ * plain TCP (`h2c`, read but not served) and HTTP/1.1 (which covers HTTP/1.0).
+ */
+export const HTTP_PROTOCOLS = ["h2", "h2c", "http/1.1"] as const;
+/** One of {@link HTTP_PROTOCOLS}. */
+export type HttpProtocol = typeof HTTP_PROTOCOLS[number];
+
 /** The TLS versions mpmd's TLS library (rustls, through Deno) has, oldest first. */
 export const TLS_VERSIONS = ["TLSv1.2", "TLSv1.3"] as const;
 /** One of {@link TLS_VERSIONS}. */
@@ -74,6 +82,11 @@ export interface HostTls {
   readonly certificateFile: string | null;
   /** SSLCertificateKeyFile: PEM private key; `null` for a key inside the certificate file. */
   readonly keyFile: string | null;
+  /**
+   * SSLCertificateChainFile (deprecated in httpd 2.4.8): PEM intermediates sent after the
+   * certificate; `null` when not set.
+   */
+  readonly chainFile: string | null;
   /** SSLProtocol: the versions offered. */
   readonly protocols: TlsProtocols;
   /**
@@ -517,6 +530,11 @@ export interface HostConfig {
   readonly tls: HostTls;
   /** mod_proxy: what the host passes to backends, and how it rewrites their answers. */
   readonly proxy: ProxyConfig;
+  /**
+   * Protocols: what the host speaks, in the order the server prefers them (ALPN on its https
+   * addresses picks the first one the client offers too).
+   */
+  readonly protocols: readonly HttpProtocol[];
 }
 
 /** The whole validated configuration. Every field is filled: code never sees `undefined`. */

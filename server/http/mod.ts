@@ -34,7 +34,7 @@
 
 export type { Handler } from "./handler.ts";
 export { HttpError, methodRefusal } from "./http_error.ts";
-export { HTTP_VERSIONS } from "./server_request.ts";
+export { HTTP2_VERSION, HTTP_VERSIONS } from "./server_request.ts";
 export type {
   EngineRequest,
   HttpVersion,
@@ -53,7 +53,13 @@ export type {
   WebResponse,
 } from "./server_response.ts";
 export { createHttpEngine } from "./engine.ts";
-export { acceptTls, type TlsAcceptOptions, TlsConnection } from "./tls_connection.ts";
+export {
+  acceptTls,
+  type HandshakeOutcome,
+  type TlsAcceptOptions,
+  TlsConnection,
+} from "./tls_connection.ts";
+export { handshakeFailureOf } from "./handshake_failure.ts";
 export type { EngineStats, HttpEngine, ShutdownOptions } from "./engine.ts";
 export { CONNECTION_STATES, DEFAULT_ENGINE_SETTINGS } from "./engine_options.ts";
 export type {

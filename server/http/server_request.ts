@@ -12,6 +12,8 @@ import type { Endpoint } from "../log/mod.ts";
 export const HTTP_VERSIONS = ["HTTP/1.0", "HTTP/1.1"] as const;
 /** One of {@link HTTP_VERSIONS}. */
 export type HttpVersion = typeof HTTP_VERSIONS[number];
+/** The version of a request that came as an HTTP/2 stream (Deno's server parsed it). */
+export const HTTP2_VERSION = "HTTP/2.0";
 
 /** A request body as the engine delivers it: decoded from Content-Length or chunked framing. */
 export interface RequestBody {
@@ -60,8 +62,8 @@ export interface RequestFields {
   readonly path: string;
   /** Query part of the target without the `?`, or `""`. */
   readonly query: string;
-  /** Protocol version of the request line. */
-  readonly version: HttpVersion;
+  /** Protocol version of the request line, or of the HTTP/2 stream. */
+  readonly version: HttpVersion | typeof HTTP2_VERSION;
   /**
    * Header fields by lower-case name. Repeated fields are combined with `, `
    * (RFC 9110 §5.3), except `cookie`, combined with `; ` (RFC 6265 §5.4).

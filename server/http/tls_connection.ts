@@ -14,15 +14,21 @@ import tls from "node:tls";
 import type { TlsVersion } from "../config/mod.ts";
 import type { AcceptedSocket } from "../../platform/mod.ts";
 import type { TlsRecord } from "../log/mod.ts";
+import type { TlsFailureReason } from "../../scoreboard/mod.ts";
+import { handshakeFailureOf } from "./handshake_failure.ts";
 
 /** Received bytes held before the socket is paused: the engine reads at its own pace. */
 const HIGH_WATER_BYTES = 256 * 1024;
 
-/**
- * The protocols offered by ALPN: HTTP/1.1 (h2 is not built), and HTTP/1.0 for clients that
- * offer only that (rustls refuses a handshake whose ALPN list shares nothing with the server's).
- */
-const ALPN_PROTOCOLS = ["http/1.1", "http/1.0"];
+/** How a connection's handshake ended: completed, or failed and why. */
+export type HandshakeOutcome =
+  | { readonly kind: "completed" }
+  | {
+    readonly kind: "failed";
+    readonly reason: TlsFailureReason;
+    /** What went wrong, in words for the log. */
+    readonly detail: string;
+  };
 
 /** How {@link acceptTls} answers a handshake. */
 export interface TlsAcceptOptions {
@@ -31,12 +37,34 @@ export interface TlsAcceptOptions {
    * connection to `local`.
    */
   contextFor(serverName: string, local: Deno.NetAddr): tls.SecureContext;
+  /**
+   * Whether the server name can change the certificate (more than one host has SSLEngine
+   * on). When it cannot, the handshake skips the SNI callback: with one, Deno's TLS builds the
+   * connection's rustls configuration twice (the context given first, then the chosen one),
+   * each time parsing the certificate and key again.
+   */
+  readonly byServerName: boolean;
+  /**
+   * The protocols ALPN offers, preferred first, when every host offers the same ones; `null`
+   * when they differ by host, and {@link protocolFor} chooses once the server name is known
+   * (an ALPN callback costs what the SNI callback does).
+   */
+  readonly alpnProtocols: readonly string[] | null;
+  /**
+   * The protocol to speak with a client that offered `offered` (ALPN names) asking for
+   * `serverName` on `local`: the first of that host's Protocols the client offers too, or
+   * `null` when there is none (the handshake is refused).
+   */
+  protocolFor(serverName: string, local: Deno.NetAddr, offered: readonly string[]): string | null;
   /** The oldest version any host offers. */
   readonly minVersion: TlsVersion;
   /** The newest version any host offers. */
   readonly maxVersion: TlsVersion;
-  /** Called once when a handshake fails (a client speaking plain HTTP, a version refused). */
-  onHandshakeError(error: Error, remote: Deno.NetAddr): void;
+  /**
+   * Called once per connection when its handshake ends: completed, or failed (a client
+   * speaking plain HTTP, a version refused, a stall the read timeout ended, a client gone).
+   */
+  onHandshake(outcome: HandshakeOutcome, remote: Deno.NetAddr): void;
 }
 
 /**
@@ -49,17 +77,50 @@ export function acceptTls(accepted: AcceptedSocket, options: TlsAcceptOptions): 
   const socket = new net.Socket({ fd, readable: true, writable: true });
   const secure = new tls.TLSSocket(socket, {
     isServer: true,
-    secureContext: options.contextFor("", localAddr),
-    SNICallback: (name, callback) => callback(null, options.contextFor(name, localAddr)),
-    ALPNProtocols: ALPN_PROTOCOLS,
+    secureContext: options.byServerName
+      ? noCertificate(options)
+      : options.contextFor("", localAddr),
+    ...(options.byServerName && {
+      SNICallback: (
+        name: string,
+        callback: (error: Error | null, context: tls.SecureContext) => void,
+      ) => callback(null, options.contextFor(name, localAddr)),
+    }),
+    // A client that offers no ALPN is served HTTP/1.1 either way.
+    ...(options.alpnProtocols === null
+      ? {
+        ALPNCallback: ({ servername, protocols }: { servername: string; protocols: string[] }) =>
+          options.protocolFor(servername ?? "", localAddr, protocols) ?? undefined,
+      }
+      : { ALPNProtocols: [...options.alpnProtocols] }),
     minVersion: options.minVersion,
     maxVersion: options.maxVersion,
   });
   return new TlsConnection(
     secure,
     accepted,
-    (error) => options.onHandshakeError(error, remoteAddr),
+    (outcome) => options.onHandshake(outcome, remoteAddr),
   );
+}
+
+/** Each options' context without a certificate, made once. */
+const withoutCertificate = new WeakMap<TlsAcceptOptions, tls.SecureContext>();
+
+/**
+ * The context a handshake starts with when its SNI callback chooses the certificate: none, so
+ * that Deno's TLS parses only the chosen one (the first configuration it builds, from this
+ * context, only carries the versions and ALPN until the callback answers).
+ */
+function noCertificate(options: TlsAcceptOptions): tls.SecureContext {
+  let context = withoutCertificate.get(options);
+  if (context === undefined) {
+    context = tls.createSecureContext({
+      minVersion: options.minVersion,
+      maxVersion: options.maxVersion,
+    });
+    withoutCertificate.set(options, context);
+  }
+  return context;
 }
 
 /** A server-side `tls.TLSSocket` as the `Deno.Conn` the engine serves. */
@@ -77,41 +138,81 @@ export class TlsConnection implements Deno.Conn {
   #secure = false;
   #error: Error | null = null;
   #wake: (() => void) | null = null;
+  /** Told how the handshake ended, then cleared: each connection's is counted once. */
+  #onHandshake: ((outcome: HandshakeOutcome) => void) | null;
+  readonly #negotiated = Promise.withResolvers<string | null>();
 
-  /** Wraps `socket`; `onHandshakeError` is told of an error that comes before the handshake ends. */
+  /** Wraps `socket`; `onHandshake` is told once how its handshake ended. */
   constructor(
     socket: tls.TLSSocket,
     addresses: { readonly localAddr: Deno.NetAddr; readonly remoteAddr: Deno.NetAddr },
-    onHandshakeError: (error: Error) => void,
+    onHandshake: (outcome: HandshakeOutcome) => void,
   ) {
     this.#socket = socket;
     this.localAddr = addresses.localAddr;
     this.remoteAddr = addresses.remoteAddr;
+    this.#onHandshake = onHandshake;
     const wake = () => {
       const w = this.#wake;
       this.#wake = null;
       w?.();
     };
-    socket.on("secure", () => this.#secure = true);
+    socket.on("secure", () => {
+      this.#secure = true;
+      this.#negotiated.resolve(socket.alpnProtocol || "");
+      this.#settle({ kind: "completed" });
+    });
     socket.on("data", (chunk: Buffer) => {
       this.#chunks.push(chunk);
       this.#queuedBytes += chunk.length;
       if (this.#queuedBytes > HIGH_WATER_BYTES) socket.pause();
       wake();
     });
-    socket.on("end", () => {
+    const gone = () => {
       this.#ended = true;
+      this.#negotiated.resolve(null);
+      this.#settle({
+        kind: "failed",
+        reason: "other",
+        detail: "the client closed the connection during the handshake",
+      });
       wake();
-    });
-    socket.on("close", () => {
-      this.#ended = true;
-      wake();
-    });
+    };
+    socket.on("end", gone);
+    socket.on("close", gone);
     socket.on("error", (error: Error) => {
-      if (!this.#secure && this.#error === null) onHandshakeError(error);
+      this.#settle({ kind: "failed", reason: handshakeFailureOf(error), detail: error.message });
       this.#error ??= error;
+      this.#negotiated.resolve(null);
       wake();
     });
+  }
+
+  /** Reports the handshake's outcome, the first time only. */
+  #settle(outcome: HandshakeOutcome): void {
+    const report = this.#onHandshake;
+    this.#onHandshake = null;
+    report?.(outcome);
+  }
+
+  /**
+   * The engine gives up on a connection whose handshake is still running: only its read
+   * timeout (or a shutdown) does that before a request, so it counts as a timeout.
+   */
+  #giveUp(): void {
+    this.#settle({
+      kind: "failed",
+      reason: "timeout",
+      detail: "no handshake before the request read timeout",
+    });
+  }
+
+  /**
+   * The application protocol ALPN chose once the handshake is done (`""`: the client offered
+   * none), or `null` when the connection failed or closed first.
+   */
+  get negotiated(): Promise<string | null> {
+    return this.#negotiated.promise;
   }
 
   /** What the handshake negotiated, or `null` before it ends. */
@@ -144,17 +245,20 @@ export class TlsConnection implements Deno.Conn {
 
   /** Sends `p` (encrypted); resolves once Node has taken it. */
   write(p: Uint8Array): Promise<number> {
+    this.#giveUp();
     if (this.#error !== null) return Promise.reject(this.#error);
     if (this.#socket.destroyed) return Promise.reject(new Deno.errors.BrokenPipe("closed"));
-    // A copy: the engine reuses its buffer once the write resolves; Node may still hold it.
-    const copy = Buffer.from(p);
+    // A view, not a copy: the engine reuses its buffer only once this write resolves, and
+    // the callback runs after TLS has taken the bytes into its records.
+    const view = Buffer.from(p.buffer, p.byteOffset, p.byteLength);
     return new Promise((resolve, reject) => {
-      this.#socket.write(copy, (error?: Error | null) => error ? reject(error) : resolve(p.length));
+      this.#socket.write(view, (error?: Error | null) => error ? reject(error) : resolve(p.length));
     });
   }
 
   /** Sends TLS close_notify and ends the sending side. */
   closeWrite(): Promise<void> {
+    this.#giveUp();
     if (this.#socket.destroyed || this.#socket.writableEnded) return Promise.resolve();
     return new Promise((resolve) => {
       this.#socket.once("close", () => resolve());
@@ -164,6 +268,7 @@ export class TlsConnection implements Deno.Conn {
 
   /** Closes the connection at once. */
   close(): void {
+    this.#giveUp();
     this.#socket.destroy();
   }
 

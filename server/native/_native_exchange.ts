@@ -2,7 +2,7 @@
  * One request/response exchange of the native engine, from the request's arrival to its
  * last byte: the engine request modules read, the counts of body bytes each way, and, once
  * over, the access record the logs and the scoreboard read. One object per request, whose
- * header fields are copied only if a log format asks for them.
+ * header fields are copied once, as the answer goes out (Deno gives them no later).
  *
  * @module
  */
@@ -13,7 +13,13 @@ import {
   nativeServerRequest,
 } from "./native_request.ts";
 import type { SentBody } from "./native_response.ts";
-import { type AccessRecord, type Endpoint, escapeLogItem, type Logger } from "../log/mod.ts";
+import {
+  type AccessRecord,
+  type Endpoint,
+  escapeLogItem,
+  type Logger,
+  type TlsRecord,
+} from "../log/mod.ts";
 import {
   failureResponse,
   type ResponseHeaders,
@@ -32,9 +38,8 @@ export class NativeExchange implements AccessRecord {
   readonly startedAt: number;
   readonly requestLine: string;
   readonly serverName: string;
-  readonly protocol = "HTTP/1.1";
-  /** The native engine serves plain HTTP only. */
-  readonly tls = null;
+  readonly protocol: string;
+  readonly tls: TlsRecord | null;
   readonly keepAliveRequests = 0;
   /** Body bytes the handler read. */
   readonly received: BodyCount = { bytes: 0 };
@@ -52,9 +57,11 @@ export class NativeExchange implements AccessRecord {
   ) {
     this.remote = context.remote;
     this.local = context.local;
+    this.protocol = context.version;
+    this.tls = context.tls;
     this.request = nativeServerRequest(request, context, this.received);
     this.startedAt = this.request.receivedAt;
-    this.requestLine = `${request.method} ${this.request.target} HTTP/1.1`;
+    this.requestLine = `${request.method} ${this.request.target} ${context.version}`;
     this.serverName = context.serverNameOf(this.local, this.request.host);
   }
 
@@ -101,6 +108,9 @@ export class NativeExchange implements AccessRecord {
 
   /** The answer is on its way: `closing` if it asked the client to close. */
   answered(response: ServerResponse, status: number, closing: boolean): void {
+    // Read now, while Deno still holds the request: the logs read the fields once the answer
+    // is out, and Deno refuses ("Request closed") to give them after that.
+    void this.request.headers;
     this.response = response;
     this.status = status;
     this.connectionStatus = closing ? "-" : "+";

@@ -6,7 +6,7 @@
  * @module
  */
 
-export { createNativeEngine, type NativeEngineOptions } from "./native_engine.ts";
+export { createH2Engine, createNativeEngine, type NativeEngineOptions } from "./native_engine.ts";
 export {
   type BodyCount,
   type NativeRequestContext,

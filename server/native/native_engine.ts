@@ -19,7 +19,7 @@ import {
   serveOnConnection,
 } from "./_serve_on_connection.ts";
 import type { ServerConfig } from "../config/mod.ts";
-import type { AccessRecord, Endpoint, Logger } from "../log/mod.ts";
+import type { AccessRecord, Endpoint, Logger, TlsRecord } from "../log/mod.ts";
 import {
   type ConnectionState,
   type ConnectionView,
@@ -33,8 +33,10 @@ import {
   type ServerNameOf,
   type ServerResponse,
   type ShutdownOptions,
+  TlsConnection,
 } from "../http/mod.ts";
 import { withDeadline } from "../../base/mod.ts";
+import { relay, UnixPairs } from "./_unix_pairs.ts";
 
 /** Options of {@link createNativeEngine}. */
 export interface NativeEngineOptions {
@@ -60,8 +62,38 @@ export interface NativeEngineOptions {
  * @throws {Error} when this Deno offers no way to serve one connection with its server.
  */
 export function createNativeEngine(config: ServerConfig, options: NativeEngineOptions): HttpEngine {
-  return new NativeEngine(config, options);
+  return new NativeEngine(config, options, null);
 }
+
+/**
+ * Creates the engine of HTTP/2 over TLS: Deno's server (hyper) given the TLS connections whose
+ * handshake chose `h2`, their decrypted bytes relayed to it through a Unix socket pair (Deno's
+ * server takes only its own resources). Each stream is one exchange with the same site
+ * handler, access records (`%H` HTTP/2.0) and scoreboard states as the other engines; an idle
+ * connection is closed (GOAWAY) after KeepAliveTimeout; KeepAlive Off does not apply.
+ *
+ * @throws {Error} when this Deno offers no way to serve one connection with its server.
+ */
+export function createH2Engine(config: ServerConfig, options: NativeEngineOptions): HttpEngine {
+  return new NativeEngine(config, options, {
+    pairs: new UnixPairs(),
+    idleMs: config.keepAliveTimeoutMs,
+  });
+}
+
+/** How the HTTP/2 engine reaches Deno's server, and how long a connection may idle. */
+interface Relayed {
+  /** Where the far ends that Deno's server reads come from. */
+  readonly pairs: UnixPairs;
+  /** An idle connection (no stream open) is closed after this long; 0: never. */
+  readonly idleMs: number;
+}
+
+/**
+ * Ids of the HTTP/2 engine's connections start here, apart from the HTTP/1.1 engine's beside
+ * it: the slot keeps both engines' connections in the same sets, by id.
+ */
+const RELAYED_FIRST_ID = 2 ** 40;
 
 /** One connection Deno's server holds, as the scoreboard sees it. */
 class NativeConnection implements ConnectionView {
@@ -74,11 +106,14 @@ class NativeConnection implements ConnectionView {
   server: ConnectionServer | null = null;
   /** Deno's server was asked to close this connection. */
   ending = false;
+  /** Closes the connection once it has idled too long (HTTP/2). */
+  idleTimer: ReturnType<typeof setTimeout> | undefined = undefined;
 
   constructor(
     readonly id: number,
     readonly remote: Endpoint,
     readonly local: Endpoint,
+    readonly tls: TlsRecord | null,
   ) {}
 }
 
@@ -97,10 +132,12 @@ class NativeEngine implements HttpEngine {
   /** Every answer asks the client to close: KeepAlive Off, or draining. */
   #closing: boolean;
   #shutDown = false;
-  #nextId = 1;
+  #nextId: number;
   #busy = 0;
+  readonly #relayed: Relayed | null;
+  readonly #protocol: "HTTP/1.1" | "HTTP/2.0";
 
-  constructor(config: ServerConfig, options: NativeEngineOptions) {
+  constructor(config: ServerConfig, options: NativeEngineOptions, relayed: Relayed | null) {
     assertServeOnConnection();
     this.#handler = options.handler;
     this.#logger = options.logger.withModule("http");
@@ -111,7 +148,12 @@ class NativeEngine implements HttpEngine {
     this.#serverNameOf = options.serverNameOf ?? (() => mainName);
     this.#limitBodyBytes = config.limitRequestBodyBytes;
     this.#graceMs = drainIdleGraceMs(config);
-    this.#closing = !config.keepAlive;
+    this.#relayed = relayed;
+    this.#protocol = relayed === null ? "HTTP/1.1" : "HTTP/2.0";
+    this.#nextId = relayed === null ? 1 : RELAYED_FIRST_ID;
+    // HTTP/2 multiplexes: one request per connection would defeat it (httpd's mod_http2 keeps
+    // its sessions whatever KeepAlive says).
+    this.#closing = relayed === null && !config.keepAlive;
     this.#own = new EngineListeners(this.#logger, (conn) => this.handleConnection(conn));
   }
 
@@ -142,9 +184,27 @@ class NativeEngine implements HttpEngine {
       this.#nextId++,
       endpointOf(conn.remoteAddr),
       endpointOf(conn.localAddr),
+      conn instanceof TlsConnection ? conn.tls : null,
     );
     this.#connections.add(connection);
     this.#onState?.(connection);
+    if (this.#relayed === null) return this.#serve(connection, conn);
+    this.#idleFrom(connection);
+    return this.#relayed.pairs.open().then(
+      ([near, far]) => {
+        const relaying = relay(conn, near, (error) => this.#ended(connection, error));
+        return Promise.all([relaying, this.#serve(connection, far)]).then(() => {});
+      },
+      (error) => {
+        this.#logger.error("Cannot relay an HTTP/2 connection to Deno's server", error);
+        conn.close();
+        this.#release(connection);
+      },
+    );
+  }
+
+  /** Serves `conn` with Deno's server until it closes. */
+  #serve(connection: NativeConnection, conn: Deno.Conn): Promise<void> {
     const server = serveOnConnection(
       conn,
       (request, info) => this.#answer(connection, request, info),
@@ -157,12 +217,26 @@ class NativeEngine implements HttpEngine {
     return server.finished.then(
       () => this.#release(connection),
       (error) => {
-        if (this.#logger.enabled("debug")) {
-          this.#logger.debug(`Connection from ${connection.remote.hostname} ended: ${error}`);
-        }
+        this.#ended(connection, error);
         this.#release(connection);
       },
     );
+  }
+
+  #ended(connection: NativeConnection, error: unknown): void {
+    if (this.#logger.enabled("debug")) {
+      this.#logger.debug(`Connection from ${connection.remote.hostname} ended: ${error}`);
+    }
+  }
+
+  /** Starts the idle clock of an HTTP/2 connection that has no stream open. */
+  #idleFrom(connection: NativeConnection): void {
+    const idleMs = this.#relayed?.idleMs ?? 0;
+    if (idleMs === 0) return;
+    clearTimeout(connection.idleTimer);
+    connection.idleTimer = setTimeout(() => {
+      if (connection.inFlight === 0) this.#end(connection);
+    }, idleMs);
   }
 
   stopAccepting(): void {
@@ -201,11 +275,13 @@ class NativeEngine implements HttpEngine {
     this.#shutDown = true;
     this.stopAccepting();
     this.drain();
-    if (this.#connections.size === 0) return;
-    const allClosed = new Promise<void>((resolve) => this.#shutdownWaiters.push(resolve));
-    // Deno's server cannot abort a request in flight: after the grace the slot's isolate,
-    // which ends next, takes what is left with it.
-    await withDeadline(allClosed, graceMs);
+    if (this.#connections.size > 0) {
+      const allClosed = new Promise<void>((resolve) => this.#shutdownWaiters.push(resolve));
+      // Deno's server cannot abort a request in flight: after the grace the slot's isolate,
+      // which ends next, takes what is left with it.
+      await withDeadline(allClosed, graceMs);
+    }
+    this.#relayed?.pairs.close();
   }
 
   #answer(
@@ -215,9 +291,12 @@ class NativeEngine implements HttpEngine {
   ): Response | Promise<Response> {
     this.#busy++;
     connection.inFlight++;
+    clearTimeout(connection.idleTimer);
     const exchange = new NativeExchange(request, {
       remote: connection.remote,
       local: connection.local,
+      tls: connection.tls,
+      version: this.#protocol,
       limitBodyBytes: this.#limitBodyBytes,
       serverNameOf: this.#serverNameOf,
       completed: info.completed,
@@ -249,7 +328,10 @@ class NativeEngine implements HttpEngine {
     response: ServerResponse,
     info: Deno.ServeHandlerInfo,
   ): Response {
-    const how = { method: exchange.method, closing: this.#closing, banner: this.#banner };
+    // HTTP/2 has no Connection field (RFC 9113 section 8.2.2): a draining engine closes its
+    // connections with GOAWAY instead.
+    const closing = this.#closing && this.#relayed === null;
+    const how = { method: exchange.method, closing, banner: this.#banner };
     let sending: Response;
     try {
       sending = nativeResponse(response, how, exchange.sent);
@@ -258,10 +340,10 @@ class NativeEngine implements HttpEngine {
       response = exchange.failed(error, this.#logger);
       sending = nativeResponse(response, how, exchange.sent);
     }
-    exchange.answered(response, sending.status, how.closing);
+    exchange.answered(response, sending.status, this.#closing);
     info.completed.then(
-      () => this.#finish(connection, exchange, "done", how.closing),
-      () => this.#finish(connection, exchange, "aborted", how.closing),
+      () => this.#finish(connection, exchange, "done", this.#closing),
+      () => this.#finish(connection, exchange, "aborted", this.#closing),
     );
     return sending;
   }
@@ -281,6 +363,7 @@ class NativeEngine implements HttpEngine {
     connection.requestLine = "";
     connection.host = "";
     this.#setState(connection, "keepalive");
+    if (this.#relayed !== null) this.#idleFrom(connection);
     // Deno's server keeps a connection after a `Connection: close` answer until the client
     // closes it: close it here, as mpmd's engine does.
     if (closing) this.#end(connection);
@@ -300,6 +383,7 @@ class NativeEngine implements HttpEngine {
 
   #release(connection: NativeConnection): void {
     if (!this.#connections.delete(connection)) return;
+    clearTimeout(connection.idleTimer);
     this.#setState(connection, "closed");
     if (this.#connections.size === 0) {
       for (const wake of this.#shutdownWaiters.splice(0)) wake();

@@ -6,8 +6,14 @@
  * @module
  */
 
-import { HttpError, type RequestBody, type WebRequest } from "../http/mod.ts";
-import type { Endpoint } from "../log/mod.ts";
+import {
+  HTTP2_VERSION,
+  HttpError,
+  type HttpVersion,
+  type RequestBody,
+  type WebRequest,
+} from "../http/mod.ts";
+import type { Endpoint, TlsRecord } from "../log/mod.ts";
 
 const NO_TRAILERS: ReadonlyMap<string, string> = new Map();
 const EMPTY_BODY: RequestBody = {
@@ -27,6 +33,13 @@ export interface NativeRequestContext {
   readonly limitBodyBytes: number;
   /** Deno's `info.completed` for the request. */
   readonly completed: Promise<void>;
+  /** What the connection's TLS handshake negotiated; `null` on plain HTTP. */
+  readonly tls: TlsRecord | null;
+  /**
+   * HTTP/2.0 on the HTTP/2 engine; HTTP/1.1 otherwise (Deno's `Request` does not say, and
+   * hyper answers HTTP/1.0 clients in HTTP/1.0).
+   */
+  readonly version: HttpVersion | typeof HTTP2_VERSION;
 }
 
 /** The body bytes of a request read so far, for the access log's `%I`. */
@@ -59,12 +72,10 @@ class NativeServerRequest implements WebRequest {
   readonly target: string;
   readonly path: string;
   readonly query: string;
-  // Deno's Request does not say which; hyper answers HTTP/1.0 clients in HTTP/1.0.
-  readonly version = "HTTP/1.1";
+  readonly version: HttpVersion | typeof HTTP2_VERSION;
   readonly remote: Endpoint;
   readonly local: Endpoint;
-  /** The native engine serves plain HTTP only. */
-  readonly scheme = "http";
+  readonly scheme: "http" | "https";
   readonly receivedAt: number = Date.now();
   readonly web: Request;
   private readonly context: NativeRequestContext;
@@ -77,6 +88,8 @@ class NativeServerRequest implements WebRequest {
     this.method = request.method;
     this.remote = context.remote;
     this.local = context.local;
+    this.version = context.version;
+    this.scheme = context.tls === null ? "http" : "https";
     this.context = context;
     this.count = count;
     const url = request.url;
@@ -90,11 +103,24 @@ class NativeServerRequest implements WebRequest {
   }
 
   get headers(): ReadonlyMap<string, string> {
-    return this.headerMap ??= new Map(this.web.headers);
+    if (this.headerMap !== null) return this.headerMap;
+    this.headerMap = new Map(this.web.headers);
+    // As mod_http2: an HTTP/2 request's `:authority` is its Host field (RFC 9113 section
+    // 8.3.1), so that what reads Host (virtual hosts, logs, modules) finds it.
+    if (this.version === HTTP2_VERSION && !this.headerMap.has("host")) {
+      this.headerMap.set("host", this.host);
+    }
+    return this.headerMap;
   }
 
   get host(): string {
-    return this.web.headers.get("host") ?? "";
+    const field = this.web.headers.get("host");
+    if (field !== null || this.version !== HTTP2_VERSION) return field ?? "";
+    // HTTP/2 names the host in `:authority` (RFC 9113 section 8.3.1), which Deno puts in the
+    // URL only.
+    const url = this.web.url;
+    const start = url.indexOf("//") + 2;
+    return url.slice(start, url.indexOf("/", start));
   }
 
   get body(): RequestBody {

@@ -20,13 +20,14 @@ export function wrk(requestsPerSec: number, p99 = 2.5, errors = 0): WrkResult {
   };
 }
 
-/** A measured contender; `ab` adds an ab -k result. */
+/** A measured contender; `ab` adds an ab -k result, `https` https's keep-alive and close req/s. */
 export function measured(
   name: string,
   role: "mpmd" | "peer",
   ka: number | WrkResult,
   close: number | WrkResult,
   ab: AbResult | null = null,
+  https: readonly [keepAlive: number, close: number] | null = null,
 ): ContenderOutcome {
   return {
     name,
@@ -36,6 +37,7 @@ export function measured(
     keepAlive: typeof ka === "number" ? wrk(ka) : ka,
     close: typeof close === "number" ? wrk(close) : close,
     ab,
+    https: https === null ? null : { keepAlive: wrk(https[0]), close: wrk(https[1]) },
     forcedKills: [],
   };
 }

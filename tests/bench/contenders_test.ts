@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import {
   allContenders,
   appContenders,
-  gzipContenders,
+  eventContenders,
   HELLO_APP,
   selectContenders,
 } from "../../bench/mod.ts";
@@ -116,8 +116,8 @@ Deno.test("appContenders() serves one module from mpmd and from deno serve --par
   assert.ok(HELLO_APP.endsWith("/examples/apps/hello/app.ts"));
 });
 
-Deno.test("gzipContenders() sets mpmd against nginx and Apache's event MPM, each compressing at one level", () => {
-  const contenders = gzipContenders({
+Deno.test("eventContenders() sets mpmd against nginx and Apache's event MPM, each compressing at one level", () => {
+  const contenders = eventContenders({
     mpmdEntry: "/src/main.ts",
     mpmdVariants: [["--mpm", "event"]],
   });

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import {
   BENCH_DEFAULTS,
   BenchError,
-  GZIP_MPMD_VARIANTS,
+  EVENT_MPMD_VARIANTS,
   HOSTILE_DEFAULTS,
   HOSTILE_MPMD_VARIANTS,
   parseBenchArgs,
@@ -76,6 +76,11 @@ Deno.test("parseBenchArgs()", async (t) => {
       },
     },
     {
+      name: "--h2: mpmd event against nginx and Apache event over HTTP/2",
+      args: ["--h2"],
+      want: { h2: true, mpmdVariants: EVENT_MPMD_VARIANTS },
+    },
+    {
       name: "--slots keeps the connections asked for",
       args: ["--slots", "--connections", "8"],
       want: { slots: true, connections: 8, ab: true, mpmdVariants: SLOT_MPMD_VARIANTS },
@@ -83,7 +88,7 @@ Deno.test("parseBenchArgs()", async (t) => {
     {
       name: "--gzip: mpmd event",
       args: ["--gzip"],
-      want: { gzip: true, mpmdVariants: GZIP_MPMD_VARIANTS },
+      want: { gzip: true, mpmdVariants: EVENT_MPMD_VARIANTS },
     },
     {
       name: "--app keeps the --mpmd runs asked for",
@@ -121,6 +126,7 @@ Deno.test("parseBenchArgs() rejects bad input", async (t) => {
       args: ["--gzip", "--ab"],
       message: /--ab with --gzip: the cross-check sends no Accept-Encoding/,
     },
+    { name: "--h2 with --app", args: ["--app", "--h2"], message: /--app with --h2/ },
     {
       name: "no slow clients",
       args: ["--hostile", "--slow-clients", "0"],

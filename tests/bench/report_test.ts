@@ -6,9 +6,9 @@ const MPMD = measured("mpmd -X", "mpmd", 90_000, 40_000);
 const NGINX = measured("nginx", "peer", 100_000, 50_000);
 const EVENT = measured("apache-event", "peer", 50_000, 20_000);
 
-Deno.test("renderReport() prints ratios per server and the targets", () => {
-  const outcomes = [MPMD, NGINX, EVENT];
-  const report: BenchReport = {
+/** A report of `outcomes`, `reference` the mpmd run the ratios divide by. */
+function reportOf(outcomes: BenchReport["outcomes"], reference: string): BenchReport {
+  return {
     startedAt: "2026-01-01T00:00:00.000Z",
     elapsedSec: 42,
     machine: {
@@ -33,11 +33,14 @@ Deno.test("renderReport() prints ratios per server and the targets", () => {
       abVersion: null,
       slots: null,
     },
-    reference: "mpmd -X",
+    reference,
     outcomes,
     targets: evaluateTargets(outcomes),
   };
-  const lines = renderReport(report);
+}
+
+Deno.test("renderReport() prints ratios per server and the targets", () => {
+  const lines = renderReport(reportOf([MPMD, NGINX, EVENT], "mpmd -X"));
   const row = (name: string) => lines.find((l) => l.startsWith(name))?.split(/\s{2,}/);
   assert.deepEqual(row("nginx")?.slice(0, 5), ["nginx", "100,000", "0.90x", "50,000", "0.80x"]);
   assert.deepEqual(row("apache-event")?.slice(0, 5), [
@@ -50,4 +53,15 @@ Deno.test("renderReport() prints ratios per server and the targets", () => {
   assert.ok(lines.includes("  mpmd -X keep-alive >= 1.5x apache-event: 1.80x PASS"));
   assert.ok(lines.includes("  mpmd -X keep-alive >= 1.0x nginx: 0.90x MISS"));
   assert.ok(lines.some((l) => l.includes("2 cores (Test CPU)")));
+});
+
+Deno.test("renderReport() prints the https cases in their own table, with ratios", () => {
+  const event = measured("mpmd --mpm event", "mpmd", 50_000, 10_000, null, [20_000, 1_500]);
+  const nginx = measured("nginx", "peer", 60_000, 20_000, null, [25_000, 3_000]);
+  const lines = renderReport(reportOf([event, nginx, EVENT], "mpmd --mpm event"));
+  const table = lines.slice(lines.findIndex((l) => l.startsWith("https (")));
+  const row = (name: string) => table.find((l) => l.startsWith(name))?.split(/\s{2,}/);
+  assert.deepEqual(row("nginx")?.slice(0, 5), ["nginx", "25,000", "0.80x", "3,000", "0.50x"]);
+  assert.equal(row("apache-event"), undefined, "a server measured without https has no row");
+  assert.ok(lines.includes("  mpmd --mpm event https close >= 0.8x nginx: 0.50x MISS"));
 });

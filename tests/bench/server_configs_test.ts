@@ -8,6 +8,7 @@ import {
   nginxConfig,
   type SiteLayout,
   SLOT_MATCHES,
+  type TlsListener,
 } from "../../bench/mod.ts";
 import { runMpmd } from "../_server.ts";
 
@@ -36,6 +37,23 @@ Deno.test("config builders apply the same keep-alive limit to every server", asy
       );
       assert.match(mpmdConfig(site), new RegExp(`^MaxKeepAliveRequests: ${c.mpmd}$`, "m"));
     });
+  }
+});
+
+Deno.test("https listeners (the https cases, --h2) offer h2 and http/1.1 with the run's certificate", () => {
+  const tls = { port: 8443, certificateFile: "/tmp/b/tls.pem", keyFile: "/tmp/b/tls.key" };
+  const site = { ...SITE, tls };
+  assert.match(nginxConfig(site), /^ {4}listen 127\.0\.0\.1:8443 ssl http2;$/m);
+  assert.match(nginxConfig(site), /^ {4}ssl_certificate \/tmp\/b\/tls\.pem;$/m);
+  const httpd = httpdConfig(site, "event");
+  assert.match(httpd, /^LoadModule http2_module .*mod_http2\.so$/m);
+  assert.match(httpd, /^Listen 127\.0\.0\.1:8443 https$/m);
+  assert.match(httpd, /^ {2}Protocols h2 http\/1\.1$/m);
+  const mpmd = mpmdConfig(site);
+  assert.match(mpmd, /^Listen: \["127\.0\.0\.1:8080", "127\.0\.0\.1:8443 https"\]$/m);
+  assert.match(mpmd, /^Protocols: h2 http\/1\.1$/m);
+  for (const text of [nginxConfig(SITE), httpdConfig(SITE, "event"), mpmdConfig(SITE)]) {
+    assert.doesNotMatch(text, /8443|ssl|Protocols/i);
   }
 });
 
@@ -151,6 +169,22 @@ for (const mpm of Object.keys(SLOT_MATCHES)) {
   });
 }
 
+/** A self-signed ECDSA certificate in `dir` for an https listener on `port`. */
+async function testCertificate(dir: string, port: number): Promise<TlsListener> {
+  const certificateFile = `${dir}/test.pem`;
+  const keyFile = `${dir}/test.key`;
+  const out = await new Deno.Command("openssl", {
+    args: [
+      ...["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"],
+      ...["-subj", "/CN=localhost", "-days", "1", "-keyout", keyFile, "-out", certificateFile],
+    ],
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  assert.ok(out.success, new TextDecoder().decode(out.stderr));
+  return { port, certificateFile, keyFile };
+}
+
 // The configs are only useful if the real servers accept them: ask each binary to check.
 const CHECKS = [
   {
@@ -179,6 +213,8 @@ for (const [c, gzipLevel] of CHECKS.flatMap((c) => [[c, undefined], [c, 6]] as c
         const contender = allContenders({ mpmdEntry: "", mpmdVariants: [] }).find((x) =>
           x.name === c.name
         )!;
+        // A contender of the https cases is checked with its https listener.
+        const tls = contender.https ? await testCertificate(dir, SITE.port + 1) : undefined;
         const spec = contender.launch({
           ...SITE,
           dir,
@@ -186,6 +222,7 @@ for (const [c, gzipLevel] of CHECKS.flatMap((c) => [[c, undefined], [c, 6]] as c
           stem: contender.stem,
           runAsUser: Deno.uid() === 0 ? "www-data" : null,
           ...(gzipLevel === undefined ? {} : { gzipLevel }),
+          ...(tls === undefined ? {} : { tls }),
         });
         for (const d of spec.dirs) await Deno.mkdir(d, { recursive: true });
         await Deno.writeTextFile(spec.configPath, spec.configText);

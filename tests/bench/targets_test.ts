@@ -63,7 +63,7 @@ Deno.test("evaluateTargets() on the default targets", async (t) => {
       kind: "skipped",
       reason: "nginx not found",
     };
-    const none = ["n/a", "n/a", "n/a", "n/a"];
+    const none = new Array(8).fill("n/a");
     assert.deepEqual(evaluateTargets([MPMD, skipped]).map((o) => o.verdict), none);
     assert.deepEqual(evaluateTargets([NGINX, EVENT]).map((o) => o.verdict), none);
   });
@@ -137,4 +137,29 @@ Deno.test("targetLine() writes each goal's ratio as the targets give it, never r
   );
   assert.match(line(1), / >= 1\.0x /);
   assert.match(line(1.5), / >= 1\.5x /);
+});
+
+Deno.test("evaluateTargets() reads the https cases of mpmd under event against mod_ssl and nginx", () => {
+  const event = measured("mpmd --mpm event", "mpmd", 50_000, 10_000, null, [20_000, 1_500]);
+  const nginx = measured("nginx", "peer", 60_000, 20_000, null, [25_000, 3_000]);
+  const apache = measured("apache-event", "peer", 30_000, 10_000, null, [15_000, 1_000]);
+  const https = evaluateTargets([event, nginx, apache]).filter((o) =>
+    o.kind === "throughput" && o.load.startsWith("https")
+  );
+  assert.deepEqual(
+    https.map((
+      o,
+    ) => [
+      o.kind === "throughput" && o.load,
+      o.kind === "throughput" && o.peer,
+      o.value,
+      o.verdict,
+    ]),
+    [
+      ["https keep-alive", "apache-event", 20_000 / 15_000, "PASS"],
+      ["https keep-alive", "nginx", 0.8, "PASS"],
+      ["https close", "apache-event", 1.5, "PASS"],
+      ["https close", "nginx", 0.5, "MISS"],
+    ],
+  );
 });

@@ -13,7 +13,14 @@ const scoreboard = ProcessScoreboard.create({
 });
 const slot = scoreboard.slot(0);
 slot.startRequest({ line: `GET /${name} HTTP/1.1`, client: "127.0.0.1", vhost: name, nowMs: 1 });
-slot.endRequest({ bytes: 100, durationMs: 1, nowMs: 2, method: "GET", status: 200 });
+slot.endRequest({
+  bytes: 100,
+  durationMs: 1,
+  nowMs: 2,
+  method: "GET",
+  status: 200,
+  protocol: "HTTP/1.1",
+});
 slot.setState("K");
 scoreboard.slot(1).setState("_");
 scoreboard.addConnections(1);

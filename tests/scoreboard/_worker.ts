@@ -28,7 +28,14 @@ self.onmessage = (event) => {
       vhost: "w",
       nowMs: 1000,
     });
-    writer.endRequest({ bytes: 512, durationMs: 250, nowMs: 1250, method: "GET", status: 200 });
+    writer.endRequest({
+      bytes: 512,
+      durationMs: 250,
+      nowMs: 1250,
+      method: "GET",
+      status: 200,
+      protocol: "HTTP/1.1",
+    });
     writer.setState("K");
     scoreboard.addConnections(1);
     scoreboard.addKeepAlive(1);
@@ -36,7 +43,14 @@ self.onmessage = (event) => {
     // Every write keeps line and vhost naming the same round, so a torn copy would show.
     for (let i = 0; i < rounds; i++) {
       writer.startRequest({ line: `GET /${i} HTTP/1.1`, client: "::1", vhost: `v${i}`, nowMs: i });
-      writer.endRequest({ bytes: 1, durationMs: 0, nowMs: i, method: "GET", status: 200 });
+      writer.endRequest({
+        bytes: 1,
+        durationMs: 0,
+        nowMs: i,
+        method: "GET",
+        status: 200,
+        protocol: "HTTP/1.1",
+      });
     }
     Atomics.store(done, 0, 1);
   }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  CONNECTION_COUNTER_COUNT,
   decodeHeader,
   EMPTY_LEDGER,
   encodeHeader,
@@ -27,8 +28,9 @@ Deno.test("encodeHeader() and decodeHeader() round-trip", () => {
         bytes: 2 ** 50 + 1,
         durationMs: 1234.5,
         durationBuckets: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 2 ** 33],
-        // The last counter too: it ends within the header.
         responseKinds: Array.from({ length: RESPONSE_KIND_COUNT }, (_, kind) => kind + 2 ** 40),
+        // The last counter too: it ends with the header.
+        connectionCounters: Array.from({ length: CONNECTION_COUNTER_COUNT }, (_, i) => i + 2 ** 41),
       },
     },
   };

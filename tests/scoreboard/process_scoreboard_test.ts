@@ -76,14 +76,46 @@ Deno.test("SlotWriter records a request's start, end and state", () => {
     totalDurationMs: 0,
     durationBuckets: EMPTY_SLOT.durationBuckets,
     responseKinds: EMPTY_SLOT.responseKinds,
+    connectionCounters: EMPTY_SLOT.connectionCounters,
   });
-  slot.endRequest({ bytes: 1024, durationMs: 30, nowMs: 1030, method: "GET", status: 200 });
+  slot.endRequest({
+    bytes: 1024,
+    durationMs: 30,
+    nowMs: 1030,
+    method: "GET",
+    status: 200,
+    protocol: "HTTP/1.1",
+  });
   slot.startRequest({ line: "HEAD / HTTP/1.0", client: "::1", vhost: "b.test", nowMs: 2000 });
-  slot.endRequest({ bytes: 0, durationMs: 5, nowMs: 2005, method: "HEAD", status: 200 });
+  slot.endRequest({
+    bytes: 0,
+    durationMs: 5,
+    nowMs: 2005,
+    method: "HEAD",
+    status: 200,
+    protocol: "HTTP/1.0",
+  });
   slot.startRequest({ line: "GET /slow HTTP/1.1", client: "::1", vhost: "b.test", nowMs: 3000 });
-  slot.endRequest({ bytes: 10, durationMs: 20_000, nowMs: 23_000, method: "GET", status: 504 });
+  slot.endRequest({
+    bytes: 10,
+    durationMs: 20_000,
+    nowMs: 23_000,
+    method: "GET",
+    status: 504,
+    protocol: "HTTP/1.1",
+  });
   slot.startRequest({ line: "HEAD / HTTP/1.0", client: "::1", vhost: "b.test", nowMs: 24_000 });
-  slot.endRequest({ bytes: 0, durationMs: 5, nowMs: 24_005, method: "HEAD", status: 200 });
+  slot.endRequest({
+    bytes: 0,
+    durationMs: 5,
+    nowMs: 24_005,
+    method: "HEAD",
+    status: 200,
+    protocol: "HTTP/1.0",
+  });
+  slot.countTlsHandshake("completed");
+  slot.countTlsHandshake("completed");
+  slot.countTlsHandshake("timeout");
   slot.setState("K");
   slot.heartbeat(2010);
   scoreboard.countThreadRestart();
@@ -104,6 +136,8 @@ Deno.test("SlotWriter records a request's start, end and state", () => {
     durationBuckets: [2, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1],
     // Method-major, five status classes each: GET 2xx, GET 5xx, HEAD 2xx twice.
     responseKinds: [0, 1, 0, 0, 1, 0, 2, 0, 0, 0, ...new Array(30).fill(0)],
+    // Two handshakes, one timed out; two HTTP/1.0 requests, two HTTP/1.1, none HTTP/2.
+    connectionCounters: [2, 0, 0, 1, 0, 2, 2, 0],
   });
   assert.equal(slotOf(scoreboard, 0).state, ".", "the other slot is untouched");
 });

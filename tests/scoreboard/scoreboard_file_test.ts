@@ -183,6 +183,7 @@ Deno.test("a flushed region reads back as a process; clearProcess() keeps its ta
       nowMs: 10_040,
       method: "GET",
       status: 200,
+      protocol: "HTTP/1.1",
     });
     scoreboard.slot(0).startRequest({ line: "GET /", client: "::1", vhost: "h", nowMs: 11_000 });
     scoreboard.slot(0).endRequest({
@@ -191,6 +192,7 @@ Deno.test("a flushed region reads back as a process; clearProcess() keeps its ta
       nowMs: 11_002,
       method: "GET",
       status: 200,
+      protocol: "HTTP/1.1",
     });
     scoreboard.countThreadRestart();
     child.writeRegion(2, scoreboard.copyRegion(11_003));
@@ -212,6 +214,7 @@ Deno.test("a flushed region reads back as a process; clearProcess() keeps its ta
         durationBuckets: [1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0],
         // Both GET, both 2xx: the second counter of the first method.
         responseKinds: [0, 2, ...new Array(38).fill(0)],
+        connectionCounters: [0, 0, 0, 0, 0, 0, 2, 0],
       },
     });
     parent.setGeneration(4, 3_000, "event");

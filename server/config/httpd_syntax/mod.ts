@@ -32,6 +32,7 @@ export {
   BUILTIN_MODULES,
   type HttpdModule,
   isMpmModuleId,
+  LOADABLE_MODULES,
   moduleListReport,
   MPM_MODULES,
   mpmOfModule,

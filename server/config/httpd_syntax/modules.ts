@@ -49,6 +49,15 @@ export const BUILTIN_MODULES: readonly HttpdModule[] = [
 ];
 
 /**
+ * Modules mpmd has that count as loaded only once a LoadModule names them, as a
+ * distribution's httpd.conf expects: Debian's ports.conf opens port 443 inside
+ * `<IfModule ssl_module>`, which must stay closed until `a2enmod ssl` loads mod_ssl.
+ */
+export const LOADABLE_MODULES: readonly HttpdModule[] = [
+  { id: "ssl_module", otherNames: ["mod_ssl.c"] },
+];
+
+/**
  * Each MPM's module. httpd names a module's source file after the file that declares it
  * (`event.c`); `mod_mpm_event.c` follows the shared object's name, and the OS/2 MPM is known
  * both as `mpmt_os2_module` (httpd-mpm.conf) and `mpm_mpmt_os2_module` (its declaration).

@@ -150,6 +150,7 @@ function hostConfig(
       engine: get(H.SSLEngine),
       certificateFile: get(H.SSLCertificateFile),
       keyFile: get(H.SSLCertificateKeyFile),
+      chainFile: get(H.SSLCertificateChainFile),
       protocols: get(H.SSLProtocol),
       // Read by parseConfigText(), which has the file access.
       credentials: null,
@@ -164,6 +165,7 @@ function hostConfig(
       addHeaders: get(H.ProxyAddHeaders),
       forwarded: get(H.ProxyForwarded),
     },
+    protocols: get(H.Protocols),
   };
 }
 

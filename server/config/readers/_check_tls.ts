@@ -2,13 +2,15 @@
  * The TLS rules of a configuration: every https Listen address has a host with SSLEngine on,
  * every such host names a certificate and key that can be read and belong together, and what
  * deserves a warning (an expired certificate, a key file everyone may read, versions or cipher
- * settings the TLS library does not apply).
+ * settings the TLS library does not apply, the deprecated SSLCertificateChainFile). An
+ * encrypted key is refused: mpmd asks for no pass phrase.
  *
  * @module
  */
 
 import { createPrivateKey, X509Certificate } from "node:crypto";
 import {
+  CHAIN_FILE_DEPRECATED,
   CIPHERS_NOT_CHOSEN,
   ConfigError,
   type ConfigLocation,
@@ -18,6 +20,7 @@ import {
   type ListenAddress,
   type ServerConfig,
   type TlsCredentials,
+  withChain,
 } from "../mod.ts";
 
 /** What {@link checkTls} needs. */
@@ -88,6 +91,13 @@ export function checkTls(input: CheckTlsInput): CheckTlsResult {
       const where = locations[name];
       if (where !== undefined) warn(where, `${name}: ${CIPHERS_NOT_CHOSEN}`);
     }
+    const chainAt = locations["SSLCertificateChainFile"];
+    if (
+      chainAt !== undefined &&
+      (i === 0 || chainAt !== hostLocations[0]?.["SSLCertificateChainFile"])
+    ) {
+      warn(chainAt, `SSLCertificateChainFile: ${CHAIN_FILE_DEPRECATED}`);
+    }
     const { unavailable } = host.tls.protocols;
     if (unavailable.length > 0 && locations["SSLProtocol"] !== undefined) {
       warn(
@@ -110,7 +120,12 @@ export function checkTls(input: CheckTlsInput): CheckTlsResult {
           '(write "Listen PORT https")',
       );
     }
-    const failed = ["SSLCertificateFile", "SSLCertificateKeyFile", "ServerRoot"]
+    const failed = [
+      "SSLCertificateFile",
+      "SSLCertificateKeyFile",
+      "SSLCertificateChainFile",
+      "ServerRoot",
+    ]
       .some((d) => input.failed.includes(d));
     if (failed) return;
     const certificateFile = host.tls.certificateFile;
@@ -146,7 +161,17 @@ export function checkTls(input: CheckTlsInput): CheckTlsResult {
       report(i, directive, `Cannot use ${directive} ${path}: ${problem.error}`);
       return;
     }
-    credentials.set(i, { certificate, key });
+    const chainFile = host.tls.chainFile;
+    const chain = chainFile === null ? "" : readPem(input.readFile, chainFile);
+    if (typeof chain !== "string") {
+      report(
+        i,
+        "SSLCertificateChainFile",
+        `Cannot use SSLCertificateChainFile ${chainFile}: ${chain.problem}`,
+      );
+      return;
+    }
+    credentials.set(i, { certificate: withChain(certificate, chain), key });
     if (problem.warning !== null) {
       warn(
         at(i, "SSLCertificateFile"),
@@ -181,6 +206,9 @@ function hostsServing(hosts: readonly HostConfig[], address: ListenAddress): num
   return matching.length > 0 ? matching : [0];
 }
 
+/** PKCS#8's and the traditional (OpenSSL) PEM forms of an encrypted private key. */
+const ENCRYPTED_KEY = /-----BEGIN ENCRYPTED PRIVATE KEY-----|^Proc-Type: 4,ENCRYPTED$/m;
+
 function readPem(
   read: (path: string) => string | { readonly problem: string },
   path: string,
@@ -202,6 +230,16 @@ function pairProblem(certificatePem: string, keyPem: string, now: Date): PairPro
     certificate = new X509Certificate(certificatePem);
   } catch (e) {
     return { error: `not a certificate (${describe(e)})`, of: "certificate", warning: null };
+  }
+  if (ENCRYPTED_KEY.test(keyPem)) {
+    return {
+      error:
+        "the private key is encrypted, and mpmd asks for no pass phrase (SSLPassPhraseDialog " +
+        "is not supported): store it decrypted, readable by root only " +
+        "(openssl pkey -in KEY -out KEY.plain)",
+      of: "key",
+      warning: null,
+    };
   }
   let key;
   try {

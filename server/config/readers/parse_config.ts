@@ -13,6 +13,7 @@ import type { ClampWarning } from "../../../mpm/mod.ts";
 import { readArgs } from "./_read_args.ts";
 import { readYaml } from "./_read_yaml.ts";
 import { checkTls } from "./_check_tls.ts";
+import { protocolWarnings } from "./_check_protocols.ts";
 import { type Resolution, resolveDirectives } from "./_resolve.ts";
 import type { ReadResult } from "./_occurrence.ts";
 // Not "./httpd_conf/mod.ts": it re-exports this file's types, importing it back.
@@ -349,6 +350,7 @@ export function parseConfigText(text: string, options: ParseConfigOptions): Load
   });
   errors.push(...tls.errors);
   warnings.push(...tls.warnings);
+  warnings.push(...protocolWarnings(config, hostLocations, fileLocation));
   if (tls.credentials.size > 0) {
     const [main, ...rest] = config.hosts.map((host, i) => {
       const read = tls.credentials.get(i);

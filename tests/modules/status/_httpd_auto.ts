@@ -51,6 +51,21 @@ export const AUTO_FIELDS: readonly [string, RegExp][] = [
   ["ConnsAsyncClosing", /^0$/],
   ["Scoreboard", /^[_SRWKDCLGI.]+$/],
 ];
+/**
+ * mpmd's own fields, after httpd's Scoreboard line (where httpd's mod_ssl adds its own):
+ * TLS handshakes and requests by protocol.
+ */
+export const MPMD_AUTO_FIELDS: readonly (readonly [string, RegExp])[] = [
+  ["TLSHandshakes", INTEGER],
+  ["TLSHandshakeFailures", INTEGER],
+  ["TLSHandshakeFailuresVersion", INTEGER],
+  ["TLSHandshakeFailuresNotTLS", INTEGER],
+  ["TLSHandshakeFailuresTimeout", INTEGER],
+  ["TLSHandshakeFailuresOther", INTEGER],
+  ["RequestsHTTP10", INTEGER],
+  ["RequestsHTTP11", INTEGER],
+  ["RequestsHTTP2", INTEGER],
+];
 /** Fields httpd writes only under conditions: after a request, with CPU time, under event. */
 export const CONDITIONAL_FIELDS = new Set([
   "CPULoad",

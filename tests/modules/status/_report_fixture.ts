@@ -78,6 +78,8 @@ export const SCOREBOARD: ScoreboardDetail = {
       durationMs: 500,
       durationBuckets: buckets(40, 10),
       responseKinds: kinds([["GET", 200, 45], ["POST", 503, 5]]),
+      // 40 handshakes; failed: 1 version, 2 not TLS, 3 timeouts; 5 HTTP/1.0, 45 HTTP/1.1.
+      connectionCounters: [40, 1, 2, 3, 0, 5, 45, 0],
     },
   },
   processes: [
@@ -88,6 +90,8 @@ export const SCOREBOARD: ScoreboardDetail = {
         totalDurationMs: 250,
         durationBuckets: buckets(19, 0, 0, 0, 0, 1),
         responseKinds: kinds([["GET", 200, 18], ["HEAD", 304, 2]]),
+        // 2 handshakes, 1 failed for another reason; 20 HTTP/2 requests.
+        connectionCounters: [2, 0, 0, 0, 1, 0, 0, 20],
         requestStartMs: NOW_MS - 2_500,
         lastRequestMs: 12,
         request: "GET /<script> HTTP/1.1",

@@ -6,9 +6,10 @@ import {
   statusTime,
   uptimeText,
 } from "../../../modules/status/mod.ts";
-import { AUTO_FIELDS } from "./_httpd_auto.ts";
+import { AUTO_FIELDS, MPMD_AUTO_FIELDS } from "./_httpd_auto.ts";
 import { INPUT } from "./_report_fixture.ts";
 
+const MPMD_FIELDS = MPMD_AUTO_FIELDS.map(([name]) => name);
 const HTTPD_EVENT_FIELDS = AUTO_FIELDS.map(([name]) => name);
 const ASYNC_ONLY = HTTPD_EVENT_FIELDS.slice(HTTPD_EVENT_FIELDS.indexOf("Processes"), -1);
 
@@ -19,17 +20,27 @@ function fieldsOf(text: string): [string, string][] {
   });
 }
 
-Deno.test("formatAuto() writes httpd's fields in httpd's order", async (t) => {
+Deno.test("formatAuto() writes httpd's fields in httpd's order, then mpmd's", async (t) => {
   await t.step("event", () => {
     const text = formatAuto(statusReport(INPUT), "localhost");
     assert.equal(text.split("\n")[0], "localhost");
-    assert.deepEqual(fieldsOf(text).map(([name]) => name), HTTPD_EVENT_FIELDS);
+    assert.deepEqual(fieldsOf(text).map(([name]) => name), [
+      ...HTTPD_EVENT_FIELDS,
+      ...MPMD_FIELDS,
+    ]);
+    const values = new Map(fieldsOf(text));
+    assert.equal(values.get("TLSHandshakes"), "42");
+    assert.equal(values.get("TLSHandshakeFailures"), "7");
+    assert.equal(values.get("RequestsHTTP2"), "20");
   });
   for (const mpm of ["prefork", "worker"] as const) {
     await t.step(`${mpm}: no process or async connection lines`, () => {
       const report = statusReport({ ...INPUT, server: { ...INPUT.server, mpm } });
       const names = fieldsOf(formatAuto(report, "h")).map(([name]) => name);
-      assert.deepEqual(names, HTTPD_EVENT_FIELDS.filter((name) => !ASYNC_ONLY.includes(name)));
+      assert.deepEqual(names, [
+        ...HTTPD_EVENT_FIELDS.filter((name) => !ASYNC_ONLY.includes(name)),
+        ...MPMD_FIELDS,
+      ]);
     });
   }
   await t.step(

@@ -36,6 +36,11 @@ Deno.test("formatMetrics() is text exposition a Prometheus parser reads", () => 
   assert.equal(value("mpmd_responses_total", { method: "GET", code: "2xx" }), 63);
   assert.equal(value("mpmd_responses_total", { method: "POST", code: "5xx" }), 5);
   assert.equal(parsed.get("mpmd_responses_total")?.metrics.length, 3, "only what was counted");
+  assert.equal(value("mpmd_requests_by_protocol_total", { protocol: "HTTP/1.1" }), 45);
+  assert.equal(value("mpmd_requests_by_protocol_total", { protocol: "HTTP/2" }), 20);
+  assert.equal(value("mpmd_tls_handshakes_total"), 42);
+  assert.equal(value("mpmd_tls_handshake_failures_total", { reason: "not_tls" }), 2);
+  assert.equal(value("mpmd_tls_handshake_failures_total", { reason: "other" }), 1);
   assert.equal(value("mpmd_restarts_total"), 1);
   assert.equal(value("mpmd_child_crashes_total"), 1);
   assert.equal(value("mpmd_children_recycled_total"), 2);

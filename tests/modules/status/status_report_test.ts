@@ -30,6 +30,11 @@ Deno.test("statusReport() totals live slots and the retired ledger", () => {
     { method: "HEAD", code: "3xx", count: 2 },
     { method: "POST", code: "5xx", count: 5 },
   ]);
+  assert.deepEqual(totals.requestsByProtocol, { "HTTP/1.0": 5, "HTTP/1.1": 45, "HTTP/2": 20 });
+  assert.deepEqual(totals.tls, {
+    handshakes: 42,
+    failures: { version: 1, not_tls: 2, timeout: 3, other: 1 },
+  });
   assert.deepEqual(
     [
       totals.requestsPerSecond,

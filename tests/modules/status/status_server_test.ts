@@ -4,7 +4,7 @@ import { parsePrometheusTextFormat } from "../../_dev_deps.ts";
 import type { StatusReport } from "../../../modules/status/mod.ts";
 import { FLUSH_INTERVAL_MS } from "../../../scoreboard/mod.ts";
 import { eventually, within } from "../../_deadline.ts";
-import { AUTO_FIELDS, CONDITIONAL_FIELDS } from "./_httpd_auto.ts";
+import { AUTO_FIELDS, CONDITIONAL_FIELDS, MPMD_AUTO_FIELDS } from "./_httpd_auto.ts";
 import {
   FAULTY_APP,
   mpmConfig,
@@ -130,9 +130,10 @@ for (const c of CASES) {
         "the first request counted",
         DEADLINE_MS,
       );
-      const expected = AUTO_FIELDS.filter(([name]) =>
-        !CONDITIONAL_FIELDS.has(name) || fields.has(name)
-      );
+      const expected = [
+        ...AUTO_FIELDS.filter(([name]) => !CONDITIONAL_FIELDS.has(name) || fields.has(name)),
+        ...MPMD_AUTO_FIELDS,
+      ];
       assert.deepEqual([...fields.keys()], expected.map(([name]) => name));
       for (const [name, form] of expected) assert.match(fields.get(name)!, form, name);
       assert.ok(fields.has("DurationPerReq"));
@@ -238,6 +239,9 @@ for (const c of CASES) {
       const own = report.slots.find((slot) => slot.request === "GET /server-status?json HTTP/1.1");
       assert.deepEqual([own?.state, own?.client, own?.vhost], ["W", "127.0.0.1", "localhost"]);
       assert.ok(report.totals.durationBuckets.reduce((a, b) => a + b) > 0);
+      // Every request so far came over plain HTTP/1.1 (fetch) and no TLS at all.
+      assert.ok(report.totals.requestsByProtocol["HTTP/1.1"] > 0);
+      assert.equal(report.totals.tls.handshakes, 0);
     });
 
     await t.step("/metrics parses as Prometheus text and agrees with ?auto", async () => {

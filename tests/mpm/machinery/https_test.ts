@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { eventually, within } from "../../_deadline.ts";
 import { denoDirCopy, runMpmd } from "../../_server.ts";
-import { type MpmCase, ONE_CHILD_TWO_THREADS, startMpmd, type TestServer } from "./_mpm.ts";
+import { type MpmCase, ONE_CHILD_TWO_THREADS, startMpmd } from "./_mpm.ts";
+import { curl, httpsPort, issue, run, subject, tlsConfig as config, tlsSite } from "./_tls_site.ts";
 
 /**
  * `Listen … https` end to end under each MPM that shares its parent's sockets: certificates by
@@ -17,118 +18,9 @@ const CASES: readonly MpmCase[] = [
 ];
 
 const decoder = new TextDecoder();
-
-async function run(command: string, args: string[], stdin = ""): Promise<string> {
-  const child = new Deno.Command(command, {
-    args,
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(stdin));
-  await writer.close();
-  const out = await within(child.output(), `${command} ${args.join(" ")}`, 30_000);
-  return decoder.decode(out.stdout) + decoder.decode(out.stderr);
-}
-
-async function openssl(...args: string[]): Promise<void> {
-  const out = await new Deno.Command("openssl", { args, stdout: "null", stderr: "piped" })
-    .output();
-  if (!out.success) throw new Error(`openssl ${args.join(" ")}: ${decoder.decode(out.stderr)}`);
-}
-
-/** A CA, and for each name a key and a certificate the CA signed (`NAME.pem`, `NAME.key`). */
-async function makeCertificates(dir: string, names: readonly string[]): Promise<void> {
-  await openssl("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", `${dir}/ca.key`);
-  await openssl(
-    ...["req", "-x509", "-new", "-key", `${dir}/ca.key`, "-subj", "/CN=mpmd test CA"],
-    ...["-days", "2", "-out", `${dir}/ca.pem`],
-  );
-  for (const name of names) await issue(dir, name, name);
-}
-
-/** Issues `file`.pem / `file`.key for host `name`. */
-async function issue(dir: string, name: string, file: string): Promise<void> {
-  await openssl(
-    "ecparam",
-    "-name",
-    "prime256v1",
-    "-genkey",
-    "-noout",
-    "-out",
-    `${dir}/${file}.key`,
-  );
-  await Deno.chmod(`${dir}/${file}.key`, 0o600);
-  await openssl(
-    ...["req", "-new", "-key", `${dir}/${file}.key`, "-subj", `/CN=${name}`],
-    ...["-out", `${dir}/${file}.csr`],
-  );
-  await Deno.writeTextFile(`${dir}/${file}.ext`, `subjectAltName=DNS:${name}\n`);
-  await openssl(
-    ...["x509", "-req", "-in", `${dir}/${file}.csr`, "-CA", `${dir}/ca.pem`, "-CAkey"],
-    ...[`${dir}/ca.key`, "-CAcreateserial", "-days", "2", "-extfile", `${dir}/${file}.ext`],
-    ...["-out", `${dir}/${file}.pem`],
-  );
-}
-
-/** A temp directory with the certificates of a.test and b.test and a page for each. */
-async function tlsSite(): Promise<{ readonly dir: string } & AsyncDisposable> {
-  const dir = await Deno.makeTempDir({ prefix: "mpmd-https-" });
-  await makeCertificates(dir, ["a.test", "b.test"]);
-  for (const name of ["a.test", "b.test"]) {
-    await Deno.mkdir(`${dir}/${name}`);
-    await Deno.writeTextFile(`${dir}/${name}/index.html`, `site ${name}\n`);
-  }
-  return { dir, [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }) };
-}
-
-function config(c: MpmCase, dir: string): string {
-  const hosts = ["a.test", "b.test"].map((name) =>
-    [
-      `  - Address: "*"`,
-      `    ServerName: ${name}`,
-      `    DocumentRoot: ${dir}/${name}`,
-      `    SSLEngine: on`,
-      `    SSLCertificateFile: ${dir}/${name}.pem`,
-      `    SSLCertificateKeyFile: ${dir}/${name}.key`,
-    ].join("\n")
-  );
-  return [
-    // The plain listener first: its "Listening on http://" line is the readiness signal.
-    "Listen:",
-    "  - 127.0.0.1:0",
-    '  - "127.0.0.1:0 https"',
-    `MPM: ${c.mpm}`,
-    "LogLevel: info",
-    "MaintenanceInterval: 100ms",
-    "RequestReadTimeout: header=2",
-    'CustomLog: ["stderr \\"tls %{SSL_PROTOCOL}x %{SSL_CIPHER}x %{SSL_TLS_SNI}x %v\\""]',
-    `DocumentRoot: ${dir}/a.test`,
-    `${c.mpm}:`,
-    ...Object.entries(c.section).map(([name, value]) => `  ${name}: ${value}`),
-    "VirtualHost:",
-    ...hosts,
-  ].join("\n");
-}
-
-async function httpsPort(server: TestServer): Promise<number> {
-  const line = await server.waitForLog(/Listening on https:\/\/127\.0\.0\.1:\d+/);
-  return Number(/https:\/\/127\.0\.0\.1:(\d+)/.exec(line)![1]);
-}
-
-function curl(dir: string, name: string, port: number): Promise<string> {
-  return run("curl", [
-    ...["-sS", "--http1.1", "--cacert", `${dir}/ca.pem`],
-    ...["--resolve", `${name}:${port}:127.0.0.1`, `https://${name}:${port}/`],
-  ]);
-}
-
-/** The subject line `openssl s_client` shows for the server's certificate. */
-async function subject(port: number, ...args: string[]): Promise<string> {
-  const out = await run("openssl", ["s_client", "-connect", `127.0.0.1:${port}`, ...args]);
-  return /^subject=.*$/m.exec(out)?.[0] ?? out;
-}
+/** An access log on stderr with the TLS fields, which the tests wait for. */
+const TLS_LOG =
+  'CustomLog: ["stderr \\"tls %{SSL_PROTOCOL}x %{SSL_CIPHER}x %{SSL_TLS_SNI}x %v\\""]';
 
 /** Sends `bytes` on a plain TCP connection and reads what comes back before it closes. */
 async function plainExchange(port: number, bytes: Uint8Array): Promise<string> {
@@ -148,7 +40,7 @@ Deno.test("https listeners serve each virtual host's certificate and pages", asy
   const { dir } = site;
   for (const c of CASES) {
     await t.step(c.mpm, async (t) => {
-      await using server = await startMpmd(config(c, dir));
+      await using server = await startMpmd(config(c, dir, [TLS_LOG]));
       const port = await httpsPort(server);
 
       await t.step("curl gets the page of the host it names", async () => {
@@ -198,7 +90,7 @@ Deno.test("a graceful restart puts a replaced certificate in force for new conne
   await using site = await tlsSite();
   const { dir } = site;
   const c = CASES.find((x) => x.mpm === "event")!;
-  await using server = await startMpmd(config(c, dir));
+  await using server = await startMpmd(config(c, dir, [TLS_LOG]));
   const port = await httpsPort(server);
   const serial = async () =>
     /serial=([0-9A-F]+)/.exec(
@@ -283,7 +175,7 @@ Deno.test({
     await using denoDir = await denoDirCopy();
     const c = CASES.find((x) => x.mpm === "worker")!;
     await using server = await startMpmd(
-      `${config(c, dir)}\nUser: www-data\nGroup: www-data\n`,
+      `${config(c, dir, [TLS_LOG])}\nUser: www-data\nGroup: www-data\n`,
       [],
       {
         env: { DENO_DIR: denoDir.path },

@@ -21,6 +21,7 @@ import {
   BUILTIN_MODULES,
   HTTPD_MODULE_IDS,
   isMpmModuleId,
+  LOADABLE_MODULES,
   MPM_MODULES,
   mpmOfModule,
 } from "../../httpd_syntax/mod.ts";
@@ -41,6 +42,7 @@ import {
   MPM_NAMES,
   parseAllowOverride,
   parseRequireLine,
+  SSL_LEFT_TO_LIBRARY,
 } from "../../mod.ts";
 
 /** One directive line, variables already replaced. */
@@ -75,6 +77,11 @@ const SAME_AS_MPMD: readonly { readonly name: string; readonly value: RegExp }[]
   { name: "hostnamelookups", value: /^off$/i },
   { name: "authbasicprovider", value: /^file$/i },
 ];
+
+/** {@link SSL_LEFT_TO_LIBRARY} by lower-case name. */
+const LEFT_TO_LIBRARY = new Map(
+  Object.entries(SSL_LEFT_TO_LIBRARY).map(([name, why]) => [name.toLowerCase(), { name, why }]),
+);
 
 /** Reads one directive line in its context. */
 export function readDirective(
@@ -126,6 +133,14 @@ export function readDirective(
     return locationDirective(line, ctx.section);
   }
   if (SAME_AS_MPMD.some((s) => s.name === lower && s.value.test(line.args))) return;
+  const leftToLibrary = LEFT_TO_LIBRARY.get(lower);
+  if (leftToLibrary !== undefined) {
+    const reason = leftToLibrary.why(line.args.trim());
+    if (reason !== null) {
+      warn(state, line.at, `${leftToLibrary.name} ${line.args.trim()}: ${reason}`);
+    }
+    return;
+  }
   const name = lower === "transferlog" ? "CustomLog" : implementedName(line.name);
   if (name === null) {
     if (ctx.kind === "directory") {
@@ -264,6 +279,10 @@ function loadModule(state: ReaderState, line: DirectiveLine): void {
   }
   const id = args[0]!;
   if (BUILTIN_MODULES.some((m) => m.id === id)) return;
+  if (LOADABLE_MODULES.some((m) => m.id === id)) {
+    state.loadedModules.add(id);
+    return;
+  }
   const mpm = mpmOfModule(id);
   if (mpm === null) {
     if (isMpmModuleId(id)) {

@@ -34,6 +34,8 @@ export interface ReaderState {
    * a name httpd does not know may be one of theirs, a warning rather than an error.
    */
   readonly foreignModules: string[];
+  /** The ids of the LOADABLE_MODULES that a LoadModule named so far. */
+  readonly loadedModules: Set<string>;
   /** Directives mpmd does not implement, by name as first written: warned once each. */
   readonly unimplemented: Map<string, { readonly at: ConfigLocation; count: number }>;
 }

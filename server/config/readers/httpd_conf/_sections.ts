@@ -14,7 +14,12 @@
 
 import { resolve } from "node:path";
 import type { Occurrence, VirtualHostDeclaration } from "../_occurrence.ts";
-import { BUILTIN_MODULES, MPM_MODULES, namesModule } from "../../httpd_syntax/mod.ts";
+import {
+  BUILTIN_MODULES,
+  LOADABLE_MODULES,
+  MPM_MODULES,
+  namesModule,
+} from "../../httpd_syntax/mod.ts";
 import { fail, occurrence, type ReaderState, unimplemented, warn } from "./_reader_state.ts";
 import {
   ArgumentSyntaxError,
@@ -265,11 +270,14 @@ function condition(state: ReaderState, tag: SectionTag): boolean {
 }
 
 /**
- * Whether mpmd has the module: every built-in module, and the MPM in force. Modules that a
- * LoadModule names but mpmd does not implement count as absent, so their sections are skipped.
+ * Whether mpmd has the module: every built-in module, a loadable one that a LoadModule above
+ * named, and the MPM in force. Modules that a LoadModule names but mpmd does not implement
+ * count as absent, so their sections are skipped.
  */
 function moduleLoaded(state: ReaderState, name: string, at: ConfigLocation): boolean {
   if (BUILTIN_MODULES.some((m) => namesModule(m, name))) return true;
+  const loadable = LOADABLE_MODULES.find((m) => namesModule(m, name));
+  if (loadable !== undefined) return state.loadedModules.has(loadable.id);
   const mpm = MPM_NAMES.find((m) => namesModule(MPM_MODULES[m], name));
   if (mpm === undefined) return false;
   const { mpmOverride, mpmFallback } = state.options;

@@ -170,10 +170,12 @@ function defaultHost(serverRoot: string): HostConfig {
       engine: H.SSLEngine.default,
       certificateFile: H.SSLCertificateFile.default,
       keyFile: H.SSLCertificateKeyFile.default,
+      chainFile: H.SSLCertificateChainFile.default,
       protocols: H.SSLProtocol.default,
       credentials: null,
     },
     proxy: DEFAULT_PROXY_CONFIG,
+    protocols: H.Protocols.default,
   };
 }
 
@@ -283,6 +285,7 @@ function hostEntries(host: HostConfig, base: HostConfig): Entries {
     });
   } else put("Status", "status", "Off");
   Object.assign(entries, tlsEntries(host.tls, base.tls));
+  put("Protocols", "protocols", host.protocols.join(" "));
   Object.assign(entries, proxyEntries(host.proxy, base.proxy));
   return entries;
 }
@@ -503,6 +506,9 @@ function tlsEntries(tls: HostConfig["tls"], base: HostConfig["tls"]): Entries {
   }
   if (tls.keyFile !== base.keyFile && tls.keyFile !== null) {
     entries.SSLCertificateKeyFile = tls.keyFile;
+  }
+  if (tls.chainFile !== base.chainFile && tls.chainFile !== null) {
+    entries.SSLCertificateChainFile = tls.chainFile;
   }
   const { min, max } = tls.protocols;
   if (min !== base.protocols.min || max !== base.protocols.max) {

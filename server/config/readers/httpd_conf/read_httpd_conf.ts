@@ -58,6 +58,7 @@ export function readHttpdConf(text: string, options: ReadHttpdConfOptions): Http
     errors: [],
     warnings: [],
     foreignModules: [],
+    loadedModules: new Set(),
     unimplemented: new Map(),
   };
   readText(state, text, { label: options.fileLabel, path: options.file, depth: 0 }, {

@@ -148,6 +148,38 @@ Deno.test("parseConfigText() checks TLS hosts and their files", async (t) => {
         /^mpmd\.yaml:2: Cannot use HttpEngine native with Listen 0\.0\.0\.0:8443 https/,
       );
     });
+    await t.step("SSLCertificateChainFile is appended to the certificate, with a warning", () => {
+      files["/srv/chain.pem"] = b.cert;
+      const yaml = `Listen: 8443 https\n${host("a.key")}SSLCertificateChainFile: /srv/chain.pem\n`;
+      const { config, warnings } = parseYaml(yaml, options);
+      assert.equal(config.hosts[0].tls.credentials?.certificate, `${a.cert}${b.cert}`);
+      assert.deepEqual(warnings, [
+        "mpmd.yaml:5: SSLCertificateChainFile: deprecated since httpd 2.4.8: append the chain " +
+        "to the SSLCertificateFile instead (mpmd appends it for now)",
+      ]);
+      assert.deepEqual(
+        errorsOf(
+          `Listen: 8443 https\n${host("a.key")}SSLCertificateChainFile: /srv/none\n`,
+          options,
+        ),
+        ["mpmd.yaml:5: Cannot use SSLCertificateChainFile /srv/none: no such file"],
+      );
+    });
+    await t.step(
+      "an encrypted key is refused where it is named: no pass phrase is asked",
+      async () => {
+        await openssl(
+          ...["pkey", "-in", `${dir}/a.test.key`, "-aes256", "-passout", "pass:secret"],
+          ...["-out", `${dir}/a.enc.key`],
+        );
+        files["/srv/a.enc.key"] = await Deno.readTextFile(`${dir}/a.enc.key`);
+        const [error] = errorsOf(`Listen: 8443 https\n${host("a.enc.key")}`, options);
+        assert.match(
+          error!,
+          /^mpmd\.yaml:4: Cannot use SSLCertificateKeyFile \/srv\/a\.enc\.key: the private key is encrypted, and mpmd asks for no pass phrase \(SSLPassPhraseDialog is not supported\)/,
+        );
+      },
+    );
     await t.step("--convert keeps the protocol and the host's TLS settings", () => {
       const yaml = `Listen: [8443 https, 443 http]\n${host("a.key")}SSLProtocol: -all +TLSv1.3\n`;
       const { config } = parseYaml(yaml, options);

@@ -307,6 +307,7 @@ Deno.test("parseConfigText() fills httpd 2.4's defaults (and mpmd's own choices)
         engine: false,
         certificateFile: null,
         keyFile: null,
+        chainFile: null,
         protocols: { min: "TLSv1.2", max: "TLSv1.3", unavailable: [] },
         credentials: null,
       },
@@ -320,6 +321,7 @@ Deno.test("parseConfigText() fills httpd 2.4's defaults (and mpmd's own choices)
         addHeaders: true,
         forwarded: false,
       },
+      protocols: ["http/1.1"],
     }],
   });
 });

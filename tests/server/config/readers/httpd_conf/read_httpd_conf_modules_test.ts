@@ -75,10 +75,10 @@ Deno.test("readHttpdConf() reports every LoadModule problem with its line", asyn
 
 Deno.test("readHttpdConf() warns about a module it does not implement, once per line", () => {
   const { warnings } = readConf(
-    "LoadModule ssl_module modules/mod_ssl.so\nLoadModule mpm_event_module a.so\nLoadModule mpm_event_module a.so\nLoadModule mime_module modules/mod_mime.so",
+    "LoadModule rewrite_module modules/mod_rewrite.so\nLoadModule mpm_event_module a.so\nLoadModule mpm_event_module a.so\nLoadModule mime_module modules/mod_mime.so\nLoadModule ssl_module modules/mod_ssl.so",
   );
   assert.deepEqual(warnings, [
-    "httpd.conf:1: Ignoring LoadModule ssl_module: mpmd does not implement it, so its <IfModule> sections are skipped",
+    "httpd.conf:1: Ignoring LoadModule rewrite_module: mpmd does not implement it, so its <IfModule> sections are skipped",
     "httpd.conf:3: Ignoring LoadModule mpm_event_module: it is already loaded",
   ]);
 });
@@ -100,14 +100,17 @@ Deno.test("<IfModule> holds for the modules mpmd has, by identifier or file name
     { test: "mpm_prefork_module", holds: false },
     { test: "!mpm_prefork_module", holds: true },
     { test: "prefork.c", holds: false },
-    { test: "ssl_module", holds: false },
-    { test: "!ssl_module", holds: true },
+    { test: "ssl_module", holds: true },
+    { test: "mod_ssl.c", holds: true },
+    { test: "!ssl_module", holds: false },
+    { test: "rewrite_module", holds: false },
+    { test: "!rewrite_module", holds: true },
     { test: "mod_rewrite.c", holds: false },
   ];
   for (const c of CASES) {
     await t.step(`${c.test} → ${c.holds}`, () => {
       const { config } = readConf(
-        `LoadModule mpm_event_module a.so\nLoadModule ssl_module b.so\n<IfModule ${c.test}>\nTimeout 9\n</IfModule>`,
+        `LoadModule mpm_event_module a.so\nLoadModule rewrite_module b.so\nLoadModule ssl_module c.so\n<IfModule ${c.test}>\nTimeout 9\n</IfModule>`,
       );
       assert.equal(config.timeoutMs === 9_000, c.holds);
     });
@@ -119,6 +122,10 @@ Deno.test("<IfModule> sees only the modules loaded above it", () => {
     "<IfModule !mpm_event_module>\nTimeout 8\n</IfModule>\nLoadModule mpm_event_module a.so",
   );
   assert.equal(config.timeoutMs, 60_000);
+  // mod_ssl is mpmd's, but holds only once loaded (Debian's ports.conf opens 443 under it).
+  const ssl = "<IfModule mod_ssl.c>\nTimeout 7\n</IfModule>";
+  assert.equal(readConf(ssl).config.timeoutMs, 60_000);
+  assert.equal(readConf(`LoadModule ssl_module m.so\n${ssl}`).config.timeoutMs, 7_000);
 });
 
 Deno.test("<IfDefine> holds for -D names and Define, with ! for the opposite", async (t) => {
@@ -199,4 +206,35 @@ Deno.test("<IfModule> tests the MPM that -c chooses, and -C's when no LoadModule
       assert.equal(config.timeoutMs === 9_000, c.mpm === "worker");
     });
   }
+});
+
+Deno.test("readHttpdConf() reads mod_ssl's stock directives: silently where the value says what happens", () => {
+  const { warnings } = readConf(
+    [
+      "SSLRandomSeed startup builtin",
+      "SSLRandomSeed connect file:/dev/urandom 512",
+      "SSLPassPhraseDialog exec:/usr/share/apache2/ask-for-passphrase",
+      "SSLCompression off",
+      "SSLUseStapling off",
+      "SSLSessionCache shmcb:/run/ssl_scache(512000)",
+      "SSLSessionCacheTimeout 300",
+      "SSLSessionTickets off",
+      "SSLUseStapling on",
+      "SSLStaplingCache shmcb:/run/ocsp(128000)",
+      "SSLCompression on",
+    ].join("\n"),
+  );
+  assert.deepEqual(warnings.map((w) => w.replace(/: .*$/, "")), [
+    "httpd.conf:6",
+    "httpd.conf:7",
+    "httpd.conf:8",
+    "httpd.conf:9",
+    "httpd.conf:10",
+    "httpd.conf:11",
+  ]);
+  assert.match(warnings[3]!, /^httpd\.conf:9: SSLUseStapling on: OCSP stapling is not offered/);
+  assert.match(
+    warnings[5]!,
+    /^httpd\.conf:11: SSLCompression on: TLS compression is never offered/,
+  );
 });

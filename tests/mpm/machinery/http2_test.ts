@@ -1,0 +1,225 @@
+import assert from "node:assert/strict";
+import { within } from "../../_deadline.ts";
+import {
+  type MpmCase,
+  ONE_CHILD_TWO_THREADS,
+  scoreboardWhere,
+  startMpmd,
+  type TestServer,
+} from "./_mpm.ts";
+import { httpsPort, run, tlsConfig, tlsSite } from "./_tls_site.ts";
+
+/**
+ * HTTP/2 over TLS end to end under prefork, worker and event: ALPN offers h2 where a host's
+ * Protocols lists it (a.test) and not where it does not (b.test); curl, openssl and h2load are
+ * the clients; a storm of streams reset at once and connections that go away (GOAWAY, then
+ * closed unread) leaves every child up and answering.
+ */
+
+const CASES: readonly MpmCase[] = [
+  { mpm: "prefork", section: { StartServers: 2, MinSpareServers: 1, MaxSpareServers: 3 } },
+  { mpm: "worker", section: ONE_CHILD_TWO_THREADS },
+  { mpm: "event", section: ONE_CHILD_TWO_THREADS },
+];
+
+/** a.test speaks h2 and HTTP/1.1, b.test HTTP/1.1 only; an access log line per request. */
+function config(c: MpmCase, dir: string): string {
+  return tlsConfig(
+    c,
+    dir,
+    ['CustomLog: ["stderr \\"h2log %H %v %{SSL_PROTOCOL}x %>s %U\\""]', "LimitRequestBody: 1000"],
+    (name) => [`Protocols: ${name === "a.test" ? "h2 http/1.1" : "http/1.1"}`],
+  );
+}
+
+/** curl's body and the HTTP version it spoke (`2`, `1.1`). */
+async function curl(
+  dir: string,
+  name: string,
+  port: number,
+  version: "--http2" | "--http1.1",
+): Promise<{ readonly body: string; readonly version: string }> {
+  const out = await run("curl", [
+    ...["-sS", version, "--cacert", `${dir}/ca.pem`, "-w", "\\n%{http_version}"],
+    ...["--resolve", `${name}:${port}:127.0.0.1`, `https://${name}:${port}/`],
+  ]);
+  const cut = out.lastIndexOf("\n");
+  return { body: out.slice(0, cut), version: out.slice(cut + 1) };
+}
+
+/** What ALPN chose when the client offered `offer` for `name`, as openssl s_client says. */
+async function alpn(port: number, name: string, offer: string): Promise<string> {
+  const out = await run("openssl", [
+    ...["s_client", "-connect", `127.0.0.1:${port}`, "-servername", name, "-alpn", offer],
+  ]);
+  return /^ALPN protocol: (\S+)$/m.exec(out)?.[1] ?? /No ALPN negotiated/.exec(out)?.[0] ??
+    "handshake refused";
+}
+
+/** h2load's summary line: `requests: N total, … N succeeded, N failed, …`. */
+async function h2load(port: number, ...args: string[]): Promise<string> {
+  const out = await run("h2load", [...args, `https://127.0.0.1:${port}/`]);
+  return /^requests: .*$/m.exec(out)?.[0] ?? out;
+}
+
+const FRAME_HEADER_BYTES = 9;
+const FRAME = { headers: 1, rstStream: 3, settings: 4, goaway: 7 } as const;
+const END_STREAM_AND_HEADERS = 0x5;
+const CANCEL = 0x8;
+
+/** One HTTP/2 frame (RFC 9113 section 4.1). */
+function frame(type: number, flags: number, stream: number, payload: Uint8Array): Uint8Array {
+  const bytes = new Uint8Array(FRAME_HEADER_BYTES + payload.length);
+  const view = new DataView(bytes.buffer);
+  view.setUint32(0, payload.length << 8);
+  bytes[3] = type;
+  bytes[4] = flags;
+  view.setUint32(5, stream);
+  bytes.set(payload, FRAME_HEADER_BYTES);
+  bytes[0] = payload.length >> 16;
+  return bytes;
+}
+
+/**
+ * A GET of `/` for `authority` in HPACK: the static table's `:method GET`, `:scheme https`,
+ * `:path /`, and `:authority` as a literal not indexed (RFC 7541 appendix A, section 6.2.2).
+ */
+function getHeaderBlock(authority: string): Uint8Array {
+  const name = new TextEncoder().encode(authority);
+  return new Uint8Array([0x82, 0x87, 0x84, 0x01, name.length, ...name]);
+}
+
+/**
+ * One connection that opens `streams` requests and resets each at once (RST_STREAM CANCEL),
+ * then says GOAWAY and closes without reading an answer.
+ */
+async function resetAndGoAway(port: number, ca: string, streams: number): Promise<void> {
+  const tcp = await Deno.connect({ hostname: "127.0.0.1", port });
+  const conn = await Deno.startTls(tcp, {
+    hostname: "a.test",
+    caCerts: [ca],
+    alpnProtocols: ["h2"],
+  });
+  try {
+    const { alpnProtocol } = await conn.handshake();
+    assert.equal(alpnProtocol, "h2");
+    const parts = [
+      new TextEncoder().encode("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"),
+      frame(FRAME.settings, 0, 0, new Uint8Array(0)),
+    ];
+    const block = getHeaderBlock("a.test");
+    const cancel = new Uint8Array([0, 0, 0, CANCEL]);
+    for (let i = 0; i < streams; i++) {
+      const stream = 1 + 2 * i;
+      parts.push(frame(FRAME.headers, END_STREAM_AND_HEADERS, stream, block));
+      parts.push(frame(FRAME.rstStream, 0, stream, cancel));
+    }
+    parts.push(frame(FRAME.goaway, 0, 0, new Uint8Array(8)));
+    const bytes = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    parts.reduce((at, p) => (bytes.set(p, at), at + p.length), 0);
+    let written = 0;
+    while (written < bytes.length) written += await conn.write(bytes.subarray(written));
+  } catch (error) {
+    // The server may close first: what matters is that it stays up.
+    if (
+      !(error instanceof Deno.errors.ConnectionReset || error instanceof Deno.errors.BrokenPipe)
+    ) {
+      throw error;
+    }
+  } finally {
+    conn.close();
+  }
+}
+
+/** No child died: the parent logs httpd's "child pid N exit …" when one does. */
+function assertNoChildDied(server: TestServer): void {
+  const died = server.stderr.find((line) => /child pid \d+ exit/.test(line));
+  assert.equal(died, undefined);
+}
+
+Deno.test("HTTP/2 by ALPN on https listeners, per virtual host's Protocols", async (t) => {
+  await using site = await tlsSite();
+  const { dir } = site;
+  const ca = await Deno.readTextFile(`${dir}/ca.pem`);
+  for (const c of CASES) {
+    await t.step(c.mpm, async (t) => {
+      await using server = await startMpmd(config(c, dir));
+      const port = await httpsPort(server);
+
+      await t.step(
+        "curl --http2 speaks HTTP/2 to a host with h2, HTTP/1.1 when asked",
+        async () => {
+          assert.deepEqual(await curl(dir, "a.test", port, "--http2"), {
+            body: "site a.test\n",
+            version: "2",
+          });
+          await server.waitForLog(/h2log HTTP\/2\.0 a\.test TLSv1\.3 200 \/$/);
+          assert.deepEqual(await curl(dir, "a.test", port, "--http1.1"), {
+            body: "site a.test\n",
+            version: "1.1",
+          });
+          await server.waitForLog(/h2log HTTP\/1\.1 a\.test TLSv1\.3 200 \/$/);
+        },
+      );
+      await t.step("ALPN offers h2 only where Protocols lists it", async () => {
+        assert.equal(await alpn(port, "a.test", "h2"), "h2");
+        assert.equal(await alpn(port, "a.test", "http/1.1"), "http/1.1");
+        assert.equal(await alpn(port, "b.test", "h2,http/1.1"), "http/1.1");
+        assert.notEqual(await alpn(port, "b.test", "h2"), "h2");
+        assert.deepEqual(await curl(dir, "b.test", port, "--http2"), {
+          body: "site b.test\n",
+          version: "1.1",
+        });
+      });
+      await t.step("a stalled handshake is closed by the header read timeout", async () => {
+        // The connection waits for its handshake before an engine takes it: the wait is bounded.
+        using conn = await Deno.connect({ hostname: "127.0.0.1", port });
+        const read = conn.read(new Uint8Array(16)).catch(() => null);
+        assert.equal(await within(read, "the stalled connection closing", 15_000), null);
+        await server.waitForLog(/Cannot complete a TLS handshake with 127\.0\.0\.1 \(timeout\)/);
+      });
+      await t.step("LimitRequestBody holds on HTTP/2 streams", async () => {
+        const status = await run("curl", [
+          ...["-sS", "--http2", "--cacert", `${dir}/ca.pem`, "-o", "/dev/null"],
+          ...["-w", "%{http_version} %{http_code}", "--data-binary", "x".repeat(2000)],
+          ...["--resolve", `a.test:${port}:127.0.0.1`, `https://a.test:${port}/`],
+        ]);
+        assert.equal(status, "2 413");
+      });
+      await t.step(
+        "the scoreboard shows the slot holding an HTTP/2 connection: its stream's line and host",
+        async () => {
+          const load = h2load(port, "-n", "20000", "-c", "2", "-m", "50");
+          await scoreboardWhere(
+            server,
+            (s) =>
+              s.processes.some((p) =>
+                p.slots.some((slot) =>
+                  // W while a stream runs, K between them (no stream open): as httpd's slots.
+                  "WK".includes(slot.state) && slot.request === "GET / HTTP/2.0" &&
+                  slot.vhost === "a.test"
+                )
+              ),
+            "a slot holding GET / HTTP/2.0 for a.test",
+          );
+          assert.match(await load, /20000 total, .* 20000 succeeded, 0 failed/);
+        },
+      );
+      await t.step("many concurrent streams on few connections are all answered", async () => {
+        const summary = await h2load(port, "-n", "2000", "-c", "2", "-m", "100");
+        assert.match(summary, /2000 total, .* 2000 succeeded, 0 failed/);
+      });
+      await t.step("streams reset at once and clients that go away leave it serving", async () => {
+        await Promise.all(Array.from({ length: 8 }, () => resetAndGoAway(port, ca, 200)));
+        // h2load ends each connection with GOAWAY, with streams still in flight on others.
+        const summary = await h2load(port, "-n", "3000", "-c", "4", "-m", "100");
+        assert.match(summary, /3000 total, .* 3000 succeeded, 0 failed/);
+        assert.deepEqual(await curl(dir, "a.test", port, "--http2"), {
+          body: "site a.test\n",
+          version: "2",
+        });
+        assertNoChildDied(server);
+      });
+    });
+  }
+});
