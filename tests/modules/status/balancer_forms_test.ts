@@ -10,10 +10,11 @@ import { BALANCERS, INPUT } from "./_report_fixture.ts";
 
 const REPORT = statusReport({ ...INPUT, balancers: BALANCERS });
 
-Deno.test("formatAuto() adds one BalancerMember line per member after httpd's lines", () => {
+Deno.test("formatAuto() ends with one BalancerMember line per member, after httpd's and mpmd's counters", () => {
   const lines = formatAuto(REPORT, "localhost").trimEnd().split("\n");
-  const scoreboard = lines.findIndex((line) => line.startsWith("Scoreboard: "));
-  assert.deepEqual(lines.slice(scoreboard + 1), [
+  const first = lines.findIndex((line) => line.startsWith("BalancerMember: "));
+  assert.ok(first > lines.findIndex((line) => line.startsWith("RequestsHTTP2: ")));
+  assert.deepEqual(lines.slice(first), [
     "BalancerMember: balancer://app http://127.0.0.1:8081/ state=ok route=a loadfactor=1 requests=12 errors=0 busy=1 bytes=12288 hcmethod=GET lastcheck=passed",
     "BalancerMember: balancer://app http://127.0.0.1:8082/ state=hcfail route=- loadfactor=2 requests=3 errors=1 busy=0 bytes=2048 hcmethod=TCP lastcheck=failed",
   ]);
