@@ -13,14 +13,17 @@ import {
   allContenders,
   appContenders,
   type Contender,
+  gzipContenders,
   HELLO_APP,
+  PROXY_BACKEND,
+  proxyContenders,
   selectContenders,
   slotContenders,
   slotPairs,
 } from "./contenders.ts";
 import { type MachineFacts, machineFacts } from "./machine.ts";
-import { type BenchOptions, parseBenchArgs, SLOTS, USAGE } from "./options.ts";
-import { type ExpectedFile, waitUntilServing } from "./probe.ts";
+import { type BenchOptions, GZIP_LEVEL, parseBenchArgs, SLOTS, USAGE } from "./options.ts";
+import { type ExpectedFile, probeGzip, waitUntilServing } from "./probe.ts";
 import { HOSTILE_DEFAULTS, type HostileResult, renderHostile, runHostile } from "./hostile.ts";
 import { findProgram, programVersion } from "./programs.ts";
 import {
@@ -30,7 +33,15 @@ import {
   renderReport,
 } from "./report.ts";
 import type { TlsListener } from "./server_configs.ts";
-import { APP_TARGETS, evaluateTargets, referenceOf, slotTargets, TARGETS } from "./targets.ts";
+import {
+  APP_TARGETS,
+  evaluateTargets,
+  GZIP_TARGETS,
+  PROXY_TARGETS,
+  referenceOf,
+  slotTargets,
+  TARGETS,
+} from "./targets.ts";
 import { SESSION_LEADER, startServer } from "./server_process.ts";
 import { runWrk, type WrkOptions } from "./wrk.ts";
 
@@ -43,6 +54,9 @@ const HELLO: ExpectedFile = {
   body: new TextEncoder().encode("Hello, world\n"),
   mediaType: "text/plain",
 };
+/** The page `--gzip` serves: a generated HTML page of exactly 100 KiB. */
+const PAGE_PATH = "/page.html";
+const PAGE_BYTES = 100 * 1024;
 /** How long a server may take to answer its first request. */
 const READY_DEADLINE_MS = 15_000;
 const APT_HINT = "apt-get install -y nginx apache2 wrk";
@@ -55,14 +69,50 @@ function fileBody(): Uint8Array {
   );
 }
 
+/**
+ * A product-listing page of exactly {@link PAGE_BYTES}: a head with styles, navigation, then
+ * table rows whose names, prices and stock vary (a fixed pseudo-random sequence), so that it
+ * compresses as a real page does (about 5:1 at level 6), not as one repeated line.
+ */
+function pageBody(): Uint8Array {
+  const words = ["oak", "linen", "steel", "walnut", "wool", "copper", "maple", "slate", "cotton"];
+  const kinds = ["chair", "table", "lamp", "shelf", "rug", "desk", "stool", "bench", "mirror"];
+  let seed = 12345;
+  const next = (n: number) => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
+  const head = `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Catalogue - mpmd benchmark</title>
+<style>body{font-family:sans-serif;margin:0 auto;max-width:60em}table{border-collapse:collapse}
+td,th{padding:.2em .6em;border-bottom:1px solid #ddd}.price{text-align:right}</style></head>
+<body><nav><a href="/">Home</a> | <a href="/catalogue/">Catalogue</a> | <a href="/about">About</a></nav>
+<h1>Catalogue</h1><table><thead><tr><th>#</th><th>Item</th><th>Price</th><th>Stock</th></tr></thead><tbody>
+`;
+  let html = head;
+  for (let i = 1; html.length < PAGE_BYTES; i++) {
+    const name = `${words[next(words.length)]} ${kinds[next(kinds.length)]}`;
+    const price = `${next(900) + 10}.${String(next(100)).padStart(2, "0")}`;
+    html += `<tr id="item-${i}"><td>${i}</td><td><a href="/item/${i}-${
+      name.replace(" ", "-")
+    }">${name}</a></td><td class="price">${price}</td><td>${next(50)}</td></tr>\n`;
+  }
+  const tail = "</tbody></table></body></html>\n";
+  return new TextEncoder().encode(html.slice(0, PAGE_BYTES - tail.length) + tail);
+}
+
 /** Creates the temp dir and its DocumentRoot, readable by the servers' unprivileged users. */
-async function makeSite(expected: ExpectedFile): Promise<{ dir: string; docRoot: string }> {
+async function makeSite(
+  files: readonly ExpectedFile[],
+): Promise<{ dir: string; docRoot: string }> {
   const dir = await Deno.makeTempDir({ prefix: "mpmd_bench_" });
   // makeTempDir gives 0700; www-data (nginx and Apache workers) must traverse it.
   await Deno.chmod(dir, 0o755);
   const docRoot = `${dir}/htdocs`;
   await Deno.mkdir(docRoot, { mode: 0o755 });
-  await Deno.writeFile(`${docRoot}${expected.path}`, expected.body, { mode: 0o644 });
+  for (const file of files) {
+    await Deno.writeFile(`${docRoot}${file.path}`, file.body, { mode: 0o644 });
+  }
   return { dir, docRoot };
 }
 
@@ -96,6 +146,8 @@ interface RunContext {
   readonly signal: AbortSignal;
   /** The certificate of the https cases, or `null` when no contender is measured over https. */
   readonly certificate: Omit<TlsListener, "port"> | null;
+  /** The port of the backend every contender proxies to (`--proxy`), or `null`. */
+  readonly proxyTo: number | null;
 }
 
 /**
@@ -124,6 +176,8 @@ async function withServer<T>(
     ...(contender.https && ctx.certificate !== null
       ? { tls: { port: tlsPort, ...ctx.certificate } }
       : {}),
+    ...(options.gzip ? { gzipLevel: GZIP_LEVEL } : {}),
+    ...(ctx.proxyTo === null ? {} : { proxyTo: ctx.proxyTo }),
   });
   await using server = await startServer(contender.name, spec);
   console.error(`${contender.name}: started (pid ${server.pid}, port ${port})`);
@@ -146,19 +200,25 @@ async function measure(
 ): Promise<ContenderOutcome> {
   const { options, signal } = ctx;
   const base = { name: contender.name, role: contender.role, version };
+  // --gzip: every request asks for gzip, and each server must be seen to compress.
+  const headers: Record<string, string> = options.gzip ? { "Accept-Encoding": "gzip" } : {};
   const loadServer = async (port: number, tlsPort: number) => {
     const url = `http://127.0.0.1:${port}${ctx.expected.path}`;
     const load = { url, threads: options.threads, connections: options.connections };
+    if (options.gzip) {
+      const bytes = await probeGzip(contender.name, port, ctx.expected);
+      console.error(`${contender.name}: gzip ${bytes} of ${ctx.expected.body.length} bytes`);
+    }
     if (options.warmupSec > 0) {
-      await runWrk({ ...load, durationSec: options.warmupSec, headers: {} }, signal);
+      await runWrk({ ...load, durationSec: options.warmupSec, headers }, signal);
     }
     const keepAlive = await runWrk(
-      { ...load, durationSec: options.durationSec, headers: {} },
+      { ...load, durationSec: options.durationSec, headers },
       signal,
     );
     console.error(`${contender.name}: keep-alive ${Math.round(keepAlive.requestsPerSec)} req/s`);
     const close = await runWrk(
-      { ...load, durationSec: options.durationSec, headers: { Connection: "close" } },
+      { ...load, durationSec: options.durationSec, headers: { ...headers, Connection: "close" } },
       signal,
     );
     console.error(`${contender.name}: close ${Math.round(close.requestsPerSec)} req/s`);
@@ -335,6 +395,10 @@ export async function main(args: readonly string[]): Promise<number> {
   }
   const contenders = options.app
     ? appContenders(options)
+    : options.gzip
+    ? gzipContenders(options)
+    : options.proxy
+    ? proxyContenders(options)
     : options.slots
     ? slotContenders(options)
     : allContenders(options);
@@ -360,16 +424,18 @@ export async function main(args: readonly string[]): Promise<number> {
   }
 
   const file: ExpectedFile = { path: FILE_PATH, body: fileBody(), mediaType: "text/plain" };
-  const expected = options.app ? HELLO : file;
+  const page: ExpectedFile = { path: PAGE_PATH, body: pageBody(), mediaType: "text/html" };
+  const expected = options.app ? HELLO : options.gzip ? page : file;
   const controller = new AbortController();
   const onInterrupt = () => controller.abort();
   Deno.addSignalListener("SIGINT", onInterrupt);
   // The app benchmark serves no file, but the servers' configs still name a DocumentRoot.
-  const site = await makeSite(file);
+  const site = await makeSite(options.gzip ? [file, page] : [file]);
   try {
-    // The https cases belong to the static-file run (not --app, --slots or --hostile).
-    const https = !options.app && !options.slots && !options.hostile &&
-      runnable.some(({ contender }) => contender.https);
+    // The https cases belong to the static-file run (not --app, --slots, --hostile, --gzip
+    // or --proxy).
+    const https = !options.app && !options.slots && !options.hostile && !options.gzip &&
+      !options.proxy && runnable.some(({ contender }) => contender.https);
     const ctx: RunContext = {
       options,
       site,
@@ -377,15 +443,22 @@ export async function main(args: readonly string[]): Promise<number> {
       runAsUser: Deno.uid() === 0 ? "www-data" : null,
       signal: controller.signal,
       certificate: https ? await makeCertificate(site.dir) : null,
+      proxyTo: null,
     };
     if (options.hostile) {
       const rows = [];
       for (const { contender } of runnable) rows.push(await measureHostile(contender, ctx));
       return await reportHostile(options, expected, machine, [...outcomes, ...rows]);
     }
-    for (const { contender, version } of runnable) {
-      outcomes.push(await measure(contender, version, ctx));
-    }
+    const measureAll = async (ctx: RunContext) => {
+      for (const { contender, version } of runnable) {
+        outcomes.push(await measure(contender, version, ctx));
+      }
+    };
+    // --proxy: one backend for the whole run, so that every contender proxies to the same one.
+    if (options.proxy) {
+      await withServer(PROXY_BACKEND, ctx, (port) => measureAll({ ...ctx, proxyTo: port }));
+    } else await measureAll(ctx);
   } catch (error) {
     if (!controller.signal.aborted) throw error;
     console.error("Interrupted: servers stopped, temp dir removed");
@@ -404,6 +477,8 @@ export async function main(args: readonly string[]): Promise<number> {
     settings: {
       path: expected.path,
       fileBytes: expected.body.length,
+      mediaType: expected.mediaType,
+      gzipLevel: options.gzip ? GZIP_LEVEL : null,
       durationSec: options.durationSec,
       warmupSec: options.warmupSec,
       connections: options.connections,
@@ -417,7 +492,15 @@ export async function main(args: readonly string[]): Promise<number> {
     outcomes,
     targets: evaluateTargets(
       outcomes,
-      options.app ? APP_TARGETS : options.slots ? slotTargets(slotPairs(selected)) : TARGETS,
+      options.app
+        ? APP_TARGETS
+        : options.gzip
+        ? GZIP_TARGETS
+        : options.proxy
+        ? PROXY_TARGETS
+        : options.slots
+        ? slotTargets(slotPairs(selected))
+        : TARGETS,
     ),
   };
   console.log(renderReport(report).join("\n"));

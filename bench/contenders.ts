@@ -105,6 +105,9 @@ export const HOSTILE_MPMD_VARIANTS: readonly (readonly string[])[] = [
   ["--mpm", "prefork"],
 ];
 
+/** The mpmd run of `--gzip`: event, the default MPM, against nginx and Apache's event. */
+export const GZIP_MPMD_VARIANTS: readonly (readonly string[])[] = [["--mpm", "event"]];
+
 /**
  * The MPMs of `--slots`, each held to the Apache MPM that holds connections the same way:
  * prefork to Apache's prefork, the threaded ones to Apache's worker.
@@ -244,6 +247,24 @@ const DENO_SERVE: Contender = {
   },
 };
 
+/** The mpmd runs of `--proxy`: the event MPM, the one the proxy goals name. */
+export const PROXY_MPMD_VARIANTS: readonly (readonly string[])[] = [["--mpm", "event"]];
+
+/** The contenders of `--proxy`: the mpmd runs, Apache event with mod_proxy, nginx. */
+export function proxyContenders(options: ContenderOptions): Contender[] {
+  return [
+    ...options.mpmdVariants.map((flags, i) => mpmdContender(options.mpmdEntry, flags, i)),
+    httpdContender("event"),
+    NGINX,
+  ];
+}
+
+/**
+ * The backend every `--proxy` contender passes its requests to: an nginx serving the file,
+ * started once for the whole run.
+ */
+export const PROXY_BACKEND: Contender = { ...NGINX, name: "backend (nginx)", stem: "backend" };
+
 /** The contenders of `--app`: the mpmd runs, then `deno serve --parallel`. */
 export function appContenders(options: ContenderOptions): Contender[] {
   return [
@@ -278,6 +299,15 @@ export function slotPairs(contenders: readonly Contender[]): Map<string, string>
     }
   }
   return pairs;
+}
+
+/** The contenders of `--gzip`: the mpmd runs, then nginx and Apache's event MPM. */
+export function gzipContenders(options: ContenderOptions): Contender[] {
+  return [
+    ...options.mpmdVariants.map((flags, i) => mpmdContender(options.mpmdEntry, flags, i)),
+    NGINX,
+    httpdContender("event"),
+  ];
 }
 
 /** Every contender, mpmd runs first, then nginx and Apache's three MPMs. */

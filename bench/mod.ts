@@ -35,6 +35,8 @@ export {
   type ContenderOptions,
   type ContenderRole,
   DEFAULT_MPMD_VARIANTS,
+  GZIP_MPMD_VARIANTS,
+  gzipContenders,
   HELLO_APP,
   HOSTILE_MPMD_VARIANTS,
   type LaunchSpec,
@@ -48,10 +50,20 @@ export {
   slotPairs,
 } from "./contenders.ts";
 export { cpuModelFromLscpu, type MachineFacts, machineFacts } from "./machine.ts";
-export { BENCH_DEFAULTS, type BenchOptions, parseBenchArgs, SLOTS, USAGE } from "./options.ts";
 export {
+  BENCH_DEFAULTS,
+  type BenchOptions,
+  GZIP_LEVEL,
+  parseBenchArgs,
+  SLOTS,
+  USAGE,
+} from "./options.ts";
+export {
+  dechunk,
   type ExpectedFile,
+  gzipMismatch,
   parseProbeResponse,
+  probeGzip,
   probeMismatch,
   type ProbeResponse,
   waitUntilServing,
@@ -68,6 +80,7 @@ export {
 export {
   APP_TARGETS,
   evaluateTargets,
+  GZIP_TARGETS,
   referenceOf,
   slotTargets,
   type Target,

@@ -10,8 +10,10 @@ import { HOSTILE_DEFAULTS } from "./hostile.ts";
 import {
   APP_MPMD_VARIANTS,
   DEFAULT_MPMD_VARIANTS,
+  GZIP_MPMD_VARIANTS,
   HOSTILE_MPMD_VARIANTS,
   MPMD_ENTRY,
+  PROXY_MPMD_VARIANTS,
   SLOT_MPMD_VARIANTS,
 } from "./contenders.ts";
 
@@ -41,6 +43,12 @@ export interface BenchOptions {
    */
   readonly app: boolean;
   /**
+   * Proxy the file instead of serving it: mpmd (event unless `--mpmd` says otherwise), Apache
+   * event with mod_proxy and nginx's proxy_pass, each to the same nginx backend.
+   * @default false
+   */
+  readonly proxy: boolean;
+  /**
    * Compare pools of {@link SLOTS} slots: mpmd's prefork, worker, winnt, netware and mpmt_os2
    * against Apache's prefork and worker, with as many connections as slots and ab -k.
    * @default false
@@ -51,6 +59,12 @@ export interface BenchOptions {
    * normal client, for {@link durationSec} (20 s unless given). @default false
    */
   readonly hostile: boolean;
+  /**
+   * gzip on the fly: a generated 100 KiB HTML page asked for with `Accept-Encoding: gzip`,
+   * compressed at level {@link GZIP_LEVEL} by mpmd (event unless `--mpmd` says otherwise),
+   * nginx and Apache's event MPM. @default false
+   */
+  readonly gzip: boolean;
   /** Slow connections under `--hostile`. @default 300 */
   readonly slowClients: number;
   /** Write the results as JSON to this file. @default null */
@@ -58,6 +72,9 @@ export interface BenchOptions {
   /** Print the usage and exit. @default false */
   readonly help: boolean;
 }
+
+/** The zlib level every server compresses at under `--gzip` (zlib's and httpd's default). */
+export const GZIP_LEVEL = 6;
 
 /** Slots per pool under `--slots`, and its connections unless `--connections` says otherwise. */
 export const SLOTS = 4;
@@ -75,8 +92,10 @@ export const BENCH_DEFAULTS: BenchOptions = {
   mpmdEntry: MPMD_ENTRY,
   ab: false,
   app: false,
+  proxy: false,
   slots: false,
   hostile: false,
+  gzip: false,
   slowClients: HOSTILE_DEFAULTS.slowClients,
   jsonFile: null,
   help: false,
@@ -104,6 +123,9 @@ Options:
   --app                     serve examples/apps/hello instead: mpmd (default: "--mpm event
                             -c 'HttpEngine native'", "--mpm event" and "--mpm prefork")
                             against deno serve --parallel
+  --proxy                   proxy the file from an nginx backend the run starts: mpmd (default
+                            "--mpm event") against Apache event (mod_proxy) and nginx
+                            (proxy_pass), each to that same backend
   --slots                   pools of ${SLOTS} slots: mpmd prefork, worker, winnt, netware and
                             mpmt_os2 against Apache prefork (${SLOTS} children) and worker
                             (1 x ${SLOTS} threads), ${SLOTS} connections, with ab -k
@@ -112,6 +134,9 @@ Options:
   HOSTILE_DEFAULTS.byteEveryMs / 1000
 } s) beside a normal client for ${HOSTILE_DEFAULTS.durationSec} s (--duration), against mpmd
                             (default: "--mpm event", "--mpm prefork"), nginx and Apache
+  --gzip                    a generated 100 KiB HTML page compressed on the fly (gzip level
+                            ${GZIP_LEVEL} everywhere, Accept-Encoding: gzip): mpmd (default: "--mpm
+                            event") against nginx (gzip on) and Apache event (mod_deflate)
   --slow-clients N          slow connections under --hostile (default ${HOSTILE_DEFAULTS.slowClients})
   --json FILE               write the results as JSON to FILE
   --help                    show this text
@@ -149,8 +174,10 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions {
         "mpmd-entry": { type: "string" },
         ab: { type: "boolean" },
         app: { type: "boolean" },
+        proxy: { type: "boolean" },
         slots: { type: "boolean" },
         hostile: { type: "boolean" },
+        gzip: { type: "boolean" },
         "slow-clients": { type: "string" },
         json: { type: "string" },
         help: { type: "boolean", short: "h" },
@@ -160,11 +187,16 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions {
     const reason = error instanceof Error ? error.message : String(error);
     throw new BenchError(`Cannot parse the command line: ${reason}`, { cause: error });
   }
-  const modes = (["app", "slots", "hostile"] as const).filter((mode) => values[mode]);
+  const modes = (["app", "proxy", "gzip", "slots", "hostile"] as const).filter((mode) =>
+    values[mode]
+  );
   if (modes.length > 1) {
     throw new BenchError(
       `Cannot use ${modes.map((m) => `--${m}`).join(" with ")}: each is a benchmark of its own`,
     );
+  }
+  if (values.gzip && values.ab) {
+    throw new BenchError("Cannot use --ab with --gzip: the cross-check sends no Accept-Encoding");
   }
   const d = BENCH_DEFAULTS;
   return {
@@ -192,16 +224,22 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions {
     mpmdVariants: values.mpmd?.map((flags) => flags.split(/\s+/).filter((s) => s !== "")) ??
       (values.app
         ? APP_MPMD_VARIANTS
+        : values.proxy
+        ? PROXY_MPMD_VARIANTS
         : values.slots
         ? SLOT_MPMD_VARIANTS
         : values.hostile
         ? HOSTILE_MPMD_VARIANTS
+        : values.gzip
+        ? GZIP_MPMD_VARIANTS
         : d.mpmdVariants),
     mpmdEntry: values["mpmd-entry"] ?? d.mpmdEntry,
     ab: values.ab ?? values.slots ?? d.ab,
     app: values.app ?? d.app,
+    proxy: values.proxy ?? d.proxy,
     slots: values.slots ?? d.slots,
     hostile: values.hostile ?? d.hostile,
+    gzip: values.gzip ?? d.gzip,
     slowClients: positiveInteger("slow-clients", values["slow-clients"], d.slowClients, 1),
     jsonFile: values.json ?? d.jsonFile,
     help: values.help ?? d.help,

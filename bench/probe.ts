@@ -5,6 +5,8 @@
  * @module
  */
 
+import { Buffer } from "node:buffer";
+import { gunzipSync } from "node:zlib";
 import { BenchError } from "./bench_error.ts";
 import type { ServerProcess } from "./server_process.ts";
 
@@ -83,8 +85,15 @@ export function probeMismatch(response: ProbeResponse, expected: ExpectedFile): 
   return same ? null : `body of ${response.body.length} bytes differs from the file`;
 }
 
-/** Sends one GET and reads until the server closes; `null` when nothing is listening yet. */
-async function getOnce(port: number, path: string): Promise<ProbeResponse | null> {
+/**
+ * Sends one GET (with `fields`, `Name: value` lines) and reads until the server closes; `null`
+ * when nothing is listening yet.
+ */
+async function getOnce(
+  port: number,
+  path: string,
+  fields: readonly string[] = [],
+): Promise<ProbeResponse | null> {
   let conn: Deno.TcpConn;
   try {
     conn = await Deno.connect({ hostname: "127.0.0.1", port });
@@ -94,7 +103,14 @@ async function getOnce(port: number, path: string): Promise<ProbeResponse | null
   }
   const timer = setTimeout(() => conn.close(), PROBE_TIMEOUT_MS);
   try {
-    const request = `GET ${path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`;
+    const request = [
+      `GET ${path} HTTP/1.1`,
+      "Host: localhost",
+      "Connection: close",
+      ...fields,
+      "",
+      "",
+    ].join("\r\n");
     await conn.write(new TextEncoder().encode(request));
     const response = await new Response(conn.readable).bytes();
     return parseProbeResponse(response);
@@ -145,4 +161,69 @@ export async function waitUntilServing(
     }
     await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
   }
+}
+
+/** The body of a chunked message (chunk extensions and trailers skipped); `null` if malformed. */
+export function dechunk(bytes: Uint8Array): Uint8Array | null {
+  const chunks: Uint8Array[] = [];
+  let at = 0;
+  for (;;) {
+    const lineEnd = indexOfBytes(bytes.subarray(at), HEAD_END.subarray(2));
+    if (lineEnd < 0) return null;
+    const size = parseInt(new TextDecoder().decode(bytes.subarray(at, at + lineEnd)), 16);
+    if (!Number.isInteger(size) || size < 0) return null;
+    const start = at + lineEnd + 2;
+    if (size === 0) break;
+    if (start + size + 2 > bytes.length) return null;
+    chunks.push(bytes.subarray(start, start + size));
+    at = start + size + 2;
+  }
+  return new Uint8Array(Buffer.concat(chunks));
+}
+
+/**
+ * Why a response to `Accept-Encoding: gzip` is not the expected file compressed with gzip, or
+ * the compressed length when it is.
+ */
+export function gzipMismatch(
+  response: ProbeResponse,
+  expected: ExpectedFile,
+): { readonly mismatch: string } | { readonly gzipBytes: number } {
+  if (response.status !== 200) return { mismatch: `status ${response.status}, expected 200` };
+  const coding = response.headers.get("content-encoding");
+  if (coding !== "gzip") return { mismatch: `Content-Encoding ${coding ?? "missing"}, not gzip` };
+  const chunked = response.headers.get("transfer-encoding")?.toLowerCase() === "chunked";
+  const body = chunked ? dechunk(response.body) : response.body;
+  if (body === null) return { mismatch: "a malformed chunked body" };
+  let decoded: Uint8Array;
+  try {
+    decoded = gunzipSync(body);
+  } catch (error) {
+    return { mismatch: `a body that does not gunzip (${error})` };
+  }
+  const same = decoded.length === expected.body.length &&
+    decoded.every((b, i) => b === expected.body[i]);
+  return same ? { gzipBytes: body.length } : { mismatch: "a body that gunzips to other bytes" };
+}
+
+/**
+ * GETs the expected file with `Accept-Encoding: gzip` and checks that it comes compressed and
+ * decompresses to the file: a server that did not compress would win the comparison unfairly.
+ *
+ * @returns the compressed length.
+ * @throws {BenchError} naming what differs.
+ */
+export async function probeGzip(
+  name: string,
+  port: number,
+  expected: ExpectedFile,
+): Promise<number> {
+  const response = await getOnce(port, expected.path, ["Accept-Encoding: gzip"]);
+  const outcome = response === null ? { mismatch: "no answer" } : gzipMismatch(response, expected);
+  if ("mismatch" in outcome) {
+    throw new BenchError(
+      `Cannot benchmark ${name}: gzip GET ${expected.path} gave ${outcome.mismatch}`,
+    );
+  }
+  return outcome.gzipBytes;
 }

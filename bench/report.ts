@@ -46,6 +46,10 @@ export interface BenchSettings {
   readonly path: string;
   /** Size of the served file, in bytes. */
   readonly fileBytes: number;
+  /** Its media type (`text/plain`, `text/html`). */
+  readonly mediaType: string;
+  /** The gzip level every server compresses at under `--gzip`, else `null` (no compression). */
+  readonly gzipLevel: number | null;
   /** Length of each measured wrk run, in seconds. */
   readonly durationSec: number;
   /** Unmeasured wrk run before each server's measurements, in seconds; 0 skips it. */
@@ -113,13 +117,17 @@ function headerLines(report: BenchReport): string[] {
       m.loadAverage1m.toFixed(2)
     }`,
     `load:     ${s.wrkVersion}: wrk -t${s.threads} -c${s.connections} -d${s.durationSec}s --latency, ` +
-    `GET ${s.path} (${s.fileBytes} bytes, text/plain), ${s.warmupSec}s warm-up per server` +
+    `GET ${s.path} (${s.fileBytes} bytes, ${s.mediaType}), ${s.warmupSec}s warm-up per server` +
     (s.abVersion ? `; cross-check ${s.abVersion}: ab -k -c${s.connections}` : ""),
     `versions: ${versions.join("; ")}`,
     `fairness: one server at a time on 127.0.0.1, wrk on the same cores; no access log anywhere;`,
     `          ${ka} requests per keep-alive connection where a server has the setting (httpd's MaxKeepAliveRequests default;`,
     `          Deno's own server, under deno serve and mpmd's HttpEngine native, has none);`,
     `          nginx: worker_processes auto (one per core), sendfile on;`,
+    ...(s.gzipLevel === null ? [] : [
+      `          every request with Accept-Encoding: gzip, every server at gzip level ${s.gzipLevel}: nginx gzip on and`,
+      `          Apache mod_deflate compress each answer; mpmd's DEFLATE compresses a static file once per version and keeps it;`,
+    ]),
     ...(s.slots === null
       ? [
         `          Apache: Debian's shipped MPM directives (mpm_<name>.conf), KeepAliveTimeout 5, EnableSendfile off (default);`,

@@ -27,6 +27,13 @@ export interface SiteLayout {
   readonly appModule?: string;
   /** Pools of exactly this many slots for every MPM (`--slots`); absent: the usual pools. */
   readonly slots?: number;
+  /**
+   * gzip of text/html on the fly at this zlib level (`--gzip`): nginx's `gzip on`, Apache's
+   * mod_deflate, mpmd's DEFLATE filter; absent: no compression.
+   */
+  readonly gzipLevel?: number;
+  /** The loopback port of the backend every request is proxied to (`--proxy`); absent: none. */
+  readonly proxyTo?: number;
   /** A second, https listener with this certificate (the HTTPS cases); absent: plain only. */
   readonly tls?: TlsListener;
 }
@@ -101,14 +108,22 @@ export function nginxConfig(site: SiteLayout): string {
     `error_log ${base}_error.log warn;`,
     "events {}",
     "http {",
-    "  types { text/plain txt; }",
+    "  types { text/plain txt; text/html html; }",
     "  default_type application/octet-stream;",
+    // gzip_types holds text/html always; gzip_vary as Apache's and mpmd's filters vary.
+    ...(site.gzipLevel === undefined
+      ? []
+      : ["  gzip on;", `  gzip_comp_level ${site.gzipLevel};`, "  gzip_vary on;"]),
     "  access_log off;",
     "  sendfile on;",
     `  keepalive_requests ${site.keepAliveRequests || NGINX_UNLIMITED_KEEPALIVE_REQUESTS};`,
     ...["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map((kind) =>
       `  ${kind}_temp_path ${base}_temp/${kind};`
     ),
+    // Kept-alive connections to the backend, as httpd's mod_proxy and mpmd pool theirs.
+    ...(site.proxyTo === undefined
+      ? []
+      : [`  upstream backend { server 127.0.0.1:${site.proxyTo}; keepalive 64; }`]),
     "  server {",
     `    listen 127.0.0.1:${site.port};`,
     ...(site.tls === undefined ? [] : [
@@ -120,6 +135,13 @@ export function nginxConfig(site: SiteLayout): string {
     ]),
     "    server_name localhost;",
     `    root ${site.docRoot};`,
+    ...(site.proxyTo === undefined ? [] : [
+      "    location / {",
+      "      proxy_pass http://backend;",
+      "      proxy_http_version 1.1;",
+      '      proxy_set_header Connection "";',
+      "    }",
+    ]),
     "  }",
     "}",
     "",
@@ -176,6 +198,8 @@ export function httpdConfig(site: SiteLayout, mpm: HttpdMpm): string {
     "mime",
     "reqtimeout",
     ...(site.tls === undefined ? [] : ["socache_shmcb", "ssl"]),
+    ...(site.gzipLevel === undefined ? [] : ["filter", "deflate"]),
+    ...(site.proxyTo === undefined ? [] : ["proxy", "proxy_http"]),
   ];
   const mpmDirectives = Object.entries(
     site.slots === undefined
@@ -196,6 +220,11 @@ export function httpdConfig(site: SiteLayout, mpm: HttpdMpm): string {
     // No CustomLog: mod_log_config writes nothing without one, matching `access_log off`.
     "TypesConfig /dev/null",
     "AddType text/plain .txt",
+    "AddType text/html .html",
+    ...(site.gzipLevel === undefined ? [] : [
+      "AddOutputFilterByType DEFLATE text/html",
+      `DeflateCompressionLevel ${site.gzipLevel}`,
+    ]),
     "KeepAlive On",
     `MaxKeepAliveRequests ${site.keepAliveRequests}`,
     "KeepAliveTimeout 5",
@@ -219,6 +248,7 @@ export function httpdConfig(site: SiteLayout, mpm: HttpdMpm): string {
     `<Directory "${site.docRoot}">`,
     "  Require all granted",
     "</Directory>",
+    ...(site.proxyTo === undefined ? [] : [`ProxyPass / http://127.0.0.1:${site.proxyTo}/`]),
     "",
   ].join("\n");
 }
@@ -243,6 +273,10 @@ export function mpmdConfig(site: SiteLayout): string {
     `PidFile: ${JSON.stringify(`${base}.pid`)}`,
     `ErrorLog: ${JSON.stringify(`${base}_error.log`)}`,
     `MaxKeepAliveRequests: ${site.keepAliveRequests}`,
+    ...(site.gzipLevel === undefined ? [] : [
+      `AddOutputFilterByType: "DEFLATE text/html"`,
+      `DeflateCompressionLevel: ${site.gzipLevel}`,
+    ]),
     // event on this 2-core class of machine: one isolate per core, as nginx's worker_processes
     // auto; an event thread serves many connections, so more isolates only add switching.
     "event:",
@@ -271,6 +305,9 @@ export function mpmdConfig(site: SiteLayout): string {
     ...(site.slots === undefined ? [] : Object.entries(mpmdSlotSections(site.slots)).flatMap((
       [mpm, section],
     ) => [`${mpm}:`, ...Object.entries(section).map(([name, value]) => `  ${name}: ${value}`)])),
+    ...(site.proxyTo === undefined
+      ? []
+      : [`ProxyPass: [${JSON.stringify(`/ http://127.0.0.1:${site.proxyTo}/`)}]`]),
     ...(site.appModule === undefined ? [] : [
       "App:",
       "  - Location: /",

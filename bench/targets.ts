@@ -71,6 +71,17 @@ export const TARGETS: readonly Target[] = [
   ]),
 ];
 
+/** mpmd's goal when compressing a page on the fly (`--gzip`): at least Apache's mod_deflate. */
+export const GZIP_TARGETS: readonly Target[] = [
+  { kind: "throughput", mpmd: null, peer: "apache-event", load: "keep-alive", minRatio: 1.0 },
+];
+
+/** mpmd's goals as a reverse proxy (`--proxy`), each server to the same backend. */
+export const PROXY_TARGETS: readonly Target[] = [
+  { kind: "throughput", mpmd: null, peer: "apache-event", load: "keep-alive", minRatio: 1.5 },
+  { kind: "throughput", mpmd: null, peer: "nginx", load: "keep-alive", minRatio: 1.0 },
+];
+
 /** mpmd's goal when serving an app module (`--app`): at least as fast as Deno's own server. */
 export const APP_TARGETS: readonly Target[] = [
   {

@@ -13,11 +13,14 @@ import { AliasMap, createAliasHandler, createRedirectHandler } from "./alias/mod
 import { loadAppHandler } from "./app/mod.ts";
 import { withErrorDocuments } from "./error_document/mod.ts";
 import { withHeaderRules } from "./headers/mod.ts";
+import { withCompression } from "./compression/mod.ts";
 import { createSignature, withServerSignature } from "./signature/mod.ts";
 import { selfLocation } from "./_self_reference.ts";
 import { DirectoryConfigs } from "./per_directory/mod.ts";
 import { createStaticHandler } from "./static/mod.ts";
+import { type BackendPool, createProxyHandler } from "./proxy/mod.ts";
 import { createStatusHandler, type StatusContext } from "./status/mod.ts";
+import type { BalancerSet } from "./balancer/mod.ts";
 
 /** What modules receive from the server besides their host's configuration. */
 export interface ModuleContext {
@@ -35,12 +38,17 @@ export interface ModuleContext {
   readonly banner: string;
   /** ServerRoot, which a relative AuthUserFile in an access file is under. */
   readonly serverRoot: string;
+  /** Timeout: how long a backend may stay silent when ProxyTimeout does not say. */
+  readonly timeoutMs: number;
+  /** The slot's keep-alive connections to proxy backends, shared by its hosts. */
+  readonly proxyPool: BackendPool;
+  /** The slot's balancers, which `balancer://name` proxy targets name (shared by its hosts). */
+  readonly balancers: BalancerSet;
 }
 
 /**
  * Builds the handler chain for one host: its redirects, its access control, the status module
- * (if Status is on),
- * its aliases, its App mounts, the longest Location first (so `/api/v2` wins over `/api`, and
+ * (if Status is on), its ProxyPass mappings, its aliases, its App mounts, the longest Location first (so `/api/v2` wins over `/api`, and
  * `/` comes last), then the static-file module.
  *
  * @throws {AppModuleError} when an App module cannot be loaded.
@@ -88,10 +96,18 @@ export async function createHostHandler(
     aliases,
     directories,
   });
+  // ProxyPass maps URLs before Alias, as httpd's proxy_trans runs before mod_alias's.
+  const proxy = createProxyHandler(host, {
+    logger: context.logger.withModule("proxy"),
+    timeoutMs: context.timeoutMs,
+    pool: context.proxyPool,
+    balancers: context.balancers,
+  });
   const modules = [
     ...(redirect === null ? [] : [redirect]),
     ...(access === null ? [] : [access]),
     ...(host.status === null ? [] : [createStatusHandler(host.status, context.status)]),
+    ...(proxy === null ? [] : [proxy]),
     ...(alias === null ? [] : [alias]),
     ...apps,
   ];
@@ -105,8 +121,10 @@ export async function createHostHandler(
     return serveStatic(request);
   };
   // The signature on the chain's own error pages, ErrorDocuments in place of them, then Header
-  // and RequestHeader lines around everything the host answers (error documents included).
+  // and RequestHeader lines around everything the host answers (error documents included);
+  // last the compression filters, which see the fields as sent (a Header's no-transform too).
   const logger = context.logger.withModule("core");
   const signed = withServerSignature(chain, { signature, logger });
-  return withHeaderRules(withErrorDocuments(signed, host, { logger }), host, { logger });
+  const headed = withHeaderRules(withErrorDocuments(signed, host, { logger }), host, { logger });
+  return withCompression(headed, host, { logger });
 }

@@ -8,9 +8,11 @@
  */
 
 import {
+  BackendPool,
   createHealthHandler,
   createHostHandler,
   type ServerFacts,
+  startBalancers,
   withFailuresLoggedTo,
 } from "../modules/mod.ts";
 import type { ScoreboardDetail } from "../scoreboard/mod.ts";
@@ -60,16 +62,26 @@ export async function createSiteHandler(
     mpmDirectives: config.mpmDirectives,
     extendedStatus: config.extendedStatus,
   };
+  // Each slot balances and checks on its own: no member state crosses isolates.
+  const balancers = startBalancers(config.balancers, { logger: context.logger });
   const moduleContext = {
     logger: context.logger,
     requestTimeoutMs: config.requestTimeoutMs,
-    status: { server, readScoreboard: context.readScoreboard },
+    status: { server, readScoreboard: context.readScoreboard, balancers: balancers.snapshot },
     listening: context.listening,
     types: config.typesConfig?.types ?? {},
     banner: serverBanner(config.serverTokens),
     serverRoot: config.serverRoot,
+    timeoutMs: config.timeoutMs,
+    proxyPool: new BackendPool(),
+    balancers,
   };
   const errorLogs = openHostErrorLogs(config, context.logger);
+  const close = async () => {
+    balancers.stop();
+    moduleContext.proxyPool.close();
+    await errorLogs.close();
+  };
   const handlerOf = async (host: HostConfig, index: number) => {
     const logger = errorLogs.byHost[index]!;
     const handler = await createHostHandler(host, { ...moduleContext, logger });
@@ -86,12 +98,12 @@ export async function createSiteHandler(
       ...await Promise.all(virtualHosts.map((host, i) => handlerOf(host, i + 1))),
     ];
   } catch (error) {
-    await errorLogs.close();
+    await close();
     throw error;
   }
   const site = createVirtualHostRouter(new VirtualHostTable(config.hosts), handlers);
-  if (config.healthLocation === null) return { handler: site, close: errorLogs.close };
+  if (config.healthLocation === null) return { handler: site, close };
   // Before the hosts: a probe reaches it whatever its Host, and no module can hide it.
   const health = createHealthHandler(config.healthLocation, context.draining);
-  return { handler: (request) => health(request) ?? site(request), close: errorLogs.close };
+  return { handler: (request) => health(request) ?? site(request), close };
 }

@@ -43,6 +43,16 @@ Deno.test("mpmd -M lists the loaded modules as httpd does; -t -D DUMP_MODULES th
     " authz_core_module (static)",
     " auth_basic_module (static)",
     " headers_module (static)",
+    " filter_module (static)",
+    " deflate_module (static)",
+    " brotli_module (static)",
+    " proxy_module (static)",
+    " proxy_http_module (static)",
+    " proxy_balancer_module (static)",
+    " lbmethod_byrequests_module (static)",
+    " lbmethod_bybusyness_module (static)",
+    " lbmethod_bytraffic_module (static)",
+    " proxy_hcheck_module (static)",
     " mpm_event_module (shared)",
   ].join("\n");
   for (const args of [["-M"], ["-t", "-D", "DUMP_MODULES"]]) {

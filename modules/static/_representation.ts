@@ -8,7 +8,7 @@
 
 import { formatHttpDate, type ResponseHeaders } from "../../server/http/mod.ts";
 import type { Validators } from "./_conditional.ts";
-import type { ContentCoding } from "./_content_coding.ts";
+import type { ContentCoding } from "../_content_coding.ts";
 
 /**
  * What identifies one version of a file: any change of these means "reload". The change time

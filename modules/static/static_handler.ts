@@ -21,7 +21,7 @@ import {
   CONTENT_CODINGS,
   type ContentCoding,
   SIBLING_SUFFIX,
-} from "./_content_coding.ts";
+} from "../_content_coding.ts";
 import { DocumentRoot, toHttpError } from "./_document_root.ts";
 import { respondWithRepresentation } from "./_file_response.ts";
 import { indexIgnoreMatcher } from "./_index_ignore.ts";

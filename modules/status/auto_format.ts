@@ -14,7 +14,7 @@ import type { StatusReport } from "./status_report.ts";
  * any CPU time was counted, BytesPerReq and DurationPerReq after the first request, the
  * process and async connection lines for event (an async MPM) only. After the Scoreboard line
  * come mpmd's own, as httpd's modules (mod_ssl) add theirs there: TLS handshakes and requests
- * by protocol.
+ * by protocol, then one `BalancerMember:` line per balancer member (as this slot sees it).
  */
 export function formatAuto(report: StatusReport, hostname: string): string {
   const { totals, cpu } = report;
@@ -77,6 +77,18 @@ export function formatAuto(report: StatusReport, hostname: string): string {
     );
   }
   lines.push(["Scoreboard", report.scoreboard], ...connectionLines(report));
+  // After httpd's own lines, as httpd's modules add theirs: one line per member.
+  for (const balancer of report.balancers) {
+    for (const m of balancer.members) {
+      const check = m.lastCheck === null ? "-" : m.lastCheck.passed ? "passed" : "failed";
+      lines.push([
+        "BalancerMember",
+        `balancer://${balancer.name} ${m.url} state=${m.condition} route=${
+          m.route || "-"
+        } loadfactor=${m.loadFactor} requests=${m.requests} errors=${m.errors} busy=${m.busy} bytes=${m.bytes} hcmethod=${m.checkMethod} lastcheck=${check}`,
+      ]);
+    }
+  }
   return `${hostname}\n${lines.map(([name, value]) => `${name}: ${value}\n`).join("")}`;
 }
 

@@ -7,6 +7,7 @@
  */
 
 import { escapeHtml } from "../_escape_html.ts";
+import type { BalancerSnapshot } from "../balancer/mod.ts";
 import { statusTime, uptimeText } from "./auto_format.ts";
 import { STATUS_STYLE } from "./_status_style.ts";
 import type { ProcessRow, SlotRow, StatusReport } from "./status_report.ts";
@@ -52,6 +53,7 @@ ${mpmSettings(report)}
 ${grid(report)}
 ${options.noTables ? "" : processTable(report.processes)}
 ${options.noTables || !report.server.extendedStatus ? "" : slotTable(report.slots)}
+${options.noTables ? "" : balancerTables(report.balancers)}
 </main>
 <footer>${escapeHtml(statusTime(report.currentTimeMs))}</footer>
 </body></html>
@@ -236,6 +238,44 @@ function slotTable(slots: readonly SlotRow[]): string {
     ], true)
   );
   return table("slots", "Slots", head, rows);
+}
+
+/** One table per balancer, saying whose view it is: each slot keeps its own member state. */
+function balancerTables(balancers: readonly BalancerSnapshot[]): string {
+  const head = [
+    "Member",
+    "Route",
+    "Factor",
+    "State",
+    "Requests",
+    "Errors",
+    "Busy",
+    "Moved",
+    "Check",
+    "Last check",
+  ];
+  return balancers.map((b) => {
+    const rows = b.members.map((m) =>
+      row([
+        m.url,
+        m.route || "—",
+        String(m.loadFactor),
+        m.condition,
+        count(m.requests),
+        count(m.errors),
+        String(m.busy),
+        bytes(m.bytes),
+        m.checkMethod,
+        m.lastCheck === null
+          ? "—"
+          : `${m.lastCheck.passed ? "passed" : "failed"} ${statusTime(m.lastCheck.at)}`,
+      ])
+    );
+    const caption = `balancer://${escapeHtml(b.name)} (${b.lbMethod}${
+      b.stickySession === null ? "" : `, sticky ${escapeHtml(b.stickySession)}`
+    }) as the slot serving this page sees it`;
+    return table(`balancer-${escapeHtml(b.name)}`, caption, head, rows);
+  }).join("\n");
 }
 
 function table(id: string, caption: string, head: readonly string[], rows: readonly string[]) {

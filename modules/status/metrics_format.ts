@@ -8,6 +8,7 @@
 
 import type { StatusReport } from "./status_report.ts";
 import { SLOT_STATES, type SlotState } from "../../scoreboard/mod.ts";
+import { MEMBER_CONDITIONS, type MemberSnapshot } from "../balancer/mod.ts";
 
 /** The media type Prometheus asks for and scrapers expect from a text exposition. */
 export const METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
@@ -139,6 +140,7 @@ export function formatMetrics(report: StatusReport): string {
       report.threadRestarts,
     ),
   ];
+  families.push(...balancerFamilies(report));
   families.push(
     gauge("process_start_time_seconds", "When the server (its parent) started", [[
       {},
@@ -182,6 +184,64 @@ export function formatMetrics(report: StatusReport): string {
     });
   }
   return families.map(renderFamily).join("");
+}
+
+/**
+ * Per balancer member: its state (one series per condition, 1 for the one it is in), counts
+ * and last health check — as the slot serving the scrape sees them.
+ */
+function balancerFamilies(report: StatusReport): Family[] {
+  const members = report.balancers.flatMap((b) =>
+    b.members.map((m) => [{ balancer: b.name, member: m.url }, m] as const)
+  );
+  if (members.length === 0) return [];
+  const each = (pick: (m: MemberSnapshot) => number) =>
+    members.map(([labels, m]) => [labels, pick(m)] as const);
+  const checked = members.filter(([, m]) => m.lastCheck !== null);
+  const note = " (this slot's view)";
+  return [
+    gauge(
+      "mpmd_balancer_member_state",
+      `Each member's state, 1 for the one it is in${note}`,
+      members.flatMap(([labels, m]) =>
+        MEMBER_CONDITIONS.map((state) => [{ ...labels, state }, m.condition === state ? 1 : 0])
+      ),
+    ),
+    counters(
+      "mpmd_balancer_member_requests_total",
+      `Requests sent to each member${note}`,
+      each((m) => m.requests),
+    ),
+    counters(
+      "mpmd_balancer_member_errors_total",
+      `Requests to each member that failed${note}`,
+      each((m) => m.errors),
+    ),
+    gauge(
+      "mpmd_balancer_member_busy",
+      `Requests in progress at each member${note}`,
+      each((m) => m.busy),
+    ),
+    counters(
+      "mpmd_balancer_member_bytes_total",
+      `Bytes moved to and from each member${note}`,
+      each((m) => m.bytes),
+    ),
+    gauge(
+      "mpmd_balancer_member_last_check_seconds",
+      `When each checked member's last health check ended, seconds since the epoch${note}`,
+      checked.map(([labels, m]) => [labels, m.lastCheck!.at / 1000]),
+    ),
+    gauge(
+      "mpmd_balancer_member_last_check_passed",
+      `Whether each checked member's last health check passed (1) or failed (0)${note}`,
+      checked.map(([labels, m]) => [labels, m.lastCheck!.passed ? 1 : 0]),
+    ),
+  ];
+}
+
+function counters(name: string, help: string, samples: readonly Sample[]): Family {
+  return { name, type: "counter", help, samples };
 }
 
 function gauge(name: string, help: string, samples: readonly Sample[]): Family {

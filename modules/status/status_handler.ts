@@ -15,6 +15,7 @@ import {
   type ServerResponse,
 } from "../../server/http/mod.ts";
 import type { ScoreboardDetail } from "../../scoreboard/mod.ts";
+import type { BalancerSnapshot } from "../balancer/mod.ts";
 import { formatAuto } from "./auto_format.ts";
 import { renderStatusPage } from "./html_page.ts";
 import { formatMetrics, METRICS_CONTENT_TYPE } from "./metrics_format.ts";
@@ -39,6 +40,8 @@ export interface StatusContext {
   readonly server: ServerFacts;
   /** Reads the whole scoreboard now. */
   readonly readScoreboard: () => Promise<ScoreboardDetail>;
+  /** The slot's balancers and their members now. */
+  readonly balancers: () => readonly BalancerSnapshot[];
 }
 
 /** The longest `?refresh=N` honoured: a page that reloads less often than hourly is a typo. */
@@ -84,6 +87,7 @@ async function answer(
     loadAverage: Deno.loadavg(),
     cpu: await cpuOf(scoreboard),
     residentBytes: await residentBytesOf(scoreboard),
+    balancers: context.balancers(),
   });
   const [contentType, text] = render(report);
   return {

@@ -22,6 +22,7 @@ import {
   type TlsFailureReason,
 } from "../../scoreboard/mod.ts";
 import type { MpmName } from "../../server/config/mod.ts";
+import type { BalancerSnapshot } from "../balancer/mod.ts";
 
 /** What the server says about itself, beside the scoreboard. */
 export interface ServerFacts {
@@ -84,6 +85,8 @@ export interface StatusInput {
   readonly cpu: CpuSeconds | null;
   /** Resident memory of each process the OS tells it of, in bytes, by pid. */
   readonly residentBytes: ReadonlyMap<number, number>;
+  /** The balancers as the slot serving the report sees them. */
+  readonly balancers: readonly BalancerSnapshot[];
 }
 
 /** One process of the scoreboard, as the process table shows it. */
@@ -214,6 +217,11 @@ export interface StatusReport {
   readonly processes: readonly ProcessRow[];
   /** Live slots (state not `.`) of every process; empty without ExtendedStatus. */
   readonly slots: readonly SlotRow[];
+  /**
+   * The balancers and their members as the slot that served this report sees them: each slot
+   * keeps its own member state, so another slot's counts and states may differ.
+   */
+  readonly balancers: readonly BalancerSnapshot[];
 }
 
 const IDLE_STATES: ReadonlySet<SlotState> = new Set(["_"]);
@@ -339,6 +347,7 @@ export function statusReport(input: StatusInput): StatusReport {
           request: slot.request,
         }))
       ),
+    balancers: input.balancers,
   };
 }
 

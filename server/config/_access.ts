@@ -197,6 +197,12 @@ export function parseSectionBody(
   where = "",
 ): Omit<AccessSection, "kind" | "match"> {
   for (const key of Object.keys(fields)) {
+    if (/^ProxyPass(Match|Reverse)?$/.test(key)) {
+      // httpd.conf's <Location> form has its YAML spelling at the host's level.
+      throw new DirectiveValueError(
+        `${where}write ${key} at the host's level with the path first (${key}: ["PATH URL"]), not in a section`,
+      );
+    }
     if (!(BODY_KEYS as readonly string[]).includes(key)) {
       throw new DirectiveValueError(
         `${where}mpmd implements ${BODY_KEYS.join(", ")} in a section, not ${key}${

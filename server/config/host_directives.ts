@@ -32,7 +32,9 @@ import {
 import { ALIAS, ALIAS_MATCH, SCRIPT_ALIAS } from "./_alias.ts";
 import { ERROR_DOCUMENT } from "./_error_document.ts";
 import { HEADER, REQUEST_HEADER } from "./_headers.ts";
+import { COMPRESSION_DIRECTIVES } from "./_compression.ts";
 import { APP } from "./_app.ts";
+import { PROXY_DIRECTIVES } from "./_proxy.ts";
 import { CUSTOM_LOG, ERROR_LOG } from "./_logs.ts";
 import { DIRECTORY_INDEX, FILE_NAME } from "./_directory_index.ts";
 import { OPTIONS } from "./_options.ts";
@@ -181,6 +183,7 @@ export const HOST_DIRECTIVES = {
   ErrorDocument: ERROR_DOCUMENT,
   Header: HEADER,
   RequestHeader: REQUEST_HEADER,
+  ...COMPRESSION_DIRECTIVES,
   ErrorLog: ERROR_LOG,
   LogLevel: oneOf<LogLevel>({
     name: "LogLevel",
@@ -192,4 +195,5 @@ export const HOST_DIRECTIVES = {
   App: APP,
   Status: STATUS,
   ...SSL_DIRECTIVES,
+  ...PROXY_DIRECTIVES,
 } as const;

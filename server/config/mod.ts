@@ -11,8 +11,11 @@ export {
   type AccessSection,
   type AliasRule,
   type AllowOverride,
+  ALTER_ETAG_MODES,
+  type AlterETagMode,
   type AppMount,
   type AutoindexConfig,
+  type CompressionConfig,
   type CustomLog,
   type ErrorDocument,
   type HeaderAction,
@@ -32,10 +35,17 @@ export {
   type MpmName,
   type MpmSource,
   type OptionName,
+  OUTPUT_FILTERS,
+  type OutputFilter,
+  type OutputFilterRule,
   OVERRIDE_CLASSES,
   type OverrideClass,
   PATH_SECTION_KINDS,
   type PathSectionKind,
+  type ProxyConfig,
+  type ProxyReverseRule,
+  type ProxyRule,
+  type ProxyWorker,
   type ReadTimeout,
   type RedirectRule,
   type Requirement,
@@ -106,11 +116,35 @@ export {
   withArticle,
   wordsOf,
 } from "./directive.ts";
+export {
+  type BalancerConfig,
+  type BalancerMemberConfig,
+  HC_METHODS,
+  type HcMethod,
+  type HealthCheckConfig,
+  LB_METHODS,
+  type LbMethod,
+  MEMBER_STATUS_FLAGS,
+  type MemberStatusFlag,
+  type StickySession,
+} from "./balancer_config.ts";
+export {
+  assembleBalancers,
+  BALANCER_DEFAULTS,
+  type BalancerMemberLine,
+  balancerName,
+  balancerOfTarget,
+  type BalancerSettings,
+  formatBalancerLines,
+  MEMBER_DEFAULTS,
+  type ProxySetLine,
+} from "./_balancer.ts";
 export { ArgumentSyntaxError, splitArgs } from "./split_args.ts";
 export { SERVER_DIRECTIVES } from "./server_directives.ts";
 export { formatListen, formatListenAddress } from "./_listen.ts";
 export { DEFAULT_REQUEST_READ_TIMEOUT } from "./request_read_timeout.ts";
 export { HOST_DIRECTIVES } from "./host_directives.ts";
+export { DEFAULT_COMPRESSION } from "./_compression.ts";
 export {
   CHAIN_FILE_DEPRECATED,
   CIPHERS_NOT_CHOSEN,
@@ -130,4 +164,5 @@ export {
   isIgnoredIndexOption,
 } from "./_autoindex.ts";
 export { ALLOW_NO_OVERRIDE, parseAllowOverride } from "./allow_override.ts";
+export { DEFAULT_PROXY_CONFIG, DEFAULT_PROXY_WORKER } from "./_proxy.ts";
 export type { OptionsValue } from "./_options.ts";

@@ -9,6 +9,7 @@
  */
 
 import type { ErrorLogFormat, LogLevel } from "../log/mod.ts";
+import type { BalancerConfig } from "./balancer_config.ts";
 
 /** The six MPMs, in httpd's order of appearance in its manual. */
 export const MPM_NAMES = ["prefork", "worker", "event", "winnt", "netware", "mpmt_os2"] as const;
@@ -199,6 +200,99 @@ export interface HeaderRule {
   readonly name: string;
   /** The value, as written; `null` for unset. */
   readonly value: string | null;
+}
+
+/**
+ * The output filters mpmd has: mod_deflate's `DEFLATE` (gzip) and mod_brotli's
+ * `BROTLI_COMPRESS` (br).
+ */
+export const OUTPUT_FILTERS = ["DEFLATE", "BROTLI_COMPRESS"] as const;
+/** One of {@link OUTPUT_FILTERS}. */
+export type OutputFilter = typeof OUTPUT_FILTERS[number];
+
+/** One `AddOutputFilterByType` line: its filters and the media types they apply to. */
+export interface OutputFilterRule {
+  /** The filters, in the order written. */
+  readonly filters: readonly OutputFilter[];
+  /** Media types without parameters, lower-case (`text/html`). */
+  readonly types: readonly string[];
+}
+
+/** DeflateAlterETag / BrotliAlterETag: what compressing a response does to its ETag. */
+export const ALTER_ETAG_MODES = ["AddSuffix", "NoChange", "Remove"] as const;
+/** One of {@link ALTER_ETAG_MODES}. */
+export type AlterETagMode = typeof ALTER_ETAG_MODES[number];
+
+/** mod_deflate's and mod_brotli's settings of a host. */
+export interface CompressionConfig {
+  /** AddOutputFilterByType lines, in the order written (the main server's first). */
+  readonly byType: readonly OutputFilterRule[];
+  /** SetOutputFilter: filters for every response whatever its type; empty for none. */
+  readonly always: readonly OutputFilter[];
+  /** DeflateCompressionLevel: zlib's level, 1–9. */
+  readonly deflateLevel: number;
+  /** BrotliCompressionQuality: 0–11. */
+  readonly brotliQuality: number;
+  /** DeflateMinLength (mpmd's own): a body known to be shorter is left as it is. */
+  readonly minLengthBytes: number;
+  /** DeflateAlterETag: what gzip does to an ETag. */
+  readonly deflateAlterETag: AlterETagMode;
+  /** BrotliAlterETag: what br does to an ETag. */
+  readonly brotliAlterETag: AlterETagMode;
+}
+
+/** A ProxyPass worker's settings (httpd's `key=value` parameters after the URL). */
+export interface ProxyWorker {
+  /** `timeout=`: how long to wait for the backend; `null` for ProxyTimeout. */
+  readonly timeoutMs: number | null;
+  /** `connectiontimeout=`: how long to wait for a connection; `null` for the timeout's. */
+  readonly connectionTimeoutMs: number | null;
+  /** `keepalive=`: TCP keep-alive probes on backend connections. */
+  readonly tcpKeepAlive: boolean;
+  /** `max=`: open connections to the backend per slot (more requests wait for one). */
+  readonly max: number;
+  /** `ttl=`: how long an idle pooled connection is kept; 0: until the backend closes it. */
+  readonly ttlMs: number;
+}
+
+/** One ProxyPass or ProxyPassMatch rule. */
+export interface ProxyRule {
+  /** `prefix`: the path starts with `match` (ProxyPass); `regex`: `match` finds itself in it. */
+  readonly kind: "prefix" | "regex";
+  /** The URL path or the regular expression's source. */
+  readonly match: string;
+  /** The backend URL (`$1`… from a regex's groups), or `null` for `!` (not proxied). */
+  readonly target: string | null;
+  /** The worker's settings. */
+  readonly worker: ProxyWorker;
+}
+
+/** One ProxyPassReverse, ProxyPassReverseCookieDomain or ProxyPassReverseCookiePath line. */
+export interface ProxyReverseRule {
+  /** What the backend writes: a URL, a cookie domain or a cookie path. */
+  readonly backend: string;
+  /** What the client is shown instead: a path on this host, or a domain. */
+  readonly public: string;
+}
+
+/** mod_proxy's settings of a host. */
+export interface ProxyConfig {
+  /** ProxyPass, then ProxyPassMatch rules, each in the order written: the first match wins. */
+  readonly rules: readonly ProxyRule[];
+  /** ProxyPassReverse: backend URL prefixes in Location, Content-Location and URI rewritten. */
+  readonly reverse: readonly ProxyReverseRule[];
+  /** ProxyPassReverseCookieDomain: Set-Cookie domains rewritten. */
+  readonly cookieDomains: readonly ProxyReverseRule[];
+  /** ProxyPassReverseCookiePath: Set-Cookie path prefixes rewritten. */
+  readonly cookiePaths: readonly ProxyReverseRule[];
+  /** ProxyPreserveHost: the backend gets the client's Host rather than its own name. */
+  readonly preserveHost: boolean;
+  /** ProxyTimeout: how long to wait for a backend; `null` for Timeout. */
+  readonly timeoutMs: number | null;
+  /** ProxyAddHeaders: X-Forwarded-For, -Host and -Server added to the backend's request. */
+  readonly addHeaders: boolean;
+  /** ProxyForwarded (mpmd's own): an RFC 7239 Forwarded field added too. */
+  readonly forwarded: boolean;
 }
 
 /** httpd's per-path sections. */
@@ -402,6 +496,8 @@ export interface HostConfig {
   readonly headers: readonly HeaderRule[];
   /** RequestHeader lines, in the order written. */
   readonly requestHeaders: readonly HeaderRule[];
+  /** mod_deflate and mod_brotli: which answers are compressed on the fly, and how. */
+  readonly compression: CompressionConfig;
   /** ErrorDocument: status → document; `null` (`default`) for the built-in page. */
   readonly errorDocuments: Readonly<Record<number, ErrorDocument | null>>;
   /**
@@ -419,6 +515,8 @@ export interface HostConfig {
   readonly status: StatusConfig | null;
   /** SSLEngine and its companions: how the host answers TLS connections. */
   readonly tls: HostTls;
+  /** mod_proxy: what the host passes to backends, and how it rewrites their answers. */
+  readonly proxy: ProxyConfig;
 }
 
 /** The whole validated configuration. Every field is filled: code never sees `undefined`. */
@@ -528,6 +626,12 @@ export interface ServerConfig {
   readonly logLevel: LogLevel;
   /** LogFormat nicknames → format strings (includes `common` and `combined`). */
   readonly logFormats: Readonly<Record<string, string>>;
+
+  /**
+   * mod_proxy_balancer's balancers (BalancerMember, ProxySet), server-wide: every host's
+   * `balancer://name` names one of them.
+   */
+  readonly balancers: readonly BalancerConfig[];
 
   /**
    * The main server (`hosts[0]`, always there) and then each `<VirtualHost>` in the order

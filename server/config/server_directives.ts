@@ -10,6 +10,7 @@ import { LISTEN } from "./_listen.ts";
 import { ERROR_LOG_FORMAT, LOG_FORMAT } from "./_logs.ts";
 import { REQUEST_READ_TIMEOUT } from "./request_read_timeout.ts";
 import { HEALTH } from "./_health.ts";
+import { BALANCER_MEMBER, PROXY_SET } from "./_balancer.ts";
 import {
   HTTP_ENGINES,
   type HttpEngineName,
@@ -196,4 +197,6 @@ export const SERVER_DIRECTIVES = {
   Group: account("Group", "The group the serving processes run as (default: the User's own)"),
   ErrorLogFormat: ERROR_LOG_FORMAT,
   LogFormat: LOG_FORMAT,
+  BalancerMember: BALANCER_MEMBER,
+  ProxySet: PROXY_SET,
 } as const;

@@ -18,21 +18,27 @@ function reject(reason: string): HttpError {
 }
 
 /**
- * Parses the field lines of `text` from `start` up to the empty line that ends them.
- * Repeated names are combined with `, ` (RFC 9110 §5.3), `cookie` with `; ` (RFC 6265
- * §5.4); a repeated `host` is refused (RFC 9112 §3.2).
+ * Receives one field line's name (as written, and lower-cased) and value (without the optional
+ * whitespace around it); returns why the field is refused, or `null` to go on.
+ */
+export type FieldSink = (name: string, lowerName: string, value: string) => string | null;
+
+/**
+ * Parses the field lines of `text` from `start` up to the empty line that ends them, handing
+ * each field to `sink` in order.
  *
  * @param text Latin-1 text holding field lines each ending in CRLF, then an empty line.
  * @param start Offset of the first field line.
  * @param limits Maximum line length (without CRLF) and number of lines.
- * @returns Values by lower-case name, or an HttpError(400).
+ * @param sink Takes each field; the reason it returns refuses the whole section.
+ * @returns `null`, or an HttpError(400) naming what is wrong.
  */
-export function parseFieldLines(
+export function scanFieldLines(
   text: string,
   start: number,
   limits: FieldLimits,
-): Map<string, string> | HttpError {
-  const fields = new Map<string, string>();
+  sink: FieldSink,
+): HttpError | null {
   const len = text.length;
   let count = 0;
   let p = start;
@@ -41,7 +47,7 @@ export function parseFieldLines(
     const lineStart = p;
     let c = text.charCodeAt(p);
     if (c === CR) {
-      if (text.charCodeAt(p + 1) === LF) return fields;
+      if (text.charCodeAt(p + 1) === LF) return null;
       return reject("CR without LF");
     }
     if (c === SP || c === HTAB) {
@@ -82,14 +88,36 @@ export function parseFieldLines(
       return reject(`more than LimitRequestFields (${limits.limitRequestFields}) fields`);
     }
     const raw = text.slice(lineStart, nameEnd);
-    const name = upper ? raw.toLowerCase() : raw;
-    const value = text.slice(valueStart, valueEnd);
-    const previous = fields.get(name);
-    if (previous === undefined) fields.set(name, value);
-    else if (name === "host") return reject("more than one Host field (RFC 9112 §3.2)");
-    else fields.set(name, previous + (name === "cookie" ? "; " : ", ") + value);
+    const refused = sink(raw, upper ? raw.toLowerCase() : raw, text.slice(valueStart, valueEnd));
+    if (refused !== null) return reject(refused);
     p += 2;
   }
+}
+
+/**
+ * Parses the field lines of `text` from `start` up to the empty line that ends them.
+ * Repeated names are combined with `, ` (RFC 9110 §5.3), `cookie` with `; ` (RFC 6265
+ * §5.4); a repeated `host` is refused (RFC 9112 §3.2).
+ *
+ * @param text Latin-1 text holding field lines each ending in CRLF, then an empty line.
+ * @param start Offset of the first field line.
+ * @param limits Maximum line length (without CRLF) and number of lines.
+ * @returns Values by lower-case name, or an HttpError(400).
+ */
+export function parseFieldLines(
+  text: string,
+  start: number,
+  limits: FieldLimits,
+): Map<string, string> | HttpError {
+  const fields = new Map<string, string>();
+  const error = scanFieldLines(text, start, limits, (_, name, value) => {
+    const previous = fields.get(name);
+    if (previous === undefined) fields.set(name, value);
+    else if (name === "host") return "more than one Host field (RFC 9112 §3.2)";
+    else fields.set(name, previous + (name === "cookie" ? "; " : ", ") + value);
+    return null;
+  });
+  return error ?? fields;
 }
 
 /**

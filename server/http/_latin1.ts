@@ -22,3 +22,15 @@ export function decodeLatin1(bytes: Uint8Array): string {
   }
   return out;
 }
+
+const utf8Encoder = new TextEncoder();
+// deno-lint-ignore no-control-regex -- ASCII is what it recognises
+const ASCII = /^[\x00-\x7f]*$/;
+
+/** Encodes `text` as Latin-1, one byte per character (each below U+0100), as read above. */
+export function encodeLatin1(text: string): Uint8Array {
+  if (ASCII.test(text)) return utf8Encoder.encode(text);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
+}

@@ -59,7 +59,11 @@ export class ChunkedDecoder {
   /** End of that data; equal to {@link dataStart} when the call found none. */
   dataEnd = 0;
 
-  /** @param limits Bounds on chunk-size lines and on the trailer section. */
+  /**
+   * Starts decoding one body.
+   *
+   * @param limits Bounds on chunk-size lines and on the trailer section.
+   */
   constructor(limits: FieldLimits) {
     this.#limits = limits;
   }

@@ -24,7 +24,11 @@ export class HeadScanner {
   #lines = 0;
   #blankLines = 0;
 
-  /** @param limits The same limits the parser applies. */
+  /**
+   * Starts a scanner for heads under `limits`.
+   *
+   * @param limits The same limits the parser applies.
+   */
   constructor(limits: HeadLimits) {
     this.#limits = limits;
   }

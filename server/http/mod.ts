@@ -3,7 +3,9 @@
  * bodies (Content-Length and chunked, 100-continue, LimitRequestBody), response
  * serialisation with httpd's `Date`/`Server`/`Keep-Alive` fields, keep-alive and
  * pipelining, mod_reqtimeout-style read limits enforced by one sweeper, lingering close,
- * and an adapter to web-standard `Request`/`Response` for application handlers.
+ * and an adapter to web-standard `Request`/`Response` for application handlers; for mpmd's
+ * client side (the reverse proxy), the head scanner, a response-head parser and the chunked
+ * decoder.
  *
  * @example Serve a fixed response and an app on one port
  * ```ts
@@ -81,3 +83,9 @@ export { discardStreamBody } from "./_stream_body.ts";
 export { cachedHttpDate, formatHttpDate, parseHttpDate } from "./http_date.ts";
 export { isKnownStatus, STATUS_TEXT, statusText } from "./status_text.ts";
 export type { KnownStatus } from "./status_text.ts";
+export { HeadScanner, maxHeadBytes } from "./head_scanner.ts";
+export type { HeadLimits } from "./parse_head.ts";
+export type { FieldLimits } from "./_field_lines.ts";
+export { ChunkedDecoder } from "./chunked_decoder.ts";
+export { decodeLatin1, encodeLatin1 } from "./_latin1.ts";
+export { parseResponseHead, type ResponseFraming, type ResponseHead } from "./response_head.ts";

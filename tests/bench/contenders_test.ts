@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { allContenders, appContenders, HELLO_APP, selectContenders } from "../../bench/mod.ts";
+import {
+  allContenders,
+  appContenders,
+  gzipContenders,
+  HELLO_APP,
+  selectContenders,
+} from "../../bench/mod.ts";
 
 const ALL = allContenders({
   mpmdEntry: "/src/main.ts",
@@ -108,4 +114,24 @@ Deno.test("appContenders() serves one module from mpmd and from deno serve --par
     /^serve --parallel -A --host 127\.0\.0\.1 --port 8080 \/apps\/hello\.ts$/,
   );
   assert.ok(HELLO_APP.endsWith("/examples/apps/hello/app.ts"));
+});
+
+Deno.test("gzipContenders() sets mpmd against nginx and Apache's event MPM, each compressing at one level", () => {
+  const contenders = gzipContenders({
+    mpmdEntry: "/src/main.ts",
+    mpmdVariants: [["--mpm", "event"]],
+  });
+  assert.deepEqual(contenders.map((c) => c.name), ["mpmd --mpm event", "nginx", "apache-event"]);
+  const [mpmd, nginx, apache] = contenders.map((c) =>
+    c.launch({ ...SITE, stem: c.stem, gzipLevel: 6 }).configText.split("\n")
+  );
+  assert.ok(mpmd!.includes('AddOutputFilterByType: "DEFLATE text/html"'));
+  assert.ok(mpmd!.includes("DeflateCompressionLevel: 6"));
+  for (const line of ["  gzip on;", "  gzip_comp_level 6;", "  gzip_vary on;"]) {
+    assert.ok(nginx!.includes(line), line);
+  }
+  for (const line of ["AddOutputFilterByType DEFLATE text/html", "DeflateCompressionLevel 6"]) {
+    assert.ok(apache!.includes(line), line);
+  }
+  assert.ok(apache!.some((line) => line.startsWith("LoadModule deflate_module ")));
 });

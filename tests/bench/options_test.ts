@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import {
   BENCH_DEFAULTS,
   BenchError,
+  GZIP_MPMD_VARIANTS,
   HOSTILE_DEFAULTS,
   HOSTILE_MPMD_VARIANTS,
   parseBenchArgs,
@@ -80,6 +81,11 @@ Deno.test("parseBenchArgs()", async (t) => {
       want: { slots: true, connections: 8, ab: true, mpmdVariants: SLOT_MPMD_VARIANTS },
     },
     {
+      name: "--gzip: mpmd event",
+      args: ["--gzip"],
+      want: { gzip: true, mpmdVariants: GZIP_MPMD_VARIANTS },
+    },
+    {
       name: "--app keeps the --mpmd runs asked for",
       args: ["--app", "--mpmd=--mpm worker"],
       want: { app: true, mpmdVariants: [["--mpm", "worker"]] },
@@ -108,6 +114,12 @@ Deno.test("parseBenchArgs() rejects bad input", async (t) => {
       name: "--slots with --hostile",
       args: ["--hostile", "--slots"],
       message: /--slots with --hostile/,
+    },
+    { name: "--gzip with --app", args: ["--app", "--gzip"], message: /--app with --gzip/ },
+    {
+      name: "--gzip with --ab",
+      args: ["--gzip", "--ab"],
+      message: /--ab with --gzip: the cross-check sends no Accept-Encoding/,
     },
     {
       name: "no slow clients",

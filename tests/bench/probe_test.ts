@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
-import { type ExpectedFile, parseProbeResponse, probeMismatch } from "../../bench/mod.ts";
+import { gzipSync } from "node:zlib";
+import {
+  dechunk,
+  type ExpectedFile,
+  gzipMismatch,
+  parseProbeResponse,
+  probeMismatch,
+} from "../../bench/mod.ts";
 
 const encoder = new TextEncoder();
 const BODY = encoder.encode("x".repeat(1023) + "\n");
@@ -71,6 +78,69 @@ Deno.test("probeMismatch()", async (t) => {
       const parsed = parseProbeResponse(response(c.head, c.body));
       assert.ok(parsed);
       assert.equal(probeMismatch(parsed, EXPECTED), c.want);
+    });
+  }
+});
+
+/** `body` in chunks of `size` bytes, then the last chunk. */
+function chunked(body: Uint8Array, size: number): Uint8Array {
+  const parts: Uint8Array[] = [];
+  for (let at = 0; at < body.length; at += size) {
+    const piece = body.subarray(at, at + size);
+    parts.push(
+      encoder.encode(`${piece.length.toString(16)};ext=1\r\n`),
+      piece,
+      encoder.encode("\r\n"),
+    );
+  }
+  parts.push(encoder.encode("0\r\n\r\n"));
+  return Uint8Array.from(parts.flatMap((part) => [...part]));
+}
+
+Deno.test("dechunk()", async (t) => {
+  await t.step("joins the chunks", () => assert.deepEqual(dechunk(chunked(BODY, 100)), BODY));
+  await t.step("returns null for a cut body", () => {
+    assert.equal(dechunk(chunked(BODY, 100).subarray(0, 50)), null);
+  });
+  await t.step("returns null for a size that is not hex", () => {
+    assert.equal(dechunk(encoder.encode("zz\r\nabc\r\n0\r\n\r\n")), null);
+  });
+});
+
+Deno.test("gzipMismatch()", async (t) => {
+  const gzipped = new Uint8Array(gzipSync(BODY));
+  const GZIP_HEAD = "HTTP/1.1 200 OK\nContent-Type: text/plain\nContent-Encoding: gzip";
+  const CASES = [
+    {
+      name: "accepts the file gzipped, with a length",
+      head: `${GZIP_HEAD}\nContent-Length: ${gzipped.length}`,
+      body: gzipped,
+      want: { gzipBytes: gzipped.length },
+    },
+    {
+      name: "accepts the file gzipped and chunked (nginx)",
+      head: `${GZIP_HEAD}\nTransfer-Encoding: chunked`,
+      body: chunked(gzipped, 7),
+      want: { gzipBytes: gzipped.length },
+    },
+    {
+      name: "rejects the file sent as it is",
+      head: OK_HEAD,
+      body: BODY,
+      want: { mismatch: "Content-Encoding missing, not gzip" },
+    },
+    {
+      name: "rejects gzip of other bytes",
+      head: GZIP_HEAD,
+      body: new Uint8Array(gzipSync(encoder.encode("other"))),
+      want: { mismatch: "a body that gunzips to other bytes" },
+    },
+  ];
+  for (const c of CASES) {
+    await t.step(c.name, () => {
+      const parsed = parseProbeResponse(response(c.head, c.body));
+      assert.ok(parsed);
+      assert.deepEqual(gzipMismatch(parsed, EXPECTED), c.want);
     });
   }
 });

@@ -22,6 +22,8 @@ function reportOf(outcomes: BenchReport["outcomes"], reference: string): BenchRe
     settings: {
       path: "/1k.txt",
       fileBytes: 1024,
+      mediaType: "text/plain",
+      gzipLevel: null,
       durationSec: 5,
       warmupSec: 1,
       connections: 50,

@@ -182,10 +182,12 @@ const CHECKS = [
   })),
 ];
 
-for (const c of CHECKS) {
+for (const [c, gzipLevel] of CHECKS.flatMap((c) => [[c, undefined], [c, 6]] as const)) {
   const missing = !await findProgram(c.program);
   Deno.test({
-    name: `${c.name} accepts its generated config (${c.program} -t)`,
+    name: `${c.name} accepts its generated config${
+      gzipLevel ? " with gzip" : ""
+    } (${c.program} -t)`,
     // Skipped where Debian's package is not installed: apt-get install -y nginx apache2.
     ignore: missing,
     fn: async () => {
@@ -203,6 +205,7 @@ for (const c of CHECKS) {
           stem: contender.stem,
           runAsUser: Deno.uid() === 0 ? "www-data" : null,
           ...(tls === undefined ? {} : { tls }),
+          ...(gzipLevel === undefined ? {} : { gzipLevel }),
         });
         for (const d of spec.dirs) await Deno.mkdir(d, { recursive: true });
         await Deno.writeTextFile(spec.configPath, spec.configText);

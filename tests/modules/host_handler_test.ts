@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { NO_STATUS } from "./_no_status.ts";
+import { NO_BALANCERS, NO_STATUS } from "./_no_status.ts";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
-import { createHostHandler } from "../../modules/mod.ts";
+import { BackendPool, createHostHandler } from "../../modules/mod.ts";
 import { collectingLogger } from "../server/http/_test_engine.ts";
 import { makeRequest } from "./static/_request.ts";
 import { parseConfigText } from "../../server/config/readers/mod.ts";
@@ -23,7 +23,10 @@ async function mainHostHandler(yaml: string, root: string): Promise<Handler> {
     listening: new Promise(() => {}),
     types: {},
     banner: "mpmd",
+    balancers: NO_BALANCERS,
     serverRoot: root,
+    timeoutMs: 60_000,
+    proxyPool: new BackendPool(),
   });
 }
 

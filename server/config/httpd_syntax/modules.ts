@@ -36,6 +36,16 @@ export const BUILTIN_MODULES: readonly HttpdModule[] = [
   { id: "authz_core_module", otherNames: ["mod_authz_core.c"] },
   { id: "auth_basic_module", otherNames: ["mod_auth_basic.c"] },
   { id: "headers_module", otherNames: ["mod_headers.c"] },
+  { id: "filter_module", otherNames: ["mod_filter.c"] },
+  { id: "deflate_module", otherNames: ["mod_deflate.c"] },
+  { id: "brotli_module", otherNames: ["mod_brotli.c"] },
+  { id: "proxy_module", otherNames: ["mod_proxy.c"] },
+  { id: "proxy_http_module", otherNames: ["mod_proxy_http.c"] },
+  { id: "proxy_balancer_module", otherNames: ["mod_proxy_balancer.c"] },
+  { id: "lbmethod_byrequests_module", otherNames: ["mod_lbmethod_byrequests.c"] },
+  { id: "lbmethod_bybusyness_module", otherNames: ["mod_lbmethod_bybusyness.c"] },
+  { id: "lbmethod_bytraffic_module", otherNames: ["mod_lbmethod_bytraffic.c"] },
+  { id: "proxy_hcheck_module", otherNames: ["mod_proxy_hcheck.c"] },
 ];
 
 /**

@@ -8,6 +8,7 @@
 import { resolve } from "node:path";
 import type { Resolution } from "./_resolve.ts";
 import {
+  assembleBalancers,
   type ConfigLocation,
   DEFAULT_AUTOINDEX,
   DEFAULT_REQUEST_READ_TIMEOUT,
@@ -87,6 +88,7 @@ export function buildConfig(r: Resolution, source: BuildSource): ServerConfig {
     errorLogFormat: get(S.ErrorLogFormat),
     logLevel: main.logLevel,
     logFormats: get(S.LogFormat),
+    balancers: assembleBalancers(get(S.BalancerMember), get(S.ProxySet)),
     hosts: [main, ...virtualHosts],
   };
 }
@@ -128,6 +130,15 @@ function hostConfig(
     aliases: [...get(H.ScriptAlias), ...get(H.Alias), ...get(H.AliasMatch)],
     sections: PATH_SECTION_KINDS.flatMap((kind) => get(H[kind])),
     errorDocuments: get(H.ErrorDocument),
+    compression: {
+      byType: get(H.AddOutputFilterByType),
+      always: get(H.SetOutputFilter),
+      deflateLevel: get(H.DeflateCompressionLevel),
+      brotliQuality: get(H.BrotliCompressionQuality),
+      minLengthBytes: get(H.DeflateMinLength),
+      deflateAlterETag: get(H.DeflateAlterETag),
+      brotliAlterETag: get(H.BrotliAlterETag),
+    },
     headers: get(H.Header),
     requestHeaders: get(H.RequestHeader),
     errorLog: errorLog === "stderr" ? errorLog : inRoot(errorLog),
@@ -143,6 +154,16 @@ function hostConfig(
       protocols: get(H.SSLProtocol),
       // Read by parseConfigText(), which has the file access.
       credentials: null,
+    },
+    proxy: {
+      rules: [...get(H.ProxyPass), ...get(H.ProxyPassMatch)],
+      reverse: get(H.ProxyPassReverse),
+      cookieDomains: get(H.ProxyPassReverseCookieDomain),
+      cookiePaths: get(H.ProxyPassReverseCookiePath),
+      preserveHost: get(H.ProxyPreserveHost),
+      timeoutMs: get(H.ProxyTimeout),
+      addHeaders: get(H.ProxyAddHeaders),
+      forwarded: get(H.ProxyForwarded),
     },
   };
 }

@@ -88,6 +88,13 @@ const MERGED_INTO_VIRTUAL_HOST: ReadonlyMap<string, "main first" | "host first" 
     ["ErrorDocument", "main first"],
     ["Header", "main first"],
     ["RequestHeader", "main first"],
+    ["AddOutputFilterByType", "main first"],
+    // mod_proxy's merge: a virtual host's own mappings are tried first.
+    ["ProxyPass", "host first"],
+    ["ProxyPassMatch", "host first"],
+    ["ProxyPassReverse", "host first"],
+    ["ProxyPassReverseCookieDomain", "host first"],
+    ["ProxyPassReverseCookiePath", "host first"],
     // httpd appends a virtual host's sections to the main server's.
     ...PATH_SECTION_KINDS.map((kind) => [kind, "main first"] as const),
   ]);

@@ -1,8 +1,8 @@
 /**
  * The rules that involve more than one value: an MPM this build holds, at least one Listen
  * address and no address twice, sound RequestReadTimeout ranges, CustomLog formats that name a
- * known LogFormat, no two App mounts on one Location, and KeepAlive off when KeepAliveTimeout
- * is 0.
+ * known LogFormat, no two App mounts on one Location, balancers with members (each once), and
+ * KeepAlive off when KeepAliveTimeout is 0.
  * Pure: a configuration and the places its directives came from in, the checked
  * configuration and its warnings out.
  *
@@ -13,6 +13,7 @@ import { type ClampWarning, MPMS, THIS_BUILD } from "../../../mpm/mod.ts";
 import { didYouMeanHint } from "../../../base/mod.ts";
 import { compileLogFormat, LogFormatError } from "../../log/mod.ts";
 import {
+  balancerOfTarget,
   ConfigError,
   ConfigErrors,
   type ConfigLocation,
@@ -82,8 +83,11 @@ export function checkConfig(input: CheckConfigInput): CheckConfigResult {
     }
   }
   if (!failed.has("App")) { for (const host of config.hosts) checkApps(host, report); }
+  const balanced = failed.has("BalancerMember") || failed.has("ProxySet")
+    ? config.hosts
+    : checkBalancers(config, report);
   const engineWarnings = failed.has("HttpEngine") ? [] : checkEngine(input, report);
-  const hosts = config.hosts.map((host): HostConfig => ({
+  const hosts = balanced.map((host): HostConfig => ({
     ...host,
     customLogs: host.customLogs.map((log) =>
       resolveFormat(log, config.logFormats, failed.has("CustomLog") ? null : report)
@@ -208,6 +212,58 @@ function checkApps(host: HostConfig, report: Report): void {
       );
     }
   }
+}
+
+/**
+ * A balancer needs members, each backend once; a ProxyPass or ProxyPassReverse names a balancer
+ * that exists. Returns the hosts with each ProxyPassReverse of a balancer URL written out as one
+ * line per member URL, as httpd applies it.
+ */
+function checkBalancers(config: ServerConfig, report: Report): HostConfig[] {
+  const byName = new Map(config.balancers.map((b) => [b.name, b]));
+  const unknown = (directive: string, what: string, name: string) =>
+    report(directive, `Cannot ${what}: no BalancerMember defines balancer://${name}`);
+  const hosts = config.hosts.map((host) => {
+    for (const rule of host.proxy.rules) {
+      const name = rule.target === null ? null : balancerOfTarget(rule.target);
+      if (name !== null && !byName.has(name)) {
+        const directive = rule.kind === "prefix" ? "ProxyPass" : "ProxyPassMatch";
+        unknown(directive, `proxy ${rule.match} to ${rule.target}`, name);
+      }
+    }
+    const reverse = host.proxy.reverse.flatMap((rule) => {
+      const name = balancerOfTarget(rule.backend);
+      if (name === null) return [rule];
+      const balancer = byName.get(name);
+      if (balancer === undefined) {
+        unknown("ProxyPassReverse", `rewrite ${rule.backend} URLs`, name);
+        return [];
+      }
+      const path = rule.backend.slice(`balancer://${name}`.length).replace(/^\//, "");
+      return balancer.members.map((m) => ({ ...rule, backend: new URL(path, m.url).href }));
+    });
+    return { ...host, proxy: { ...host.proxy, reverse } };
+  });
+  for (const balancer of config.balancers) {
+    if (balancer.members.length === 0) {
+      report(
+        "ProxySet",
+        `Cannot use balancer://${balancer.name} (${balancer.origin}): no BalancerMember belongs to it`,
+      );
+    }
+    const seen = new Map<string, string>();
+    for (const member of balancer.members) {
+      const first = seen.get(member.url);
+      if (first === undefined) seen.set(member.url, member.origin);
+      else {
+        report(
+          "BalancerMember",
+          `Cannot add ${member.url} to balancer://${balancer.name} twice (${first} and ${member.origin})`,
+        );
+      }
+    }
+  }
+  return hosts;
 }
 
 /** httpd's rules for a range: a ceiling not below the timeout, and a MinRate to grow by. */

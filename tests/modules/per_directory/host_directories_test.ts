@@ -4,9 +4,9 @@
  */
 
 import assert from "node:assert/strict";
-import { NO_STATUS } from "../_no_status.ts";
+import { NO_BALANCERS, NO_STATUS } from "../_no_status.ts";
 import { join } from "node:path";
-import { createHostHandler } from "../../../modules/mod.ts";
+import { BackendPool, createHostHandler } from "../../../modules/mod.ts";
 import { parseConfigText } from "../../../server/config/readers/mod.ts";
 import type { Handler } from "../../../server/http/mod.ts";
 import type { LogEntry } from "../../server/http/_test_engine.ts";
@@ -39,7 +39,10 @@ async function hostOf(root: string, yaml: string[], log: LogEntry[] = []): Promi
     listening: new Promise(() => {}),
     types: {},
     banner: "mpmd",
+    balancers: NO_BALANCERS,
     serverRoot: config.serverRoot,
+    timeoutMs: 60_000,
+    proxyPool: new BackendPool(),
   });
 }
 

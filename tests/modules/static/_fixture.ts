@@ -21,7 +21,12 @@
  */
 
 import { brotliCompressSync, gzipSync } from "node:zlib";
-import { DEFAULT_AUTOINDEX, type HostConfig } from "../../../server/config/mod.ts";
+import {
+  DEFAULT_AUTOINDEX,
+  DEFAULT_COMPRESSION,
+  DEFAULT_PROXY_CONFIG,
+  type HostConfig,
+} from "../../../server/config/mod.ts";
 import type { Logger, LogLevel } from "../../../server/log/mod.ts";
 
 /** The fixture tree and what the tests compare against. */
@@ -157,6 +162,7 @@ export async function createStaticFixture(): Promise<StaticFixture> {
       aliases: [],
       sections: [],
       errorDocuments: {},
+      compression: DEFAULT_COMPRESSION,
       headers: [],
       requestHeaders: [],
       errorLog: "stderr",
@@ -172,6 +178,7 @@ export async function createStaticFixture(): Promise<StaticFixture> {
         protocols: { min: "TLSv1.2", max: "TLSv1.3", unavailable: [] },
         credentials: null,
       },
+      proxy: DEFAULT_PROXY_CONFIG,
       ...overrides,
     }),
     [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }),

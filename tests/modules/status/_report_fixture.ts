@@ -122,6 +122,39 @@ export const SERVER: ServerFacts = {
   extendedStatus: true,
 };
 
+/** A balancer as one slot sees it: one member in use, one out after a failed check. */
+export const BALANCERS: StatusInput["balancers"] = [{
+  name: "app",
+  lbMethod: "byrequests",
+  stickySession: "ROUTEID",
+  members: [
+    {
+      url: "http://127.0.0.1:8081/",
+      route: "a",
+      loadFactor: 1,
+      condition: "ok",
+      requests: 12,
+      errors: 0,
+      busy: 1,
+      bytes: 12_288,
+      checkMethod: "GET",
+      lastCheck: { at: NOW_MS - 500, passed: true },
+    },
+    {
+      url: "http://127.0.0.1:8082/",
+      route: "",
+      loadFactor: 2,
+      condition: "hcfail",
+      requests: 3,
+      errors: 1,
+      busy: 0,
+      bytes: 2_048,
+      checkMethod: "TCP",
+      lastCheck: { at: NOW_MS - 200, passed: false },
+    },
+  ],
+}];
+
 /** The fixture as `statusReport()` takes it. */
 export const INPUT: StatusInput = {
   scoreboard: SCOREBOARD,
@@ -131,4 +164,5 @@ export const INPUT: StatusInput = {
   cpu: { user: 8, system: 2, childrenUser: 1, childrenSystem: 1 },
   // Process 101 is gone from /proc by the time it is read.
   residentBytes: new Map([[100, 64 * 2 ** 20]]),
+  balancers: [],
 };

@@ -125,6 +125,7 @@ export function readDirective(
     );
   }
   if (lower === "allowoverride") return allowOverride(state, line, ctx);
+  if (ctx.kind === "balancer") return balancerDirective(state, line, ctx);
   if (ctx.kind === "directory" || ctx.kind === "location" || ctx.kind === "require") {
     if (accessDirective(state, line, ctx)) return;
   }
@@ -148,6 +149,9 @@ export function readDirective(
     return;
   }
   if (ctx.kind !== "server" && SERVER_ONLY.has(name)) return notHere(state, name, line.at, ctx);
+  if (ctx.kind === "location" && PROXY_LOCATION_FORMS.has(name)) {
+    return proxyInLocation(state, { ...line, name }, ctx.section);
+  }
   const value = valueOf(state, lower, name, line);
   if (value === null) return;
   const o = occurrence(name, value, line.at);
@@ -165,6 +169,9 @@ export function readDirective(
         access.DirectoryIndex = [access.DirectoryIndex, line.args].filter(Boolean).join(" ");
       }
     }
+  } else if (ctx.kind === "vhost" && BALANCER_DIRECTIVES.has(name)) {
+    // Balancers are server-wide in mpmd: one a VirtualHost declares serves every host.
+    state.sections.main.push(o);
   } else if (name === "HostnameLookups" && ctx.kind !== "vhost") {
     // Off, the one value mpmd has, was read silently above: another is refused at its own line,
     // in a section as on its host, rather than ignored with a warning.
@@ -327,6 +334,33 @@ function loadModule(state: ReaderState, line: DirectiveLine): void {
   state.sections.main.push(occurrence("MPM", mpm, line.at));
 }
 
+/** The directives that define balancers. */
+const BALANCER_DIRECTIVES: ReadonlySet<string> = new Set(["BalancerMember", "ProxySet"]);
+
+/**
+ * Inside `<Proxy "balancer://name">`: BalancerMember and ProxySet lines name the section's
+ * balancer, as httpd's do; other lines are ignored with a warning.
+ */
+function balancerDirective(
+  state: ReaderState,
+  line: DirectiveLine,
+  ctx: Extract<Context, { kind: "balancer" }>,
+): void {
+  const name = implementedName(line.name);
+  if (name === null || !BALANCER_DIRECTIVES.has(name)) {
+    warn(
+      state,
+      line.at,
+      `Ignoring ${line.name} inside ${
+        describeContext(ctx)
+      }: mpmd reads BalancerMember and ProxySet there`,
+    );
+    return;
+  }
+  const value = `balancer://${ctx.name} ${line.args}`;
+  state.sections.main.push(occurrence(name, value, line.at));
+}
+
 /** Inside `<Location>`: SetHandler and Require make a status page; the rest is ignored. */
 function locationDirective(line: DirectiveLine, section: LocationSection): void {
   const lower = line.name.toLowerCase();
@@ -336,6 +370,46 @@ function locationDirective(line: DirectiveLine, section: LocationSection): void 
     return;
   }
   section.unimplemented.push({ name: line.name, at: line.at });
+}
+
+/** mod_proxy's directives whose `<Location>` form leaves out the path: the section gives it. */
+const PROXY_LOCATION_FORMS: ReadonlySet<string> = new Set([
+  "ProxyPass",
+  "ProxyPassMatch",
+  "ProxyPassReverse",
+]);
+
+/**
+ * A ProxyPass, ProxyPassMatch or ProxyPassReverse line inside `<Location>` (or ProxyPass in
+ * `<LocationMatch>`): the host's line with the section's path or pattern as its first argument.
+ */
+function proxyInLocation(state: ReaderState, line: DirectiveLine, section: LocationSection): void {
+  const first = words(line.args)?.[0] ?? "";
+  const regex = section.kind === "LocationMatch";
+  if (line.name === "ProxyPassReverse" && regex) {
+    return fail(
+      state,
+      line.at,
+      line.name,
+      `Cannot use ProxyPassReverse inside <LocationMatch ${section.path}>: write "ProxyPassReverse path url" in its host`,
+    );
+  }
+  if (first.startsWith("/")) {
+    return fail(
+      state,
+      line.at,
+      line.name,
+      `Cannot use ${line.name} with a path inside <${section.kind} ${section.path}>: the section gives the path (${line.name} url)`,
+    );
+  }
+  const name = line.name === "ProxyPassReverse"
+    ? line.name
+    : regex
+    ? "ProxyPassMatch"
+    : "ProxyPass";
+  const o = occurrence(name, `${quoteArg(section.path)} ${line.args}`, line.at);
+  const host = section.host;
+  (host === 0 ? state.sections.main : state.sections.vhosts[host - 1]!.occurrences).push(o);
 }
 
 /** The access body keys by the lower-case directive name. */

@@ -7,7 +7,7 @@
  * of a `<Directory>` or `<DirectoryMatch>` and the AllowOverride of a `<Directory>`; a
  * `<Directory>` that holds a host's DocumentRoot also sets that host's Options (and
  * DirectoryIndex, AddType, AddDefaultCharset), from the least to the most specific; `<Location>` with `SetHandler server-status` becomes
- * its host's Status. Every other section is skipped with a warning, never an error.
+ * its host's Status; `<Proxy "balancer://name">` holds a balancer's lines. Every other section is skipped with a warning, never an error.
  *
  * @module
  */
@@ -23,6 +23,7 @@ import {
 import { fail, occurrence, type ReaderState, unimplemented, warn } from "./_reader_state.ts";
 import {
   ArgumentSyntaxError,
+  balancerName,
   type ConfigLocation,
   HOST_DIRECTIVES,
   MPM_NAMES,
@@ -89,6 +90,8 @@ export type Context =
   | { readonly kind: "vhost"; readonly host: number }
   | { readonly kind: "directory"; readonly section: DirectorySection }
   | { readonly kind: "location"; readonly section: LocationSection }
+  /** Inside `<Proxy "balancer://name">`: its BalancerMember and ProxySet lines. */
+  | { readonly kind: "balancer"; readonly name: string; readonly written: string }
   /** Inside `<RequireAll>`, `<RequireAny>` or `<RequireNone>`: its list of Require lines. */
   | {
     readonly kind: "require";
@@ -135,6 +138,7 @@ export function enterSection(state: ReaderState, tag: SectionTag, ctx: Context):
     state.sections.vhosts.push({ declaration, occurrences: [] });
     return { kind: "vhost", host: state.sections.vhosts.length };
   }
+  if (kind === "proxy") return proxySection(state, tag, ctx);
   const container = REQUIRE_CONTAINERS[kind];
   if (container !== undefined) {
     if (ctx.kind !== "directory" && ctx.kind !== "location" && ctx.kind !== "require") {
@@ -193,6 +197,26 @@ export function enterSection(state: ReaderState, tag: SectionTag, ctx: Context):
   }
   warn(state, tag.at, `Ignoring <${tag.name} ${tag.args}>: mpmd does not implement <${tag.name}>`);
   return null;
+}
+
+/**
+ * `<Proxy "balancer://name">` holds a balancer's BalancerMember and ProxySet lines; mpmd has no
+ * other use for `<Proxy>` (it is no forward proxy, and proxied paths take their access rules
+ * from `<Location>`), so other URLs are skipped with a warning.
+ */
+function proxySection(state: ReaderState, tag: SectionTag, ctx: Context): Context | null {
+  if (ctx.kind !== "server" && ctx.kind !== "vhost") return nested(state, tag, ctx);
+  const args = words(tag.args);
+  const name = args?.length === 1 ? balancerName(args[0]!) : null;
+  if (name === null) {
+    warn(
+      state,
+      tag.at,
+      `Ignoring <Proxy ${tag.args}>: mpmd reads <Proxy> sections for balancer://name URLs only`,
+    );
+    return null;
+  }
+  return { kind: "balancer", name, written: args![0]! };
 }
 
 function nested(state: ReaderState, tag: SectionTag, ctx: Context): null {
@@ -400,5 +424,7 @@ export function describeContext(ctx: Context): string {
       return `<${ctx.section.kind} ${ctx.section.path}>`;
     case "require":
       return `<${ctx.name}>`;
+    case "balancer":
+      return `<Proxy ${ctx.written}>`;
   }
 }

@@ -15,8 +15,13 @@ import {
   type AccessSection,
   type AliasRule,
   type AllowOverride,
+  type CompressionConfig,
   DEFAULT_AUTOINDEX,
+  DEFAULT_COMPRESSION,
+  DEFAULT_PROXY_CONFIG,
+  DEFAULT_PROXY_WORKER,
   DEFAULT_REQUEST_READ_TIMEOUT,
+  formatBalancerLines,
   formatDuration,
   formatListen,
   formatListingOrder,
@@ -26,6 +31,8 @@ import {
   type HostConfig,
   OVERRIDE_CLASSES,
   PATH_SECTION_KINDS,
+  type ProxyConfig,
+  type ProxyRule,
   type ReadTimeout,
   type RedirectRule,
   type Requirement,
@@ -100,6 +107,9 @@ export function configToYaml(config: ServerConfig, options: ConfigToYamlOptions 
     ),
   );
   if (Object.keys(formats).length > 0) entries.LogFormat = formats;
+  for (const [name, lines] of Object.entries(formatBalancerLines(config.balancers))) {
+    if (lines.length > 0) entries[name] = lines;
+  }
   const [main, ...virtualHosts] = config.hosts;
   Object.assign(entries, hostEntries(main, defaultHost(config.serverRoot)));
   if (virtualHosts.length > 0) {
@@ -148,6 +158,7 @@ function defaultHost(serverRoot: string): HostConfig {
     aliases: [],
     sections: [],
     errorDocuments: {},
+    compression: DEFAULT_COMPRESSION,
     headers: [],
     requestHeaders: [],
     errorLog: H.ErrorLog.default,
@@ -163,6 +174,7 @@ function defaultHost(serverRoot: string): HostConfig {
       protocols: H.SSLProtocol.default,
       credentials: null,
     },
+    proxy: DEFAULT_PROXY_CONFIG,
   };
 }
 
@@ -255,6 +267,7 @@ function hostEntries(host: HostConfig, base: HostConfig): Entries {
     const lines = (prefixed ? own : host[field]).map(headerLine);
     if (lines.length > 0) entries[key] = lines;
   }
+  Object.assign(entries, compressionEntries(host.compression, base.compression));
   put("ErrorLog", "errorLog");
   put("LogLevel", "logLevel");
   put(
@@ -271,6 +284,36 @@ function hostEntries(host: HostConfig, base: HostConfig): Entries {
     });
   } else put("Status", "status", "Off");
   Object.assign(entries, tlsEntries(host.tls, base.tls));
+  Object.assign(entries, proxyEntries(host.proxy, base.proxy));
+  return entries;
+}
+
+/** mod_deflate's and mod_brotli's directives of a host that differ from `base`'s. */
+function compressionEntries(
+  compression: CompressionConfig,
+  base: CompressionConfig,
+): Entries {
+  const entries: Entries = {};
+  // As Header lines: the main server's lines first, a virtual host writes its own.
+  const inherited = same(compression.byType.slice(0, base.byType.length), base.byType);
+  const own = inherited ? compression.byType.slice(base.byType.length) : compression.byType;
+  if (own.length > 0) {
+    entries.AddOutputFilterByType = own.map((rule) =>
+      [rule.filters.join(";"), ...rule.types].join(" ")
+    );
+  }
+  const always = compression.always.length === 0 ? "none" : compression.always.join(";");
+  putChanged(entries, "SetOutputFilter", compression.always, base.always, always);
+  const scalars = [
+    ["DeflateCompressionLevel", "deflateLevel"],
+    ["BrotliCompressionQuality", "brotliQuality"],
+    ["DeflateMinLength", "minLengthBytes"],
+    ["DeflateAlterETag", "deflateAlterETag"],
+    ["BrotliAlterETag", "brotliAlterETag"],
+  ] as const;
+  for (const [key, field] of scalars) {
+    putChanged(entries, key, compression[field], base[field]);
+  }
   return entries;
 }
 
@@ -396,6 +439,59 @@ function readTimeoutSpec(t: ReadTimeout): string {
     : "";
   const rate = t.minRateBytesPerSec > 0 ? `,MinRate=${t.minRateBytesPerSec}` : "";
   return `${seconds(t.initialMs)}${range}${rate}`;
+}
+
+/** mod_proxy's directives of a host that differ from `base`'s (its own mappings, as redirects). */
+function proxyEntries(proxy: ProxyConfig, base: ProxyConfig): Entries {
+  const entries: Entries = {};
+  const own = <T>(rules: readonly T[], baseRules: readonly T[]) =>
+    rules.filter((r) => !baseRules.some((b) => same(b, r)));
+  const rules = own(proxy.rules, base.rules);
+  for (const [key, kind] of [["ProxyPass", "prefix"], ["ProxyPassMatch", "regex"]] as const) {
+    const lines = rules.filter((r) => r.kind === kind).map(proxyRuleLine);
+    if (lines.length > 0) entries[key] = lines;
+  }
+  const reverseKeys = [
+    ["ProxyPassReverse", "reverse"],
+    ["ProxyPassReverseCookieDomain", "cookieDomains"],
+    ["ProxyPassReverseCookiePath", "cookiePaths"],
+  ] as const;
+  for (const [key, field] of reverseKeys) {
+    const lines = own(proxy[field], base[field]).map((r) =>
+      (key === "ProxyPassReverse" ? [r.public, r.backend] : [r.backend, r.public])
+        .map(quoteArg).join(" ")
+    );
+    if (lines.length > 0) entries[key] = lines;
+  }
+  const flags = [
+    ["ProxyPreserveHost", "preserveHost"],
+    ["ProxyAddHeaders", "addHeaders"],
+    ["ProxyForwarded", "forwarded"],
+  ] as const;
+  for (const [key, field] of flags) {
+    if (proxy[field] !== base[field]) entries[key] = proxy[field] ? "On" : "Off";
+  }
+  if (proxy.timeoutMs !== base.timeoutMs && proxy.timeoutMs !== null) {
+    entries.ProxyTimeout = formatDuration(proxy.timeoutMs);
+  }
+  return entries;
+}
+
+/** A ProxyPass or ProxyPassMatch line: what it matches, the target, the keys it sets. */
+function proxyRuleLine(rule: ProxyRule): string {
+  const w = rule.worker;
+  const d = DEFAULT_PROXY_WORKER;
+  const keys = [
+    ...(w.timeoutMs !== d.timeoutMs ? [`timeout=${formatDuration(w.timeoutMs!)}`] : []),
+    ...(w.connectionTimeoutMs !== d.connectionTimeoutMs
+      ? [`connectiontimeout=${formatDuration(w.connectionTimeoutMs!)}`]
+      : []),
+    ...(w.tcpKeepAlive !== d.tcpKeepAlive ? ["keepalive=On"] : []),
+    ...(w.max !== d.max ? [`max=${w.max}`] : []),
+    ...(w.ttlMs !== d.ttlMs ? [`ttl=${formatDuration(w.ttlMs)}`] : []),
+  ];
+  return [quoteArg(rule.match), rule.target === null ? "!" : quoteArg(rule.target), ...keys]
+    .join(" ");
 }
 
 /** mod_ssl's directives of a host that differ from `base`'s. */

@@ -1,5 +1,9 @@
 import assert from "node:assert/strict";
-import { DEFAULT_AUTOINDEX, type ServerConfig } from "../../../../server/config/mod.ts";
+import {
+  DEFAULT_AUTOINDEX,
+  DEFAULT_COMPRESSION,
+  type ServerConfig,
+} from "../../../../server/config/mod.ts";
 import { parseYaml, withListen } from "./_parse_yaml.ts";
 
 const host = (c: ServerConfig) => c.hosts[0];
@@ -267,6 +271,7 @@ Deno.test("parseConfigText() fills httpd 2.4's defaults (and mpmd's own choices)
       common: '%h %l %u %t "%r" %>s %b',
       combined: '%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i"',
     },
+    balancers: [],
     hosts: [{
       addresses: [],
       declaredAt: "/srv/mpmd.yaml",
@@ -290,6 +295,7 @@ Deno.test("parseConfigText() fills httpd 2.4's defaults (and mpmd's own choices)
       aliases: [],
       sections: [],
       errorDocuments: {},
+      compression: DEFAULT_COMPRESSION,
       headers: [],
       requestHeaders: [],
       errorLog: "stderr",
@@ -304,6 +310,16 @@ Deno.test("parseConfigText() fills httpd 2.4's defaults (and mpmd's own choices)
         chainFile: null,
         protocols: { min: "TLSv1.2", max: "TLSv1.3", unavailable: [] },
         credentials: null,
+      },
+      proxy: {
+        rules: [],
+        reverse: [],
+        cookieDomains: [],
+        cookiePaths: [],
+        preserveHost: false,
+        timeoutMs: null,
+        addHeaders: true,
+        forwarded: false,
       },
     }],
   });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { chooseContentCoding } from "../../../modules/static/_content_coding.ts";
+import { chooseContentCoding } from "../../modules/_content_coding.ts";
 
 Deno.test("chooseContentCoding()", async (t) => {
   const both = { br: true, gzip: true };
@@ -20,6 +20,15 @@ Deno.test("chooseContentCoding()", async (t) => {
     { accept: "br", available: gzipOnly, expect: null },
     { accept: "x-gzip;q=0.5", available: gzipOnly, expect: "gzip" },
     { accept: "gzip, gzip;q=0", available: gzipOnly, expect: "gzip" },
+    // What the compression filters meet: both offered, br first on a tie.
+    { accept: "gzip, deflate, br, zstd", available: both, expect: "br" },
+    { accept: "gzip;q=0.8, br;q=0.5", available: both, expect: "gzip" },
+    { accept: "*", available: both, expect: "br" },
+    { accept: "*;q=0", available: both, expect: null },
+    { accept: "br;q=0, *", available: both, expect: "gzip" },
+    { accept: "identity", available: both, expect: null },
+    { accept: "gzip;q=0.5, identity;q=0.6", available: gzipOnly, expect: null },
+    { accept: "deflate", available: both, expect: null },
   ];
   for (const c of cases) {
     await t.step(`${c.accept ?? "(none)"} of ${JSON.stringify(c.available)}`, () => {

@@ -1,11 +1,11 @@
 /**
- * Accept-Encoding negotiation between a file and its precompressed siblings (RFC 9110
- * §12.5.3). Pure.
+ * Accept-Encoding negotiation (RFC 9110 §12.5.3) between the codings a response can have: a
+ * file's precompressed siblings, or what the compression filters make of an answer. Pure.
  *
  * @module
  */
 
-/** Codings a precompressed sibling may carry, most preferred first (wins ties). */
+/** The codings mpmd sends, most preferred first (wins ties). */
 export const CONTENT_CODINGS = ["br", "gzip"] as const;
 /** One of {@link CONTENT_CODINGS}. */
 export type ContentCoding = typeof CONTENT_CODINGS[number];
