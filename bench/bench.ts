@@ -484,10 +484,10 @@ export async function main(args: readonly string[]): Promise<number> {
   // The app benchmark serves no file, but the servers' configs still name a DocumentRoot.
   const site = await makeSite(options.gzip ? [file, page] : [file]);
   try {
-    // The https cases belong to the static-file run and to --h2 (not --app, --slots or
-    // --hostile).
+    // The https cases belong to the static-file run and to --h2 (not --app, --slots, --hostile,
+    // --gzip or --proxy).
     const https = options.h2 ||
-      !options.app && !options.slots && !options.hostile &&
+      !options.app && !options.slots && !options.hostile && !options.gzip && !options.proxy &&
         runnable.some(({ contender }) => contender.https);
     const ctx: RunContext = {
       options,
