@@ -1,7 +1,7 @@
 /**
- * The compression filters end to end, under prefork and event: a real mpmd serving static files
- * and an app, real clients (node:http, which never decompresses; curl --compressed), every body
- * decompressed and compared with what was compressed.
+ * The compression filters end to end, under prefork and event: a real mpmd serving static files,
+ * an app and a proxied backend, real clients (node:http, which never decompresses; curl
+ * --compressed), every body decompressed and compared with what was compressed.
  */
 
 import assert from "node:assert/strict";
@@ -11,6 +11,7 @@ import { within } from "../../_deadline.ts";
 import { startMpmd } from "../../_server.ts";
 import { concatBytes } from "../static/_request.ts";
 import { APP_PAGE } from "./_fixtures/compressible_app.ts";
+import { startEchoBackend } from "../proxy/_backends.ts";
 
 const APP = new URL("./_fixtures/compressible_app.ts", import.meta.url).pathname;
 const DEADLINE_MS = 20_000;
@@ -121,11 +122,14 @@ const decode = (body: Uint8Array, coding: string | undefined): Uint8Array =>
 for (const { name, config, appLength } of MPMS) {
   Deno.test(`${name}: AddOutputFilterByType compresses what it should and leaves the rest`, async (t) => {
     await using root = await site();
+    await using backend = await startEchoBackend();
     await using server = await startMpmd([
       "Listen: 127.0.0.1:0",
       `DocumentRoot: ${root.dir}`,
       "AddOutputFilterByType:",
       "  - BROTLI_COMPRESS;DEFLATE text/html text/css application/json text/event-stream",
+      "  - DEFLATE application/octet-stream",
+      `ProxyPass: ["/backend ${backend.origin}/"]`,
       "App:",
       "  - Location: /app",
       `    Module: ${APP}`,
@@ -151,6 +155,21 @@ for (const { name, config, appLength } of MPMS) {
         },
       );
     }
+
+    await t.step("a proxied answer is compressed as it streams through", async () => {
+      // 1 MiB from the backend with a Content-Length: sent on compressed, chunked.
+      const big = await request(port, "/backend/bytes/1048576", { "Accept-Encoding": "gzip" });
+      assert.equal(big.status, 200);
+      assert.equal(big.headers["content-encoding"], "gzip");
+      assert.equal(big.headers["content-length"], undefined);
+      assert.ok(big.body.length < 64 * 1024);
+      assert.deepEqual(decode(big.body, "gzip"), new Uint8Array(1048576).fill(0x78));
+      const json = await request(port, "/backend/api", { "Accept-Encoding": "br" });
+      assert.equal(json.headers["content-encoding"], "br");
+      assert.equal(json.headers["vary"], "Accept-Encoding");
+      const echo = JSON.parse(new TextDecoder().decode(decode(json.body, "br")));
+      assert.equal(echo.url, "/api");
+    });
 
     await t.step("HEAD gets GET's fields, the compressed length included", async () => {
       const headers = { "Accept-Encoding": "gzip" };
