@@ -189,9 +189,7 @@ export async function startSlot(options: SlotOptions): Promise<Slot> {
       // A graceful restart waits for requests however long they take, as httpd's; a tunnel
       // need not end by itself, so GracefulShutdownTimeout (when set) bounds it there too.
       const tunnelGraceMs = config.gracefulShutdownTimeoutMs;
-      // A child process gets `how` as JSON, where an Infinity grace arrives as null.
-      const graceMs = Number.isFinite(how.graceMs) ? how.graceMs : Infinity;
-      const tunnelsOver = tunnelGraceMs > 0 && tunnelGraceMs < graceMs
+      const tunnelsOver = tunnelGraceMs > 0 && tunnelGraceMs < how.graceMs
         ? setTimeout(() => engine.closeTunnels(), tunnelGraceMs)
         : undefined;
       await loop;

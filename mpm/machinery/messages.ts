@@ -25,8 +25,11 @@ export interface ChildStart {
 /** Parent → child. */
 export type ParentMessage =
   | ChildStart
-  /** Finish gracefully and exit (graceful restart, graceful stop, spare-server retirement). */
-  | { readonly type: "retire"; readonly how: RetireOptions }
+  /**
+   * Finish gracefully and exit (graceful restart, graceful stop, spare-server retirement). The
+   * pipe carries JSON, which has no Infinity: a grace without limit travels as `null`.
+   */
+  | { readonly type: "retire"; readonly how: { readonly graceMs: number | null } }
   /** Give up the thread of slot `slot` (it stopped running) and ask to be replaced. */
   | { readonly type: "restartThread"; readonly slot: number }
   /** Start `count` more threads (netware, mpmt_os2). */

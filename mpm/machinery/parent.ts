@@ -384,7 +384,8 @@ class Parent {
 
   #retire(child: Child, how: RetireOptions): void {
     child.state = "quiescing";
-    void sendTo(child, { type: "retire", how });
+    const graceMs = Number.isFinite(how.graceMs) ? how.graceMs : null;
+    void sendTo(child, { type: "retire", how: { graceMs } });
   }
 
   /** One maintenance cycle: the MPM's plan from the scoreboard, then the stuck-slot watch. */

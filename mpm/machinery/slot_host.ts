@@ -185,7 +185,7 @@ async function host(channel: HostChannel, stopped: Promise<void>): Promise<numbe
         case "retire":
           retiring = true;
           scoreboard.setFlags({ quiescing: true });
-          void finish((slot) => slot.retire(message.how));
+          void finish((slot) => slot.retire({ graceMs: message.how.graceMs ?? Infinity }));
           break;
       }
     }
