@@ -8,6 +8,7 @@
 
 import { TIMED_OUT, withDeadline } from "../../base/mod.ts";
 import type { ProxyWorker } from "../../server/config/mod.ts";
+import type { BackendAddress } from "./backend_address.ts";
 import { BackendConnection, BackendError } from "./backend_connection.ts";
 import { SilenceWatch } from "./silence_watch.ts";
 
@@ -23,10 +24,8 @@ interface Backend {
 
 /** Where to connect and how. */
 export interface ConnectTarget {
-  /** Host name or address. */
-  readonly hostname: string;
-  /** TCP port. */
-  readonly port: number;
+  /** The backend. */
+  readonly address: BackendAddress;
   /** The worker's settings (`max=`, `keepalive=`). */
   readonly worker: ProxyWorker;
   /** How long to wait for a free slot and then for the connection. */
@@ -58,15 +57,32 @@ export class BackendPool {
 
   /**
    * An idle connection to the backend, or a new one when fewer than `max=` are open, or the
-   * first to come free.
+   * first to come free; the idle one without a promise.
    *
    * @param target The backend and the worker's settings.
    * @param options `fresh`: never an idle one (the retry after a stale one failed).
    * @throws {BackendError} when no connection could be made in time.
    */
-  async acquire(target: ConnectTarget, options: { fresh: boolean }): Promise<Acquired> {
-    const authority = `${target.hostname}:${target.port}`;
-    const backend = this.#backend(authority);
+  acquire(target: ConnectTarget, options: { fresh: boolean }): Acquired | Promise<Acquired> {
+    const backend = this.#backend(target.address.authority);
+    // The common case answers at once: an async function would add a promise hop to it.
+    if (!options.fresh) {
+      const idle = backend.idle.pop();
+      if (idle !== undefined) {
+        clearTimeout(idle.idleTimer);
+        return { connection: idle, reused: true };
+      }
+    }
+    return this.#connect(backend, target, options);
+  }
+
+  /** {@link acquire} when no idle connection was at hand: waits for room, then connects. */
+  async #connect(
+    backend: Backend,
+    target: ConnectTarget,
+    options: { fresh: boolean },
+  ): Promise<Acquired> {
+    const { hostname, port, authority } = target.address;
     const deadline = Date.now() + target.connectTimeoutMs;
     for (;;) {
       if (!options.fresh) {
@@ -96,7 +112,7 @@ export class BackendPool {
     }
     backend.open++;
     try {
-      const connecting = Deno.connect({ hostname: target.hostname, port: target.port });
+      const connecting = Deno.connect({ hostname, port });
       const conn = await withDeadline(connecting, deadline - Date.now());
       if (conn === TIMED_OUT) {
         connecting.then((late) => late.close(), () => {});

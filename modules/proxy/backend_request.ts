@@ -49,7 +49,8 @@ function forwardedNode(address: string): string {
  */
 export function backendRequestHead(request: ServerRequest, options: BackendHeadOptions): string {
   const connection = request.headers.get("connection");
-  const named = connection === undefined ? null : new Set(connectionOptions(connection));
+  // A Connection field names a token or two (clients send `keep-alive`): a list beats a Set.
+  const named = connection === undefined ? null : connectionOptions(connection);
   const clientHost = request.headers.get("host") ?? "";
   let head = `${request.method} ${options.target} HTTP/1.1\r\nHost: ${
     options.preserveHost && clientHost !== "" ? clientHost : options.backendHost
@@ -60,7 +61,7 @@ export function backendRequestHead(request: ServerRequest, options: BackendHeadO
   let forwarded: string | undefined;
   for (const [name, value] of request.headers) {
     if (REPLACED.has(name) || isHopByHop(name)) continue;
-    if (named !== null && named.has(name)) continue;
+    if (named !== null && named.includes(name)) continue;
     if (options.addHeaders) {
       if (name === "x-forwarded-for") {
         forwardedFor = value;

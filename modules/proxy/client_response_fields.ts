@@ -35,18 +35,18 @@ export function clientResponseFields(
   rewrite: ResponseRewrite,
   self: string,
 ): ResponseHeaders {
-  let named: Set<string> | null = null;
+  // The names a Connection field lists: a token or two (`keep-alive`), so a list, not a Set.
+  let named: string[] | null = null;
   for (const [name, value] of fields) {
     if (name.length === 10 && name.toLowerCase() === "connection") {
-      named ??= new Set();
-      for (const token of connectionOptions(value)) named.add(token);
+      named = named === null ? connectionOptions(value) : named.concat(connectionOptions(value));
     }
   }
   const out: ResponseHeaders = [];
   for (const field of fields) {
     const lower = field[0].toLowerCase();
     if (isHopByHop(lower)) continue;
-    if (named !== null && named.has(lower)) continue;
+    if (named !== null && named.includes(lower)) continue;
     if (URL_FIELDS.has(lower) && rewrite.reverse.length > 0) {
       out.push([field[0], reverseUrl(field[1], rewrite.reverse, self)]);
     } else if (

@@ -24,6 +24,7 @@
 export { type BackendChoice, type BackendPicker, singleBackend } from "./backend_choice.ts";
 export { createProxyHandler, pickerOf, type ProxyContext } from "./proxy_handler.ts";
 export { type Acquired, BackendPool, type ConnectTarget } from "./backend_pool.ts";
+export { type BackendAddress, backendAddress } from "./backend_address.ts";
 export { Silence, SilenceWatch, SWEEP_MS } from "./silence_watch.ts";
 export { BackendConnection, BackendError, RESPONSE_HEAD_LIMITS } from "./backend_connection.ts";
 export { type BackendHeadOptions, backendRequestHead } from "./backend_request.ts";

@@ -27,6 +27,7 @@ import {
   BackendError,
   RESPONSE_HEAD_LIMITS,
 } from "./backend_connection.ts";
+import { type BackendAddress, backendAddress } from "./backend_address.ts";
 import type { BackendChoice } from "./backend_choice.ts";
 import type { BackendPool } from "./backend_pool.ts";
 import type { Silence } from "./silence_watch.ts";
@@ -84,18 +85,18 @@ export async function proxyExchange(
 ): Promise<ServerResponse> {
   let choice = options.choice;
   for (;;) {
-    const url = choice.url;
-    const prefix = url.pathname === "/" ? "" : url.pathname.replace(/\/$/, "");
+    const address = backendAddress(choice.url);
     const headBytes = encodeLatin1(backendRequestHead(request, {
       ...options.head,
-      target: prefix + options.target,
-      backendHost: url.host,
+      target: address.prefix + options.target,
+      backendHost: address.host,
       upgrade: options.upgrade,
     }));
     const exchange: Exchange = {
       request,
-      options: { ...options, choice },
-      backendName: `${url.protocol}//${url.host}`,
+      options,
+      choice,
+      address,
       reached: false,
       silence: null,
       upload: { done: !request.body.present, clientFailure: null },
@@ -119,9 +120,9 @@ export async function proxyExchange(
       if (next === null) return failed(exchange, error);
       exchange.silence?.stop();
       options.logger.warn(
-        `Cannot reach backend ${exchange.backendName} for ${describeRequest(request)}: ${
+        `Cannot reach backend ${exchange.address.name} for ${describeRequest(request)}: ${
           describeError(error)
-        }; trying ${next.url.protocol}//${next.url.host}`,
+        }; trying ${backendAddress(next.url).name}`,
       );
       choice = next;
       continue;
@@ -138,7 +139,7 @@ export async function proxyExchange(
  * tunnel's idle timeout, which takes over from the silence watch.
  */
 function switched(exchange: Exchange, head: ResponseHead, fields: ResponseHeaders): ServerResponse {
-  const { options } = exchange;
+  const { options, choice } = exchange;
   const connection = exchange.connection!;
   exchange.silence!.stop();
   fields.push(["Upgrade", switchedProtocol(head)!]);
@@ -146,11 +147,11 @@ function switched(exchange: Exchange, head: ResponseHead, fields: ResponseHeader
     statusText: head.reason,
     headers: fields,
     idleTimeoutMs: options.timeoutMs,
-    backendName: exchange.backendName,
+    backendName: exchange.address.name,
     logger: options.logger,
     ended: (moved) => {
       options.pool.release(connection, false, options.worker);
-      options.choice.finished({ failed: false, bytes: exchange.bytes + moved });
+      choice.finished({ failed: false, bytes: exchange.bytes + moved });
     },
   });
 }
@@ -159,8 +160,10 @@ function switched(exchange: Exchange, head: ResponseHead, fields: ResponseHeader
 interface Exchange {
   readonly request: ServerRequest;
   readonly options: ExchangeOptions;
-  /** `http://host:port`, as log lines name the backend. */
-  readonly backendName: string;
+  /** The backend this attempt goes to (a balancer's retry is a new exchange). */
+  readonly choice: BackendChoice;
+  /** The backend's address (its `name` is how log lines name it), from {@link choice}. */
+  readonly address: BackendAddress;
   /** A connection to the backend was had: the request may have reached it. */
   reached: boolean;
   /** The watch on the backend's silence, from the first connection on. */
@@ -187,15 +190,14 @@ interface Upload {
 async function sendHead(exchange: Exchange, headBytes: Uint8Array): Promise<ResponseHead> {
   const { request, options, upload } = exchange;
   const { pool, worker } = options;
-  const url = options.choice.url;
   const retryable = IDEMPOTENT.has(request.method) && !request.body.present;
   for (let attempt = 0;; attempt++) {
-    const acquired = await pool.acquire({
-      hostname: url.hostname.replace(/^\[(.*)\]$/, "$1"),
-      port: Number(url.port || 80),
+    const pending = pool.acquire({
+      address: exchange.address,
       worker,
       connectTimeoutMs: worker.connectionTimeoutMs ?? options.timeoutMs,
     }, { fresh: attempt > 0 });
+    const acquired = pending instanceof Promise ? await pending : pending;
     const connection = acquired.connection;
     exchange.reached = true;
     exchange.connection = connection;
@@ -238,21 +240,21 @@ async function sendHead(exchange: Exchange, headBytes: Uint8Array): Promise<Resp
  * or 502 (504 when the backend stayed silent), logged with the backend's name.
  */
 function failed(exchange: Exchange, error: unknown): ServerResponse {
-  const { request, options, upload, connection } = exchange;
+  const { request, options, choice, upload, connection } = exchange;
   exchange.silence?.stop();
   const silent = exchange.silence?.expired === true;
   if (connection !== null) options.pool.release(connection, false, options.worker);
   if (upload.clientFailure !== null) {
-    options.choice.finished({ failed: false, bytes: exchange.bytes });
+    choice.finished({ failed: false, bytes: exchange.bytes });
     throw upload.clientFailure.cause;
   }
   const status = silent ? 504 : 502;
   options.logger.error(
-    `${status === 504 ? "Timeout" : "Error"} from backend ${exchange.backendName} for ${
+    `${status === 504 ? "Timeout" : "Error"} from backend ${exchange.address.name} for ${
       describeRequest(request)
     }: ${silent ? `no answer within ${options.timeoutMs} ms` : describeError(error)}`,
   );
-  options.choice.finished({ failed: true, bytes: exchange.bytes });
+  choice.finished({ failed: true, bytes: exchange.bytes });
   return errorResponse(status);
 }
 
@@ -363,12 +365,12 @@ async function* streamBody(exchange: Answered): AsyncGenerator<Uint8Array> {
     }
     complete = true;
   } catch (error) {
-    const { request, options, backendName } = exchange;
+    const { request, options, address } = exchange;
     const reason = silence.expired
       ? `no data within ${options.timeoutMs} ms`
       : describeError(error);
     options.logger.error(
-      `Error reading the body from backend ${backendName} for ${
+      `Error reading the body from backend ${address.name} for ${
         describeRequest(request)
       }: ${reason}; closing the client's connection`,
     );
@@ -384,12 +386,12 @@ async function* streamBody(exchange: Answered): AsyncGenerator<Uint8Array> {
  * reported.
  */
 function finish(exchange: Answered, complete: boolean): void {
-  const { connection, silence, options, head } = exchange;
+  const { connection, silence, options, choice, head } = exchange;
   silence.stop();
   const reusable = complete && exchange.upload.done && head.keepAlive &&
     connection.start === connection.end && !silence.expired;
   options.pool.release(connection, reusable, options.worker);
-  options.choice.finished({ failed: !complete, bytes: exchange.bytes });
+  choice.finished({ failed: !complete, bytes: exchange.bytes });
 }
 
 /** The next bytes of a body, at most `max`: buffered ones first. */
