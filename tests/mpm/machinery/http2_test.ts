@@ -22,12 +22,19 @@ const CASES: readonly MpmCase[] = [
   { mpm: "event", section: ONE_CHILD_TWO_THREADS },
 ];
 
+/** How long an HTTP/2 connection with no stream open is kept. */
+const KEEP_ALIVE_TIMEOUT_MS = 1_000;
+
 /** a.test speaks h2 and HTTP/1.1, b.test HTTP/1.1 only; an access log line per request. */
 function config(c: MpmCase, dir: string): string {
   return tlsConfig(
     c,
     dir,
-    ['CustomLog: ["stderr \\"h2log %H %v %{SSL_PROTOCOL}x %>s %U\\""]', "LimitRequestBody: 1000"],
+    [
+      'CustomLog: ["stderr \\"h2log %H %v %{SSL_PROTOCOL}x %>s %U\\""]',
+      "LimitRequestBody: 1000",
+      `KeepAliveTimeout: ${KEEP_ALIVE_TIMEOUT_MS / 1000}`,
+    ],
     (name) => [`Protocols: ${name === "a.test" ? "h2 http/1.1" : "http/1.1"}`],
   );
 }
@@ -131,6 +138,95 @@ async function resetAndGoAway(port: number, ca: string, streams: number): Promis
   }
 }
 
+const END_STREAM = 0x1;
+const ACK = 0x1;
+const FRAME_DATA = 0;
+const FRAME_PING = 6;
+
+/** One received frame's header and payload. */
+interface Frame {
+  readonly type: number;
+  readonly flags: number;
+  readonly stream: number;
+  readonly payload: Uint8Array;
+}
+
+/** The frames a connection receives, one at a time; `null` once it closes (or resets). */
+class FrameReader {
+  #held = new Uint8Array(0);
+  readonly #buffer = new Uint8Array(16 * 1024);
+
+  constructor(readonly conn: Deno.Conn) {}
+
+  async next(): Promise<Frame | null> {
+    for (;;) {
+      const held = this.#held;
+      if (held.length >= FRAME_HEADER_BYTES) {
+        const length = (held[0]! << 16) | (held[1]! << 8) | held[2]!;
+        if (held.length >= FRAME_HEADER_BYTES + length) {
+          this.#held = held.subarray(FRAME_HEADER_BYTES + length);
+          return {
+            type: held[3]!,
+            flags: held[4]!,
+            stream: new DataView(held.buffer, held.byteOffset).getUint32(5) & 0x7fffffff,
+            payload: held.subarray(FRAME_HEADER_BYTES, FRAME_HEADER_BYTES + length),
+          };
+        }
+      }
+      const n = await this.conn.read(this.#buffer).catch((error) => {
+        if (error instanceof Deno.errors.ConnectionReset) return null;
+        throw error;
+      });
+      if (n === null) return null;
+      const more = new Uint8Array(held.length + n);
+      more.set(held);
+      more.set(this.#buffer.subarray(0, n), held.length);
+      this.#held = more;
+    }
+  }
+
+  /**
+   * Reads until stream `stream` ends, or with `stream` 0 until the connection closes,
+   * answering the server's PINGs as a client must (a graceful close waits for one).
+   */
+  async until(stream: number): Promise<void> {
+    for (let f = await this.next(); f !== null; f = await this.next()) {
+      if (f.type === FRAME_PING && (f.flags & ACK) === 0) {
+        await this.conn.write(frame(FRAME_PING, ACK, 0, f.payload));
+      }
+      const ends = f.type === FRAME_DATA || f.type === FRAME.headers;
+      if (stream !== 0 && ends && (f.flags & END_STREAM) !== 0 && f.stream === stream) return;
+    }
+    if (stream !== 0) throw new Error(`The connection closed before stream ${stream} ended`);
+  }
+}
+
+/**
+ * Opens an h2 connection, asks for `/` twice, `pauseMs` apart, and resolves with how long after
+ * the second answer the server closed the idle connection.
+ */
+async function idleCloseAfterStreams(port: number, ca: string, pauseMs: number): Promise<number> {
+  const tcp = await Deno.connect({ hostname: "127.0.0.1", port });
+  using conn = await Deno.startTls(tcp, {
+    hostname: "a.test",
+    caCerts: [ca],
+    alpnProtocols: ["h2"],
+  });
+  await conn.handshake();
+  const block = getHeaderBlock("a.test");
+  await conn.write(new TextEncoder().encode("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"));
+  await conn.write(frame(FRAME.settings, 0, 0, new Uint8Array(0)));
+  await conn.write(frame(FRAME.headers, END_STREAM_AND_HEADERS, 1, block));
+  const frames = new FrameReader(conn);
+  await frames.until(1);
+  await new Promise((resolve) => setTimeout(resolve, pauseMs));
+  await conn.write(frame(FRAME.headers, END_STREAM_AND_HEADERS, 3, block));
+  await frames.until(3);
+  const answeredAt = performance.now();
+  await within(frames.until(0), "the idle connection closing", 15_000);
+  return performance.now() - answeredAt;
+}
+
 /** No child died: the parent logs httpd's "child pid N exit …" when one does. */
 function assertNoChildDied(server: TestServer): void {
   const died = server.stderr.find((line) => /child pid \d+ exit/.test(line));
@@ -209,6 +305,17 @@ Deno.test("HTTP/2 by ALPN on https listeners, per virtual host's Protocols", asy
         const summary = await h2load(port, "-n", "2000", "-c", "2", "-m", "100");
         assert.match(summary, /2000 total, .* 2000 succeeded, 0 failed/);
       });
+      await t.step(
+        "an idle connection is closed KeepAliveTimeout after its last stream",
+        async () => {
+          // The second stream comes while the first one's idle clock runs: the clock starts again.
+          const closedAfterMs = await idleCloseAfterStreams(port, ca, KEEP_ALIVE_TIMEOUT_MS * 0.6);
+          assert.ok(
+            closedAfterMs >= KEEP_ALIVE_TIMEOUT_MS * 0.9,
+            `closed ${Math.round(closedAfterMs)} ms after the last answer`,
+          );
+        },
+      );
       await t.step("streams reset at once and clients that go away leave it serving", async () => {
         await Promise.all(Array.from({ length: 8 }, () => resetAndGoAway(port, ca, 200)));
         // h2load ends each connection with GOAWAY, with streams still in flight on others.
