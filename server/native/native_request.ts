@@ -82,6 +82,7 @@ class NativeServerRequest implements WebRequest {
   private readonly count: BodyCount;
   private headerMap: Map<string, string> | null = null;
   private requestBody: RequestBody | null = null;
+  private hostName: string | null = null;
 
   constructor(request: Request, context: NativeRequestContext, count: BodyCount) {
     this.web = request;
@@ -113,14 +114,9 @@ class NativeServerRequest implements WebRequest {
     return this.headerMap;
   }
 
+  /** Read by the engine, the virtual hosts and the scoreboard for each request: looked up once. */
   get host(): string {
-    const field = this.web.headers.get("host");
-    if (field !== null || this.version !== HTTP2_VERSION) return field ?? "";
-    // HTTP/2 names the host in `:authority` (RFC 9113 section 8.3.1), which Deno puts in the
-    // URL only.
-    const url = this.web.url;
-    const start = url.indexOf("//") + 2;
-    return url.slice(start, url.indexOf("/", start));
+    return this.hostName ??= hostOf(this.web, this.version);
   }
 
   get body(): RequestBody {
@@ -131,6 +127,17 @@ class NativeServerRequest implements WebRequest {
     // Deno rejects it when the connection goes first; mpmd's engine resolves it either way.
     return this.context.completed.catch(() => {});
   }
+}
+
+/** The host `request` names: its Host field, or on HTTP/2 its `:authority`. */
+function hostOf(request: Request, version: HttpVersion | typeof HTTP2_VERSION): string {
+  const field = request.headers.get("host");
+  if (field !== null || version !== HTTP2_VERSION) return field ?? "";
+  // HTTP/2 names the host in `:authority` (RFC 9113 section 8.3.1), which Deno puts in the URL
+  // only.
+  const url = request.url;
+  const start = url.indexOf("//") + 2;
+  return url.slice(start, url.indexOf("/", start));
 }
 
 /**

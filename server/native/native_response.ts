@@ -6,7 +6,7 @@
  * @module
  */
 
-import { discardStreamBody, type ServerResponse } from "../http/mod.ts";
+import { discardStreamBody, type ResponseHeaders, type ServerResponse } from "../http/mod.ts";
 
 /**
  * The body bytes sent (0 for HEAD), `null` when unknown: an app's body without a
@@ -55,13 +55,10 @@ export function nativeResponse(
     counted.bytes = length === null ? null : Number(length);
     return options.closing ? closingCopy(web) : web;
   }
-  const headers = new Headers(response.headers);
-  if (!headers.has("server")) headers.set("server", options.banner);
-  if (options.closing) headers.set("connection", "close");
   const init = {
     status: response.status,
     ...(response.statusText === undefined ? {} : { statusText: response.statusText }),
-    headers,
+    headers: sentFields(response.headers, options),
   };
   const body = response.body;
   if (body === null || NULL_BODY_STATUSES.has(response.status)) {
@@ -73,6 +70,26 @@ export function nativeResponse(
     return new Response(body as Uint8Array<ArrayBuffer>, init);
   }
   return new Response(countedStream(body, counted), init);
+}
+
+/**
+ * The fields sent with a module's answer: its own, `Server` unless it has one, and
+ * `Connection: close` in place of any Connection field when closing. A list, not a `Headers`:
+ * the Response validates and copies the fields either way, and a `Headers` made first would be
+ * built, then sorted and copied again.
+ */
+function sentFields(fields: ResponseHeaders, options: NativeResponseOptions): ResponseHeaders {
+  const sent: ResponseHeaders = [];
+  let hasServer = false;
+  for (const field of fields) {
+    const name = field[0].toLowerCase();
+    if (name === "server") hasServer = true;
+    else if (options.closing && name === "connection") continue;
+    sent.push(field);
+  }
+  if (!hasServer) sent.push(["server", options.banner]);
+  if (options.closing) sent.push(["connection", "close"]);
+  return sent;
 }
 
 /** `source` with `Connection: close`: in place, or in a copy when its fields are immutable. */

@@ -13,7 +13,8 @@ import { httpsPort, run, tlsConfig, tlsSite } from "./_tls_site.ts";
  * HTTP/2 over TLS end to end under prefork, worker and event: ALPN offers h2 where a host's
  * Protocols lists it (a.test) and not where it does not (b.test); curl, openssl and h2load are
  * the clients; a storm of streams reset at once and connections that go away (GOAWAY, then
- * closed unread) leaves every child up and answering.
+ * closed unread) leaves every child up and answering; an idle connection is closed
+ * KeepAliveTimeout after its last stream.
  */
 
 const CASES: readonly MpmCase[] = [
@@ -21,6 +22,9 @@ const CASES: readonly MpmCase[] = [
   { mpm: "worker", section: ONE_CHILD_TWO_THREADS },
   { mpm: "event", section: ONE_CHILD_TWO_THREADS },
 ];
+
+/** How long an HTTP/2 connection with no stream open is kept. */
+const KEEP_ALIVE_TIMEOUT_MS = 1_000;
 
 /** a.test speaks h2 and HTTP/1.1, b.test HTTP/1.1 only; an access log line per request. */
 function config(c: MpmCase, dir: string): string {
@@ -89,11 +93,8 @@ function getHeaderBlock(authority: string): Uint8Array {
   return new Uint8Array([0x82, 0x87, 0x84, 0x01, name.length, ...name]);
 }
 
-/**
- * One connection that opens `streams` requests and resets each at once (RST_STREAM CANCEL),
- * then says GOAWAY and closes without reading an answer.
- */
-async function resetAndGoAway(port: number, ca: string, streams: number): Promise<void> {
+/** A TLS connection to a.test on which the handshake chose h2. */
+async function connectH2(port: number, ca: string): Promise<Deno.TlsConn> {
   const tcp = await Deno.connect({ hostname: "127.0.0.1", port });
   const conn = await Deno.startTls(tcp, {
     hostname: "a.test",
@@ -103,6 +104,20 @@ async function resetAndGoAway(port: number, ca: string, streams: number): Promis
   try {
     const { alpnProtocol } = await conn.handshake();
     assert.equal(alpnProtocol, "h2");
+    return conn;
+  } catch (error) {
+    conn.close();
+    throw error;
+  }
+}
+
+/**
+ * One connection that opens `streams` requests and resets each at once (RST_STREAM CANCEL),
+ * then says GOAWAY and closes without reading an answer.
+ */
+async function resetAndGoAway(port: number, ca: string, streams: number): Promise<void> {
+  const conn = await connectH2(port, ca);
+  try {
     const parts = [
       new TextEncoder().encode("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"),
       frame(FRAME.settings, 0, 0, new Uint8Array(0)),
@@ -129,6 +144,91 @@ async function resetAndGoAway(port: number, ca: string, streams: number): Promis
   } finally {
     conn.close();
   }
+}
+
+const END_STREAM = 0x1;
+const ACK = 0x1;
+const FRAME_DATA = 0;
+const FRAME_PING = 6;
+
+/** One received frame's header and payload. */
+interface Frame {
+  readonly type: number;
+  readonly flags: number;
+  readonly stream: number;
+  readonly payload: Uint8Array;
+}
+
+/** The frames a connection receives, one at a time; `null` once it closes (or resets). */
+class FrameReader {
+  #held = new Uint8Array(0);
+  readonly #buffer = new Uint8Array(16 * 1024);
+
+  constructor(readonly conn: Deno.Conn) {}
+
+  async next(): Promise<Frame | null> {
+    for (;;) {
+      const held = this.#held;
+      if (held.length >= FRAME_HEADER_BYTES) {
+        const length = (held[0]! << 16) | (held[1]! << 8) | held[2]!;
+        if (held.length >= FRAME_HEADER_BYTES + length) {
+          this.#held = held.subarray(FRAME_HEADER_BYTES + length);
+          return {
+            type: held[3]!,
+            flags: held[4]!,
+            stream: new DataView(held.buffer, held.byteOffset).getUint32(5) & 0x7fffffff,
+            payload: held.subarray(FRAME_HEADER_BYTES, FRAME_HEADER_BYTES + length),
+          };
+        }
+      }
+      const n = await this.conn.read(this.#buffer).catch((error) => {
+        if (error instanceof Deno.errors.ConnectionReset) return null;
+        throw error;
+      });
+      if (n === null) return null;
+      const more = new Uint8Array(held.length + n);
+      more.set(held);
+      more.set(this.#buffer.subarray(0, n), held.length);
+      this.#held = more;
+    }
+  }
+
+  /**
+   * Reads until stream `stream` ends, or with `stream` 0 until the connection closes,
+   * answering the server's PINGs as a client must (a graceful close waits for one).
+   */
+  async until(stream: number): Promise<void> {
+    for (let f = await this.next(); f !== null; f = await this.next()) {
+      if (f.type === FRAME_PING && (f.flags & ACK) === 0) {
+        await this.conn.write(frame(FRAME_PING, ACK, 0, f.payload));
+      }
+      const ends = f.type === FRAME_DATA || f.type === FRAME.headers;
+      if (stream !== 0 && ends && (f.flags & END_STREAM) !== 0 && f.stream === stream) return;
+    }
+    if (stream !== 0) throw new Error(`The connection closed before stream ${stream} ended`);
+  }
+}
+
+/**
+ * Opens an h2 connection, asks for `/` twice, `pauseMs` apart, and resolves with how long after
+ * the second request the server closed the idle connection.
+ */
+async function idleCloseAfterStreams(port: number, ca: string, pauseMs: number): Promise<number> {
+  using conn = await connectH2(port, ca);
+  const block = getHeaderBlock("a.test");
+  await conn.write(new TextEncoder().encode("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"));
+  await conn.write(frame(FRAME.settings, 0, 0, new Uint8Array(0)));
+  await conn.write(frame(FRAME.headers, END_STREAM_AND_HEADERS, 1, block));
+  const frames = new FrameReader(conn);
+  await frames.until(1);
+  await new Promise((resolve) => setTimeout(resolve, pauseMs));
+  // The server's idle clock cannot start before the second request is sent: timed from here,
+  // a slow answer cannot make the close look early.
+  const askedAt = performance.now();
+  await conn.write(frame(FRAME.headers, END_STREAM_AND_HEADERS, 3, block));
+  await frames.until(3);
+  await within(frames.until(0), "the idle connection closing", 15_000);
+  return performance.now() - askedAt;
 }
 
 /** No child died: the parent logs httpd's "child pid N exit …" when one does. */
@@ -222,4 +322,27 @@ Deno.test("HTTP/2 by ALPN on https listeners, per virtual host's Protocols", asy
       });
     });
   }
+});
+
+Deno.test("HTTP/2 connections close KeepAliveTimeout after their last stream", async () => {
+  // One MPM: the idle clock is the HTTP/2 engine's, the same under all. Its own server: a short
+  // KeepAliveTimeout would close the other tests' connections that wait behind a busy slot.
+  await using site = await tlsSite();
+  const ca = await Deno.readTextFile(`${site.dir}/ca.pem`);
+  const event = CASES.find((c) => c.mpm === "event")!;
+  await using server = await startMpmd(
+    tlsConfig(event, site.dir, [`KeepAliveTimeout: ${KEEP_ALIVE_TIMEOUT_MS / 1000}`], () => [
+      "Protocols: h2 http/1.1",
+    ]),
+  );
+  // The second stream comes while the first one's idle clock runs: the clock starts again.
+  const closedAfterMs = await idleCloseAfterStreams(
+    await httpsPort(server),
+    ca,
+    KEEP_ALIVE_TIMEOUT_MS * 0.6,
+  );
+  assert.ok(
+    closedAfterMs >= KEEP_ALIVE_TIMEOUT_MS * 0.95,
+    `closed ${Math.round(closedAfterMs)} ms after the last request`,
+  );
 });
