@@ -103,6 +103,8 @@ export class Transport implements BodySource {
   receivedBytes = 0;
   /** Bytes written to the socket since the accept, interim responses included (`%O`). */
   sentBytes = 0;
+  /** Bytes read and discarded while lingering. */
+  lingerBytes = 0;
 
   readonly #options: TransportOptions;
   /** The socket. */
@@ -427,9 +429,8 @@ export class Transport implements BodySource {
         return;
       }
     }
-    while (!this.closed && await this.read(this.buf) !== null) {
-      // Discarded.
-    }
+    let n: number | null;
+    while (!this.closed && (n = await this.read(this.buf)) !== null) this.lingerBytes += n;
   }
 
   /**

@@ -78,6 +78,8 @@ export class HttpConnection implements ConnectionView {
   #lingerWanted = false;
   /** Draining: at the deadline of its idle phase the connection closes gently, not abruptly. */
   #closeWhenIdle = false;
+  /** Closed by the drain while idle: bytes that still arrive are a request it will not answer. */
+  #closedIdle = false;
   #head: RequestHead | null = null;
   #receivedAt = 0;
   #startedPerf = 0;
@@ -176,6 +178,7 @@ export class HttpConnection implements ConnectionView {
         if (!keep) break;
       }
       if (this.#lingerWanted) await this.#io.linger();
+      if (this.#closedIdle && this.#io.lingerBytes > 0) this.#logClosedIdleRace();
     } catch (error) {
       this.#host.logger.error(`Cannot serve connection from ${this.remote.hostname}`, error);
     } finally {
@@ -222,6 +225,7 @@ export class HttpConnection implements ConnectionView {
       case IDLE:
         if (this.#closeWhenIdle && this.idle) {
           this.#lingerWanted = true;
+          this.#closedIdle = true;
           this.#io.closeGently(nowMs);
           return;
         }
@@ -322,7 +326,11 @@ export class HttpConnection implements ConnectionView {
         io.readFailed(error);
         n = null;
       }
-      if (n === null || io.timedOut || io.lingering) return null;
+      if (n === null || io.timedOut) return null;
+      if (io.lingering) {
+        io.lingerBytes += n;
+        return null;
+      }
       io.end += n;
       io.receivedBytes += n;
       if (io.phase === HEAD) {
@@ -438,6 +446,17 @@ export class HttpConnection implements ConnectionView {
     }
     this.#record(serialized, head, { status, bodyBytes: 0, keep: "X" });
     this.abort();
+  }
+
+  /**
+   * The keep-alive race every server has: a request crossed the drain's close of an idle
+   * connection. It went unanswered; a client sends it again on a new connection (RFC 9112
+   * §9.3.1), as browsers and curl do. Logged so that a lost request can be told from it.
+   */
+  #logClosedIdleRace(): void {
+    this.#host.logger.info(
+      `Closed idle connection of ${this.remote.hostname} as a request arrived (${this.#io.lingerBytes} bytes unanswered); a client retries it on a new connection`,
+    );
   }
 
   /** Answers a request the parser refused, then closes (lingering). */

@@ -70,7 +70,7 @@ for (const c of CASES) {
       await grow(ANSWERS);
     } finally {
       const reports = await Promise.all(loads.map((load) => load.stop()));
-      assertNothingLost(reports);
+      await assertNothingLost(reports, server.stderr);
       for (const report of reports) assert.ok(report.answered > 0, JSON.stringify(report));
     }
     const after = await servedSerial(port);

@@ -74,7 +74,10 @@ for (const [from, to] of PAIRS) {
       );
       await answersGrow(loads, ANSWERS);
     } finally {
-      assertNothingLost(await Promise.all(loads.map((load) => load.stop())));
+      await assertNothingLost(
+        await Promise.all(loads.map((load) => load.stop())),
+        server.stderr,
+      );
     }
     assert.ok(
       server.stderr.some((line) => line.includes(`switching MPM: generation 2 starts under ${to}`)),

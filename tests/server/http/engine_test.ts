@@ -283,6 +283,35 @@ Deno.test("engine drain(): the grace never outlasts KeepAliveTimeout", async () 
   assert.ok(Date.now() - drainedAt < 900, "closed at KeepAliveTimeout, before the grace");
 });
 
+Deno.test("engine drain(): a request crossing the close of an idle connection is read away and logged", async () => {
+  await using server = startEngine(routes(), { keepAliveTimeoutMs: 200 });
+  await using client = await idleClient(server.port);
+  server.engine.drain();
+  // Sent after the server's close reached the client: still in flight, as a request crossing
+  // it would be. The lingering server reads it away; a client then retries elsewhere.
+  await client.waitForClose(5_000);
+  const late = `GET /late HTTP/1.1\r\n${H}\r\n`;
+  await client.send(late);
+  client.close();
+  await until(() => server.engine.stats.connections === 0, "the connection released");
+  const races = server.logs.filter((entry) => /as a request arrived/.test(entry.message));
+  assert.deepEqual(races.map((entry) => entry.level), ["info"]);
+  const message = races[0]!.message;
+  const bytes = /^Closed idle connection of 127\.0\.0\.1 .*\((\d+) bytes/.exec(message)?.[1];
+  assert.equal(bytes, String(late.length), message);
+  assert.equal(server.records.length, 1, "only the first request was answered");
+});
+
+Deno.test("engine drain(): an idle connection closed with nothing after it logs no race", async () => {
+  await using server = startEngine(routes(), { keepAliveTimeoutMs: 200 });
+  await using client = await idleClient(server.port);
+  server.engine.drain();
+  await client.waitForClose(5_000);
+  client.close();
+  await until(() => server.engine.stats.connections === 0, "the connection released");
+  assert.deepEqual(server.logs.filter((entry) => /as a request arrived/.test(entry.message)), []);
+});
+
 Deno.test("engine writes a web Response handed back whole from its own fields and stream", async () => {
   const web = new Response("from a Response", { status: 201, headers: { "x-kind": "web" } });
   await using server = startEngine(() => ({ status: 201, headers: [], body: null, web }));
