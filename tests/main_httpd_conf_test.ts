@@ -63,6 +63,22 @@ Deno.test("mpmd -M lists the loaded modules as httpd does; -t -D DUMP_MODULES th
       assert.equal(stderr.trimEnd().endsWith("Syntax OK"), args[0] === "-t");
     });
   }
+  await t.step("a LoadModule of mod_ssl lists ssl_module last, shared", async () => {
+    const dir = await Deno.makeTempDir();
+    try {
+      // A copy of the stock tree, its httpd.conf loading mod_ssl (twice: listed once).
+      const copy = await new Deno.Command("cp", { args: ["-r", `${ROOT}/.`, dir] }).output();
+      assert.equal(copy.code, 0);
+      const conf = `${dir}/conf/httpd.conf`;
+      const load = "LoadModule ssl_module modules/mod_ssl.so\n";
+      await Deno.writeTextFile(conf, `${load}${load}`, { append: true });
+      const { code, stdout, stderr } = await runMpmd(["-M", "-f", conf]);
+      assert.equal(code, 0, stderr);
+      assert.equal(stdout, `${MODULES}\n ssl_module (shared)\n`);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
 });
 
 Deno.test("mpmd -S shows the listeners and the effective settings", async () => {

@@ -95,12 +95,19 @@ export function isMpmModuleId(id: string): boolean {
 
 /**
  * `-M` (`-t -D DUMP_MODULES`): the loaded modules as httpd lists them; the MPM is "shared"
- * when a LoadModule (or an MPM directive) chose it, "static" otherwise.
+ * when a LoadModule (or an MPM directive) chose it, "static" otherwise; `loadable` are the
+ * {@link LOADABLE_MODULES} in effect, listed "shared" after the others, as httpd lists the
+ * modules LoadModule added.
  */
-export function moduleListReport(mpm: MpmName, loaded: "static" | "shared"): string {
+export function moduleListReport(
+  mpm: MpmName,
+  loaded: "static" | "shared",
+  loadable: readonly string[] = [],
+): string {
   const lines = [
     ...BUILTIN_MODULES.map((m) => ` ${m.id} (static)`),
     ` ${MPM_MODULES[mpm].id} (${loaded})`,
+    ...loadable.map((id) => ` ${id} (shared)`),
   ];
   return ["Loaded Modules:", ...lines].join("\n");
 }

@@ -15,6 +15,7 @@ import { readYaml } from "./_read_yaml.ts";
 import { checkTls } from "./_check_tls.ts";
 import { protocolWarnings } from "./_check_protocols.ts";
 import { type Resolution, resolveDirectives } from "./_resolve.ts";
+import { LOADABLE_MODULES } from "../httpd_syntax/mod.ts";
 import type { ReadResult } from "./_occurrence.ts";
 // Not "./httpd_conf/mod.ts": it re-exports this file's types, importing it back.
 import {
@@ -145,6 +146,11 @@ export interface LoadedConfig {
   /** Defined names (`-D`, httpd.conf's `Define`) → value, or `null` for a name without one. */
   readonly variables: Readonly<Record<string, string | null>>;
   /**
+   * The loadable modules (`ssl_module`) in effect: those an httpd.conf's LoadModule named, in
+   * that order; all of them for YAML, which has no LoadModule.
+   */
+  readonly loadedModules: readonly string[];
+  /**
    * Where a directive was written, for checks made after reading (`-t` loading App modules):
    * its file and line, or the file alone for one that was not written.
    */
@@ -216,6 +222,7 @@ export function parseConfigText(text: string, options: ParseConfigOptions): Load
     ? {
       ...readYaml(text, { file: label, lines: options.lines ?? true, defines, env }),
       variables: null,
+      loadedModules: LOADABLE_MODULES.map((m) => m.id),
     }
     : readHttpdConf(text, {
       file: options.file ?? resolve(defaultServerRoot, label),
@@ -366,7 +373,8 @@ export function parseConfigText(text: string, options: ParseConfigOptions): Load
   const placeOf = (directive: string) => resolution.locations[directive] ?? fileLocation;
   const locate = (warning: ClampWarning) =>
     locateClampWarning(warning, resolution.locations, fileLocation);
-  return { config, warnings, syntax, variables, placeOf, locate };
+  const { loadedModules } = fileRead;
+  return { config, warnings, syntax, variables, loadedModules, placeOf, locate };
 }
 
 /**

@@ -41,6 +41,8 @@ export interface ReadHttpdConfOptions {
 export interface HttpdConfRead extends ReadResult {
   /** Every name defined (by `-D` or `Define`) → its value, `null` for a name without one. */
   readonly variables: Readonly<Record<string, string | null>>;
+  /** The ids of the loadable modules a LoadModule named, in the order named. */
+  readonly loadedModules: readonly string[];
 }
 
 /** httpd's AP_MAX_INCLUDE_DEPTH: deeper nesting is taken for an Include that includes itself. */
@@ -78,6 +80,7 @@ export function readHttpdConf(text: string, options: ReadHttpdConfOptions): Http
     errors: state.errors,
     warnings: state.warnings,
     variables: Object.fromEntries(state.variables),
+    loadedModules: [...state.loadedModules],
   };
 }
 
