@@ -41,6 +41,7 @@ import {
   slotTargets,
   TARGETS,
 } from "./targets.ts";
+import { combineRounds } from "./rounds.ts";
 import { SESSION_LEADER, startServer } from "./server_process.ts";
 import { runWrk, type WrkOptions } from "./wrk.ts";
 import { H2LOAD_DEFAULTS, type H2loadResult, renderH2, runH2load } from "./h2load.ts";
@@ -509,10 +510,17 @@ export async function main(args: readonly string[]): Promise<number> {
       const skipped = outcomes.map((o) => ({ name: o.name, result: "skipped" }));
       return await reportH2(options, machine, [...rows, ...skipped]);
     }
+    // Round after round, each contender in turn, so that a drift of the machine's speed
+    // spreads over all of them; each column's median run is reported.
     const measureAll = async (ctx: RunContext) => {
-      for (const { contender, version } of runnable) {
-        outcomes.push(await measure(contender, version, ctx));
+      const rounds = runnable.map((): ContenderOutcome[] => []);
+      for (let round = 1; round <= options.rounds; round++) {
+        if (options.rounds > 1) console.error(`round ${round} of ${options.rounds}`);
+        for (const [i, { contender, version }] of runnable.entries()) {
+          rounds[i]!.push(await measure(contender, version, ctx));
+        }
       }
+      outcomes.push(...rounds.map(combineRounds));
     };
     // --proxy: one backend for the whole run, so that every contender proxies to the same one.
     if (options.proxy) {
@@ -543,6 +551,7 @@ export async function main(args: readonly string[]): Promise<number> {
       connections: options.connections,
       threads: options.threads,
       keepAliveRequests: options.keepAliveRequests,
+      rounds: options.rounds,
       wrkVersion: await programVersion(["wrk", "-v"]),
       abVersion: options.ab ? await programVersion(["ab", "-V"]) : null,
       slots: options.slots ? SLOTS : null,

@@ -87,6 +87,7 @@ export {
   type MeasuredOutcome,
   renderReport,
 } from "./report.ts";
+export { combineRounds, medianRun } from "./rounds.ts";
 export {
   APP_TARGETS,
   evaluateTargets,

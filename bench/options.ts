@@ -29,6 +29,11 @@ export interface BenchOptions {
   readonly threads: number;
   /** Requests per keep-alive connection, the same for every server. @default 100 */
   readonly keepAliveRequests: number;
+  /**
+   * Measure every contender this many times, in turn, and report each column's median run
+   * (see `rounds.ts`). @default 1
+   */
+  readonly rounds: number;
   /** Contender names (or prefixes) to run; empty runs all. @default [] */
   readonly only: readonly string[];
   /** One mpmd run per entry with these flags. @default DEFAULT_MPMD_VARIANTS */
@@ -92,6 +97,7 @@ export const BENCH_DEFAULTS: BenchOptions = {
   threads: 1,
   // httpd's MaxKeepAliveRequests default, also what Debian's apache2.conf ships.
   keepAliveRequests: 100,
+  rounds: 1,
   only: [],
   mpmdVariants: DEFAULT_MPMD_VARIANTS,
   mpmdEntry: MPMD_ENTRY,
@@ -120,6 +126,9 @@ Options:
   --connections N           wrk -c (default ${BENCH_DEFAULTS.connections})
   --threads N               wrk -t (default ${BENCH_DEFAULTS.threads})
   --keepalive-requests N    requests per keep-alive connection, all servers (default ${BENCH_DEFAULTS.keepAliveRequests}, 0 = unlimited)
+  --rounds N                measure every contender N times, in turn, and report each
+                            column's median run: the machine's speed drifts between runs
+                            (default ${BENCH_DEFAULTS.rounds}; not with --h2 or --hostile)
   --only NAMES              comma-separated contenders: mpmd, nginx, apache, apache-event, ...
   --mpmd="FLAGS"            benchmark mpmd with these flags; repeat for several runs
                             (default: "--mpm event", "--mpm event -D VHOSTS" (three
@@ -178,6 +187,7 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions {
         connections: { type: "string" },
         threads: { type: "string" },
         "keepalive-requests": { type: "string" },
+        rounds: { type: "string" },
         only: { type: "string" },
         mpmd: { type: "string", multiple: true },
         "mpmd-entry": { type: "string" },
@@ -205,6 +215,12 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions {
       `Cannot use ${modes.map((m) => `--${m}`).join(" with ")}: each is a benchmark of its own`,
     );
   }
+  const rounds = positiveInteger("rounds", values.rounds, BENCH_DEFAULTS.rounds, 1);
+  if (rounds > 1 && (values.h2 || values.hostile)) {
+    throw new BenchError(
+      `Cannot use --rounds with --${values.h2 ? "h2" : "hostile"}: one run each`,
+    );
+  }
   if (values.gzip && values.ab) {
     throw new BenchError("Cannot use --ab with --gzip: the cross-check sends no Accept-Encoding");
   }
@@ -230,6 +246,7 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions {
       d.keepAliveRequests,
       0,
     ),
+    rounds,
     only: values.only?.split(",").map((s) => s.trim()).filter((s) => s !== "") ?? d.only,
     mpmdVariants: values.mpmd?.map((flags) => flags.split(/\s+/).filter((s) => s !== "")) ??
       (values.app

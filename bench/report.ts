@@ -60,6 +60,8 @@ export interface BenchSettings {
   readonly threads: number;
   /** Requests per keep-alive connection, every server alike (MaxKeepAliveRequests); 0: no limit. */
   readonly keepAliveRequests: number;
+  /** Runs per contender; each figure is the median run of its column (`rounds.ts`). */
+  readonly rounds: number;
   /** wrk's version, from `wrk -v`. */
   readonly wrkVersion: string;
   /** `null` unless `--ab` was given. */
@@ -119,6 +121,9 @@ function headerLines(report: BenchReport): string[] {
     `load:     ${s.wrkVersion}: wrk -t${s.threads} -c${s.connections} -d${s.durationSec}s --latency, ` +
     `GET ${s.path} (${s.fileBytes} bytes, ${s.mediaType}), ${s.warmupSec}s warm-up per server` +
     (s.abVersion ? `; cross-check ${s.abVersion}: ab -k -c${s.connections}` : ""),
+    ...(s.rounds > 1
+      ? [`rounds:   ${s.rounds}, each contender in turn; every figure is its column's median run`]
+      : []),
     `versions: ${versions.join("; ")}`,
     `fairness: one server at a time on 127.0.0.1, wrk on the same cores; no access log anywhere;`,
     `          ${ka} requests per keep-alive connection where a server has the setting (httpd's MaxKeepAliveRequests default;`,

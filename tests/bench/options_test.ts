@@ -91,6 +91,11 @@ Deno.test("parseBenchArgs()", async (t) => {
       want: { gzip: true, mpmdVariants: EVENT_MPMD_VARIANTS },
     },
     {
+      name: "--rounds measures every contender that many times",
+      args: ["--proxy", "--rounds", "3"],
+      want: { proxy: true, rounds: 3, mpmdVariants: EVENT_MPMD_VARIANTS },
+    },
+    {
       name: "--app keeps the --mpmd runs asked for",
       args: ["--app", "--mpmd=--mpm worker"],
       want: { app: true, mpmdVariants: [["--mpm", "worker"]] },
@@ -127,6 +132,12 @@ Deno.test("parseBenchArgs() rejects bad input", async (t) => {
       message: /--ab with --gzip: the cross-check sends no Accept-Encoding/,
     },
     { name: "--h2 with --app", args: ["--app", "--h2"], message: /--app with --h2/ },
+    { name: "no rounds", args: ["--rounds", "0"], message: /--rounds 0: expected an integer >= 1/ },
+    {
+      name: "--rounds with --h2",
+      args: ["--h2", "--rounds", "3"],
+      message: /--rounds with --h2: one run each/,
+    },
     {
       name: "no slow clients",
       args: ["--hostile", "--slow-clients", "0"],

@@ -29,6 +29,7 @@ function reportOf(outcomes: BenchReport["outcomes"], reference: string): BenchRe
       connections: 50,
       threads: 1,
       keepAliveRequests: 100,
+      rounds: 1,
       wrkVersion: "wrk 4.1.0",
       abVersion: null,
       slots: null,
