@@ -34,6 +34,7 @@ import {
   formatLocation,
   MPM_NAMES,
   type MpmName,
+  SSL_LEFT_TO_LIBRARY,
 } from "../mod.ts";
 
 /** What {@link readYaml} needs besides the text. */
@@ -59,6 +60,7 @@ interface State {
   readonly occurrences: Occurrence[];
   readonly virtualHosts: VirtualHostDeclaration[];
   readonly errors: ConfigError[];
+  readonly warnings: string[];
 }
 
 /** Where a map's directives go: the top level, an MPM section, or a virtual host (1, 2, …). */
@@ -106,6 +108,7 @@ export function readYaml(text: string, options: ReadYamlOptions): ReadResult {
     occurrences: [],
     virtualHosts: [],
     errors: [],
+    warnings,
   };
   const top = doc.contents;
   if (isMap(top)) readMap(state, top, TOP_LEVEL, true);
@@ -144,6 +147,8 @@ function readMap(
       readVirtualHosts(state, value, active, key);
     } else if (host > 0 && name === "Address") {
       continue;
+    } else if (Object.hasOwn(SSL_LEFT_TO_LIBRARY, name)) {
+      if (active) leaveToLibrary(state, name, value, key);
     } else {
       const node = isAlias(value) ? value.resolve(state.doc) : value;
       const at = state.at(key);
@@ -167,6 +172,20 @@ function readMap(
     }
   }
   for (const value of ifDefines) readIfDefine(state, value, active);
+}
+
+/**
+ * A mod_ssl directive whose work the TLS library does its own way, read as httpd.conf reads
+ * it: a warning when its value asks for what is not done, nothing when the value agrees.
+ */
+function leaveToLibrary(state: State, name: string, value: unknown, key: unknown): void {
+  const read = toJS(state, value);
+  // YAML may read `off` as false: httpd's words either way.
+  const args = typeof read === "boolean" ? (read ? "on" : "off") : String(read);
+  const reason = SSL_LEFT_TO_LIBRARY[name]!(args);
+  if (reason !== null) {
+    state.warnings.push(`${formatLocation(state.at(key))}: ${name} ${args}: ${reason}`);
+  }
 }
 
 function readSection(

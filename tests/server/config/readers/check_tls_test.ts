@@ -194,3 +194,24 @@ Deno.test("parseConfigText() checks TLS hosts and their files", async (t) => {
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("parseConfigText() reads mod_ssl's stock directives in YAML as in httpd.conf", () => {
+  const { warnings } = parseYaml(
+    [
+      "Listen: 8080",
+      "SSLRandomSeed: startup builtin",
+      "SSLPassPhraseDialog: builtin",
+      "SSLUseStapling: false",
+      "SSLSessionCache: shmcb:/run/ssl_scache(512000)",
+      "SSLCompression: on",
+      "IfDefine:",
+      "  UNSET:",
+      "    SSLSessionTickets: on",
+    ].join("\n"),
+  );
+  assert.deepEqual(warnings, [
+    "mpmd.yaml:5: SSLSessionCache shmcb:/run/ssl_scache(512000): each serving process resumes " +
+    "sessions from the TLS library's own memory cache (not shared between processes)",
+    "mpmd.yaml:6: SSLCompression on: TLS compression is never offered (the TLS library has none)",
+  ]);
+});
