@@ -37,8 +37,13 @@ class AlpnRoute implements HttpEngine {
   readonly #http1: HttpEngine;
   readonly #h2: HttpEngine;
   readonly #handshakeMs: number;
-  /** Connections whose handshake is still running: read by {@link stats} as reading. */
-  #handshaking = 0;
+  /**
+   * Connections whose handshake is still running: read by {@link stats} as reading, and
+   * waited for by {@link shutdown}, as they belong to neither engine yet.
+   */
+  readonly #handshaking = new Set<TlsConnection>();
+  /** Wake each {@link shutdown} waiting once no handshake runs. */
+  readonly #handshakeWaiters: (() => void)[] = [];
 
   constructor(options: AlpnRouteOptions) {
     this.#http1 = options.http1;
@@ -50,8 +55,8 @@ class AlpnRoute implements HttpEngine {
     const a = this.#http1.stats;
     const b = this.#h2.stats;
     return {
-      connections: a.connections + b.connections + this.#handshaking,
-      reading: a.reading + b.reading + this.#handshaking,
+      connections: a.connections + b.connections + this.#handshaking.size,
+      reading: a.reading + b.reading + this.#handshaking.size,
       busy: a.busy + b.busy,
       writing: a.writing + b.writing,
       keepAliveIdle: a.keepAliveIdle + b.keepAliveIdle,
@@ -66,14 +71,17 @@ class AlpnRoute implements HttpEngine {
 
   async handleConnection(conn: Deno.Conn): Promise<void> {
     if (!(conn instanceof TlsConnection)) return await this.#http1.handleConnection(conn);
-    this.#handshaking++;
+    this.#handshaking.add(conn);
     let negotiated: string | null | typeof TIMED_OUT;
     try {
       negotiated = this.#handshakeMs > 0
         ? await withDeadline(conn.negotiated, this.#handshakeMs)
         : await conn.negotiated;
     } finally {
-      this.#handshaking--;
+      this.#handshaking.delete(conn);
+      if (this.#handshaking.size === 0) {
+        for (const wake of this.#handshakeWaiters.splice(0)) wake();
+      }
     }
     if (negotiated === TIMED_OUT) conn.close();
     // A failed or closed handshake goes to the HTTP/1.1 engine too, whose read sees the end
@@ -100,7 +108,17 @@ class AlpnRoute implements HttpEngine {
     this.#h2.drain();
   }
 
+  /**
+   * Lets every handshake under way reach its engine first (a connection accepted as the slot
+   * retires is served, not dropped), within the grace; then shuts both engines down.
+   */
   async shutdown(options?: ShutdownOptions): Promise<void> {
+    if (this.#handshaking.size > 0) {
+      const over = new Promise<void>((resolve) => this.#handshakeWaiters.push(resolve));
+      if (await withDeadline(over, options?.graceMs ?? Infinity) === TIMED_OUT) {
+        for (const conn of this.#handshaking) conn.close();
+      }
+    }
     await Promise.all([this.#http1.shutdown(options), this.#h2.shutdown(options)]);
   }
 }

@@ -6,17 +6,10 @@
  */
 
 import assert from "node:assert/strict";
-import net from "node:net";
-import tls from "node:tls";
-import {
-  type ConnectionState,
-  type Handler,
-  TlsConnection,
-  type UpgradeResponse,
-} from "../../../server/http/mod.ts";
+import type { ConnectionState, Handler, UpgradeResponse } from "../../../server/http/mod.ts";
 import { startEngine, until } from "./_test_engine.ts";
 import { within } from "../../_deadline.ts";
-import { localhostCertificate } from "./_localhost_certificate.ts";
+import { localhostCertificate, serveTls } from "./_localhost_certificate.ts";
 
 const WAIT_MS = 10_000;
 const encoder = new TextEncoder();
@@ -181,38 +174,24 @@ Deno.test("engine: a tunnel is closed at its idle timeout, by closeTunnels() and
 
 Deno.test("engine: a tunnel over TLS gets the decrypted pipelined bytes and echoes", async () => {
   await using certificate = await localhostCertificate();
-  const { key, cert } = certificate;
   await using server = startEngine(upgradeTo());
-  const secureContext = tls.createSecureContext({ key, cert });
-  const tcp = net.createServer((socket) => {
-    const secure = new tls.TLSSocket(socket, { isServer: true, secureContext });
-    const addr = (host: string | undefined, port: number | undefined): Deno.NetAddr => ({
-      transport: "tcp",
-      hostname: host ?? "",
-      port: port ?? 0,
-    });
-    void server.engine.handleConnection(
-      new TlsConnection(secure, {
-        localAddr: addr(socket.localAddress, socket.localPort),
-        remoteAddr: addr(socket.remoteAddress, socket.remotePort),
-      }, () => {}),
-    );
+  await using tlsServer = await serveTls(
+    certificate,
+    (conn) => server.engine.handleConnection(conn),
+  );
+  using conn = await Deno.connectTls({
+    hostname: "localhost",
+    port: tlsServer.port,
+    caCerts: [certificate.cert],
   });
-  await new Promise<void>((resolve) => tcp.listen(0, "127.0.0.1", resolve));
-  try {
-    const port = (tcp.address() as net.AddressInfo).port;
-    using conn = await Deno.connectTls({ hostname: "localhost", port, caCerts: [cert] });
-    const client = new Client(conn);
-    await client.send(`${UPGRADE}over tls|`);
-    assert.match(await client.until("over tls|"), /^HTTP\/1\.1 101 /);
-    await client.send("again|");
-    await client.until("again|");
-    await client.closeWrite();
-    await client.ended();
-    const [record] = await server.waitForRecords(1, WAIT_MS);
-    assert.equal(record!.status, 101);
-    assert.equal(record!.bodyBytes, "over tls|again|".length);
-  } finally {
-    await new Promise((resolve) => tcp.close(resolve));
-  }
+  const client = new Client(conn);
+  await client.send(`${UPGRADE}over tls|`);
+  assert.match(await client.until("over tls|"), /^HTTP\/1\.1 101 /);
+  await client.send("again|");
+  await client.until("again|");
+  await client.closeWrite();
+  await client.ended();
+  const [record] = await server.waitForRecords(1, WAIT_MS);
+  assert.equal(record!.status, 101);
+  assert.equal(record!.bodyBytes, "over tls|again|".length);
 });
