@@ -314,7 +314,7 @@ export function configDumps(loaded: LoadedConfig): string[] {
     ...(asked("DUMP_VHOSTS") ? [virtualHostReport(config)] : []),
     ...(asked("DUMP_RUN_CFG") ? [runConfigReport(loaded)] : []),
     ...(asked("DUMP_MODULES")
-      ? [moduleListReport(config.mpm, mpmLoaded ? "shared" : "static", loaded.loadedModules)]
+      ? [moduleListReport(config.mpm, mpmLoaded ? "shared" : "static", config.loadedModules)]
       : []),
   ];
 }

@@ -6,6 +6,7 @@
  */
 
 import type { HostConfig } from "../server/config/mod.ts";
+import type { ModulesInEffect } from "../server/config/httpd_syntax/mod.ts";
 import type { Handler } from "../server/http/mod.ts";
 import type { Logger } from "../server/log/mod.ts";
 import { createAccessHandler } from "./access/mod.ts";
@@ -38,6 +39,8 @@ export interface ModuleContext {
   readonly banner: string;
   /** ServerRoot, which a relative AuthUserFile in an access file is under. */
   readonly serverRoot: string;
+  /** The modules the server has, which an access file's `<IfModule>` tests. */
+  readonly modules: ModulesInEffect;
   /** Timeout: how long a backend may stay silent when ProxyTimeout does not say. */
   readonly timeoutMs: number;
   /** The slot's keep-alive connections to proxy backends, shared by its hosts. */
@@ -70,6 +73,7 @@ export async function createHostHandler(
   const directories = new DirectoryConfigs(host, {
     roots: [host.documentRoot, ...host.aliases.map((_, index) => aliases.rootOf(index))],
     serverRoot: context.serverRoot,
+    modules: context.modules,
     logger: context.logger.withModule("core"),
     redirects: { selfLocation: selfLocation(host) },
   });

@@ -72,6 +72,7 @@ export async function createSiteHandler(
     types: config.typesConfig?.types ?? {},
     banner: serverBanner(config.serverTokens),
     serverRoot: config.serverRoot,
+    modules: { mpm: config.mpm, loadable: config.loadedModules },
     timeoutMs: config.timeoutMs,
     proxyPool: new BackendPool(),
     balancers,

@@ -1,7 +1,8 @@
 /**
  * `.htaccess` through a real server process read from httpd.conf: AllowOverride per
- * `<Directory>`, Basic authentication from an access file, a mistake answered 500 and logged
- * with its file and line, an edit taking effect without a restart.
+ * `<Directory>`, Basic authentication from an access file, `<IfModule>` of the running server's
+ * modules, a mistake answered 500 and logged with its file and line, an edit taking effect
+ * without a restart.
  */
 
 import assert from "node:assert/strict";
@@ -23,6 +24,10 @@ async function site(): Promise<{ readonly dir: string } & AsyncDisposable> {
     "www/bad/.htaccess": "# comment\nOptions +Indexes\n",
     "www/bad/index.html": "bad\n",
     "www/plain/index.html": "plain\n",
+    // The running server has event but no mod_ssl (no LoadModule names it).
+    "www/modules/.htaccess":
+      "<IfModule ssl_module>\nRequire all denied\n</IfModule>\n<IfModule mpm_event_module>\nAuthType Basic\nAuthName x\nAuthUserFile /nowhere\nRequire valid-user\n</IfModule>\n",
+    "www/modules/index.html": "modules\n",
   };
   for (const [path, text] of Object.entries(files)) {
     await Deno.mkdir(join(dir, path, ".."), { recursive: true });
@@ -59,6 +64,8 @@ Deno.test("mpmd serves .htaccess files where AllowOverride allows them, and sees
   assert.equal(await statusOf(server, "/members/"), 401);
   assert.equal(await statusOf(server, "/members/", "alice:wonder"), 200);
   assert.equal(await statusOf(server, "/members/.htaccess", "alice:wonder"), 403);
+  // <IfModule> asks the running server: its MPM's section is read, mod_ssl's skipped.
+  assert.equal(await statusOf(server, "/modules/"), 401);
   // Options is not among AllowOverride's classes there: 500, and the reason in the error log.
   assert.equal(await statusOf(server, "/bad/"), 500);
   await server.waitForLog(

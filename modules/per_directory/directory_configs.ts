@@ -20,7 +20,11 @@ import {
   type RedirectRule,
   wildcardSource,
 } from "../../server/config/mod.ts";
-import { type AccessFileContent, parseAccessFile } from "../../server/config/httpd_syntax/mod.ts";
+import {
+  type AccessFileContent,
+  type ModulesInEffect,
+  parseAccessFile,
+} from "../../server/config/httpd_syntax/mod.ts";
 import { type Handler, HttpError } from "../../server/http/mod.ts";
 import type { Logger } from "../../server/log/mod.ts";
 import { describeError } from "../../base/mod.ts";
@@ -82,6 +86,8 @@ export interface DirectoryConfigsOptions {
   readonly roots: readonly string[];
   /** ServerRoot, which a relative AuthUserFile in an access file is under. */
   readonly serverRoot: string;
+  /** The modules the server has, which an access file's `<IfModule>` tests. */
+  readonly modules: ModulesInEffect;
   /** Where a mistake in an access file is logged, each time a request meets it. */
   readonly logger: Logger;
   /**
@@ -151,6 +157,7 @@ export class DirectoryConfigs {
   }[];
   readonly #roots: readonly string[];
   readonly #serverRoot: string;
+  readonly #modules: ModulesInEffect;
   readonly #logger: Logger;
   readonly #redirectOptions: RedirectOptions;
   readonly #revalidateMs: number;
@@ -180,6 +187,7 @@ export class DirectoryConfigs {
       .map((section) => ({ section, regex: new RegExp(section.match) }));
     this.#roots = options.roots;
     this.#serverRoot = options.serverRoot;
+    this.#modules = options.modules;
     this.#logger = options.logger;
     this.#redirectOptions = options.redirects ?? {};
     this.#revalidateMs = options.revalidateMs ?? DEFAULT_REVALIDATE_MS;
@@ -333,6 +341,7 @@ export class DirectoryConfigs {
       directory,
       allowOverride,
       serverRoot: this.#serverRoot,
+      modules: this.#modules,
     });
     return result.ok ? { ...common, stamp, content: result.content, problem: null } : {
       ...common,

@@ -15,6 +15,7 @@
  * const configs = new DirectoryConfigs(host, {
  *   roots: [host.documentRoot],
  *   serverRoot: "/etc/mpmd",
+ *   modules: { mpm: "event", loadable: [] },
  *   logger,
  * });
  * const here = configs.get(`${host.documentRoot}/sub`, Date.now());

@@ -545,6 +545,12 @@ export interface ServerConfig {
   readonly serverRoot: string;
   /** `-D` names in force when the config was read. */
   readonly defines: readonly string[];
+  /**
+   * The loadable modules in effect (`ssl_module`), which an access file's `<IfModule>` tests:
+   * those an httpd.conf's LoadModule named, in that order; all of them for YAML, which has no
+   * LoadModule.
+   */
+  readonly loadedModules: readonly string[];
 
   /** The active MPM, already decided: `--mpm` > `MPM:` > platform default. */
   readonly mpm: MpmName;

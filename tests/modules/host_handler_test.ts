@@ -27,6 +27,7 @@ async function mainHostHandler(yaml: string, root: string): Promise<Handler> {
     serverRoot: root,
     timeoutMs: 60_000,
     proxyPool: new BackendPool(),
+    modules: { mpm: config.mpm, loadable: config.loadedModules },
   });
 }
 

@@ -29,7 +29,7 @@ import {
 } from "../mod.ts";
 import { HTTPD_DIRECTIVE_NAMES } from "./httpd_directives.ts";
 import { logicalLines, parseLine } from "./lines.ts";
-import { BUILTIN_MODULES, namesModule } from "./modules.ts";
+import { hasModule, type ModulesInEffect } from "./modules.ts";
 
 /** Where an access file is and what it may set. */
 export interface AccessFileOptions {
@@ -41,6 +41,8 @@ export interface AccessFileOptions {
   readonly allowOverride: AllowOverride;
   /** ServerRoot, which a relative AuthUserFile is under (as in httpd). */
   readonly serverRoot: string;
+  /** The modules the server has, which `<IfModule>` tests. */
+  readonly modules: ModulesInEffect;
 }
 
 /** What an access file sets. */
@@ -193,7 +195,7 @@ class Reader {
     const body = this.#target;
     const container = CONTAINERS[lower];
     if (lower === "ifmodule") {
-      if (!moduleLoaded(args, line)) return false;
+      if (!moduleLoaded(this.#options.modules, args, line)) return false;
       this.#open.push({ name, line, list: null, files: null, body });
     } else if (container !== undefined) {
       allowed(this.#options.allowOverride, "AuthConfig", `<${name}>`, line);
@@ -351,8 +353,8 @@ function mergeSettings(
   };
 }
 
-/** Whether an `<IfModule>` holds: a module mpmd has built in (`!` negates). */
-function moduleLoaded(args: string, line: number): boolean {
+/** Whether an `<IfModule>` holds: a module the server has (`!` negates). */
+function moduleLoaded(modules: ModulesInEffect, args: string, line: number): boolean {
   let words: string[];
   try {
     words = argsOf(args);
@@ -363,7 +365,7 @@ function moduleLoaded(args: string, line: number): boolean {
   const [word, ...extra] = words;
   const m = word === undefined || extra.length > 0 ? null : /^(!?)(\S+)$/.exec(word);
   if (m === null) throw new Mistake(line, '<IfModule> takes a module name, optionally after "!"');
-  return BUILTIN_MODULES.some((module) => namesModule(module, m[2]!)) !== (m[1] === "!");
+  return hasModule(modules, m[2]!) !== (m[1] === "!");
 }
 
 /** The index of the line closing the section opened at `start`. */

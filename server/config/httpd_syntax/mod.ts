@@ -14,6 +14,7 @@
  *   directory: "/srv/www/private",
  *   allowOverride: parseAllowOverride("AuthConfig"),
  *   serverRoot: "/etc/mpmd",
+ *   modules: { mpm: "event", loadable: ["ssl_module"] },
  * });
  * if (!result.ok) console.log(`line ${result.line}: ${result.reason}`);
  * ```
@@ -30,10 +31,12 @@ export {
 export { type LogicalLine, logicalLines, type ParsedLine, parseLine } from "./lines.ts";
 export {
   BUILTIN_MODULES,
+  hasModule,
   type HttpdModule,
   isMpmModuleId,
   LOADABLE_MODULES,
   moduleListReport,
+  type ModulesInEffect,
   MPM_MODULES,
   mpmOfModule,
   namesModule,

@@ -83,6 +83,24 @@ export function namesModule(module: HttpdModule, written: string): boolean {
   return module.id === written || module.otherNames.includes(written);
 }
 
+/** The modules a running server has: the built-in ones, its MPM's and the loadable ones in effect. */
+export interface ModulesInEffect {
+  /** The MPM that runs. */
+  readonly mpm: MpmName;
+  /** The {@link LOADABLE_MODULES} in effect, by identifier (`ssl_module`). */
+  readonly loadable: readonly string[];
+}
+
+/**
+ * Whether `written` (an `<IfModule>` argument without `!`) names a module the server has, as
+ * an access file's `<IfModule>` asks once the server runs and every LoadModule is settled.
+ */
+export function hasModule(modules: ModulesInEffect, written: string): boolean {
+  return BUILTIN_MODULES.some((m) => namesModule(m, written)) ||
+    namesModule(MPM_MODULES[modules.mpm], written) ||
+    LOADABLE_MODULES.some((m) => modules.loadable.includes(m.id) && namesModule(m, written));
+}
+
 /** The MPM whose module `id` is (`mpm_event_module` → event), or `null`. */
 export function mpmOfModule(id: string): MpmName | null {
   return MPM_NAMES.find((name) => namesModule(MPM_MODULES[name], id)) ?? null;

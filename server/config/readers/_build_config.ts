@@ -30,6 +30,8 @@ export interface BuildSource {
   readonly file: string | null;
   /** `-D` names in force. */
   readonly defines: readonly string[];
+  /** The loadable modules in effect. */
+  readonly loadedModules: readonly string[];
 }
 
 /** Maps resolved values to a configuration; CustomLog formats may still be nicknames. */
@@ -53,6 +55,7 @@ export function buildConfig(r: Resolution, source: BuildSource): ServerConfig {
     file: source.file,
     serverRoot: r.serverRoot,
     defines: source.defines,
+    loadedModules: source.loadedModules,
     mpm: r.mpm,
     mpmChosenBy: r.mpmChosenBy,
     mpmDirectives: r.mpmDirectives,

@@ -146,11 +146,6 @@ export interface LoadedConfig {
   /** Defined names (`-D`, httpd.conf's `Define`) → value, or `null` for a name without one. */
   readonly variables: Readonly<Record<string, string | null>>;
   /**
-   * The loadable modules (`ssl_module`) in effect: those an httpd.conf's LoadModule named, in
-   * that order; all of them for YAML, which has no LoadModule.
-   */
-  readonly loadedModules: readonly string[];
-  /**
    * Where a directive was written, for checks made after reading (`-t` loading App modules):
    * its file and line, or the file alone for one that was not written.
    */
@@ -249,7 +244,11 @@ export function parseConfigText(text: string, options: ParseConfigOptions): Load
   warnings.push(...resolution.warnings);
 
   const fileLocation: ConfigLocation = { file: label, line: null, column: null };
-  let config = buildConfig(resolution, { file: options.file, defines });
+  let config = buildConfig(resolution, {
+    file: options.file,
+    defines,
+    loadedModules: fileRead.loadedModules,
+  });
   if (options.listen !== undefined) {
     config = { ...config, listen: overriddenListen(config.listen, options.listen) };
   }
@@ -373,8 +372,7 @@ export function parseConfigText(text: string, options: ParseConfigOptions): Load
   const placeOf = (directive: string) => resolution.locations[directive] ?? fileLocation;
   const locate = (warning: ClampWarning) =>
     locateClampWarning(warning, resolution.locations, fileLocation);
-  const { loadedModules } = fileRead;
-  return { config, warnings, syntax, variables, loadedModules, placeOf, locate };
+  return { config, warnings, syntax, variables, placeOf, locate };
 }
 
 /**

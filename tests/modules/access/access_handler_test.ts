@@ -119,7 +119,12 @@ function optionsFor(
 ) {
   const aliases = new AliasMap(host.aliases);
   const roots = [host.documentRoot, ...host.aliases.map((_, i) => aliases.rootOf(i))];
-  const directories = new DirectoryConfigs(host, { roots, serverRoot: "/", logger: testLogger() });
+  const directories = new DirectoryConfigs(host, {
+    roots,
+    serverRoot: "/",
+    modules: { mpm: "event", loadable: [] },
+    logger: testLogger(),
+  });
   return { aliases, directories };
 }
 

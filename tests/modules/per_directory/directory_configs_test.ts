@@ -8,7 +8,14 @@ import { testLogger } from "../static/_fixture.ts";
 /** The per-directory configuration of the main host of a YAML config (ServerRoot /srv). */
 function configsOf(yaml: string, roots = ["/srv/www"], logger = testLogger()) {
   const host = parseYaml(`Listen: 8080\n${yaml}`).config.hosts[0];
-  return new DirectoryConfigs(host, { roots, serverRoot: "/srv", logger, revalidateMs: 1000 });
+  const modules = { mpm: "event", loadable: [] } as const;
+  return new DirectoryConfigs(host, {
+    roots,
+    serverRoot: "/srv",
+    modules,
+    logger,
+    revalidateMs: 1000,
+  });
 }
 
 Deno.test("DirectoryConfigs merges Directory sections shortest first, then DirectoryMatch", async (t) => {

@@ -43,6 +43,7 @@ async function hostOf(root: string, yaml: string[], log: LogEntry[] = []): Promi
     serverRoot: config.serverRoot,
     timeoutMs: 60_000,
     proxyPool: new BackendPool(),
+    modules: { mpm: config.mpm, loadable: config.loadedModules },
   });
 }
 

@@ -1,18 +1,21 @@
 import assert from "node:assert/strict";
 import {
   type AccessFileResult,
+  type ModulesInEffect,
   parseAccessFile,
 } from "../../../../server/config/httpd_syntax/mod.ts";
 import { parseAllowOverride } from "../../../../server/config/mod.ts";
 
 const ALL = parseAllowOverride("All");
+const EVENT_WITH_SSL: ModulesInEffect = { mpm: "event", loadable: ["ssl_module"] };
 
-function read(text: string, allowOverride = ALL): AccessFileResult {
+function read(text: string, allowOverride = ALL, modules = EVENT_WITH_SSL): AccessFileResult {
   return parseAccessFile(text, {
     file: "/srv/www/sub/.htaccess",
     directory: "/srv/www/sub",
     allowOverride,
     serverRoot: "/etc/mpmd",
+    modules,
   });
 }
 
@@ -34,6 +37,30 @@ function contentOf(text: string, allowOverride = ALL) {
 function setFields(object: object): Record<string, unknown> {
   return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== null));
 }
+
+Deno.test("parseAccessFile() reads an <IfModule> of a module the running server has", async (t) => {
+  const PREFORK: ModulesInEffect = { mpm: "prefork", loadable: [] };
+  const CASES: [condition: string, modules: ModulesInEffect, read: boolean][] = [
+    ["mod_authz_core.c", PREFORK, true],
+    ["mod_rewrite.c", EVENT_WITH_SSL, false],
+    ["ssl_module", EVENT_WITH_SSL, true],
+    ["mod_ssl.c", EVENT_WITH_SSL, true],
+    ["ssl_module", PREFORK, false],
+    ["!ssl_module", PREFORK, true],
+    ["mpm_event_module", EVENT_WITH_SSL, true],
+    ["event.c", EVENT_WITH_SSL, true],
+    ["mpm_event_module", PREFORK, false],
+    ["mpm_prefork_module", PREFORK, true],
+    ["!mpm_prefork_module", PREFORK, false],
+  ];
+  for (const [condition, modules, want] of CASES) {
+    await t.step(`<IfModule ${condition}> under ${modules.mpm} with [${modules.loadable}]`, () => {
+      const result = read(`<IfModule ${condition}>\nRequire all denied\n</IfModule>`, ALL, modules);
+      assert.ok(result.ok);
+      assert.equal(result.content.section.require !== null, want);
+    });
+  }
+});
 
 Deno.test("parseAccessFile() takes what AllowOverride allows", async (t) => {
   const CASES: [name: string, text: string, want: Record<string, unknown>][] = [

@@ -223,6 +223,7 @@ Deno.test("parseConfigText() fills httpd 2.4's defaults (and mpmd's own choices)
     file: "/srv/mpmd.yaml",
     serverRoot: "/srv",
     defines: [],
+    loadedModules: ["ssl_module"],
     mpm: "event",
     mpmChosenBy: "platform default",
     mpmDirectives: {

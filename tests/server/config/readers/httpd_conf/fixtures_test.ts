@@ -236,6 +236,8 @@ function comparable(config: ServerConfig): unknown {
     listen: config.listen.map((l) => ({ ...l, origin: "" })),
     // Where a host was declared: the converted file's lines are not the original's.
     hosts: config.hosts.map((h) => ({ ...h, declaredAt: "" })),
+    // YAML has no LoadModule: every loadable module is in effect there.
+    loadedModules: [],
   };
 }
 
