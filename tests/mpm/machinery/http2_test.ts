@@ -10,17 +10,19 @@ import {
 import { httpsPort, run, tlsConfig, tlsSite } from "./_tls_site.ts";
 
 /**
- * HTTP/2 over TLS end to end under prefork, worker and event: ALPN offers h2 where a host's
- * Protocols lists it (a.test) and not where it does not (b.test); curl, openssl and h2load are
- * the clients; a storm of streams reset at once and connections that go away (GOAWAY, then
- * closed unread) leaves every child up and answering; an idle connection is closed
- * KeepAliveTimeout after its last stream.
+ * HTTP/2 over TLS end to end under every MPM that shares its parent's sockets: ALPN offers h2
+ * where a host's Protocols lists it (a.test) and not where it does not (b.test); curl, openssl
+ * and h2load are the clients; a storm of streams reset at once and connections that go away
+ * (GOAWAY, then closed unread) leaves every child up and answering; an idle connection is
+ * closed KeepAliveTimeout after its last stream.
  */
 
 const CASES: readonly MpmCase[] = [
   { mpm: "prefork", section: { StartServers: 2, MinSpareServers: 1, MaxSpareServers: 3 } },
   { mpm: "worker", section: ONE_CHILD_TWO_THREADS },
   { mpm: "event", section: ONE_CHILD_TWO_THREADS },
+  { mpm: "winnt", section: { ThreadsPerChild: 2 } },
+  { mpm: "mpmt_os2", section: { StartServers: 2, MinSpareThreads: 1, MaxSpareThreads: 3 } },
 ];
 
 /** How long an HTTP/2 connection with no stream open is kept. */

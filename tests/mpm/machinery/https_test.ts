@@ -15,6 +15,8 @@ const CASES: readonly MpmCase[] = [
   { mpm: "prefork", section: { StartServers: 2, MinSpareServers: 1, MaxSpareServers: 3 } },
   { mpm: "worker", section: ONE_CHILD_TWO_THREADS },
   { mpm: "event", section: ONE_CHILD_TWO_THREADS },
+  { mpm: "winnt", section: { ThreadsPerChild: 2 } },
+  { mpm: "mpmt_os2", section: { StartServers: 2, MinSpareThreads: 1, MaxSpareThreads: 3 } },
 ];
 
 const decoder = new TextDecoder();
@@ -74,7 +76,7 @@ Deno.test("https listeners serve each virtual host's certificate and pages", asy
         const garbage = new Uint8Array(300).map((_, i) => (i * 37 + 11) % 256);
         assert.equal(await plainExchange(port, garbage), "");
         await server.waitForLog(
-          /\[[a-z_]+:info\].*Cannot complete a TLS handshake with 127\.0\.0\.1/,
+          /\[[a-z0-9_]+:info\].*Cannot complete a TLS handshake with 127\.0\.0\.1/,
         );
         assert.equal(await curl(dir, "a.test", port), "site a.test\n");
       });
