@@ -134,12 +134,13 @@ for (const c of GRACEFUL_CASES) {
       "only generation 3 children",
     );
     assert.equal(settled.generation, 3);
+    // Generation 3 takes part of the load: its slots' counts show once a child has flushed
+    // them, which a reading made just after the children started may precede.
+    await eventually(async () => await accesses(server) > 0, "generation 3 serving", 30_000);
     // Keep the load on past the restarts, then stop it and read what it completed.
     await eventually(() => Date.now() - startedAt >= LOAD_MIN_MS, "minimum load time", 30_000);
     assert.equal(load.ended(), false, "the load outlasted both restarts");
-    const served = await accesses(server);
     const result = await load.finish();
-    assert.ok(served > 0, "generation 3 served part of the load");
     assert.equal(result.failed, 0, result.output);
     assert.equal(result.non2xx, 0, result.output);
     if (c.mpm !== "netware") {
