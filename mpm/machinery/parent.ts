@@ -13,6 +13,7 @@
 import { delay, describeError, TIMED_OUT, withDeadline } from "../../base/mod.ts";
 import { detectCapabilities, isRoot, stdoutPathForChildren } from "../../platform/mod.ts";
 import type { ServerConfig } from "../../server/config/mod.ts";
+import { removePairsLeftBy } from "../../server/native/mod.ts";
 import type { Logger } from "../../server/log/mod.ts";
 import {
   defaultScoreboardPath,
@@ -322,6 +323,16 @@ class Parent {
       if (!this.#restarting) this.#reshapeScoreboard(this.#generation.topology, "fit");
     } catch (error) {
       this.#logger.error(describeError(error));
+    }
+    // A killed child's HTTP/2 relay leaves its socket directory behind.
+    try {
+      removePairsLeftBy(child.pid);
+    } catch (error) {
+      this.#logger.warn(
+        `Cannot remove what child pid ${child.pid} left in the temporary directory: ${
+          describeError(error)
+        }`,
+      );
     }
     // A retired child exits 0; one told to stop ends by SIGTERM: neither is news.
     const expected = (child.state === "quiescing" && status.success) || child.terminated ||

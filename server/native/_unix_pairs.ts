@@ -7,8 +7,33 @@
  * @module
  */
 
+import { readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
 /** Bytes read at a time on each side of a relay. */
 const RELAY_CHUNK_BYTES = 64 * 1024;
+
+/**
+ * The start of the name of a pairs directory made by process `pid`: the pid, so that what a
+ * process killed before it could clean up is found by the parent that reaps it.
+ */
+const pairsDirPrefix = (pid: number) => `mpmd-pairs-${pid}-`;
+
+/**
+ * Removes the pairs directories that process `pid` left in the temporary directory: an
+ * isolate removes its own when its engine shuts down, one killed first cannot. For the parent,
+ * once it has reaped the process.
+ *
+ * @returns the directories removed.
+ */
+export function removePairsLeftBy(pid: number): string[] {
+  const prefix = pairsDirPrefix(pid);
+  const left = readdirSync(tmpdir()).filter((name) => name.startsWith(prefix));
+  const paths = left.map((name) => join(tmpdir(), name));
+  for (const path of paths) rmSync(path, { recursive: true, force: true });
+  return paths;
+}
 
 /**
  * Makes connected pairs through one listener in a private temporary directory, one pair at a
@@ -32,7 +57,7 @@ export class UnixPairs {
 
   async #make(): Promise<[Deno.UnixConn, Deno.UnixConn]> {
     if (this.#listener === null) {
-      this.#dir = await Deno.makeTempDir({ prefix: "mpmd-pairs-" });
+      this.#dir = await Deno.makeTempDir({ dir: tmpdir(), prefix: pairsDirPrefix(Deno.pid) });
       this.#listener = Deno.listen({ transport: "unix", path: `${this.#dir}/pairs.sock` });
     }
     const near = await Deno.connect({ transport: "unix", path: `${this.#dir}/pairs.sock` });

@@ -14,3 +14,4 @@ export {
   refuseDeclaredTooLarge,
 } from "./native_request.ts";
 export { nativeResponse, type NativeResponseOptions, type SentBody } from "./native_response.ts";
+export { removePairsLeftBy } from "./_unix_pairs.ts";

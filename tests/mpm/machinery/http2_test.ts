@@ -1,9 +1,14 @@
 import assert from "node:assert/strict";
-import { within } from "../../_deadline.ts";
+import { readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { eventually, within } from "../../_deadline.ts";
 import {
   type MpmCase,
   ONE_CHILD_TWO_THREADS,
+  scoreboardOf,
+  scoreboardPids,
   scoreboardWhere,
+  SHAPE_DEADLINE_MS,
   startMpmd,
   type TestServer,
 } from "./_mpm.ts";
@@ -349,4 +354,30 @@ Deno.test("HTTP/2 connections close KeepAliveTimeout after their last stream", a
     closedAfterMs >= KEEP_ALIVE_TIMEOUT_MS * 0.95,
     `closed ${Math.round(closedAfterMs)} ms after the last request`,
   );
+});
+
+Deno.test("a child killed after serving HTTP/2 leaves no relay socket directory behind", async () => {
+  await using site = await tlsSite();
+  const prefork = CASES.find((c) => c.mpm === "prefork")!;
+  await using server = await startMpmd(config(prefork, site.dir));
+  const port = await httpsPort(server);
+  // Each child's HTTP/2 relay listens in a directory named after its pid.
+  const pairsOf = (pid: number) =>
+    readdirSync(tmpdir()).filter((name) => name.startsWith(`mpmd-pairs-${pid}-`));
+  const served = await eventually(
+    async () => {
+      assert.equal((await curl(site.dir, "a.test", port, "--http2")).version, "2");
+      const pids = scoreboardPids(await scoreboardOf(server));
+      return pids.find((pid) => pairsOf(pid).length > 0) ?? false;
+    },
+    "a child with a relay directory",
+    SHAPE_DEADLINE_MS,
+  );
+  Deno.kill(served, "SIGKILL");
+  await server.waitForLog(new RegExp(`child pid ${served} exit signal SIGKILL`));
+  assert.deepEqual(pairsOf(served), []);
+  assert.deepEqual(await curl(site.dir, "a.test", port, "--http2"), {
+    body: "site a.test\n",
+    version: "2",
+  });
 });

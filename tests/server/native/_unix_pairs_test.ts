@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
-import { relay, UnixPairs } from "../../../server/native/_unix_pairs.ts";
+import { existsSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { relay, removePairsLeftBy, UnixPairs } from "../../../server/native/_unix_pairs.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -42,5 +45,28 @@ Deno.test("UnixPairs makes connected pairs; relay() copies both ways and ends wi
     assert.deepEqual(errors, []);
   } finally {
     pairs.close();
+  }
+});
+
+Deno.test("removePairsLeftBy() removes the pairs directories of the process named, and no other", async () => {
+  // Above the kernel's largest pid (2^22): no live process can be meant.
+  const gone = 4_194_399;
+  const left = await Deno.makeTempDir({ dir: tmpdir(), prefix: `mpmd-pairs-${gone}-` });
+  const longerPid = await Deno.makeTempDir({ dir: tmpdir(), prefix: `mpmd-pairs-${gone}0-` });
+  await Deno.writeTextFile(join(left, "pairs.sock"), "");
+  const pairs = new UnixPairs();
+  try {
+    const [near, far] = await pairs.open();
+    near.close();
+    far.close();
+    const own = readdirSync(tmpdir()).filter((name) => name.startsWith(`mpmd-pairs-${Deno.pid}-`));
+    assert.equal(own.length, 1, "this process's pairs directory, named by its pid");
+    assert.deepEqual(removePairsLeftBy(gone), [left]);
+    assert.equal(existsSync(left), false);
+    assert.equal(existsSync(longerPid), true);
+    assert.equal(existsSync(join(tmpdir(), own[0]!)), true);
+  } finally {
+    pairs.close();
+    await Deno.remove(longerPid, { recursive: true });
   }
 });
