@@ -72,7 +72,7 @@ export type {
 export { fetchHandler, fromResponse, toRequest } from "./fetch_adapter.ts";
 export type { FetchHandler, FetchInfo } from "./fetch_adapter.ts";
 export { errorPage, errorResponse, failureResponse, isErrorPage } from "./error_response.ts";
-export { drainIdleGraceMs } from "./keep_alive.ts";
+export { DRAIN_MAX_BYTES, drainIdleGraceMs } from "./keep_alive.ts";
 export { EngineListeners, isClosedListenerError } from "./serve_listener.ts";
 export {
   bindEach,

@@ -10,6 +10,7 @@
 import {
   type BodyCount,
   type NativeRequestContext,
+  type NativeServerRequest,
   nativeServerRequest,
 } from "./native_request.ts";
 import type { SentBody } from "./native_response.ts";
@@ -24,7 +25,6 @@ import {
   failureResponse,
   type ResponseHeaders,
   type ServerNameOf,
-  type ServerRequest,
   type ServerResponse,
 } from "../http/mod.ts";
 
@@ -32,7 +32,7 @@ const NO_RESPONSE: ServerResponse = { status: 500, headers: [], body: null };
 
 /** An exchange in progress, and its access record once {@link finished}. */
 export class NativeExchange implements AccessRecord {
-  readonly request: ServerRequest;
+  readonly request: NativeServerRequest;
   readonly remote: Endpoint;
   readonly local: Endpoint;
   readonly startedAt: number;

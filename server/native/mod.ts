@@ -10,6 +10,7 @@ export { createH2Engine, createNativeEngine, type NativeEngineOptions } from "./
 export {
   type BodyCount,
   type NativeRequestContext,
+  type NativeServerRequest,
   nativeServerRequest,
   refuseDeclaredTooLarge,
 } from "./native_request.ts";

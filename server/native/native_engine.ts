@@ -356,6 +356,12 @@ class NativeEngine implements HttpEngine {
       sending = nativeResponse(response, how, exchange.sent);
     }
     exchange.answered(response, sending.status, this.#closing);
+    // What the handler left of the body is read away (see discardUnreadBody), unless a module
+    // streaming its answer may still be reading it (the proxy forwarding an upload). An app
+    // reading it through its `Request` keeps it to itself.
+    const streamed = response.web === undefined && response.body !== null &&
+      !(response.body instanceof Uint8Array);
+    if (!streamed) void exchange.request.discardUnreadBody();
     info.completed.then(
       () => this.#finish(connection, exchange, "done", this.#closing),
       () => this.#finish(connection, exchange, "aborted", this.#closing),

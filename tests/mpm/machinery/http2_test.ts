@@ -58,6 +58,15 @@ async function curl(
   return { body: out.slice(0, cut), version: out.slice(cut + 1) };
 }
 
+/** The HTTP version and status curl got for a POST of `bytes` to a.test over HTTP/2. */
+function post(dir: string, port: number, bytes: number): Promise<string> {
+  return run("curl", [
+    ...["-sS", "--http2", "--cacert", `${dir}/ca.pem`, "-o", "/dev/null"],
+    ...["-w", "%{http_version} %{http_code}", "--data-binary", "x".repeat(bytes)],
+    ...["--resolve", `a.test:${port}:127.0.0.1`, `https://a.test:${port}/`],
+  ]);
+}
+
 /** What ALPN chose when the client offered `offer` for `name`, as openssl s_client says. */
 async function alpn(port: number, name: string, offer: string): Promise<string> {
   const out = await run("openssl", [
@@ -286,12 +295,7 @@ Deno.test("HTTP/2 by ALPN on https listeners, per virtual host's Protocols", asy
         await server.waitForLog(/Cannot complete a TLS handshake with 127\.0\.0\.1 \(timeout\)/);
       });
       await t.step("LimitRequestBody holds on HTTP/2 streams", async () => {
-        const status = await run("curl", [
-          ...["-sS", "--http2", "--cacert", `${dir}/ca.pem`, "-o", "/dev/null"],
-          ...["-w", "%{http_version} %{http_code}", "--data-binary", "x".repeat(2000)],
-          ...["--resolve", `a.test:${port}:127.0.0.1`, `https://a.test:${port}/`],
-        ]);
-        assert.equal(status, "2 413");
+        assert.equal(await post(dir, port, 2000), "2 413");
       });
       await t.step(
         "the scoreboard shows the slot holding an HTTP/2 connection: its stream's line and host",
@@ -398,4 +402,21 @@ Deno.test("a child killed after serving HTTP/2 leaves no relay socket directory 
     body: "site a.test\n",
     version: "2",
   });
+});
+
+Deno.test("HTTP/2 POSTs answered without reading their bodies get their answers", async () => {
+  // Deno's HTTP/2 server resets a stream whose body is left unread, and the reset could
+  // overtake the answer (seen for about one such POST in seven on a new connection): the
+  // engine reads the body away. A 413 refusal and a static page (which reads no body) both.
+  await using site = await tlsSite();
+  const worker = CASES.find((c) => c.mpm === "worker")!;
+  await using server = await startMpmd(config(worker, site.dir));
+  const port = await httpsPort(server);
+  const answers = new Map<string, number>();
+  for (let i = 0; i < 20; i++) {
+    for (const answer of [await post(site.dir, port, 900), await post(site.dir, port, 2000)]) {
+      answers.set(answer, (answers.get(answer) ?? 0) + 1);
+    }
+  }
+  assert.deepEqual(Object.fromEntries(answers), { "2 200": 20, "2 413": 20 });
 });
