@@ -134,7 +134,7 @@ class NativeRequest implements NativeServerRequest {
   }
 
   get body(): RequestBody {
-    return this.requestBody ??= bodyOf(this.web, this.context.limitBodyBytes, this.count);
+    return this.requestBody ??= bodyOf(this.web, this.context, this.count);
   }
 
   completed(): Promise<void> {
@@ -186,14 +186,20 @@ function tooLarge(limitBodyBytes: number): HttpError {
  * offered to modules, as mpmd's engine offers none to an app (the app's `Request` still holds
  * it).
  */
-function bodyOf(request: Request, limitBodyBytes: number, count: BodyCount): RequestBody {
+function bodyOf(
+  request: Request,
+  context: NativeRequestContext,
+  count: BodyCount,
+): NativeBody | typeof EMPTY_BODY {
   if (request.method === "GET" || request.method === "HEAD") return EMPTY_BODY;
   const declared = request.headers.get("content-length");
   const length = declared === null ? null : Number(declared);
-  if (length === null ? !request.headers.has("transfer-encoding") : !(length > 0)) {
-    return EMPTY_BODY;
-  }
-  return new NativeBody(length, request, limitBodyBytes, count);
+  // HTTP/2 frames a body without declaring it (RFC 9113 section 8.1): without Content-Length
+  // one may follow, and Deno's Request does not say whether it does, so it is read as one of
+  // unknown length (which may turn out empty).
+  const undeclared = context.version === HTTP2_VERSION || request.headers.has("transfer-encoding");
+  if (length === null ? !undeclared : !(length > 0)) return EMPTY_BODY;
+  return new NativeBody(length, request, context.limitBodyBytes, count);
 }
 
 /**

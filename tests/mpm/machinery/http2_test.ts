@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { readdirSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { eventually, within } from "../../_deadline.ts";
 import {
@@ -419,4 +421,37 @@ Deno.test("HTTP/2 POSTs answered without reading their bodies get their answers"
     }
   }
   assert.deepEqual(Object.fromEntries(answers), { "2 200": 20, "2 413": 20 });
+});
+
+Deno.test("an HTTP/2 upload that declares no length reaches a proxied backend whole", async () => {
+  // HTTP/2 needs no Content-Length for a body (curl -T - sends none): the proxy forwards it
+  // chunked, as it does an HTTP/1.1 chunked upload.
+  const backend = createServer((request, response) => {
+    let bytes = 0;
+    request.on("data", (chunk: Uint8Array) => bytes += chunk.byteLength);
+    request.on(
+      "end",
+      () => response.end(`${bytes} bytes, ${request.headers["transfer-encoding"] ?? "no coding"}`),
+    );
+  });
+  await new Promise<void>((listening) => backend.listen(0, "127.0.0.1", listening));
+  try {
+    const backendPort = (backend.address() as AddressInfo).port;
+    await using site = await tlsSite();
+    const worker = CASES.find((c) => c.mpm === "worker")!;
+    await using server = await startMpmd(
+      tlsConfig(worker, site.dir, [], () => [
+        "Protocols: h2 http/1.1",
+        `ProxyPass: ["/backend/ http://127.0.0.1:${backendPort}/"]`,
+      ]),
+    );
+    const port = await httpsPort(server);
+    const upload = await run("curl", [
+      ...["-sS", "--http2", "--cacert", `${site.dir}/ca.pem`, "-T", "-"],
+      ...["--resolve", `a.test:${port}:127.0.0.1`, `https://a.test:${port}/backend/up`],
+    ], "x".repeat(300_000));
+    assert.equal(upload, "300000 bytes, chunked");
+  } finally {
+    await new Promise((closed) => backend.close(closed));
+  }
 });
